@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DatabaseModule, HealthModule } from '@forge/nest-common';
+import { RUNNER_CONFIG, type RunnerConfig } from './config/runner-config';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RunnerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        HealthModule,
+      ],
+      providers: [{ provide: RUNNER_CONFIG, useValue: config }],
+      exports: [RUNNER_CONFIG],
+    };
+  }
+}

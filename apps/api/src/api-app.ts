@@ -1,0 +1,32 @@
+import { type INestApplication, type LogLevel, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { GlobalExceptionFilter } from '@forge/nest-common';
+import { AppModule } from './app.module';
+import { AUTH, type Auth } from './auth/auth.factory';
+import { mountAuth } from './auth/mount-auth';
+import { type ApiConfig } from './config/api-config';
+import { useBodyParsers } from './http/body-limit';
+
+const LOG_LEVELS: Record<ApiConfig['NODE_ENV'], LogLevel[]> = {
+  development: ['log', 'warn', 'error'],
+  production: ['log', 'warn', 'error'],
+  test: ['warn', 'error'],
+};
+
+/** The API, configured but not listening: main.ts listens, tests listen on port 0. */
+export async function createApiApp(config: ApiConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: LOG_LEVELS[config.NODE_ENV],
+  });
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.disable('x-powered-by');
+  await mountAuth(app, app.get<Auth>(AUTH), config.HTTP_BODY_LIMIT_BYTES);
+  useBodyParsers(app, config.HTTP_BODY_LIMIT_BYTES);
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
+  app.useGlobalFilters(new GlobalExceptionFilter());
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,37 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { DatabaseModule, HealthModule } from '@forge/nest-common';
+import { AuthModule } from './auth/auth.module';
+import { API_CONFIG, type ApiConfig } from './config/api-config';
+import { FilesModule } from './files/files.module';
+import { MessagesModule } from './messages/messages.module';
+import { ProjectsModule } from './projects/projects.module';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [{ provide: API_CONFIG, useValue: config }],
+      exports: [API_CONFIG],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        AuthModule,
+        HealthModule,
+        ProjectsModule,
+        FilesModule,
+        MessagesModule,
+      ],
+    };
+  }
+}

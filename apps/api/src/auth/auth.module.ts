@@ -1,0 +1,35 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Pool } from 'pg';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { AUTH, AUTH_POOL, createAuth } from './auth.factory';
+import { MeController } from './me.controller';
+import { SessionGuard } from './session.guard';
+
+/** better-auth keeps its own small pg pool (it speaks Kysely, not TypeORM). */
+@Global()
+@Module({
+  controllers: [MeController],
+  providers: [
+    {
+      provide: AUTH_POOL,
+      inject: [API_CONFIG],
+      useFactory: (config: ApiConfig) =>
+        new Pool({ connectionString: config.DATABASE_URL, max: 5 }),
+    },
+    {
+      provide: AUTH,
+      inject: [API_CONFIG, AUTH_POOL],
+      useFactory: (config: ApiConfig, pool: Pool) => createAuth(config, pool),
+    },
+    { provide: APP_GUARD, useClass: SessionGuard },
+  ],
+  exports: [AUTH],
+})
+export class AuthModule implements OnApplicationShutdown {
+  constructor(@Inject(AUTH_POOL) private readonly pool: Pool) {}
+
+  async onApplicationShutdown() {
+    await this.pool.end();
+  }
+}

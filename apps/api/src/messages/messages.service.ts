@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { DEFAULT_PAGE_SIZE, type Page, type PageQueryDto } from '../projects/dto/page-query.dto';
+import { decodeCursor, encodeCursor } from '../projects/keyset-cursor';
+import { ProjectError } from '../projects/project.error';
+import { ProjectsService } from '../projects/projects.service';
+
+export interface MessageDto {
+  id: string;
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  createdAt: string;
+}
+
+interface MessageRow {
+  id: string;
+  role: MessageDto['role'];
+  content: string;
+  created_at: Date;
+  created_key: string;
+}
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly projects: ProjectsService,
+  ) {}
+
+  /**
+   * The chat history: the latest `limit` messages in the order they were written; `nextCursor`
+   * pages back to older ones.
+   */
+  async list(ownerId: string, projectId: string, query: PageQueryDto): Promise<Page<MessageDto>> {
+    await this.projects.assertOwned(ownerId, projectId);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    if (limit > this.config.PROJECTS_PAGE_SIZE_MAX) {
+      throw ProjectError.pageTooLarge(this.config.PROJECTS_PAGE_SIZE_MAX);
+    }
+    const params: unknown[] = [projectId, limit + 1];
+    let before = '';
+    if (query.cursor) {
+      const position = decodeCursor(query.cursor);
+      params.push(position.createdAt, position.id);
+      before = 'AND (created_at, id) < ($3::timestamptz, $4::uuid)';
+    }
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT id, role, content, created_at, created_at::text AS created_key FROM conversation_messages
+       WHERE project_id = $1 ${before} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const oldest = page.at(-1);
+    return {
+      items: page.reverse().map((row) => ({
+        id: row.id,
+        role: row.role,
+        content: row.content,
+        createdAt: row.created_at.toISOString(),
+      })),
+      nextCursor:
+        rows.length > limit && oldest
+          ? encodeCursor({ createdAt: oldest.created_key, id: oldest.id })
+          : null,
+    };
+  }
+}

@@ -1,0 +1,6 @@
+import { ProjectName } from './project-name';
+
+export class RenameProjectDto {
+  @ProjectName()
+  name!: string;
+}

@@ -1,0 +1,184 @@
+import {
+  call,
+  signUp,
+  startApiTestApp,
+  type ApiTestApp,
+  type TestUser,
+} from '../testing/api-test-app';
+
+describe('projects (e2e)', () => {
+  let api: ApiTestApp;
+  let alice: TestUser;
+  let bob: TestUser;
+
+  beforeAll(async () => {
+    api = await startApiTestApp();
+    alice = await signUp(api.url);
+    bob = await signUp(api.url);
+  });
+  afterAll(() => api.close());
+
+  const create = (user: TestUser, body: unknown) =>
+    call(api.url, 'POST', '/api/projects', { cookie: user.cookie, body });
+
+  it('creates, gets, renames and deletes a project', async () => {
+    const created = await create(alice, {
+      name: '  Todo app  ',
+      description: 'A todo app with due dates',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'Todo app',
+      description: 'A todo app with due dates',
+      state: 'IDLE',
+    });
+    const id: string = created.body.id;
+
+    expect(
+      (await call(api.url, 'GET', `/api/projects/${id}`, { cookie: alice.cookie })).body.name,
+    ).toBe('Todo app');
+
+    const renamed = await call(api.url, 'PATCH', `/api/projects/${id}`, {
+      cookie: alice.cookie,
+      body: { name: 'Todos' },
+    });
+    expect(renamed).toMatchObject({ status: 200, body: { id, name: 'Todos' } });
+
+    expect(
+      (await call(api.url, 'DELETE', `/api/projects/${id}`, { cookie: alice.cookie })).status,
+    ).toBe(204);
+    expect(
+      (await call(api.url, 'GET', `/api/projects/${id}`, { cookie: alice.cookie })).status,
+    ).toBe(404);
+  });
+
+  it('deletes the files, messages, state and versions with the project', async () => {
+    const { body } = await create(alice, { name: 'Doomed' });
+    const id: string = body.id;
+    await api.db.query(
+      `INSERT INTO generated_files (project_id, path, content) VALUES ($1, 'src/a.ts', 'x')`,
+      [id],
+    );
+    await api.db.query(
+      `INSERT INTO conversation_messages (project_id, role, content) VALUES ($1, 'user', 'hi')`,
+      [id],
+    );
+    await api.db.query(
+      `INSERT INTO versions (project_id, number, reason, label, files) VALUES ($1, 1, 'phase', 'v1', '[]')`,
+      [id],
+    );
+    expect(
+      (await call(api.url, 'DELETE', `/api/projects/${id}`, { cookie: alice.cookie })).status,
+    ).toBe(204);
+    for (const table of ['generated_files', 'conversation_messages', 'versions', 'agent_states']) {
+      const rows = await api.db.query(`SELECT 1 FROM ${table} WHERE project_id = $1`, [id]);
+      expect({ table, rows: rows.length }).toEqual({ table, rows: 0 });
+    }
+  });
+
+  it('lists only the own projects, newest first, page by page', async () => {
+    const carol = await signUp(api.url);
+    const names = Array.from({ length: 5 }, (_, i) => `P${i}`);
+    for (const name of names) await create(carol, { name });
+    await create(bob, { name: 'Bob only' });
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
+      const page = await call(api.url, 'GET', `/api/projects${query}`, { cookie: carol.cookie });
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((item: { name: string }) => item.name));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...names].reverse());
+  });
+
+  it('hides another user’s project behind 404 for every route', async () => {
+    const { body } = await create(alice, { name: 'Private' });
+    const id: string = body.id;
+    const as = { cookie: bob.cookie };
+    expect((await call(api.url, 'GET', `/api/projects/${id}`, as)).status).toBe(404);
+    expect(
+      (await call(api.url, 'PATCH', `/api/projects/${id}`, { ...as, body: { name: 'Mine' } }))
+        .status,
+    ).toBe(404);
+    expect((await call(api.url, 'DELETE', `/api/projects/${id}`, as)).status).toBe(404);
+    expect((await call(api.url, 'GET', `/api/projects/${id}/files`, as)).status).toBe(404);
+    expect((await call(api.url, 'GET', `/api/projects/${id}/files/src/App.tsx`, as)).status).toBe(
+      404,
+    );
+    expect((await call(api.url, 'GET', `/api/projects/${id}/messages`, as)).status).toBe(404);
+    const list = await call(api.url, 'GET', '/api/projects?limit=100', as);
+    expect(list.body.items.map((item: { id: string }) => item.id)).not.toContain(id);
+    // Still there, unrenamed, for its owner.
+    expect(
+      (await call(api.url, 'GET', `/api/projects/${id}`, { cookie: alice.cookie })).body.name,
+    ).toBe('Private');
+  });
+
+  it('answers 404 for an id that is not a project id', async () => {
+    expect(
+      (await call(api.url, 'GET', '/api/projects/not-a-uuid', { cookie: alice.cookie })).status,
+    ).toBe(404);
+  });
+
+  it.each([
+    ['no name', {}, 'name'],
+    ['an empty name', { name: '' }, 'name must be 1 to 100 characters long'],
+    ['a blank name', { name: '   ' }, 'name must be 1 to 100 characters long'],
+    ['a 101-character name', { name: 'x'.repeat(101) }, 'name must be 1 to 100 characters long'],
+    ['a number as name', { name: 42 }, 'name must be a string'],
+    [
+      'a description over 20000 characters',
+      { name: 'ok', description: 'd'.repeat(20_001) },
+      'description must be at most 20000 characters long',
+    ],
+  ])('refuses %s with 400 naming the field', async (_label, body, message) => {
+    const result = await create(alice, body);
+    expect(result.status).toBe(400);
+    expect(result.body.message).toContain(message);
+  });
+
+  it('accepts names of exactly 1 and 100 characters and strips unknown fields', async () => {
+    expect((await create(alice, { name: 'x' })).status).toBe(201);
+    const result = await create(alice, { name: 'y'.repeat(100), ownerId: bob.id, admin: true });
+    expect(result.status).toBe(201);
+    expect(result.body).not.toHaveProperty('admin');
+    const asBob = await call(api.url, 'GET', `/api/projects/${result.body.id}`, {
+      cookie: bob.cookie,
+    });
+    expect(asBob.status).toBe(404);
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const result = await create(alice, { name: 'big', description: 'x'.repeat(1_100_000) });
+    expect(result.status).toBe(413);
+    expect(result.body.message).toContain('HTTP_BODY_LIMIT_BYTES');
+    const auth = await call(api.url, 'POST', '/api/auth/sign-in/email', {
+      body: { email: 'a@example.com', password: 'x'.repeat(1_100_000) },
+    });
+    expect(auth.status).toBe(413);
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const response = await fetch(`${api.url}/api/projects`, {
+      method: 'POST',
+      headers: { cookie: alice.cookie, 'content-type': 'application/json' },
+      body: '{"name": ',
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe('MALFORMED_BODY');
+  });
+
+  it('refuses a bad cursor and a page over the limit', async () => {
+    const bad = await call(api.url, 'GET', '/api/projects?cursor=garbage', {
+      cookie: alice.cookie,
+    });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'INVALID_CURSOR' } });
+    const big = await call(api.url, 'GET', '/api/projects?limit=101', { cookie: alice.cookie });
+    expect(big).toMatchObject({ status: 400, body: { code: 'PAGE_TOO_LARGE' } });
+    expect(big.body.message).toContain('PROJECTS_PAGE_SIZE_MAX');
+  });
+});

@@ -1,0 +1,111 @@
+import { type INestApplication } from '@nestjs/common';
+import { type AddressInfo } from 'node:net';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { createApiApp } from '../api-app';
+import { loadApiConfig } from '../config/api-config';
+
+export interface ApiTestApp {
+  url: string;
+  app: INestApplication;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API on its own fresh database, listening on a free port. `env` overrides the test
+ * defaults (a generous sign-in limit, so only the rate-limit test meets it).
+ */
+export async function startApiTestApp(env: Record<string, string> = {}): Promise<ApiTestApp> {
+  const db = await createTestDatabase();
+  const config = loadApiConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: '4',
+    AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    AUTH_SIGNIN_RATE_LIMIT_MAX: '1000',
+    API_PORT: '0',
+    ...env,
+  });
+  const app = await createApiApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    db,
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  /** The Cookie header that carries the session. */
+  cookie: string;
+}
+
+let userCounter = 0;
+
+/** Signs a new user up through the real better-auth route and returns its session cookie. */
+export async function signUp(
+  baseUrl: string,
+  overrides: Partial<{ email: string; password: string; name: string }> = {},
+): Promise<TestUser> {
+  userCounter += 1;
+  const email = overrides.email ?? `user${userCounter}-${Date.now()}@example.com`;
+  const password = overrides.password ?? 'correct horse battery';
+  const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password, name: overrides.name ?? 'Test User' }),
+  });
+  if (response.status !== 200) {
+    throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+  }
+  const body = (await response.json()) as { user: { id: string } };
+  return { id: body.user.id, email, password, cookie: sessionCookie(response) };
+}
+
+/** The `name=value` pairs of a response's Set-Cookie headers, as a Cookie header. */
+export function sessionCookie(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .join('; ');
+}
+
+export interface CallResult {
+  status: number;
+  // Tests read into bodies of many shapes; asserting on them is the type check.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** fetch with JSON in and out, optionally as a signed-in user. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { cookie?: string; body?: unknown } = {},
+): Promise<CallResult> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body };
+}

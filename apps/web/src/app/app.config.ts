@@ -1,0 +1,20 @@
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import {
+  type ApplicationConfig,
+  provideBrowserGlobalErrorListeners,
+  provideZonelessChangeDetection,
+} from '@angular/core';
+import { provideRouter } from '@angular/router';
+import { routes } from './app.routes';
+import { sessionExpiredInterceptor } from './auth/session-expired.interceptor';
+import { apiInterceptor } from './core/api.interceptor';
+
+export const appConfig: ApplicationConfig = {
+  providers: [
+    provideBrowserGlobalErrorListeners(),
+    provideZonelessChangeDetection(),
+    provideRouter(routes),
+    // sessionExpiredInterceptor runs first so that it sees the app's own '/api/…' URLs.
+    provideHttpClient(withFetch(), withInterceptors([sessionExpiredInterceptor, apiInterceptor])),
+  ],
+};

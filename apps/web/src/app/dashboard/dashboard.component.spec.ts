@@ -1,0 +1,138 @@
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import { PROJECTS_URL } from '../project/projects.service';
+import { DashboardComponent } from './dashboard.component';
+import { EXAMPLE_PROMPTS } from './example-prompts';
+
+@Component({ template: 'project page', changeDetection: ChangeDetectionStrategy.OnPush })
+class ProjectPageComponent {}
+
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const HOUR = 3_600_000;
+
+function project(id: string, name: string, state: string) {
+  const updatedAt = new Date(Date.now() - 2 * HOUR - 60_000).toISOString();
+  return { id, name, description: `${name}, described`, createdAt: updatedAt, updatedAt, state };
+}
+
+describe(DashboardComponent.name, () => {
+  let harness: RouterTestingHarness;
+  let http: HttpTestingController;
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([
+          { path: '', component: DashboardComponent },
+          { path: 'project/:id', component: ProjectPageComponent },
+        ]),
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/', DashboardComponent);
+  });
+
+  afterEach(() => http.verify());
+
+  const page = () => harness.routeNativeElement!;
+  const promptBox = () => page().querySelector<HTMLTextAreaElement>('#prompt')!;
+
+  async function answerList(body: object, status = 200): Promise<void> {
+    const request = http.expectOne((req) => req.method === 'GET' && req.url === PROJECTS_URL);
+    if (status === 200) {
+      request.flush(body);
+    } else {
+      request.flush(body, { status, statusText: 'Error' });
+    }
+    await tick();
+    await harness.fixture.whenStable();
+  }
+
+  it('lists the projects with their state and last edit', async () => {
+    await answerList({
+      items: [project('p1', 'Todo app', 'IMPLEMENTING_PHASE'), project('p2', 'Notes', 'FAILED')],
+      nextCursor: null,
+    });
+    const cards = [...page().querySelectorAll('.card')].map((card) =>
+      [...card.querySelectorAll('.card-name, .card-description, .card-meta > *')].map((part) =>
+        part.textContent?.trim(),
+      ),
+    );
+    expect(cards).toEqual([
+      ['Todo app', 'Todo app, described', 'Writing code', 'edited 2 h ago'],
+      ['Notes', 'Notes, described', 'Failed', 'edited 2 h ago'],
+    ]);
+    expect(page().querySelector('.card')?.getAttribute('href')).toBe('/project/p1');
+  });
+
+  it('asks for a first project when there is none', async () => {
+    await answerList({ items: [], nextCursor: null });
+    expect(page().textContent).toContain('No projects yet.');
+  });
+
+  it('fills the prompt box from an example', async () => {
+    await answerList({ items: [], nextCursor: null });
+    const chips = [...page().querySelectorAll<HTMLButtonElement>('.chip')];
+    expect(chips.map((chip) => chip.textContent?.trim())).toEqual(EXAMPLE_PROMPTS);
+    chips[1].click();
+    await harness.fixture.whenStable();
+    expect(promptBox().value).toBe(EXAMPLE_PROMPTS[1]);
+  });
+
+  it('creates a project from the prompt and opens it', async () => {
+    await answerList({ items: [], nextCursor: null });
+    promptBox().value = '  a pomodoro timer that keeps daily stats\nwith a dark theme ';
+    promptBox().dispatchEvent(new Event('input'));
+    promptBox().dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+
+    const request = http.expectOne({ method: 'POST', url: PROJECTS_URL });
+    expect(request.request.body).toEqual({
+      name: 'A pomodoro timer that keeps daily stats',
+      description: 'a pomodoro timer that keeps daily stats\nwith a dark theme',
+    });
+    request.flush(project('p9', 'A pomodoro timer that keeps daily stats', 'IDLE'));
+    await tick();
+    await harness.fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/project/p9');
+  });
+
+  it('keeps Shift+Enter as a line break', async () => {
+    await answerList({ items: [], nextCursor: null });
+    promptBox().value = 'a todo app';
+    promptBox().dispatchEvent(new Event('input'));
+    const event = new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, cancelable: true });
+    promptBox().dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(false);
+    http.expectNone({ method: 'POST', url: PROJECTS_URL });
+  });
+
+  it('says why the list did not load, and retries', async () => {
+    await answerList({ message: 'database is down' }, 500);
+    expect(page().querySelector('[role="alert"]')?.textContent).toContain(
+      'Could not load your projects: database is down',
+    );
+    page().querySelector<HTMLButtonElement>('.load-error button')!.click();
+    await answerList({ items: [project('p1', 'Todo app', 'IDLE')], nextCursor: null });
+    expect(page().querySelector('[role="alert"]')).toBeNull();
+    expect(page().querySelectorAll('.card')).toHaveLength(1);
+  });
+
+  it('loads the next page from the cursor', async () => {
+    await answerList({ items: [project('p1', 'Todo app', 'IDLE')], nextCursor: 'c2' });
+    page().querySelector<HTMLButtonElement>('.more button')!.click();
+    const request = http.expectOne((req) => req.url === PROJECTS_URL);
+    expect(request.request.params.get('cursor')).toBe('c2');
+    request.flush({ items: [project('p2', 'Notes', 'IDLE')], nextCursor: null });
+    await tick();
+    await harness.fixture.whenStable();
+    expect(page().querySelectorAll('.card')).toHaveLength(2);
+    expect(page().querySelector('.more')).toBeNull();
+  });
+});

@@ -1,0 +1,128 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type ElementRef,
+  type OnInit,
+  computed,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import { APP_PATHS } from '../core/app-paths';
+import { httpErrorMessage } from '../core/http-error-message';
+import { formatTimeAgo } from '../core/relative-time';
+import { TopBarComponent } from '../core/top-bar/top-bar.component';
+import { projectNameFromPrompt } from '../project/project-name';
+import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
+import { type Project } from '../project/project.model';
+import { ProjectsService } from '../project/projects.service';
+import { EXAMPLE_PROMPTS } from './example-prompts';
+
+/** The longest prompt the box accepts; the API enforces its own limit on the description too. */
+export const PROMPT_MAX_LENGTH = 4000;
+
+@Component({
+  selector: 'forge-dashboard',
+  imports: [ProjectStateBadgeComponent, RouterLink, TopBarComponent],
+  templateUrl: './dashboard.component.html',
+  styleUrl: './dashboard.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class DashboardComponent implements OnInit {
+  private readonly projectsService = inject(ProjectsService);
+  private readonly router = inject(Router);
+  private readonly promptBox = viewChild.required<ElementRef<HTMLTextAreaElement>>('promptBox');
+
+  protected readonly examples = EXAMPLE_PROMPTS;
+  protected readonly promptMaxLength = PROMPT_MAX_LENGTH;
+  protected readonly prompt = signal('');
+  protected readonly canCreate = computed(() => this.prompt().trim() !== '' && !this.creating());
+  protected readonly creating = signal(false);
+  protected readonly createError = signal<string | null>(null);
+
+  private readonly projects = signal<readonly Project[]>([]);
+  protected readonly nextCursor = signal<string | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly loadingMore = signal(false);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly cards = computed(() => {
+    const now = Date.now();
+    return this.projects().map((project) => ({
+      project,
+      link: APP_PATHS.project(project.id),
+      edited: formatTimeAgo(project.updatedAt, now),
+    }));
+  });
+
+  ngOnInit(): void {
+    void this.loadFirstPage();
+  }
+
+  protected useExample(example: string): void {
+    this.prompt.set(example);
+    this.promptBox().nativeElement.focus();
+  }
+
+  /** Enter sends, Shift+Enter breaks the line (UI.md); an IME composition keeps its Enter. */
+  protected onPromptEnter(event: Event): void {
+    const keyboardEvent = event as KeyboardEvent;
+    if (keyboardEvent.shiftKey || keyboardEvent.isComposing) {
+      return;
+    }
+    keyboardEvent.preventDefault();
+    void this.create();
+  }
+
+  protected async create(): Promise<void> {
+    if (!this.canCreate()) {
+      return;
+    }
+    const description = this.prompt().trim();
+    this.creating.set(true);
+    this.createError.set(null);
+    try {
+      const project = await this.projectsService.create({
+        name: projectNameFromPrompt(description),
+        description,
+      });
+      await this.router.navigate(APP_PATHS.project(project.id));
+    } catch (error: unknown) {
+      this.createError.set(httpErrorMessage(error, 'create the project'));
+    } finally {
+      this.creating.set(false);
+    }
+  }
+
+  protected async loadFirstPage(): Promise<void> {
+    this.loading.set(true);
+    this.loadError.set(null);
+    try {
+      const page = await this.projectsService.list();
+      this.projects.set(page.items);
+      this.nextCursor.set(page.nextCursor);
+    } catch (error: unknown) {
+      this.loadError.set(httpErrorMessage(error, 'load your projects'));
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected async loadMore(): Promise<void> {
+    const cursor = this.nextCursor();
+    if (!cursor || this.loadingMore()) {
+      return;
+    }
+    this.loadingMore.set(true);
+    this.loadError.set(null);
+    try {
+      const page = await this.projectsService.list(cursor);
+      this.projects.update((loaded) => [...loaded, ...page.items]);
+      this.nextCursor.set(page.nextCursor);
+    } catch (error: unknown) {
+      this.loadError.set(httpErrorMessage(error, 'load more projects'));
+    } finally {
+      this.loadingMore.set(false);
+    }
+  }
+}

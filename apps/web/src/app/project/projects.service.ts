@@ -1,0 +1,37 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import {
+  type NewProject,
+  type Project,
+  type ProjectPage,
+  parseProject,
+  parseProjectPage,
+} from './project.model';
+
+export const PROJECTS_URL = '/api/projects';
+
+/** The REST calls about projects; pages keep what they load in their own signals. */
+@Injectable({ providedIn: 'root' })
+export class ProjectsService {
+  private readonly http = inject(HttpClient);
+
+  async list(cursor: string | null = null): Promise<ProjectPage> {
+    const params = cursor ? new HttpParams().set('cursor', cursor) : undefined;
+    const body = await firstValueFrom(this.http.get<unknown>(PROJECTS_URL, { params }));
+    return parseProjectPage(body);
+  }
+
+  async get(id: string): Promise<Project> {
+    const body = await firstValueFrom(
+      this.http.get<unknown>(`${PROJECTS_URL}/${encodeURIComponent(id)}`),
+    );
+    return parseProject(body);
+  }
+
+  async create(project: NewProject): Promise<Project> {
+    const { name, description } = project;
+    const body = await firstValueFrom(this.http.post<unknown>(PROJECTS_URL, { name, description }));
+    return parseProject(body, 'the new project');
+  }
+}

@@ -1,0 +1,34 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
+
+@Entity({ name: 'generated_files' })
+@Unique('generated_files_project_path_key', ['projectId', 'path'])
+export class GeneratedFile {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'project_id', type: 'uuid' })
+  projectId!: string;
+
+  @Column({ type: 'text' })
+  path!: string;
+
+  @Column({ type: 'text' })
+  content!: string;
+
+  /** The phase that last wrote the file; null for a file the user edited or the template's. */
+  @Column({ type: 'integer', nullable: true })
+  phase!: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,3 @@
+export * from './auth-schema';
+export * from './data-source';
+export * from './entities';

@@ -1,0 +1,2 @@
+export * from './project-path';
+export * from './package-spec';
