@@ -156,7 +156,7 @@ async function main() {
   process.on('SIGTERM', () => void stop(0));
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   if (!existsSync('node_modules/.package-lock.json'))
-    runOrExit('installing dependencies', 'npm', ['ci']);
+    runOrExit('installing dependencies', 'npm', ['install', '--no-audit', '--no-fund']);
   runOrExit('building', process.execPath, [
     'node_modules/typescript/bin/tsc',
     '-b',

@@ -16,7 +16,10 @@ function run(label, command, args, env = {}) {
   }
 }
 
-if (!existsSync('node_modules/.package-lock.json')) run('install', 'npm', ['ci']);
+// npm install, not npm ci: the registry mirror here lacks other platforms' optional packages
+// (e.g. @swc/core-darwin-arm64), which npm ci insists on finding in the lockfile.
+if (!existsSync('node_modules/.package-lock.json'))
+  run('install', 'npm', ['install', '--no-audit', '--no-fund']);
 run('test environment', 'bash', ['scripts/setup-test-env.sh']);
 run('format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
 run('lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
