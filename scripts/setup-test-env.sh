@@ -1,5 +1,28 @@
 #!/usr/bin/env bash
-# Installs and starts what the tests need on a fresh machine and does nothing where it is there.
+# Installs and starts what the tests need on a fresh machine, and does nothing where it is there:
+# Debian's docker.io (the docker sandbox tests), debootstrap (the offline sandbox image),
+# chromium (browser tests) and redis-server (the live-link scale-out tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v unzip >/dev/null || missing+=(unzip)
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "starting redis-server on 127.0.0.1:6379"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+fi
+
+bash libs/sandbox/image/ensure-dockerd.sh
+bash libs/sandbox/image/build-offline.sh
 echo "test environment ready"

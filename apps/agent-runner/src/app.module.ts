@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule, HealthModule } from '@forge/nest-common';
+import { AgentModule } from './agent/agent.module';
 import { RUNNER_CONFIG, type RunnerConfig } from './config/runner-config';
 
 @Module({})
@@ -11,6 +12,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         HealthModule,
+        AgentModule,
       ],
       providers: [{ provide: RUNNER_CONFIG, useValue: config }],
       exports: [RUNNER_CONFIG],

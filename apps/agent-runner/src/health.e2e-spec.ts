@@ -11,7 +11,9 @@ describe('agent-runner health (e2e)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createRunnerApp(loadRunnerConfig({ NODE_ENV: 'test', DATABASE_URL: db.url }));
+    app = await createRunnerApp(
+      loadRunnerConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, SANDBOX_PROVIDER: 'none' }),
+    );
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });

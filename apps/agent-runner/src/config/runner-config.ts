@@ -1,4 +1,7 @@
+import { hostname } from 'node:os';
 import { type ConfigOf, loadConfig, vars } from '@forge/config';
+
+const OPENROUTER_URL = 'https://openrouter.ai/api/v1';
 
 /** Every environment variable the agent-runner reads, with its default and what it is for. */
 export const RUNNER_CONFIG_SPEC = {
@@ -17,6 +20,9 @@ export const RUNNER_CONFIG_SPEC = {
     min: 0,
     max: 65535,
   }),
+  RUNNER_ID: vars.string('This runner’s name in project leases (unique per replica)', {
+    default: `${hostname()}-${process.pid}`,
+  }),
   DATABASE_URL: vars.url('PostgreSQL connection URL', {
     secret: true,
     protocols: ['postgres', 'postgresql'],
@@ -26,6 +32,126 @@ export const RUNNER_CONFIG_SPEC = {
     min: 1,
     max: 200,
   }),
+
+  LEASE_TTL_MS: vars.int('How long a project lease lasts without a heartbeat (takeover after)', {
+    default: 15_000,
+    min: 500,
+  }),
+  LEASE_HEARTBEAT_MS: vars.int(
+    'How often a runner renews its leases and looks for orphaned projects',
+    {
+      default: 5_000,
+      min: 100,
+    },
+  ),
+  AGENT_MAX_PHASES: vars.int(
+    'Most phases one request may take; the last allowed phase ends the plan',
+    {
+      default: 8,
+      min: 1,
+      max: 50,
+    },
+  ),
+  AGENT_REQUEST_MAX_LENGTH: vars.int('Longest accepted request (prompt), in characters', {
+    default: 20_000,
+    min: 100,
+  }),
+
+  OPENROUTER_API_KEY: vars.optionalString('OpenRouter API key (the default LLM provider)', {
+    secret: true,
+  }),
+  LLM_BASE_URL: vars.optionalUrl(
+    'Any OpenAI-compatible server instead of OpenRouter (Ollama, vLLM, …)',
+  ),
+  LLM_API_KEY: vars.optionalString('API key for LLM_BASE_URL', { secret: true }),
+  LLM_MODEL_DESIGN: vars.string('Model that designs phases', {
+    default: 'anthropic/claude-sonnet-4.5',
+  }),
+  LLM_MODEL_CODE: vars.string('Model that writes code', { default: 'anthropic/claude-sonnet-4.5' }),
+  LLM_CALL_TIMEOUT_MS: vars.int('Longest one LLM call may take, in ms', {
+    default: 600_000,
+    min: 1_000,
+  }),
+  LLM_SILENCE_TIMEOUT_MS: vars.int(
+    'Longest an LLM stream may stay silent before it is retried, in ms',
+    {
+      default: 60_000,
+      min: 100,
+    },
+  ),
+  LLM_MAX_RETRIES: vars.int('Retries of an LLM call after 429, 5xx, a dropped or silent stream', {
+    default: 4,
+    min: 0,
+    max: 20,
+  }),
+  LLM_RETRY_BASE_DELAY_MS: vars.int('First retry delay; it doubles on each retry', {
+    default: 1_000,
+    min: 0,
+  }),
+  LLM_RETRY_MAX_DELAY_MS: vars.int('Longest delay between retries, in ms', {
+    default: 30_000,
+    min: 0,
+  }),
+  LLM_DESIGN_MAX_ATTEMPTS: vars.int(
+    'Answers asked for one phase design before an invalid one fails it',
+    {
+      default: 3,
+      min: 1,
+      max: 10,
+    },
+  ),
+  LLM_CONTEXT_MAX_CHARS: vars.int(
+    'Budget of existing code sent as context with a request, in characters',
+    {
+      default: 120_000,
+      min: 1_000,
+    },
+  ),
+
+  SANDBOX_PROVIDER: vars.oneOf(
+    'Where generated apps run: process, docker, kubernetes, or none (code only, no preview)',
+    ['process', 'docker', 'kubernetes', 'none'] as const,
+    { default: 'process' },
+  ),
+  SANDBOX_ROOT: vars.string('process provider: folder of the project workspaces', {
+    default: '.data/sandboxes',
+  }),
+  SANDBOX_TEMPLATE_CACHE: vars.string(
+    'process provider: folder of the prepared template (node_modules)',
+    {
+      default: '.data/template-cache',
+    },
+  ),
+  SANDBOX_POOL_SIZE: vars.int('process provider: dev servers kept started ahead of demand', {
+    default: 1,
+    min: 0,
+    max: 16,
+  }),
+  SANDBOX_IDLE_TIMEOUT_SECONDS: vars.int('An unused sandbox stops after this long (0: never)', {
+    default: 900,
+    min: 0,
+  }),
+  SANDBOX_IMAGE: vars.string('docker/kubernetes: the sandbox image', {
+    default: 'forge-sandbox:local',
+  }),
+  SANDBOX_DOCKER_NETWORK: vars.string('docker: the bridge network of the sandboxes', {
+    default: 'forge-sandbox',
+  }),
+  SANDBOX_K8S_NAMESPACE: vars.string('kubernetes: the namespace of the sandbox pods', {
+    default: 'forge-sandboxes',
+  }),
+  SANDBOX_MEMORY_MB: vars.int('docker/kubernetes: memory limit of one sandbox, in MB', {
+    default: 1024,
+    min: 128,
+  }),
+  SANDBOX_CPUS: vars.int('docker/kubernetes: CPU limit of one sandbox, in thousandths of a core', {
+    default: 1000,
+    min: 100,
+  }),
+  SANDBOX_PIDS_LIMIT: vars.int('docker: most processes in one sandbox', { default: 256, min: 16 }),
+  SANDBOX_CA_BUNDLE: vars.optionalString(
+    'docker: a CA bundle on the host mounted into sandboxes so `bun add` reaches the registry',
+  ),
 };
 
 export type RunnerConfig = ConfigOf<typeof RUNNER_CONFIG_SPEC>;
@@ -36,4 +162,24 @@ export function loadRunnerConfig(
   source: Record<string, string | undefined> = process.env,
 ): RunnerConfig {
   return loadConfig(RUNNER_CONFIG_SPEC, source);
+}
+
+export type LlmEndpoint =
+  | { kind: 'openai-compatible'; baseURL: string; apiKey: string }
+  | { kind: 'openrouter'; baseURL: string; apiKey: string }
+  | { kind: 'demo' };
+
+/** Which LLM the runner talks to: LLM_BASE_URL, else OpenRouter, else the offline demo. */
+export function llmEndpoint(config: RunnerConfig): LlmEndpoint {
+  if (config.LLM_BASE_URL) {
+    return {
+      kind: 'openai-compatible',
+      baseURL: config.LLM_BASE_URL,
+      apiKey: config.LLM_API_KEY ?? 'none',
+    };
+  }
+  if (config.OPENROUTER_API_KEY) {
+    return { kind: 'openrouter', baseURL: OPENROUTER_URL, apiKey: config.OPENROUTER_API_KEY };
+  }
+  return { kind: 'demo' };
 }

@@ -14,6 +14,10 @@ export class AgentStateRow {
   @Column({ type: 'text', nullable: true })
   request!: string | null;
 
+  /** Counts the project's requests: 1 for the first app, 2 for the first follow-up, … */
+  @Column({ name: 'request_number', type: 'integer', default: 0 })
+  requestNumber!: number;
+
   @Column({ type: 'jsonb', nullable: true })
   blueprint!: unknown;
 

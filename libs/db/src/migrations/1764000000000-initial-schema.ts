@@ -73,6 +73,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       "project_id" uuid NOT NULL PRIMARY KEY REFERENCES "projects" ("id") ON DELETE CASCADE,
       "state" varchar(32) NOT NULL DEFAULT 'IDLE',
       "request" text,
+      "request_number" integer NOT NULL DEFAULT 0,
       "blueprint" jsonb,
       "phases" jsonb NOT NULL DEFAULT '[]',
       "current_phase" integer NOT NULL DEFAULT 0,

@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
+import {
+  type AgentError,
+  type AgentState,
+  type Blueprint,
+  isAgentState,
+  type PhaseInfo,
+} from '@forge/protocol';
+
+/** The persisted state of one project's agent, as the agent works with it. */
+export interface AgentSnapshotRow {
+  projectId: string;
+  ownerId: string;
+  state: AgentState;
+  request: string | null;
+  requestNumber: number;
+  blueprint: Blueprint | null;
+  phases: PhaseInfo[];
+  currentPhase: number;
+  /** Paths closed so far in the current phase (kept when a phase is resumed). */
+  filesInFlight: string[];
+  error: AgentError | null;
+  lastSeq: number;
+  version: number;
+}
+
+export type AgentStatePatch = Partial<
+  Pick<
+    AgentSnapshotRow,
+    | 'state'
+    | 'request'
+    | 'requestNumber'
+    | 'blueprint'
+    | 'phases'
+    | 'currentPhase'
+    | 'filesInFlight'
+    | 'error'
+  >
+>;
+
+/** Another runner holds the project now (or its row changed under us): stop working on it. */
+export class LeaseLostError extends Error {
+  constructor(projectId: string) {
+    super(`lost the lease on project ${projectId}`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+interface StateRow {
+  project_id: string;
+  owner_id: string;
+  state: string;
+  request: string | null;
+  request_number: number;
+  blueprint: Blueprint | null;
+  phases: PhaseInfo[];
+  current_phase: number;
+  files_in_flight: string[];
+  error: AgentError | null;
+  last_seq: string;
+  version: number;
+}
+
+const COLUMNS: Record<keyof AgentStatePatch, string> = {
+  state: 'state',
+  request: 'request',
+  requestNumber: 'request_number',
+  blueprint: 'blueprint',
+  phases: 'phases',
+  currentPhase: 'current_phase',
+  filesInFlight: 'files_in_flight',
+  error: 'error',
+};
+const JSON_COLUMNS = new Set(['blueprint', 'phases', 'files_in_flight', 'error']);
+
+function toSnapshot(row: StateRow): AgentSnapshotRow {
+  if (!isAgentState(row.state))
+    throw new Error(`project ${row.project_id} has unknown state ${row.state}`);
+  return {
+    projectId: row.project_id,
+    ownerId: row.owner_id,
+    state: row.state,
+    request: row.request,
+    requestNumber: row.request_number,
+    blueprint: row.blueprint,
+    phases: row.phases,
+    currentPhase: row.current_phase,
+    filesInFlight: row.files_in_flight,
+    error: row.error,
+    lastSeq: Number(row.last_seq),
+    version: row.version,
+  };
+}
+
+/**
+ * Everything the agent reads and writes in PostgreSQL. Writes to a project's state check both
+ * the row version (optimistic locking) and that this runner still holds the lease.
+ */
+@Injectable()
+export class AgentStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async load(projectId: string): Promise<AgentSnapshotRow | null> {
+    const rows: StateRow[] = await this.dataSource.query(
+      `SELECT s.*, p.owner_id FROM agent_states s JOIN projects p ON p.id = s.project_id WHERE s.project_id = $1`,
+      [projectId],
+    );
+    return rows[0] ? toSnapshot(rows[0]) : null;
+  }
+
+  /** Applies `patch` if the row is still at `version` and leased to `runnerId`; returns the new row. */
+  async update(
+    row: AgentSnapshotRow,
+    runnerId: string,
+    patch: AgentStatePatch,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AgentSnapshotRow> {
+    const sets: string[] = [];
+    const params: unknown[] = [row.projectId, row.version, runnerId];
+    for (const [key, value] of Object.entries(patch) as [keyof AgentStatePatch, unknown][]) {
+      const column = COLUMNS[key];
+      params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const [rows]: [{ version: number }[], number] = await manager.query(
+      `UPDATE agent_states SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
+       WHERE project_id = $1 AND version = $2 AND lease_owner = $3 RETURNING version`,
+      params,
+    );
+    if (rows.length === 0) throw new LeaseLostError(row.projectId);
+    return { ...row, ...patch, version: rows[0]!.version };
+  }
+
+  /** Saves a closed file and marks it done in the current phase, in one transaction. */
+  async saveFile(
+    row: AgentSnapshotRow,
+    runnerId: string,
+    file: { path: string; content: string; phase: number },
+  ): Promise<AgentSnapshotRow> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `INSERT INTO generated_files (project_id, path, content, phase) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (project_id, path) DO UPDATE SET content = EXCLUDED.content, phase = EXCLUDED.phase, updated_at = now()`,
+        [row.projectId, file.path, file.content, file.phase],
+      );
+      const filesInFlight = row.filesInFlight.includes(file.path)
+        ? row.filesInFlight
+        : [...row.filesInFlight, file.path];
+      return this.update(row, runnerId, { filesInFlight }, manager);
+    });
+  }
+
+  async deleteFile(
+    row: AgentSnapshotRow,
+    runnerId: string,
+    path: string,
+  ): Promise<AgentSnapshotRow> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`DELETE FROM generated_files WHERE project_id = $1 AND path = $2`, [
+        row.projectId,
+        path,
+      ]);
+      return this.update(row, runnerId, { filesInFlight: [...row.filesInFlight, path] }, manager);
+    });
+  }
+
+  async files(projectId: string): Promise<Map<string, string>> {
+    const rows: { path: string; content: string }[] = await this.dataSource.query(
+      `SELECT path, content FROM generated_files WHERE project_id = $1 ORDER BY path COLLATE "C"`,
+      [projectId],
+    );
+    return new Map(rows.map((row) => [row.path, row.content]));
+  }
+
+  async addMessage(
+    projectId: string,
+    role: 'user' | 'assistant' | 'system',
+    content: string,
+  ): Promise<{ id: string; createdAt: string }> {
+    const [row]: { id: string; created_at: Date }[] = await this.dataSource.query(
+      `INSERT INTO conversation_messages (project_id, role, content) VALUES ($1, $2, $3) RETURNING id, created_at`,
+      [projectId, role, content],
+    );
+    return { id: row!.id, createdAt: row!.created_at.toISOString() };
+  }
+
+  /** Reserves sequence numbers up to `upTo` so a runner taking over starts past them. */
+  async reserveSeq(projectId: string, upTo: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE agent_states SET last_seq = GREATEST(last_seq, $2) WHERE project_id = $1`,
+      [projectId, upTo],
+    );
+  }
+}

@@ -1,0 +1,242 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { isBusyState } from '@forge/protocol';
+import { type SandboxProvider } from '@forge/sandbox';
+import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
+import { EventHub } from '../events/event-hub';
+import { LLM_CLIENT } from '../llm/llm.module';
+import { type LlmClient } from '../llm/llm-client';
+import { type RetryPolicy } from '../llm/llm-error';
+import { SANDBOX_PROVIDER } from '../sandbox/sandbox.module';
+import { AgentFailure } from './agent-failure';
+import { type AgentSnapshotRow, AgentStore } from './agent-store';
+import { LeaseService } from './lease.service';
+import { PhaseDesigner } from './phase-designer';
+import { PhaseImplementer } from './phase-implementer';
+import { ProjectAgent } from './project-agent';
+import { nextState } from './state-machine';
+import { TemplateCatalog } from './template-catalog';
+
+export enum AgentCommandErrorCode {
+  NotFound = 'PROJECT_NOT_FOUND',
+  Busy = 'GENERATION_RUNNING',
+  Leased = 'PROJECT_LEASED_ELSEWHERE',
+  RequestTooLong = 'REQUEST_TOO_LONG',
+  RequestEmpty = 'REQUEST_EMPTY',
+}
+
+/** A command the runner refuses, with a message for the user. */
+export class AgentCommandError extends Error {
+  constructor(
+    readonly code: AgentCommandErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AgentCommandError';
+  }
+}
+
+/**
+ * The runner's agents: starts generations, cancels them, and keeps leases — renewed by
+ * heartbeat, with projects whose lease lapsed (their runner died) resumed from their state.
+ */
+@Injectable()
+export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AgentSupervisor.name);
+  private readonly agents = new Map<string, { agent: ProjectAgent; done: Promise<void> }>();
+  private readonly templates = new TemplateCatalog();
+  private readonly designer: PhaseDesigner;
+  private readonly implementer: PhaseImplementer;
+  private heartbeat?: NodeJS.Timeout;
+  private beating?: Promise<void>;
+  private shuttingDown = false;
+
+  constructor(
+    @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
+    @Inject(LLM_CLIENT) llm: LlmClient,
+    @Inject(SANDBOX_PROVIDER) private readonly sandboxes: SandboxProvider | null,
+    private readonly store: AgentStore,
+    private readonly leases: LeaseService,
+    private readonly hub: EventHub,
+  ) {
+    const retry: RetryPolicy = {
+      maxRetries: config.LLM_MAX_RETRIES,
+      baseDelayMs: config.LLM_RETRY_BASE_DELAY_MS,
+      maxDelayMs: config.LLM_RETRY_MAX_DELAY_MS,
+    };
+    this.designer = new PhaseDesigner(llm, retry, config.LLM_DESIGN_MAX_ATTEMPTS);
+    this.implementer = new PhaseImplementer(llm, retry);
+  }
+
+  onApplicationBootstrap(): void {
+    this.beating = this.beat();
+    this.heartbeat = setInterval(() => {
+      this.beating = this.beat();
+    }, this.config.LEASE_HEARTBEAT_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    clearInterval(this.heartbeat);
+    await this.beating;
+    // Leases are left to expire: another runner resumes these projects where they stand.
+    for (const { agent } of this.agents.values()) agent.abandon();
+    await Promise.all([...this.agents.values()].map(({ done }) => done));
+  }
+
+  /** Starts generating for a request on a project that is IDLE or COMPLETE. */
+  async generate(projectId: string, request: string): Promise<void> {
+    const text = request.trim();
+    if (!text)
+      throw new AgentCommandError(
+        AgentCommandErrorCode.RequestEmpty,
+        'Describe what to build or change.',
+      );
+    if (text.length > this.config.AGENT_REQUEST_MAX_LENGTH) {
+      throw new AgentCommandError(
+        AgentCommandErrorCode.RequestTooLong,
+        `The request is ${text.length} characters long; the limit (AGENT_REQUEST_MAX_LENGTH) is ${this.config.AGENT_REQUEST_MAX_LENGTH}.`,
+      );
+    }
+    if (this.agents.has(projectId)) throw this.busy();
+    let row = await this.take(projectId);
+    if (isBusyState(row.state)) throw this.busy();
+    if (row.state === 'COMPLETE') {
+      row = await this.store.update(row, this.config.RUNNER_ID, {
+        state: nextState(row.state, { type: 'reset' }),
+      });
+      await this.hub.emit(projectId, { type: 'state_change', state: 'IDLE', previous: 'COMPLETE' });
+    }
+    const message = await this.store.addMessage(projectId, 'user', text);
+    await this.hub.emit(projectId, {
+      type: 'message',
+      id: message.id,
+      role: 'user',
+      content: text,
+      createdAt: message.createdAt,
+    });
+    const lastPhase = row.phases.reduce((max, phase) => Math.max(max, phase.number), 0);
+    const state = nextState(row.state, { type: 'generate' });
+    row = await this.store.update(row, this.config.RUNNER_ID, {
+      state,
+      request: text,
+      requestNumber: row.requestNumber + 1,
+      currentPhase: lastPhase + 1,
+      filesInFlight: [],
+      error: null,
+    });
+    await this.hub.emit(projectId, { type: 'state_change', state, previous: 'IDLE' });
+    this.start(row);
+  }
+
+  /** Stops a running generation; a project left busy by a dead runner is set IDLE. */
+  async cancel(projectId: string): Promise<void> {
+    const running = this.agents.get(projectId);
+    if (running) {
+      running.agent.cancel();
+      await running.done;
+      return;
+    }
+    const row = await this.take(projectId);
+    if (!isBusyState(row.state)) return;
+    await this.store.update(row, this.config.RUNNER_ID, {
+      state: 'IDLE',
+      filesInFlight: [],
+      error: null,
+    });
+    await this.hub.emit(projectId, { type: 'state_change', state: 'IDLE', previous: row.state });
+    await this.leases.release(projectId, this.config.RUNNER_ID);
+  }
+
+  /** The agent working on a project in this runner, if any (for snapshots). */
+  running(projectId: string): ProjectAgent | undefined {
+    return this.agents.get(projectId)?.agent;
+  }
+
+  /** Resolves when the project's current generation in this runner has ended. */
+  async settled(projectId: string): Promise<void> {
+    await this.agents.get(projectId)?.done;
+  }
+
+  private busy(): AgentCommandError {
+    return new AgentCommandError(
+      AgentCommandErrorCode.Busy,
+      'A generation is running on this project; wait for it to finish or stop it first.',
+    );
+  }
+
+  /** Takes the project's lease and loads its state. */
+  private async take(projectId: string): Promise<AgentSnapshotRow> {
+    const row = await this.store.load(projectId);
+    if (!row) throw new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
+    if (!(await this.leases.acquire(projectId, this.config.RUNNER_ID, this.config.LEASE_TTL_MS))) {
+      throw new AgentCommandError(
+        AgentCommandErrorCode.Leased,
+        'Another runner is working on this project.',
+      );
+    }
+    this.hub.open(projectId, row.lastSeq);
+    return (await this.store.load(projectId))!;
+  }
+
+  private start(row: AgentSnapshotRow): void {
+    const agent = new ProjectAgent(row, {
+      runnerId: this.config.RUNNER_ID,
+      store: this.store,
+      hub: this.hub,
+      designer: this.designer,
+      implementer: this.implementer,
+      templates: this.templates,
+      sandbox: async () => (this.sandboxes ? this.sandboxes.get(row.projectId) : null),
+      maxPhasesPerRequest: this.config.AGENT_MAX_PHASES,
+      contextBudget: this.config.LLM_CONTEXT_MAX_CHARS,
+    });
+    const done = agent
+      .run()
+      .catch((error: unknown) =>
+        this.logger.error(`project ${row.projectId}: ${(error as Error)?.stack ?? error}`),
+      )
+      .finally(async () => {
+        this.agents.delete(row.projectId);
+        if (!this.shuttingDown)
+          await this.leases.release(row.projectId, this.config.RUNNER_ID).catch(() => undefined);
+      });
+    this.agents.set(row.projectId, { agent, done });
+  }
+
+  /** Renews our leases, drops agents whose lease was lost, resumes orphaned projects. */
+  private async beat(): Promise<void> {
+    try {
+      const held = new Set(
+        await this.leases.renewAll(this.config.RUNNER_ID, this.config.LEASE_TTL_MS),
+      );
+      for (const [projectId, { agent }] of this.agents) if (!held.has(projectId)) agent.abandon();
+      if (this.shuttingDown) return;
+      for (const projectId of await this.leases.orphans()) {
+        if (this.agents.has(projectId)) continue;
+        try {
+          const row = await this.take(projectId);
+          if (!isBusyState(row.state)) {
+            await this.leases.release(projectId, this.config.RUNNER_ID);
+            continue;
+          }
+          this.logger.log(
+            `resuming project ${projectId} in ${row.state}, phase ${row.currentPhase}`,
+          );
+          this.start(row);
+        } catch (error) {
+          if (!(error instanceof AgentCommandError)) throw error;
+        }
+      }
+    } catch (error) {
+      this.logger.error(`heartbeat failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+export { AgentFailure };

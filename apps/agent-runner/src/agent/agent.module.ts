@@ -1,0 +1,27 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { EventHub } from '../events/event-hub';
+import { LLM_SHUTDOWN, llmProviders } from '../llm/llm.module';
+import { SandboxLifecycle, sandboxProviders } from '../sandbox/sandbox.module';
+import { AgentStore } from './agent-store';
+import { AgentSupervisor } from './agent-supervisor';
+import { LeaseService } from './lease.service';
+
+@Module({
+  providers: [
+    AgentStore,
+    LeaseService,
+    EventHub,
+    ...llmProviders,
+    ...sandboxProviders,
+    SandboxLifecycle,
+    AgentSupervisor,
+  ],
+  exports: [AgentSupervisor, EventHub, AgentStore],
+})
+export class AgentModule implements OnApplicationShutdown {
+  constructor(@Inject(LLM_SHUTDOWN) private readonly llm: { close(): Promise<void> }) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.llm.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createDemoLlmHandler,
+  createScriptedLlmServer,
+  type ScriptedLlmServer,
+} from '@forge/scripted-llm';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import {
+  createProject,
+  type RunnerTestApp,
+  startRunnerTestApp,
+  waitForEvent,
+} from '../testing/runner-test-app';
+
+// Preparing the template (bun install) and a cold Vite start take a while on a loaded machine.
+jest.setTimeout(240_000);
+
+describe('generating an app into a process sandbox (e2e)', () => {
+  let db: TestDatabase;
+  let llm: ScriptedLlmServer;
+  let runner: RunnerTestApp;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'forge-runner-sandbox-'));
+    llm = await createScriptedLlmServer({
+      handler: createDemoLlmHandler(),
+      models: ['forge-demo'],
+      chunkSize: 200,
+    });
+    runner = await startRunnerTestApp(db, llm.url, {
+      LLM_MODEL_DESIGN: 'forge-demo',
+      LLM_MODEL_CODE: 'forge-demo',
+      SANDBOX_PROVIDER: 'process',
+      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
+      SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
+      SANDBOX_POOL_SIZE: '0',
+    });
+  });
+  afterAll(async () => {
+    await runner?.close();
+    await llm?.close();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('writes every file into the sandbox and serves the generated app from its dev server', async () => {
+    const projectId = await createProject(db);
+    await runner.supervisor.generate(projectId, 'A todo list');
+    const started = await waitForEvent(
+      runner.events,
+      projectId,
+      'server_started',
+      undefined,
+      120_000,
+    );
+    await waitForEvent(runner.events, projectId, 'generation_complete', undefined, 120_000);
+
+    const page = await fetch(started.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const app = await fetch(new URL('/src/App.tsx', started.url));
+    expect(app.status).toBe(200);
+    expect(await app.text()).toContain('Todo list');
+  });
+});

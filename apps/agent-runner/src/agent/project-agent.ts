@@ -1,0 +1,351 @@
+import { Logger } from '@nestjs/common';
+import {
+  type AgentState,
+  type PhaseDesign,
+  type PhaseInfo,
+  type UnsequencedEvent,
+} from '@forge/protocol';
+import { type Sandbox } from '@forge/sandbox';
+import { type EventHub } from '../events/event-hub';
+import { LlmError } from '../llm/llm-error';
+import { AgentFailure } from './agent-failure';
+import {
+  type AgentSnapshotRow,
+  type AgentStatePatch,
+  type AgentStore,
+  LeaseLostError,
+} from './agent-store';
+import { type PhaseDesigner } from './phase-designer';
+import { type ImplementationSink, type PhaseImplementer } from './phase-implementer';
+import { type AgentTransition, nextState } from './state-machine';
+import { type TemplateCatalog } from './template-catalog';
+
+export interface ProjectAgentDeps {
+  runnerId: string;
+  store: AgentStore;
+  hub: EventHub;
+  designer: PhaseDesigner;
+  implementer: PhaseImplementer;
+  templates: TemplateCatalog;
+  /** Null when SANDBOX_PROVIDER=none: code is generated and saved, nothing runs. */
+  sandbox: () => Promise<Sandbox | null>;
+  maxPhasesPerRequest: number;
+  contextBudget: number;
+}
+
+/** The file being streamed right now, for snapshots of a generation in progress. */
+export interface StreamingFile {
+  path: string;
+  content: string;
+}
+
+/**
+ * Drives one project's generation from its persisted state to COMPLETE (or IDLE on cancel or
+ * failure). Every transition and every closed file is written before it is announced, so a
+ * runner that dies anywhere leaves a state another runner can resume.
+ */
+export class ProjectAgent {
+  private readonly logger = new Logger(ProjectAgent.name);
+  private readonly controller = new AbortController();
+  private cancelled = false;
+  private abandoned = false;
+  private sandbox?: Promise<Sandbox | null>;
+  streaming: StreamingFile | null = null;
+
+  constructor(
+    private row: AgentSnapshotRow,
+    private readonly deps: ProjectAgentDeps,
+  ) {}
+
+  get projectId(): string {
+    return this.row.projectId;
+  }
+
+  get state(): AgentState {
+    return this.row.state;
+  }
+
+  /** Stops the generation; run() then returns the project to IDLE with its closed files kept. */
+  cancel(): void {
+    this.cancelled = true;
+    this.controller.abort();
+  }
+
+  /** Stops without writing anything: the lease is gone, another runner owns the project. */
+  abandon(): void {
+    this.abandoned = true;
+    this.controller.abort();
+  }
+
+  async run(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.controller.signal.aborted) throw LlmError.aborted();
+        switch (this.row.state) {
+          case 'DESIGNING_PHASE':
+            await this.designPhase();
+            break;
+          case 'IMPLEMENTING_PHASE':
+            await this.implementPhase();
+            break;
+          case 'INSTALLING_DEPS':
+            await this.installDeps();
+            break;
+          case 'STARTING_SERVER':
+            await this.startServer();
+            break;
+          case 'IDLE':
+          case 'COMPLETE':
+            return;
+        }
+      }
+    } catch (error) {
+      await this.stop(error);
+    } finally {
+      this.streaming = null;
+    }
+  }
+
+  private async stop(error: unknown): Promise<void> {
+    if (this.abandoned || error instanceof LeaseLostError) {
+      this.logger.warn(`project ${this.projectId}: stopped, another runner holds it now`);
+      return;
+    }
+    if (this.cancelled) {
+      await this.move({ type: 'cancel' }, { error: null, filesInFlight: [] });
+      await this.say('Stopped. The files written so far are kept.');
+      return;
+    }
+    const code =
+      error instanceof AgentFailure || error instanceof LlmError ? error.code : 'INTERNAL';
+    const message =
+      error instanceof AgentFailure || error instanceof LlmError
+        ? error.message
+        : 'An unexpected error stopped the generation; it has been logged.';
+    if (code === 'INTERNAL') this.logger.error((error as Error)?.stack ?? String(error));
+    const failure = { code, message, phase: this.row.currentPhase };
+    this.markPhase('failed');
+    await this.move(
+      { type: 'fail' },
+      { error: failure, phases: this.row.phases, filesInFlight: [] },
+    );
+    await this.emit({ type: 'error', ...failure, fatal: true });
+    await this.say(`The generation stopped: ${message}`);
+  }
+
+  private get phase(): PhaseInfo {
+    const phase = this.row.phases.find((p) => p.number === this.row.currentPhase);
+    if (!phase) throw new Error(`project ${this.projectId} has no phase ${this.row.currentPhase}`);
+    return phase;
+  }
+
+  private async designPhase(): Promise<void> {
+    const number = this.row.currentPhase;
+    await this.emit({ type: 'phase_designing', phase: number });
+    const files = await this.deps.store.files(this.projectId);
+    const request = this.row.requestNumber;
+    const design = await this.deps.designer.design({
+      projectId: this.projectId,
+      phase: number,
+      request: this.row.request ?? '',
+      plan: this.row.phases.filter((p) => p.number < number),
+      templateFiles: await this.deps.templates.list(),
+      existingFiles: [...files].map(([path, content]) => ({ path, content })),
+      signal: this.controller.signal,
+      onRetry: (text) => this.emit({ type: 'log', stream: 'system', text }),
+    });
+    const phasesInRequest =
+      this.row.phases.filter((p) => p.request === request && p.number < number).length + 1;
+    const capped = phasesInRequest >= this.deps.maxPhasesPerRequest && !design.lastPhase;
+    const phase = this.toPhase(design, number, request, capped);
+    const patch: AgentStatePatch = {
+      phases: [...this.row.phases.filter((p) => p.number !== number), phase],
+      filesInFlight: [],
+    };
+    if (design.blueprint && !this.row.blueprint) patch.blueprint = design.blueprint;
+    await this.move({ type: 'phase_designed' }, patch);
+    if (patch.blueprint) await this.emit({ type: 'blueprint', blueprint: patch.blueprint });
+    await this.emit({ type: 'phase_designed', phase });
+    if (capped) {
+      await this.say(
+        `Phase ${number} is the last one: this request reached AGENT_MAX_PHASES (${this.deps.maxPhasesPerRequest}).`,
+      );
+    }
+    if (phasesInRequest === 1) {
+      await this.say(
+        `Plan: ${design.blueprint?.summary ?? design.description} Starting with phase ${number}: ${design.name}.`,
+      );
+    }
+  }
+
+  private toPhase(
+    design: PhaseDesign,
+    number: number,
+    request: number,
+    capped: boolean,
+  ): PhaseInfo {
+    return {
+      number,
+      request,
+      name: design.name,
+      description: design.description,
+      files: design.files,
+      dependencies: design.dependencies,
+      lastPhase: design.lastPhase || capped,
+      status: 'designed',
+    };
+  }
+
+  private async implementPhase(): Promise<void> {
+    const phase = this.phase;
+    this.markPhase('implementing');
+    const sandbox = await this.openSandbox();
+    const sink: ImplementationSink = {
+      fileStarted: async (path) => {
+        this.streaming = { path, content: '' };
+        await this.emit({ type: 'file_start', path, phase: phase.number });
+      },
+      fileChunk: async (path, chunk) => {
+        if (this.streaming?.path === path) this.streaming.content += chunk;
+        await this.emit({ type: 'file_chunk', path, chunk });
+      },
+      fileClosed: async (path, content) => {
+        this.streaming = null;
+        this.row = await this.deps.store.saveFile(this.row, this.deps.runnerId, {
+          path,
+          content,
+          phase: phase.number,
+        });
+        await sandbox?.writeFiles([{ path, content }]);
+        await this.emit({ type: 'file_end', path, content, phase: phase.number });
+      },
+      fileDeleted: async (path) => {
+        this.row = await this.deps.store.deleteFile(this.row, this.deps.runnerId, path);
+        await sandbox?.deleteFiles([path]);
+        await this.emit({ type: 'file_deleted', path, phase: phase.number });
+      },
+      problem: (code, message) =>
+        this.emit({ type: 'error', code, message, phase: phase.number, fatal: false }).then(
+          () => undefined,
+        ),
+      restarting: async (message) => {
+        this.streaming = null;
+        await this.emit({ type: 'log', stream: 'system', text: message });
+      },
+    };
+    const packages = await this.deps.implementer.implement(
+      {
+        projectId: this.projectId,
+        phase,
+        request: this.row.request ?? '',
+        alreadyWritten: () => new Set(this.row.filesInFlight),
+        currentFiles: () => this.deps.store.files(this.projectId),
+        contextBudget: this.deps.contextBudget,
+        signal: this.controller.signal,
+      },
+      sink,
+    );
+    const written = this.row.filesInFlight;
+    const dependencies = [...new Set([...phase.dependencies, ...packages])];
+    const phases = this.row.phases.map((p) =>
+      p.number === phase.number ? { ...p, dependencies } : p,
+    );
+    await this.move({ type: 'phase_implemented' }, { phases });
+    await this.emit({ type: 'files_written', phase: phase.number, paths: written });
+  }
+
+  private async installDeps(): Promise<void> {
+    const packages = this.phase.dependencies;
+    const sandbox = await this.openSandbox();
+    if (sandbox) {
+      const result = await sandbox.install(packages, { signal: this.controller.signal });
+      if (result.output) await this.emit({ type: 'log', stream: 'install', text: result.output });
+      if (!result.ok) {
+        throw new AgentFailure(
+          'INSTALL_FAILED',
+          `Installing ${packages.join(' ') || 'the dependencies'} failed (exit ${result.exitCode}).`,
+        );
+      }
+    }
+    await this.emit({ type: 'deps_installed', packages });
+    await this.move({ type: 'deps_installed' }, {});
+  }
+
+  private async startServer(): Promise<void> {
+    const sandbox = await this.openSandbox();
+    if (sandbox) {
+      const server = await sandbox.startDevServer({ signal: this.controller.signal });
+      await this.emit({ type: 'server_started', url: server.url });
+    } else {
+      await this.emit({
+        type: 'log',
+        stream: 'system',
+        text: 'No sandbox (SANDBOX_PROVIDER=none): the code is saved, no preview runs.',
+      });
+    }
+    const phase = this.phase;
+    this.markPhase('done');
+    const morePhases = !phase.lastPhase;
+    await this.move(
+      { type: 'server_started', morePhases },
+      {
+        phases: this.row.phases,
+        filesInFlight: [],
+        currentPhase: morePhases ? phase.number + 1 : phase.number,
+      },
+    );
+    if (!morePhases) {
+      const files = [...(await this.deps.store.files(this.projectId)).keys()];
+      const phases = this.row.phases.filter((p) => p.request === phase.request).length;
+      await this.emit({ type: 'generation_complete', files, phases });
+      await this.say(`Done: ${phases} phase${phases === 1 ? '' : 's'}, ${files.length} files.`);
+    }
+  }
+
+  /**
+   * The project's sandbox, with every saved file written into it once per run: it may be new
+   * (another runner, a wiped workspace) while the database holds the app so far.
+   */
+  private openSandbox(): Promise<Sandbox | null> {
+    this.sandbox ??= (async () => {
+      const sandbox = await this.deps.sandbox();
+      if (!sandbox) return null;
+      const files = await this.deps.store.files(this.projectId);
+      if (files.size > 0)
+        await sandbox.writeFiles([...files].map(([path, content]) => ({ path, content })));
+      return sandbox;
+    })();
+    return this.sandbox;
+  }
+
+  private markPhase(status: PhaseInfo['status']): void {
+    this.row = {
+      ...this.row,
+      phases: this.row.phases.map((p) =>
+        p.number === this.row.currentPhase ? { ...p, status } : p,
+      ),
+    };
+  }
+
+  private async move(event: AgentTransition, patch: AgentStatePatch): Promise<void> {
+    const previous = this.row.state;
+    const state = nextState(previous, event);
+    this.row = await this.deps.store.update(this.row, this.deps.runnerId, { ...patch, state });
+    await this.emit({ type: 'state_change', state, previous });
+  }
+
+  private async say(content: string): Promise<void> {
+    const message = await this.deps.store.addMessage(this.projectId, 'assistant', content);
+    await this.emit({
+      type: 'message',
+      id: message.id,
+      role: 'assistant',
+      content,
+      createdAt: message.createdAt,
+    });
+  }
+
+  private async emit(event: UnsequencedEvent): Promise<void> {
+    await this.deps.hub.emit(this.projectId, event);
+  }
+}

@@ -1,0 +1,87 @@
+import { Logger, type Provider } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { createDemoLlmServer, DEMO_MODEL_ID } from '@forge/scripted-llm';
+import { llmEndpoint, RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
+import { EventHub } from '../events/event-hub';
+import { LlmClient, type LlmUsage } from './llm-client';
+
+export const LLM_CLIENT = Symbol('LLM_CLIENT');
+
+/** Closes the in-process demo server, when one was started, at shutdown. */
+export const LLM_SHUTDOWN = Symbol('LLM_SHUTDOWN');
+
+async function recordUsage(
+  dataSource: DataSource,
+  hub: EventHub,
+  call: { projectId: string; role: string; model: string },
+  usage: LlmUsage,
+): Promise<void> {
+  await dataSource.query(
+    `INSERT INTO llm_usage (project_id, user_id, role, model, prompt_tokens, completion_tokens, cost_usd)
+     SELECT p.id, p.owner_id, $2, $3, $4, $5, $6 FROM projects p WHERE p.id = $1`,
+    [
+      call.projectId,
+      call.role,
+      call.model,
+      usage.promptTokens,
+      usage.completionTokens,
+      usage.costUsd,
+    ],
+  );
+  if (hub.lastSeq(call.projectId) !== undefined) {
+    await hub.emit(call.projectId, { type: 'usage', ...call, ...usage });
+  }
+}
+
+/**
+ * The LLM the runner talks to: LLM_BASE_URL, else OpenRouter, else the offline demo model
+ * served in-process on loopback (model "forge-demo", labelled as a demo wherever it shows).
+ */
+export const llmProviders: Provider[] = [
+  {
+    provide: LLM_SHUTDOWN,
+    useValue: { close: async () => undefined },
+  },
+  {
+    provide: LLM_CLIENT,
+    inject: [RUNNER_CONFIG, getDataSourceToken(), EventHub, LLM_SHUTDOWN],
+    useFactory: async (
+      config: RunnerConfig,
+      dataSource: DataSource,
+      hub: EventHub,
+      shutdown: { close: () => Promise<void> },
+    ) => {
+      const endpoint = llmEndpoint(config);
+      const common = {
+        callTimeoutMs: config.LLM_CALL_TIMEOUT_MS,
+        silenceTimeoutMs: config.LLM_SILENCE_TIMEOUT_MS,
+        onUsage: (call: { projectId: string; role: string; model: string }, usage: LlmUsage) =>
+          recordUsage(dataSource, hub, call, usage).catch((error: unknown) =>
+            new Logger('LlmUsage').error(`could not record usage: ${(error as Error).message}`),
+          ),
+      };
+      if (endpoint.kind === 'demo') {
+        const server = await createDemoLlmServer({ host: '127.0.0.1', port: 0 });
+        shutdown.close = () => server.close();
+        new Logger('Llm').warn(
+          `no LLM configured (OPENROUTER_API_KEY or LLM_BASE_URL): using the offline demo model "${DEMO_MODEL_ID}"`,
+        );
+        return new LlmClient({
+          ...common,
+          baseURL: server.url,
+          apiKey: 'demo',
+          models: { design: DEMO_MODEL_ID, code: DEMO_MODEL_ID },
+          reportCost: false,
+        });
+      }
+      return new LlmClient({
+        ...common,
+        baseURL: endpoint.baseURL,
+        apiKey: endpoint.apiKey,
+        models: { design: config.LLM_MODEL_DESIGN, code: config.LLM_MODEL_CODE },
+        reportCost: endpoint.kind === 'openrouter',
+      });
+    },
+  },
+];

@@ -1,0 +1,47 @@
+import { type PhaseBlueprint, type PhaseFile } from './phase-design';
+
+/** The agent's states (DESIGN.md "Agent"). */
+export const AGENT_STATES = [
+  'IDLE',
+  'DESIGNING_PHASE',
+  'IMPLEMENTING_PHASE',
+  'INSTALLING_DEPS',
+  'STARTING_SERVER',
+  'COMPLETE',
+] as const;
+
+export type AgentState = (typeof AGENT_STATES)[number];
+
+export function isAgentState(value: string): value is AgentState {
+  return (AGENT_STATES as readonly string[]).includes(value);
+}
+
+/** States in which an agent is working (a runner resumes these after a restart). */
+export function isBusyState(state: AgentState): boolean {
+  return state !== 'IDLE' && state !== 'COMPLETE';
+}
+
+export type PhaseStatus = 'designed' | 'implementing' | 'done' | 'failed';
+
+/** One phase as the agent keeps it, in agent_states.phases and in snapshots. */
+export interface PhaseInfo {
+  /** 1-based, counting across the project's life (follow-ups continue the count). */
+  number: number;
+  /** Which request of the project it serves: 1 for the first app, 2 for the first follow-up, … */
+  request: number;
+  name: string;
+  description: string;
+  files: PhaseFile[];
+  dependencies: string[];
+  lastPhase: boolean;
+  status: PhaseStatus;
+}
+
+export interface AgentError {
+  code: string;
+  message: string;
+  /** The phase it happened in, when in one. */
+  phase?: number;
+}
+
+export type Blueprint = PhaseBlueprint;

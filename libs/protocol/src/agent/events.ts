@@ -1,0 +1,47 @@
+import { type AgentError, type AgentState, type Blueprint, type PhaseInfo } from './agent-state';
+
+/**
+ * Server → client events (DESIGN.md "Events"). Every event carries the project's id and a
+ * per-project `seq` that only grows, so a client can drop what it has seen and spot a gap.
+ */
+export interface ServerEventPayloads {
+  state_change: { state: AgentState; previous: AgentState };
+  blueprint: { blueprint: Blueprint };
+  phase_designing: { phase: number };
+  phase_designed: { phase: PhaseInfo };
+  file_start: { path: string; phase: number };
+  file_chunk: { path: string; chunk: string };
+  file_end: { path: string; content: string; phase: number };
+  file_deleted: { path: string; phase: number };
+  files_written: { phase: number; paths: string[] };
+  deps_installed: { packages: string[] };
+  server_started: { url: string };
+  generation_complete: { files: string[]; phases: number };
+  error: AgentError & { fatal: boolean };
+  message: {
+    id: string;
+    role: 'user' | 'assistant' | 'system';
+    content: string;
+    createdAt: string;
+  };
+  log: { stream: 'install' | 'dev' | 'system'; text: string };
+  usage: {
+    role: string;
+    model: string;
+    promptTokens: number;
+    completionTokens: number;
+    costUsd: number | null;
+  };
+  version_created: { number: number; label: string };
+}
+
+export type ServerEventType = keyof ServerEventPayloads;
+
+export type ServerEvent = {
+  [K in ServerEventType]: { type: K; projectId: string; seq: number } & ServerEventPayloads[K];
+}[ServerEventType];
+
+/** An event before the sequencer has numbered it. */
+export type UnsequencedEvent = {
+  [K in ServerEventType]: { type: K } & ServerEventPayloads[K];
+}[ServerEventType];

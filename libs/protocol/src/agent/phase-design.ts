@@ -1,0 +1,137 @@
+import { PACKAGE_SPEC_LIMITS, parsePackageSpec } from '../package-spec';
+import { checkProjectPath } from '../project-path';
+import { z } from 'zod';
+
+/** Bounds on a design answer, so a runaway answer is refused with the limit it broke. */
+export const PHASE_DESIGN_LIMITS = {
+  maxNameLength: 100,
+  maxDescriptionLength: 4000,
+  /** Most files one phase may write. */
+  maxFiles: 40,
+  maxPurposeLength: 500,
+  maxDependencies: PACKAGE_SPEC_LIMITS.maxPackagesPerInstall,
+  maxTitleLength: 100,
+  maxSummaryLength: 4000,
+  /** Most entries in blueprint.views and blueprint.roadmap. */
+  maxBlueprintItems: 20,
+  maxBlueprintItemLength: 500,
+} as const;
+
+const L = PHASE_DESIGN_LIMITS;
+
+const projectPath = z.string().superRefine((path, ctx) => {
+  const problem = checkProjectPath(path);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${problem.code}: ${problem.message}` });
+});
+
+const packageSpec = z.string().superRefine((spec, ctx) => {
+  const parsed = parsePackageSpec(spec);
+  if ('code' in parsed)
+    ctx.addIssue({ code: 'custom', message: `${parsed.code}: ${parsed.message}` });
+});
+
+const blueprintItems = z
+  .array(z.string().min(1).max(L.maxBlueprintItemLength))
+  .max(L.maxBlueprintItems);
+
+export const PhaseBlueprintSchema = z.object({
+  title: z.string().min(1).max(L.maxTitleLength),
+  summary: z.string().min(1).max(L.maxSummaryLength),
+  views: blueprintItems,
+  roadmap: blueprintItems,
+});
+
+export const PhaseFileSchema = z.object({
+  path: projectPath,
+  purpose: z.string().max(L.maxPurposeLength),
+});
+
+/**
+ * The JSON a design call answers with. Unknown keys are dropped rather than refused: models add
+ * them often and they carry nothing the agent uses. `blueprint` is expected in phase 1 only.
+ */
+export const PhaseDesignSchema = z.object({
+  name: z.string().min(1).max(L.maxNameLength),
+  description: z.string().min(1).max(L.maxDescriptionLength),
+  files: z
+    .array(PhaseFileSchema)
+    .min(1)
+    .max(L.maxFiles)
+    .superRefine((files, ctx) => {
+      const seen = new Set<string>();
+      for (const [index, file] of files.entries()) {
+        if (seen.has(file.path)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'path'],
+            message: `duplicate path "${file.path}"`,
+          });
+        }
+        seen.add(file.path);
+      }
+    }),
+  dependencies: z.array(packageSpec).max(L.maxDependencies),
+  lastPhase: z.boolean(),
+  blueprint: PhaseBlueprintSchema.optional(),
+});
+
+export type PhaseBlueprint = z.infer<typeof PhaseBlueprintSchema>;
+export type PhaseFile = z.infer<typeof PhaseFileSchema>;
+export type PhaseDesign = z.infer<typeof PhaseDesignSchema>;
+
+export type PhaseDesignProblemCode = 'NO_JSON' | 'INVALID_JSON' | 'INVALID_DESIGN';
+
+export type PhaseDesignParseResult =
+  { ok: true; design: PhaseDesign } | { ok: false; code: PhaseDesignProblemCode; message: string };
+
+// A fenced block anywhere in the answer: ```json … ``` (or a bare ``` fence).
+const FENCED = /```[a-zA-Z]*[ \t]*\r?\n([\s\S]*?)\r?\n?```/;
+
+function jsonCandidates(answer: string): string[] {
+  const candidates: string[] = [];
+  const fenced = FENCED.exec(answer)?.[1]?.trim();
+  if (fenced) candidates.push(fenced);
+  const start = answer.indexOf('{');
+  const end = answer.lastIndexOf('}');
+  if (start !== -1 && end > start) candidates.push(answer.slice(start, end + 1));
+  return candidates;
+}
+
+/**
+ * Reads a design answer: the JSON object inside a code fence when there is one, else (or when
+ * that is not JSON, e.g. a value holding a fence) the text from the first `{` to the last `}`.
+ * The message of a failure is meant to be fed back to the model, so it says what was wrong.
+ */
+export function parsePhaseDesignAnswer(answer: string): PhaseDesignParseResult {
+  const candidates = jsonCandidates(answer);
+  if (candidates.length === 0) {
+    return { ok: false, code: 'NO_JSON', message: 'the answer holds no JSON object' };
+  }
+  let value: unknown;
+  let parseError: string | undefined;
+  for (const candidate of candidates) {
+    try {
+      value = JSON.parse(candidate);
+      parseError = undefined;
+      break;
+    } catch (error) {
+      parseError ??= error instanceof Error ? error.message : String(error);
+    }
+  }
+  if (parseError !== undefined) {
+    return {
+      ok: false,
+      code: 'INVALID_JSON',
+      message: `the design is not valid JSON: ${parseError}`,
+    };
+  }
+  const result = PhaseDesignSchema.safeParse(value);
+  if (!result.success) {
+    return {
+      ok: false,
+      code: 'INVALID_DESIGN',
+      message: `the design does not match the schema:\n${z.prettifyError(result.error)}`,
+    };
+  }
+  return { ok: true, design: result.data };
+}

@@ -1,0 +1,237 @@
+import { isPackageSpecProblem, PACKAGE_SPEC_LIMITS, parsePackageSpec } from '@forge/protocol';
+import type {
+  CommandOptions,
+  DevServer,
+  InstallResult,
+  Sandbox,
+  SandboxFile,
+  SandboxLogLine,
+  SandboxStatus,
+} from '../sandbox';
+import type { ContainerBackend, ExecResult } from './container-backend';
+import { DevServerSupervisor } from './dev-server-supervisor';
+import {
+  deleteFilesCommand,
+  installCommand,
+  readFileCommand,
+  SCRIPT_EXIT,
+} from './sandbox-commands';
+import { SandboxError } from './sandbox-error';
+import { SandboxLogBuffer } from './sandbox-log';
+import { runStoppable } from './stoppable-command';
+import { checkPaths, WORKSPACE_LIMITS, workspaceTar } from './workspace-files';
+
+export interface ContainerSandboxOptions {
+  /** Stop the container after this long without a call; 0 keeps it running. */
+  idleTimeoutMs: number;
+  installTimeoutMs: number;
+  devServerStartTimeoutMs: number;
+  logLines: number;
+  /** Told when the sandbox is destroyed, so its provider forgets it. */
+  onDestroyed?: () => void;
+}
+
+/** Lines of installer output returned in InstallResult.output. */
+export const INSTALL_OUTPUT_LINES = 40;
+
+/**
+ * A Sandbox on a container platform (Docker or Kubernetes, behind ContainerBackend): files go in
+ * as a tar, everything else runs as commands in the container. Any call wakes a stopped
+ * container; after idleTimeoutMs without calls it is stopped again.
+ */
+export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> implements Sandbox {
+  private readonly log: SandboxLogBuffer;
+  private readonly devServer: DevServerSupervisor;
+  private waking?: Promise<boolean>;
+  private active = 0;
+  private idleTimer?: NodeJS.Timeout;
+  private destroyed = false;
+
+  constructor(
+    readonly projectId: string,
+    readonly backend: B,
+    private readonly options: ContainerSandboxOptions,
+  ) {
+    this.log = new SandboxLogBuffer(options.logLines);
+    this.devServer = new DevServerSupervisor(backend, this.log, options.devServerStartTimeoutMs);
+  }
+
+  async writeFiles(files: SandboxFile[]): Promise<void> {
+    if (files.length === 0) return;
+    const tar = await workspaceTar(files);
+    await this.use(() => this.backend.putArchive(tar));
+  }
+
+  async deleteFiles(paths: string[]): Promise<void> {
+    checkPaths(paths);
+    if (paths.length === 0) return;
+    const result = await this.use(() => this.backend.exec({ argv: deleteFilesCommand(paths) }));
+    if (result.exitCode === SCRIPT_EXIT.escapesWorkspace) {
+      throw new SandboxError('PATH_ESCAPES_WORKSPACE', stderrOf(result));
+    }
+    if (result.exitCode !== 0) throw commandFailed('deleting files', result);
+  }
+
+  async readFile(path: string): Promise<string | null> {
+    checkPaths([path]);
+    const max = WORKSPACE_LIMITS.maxFileBytes;
+    const result = await this.use(() =>
+      this.backend.exec({ argv: readFileCommand(path, max), maxOutputBytes: max + 1 }),
+    );
+    switch (result.exitCode) {
+      case 0:
+        return result.stdout.toString('utf8');
+      case SCRIPT_EXIT.missing:
+        return null;
+      case SCRIPT_EXIT.escapesWorkspace:
+        throw new SandboxError('PATH_ESCAPES_WORKSPACE', `${path} leads outside the workspace`);
+      case SCRIPT_EXIT.notAFile:
+        throw new SandboxError('NOT_A_FILE', `${path} is not a regular file`);
+      case SCRIPT_EXIT.tooLarge:
+        throw new SandboxError(
+          'FILE_TOO_LARGE',
+          `${path} is larger than the limit (maxFileBytes) of ${max} bytes`,
+        );
+      default:
+        throw commandFailed(`reading ${path}`, result);
+    }
+  }
+
+  async install(packages: string[] = [], options: CommandOptions = {}): Promise<InstallResult> {
+    const specs = checkPackages(packages);
+    return this.use(async () => {
+      const argv = installCommand(specs);
+      this.log.append('system', `running ${argv.join(' ')}`);
+      const writers = {
+        stdout: this.log.lineWriter('install'),
+        stderr: this.log.lineWriter('install'),
+      };
+      const tail: Buffer[] = [];
+      const result = await runStoppable(this.backend, argv, {
+        name: 'install',
+        signal: options.signal,
+        timeoutMs: this.options.installTimeoutMs,
+        onOutput: (stream, chunk) => {
+          writers[stream].write(chunk);
+          tail.push(chunk);
+        },
+      });
+      writers.stdout.flush();
+      writers.stderr.flush();
+      if (result.aborted) throw new SandboxError('ABORTED', 'the install was cancelled');
+      let output = lastLines(Buffer.concat(tail).toString('utf8'), INSTALL_OUTPUT_LINES);
+      if (result.timedOut) {
+        output += `\nstopped after ${this.options.installTimeoutMs} ms (installTimeoutMs)`;
+      }
+      const ok = result.exitCode === 0 && !result.timedOut;
+      this.log.append(
+        'system',
+        `${argv.join(' ')} ${ok ? 'succeeded' : `failed (${result.exitCode})`}`,
+      );
+      return { ok, exitCode: result.exitCode, packages: specs, output };
+    });
+  }
+
+  async startDevServer(options: CommandOptions = {}): Promise<DevServer> {
+    return this.use(() => this.devServer.start(options.signal));
+  }
+
+  logs(since?: number): SandboxLogLine[] {
+    return this.log.since(since);
+  }
+
+  async status(): Promise<SandboxStatus> {
+    if (this.destroyed) return 'absent';
+    const state = await this.backend.state();
+    return state === 'running' ? this.devServer.status() : state;
+  }
+
+  async stop(): Promise<void> {
+    this.clearIdleTimer();
+    this.devServer.reset();
+    await this.backend.stop();
+    this.devServer.reset();
+    this.log.append('system', 'sandbox stopped; the files stay');
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+    this.clearIdleTimer();
+    this.devServer.reset();
+    await this.backend.destroy();
+    this.options.onDestroyed?.();
+  }
+
+  /** Creates or starts the container now rather than on the first call. */
+  async wake(): Promise<void> {
+    await this.use(async () => undefined);
+  }
+
+  /** Wakes the container when needed and counts the call as activity for the idle timer. */
+  private async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.destroyed) {
+      throw new SandboxError('DESTROYED', `the sandbox of project ${this.projectId} was destroyed`);
+    }
+    this.active++;
+    this.clearIdleTimer();
+    try {
+      this.waking ??= this.backend.ensureRunning().finally(() => (this.waking = undefined));
+      if (await this.waking) {
+        this.devServer.containerStarted();
+        this.log.append('system', 'sandbox started');
+      }
+      return await work();
+    } finally {
+      this.active--;
+      this.scheduleIdleStop();
+    }
+  }
+
+  private scheduleIdleStop(): void {
+    const idleMs = this.options.idleTimeoutMs;
+    if (idleMs <= 0 || this.active > 0 || this.destroyed) return;
+    this.clearIdleTimer();
+    this.idleTimer = setTimeout(() => {
+      if (this.active > 0 || this.destroyed) return;
+      this.log.append('system', `no activity for ${idleMs} ms (idleTimeoutMs): stopping`);
+      this.stop().catch((error: unknown) =>
+        this.log.append('system', `stopping the idle sandbox failed: ${String(error)}`),
+      );
+    }, idleMs);
+    this.idleTimer.unref();
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+}
+
+function checkPackages(packages: readonly string[]): string[] {
+  if (packages.length > PACKAGE_SPEC_LIMITS.maxPackagesPerInstall) {
+    throw new SandboxError(
+      'INVALID_PACKAGE',
+      `${packages.length} packages in one install; the limit (maxPackagesPerInstall) is ${PACKAGE_SPEC_LIMITS.maxPackagesPerInstall}`,
+    );
+  }
+  for (const spec of packages) {
+    const parsed = parsePackageSpec(spec);
+    if (isPackageSpecProblem(parsed)) throw new SandboxError('INVALID_PACKAGE', parsed.message);
+  }
+  return [...packages];
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
+function stderrOf(result: ExecResult): string {
+  return result.stderr.toString('utf8').trim();
+}
+
+function commandFailed(what: string, result: ExecResult): SandboxError {
+  return new SandboxError(
+    'COMMAND_FAILED',
+    `${what} failed (exit code ${result.exitCode}): ${stderrOf(result) || 'no output'}`,
+  );
+}

@@ -1,0 +1,88 @@
+import type Dockerode from 'dockerode';
+import type { DockerSandboxConfig } from './docker-sandbox.config';
+import { SandboxError } from './sandbox-error';
+
+/** The label every container, volume and network of the provider carries. */
+export const MANAGED_LABEL = 'forge.managed';
+/** The label naming the project a container or volume belongs to. */
+export const PROJECT_LABEL = 'forge.project';
+
+/** The status code of a failed Docker API call, when there is one. */
+export function dockerStatus(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * What every sandbox of one provider needs from the engine, checked once: the engine answers,
+ * the image is there, the network exists. Warns when the storage driver is not overlay2 (with
+ * vfs each container is a full copy of the image: seconds to create and hundreds of MB).
+ */
+export class DockerEngine {
+  private ready?: Promise<void>;
+
+  constructor(
+    readonly docker: Dockerode,
+    private readonly config: DockerSandboxConfig,
+  ) {}
+
+  prepare(): Promise<void> {
+    this.ready ??= this.check().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async check(): Promise<void> {
+    let info: { Driver?: string };
+    try {
+      info = (await this.docker.info()) as { Driver?: string };
+    } catch (error) {
+      throw new SandboxError(
+        'ENGINE_UNAVAILABLE',
+        `the Docker engine does not answer (${String(error)}); start it, e.g. with libs/sandbox/image/ensure-dockerd.sh`,
+        { cause: error },
+      );
+    }
+    if (info.Driver !== 'overlay2') {
+      const warn = this.config.warn ?? ((message: string) => process.emitWarning(message));
+      warn(
+        `the Docker storage driver is "${info.Driver}", not overlay2: sandbox containers will be slow to create and use far more disk (run dockerd --storage-driver=overlay2)`,
+      );
+    }
+    try {
+      await this.docker.getImage(this.config.image).inspect();
+    } catch (error) {
+      if (dockerStatus(error) !== 404) throw error;
+      throw new SandboxError(
+        'IMAGE_MISSING',
+        `the sandbox image ${this.config.image} is not there; build it with libs/sandbox/image/build-offline.sh, or docker build -f libs/sandbox/image/Dockerfile -t ${this.config.image} libs/sandbox`,
+      );
+    }
+    await this.ensureNetwork();
+  }
+
+  private async ensureNetwork(): Promise<void> {
+    try {
+      await this.docker.getNetwork(this.config.network).inspect();
+      return;
+    } catch (error) {
+      if (dockerStatus(error) !== 404) throw error;
+    }
+    try {
+      await this.docker.createNetwork({
+        Name: this.config.network,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: { [MANAGED_LABEL]: 'true' },
+        // Sandboxes reach the outside (the npm registry) and the host reaches them, but they
+        // cannot reach one another.
+        Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+      });
+    } catch (error) {
+      // Another runner created it at the same moment.
+      if (dockerStatus(error) !== 409) throw error;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { checkProjectPath } from '@forge/protocol';
+import { pack } from 'tar-stream';
+import type { SandboxFile } from '../sandbox';
+import { SandboxError } from './sandbox-error';
+
+/** Limits on what one call may write to or read from a sandbox. */
+export const WORKSPACE_LIMITS = {
+  /** Largest single file written or read, in bytes. */
+  maxFileBytes: 2 * 1024 * 1024,
+  /** Most files in one writeFiles or deleteFiles call. */
+  maxFilesPerCall: 500,
+  /** Largest total of one writeFiles call, in bytes. */
+  maxBytesPerCall: 20 * 1024 * 1024,
+} as const;
+
+/** uid and gid of the image's `sandbox` user, who owns every written file. */
+export const SANDBOX_UID = 1000;
+
+/** Checks every path again, whatever checked it before; throws INVALID_PATH on the first bad one. */
+export function checkPaths(paths: readonly string[]): void {
+  if (paths.length > WORKSPACE_LIMITS.maxFilesPerCall) {
+    throw new SandboxError(
+      'TOO_MANY_FILES',
+      `${paths.length} files in one call; the limit (maxFilesPerCall) is ${WORKSPACE_LIMITS.maxFilesPerCall}`,
+    );
+  }
+  for (const path of paths) {
+    const problem = checkProjectPath(path);
+    if (problem) {
+      throw new SandboxError('INVALID_PATH', `refused path "${path}": ${problem.message}`);
+    }
+  }
+}
+
+/**
+ * A tar of the files, to be unpacked at the workspace root. Every parent folder gets its own
+ * entry before its files: when a folder of that name is a symbolic link in the workspace, the
+ * unpacker (Docker's or GNU tar) then replaces or refuses it instead of writing through it.
+ */
+export async function workspaceTar(files: readonly SandboxFile[]): Promise<Buffer> {
+  checkPaths(files.map((file) => file.path));
+  const contents = files.map((file) => Buffer.from(file.content, 'utf8'));
+  let total = 0;
+  contents.forEach((content, index) => {
+    total += content.length;
+    if (content.length > WORKSPACE_LIMITS.maxFileBytes) {
+      throw new SandboxError(
+        'FILE_TOO_LARGE',
+        `${files[index]!.path} is ${content.length} bytes; the limit (maxFileBytes) is ${WORKSPACE_LIMITS.maxFileBytes}`,
+      );
+    }
+  });
+  if (total > WORKSPACE_LIMITS.maxBytesPerCall) {
+    throw new SandboxError(
+      'FILE_TOO_LARGE',
+      `the files add up to ${total} bytes; the limit (maxBytesPerCall) is ${WORKSPACE_LIMITS.maxBytesPerCall}`,
+    );
+  }
+
+  const tar = pack();
+  const chunks: Buffer[] = [];
+  tar.on('data', (chunk) => chunks.push(chunk as Buffer));
+  const finished = new Promise<void>((resolve, reject) => {
+    tar.on('end', resolve);
+    tar.on('error', reject);
+  });
+  const owner = { uid: SANDBOX_UID, gid: SANDBOX_UID, mtime: new Date() };
+  const folders = new Set<string>();
+  files.forEach((file, index) => {
+    const segments = file.path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      const folder = segments.slice(0, depth).join('/');
+      if (folders.has(folder)) continue;
+      folders.add(folder);
+      tar.entry({ name: `${folder}/`, type: 'directory', mode: 0o755, ...owner });
+    }
+    tar.entry({ name: file.path, type: 'file', mode: 0o644, ...owner }, contents[index]);
+  });
+  const clash = files.find((file) => folders.has(file.path));
+  if (clash) {
+    tar.destroy();
+    throw new SandboxError(
+      'INVALID_PATH',
+      `refused path "${clash.path}": the same call writes it as a file and as a folder`,
+    );
+  }
+  tar.finalize();
+  await finished;
+  return Buffer.concat(chunks);
+}

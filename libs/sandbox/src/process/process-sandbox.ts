@@ -1,0 +1,180 @@
+import { access, rm } from 'node:fs/promises';
+import type {
+  CommandOptions,
+  DevServer,
+  InstallResult,
+  Sandbox,
+  SandboxFile,
+  SandboxLogLine,
+  SandboxStatus,
+} from '../sandbox';
+import { SandboxError } from '../docker/sandbox-error';
+import { SandboxLogBuffer } from '../docker/sandbox-log';
+import { bunInstall, bunInstallArgs, checkPackageSpecs } from '../workspace/bun-install';
+import { defaultBunPath, processSandboxEnv } from '../workspace/sandbox-env';
+import {
+  deleteWorkspaceFiles,
+  readWorkspaceFile,
+  writeWorkspaceFiles,
+} from '../workspace/workspace-files';
+import type { DevServerProcess } from './dev-server-process';
+import { DevServerSupervisor } from './dev-server-supervisor';
+import type { PortAllocator } from './port-allocator';
+import type { ProcessSandboxConfig } from './process-sandbox.config';
+
+export interface ProcessSandboxParts {
+  /** The workspace's real path (fs.realpath), which every file path is checked against. */
+  workspaceDir: string;
+  config: ProcessSandboxConfig;
+  ports: PortAllocator;
+  /** The log to continue (a pooled dev server's), or a new one. */
+  log?: SandboxLogBuffer;
+  /** A dev server already starting or running in the workspace (from the pool). */
+  adopt?: { server: DevServerProcess; ready: Promise<void> };
+  /** Removes the project's entry (its link to the workspace); called by destroy(). */
+  unlink: () => Promise<void>;
+  /** Told when the sandbox is destroyed, so its provider forgets it. */
+  onDestroyed: () => void;
+}
+
+/**
+ * A project's sandbox on this machine: a workspace folder and a Vite child process. Every call
+ * counts as activity; after idleTimeoutMs without any, the dev server is stopped, and the next
+ * startDevServer starts it again.
+ */
+export class ProcessSandbox implements Sandbox {
+  readonly workspaceDir: string;
+  private readonly config: ProcessSandboxConfig;
+  private readonly log: SandboxLogBuffer;
+  private readonly devServer: DevServerSupervisor;
+  private idleTimer?: NodeJS.Timeout;
+  private active = 0;
+  private destroyed = false;
+  private markFirstStart!: () => void;
+  /**
+   * Settles when the first startDevServer does, or after devServerReadyTimeoutMs without one:
+   * the provider refills its pool then, so as not to compete with this start.
+   */
+  readonly firstStart = new Promise<void>((resolve) => (this.markFirstStart = resolve));
+
+  constructor(
+    readonly projectId: string,
+    private readonly parts: ProcessSandboxParts,
+  ) {
+    this.workspaceDir = parts.workspaceDir;
+    this.config = parts.config;
+    this.log = parts.log ?? new SandboxLogBuffer(parts.config.logLines);
+    this.devServer = new DevServerSupervisor(this.workspaceDir, this.config, parts.ports, this.log);
+    if (parts.adopt) this.devServer.adopt(parts.adopt.server, parts.adopt.ready);
+    setTimeout(this.markFirstStart, this.config.devServerReadyTimeoutMs).unref();
+    this.touch();
+  }
+
+  /** The dev server's process id while it runs (its process group has the same id). */
+  get devServerPid(): number | undefined {
+    return this.devServer.pid;
+  }
+
+  /** Counts as activity: restarts the idle countdown. */
+  touch(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (this.destroyed || this.config.idleTimeoutMs === 0 || this.active > 0) return;
+    this.idleTimer = setTimeout(() => void this.stopWhenIdle(), this.config.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  writeFiles(files: SandboxFile[]): Promise<void> {
+    return this.use(() => writeWorkspaceFiles(this.workspaceDir, files));
+  }
+
+  deleteFiles(paths: string[]): Promise<void> {
+    return this.use(() => deleteWorkspaceFiles(this.workspaceDir, paths));
+  }
+
+  readFile(path: string): Promise<string | null> {
+    return this.use(() => readWorkspaceFile(this.workspaceDir, path));
+  }
+
+  install(packages: string[] = [], options: CommandOptions = {}): Promise<InstallResult> {
+    return this.use(async () => {
+      const args = bunInstallArgs(checkPackageSpecs(packages));
+      this.log.append('system', `running bun ${args.join(' ')}`);
+      const writer = this.log.lineWriter('install');
+      let result: InstallResult;
+      try {
+        result = await bunInstall(packages, {
+          cwd: this.workspaceDir,
+          bunPath: this.config.bunPath ?? defaultBunPath(),
+          env: processSandboxEnv(this.config.env),
+          signal: options.signal,
+          timeoutMs: this.config.installTimeoutMs,
+          onOutput: (chunk) => writer.write(chunk),
+        });
+      } finally {
+        writer.flush();
+      }
+      const outcome = result.ok ? 'succeeded' : `failed (exit code ${result.exitCode})`;
+      this.log.append('system', `bun ${args[0]} ${outcome}`);
+      return result;
+    });
+  }
+
+  startDevServer(options: CommandOptions = {}): Promise<DevServer> {
+    return this.use(() => this.devServer.start(options.signal)).finally(this.markFirstStart);
+  }
+
+  logs(since?: number): SandboxLogLine[] {
+    this.touch();
+    return this.log.since(since);
+  }
+
+  async status(): Promise<SandboxStatus> {
+    if (this.destroyed) return 'absent';
+    const exists = await access(this.workspaceDir).then(
+      () => true,
+      () => false,
+    );
+    return exists ? this.devServer.status : 'absent';
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    await this.devServer.stop();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    clearTimeout(this.idleTimer);
+    await this.devServer.stop();
+    await this.parts.unlink();
+    await rm(this.workspaceDir, { recursive: true, force: true });
+    this.log.append('system', 'sandbox destroyed');
+    this.parts.onDestroyed();
+  }
+
+  private async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.destroyed) {
+      throw new SandboxError('DESTROYED', `the sandbox of project ${this.projectId} was destroyed`);
+    }
+    this.active++;
+    this.touch();
+    try {
+      return await work();
+    } finally {
+      this.active--;
+      this.touch();
+    }
+  }
+
+  private async stopWhenIdle(): Promise<void> {
+    if (this.active > 0 || this.destroyed) return;
+    if (this.devServer.status === 'stopped') return;
+    this.log.append(
+      'system',
+      `stopping the dev server after ${this.config.idleTimeoutMs} ms without activity (idleTimeoutMs)`,
+    );
+    await this.devServer.stop();
+  }
+}

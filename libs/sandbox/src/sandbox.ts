@@ -1,0 +1,70 @@
+/** A file as the agent hands it to a sandbox: a project-relative path and its full content. */
+export interface SandboxFile {
+  path: string;
+  content: string;
+}
+
+export type SandboxStatus = 'absent' | 'stopped' | 'starting' | 'running' | 'crashed';
+
+export type SandboxLogStream = 'install' | 'dev' | 'system';
+
+export interface SandboxLogLine {
+  /** Grows by one per line within one sandbox; `logs(since)` returns lines with seq > since. */
+  seq: number;
+  time: number;
+  stream: SandboxLogStream;
+  text: string;
+}
+
+export interface InstallResult {
+  ok: boolean;
+  exitCode: number | null;
+  /** The packages asked for (empty for a plain install of package.json). */
+  packages: string[];
+  /** The installer's output, trimmed to the last lines. */
+  output: string;
+}
+
+export interface DevServer {
+  /** Where the preview proxy reaches the dev server (not a URL for the browser). */
+  url: string;
+}
+
+export interface CommandOptions {
+  /** Aborting stops the command within a second. */
+  signal?: AbortSignal;
+}
+
+/**
+ * One project's running environment. Every path is checked again here with checkProjectPath
+ * (and against symbolic links leaving the workspace) whatever checked it before.
+ */
+export interface Sandbox {
+  readonly projectId: string;
+  writeFiles(files: SandboxFile[]): Promise<void>;
+  deleteFiles(paths: string[]): Promise<void>;
+  /** The file's content, or null when it does not exist. */
+  readFile(path: string): Promise<string | null>;
+  /** Installs package.json's dependencies plus `packages` with bun. */
+  install(packages?: string[], options?: CommandOptions): Promise<InstallResult>;
+  /** Idempotent: starts the dev server, or returns the running one; restarts a crashed one. */
+  startDevServer(options?: CommandOptions): Promise<DevServer>;
+  logs(since?: number): SandboxLogLine[];
+  status(): Promise<SandboxStatus>;
+  /** Stops processes but keeps the project's files; the next start brings it back. */
+  stop(): Promise<void>;
+  /** Removes everything belonging to the project. */
+  destroy(): Promise<void>;
+}
+
+export type SandboxProviderKind = 'process' | 'docker' | 'kubernetes';
+
+export interface SandboxProvider {
+  readonly kind: SandboxProviderKind;
+  /** The project's sandbox, created or re-attached to. */
+  get(projectId: string): Promise<Sandbox>;
+  /** Destroys a project's sandbox whether or not this process created it. */
+  destroy(projectId: string): Promise<void>;
+  /** Stops every sandbox this provider started in this process (runner shutdown). */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,253 @@
+import { REDIRECTIONS, splitShellWords, type ShellToken } from './shell-words';
+
+/** The `<< MARKER` part of a block command. */
+export interface Heredoc {
+  marker: string;
+  /** `<<-`: the closing marker may be indented with tabs (the content is still kept as is). */
+  stripTabs: boolean;
+}
+
+/** One command read from a line outside blocks. Paths and package specs are not yet checked. */
+export type ScofCommand =
+  | { kind: 'write'; path: string; heredoc: Heredoc }
+  | { kind: 'patch'; path: string | undefined; heredoc: Heredoc }
+  | { kind: 'skip'; heredoc: Heredoc; message: string }
+  | { kind: 'delete'; paths: string[] }
+  | { kind: 'install'; specs: string[] }
+  | { kind: 'malformed'; message: string };
+
+/**
+ * Command words whose lines are read. Anything else outside a block (prose, `npm run dev`,
+ * `curl … | sh`) is chatter and ignored without an error: no command is ever run, so ignoring is
+ * safe, and an error for every sentence of prose would drown the real ones. The commands that only
+ * matter for their heredoc (python, tee…) are listed so that their content is skipped, never read
+ * as commands.
+ */
+const KNOWN_COMMANDS = new Set(
+  (
+    'cat patch git rm npm bun yarn pnpm cd mkdir touch echo printf tee sh bash zsh python python3 ' +
+    'node deno npx bunx sed awk perl ruby mv cp ed'
+  ).split(' '),
+);
+
+/** Bit i set: some known command starts with the letter 'a' + i. */
+const COMMAND_INITIALS = [...KNOWN_COMMANDS].reduce(
+  (bits, name) => bits | (1 << (name.charCodeAt(0) - 97)),
+  0,
+);
+
+/**
+ * Whether a line starting with this character may hold a command: the initial of a known command
+ * (in either case), a `$ ` prompt, or blanks before them. Other lines outside blocks (most prose,
+ * fences, `#` comments, bullets) can be skipped as they stream, without being held.
+ */
+export function mayStartCommand(c: number): boolean {
+  const letter = (c | 32) - 97;
+  if (letter >= 0 && letter < 26) return (COMMAND_INITIALS & (1 << letter)) !== 0;
+  return c === 36 || c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff;
+}
+
+const INSTALL_SUBCOMMANDS = new Map<string, ReadonlySet<string>>([
+  ['npm', new Set(['install', 'i', 'in', 'add'])],
+  ['bun', new Set(['add', 'a', 'install', 'i'])],
+  ['yarn', new Set(['add'])],
+  ['pnpm', new Set(['add', 'install', 'i'])],
+]);
+
+/** Install options that change nothing for us (dev or exact); any other `-x` is refused. */
+const IGNORED_INSTALL_FLAGS = new Set(
+  '-d -D --dev --save-dev -S --save -E --exact --save-exact -P --save-prod --prod'.split(' '),
+);
+
+/**
+ * The block lines most answers are made of (`cat > src/App.tsx << 'EOF'`, the same with the
+ * marker first, `cat << 'EOF' | patch src/main.tsx`), read without the tokenizer. Only
+ * characters that mean nothing to a shell are accepted here; any other line takes the general
+ * path, which gives the same result for the lines these match (a property test checks it).
+ */
+const BLANK = '[ \\t]*';
+const TARGET = String.raw`([\w@.+-][\w@./+-]*)`;
+const MARKER = String.raw`(?:'([\w.-]+)'|"([\w.-]+)"|([A-Za-z_][\w.-]*))`;
+const CANONICAL_LINES: {
+  kind: 'write' | 'patch';
+  regex: RegExp;
+  target: number;
+  marker: number;
+}[] = [
+  {
+    kind: 'write',
+    regex: new RegExp(`^cat${BLANK}>${BLANK}${TARGET}${BLANK}<<${BLANK}${MARKER}$`, 'i'),
+    target: 1,
+    marker: 2,
+  },
+  {
+    kind: 'write',
+    regex: new RegExp(`^cat${BLANK}<<${BLANK}${MARKER}${BLANK}>${BLANK}${TARGET}$`, 'i'),
+    target: 4,
+    marker: 1,
+  },
+  {
+    kind: 'patch',
+    regex: new RegExp(
+      `^cat${BLANK}<<${BLANK}${MARKER}${BLANK}\\|${BLANK}patch(?:[ \\t]+-p\\d)?[ \\t]+(?!-)${TARGET}$`,
+      'i',
+    ),
+    target: 4,
+    marker: 1,
+  },
+];
+const AFTER_COMMAND_WORD = new Set(['', ' ', '\t', '>', '<', '|', '&', ';']);
+const SEPARATORS = new Set([';', '&&', '||', '&']);
+
+/**
+ * Reads one line found outside a block, without its line ending and trimmed. Returns the commands
+ * in it, in order (a chained line such as `cd app && bun add zustand` gives several); at most one
+ * of them opens a block.
+ */
+export function readCommandLine(line: string): ScofCommand[] {
+  if (line.startsWith('$ ')) line = line.slice(2).trimStart();
+  const name = commandName(line);
+  if (name === undefined || !KNOWN_COMMANDS.has(name)) return [];
+  const canonical = name === 'cat' ? readCanonicalLine(line) : undefined;
+  return canonical === undefined ? readShellLine(line) : [canonical];
+}
+
+/** The first word, lower case, when it stands alone (`npm's` is prose, not npm). */
+function commandName(line: string): string | undefined {
+  const first = line.charCodeAt(0) | 32;
+  if (first < 97 || first > 122) return undefined;
+  let end = 1;
+  while (end < line.length && isWordChar(line.charCodeAt(end))) end++;
+  if (!AFTER_COMMAND_WORD.has(line.charAt(end))) return undefined;
+  return line.slice(0, end).toLowerCase();
+}
+
+/** [A-Za-z0-9_.-] */
+function isWordChar(c: number): boolean {
+  const lower = c | 32;
+  return (lower >= 97 && lower <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+}
+
+/** The fast path for the usual block lines; undefined for any other line. */
+export function readCanonicalLine(line: string): ScofCommand | undefined {
+  for (const { kind, regex, target, marker } of CANONICAL_LINES) {
+    const match = regex.exec(line);
+    if (match === null) continue;
+    const heredoc = {
+      marker: (match[marker] ?? match[marker + 1] ?? match[marker + 2])!,
+      stripTabs: false,
+    };
+    return { kind, path: stripDotSlash(match[target]!), heredoc };
+  }
+  return undefined;
+}
+
+/** The general path: shell words, chained commands, heredocs in any form. */
+export function readShellLine(line: string): ScofCommand[] {
+  const tokens = splitShellWords(line);
+  if (typeof tokens === 'string') return [{ kind: 'malformed', message: tokens }];
+  if (!tokens.some((t) => t.operator)) return readSimpleCommand(tokens);
+
+  const commands: ScofCommand[] = [];
+  let heredocSeen = false;
+  for (const pipeline of splitOn(tokens, (t) => t.operator && SEPARATORS.has(t.text))) {
+    const here = pipeline.findIndex((t) => t.operator && (t.text === '<<' || t.text === '<<-'));
+    if (here === -1) {
+      commands.push(...readSimpleCommand(pipeline));
+      continue;
+    }
+    const markerToken = pipeline[here + 1];
+    if (markerToken === undefined || markerToken.operator || markerToken.text === '') {
+      commands.push({ kind: 'malformed', message: 'a heredoc (<<) has no marker' });
+      continue;
+    }
+    const heredoc = { marker: markerToken.text, stripTabs: pipeline[here]!.text === '<<-' };
+    if (heredocSeen) {
+      commands.push({ kind: 'malformed', message: 'only one heredoc per line is read' });
+      continue;
+    }
+    heredocSeen = true;
+    const rest = [...pipeline.slice(0, here), ...pipeline.slice(here + 2)];
+    commands.push(readHeredocCommand(rest, heredoc));
+  }
+  return commands;
+}
+
+function readHeredocCommand(tokens: ShellToken[], heredoc: Heredoc): ScofCommand {
+  const stages = splitOn(tokens, (t) => t.operator && t.text === '|');
+  const words = stages.map((stage) => stage.filter((t) => !t.operator).map((t) => t.text));
+  const name = (stage: number) => words[stage]?.[0]?.toLowerCase();
+  if (stages.length === 1 && name(0) === 'cat') {
+    const redirect = redirection(stages[0]!);
+    if (redirect?.operator === '>' && words[0]!.length === 2) {
+      return { kind: 'write', path: stripDotSlash(redirect.target), heredoc };
+    }
+    if (redirect?.operator === '>>') {
+      return { kind: 'skip', heredoc, message: 'appending (cat >>) is not supported' };
+    }
+  }
+  // `patch PATH << M`, `cat << M | patch PATH`, `cat << M | git apply` (path from the diff).
+  const patchStage = stages.length === 2 && name(0) === 'cat' && words[0]!.length === 1 ? 1 : 0;
+  if (stages.length === patchStage + 1 && redirection(stages[patchStage]!) === undefined) {
+    const args = words[patchStage]!.slice(1).filter((arg) => !arg.startsWith('-'));
+    if (name(patchStage) === 'patch' && args.length <= 1) {
+      const path = args[0] === undefined ? undefined : stripDotSlash(args[0]);
+      return { kind: 'patch', path, heredoc };
+    }
+    if (name(patchStage) === 'git' && args.length === 1 && args[0] === 'apply') {
+      return { kind: 'patch', path: undefined, heredoc };
+    }
+  }
+  return {
+    kind: 'skip',
+    heredoc,
+    message:
+      'only `cat > path << MARKER` (a file) and `cat << MARKER | patch path` (a diff) are read',
+  };
+}
+
+function readSimpleCommand(tokens: ShellToken[]): ScofCommand[] {
+  const words: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (!tokens[i]!.operator) words.push(tokens[i]!.text);
+    // A redirection's target is not an argument; `|` and here-strings end what we read.
+    else if (REDIRECTIONS.has(tokens[i]!.text)) i++;
+    else break;
+  }
+  const [command, ...args] = words;
+  if (command === 'rm') {
+    const endOfOptions = args.indexOf('--');
+    const paths = args.filter(
+      (arg, i) => (endOfOptions !== -1 && i > endOfOptions) || !arg.startsWith('-'),
+    );
+    return paths.length === 0 ? [] : [{ kind: 'delete', paths: paths.map(stripDotSlash) }];
+  }
+  const subcommands = command === undefined ? undefined : INSTALL_SUBCOMMANDS.get(command);
+  if (subcommands !== undefined && args.length > 0 && subcommands.has(args[0]!)) {
+    const specs = args.slice(1).filter((arg) => !IGNORED_INSTALL_FLAGS.has(arg));
+    return specs.length === 0 ? [] : [{ kind: 'install', specs }];
+  }
+  return [];
+}
+
+function redirection(tokens: ShellToken[]): { operator: string; target: string } | undefined {
+  const at = tokens.findIndex((t) => t.operator && (t.text === '>' || t.text === '>>'));
+  const target = tokens[at + 1];
+  if (at === -1 || target === undefined || target.operator) return undefined;
+  return { operator: tokens[at]!.text, target: target.text };
+}
+
+function splitOn(tokens: ShellToken[], isSeparator: (t: ShellToken) => boolean): ShellToken[][] {
+  const parts: ShellToken[][] = [[]];
+  for (const token of tokens) {
+    if (isSeparator(token)) parts.push([]);
+    else parts[parts.length - 1]!.push(token);
+  }
+  return parts.filter((part) => part.length > 0);
+}
+
+/** `./src/a.ts` is how many LLMs write `src/a.ts`; any other odd form is left to the path check. */
+export function stripDotSlash(path: string): string {
+  while (path.startsWith('./')) path = path.slice(2);
+  return path;
+}

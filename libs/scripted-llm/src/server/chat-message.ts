@@ -1,0 +1,1 @@
+export { messageText, type ChatContentPart, type ChatMessage } from '@forge/protocol';
