@@ -2,13 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import {
-  prepareApp,
-  TEMPLATE_DIR,
-  templateToolsInstalled,
-  typeCheck,
-  viteBuild,
-} from '../testing/app-check';
+import { prepareTemplate } from '@forge/sandbox';
+import { prepareApp, typeCheck, viteBuild } from '../testing/app-check';
 import { forgeMessages } from '../testing/forge-messages';
 import { scofFiles } from '../testing/scof-blocks';
 import { serveStatic } from '../testing/static-server';
@@ -55,17 +50,15 @@ async function checkPomodoro(page: Page): Promise<void> {
   await page.getByText('05:00').waitFor();
 }
 
-const describeWithTools = templateToolsInstalled() ? describe : describe.skip;
-if (!templateToolsInstalled()) {
-  console.warn(
-    `demo apps are not type-checked or built: ${TEMPLATE_DIR}/node_modules lacks typescript, vite or react (run bun install there)`,
-  );
-}
+// The template's packages, installed once (bun) into a cache kept between runs.
+const TEMPLATE_CACHE = join(tmpdir(), 'forge-demo-apps-template');
 
-describeWithTools('demo apps on the sandbox template', () => {
+describe('demo apps on the sandbox template', () => {
   let root: string;
+  let modules: string;
   let browser: Browser | undefined;
   beforeAll(async () => {
+    modules = join((await prepareTemplate(TEMPLATE_CACHE)).dir, 'node_modules');
     root = mkdtempSync(join(tmpdir(), 'forge-demo-apps-'));
     if (existsSync(CHROMIUM)) browser = await chromium.launch({ executablePath: CHROMIUM });
     else console.warn(`demo apps are built but not rendered: no browser at ${CHROMIUM}`);
@@ -79,7 +72,7 @@ describeWithTools('demo apps on the sandbox template', () => {
     '%s: phase 1 alone type-checks',
     async (id) => {
       const dir = join(root, `${id}-phase-1`);
-      prepareApp(dir, filesAfter(id, [1]));
+      prepareApp(dir, filesAfter(id, [1]), modules);
       await typeCheck(dir);
     },
     CHECK_TIMEOUT_MS,
@@ -89,7 +82,7 @@ describeWithTools('demo apps on the sandbox template', () => {
     '%s: after phase 2 and a follow-up it type-checks, builds and renders',
     async (id) => {
       const dir = join(root, `${id}-final`);
-      prepareApp(dir, filesAfter(id, [1, 2, 3]));
+      prepareApp(dir, filesAfter(id, [1, 2, 3]), modules);
       await typeCheck(dir);
       await viteBuild(dir);
       if (!browser) return;

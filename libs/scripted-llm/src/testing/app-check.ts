@@ -12,24 +12,23 @@ import { dirname, join, resolve } from 'node:path';
 import { FALLBACK_SCAFFOLD, VITE_CONFIG_NAMES } from './app-scaffold';
 
 export const TEMPLATE_DIR = resolve(__dirname, '../../../sandbox/template');
-const TEMPLATE_MODULES = join(TEMPLATE_DIR, 'node_modules');
 /** A type-check or build that takes longer than this is stuck. */
 export const TOOL_TIMEOUT_MS = 90_000;
-
-/** True when the template has the compiler and the bundler installed. */
-export function templateToolsInstalled(): boolean {
-  return ['typescript', 'vite', 'react'].every((name) => existsSync(join(TEMPLATE_MODULES, name)));
-}
 
 /**
  * Makes an app folder: the template without node_modules, stand-ins for what it lacks, links to
  * each of its packages (node_modules itself is a real folder, so tools that write caches there
  * write into the temporary folder, not the template), then the app's files.
  */
-export function prepareApp(dir: string, files: ReadonlyMap<string, string>): string[] {
+export function prepareApp(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  /** The template's installed packages (a prepareTemplate() copy's node_modules). */
+  templateModules: string,
+): string[] {
   cpSync(TEMPLATE_DIR, dir, {
     recursive: true,
-    filter: (source) => !source.startsWith(TEMPLATE_MODULES),
+    filter: (source) => !source.startsWith(join(TEMPLATE_DIR, 'node_modules')),
   });
   const filledIn: string[] = [];
   for (const [path, content] of Object.entries(FALLBACK_SCAFFOLD)) {
@@ -43,8 +42,8 @@ export function prepareApp(dir: string, files: ReadonlyMap<string, string>): str
     filledIn.push(path);
   }
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
-  for (const entry of readdirSync(TEMPLATE_MODULES)) {
-    symlinkSync(join(TEMPLATE_MODULES, entry), join(dir, 'node_modules', entry));
+  for (const entry of readdirSync(templateModules)) {
+    symlinkSync(join(templateModules, entry), join(dir, 'node_modules', entry));
   }
   for (const [path, content] of files) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
