@@ -16,6 +16,7 @@ const ports = {
   web: Number(env.WEB_PORT ?? 3000),
   api: Number(env.API_PORT ?? 3001),
   runner: Number(env.RUNNER_PORT ?? 3002),
+  preview: Number(env.PREVIEW_PORT ?? 3004),
   postgres: Number(env.EMBEDDED_PG_PORT ?? 54329),
 };
 const children = new Map();
@@ -52,11 +53,12 @@ function newestMtime(dir) {
   return newest;
 }
 
-function authSecret() {
-  if (env.AUTH_SECRET) return env.AUTH_SECRET;
-  const file = join(dataDir, 'auth-secret');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-  return readFileSync(file, 'utf8').trim();
+/** A secret from the environment, else one generated once and kept under the data folder. */
+function secret(name, file) {
+  if (env[name]) return env[name];
+  const path = join(dataDir, file);
+  if (!existsSync(path)) writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(path, 'utf8').trim();
 }
 
 async function databaseUrl() {
@@ -166,16 +168,25 @@ async function main() {
   runOrExit('migrating the database', process.execPath, ['libs/db/dist/cli/migrate.js'], {
     env: { ...env, DATABASE_URL },
   });
-  const common = { DATABASE_URL, NODE_ENV: env.NODE_ENV ?? 'development' };
+  const common = {
+    DATABASE_URL,
+    NODE_ENV: env.NODE_ENV ?? 'development',
+    RUNNER_SERVICE_TOKEN: secret('RUNNER_SERVICE_TOKEN', 'runner-token'),
+  };
   startChild('api', 'apps/api/dist/main.js', {
     ...common,
     API_PORT: String(ports.api),
-    AUTH_SECRET: authSecret(),
+    AUTH_SECRET: secret('AUTH_SECRET', 'auth-secret'),
+    PREVIEW_TOKEN_SECRET: secret('PREVIEW_TOKEN_SECRET', 'preview-secret'),
+    PREVIEW_PORT: String(ports.preview),
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${ports.web}`,
+    RUNNER_URLS: env.RUNNER_URLS ?? `http://127.0.0.1:${ports.runner}`,
   });
   startChild('runner', 'apps/agent-runner/dist/main.js', {
     ...common,
     RUNNER_PORT: String(ports.runner),
+    SANDBOX_ROOT: env.SANDBOX_ROOT ?? join(dataDir, 'sandboxes'),
+    SANDBOX_TEMPLATE_CACHE: env.SANDBOX_TEMPLATE_CACHE ?? join(dataDir, 'template-cache'),
   });
   await startWeb(`http://127.0.0.1:${ports.api}`);
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseModule, HealthModule } from '@forge/nest-common';
 import { AgentModule } from './agent/agent.module';
 import { RUNNER_CONFIG, type RunnerConfig } from './config/runner-config';
+import { LinkModule } from './link/link.module';
 
 @Module({})
 export class AppModule {
@@ -13,6 +14,7 @@ export class AppModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
         HealthModule,
         AgentModule,
+        LinkModule,
       ],
       providers: [{ provide: RUNNER_CONFIG, useValue: config }],
       exports: [RUNNER_CONFIG],

@@ -7,6 +7,7 @@ import { AUTH, type Auth } from './auth/auth.factory';
 import { mountAuth } from './auth/mount-auth';
 import { type ApiConfig } from './config/api-config';
 import { useBodyParsers } from './http/body-limit';
+import { LiveIoAdapter } from './live/live-io-adapter';
 
 const LOG_LEVELS: Record<ApiConfig['NODE_ENV'], LogLevel[]> = {
   development: ['log', 'warn', 'error'],
@@ -27,6 +28,7 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
   app.useGlobalFilters(new GlobalExceptionFilter());
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config));
   app.enableShutdownHooks();
   return app;
 }

@@ -3,7 +3,9 @@ import { DatabaseModule, HealthModule } from '@forge/nest-common';
 import { AuthModule } from './auth/auth.module';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { FilesModule } from './files/files.module';
+import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
+import { PreviewModule } from './preview/preview.module';
 import { ProjectsModule } from './projects/projects.module';
 
 @Global()
@@ -31,6 +33,8 @@ export class AppModule {
         ProjectsModule,
         FilesModule,
         MessagesModule,
+        LiveModule,
+        PreviewModule,
       ],
     };
   }

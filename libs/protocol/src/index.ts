@@ -5,3 +5,4 @@ export * from './agent/chat-message';
 export * from './agent/events';
 export * from './agent/forge-task';
 export * from './agent/phase-design';
+export * from './socket';

@@ -6,13 +6,12 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { isBusyState } from '@forge/protocol';
-import { type SandboxProvider } from '@forge/sandbox';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { LLM_CLIENT } from '../llm/llm.module';
 import { type LlmClient } from '../llm/llm-client';
 import { type RetryPolicy } from '../llm/llm-error';
-import { SANDBOX_PROVIDER } from '../sandbox/sandbox.module';
+import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { AgentFailure } from './agent-failure';
 import { type AgentSnapshotRow, AgentStore } from './agent-store';
 import { LeaseService } from './lease.service';
@@ -59,7 +58,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
     @Inject(LLM_CLIENT) llm: LlmClient,
-    @Inject(SANDBOX_PROVIDER) private readonly sandboxes: SandboxProvider | null,
+    private readonly sandboxes: SandboxSessions,
     private readonly store: AgentStore,
     private readonly leases: LeaseService,
     private readonly hub: EventHub,
@@ -104,8 +103,14 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       );
     }
     if (this.agents.has(projectId)) throw this.busy();
+    // Refuse before taking the lease: a refused command must not keep the project leased here.
+    const current = await this.store.load(projectId);
+    if (current && isBusyState(current.state)) throw this.busy();
     let row = await this.take(projectId);
-    if (isBusyState(row.state)) throw this.busy();
+    if (isBusyState(row.state)) {
+      await this.release(projectId);
+      throw this.busy();
+    }
     if (row.state === 'COMPLETE') {
       row = await this.store.update(row, this.config.RUNNER_ID, {
         state: nextState(row.state, { type: 'reset' }),
@@ -150,7 +155,15 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       error: null,
     });
     await this.hub.emit(projectId, { type: 'state_change', state: 'IDLE', previous: row.state });
-    await this.leases.release(projectId, this.config.RUNNER_ID);
+    await this.release(projectId);
+  }
+
+  /** Gives the project back: its lease, and its numbering (the next runner reserves afresh). */
+  private async release(projectId: string): Promise<void> {
+    this.hub.close(projectId);
+    await this.leases.release(projectId, this.config.RUNNER_ID).catch((error: unknown) => {
+      this.logger.warn(`could not release project ${projectId}: ${(error as Error).message}`);
+    });
   }
 
   /** The agent working on a project in this runner, if any (for snapshots). */
@@ -192,7 +205,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       designer: this.designer,
       implementer: this.implementer,
       templates: this.templates,
-      sandbox: async () => (this.sandboxes ? this.sandboxes.get(row.projectId) : null),
+      sandbox: () => this.sandboxes.open(row.projectId),
       maxPhasesPerRequest: this.config.AGENT_MAX_PHASES,
       contextBudget: this.config.LLM_CONTEXT_MAX_CHARS,
     });
@@ -202,9 +215,10 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         this.logger.error(`project ${row.projectId}: ${(error as Error)?.stack ?? error}`),
       )
       .finally(async () => {
+        // Released before the agent leaves the map: a command arriving meanwhile is refused as
+        // busy instead of taking a lease that this release would then drop.
+        if (!this.shuttingDown) await this.release(row.projectId);
         this.agents.delete(row.projectId);
-        if (!this.shuttingDown)
-          await this.leases.release(row.projectId, this.config.RUNNER_ID).catch(() => undefined);
       });
     this.agents.set(row.projectId, { agent, done });
   }
@@ -222,7 +236,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         try {
           const row = await this.take(projectId);
           if (!isBusyState(row.state)) {
-            await this.leases.release(projectId, this.config.RUNNER_ID);
+            await this.release(projectId);
             continue;
           }
           this.logger.log(

@@ -1,6 +1,7 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { EventHub } from '../events/event-hub';
 import { LLM_SHUTDOWN, llmProviders } from '../llm/llm.module';
+import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { SandboxLifecycle, sandboxProviders } from '../sandbox/sandbox.module';
 import { AgentStore } from './agent-store';
 import { AgentSupervisor } from './agent-supervisor';
@@ -14,9 +15,10 @@ import { LeaseService } from './lease.service';
     ...llmProviders,
     ...sandboxProviders,
     SandboxLifecycle,
+    SandboxSessions,
     AgentSupervisor,
   ],
-  exports: [AgentSupervisor, EventHub, AgentStore],
+  exports: [AgentSupervisor, EventHub, AgentStore, SandboxSessions],
 })
 export class AgentModule implements OnApplicationShutdown {
   constructor(@Inject(LLM_SHUTDOWN) private readonly llm: { close(): Promise<void> }) {}

@@ -200,39 +200,7 @@ export class ProjectAgent {
     const phase = this.phase;
     this.markPhase('implementing');
     const sandbox = await this.openSandbox();
-    const sink: ImplementationSink = {
-      fileStarted: async (path) => {
-        this.streaming = { path, content: '' };
-        await this.emit({ type: 'file_start', path, phase: phase.number });
-      },
-      fileChunk: async (path, chunk) => {
-        if (this.streaming?.path === path) this.streaming.content += chunk;
-        await this.emit({ type: 'file_chunk', path, chunk });
-      },
-      fileClosed: async (path, content) => {
-        this.streaming = null;
-        this.row = await this.deps.store.saveFile(this.row, this.deps.runnerId, {
-          path,
-          content,
-          phase: phase.number,
-        });
-        await sandbox?.writeFiles([{ path, content }]);
-        await this.emit({ type: 'file_end', path, content, phase: phase.number });
-      },
-      fileDeleted: async (path) => {
-        this.row = await this.deps.store.deleteFile(this.row, this.deps.runnerId, path);
-        await sandbox?.deleteFiles([path]);
-        await this.emit({ type: 'file_deleted', path, phase: phase.number });
-      },
-      problem: (code, message) =>
-        this.emit({ type: 'error', code, message, phase: phase.number, fatal: false }).then(
-          () => undefined,
-        ),
-      restarting: async (message) => {
-        this.streaming = null;
-        await this.emit({ type: 'log', stream: 'system', text: message });
-      },
-    };
+    const sink = this.implementationSink(phase.number, sandbox);
     const packages = await this.deps.implementer.implement(
       {
         projectId: this.projectId,
@@ -252,6 +220,42 @@ export class ProjectAgent {
     );
     await this.move({ type: 'phase_implemented' }, { phases });
     await this.emit({ type: 'files_written', phase: phase.number, paths: written });
+  }
+
+  /** Persists, writes to the sandbox and announces what the code stream produces, in that order. */
+  private implementationSink(phase: number, sandbox: Sandbox | null): ImplementationSink {
+    return {
+      fileStarted: async (path) => {
+        this.streaming = { path, content: '' };
+        await this.emit({ type: 'file_start', path, phase });
+      },
+      fileChunk: async (path, chunk) => {
+        if (this.streaming?.path === path) this.streaming.content += chunk;
+        await this.emit({ type: 'file_chunk', path, chunk });
+      },
+      fileClosed: async (path, content) => {
+        this.streaming = null;
+        this.row = await this.deps.store.saveFile(this.row, this.deps.runnerId, {
+          path,
+          content,
+          phase,
+        });
+        await sandbox?.writeFiles([{ path, content }]);
+        await this.emit({ type: 'file_end', path, content, phase });
+      },
+      fileDeleted: async (path) => {
+        this.row = await this.deps.store.deleteFile(this.row, this.deps.runnerId, path);
+        await sandbox?.deleteFiles([path]);
+        await this.emit({ type: 'file_deleted', path, phase });
+      },
+      problem: async (code, message) => {
+        await this.emit({ type: 'error', code, message, phase, fatal: false });
+      },
+      restarting: async (message) => {
+        this.streaming = null;
+        await this.emit({ type: 'log', stream: 'system', text: message });
+      },
+    };
   }
 
   private async installDeps(): Promise<void> {
@@ -302,19 +306,9 @@ export class ProjectAgent {
     }
   }
 
-  /**
-   * The project's sandbox, with every saved file written into it once per run: it may be new
-   * (another runner, a wiped workspace) while the database holds the app so far.
-   */
+  /** The project's sandbox (opened once per run), or null without one. */
   private openSandbox(): Promise<Sandbox | null> {
-    this.sandbox ??= (async () => {
-      const sandbox = await this.deps.sandbox();
-      if (!sandbox) return null;
-      const files = await this.deps.store.files(this.projectId);
-      if (files.size > 0)
-        await sandbox.writeFiles([...files].map(([path, content]) => ({ path, content })));
-      return sandbox;
-    })();
+    this.sandbox ??= this.deps.sandbox();
     return this.sandbox;
   }
 

@@ -23,6 +23,10 @@ export const RUNNER_CONFIG_SPEC = {
   RUNNER_ID: vars.string('This runner’s name in project leases (unique per replica)', {
     default: `${hostname()}-${process.pid}`,
   }),
+  RUNNER_SERVICE_TOKEN: vars.string(
+    'Token APIs present to open the link (at least 32 characters); unset, the runner accepts no API',
+    { default: '', secret: true, minLength: 32 },
+  ),
   DATABASE_URL: vars.url('PostgreSQL connection URL', {
     secret: true,
     protocols: ['postgres', 'postgresql'],

@@ -1,4 +1,30 @@
-import { type ConfigOf, loadConfig, vars } from '@forge/config';
+import { type ConfigOf, loadConfig, type VarSpec, vars } from '@forge/config';
+
+/** A comma-separated list of http(s) URLs. */
+function urlList(description: string, fallback: string[]): VarSpec<string[]> {
+  return {
+    description,
+    default: fallback,
+    parse(raw: string) {
+      const urls = raw
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+      if (urls.length === 0) throw new Error('must list at least one URL');
+      return urls.map((item) => {
+        let url: URL;
+        try {
+          url = new URL(item);
+        } catch {
+          throw new Error(`${JSON.stringify(item)} is not an absolute URL`);
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+          throw new Error(`${JSON.stringify(item)} must use http or https`);
+        return item.replace(/\/+$/, '');
+      });
+    },
+  };
+}
 
 /** Every environment variable the API reads, with its default and what it is for. */
 export const API_CONFIG_SPEC = {
@@ -60,12 +86,74 @@ export const API_CONFIG_SPEC = {
     default: 100,
     min: 1,
   }),
+
+  RUNNER_URLS: urlList(
+    'Agent-runners this API links to, comma-separated (every replica, e.g. one per StatefulSet pod)',
+    ['http://127.0.0.1:3002'],
+  ),
+  RUNNER_SERVICE_TOKEN: vars.string(
+    'Token the API presents to the runners (same value on both); unset, the API links to none',
+    { default: '', secret: true, minLength: 32 },
+  ),
+  RUNNER_COMMAND_TIMEOUT_MS: vars.int('Longest the API waits for a runner to answer a command', {
+    default: 10_000,
+    min: 100,
+  }),
+  REDIS_URL: vars.optionalUrl(
+    'Redis for several API replicas (Socket.IO adapter, shared rate limits); unset: in memory',
+    { secret: true },
+  ),
+  GENERATE_RATE_LIMIT_MAX: vars.int('Generations one user may start per window', {
+    default: 10,
+    min: 1,
+  }),
+  GENERATE_RATE_LIMIT_WINDOW_SECONDS: vars.int('Length of the generation rate-limit window', {
+    default: 60,
+    min: 1,
+  }),
+  GENERATE_PROMPT_MAX_CHARS: vars.int(
+    'Longest prompt accepted over the socket, in characters (keep ≤ the runner AGENT_REQUEST_MAX_LENGTH)',
+    { default: 20_000, min: 1 },
+  ),
+  SOCKET_MESSAGE_MAX_BYTES: vars.int(
+    'Largest message a browser may send over the socket; a larger one closes that connection',
+    { default: 1_048_576, min: 4_096 },
+  ),
+  SOCKET_PROJECTS_MAX: vars.int('Projects one browser connection may have joined at once', {
+    default: 20,
+    min: 1,
+  }),
 };
 
-export type ApiConfig = ConfigOf<typeof API_CONFIG_SPEC>;
+/** The preview proxy's variables (on its own origin: previews never share the UI's cookies). */
+export const PREVIEW_CONFIG_SPEC = {
+  PREVIEW_PORT: vars.int('Port of the preview proxy (0: previews are off)', {
+    default: 3004,
+    min: 0,
+    max: 65535,
+  }),
+  PREVIEW_HOST: vars.string('Interface the preview proxy listens on', { default: '127.0.0.1' }),
+  PREVIEW_URL_TEMPLATE: vars.string(
+    'The preview link users open; {projectId} is replaced, and the host after it is the host suffix',
+    { default: 'http://{projectId}.preview.localhost:3004' },
+  ),
+  PREVIEW_TOKEN_SECRET: vars.string(
+    'Secret signing preview links (at least 32 characters; empty: previews are off)',
+    {
+      default: '',
+      secret: true,
+    },
+  ),
+  PREVIEW_TOKEN_TTL_SECONDS: vars.int('How long a preview link opens the preview', {
+    default: 3600,
+    min: 60,
+  }),
+};
+
+export type ApiConfig = ConfigOf<typeof API_CONFIG_SPEC & typeof PREVIEW_CONFIG_SPEC>;
 
 export const API_CONFIG = Symbol('API_CONFIG');
 
 export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
-  return loadConfig(API_CONFIG_SPEC, source);
+  return loadConfig({ ...API_CONFIG_SPEC, ...PREVIEW_CONFIG_SPEC }, source);
 }

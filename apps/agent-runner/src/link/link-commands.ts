@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { isBusyState } from '@forge/protocol';
+import { AgentStore } from '../agent/agent-store';
+import {
+  AgentCommandError,
+  AgentCommandErrorCode,
+  AgentSupervisor,
+} from '../agent/agent-supervisor';
+import { EventHub } from '../events/event-hub';
+
+const BUSY_MESSAGE =
+  'A generation is running on this project; wait for it to finish or stop it first.';
+
+/**
+ * generate and cancel as the link runs them: one at a time per project, each after the
+ * project's previous generation in this runner has fully wound down (lease released).
+ */
+@Injectable()
+export class LinkCommands {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Generations running here, until their agent has ended and released the lease. */
+  private readonly winding = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly supervisor: AgentSupervisor,
+    private readonly store: AgentStore,
+    private readonly hub: EventHub,
+  ) {}
+
+  /** Notes a generation running here (started by us or resumed by the supervisor). */
+  observe(projectId: string): void {
+    if (this.winding.has(projectId) || !this.supervisor.running(projectId)) return;
+    const done = this.supervisor.settled(projectId).finally(() => this.winding.delete(projectId));
+    this.winding.set(projectId, done);
+  }
+
+  /**
+   * Starts a generation. A request while one runs is refused, not queued: a follow-up is
+   * written against the finished files, and the user can stop the running one first.
+   */
+  generate(projectId: string, description: string): Promise<void> {
+    return this.serially(projectId, async () => {
+      if (this.supervisor.running(projectId)) throw busy();
+      await this.winding.get(projectId);
+      const row = await this.store.load(projectId);
+      if (!row) throw notFound();
+      if (isBusyState(row.state)) throw busy();
+      this.renumber(projectId);
+      await this.supervisor.generate(projectId, description);
+      this.observe(projectId);
+    });
+  }
+
+  /** Stops the project's generation; nothing to stop is not an error. */
+  cancel(projectId: string): Promise<void> {
+    return this.serially(projectId, async () => {
+      if (!this.supervisor.running(projectId)) {
+        await this.winding.get(projectId);
+        const row = await this.store.load(projectId);
+        if (!row) throw notFound();
+        if (!isBusyState(row.state)) return;
+        this.renumber(projectId);
+      }
+      await this.supervisor.cancel(projectId);
+    });
+  }
+
+  /**
+   * Forgets this runner's numbering of an idle project, so that the next take numbers past
+   * the reservation in agent_states.last_seq. A runner that numbered the project before and
+   * took it again would otherwise go on below that mark, under a snapshot that another runner
+   * served from the database with last_seq as its seq, and those events would be dropped.
+   */
+  private renumber(projectId: string): void {
+    if (!this.supervisor.running(projectId)) this.hub.close(projectId);
+  }
+
+  private serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(projectId) ?? Promise.resolve();
+    const result = previous.then(work);
+    const tail = result.catch(() => undefined);
+    this.queues.set(projectId, tail);
+    void tail.then(() => {
+      if (this.queues.get(projectId) === tail) this.queues.delete(projectId);
+    });
+    return result;
+  }
+}
+
+function busy(): AgentCommandError {
+  return new AgentCommandError(AgentCommandErrorCode.Busy, BUSY_MESSAGE);
+}
+
+function notFound(): AgentCommandError {
+  return new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
+}

@@ -1,0 +1,213 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import {
+  describeIssues,
+  projectRoom,
+  RUNNER_LINK_COMMAND_SCHEMAS,
+  RUNNER_LINK_MESSAGE_MAX_BYTES,
+  RUNNER_LINK_PATH,
+  type RunnerLinkCommandName,
+  type RunnerLinkCommandPayloads,
+  type RunnerLinkCommands,
+  type RunnerLinkEvents,
+  type RunnerLinkReply,
+  type ServerEvent,
+} from '@forge/protocol';
+import { AgentCommandError, AgentCommandErrorCode } from '../agent/agent-supervisor';
+import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
+import { EventHub } from '../events/event-hub';
+import { checkServiceToken, isFromBrowser } from './link-auth';
+import { SandboxSessions } from '../sandbox/sandbox-sessions';
+import { LinkCommands } from './link-commands';
+import { SnapshotBuilder } from './snapshot-builder';
+
+type LinkServerIo = Server<RunnerLinkCommands, RunnerLinkEvents>;
+type LinkSocket = Socket<RunnerLinkCommands, RunnerLinkEvents>;
+type Results = { [K in RunnerLinkCommandName]: Extract<RunnerLinkReply<K>, { ok: true }> };
+
+/**
+ * The runner's end of the API link: Socket.IO on the runner's own port under /link, for APIs
+ * holding RUNNER_SERVICE_TOKEN. An API watches the projects its browsers have open and gets
+ * their events as the hub numbers them; it sends generate/cancel to the runner that holds
+ * (or may take) the project's lease, and asks it for snapshots.
+ */
+@Injectable()
+export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(LinkServer.name);
+  private io?: LinkServerIo;
+  private unsubscribe?: () => void;
+  /** Events waiting for the end of this turn, by API socket id. */
+  private readonly outbox = new Map<string, ServerEvent[]>();
+  private flushScheduled = false;
+
+  constructor(
+    @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly hub: EventHub,
+    private readonly snapshots: SnapshotBuilder,
+    private readonly commands: LinkCommands,
+    private readonly sandboxes: SandboxSessions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const httpServer = this.adapterHost.httpAdapter.getHttpServer() as HttpServer;
+    const io: LinkServerIo = new Server(httpServer, {
+      path: RUNNER_LINK_PATH,
+      transports: ['websocket'],
+      serveClient: false,
+      maxHttpBufferSize: RUNNER_LINK_MESSAGE_MAX_BYTES,
+      allowRequest: (request, callback) => callback(null, !isFromBrowser(request)),
+    });
+    io.use((socket, next) => {
+      const refused = checkServiceToken(
+        this.config.RUNNER_SERVICE_TOKEN,
+        (socket.handshake.auth as Record<string, unknown>).token,
+      );
+      next(refused ?? undefined);
+    });
+    io.on('connection', (socket) => this.accept(socket));
+    this.io = io;
+    this.unsubscribe = this.hub.subscribe((event) => this.relay(event));
+    if (!this.config.RUNNER_SERVICE_TOKEN && this.config.NODE_ENV !== 'test')
+      this.logger.warn('RUNNER_SERVICE_TOKEN is not set: no API can open the link.');
+  }
+
+  /** Closes the link before Nest closes the HTTP server, which would otherwise wait for it. */
+  beforeApplicationShutdown(): void {
+    this.unsubscribe?.();
+    this.flush();
+    this.io?.disconnectSockets(true);
+    this.io?.engine.close();
+  }
+
+  private relay(event: ServerEvent): void {
+    // Called inside the hub's emit: a throw here would fail the agent's step.
+    try {
+      this.snapshots.track(event);
+      this.commands.observe(event.projectId);
+      const watchers = this.io?.sockets.adapter.rooms.get(projectRoom(event.projectId));
+      if (!watchers) return;
+      for (const socketId of watchers) {
+        const batch = this.outbox.get(socketId);
+        if (batch) batch.push(event);
+        else this.outbox.set(socketId, [event]);
+      }
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    } catch (error) {
+      this.logger.error(`relaying ${event.type} of ${event.projectId}: ${String(error)}`);
+    }
+  }
+
+  /** Sends what waits for every API (or one), one frame each. */
+  private flush(socketId?: string): void {
+    const ids = socketId === undefined ? [...this.outbox.keys()] : [socketId];
+    if (socketId === undefined) this.flushScheduled = false;
+    for (const id of ids) {
+      const batch = this.outbox.get(id);
+      if (!batch) continue;
+      this.outbox.delete(id);
+      this.io?.sockets.sockets.get(id)?.emit('events', batch);
+    }
+  }
+
+  private accept(socket: LinkSocket): void {
+    for (const name of Object.keys(RUNNER_LINK_COMMAND_SCHEMAS) as RunnerLinkCommandName[]) {
+      socket.on(name, (payload: unknown, ack: unknown) => {
+        if (typeof ack !== 'function') return;
+        void this.answer(socket, name, payload).then((reply) => {
+          // Events emitted before the answer go first (a snapshot's seq counts on it).
+          this.flush(socket.id);
+          ack(reply);
+        });
+      });
+    }
+    socket.onAny((name: string) => {
+      if (!Object.prototype.hasOwnProperty.call(RUNNER_LINK_COMMAND_SCHEMAS, name))
+        this.logger.warn(`unknown link command ${JSON.stringify(name).slice(0, 80)}`);
+    });
+  }
+
+  private async answer<K extends RunnerLinkCommandName>(
+    socket: LinkSocket,
+    name: K,
+    payload: unknown,
+  ): Promise<RunnerLinkReply<K>> {
+    const parsed = RUNNER_LINK_COMMAND_SCHEMAS[name].safeParse(payload);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: { code: 'INVALID_COMMAND', message: `${name}: ${describeIssues(parsed.error)}` },
+      };
+    }
+    try {
+      return await this.run(socket, name, parsed.data as RunnerLinkCommandPayloads[K]);
+    } catch (error) {
+      if (error instanceof AgentCommandError)
+        return { ok: false, error: { code: error.code, message: error.message } };
+      this.logger.error(`link ${name}: ${(error as Error)?.stack ?? String(error)}`);
+      return {
+        ok: false,
+        error: { code: 'INTERNAL', message: 'The runner failed on this command; it is logged.' },
+      };
+    }
+  }
+
+  private async run<K extends RunnerLinkCommandName>(
+    socket: LinkSocket,
+    name: K,
+    payload: RunnerLinkCommandPayloads[K],
+  ): Promise<Results[K]> {
+    const handler = this.handlers[name] as (
+      socket: LinkSocket,
+      payload: RunnerLinkCommandPayloads[K],
+    ) => Promise<Results[K]>;
+    return handler(socket, payload);
+  }
+
+  private readonly handlers: {
+    [K in RunnerLinkCommandName]: (
+      socket: LinkSocket,
+      payload: RunnerLinkCommandPayloads[K],
+    ) => Promise<Results[K]>;
+  } = {
+    hello: async () => ({ ok: true, runnerId: this.config.RUNNER_ID }),
+    watch: async (socket, { projectIds }) => {
+      await socket.join(projectIds.map(projectRoom));
+      return { ok: true };
+    },
+    unwatch: async (socket, { projectIds }) => {
+      for (const projectId of projectIds) await socket.leave(projectRoom(projectId));
+      return { ok: true };
+    },
+    snapshot: async (socket, { projectId }) => {
+      // Joined before the seq is taken, so every later event reaches this API.
+      await socket.join(projectRoom(projectId));
+      const built = await this.snapshots.build(projectId);
+      if (!built) throw new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
+      return { ok: true, ...built, servedBy: this.config.RUNNER_ID };
+    },
+    preview: async (_socket, { projectId }) => ({
+      ok: true,
+      url: await this.sandboxes.devServerUrl(projectId),
+    }),
+    generate: async (_socket, { projectId, description }) => {
+      await this.commands.generate(projectId, description);
+      return { ok: true };
+    },
+    cancel: async (_socket, { projectId }) => {
+      await this.commands.cancel(projectId);
+      return { ok: true };
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import {
+  type ChatMessageView,
+  nextStreaming,
+  type ProjectSnapshot,
+  type ServerEvent,
+  SNAPSHOT_MESSAGES_MAX,
+  type StreamingFile,
+} from '@forge/protocol';
+import { AgentStore } from '../agent/agent-store';
+import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
+import { EventHub } from '../events/event-hub';
+
+export interface BuiltSnapshot {
+  snapshot: ProjectSnapshot;
+  /** The runner holding the project's lease now, if any. */
+  leaseOwner: string | null;
+}
+
+interface MessageRow {
+  id: string;
+  role: ChatMessageView['role'];
+  content: string;
+  created_at: Date;
+}
+
+/**
+ * Snapshots for the link. The file being streamed is followed from the events themselves
+ * (nextStreaming, the rule clients use), not read from the agent: the agent appends a chunk
+ * before its event is numbered, so its copy can be ahead of the last seq and a client would
+ * get that chunk twice. The rest comes from PostgreSQL, read after the seq is taken: the agent
+ * writes before it emits, so the rows hold everything up to that seq (perhaps a little more,
+ * which the following events repeat harmlessly: they set, they do not add).
+ */
+@Injectable()
+export class SnapshotBuilder {
+  private readonly streaming = new Map<string, StreamingFile>();
+
+  constructor(
+    @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: AgentStore,
+    private readonly hub: EventHub,
+  ) {}
+
+  /** Follows one event; called for every event, synchronously, as the hub numbers it. */
+  track(event: ServerEvent): void {
+    const current = this.streaming.get(event.projectId) ?? null;
+    const next = nextStreaming(current, event);
+    if (next === current) return;
+    if (next) this.streaming.set(event.projectId, next);
+    else this.streaming.delete(event.projectId);
+  }
+
+  /** Null when the project does not exist. */
+  async build(projectId: string, retried = false): Promise<BuiltSnapshot | null> {
+    // Taken before any await: nothing numbered after this is in `streaming`.
+    const seq = this.hub.lastSeq(projectId);
+    const streaming = this.streaming.get(projectId) ?? null;
+    const [row, files, messages, leaseOwner] = await Promise.all([
+      this.store.load(projectId),
+      this.store.files(projectId),
+      this.recentMessages(projectId),
+      this.leaseOwner(projectId),
+    ]);
+    if (!row) return null;
+    // Numbering began while we read: the row's last_seq may now be past events we did not see.
+    if (seq === undefined && this.hub.lastSeq(projectId) !== undefined && !retried)
+      return this.build(projectId, true);
+    return {
+      leaseOwner,
+      snapshot: {
+        projectId,
+        // Not numbering here: whoever numbers next starts past the reserved last_seq.
+        seq: seq ?? row.lastSeq,
+        state: row.state,
+        blueprint: row.blueprint,
+        phases: row.phases,
+        currentPhase: row.currentPhase,
+        error: row.error,
+        files: [...files].map(([path, content]) => ({ path, content })),
+        streaming: seq === undefined ? null : streaming,
+        messages: messages.slice(0, SNAPSHOT_MESSAGES_MAX).reverse(),
+        messagesTruncated: messages.length > SNAPSHOT_MESSAGES_MAX,
+      },
+    };
+  }
+
+  get runnerId(): string {
+    return this.config.RUNNER_ID;
+  }
+
+  /** The newest messages first, one more than a snapshot carries (to tell if there are more). */
+  private async recentMessages(projectId: string): Promise<ChatMessageView[]> {
+    const rows: MessageRow[] = await this.dataSource.query(
+      `SELECT id, role, content, created_at FROM conversation_messages WHERE project_id = $1
+       ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [projectId, SNAPSHOT_MESSAGES_MAX + 1],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      role: row.role,
+      content: row.content,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  private async leaseOwner(projectId: string): Promise<string | null> {
+    const rows: { lease_owner: string }[] = await this.dataSource.query(
+      `SELECT lease_owner FROM agent_states
+       WHERE project_id = $1 AND lease_owner IS NOT NULL AND lease_expires_at > now()`,
+      [projectId],
+    );
+    return rows[0]?.lease_owner ?? null;
+  }
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type Sandbox, type SandboxProvider } from '@forge/sandbox';
+import { AgentStore } from '../agent/agent-store';
+import { SANDBOX_PROVIDER } from './sandbox.module';
+
+/**
+ * Opens projects' sandboxes for the agent and the preview alike. The first time this runner
+ * opens one, every saved file is written into it: the sandbox may be new (another runner ran
+ * the project before, or its workspace was wiped) while the database holds the app.
+ */
+@Injectable()
+export class SandboxSessions {
+  private readonly synced = new Map<string, Promise<Sandbox>>();
+
+  constructor(
+    @Inject(SANDBOX_PROVIDER) private readonly provider: SandboxProvider | null,
+    private readonly store: AgentStore,
+  ) {}
+
+  /** Null when SANDBOX_PROVIDER=none. */
+  async open(projectId: string): Promise<Sandbox | null> {
+    if (!this.provider) return null;
+    let opening = this.synced.get(projectId);
+    if (!opening) {
+      opening = this.sync(this.provider, projectId);
+      this.synced.set(projectId, opening);
+      opening.catch(() => this.synced.delete(projectId));
+    }
+    return opening;
+  }
+
+  /** Wakes the project's dev server (starting or restarting it) and says where it listens. */
+  async devServerUrl(projectId: string): Promise<string | null> {
+    const sandbox = await this.open(projectId);
+    if (!sandbox) return null;
+    return (await sandbox.startDevServer()).url;
+  }
+
+  private async sync(provider: SandboxProvider, projectId: string): Promise<Sandbox> {
+    const sandbox = await provider.get(projectId);
+    const files = await this.store.files(projectId);
+    if (files.size > 0) {
+      await sandbox.writeFiles([...files].map(([path, content]) => ({ path, content })));
+    }
+    return sandbox;
+  }
+}

@@ -1,0 +1,125 @@
+import {
+  createDemoLlmHandler,
+  createScriptedLlmServer,
+  type ScriptedLlmServer,
+} from '@forge/scripted-llm';
+import { LiveErrorCode } from '@forge/protocol';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { call, signUp, type TestUser } from '../testing/api-test-app';
+import { startLinkedRunner, startLiveApi, type StackServer } from './testing/live-stack';
+import { type BrowserAuth, TestBrowser } from './testing/test-browser';
+
+const MISSING_PROJECT = '00000000-0000-4000-8000-000000000000';
+
+/** The session cookie's value: what a client without a cookie jar passes as auth.token. */
+function sessionToken(cookie: string): string {
+  const pair = cookie.split('; ').find((part) => part.split('=')[0]!.includes('session_token'));
+  if (!pair) throw new Error(`no session cookie in ${cookie}`);
+  return pair.slice(pair.indexOf('=') + 1);
+}
+
+describe('who may use the live link (e2e)', () => {
+  let db: TestDatabase;
+  let llm: ScriptedLlmServer;
+  let runner: StackServer;
+  let api: StackServer;
+  let alice: TestUser;
+  let bob: TestUser;
+  let aliceProject: string;
+  const browsers: TestBrowser[] = [];
+
+  async function open(auth: BrowserAuth): Promise<TestBrowser> {
+    const browser = await TestBrowser.connect(api.url, auth, { reconnection: false });
+    browsers.push(browser);
+    return browser;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    llm = await createScriptedLlmServer({
+      handler: createDemoLlmHandler(),
+      models: ['forge-demo'],
+    });
+    runner = await startLinkedRunner(db, llm.url);
+    api = await startLiveApi(db, { RUNNER_URLS: runner.url });
+    alice = await signUp(api.url);
+    bob = await signUp(api.url);
+    const created = await call(api.url, 'POST', '/api/projects', {
+      cookie: alice.cookie,
+      body: { name: 'Alice app' },
+    });
+    aliceProject = created.body.id as string;
+  });
+
+  afterEach(() => {
+    for (const browser of browsers.splice(0)) browser.close();
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await runner.close();
+    await llm.close();
+    await db.drop();
+  });
+
+  it('refuses a handshake without a valid session', async () => {
+    for (const auth of [
+      {},
+      { cookie: 'better-auth.session_token=forged.signature' },
+      { token: 'forged.signature' },
+    ]) {
+      await expect(open(auth)).rejects.toMatchObject({
+        data: { code: LiveErrorCode.Unauthenticated },
+      });
+    }
+  });
+
+  it('accepts the session cookie, or its value as auth.token', async () => {
+    expect((await open({ cookie: alice.cookie })).socket.connected).toBe(true);
+    expect((await open({ token: sessionToken(alice.cookie) })).socket.connected).toBe(true);
+  });
+
+  it('refuses a page from another origin even with the cookie', async () => {
+    await expect(
+      open({ cookie: alice.cookie, origin: 'http://evil.example' }),
+    ).rejects.toMatchObject({ data: { code: LiveErrorCode.ForbiddenOrigin } });
+    // The web app's own origin (PUBLIC_URL) is fine.
+    expect(
+      (await open({ cookie: alice.cookie, origin: 'http://localhost:3000' })).socket.connected,
+    ).toBe(true);
+  });
+
+  it("lets a user neither join nor command another user's project, as if it did not exist", async () => {
+    const intruder = await open({ cookie: bob.cookie });
+    const missing = await intruder.command('join', { projectId: MISSING_PROJECT });
+    expect(missing).toMatchObject({ ok: false, error: { code: LiveErrorCode.ProjectNotFound } });
+    for (const [name, payload] of [
+      ['join', { projectId: aliceProject }],
+      ['get_state', { projectId: aliceProject }],
+      ['generate', { projectId: aliceProject, description: 'A todo list' }],
+      ['cancel', { projectId: aliceProject }],
+    ] as const) {
+      const refused = await intruder.command(name, payload);
+      expect(refused).toEqual({
+        ok: false,
+        error: { ...(missing.ok ? {} : missing.error), command: name, projectId: aliceProject },
+      });
+    }
+    expect(intruder.snapshots).toEqual([]);
+    const [row] = await db.query<{ state: string; messages: string }>(
+      `SELECT s.state, (SELECT count(*) FROM conversation_messages m WHERE m.project_id = s.project_id) AS messages
+       FROM agent_states s WHERE s.project_id = $1`,
+      [aliceProject],
+    );
+    expect(row).toEqual({ state: 'IDLE', messages: '0' });
+
+    // Alice's generation reaches her and nothing of it reaches Bob.
+    const owner = await open({ cookie: alice.cookie });
+    expect(await owner.join(aliceProject)).toEqual({ ok: true });
+    expect(
+      await owner.command('generate', { projectId: aliceProject, description: 'A todo list' }),
+    ).toEqual({ ok: true });
+    await owner.waitForEvent(aliceProject, 'generation_complete');
+    expect(intruder.events).toEqual([]);
+  });
+});

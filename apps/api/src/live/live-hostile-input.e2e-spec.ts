@@ -1,0 +1,169 @@
+import {
+  createDemoLlmHandler,
+  createScriptedLlmServer,
+  type ScriptedLlmServer,
+} from '@forge/scripted-llm';
+import { type CommandAck, LiveErrorCode } from '@forge/protocol';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { call, signUp, type TestUser } from '../testing/api-test-app';
+import {
+  eventually,
+  startLinkedRunner,
+  startLiveApi,
+  type StackServer,
+} from './testing/live-stack';
+import { TestBrowser } from './testing/test-browser';
+import { LiveGateway } from './live.gateway';
+
+const MESSAGE_MAX_BYTES = 4_096;
+const PROMPT_MAX_CHARS = 100;
+
+describe(LiveGateway.name, () => {
+  let db: TestDatabase;
+  let llm: ScriptedLlmServer;
+  let runner: StackServer;
+  let api: StackServer;
+  let user: TestUser;
+  let projectId: string;
+  const browsers: TestBrowser[] = [];
+
+  async function open(): Promise<TestBrowser> {
+    const browser = await TestBrowser.connect(
+      api.url,
+      { cookie: user.cookie },
+      { reconnection: false },
+    );
+    browsers.push(browser);
+    return browser;
+  }
+
+  /** The server still answers: a new socket joins and gets a snapshot. */
+  async function expectServerUp(): Promise<void> {
+    const fresh = await open();
+    expect(await fresh.join(projectId)).toEqual({ ok: true });
+    expect(fresh.snapshots).toHaveLength(1);
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    llm = await createScriptedLlmServer({
+      handler: createDemoLlmHandler(),
+      models: ['forge-demo'],
+      chunksPerSecond: 100,
+    });
+    runner = await startLinkedRunner(db, llm.url);
+    api = await startLiveApi(db, {
+      RUNNER_URLS: runner.url,
+      SOCKET_MESSAGE_MAX_BYTES: String(MESSAGE_MAX_BYTES),
+      GENERATE_PROMPT_MAX_CHARS: String(PROMPT_MAX_CHARS),
+      GENERATE_RATE_LIMIT_MAX: '2',
+      GENERATE_RATE_LIMIT_WINDOW_SECONDS: '3600',
+    });
+    user = await signUp(api.url);
+    const created = await call(api.url, 'POST', '/api/projects', {
+      cookie: user.cookie,
+      body: { name: 'Target' },
+    });
+    projectId = created.body.id as string;
+  });
+
+  afterEach(() => {
+    for (const browser of browsers.splice(0)) browser.close();
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await runner.close();
+    await llm.close();
+    await db.drop();
+  });
+
+  it('answers malformed commands with INVALID_COMMAND errors', async () => {
+    const browser = await open();
+    const malformed: [string, unknown[]][] = [
+      ['join', []],
+      ['join', ['not an object']],
+      ['join', [null]],
+      ['join', [[projectId]]],
+      ['join', [{ projectId: 'not-a-uuid' }]],
+      ['join', [{ projectId, extra: true }]],
+      ['join', [{ projectId }, 'a second argument']],
+      ['generate', [{ projectId }]],
+      ['generate', [{ projectId, description: 42 }]],
+      ['cancel', [{ projectId: { $ne: null } }]],
+      ['leave', [JSON.parse(`{"projectId":"${projectId}","__proto__":{"admin":true}}`)]],
+    ];
+    for (const [name, args] of malformed) {
+      const ack = (await browser.socket.timeout(10_000).emitWithAck(name, ...args)) as CommandAck;
+      expect(ack).toMatchObject({
+        ok: false,
+        error: { code: LiveErrorCode.InvalidCommand, command: name },
+      });
+    }
+    // Without an acknowledgement the refusal still arrives, as an error event.
+    const before = browser.errors.length;
+    browser.socket.emit('join', { projectId: 'nope' });
+    await eventually(() => (browser.errors.length > before ? true : undefined), 'an error event');
+    expect(browser.errors.at(-1)).toMatchObject({ code: LiveErrorCode.InvalidCommand });
+    expect(browser.socket.connected).toBe(true);
+    await expectServerUp();
+  });
+
+  it('answers unknown commands with UNKNOWN_COMMAND errors', async () => {
+    const browser = await open();
+    for (const name of ['hack', 'snapshot', 'constructor', '__proto__', 'x'.repeat(500)]) {
+      const ack = (await browser.socket.timeout(10_000).emitWithAck(name, {})) as CommandAck;
+      expect(ack).toMatchObject({ ok: false, error: { code: LiveErrorCode.UnknownCommand } });
+    }
+    expect(browser.socket.connected).toBe(true);
+  });
+
+  it('refuses empty and oversized prompts, naming the limit', async () => {
+    const browser = await open();
+    expect(await browser.command('generate', { projectId, description: '   ' })).toMatchObject({
+      ok: false,
+      error: { code: LiveErrorCode.PromptEmpty },
+    });
+    const tooLong = await browser.command('generate', {
+      projectId,
+      description: 'x'.repeat(PROMPT_MAX_CHARS + 1),
+    });
+    expect(tooLong).toMatchObject({ ok: false, error: { code: LiveErrorCode.PromptTooLong } });
+    expect(tooLong.ok || tooLong.error.message).toContain('GENERATE_PROMPT_MAX_CHARS');
+  });
+
+  it('closes only the connection that sends a message over SOCKET_MESSAGE_MAX_BYTES', async () => {
+    const browser = await open();
+    const closed = new Promise<string>((resolve) => browser.socket.once('disconnect', resolve));
+    browser.socket.emit('generate', { projectId, description: 'x'.repeat(MESSAGE_MAX_BYTES) });
+    expect(await closed).toBe('transport close');
+    await expectServerUp();
+  });
+
+  it('closes only the connection that sends bytes Socket.IO cannot decode', async () => {
+    const browser = await open();
+    const closed = new Promise<string>((resolve) => browser.socket.once('disconnect', resolve));
+    browser.socket.io.engine.write('2{"not":"socket.io');
+    await closed;
+    await expectServerUp();
+  });
+
+  it('limits generations per user and names the limit in the error', async () => {
+    const browser = await open();
+    await browser.join(projectId);
+    expect(await browser.command('generate', { projectId, description: 'A todo list' })).toEqual({
+      ok: true,
+    });
+    // Refused as busy, and counted: the budget is for attempts.
+    expect(
+      await browser.command('generate', { projectId, description: 'A todo list' }),
+    ).toMatchObject({ ok: false, error: { code: LiveErrorCode.GenerationRunning } });
+    const limited = await browser.command('generate', { projectId, description: 'A todo list' });
+    expect(limited).toMatchObject({
+      ok: false,
+      error: { code: LiveErrorCode.RateLimited, retryAfterSeconds: expect.any(Number) },
+    });
+    expect(limited.ok || limited.error.message).toContain('GENERATE_RATE_LIMIT_MAX');
+    expect(await browser.command('cancel', { projectId })).toEqual({ ok: true });
+  });
+});

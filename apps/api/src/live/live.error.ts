@@ -1,0 +1,114 @@
+import { Logger } from '@nestjs/common';
+import { type CommandError, LiveErrorCode } from '@forge/protocol';
+import { AppError } from '@forge/nest-common';
+
+const logger = new Logger('LiveGateway');
+
+/** A command or handshake refused, with a code the client can branch on. */
+export class LiveError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'LiveError';
+  }
+
+  static unauthenticated(): LiveError {
+    return new LiveError(
+      LiveErrorCode.Unauthenticated,
+      'Sign in first: the socket needs a session (the session cookie, or its value as auth.token).',
+    );
+  }
+
+  static forbiddenOrigin(origin: string): LiveError {
+    return new LiveError(
+      LiveErrorCode.ForbiddenOrigin,
+      `Connections from ${origin} are not allowed (PUBLIC_URL, AUTH_TRUSTED_ORIGINS).`,
+    );
+  }
+
+  static unknownCommand(name: string): LiveError {
+    return new LiveError(
+      LiveErrorCode.UnknownCommand,
+      `Unknown command ${JSON.stringify(name.slice(0, 64))}; the commands are join, leave, get_state, generate and cancel.`,
+    );
+  }
+
+  static invalid(command: string, problem: string): LiveError {
+    return new LiveError(LiveErrorCode.InvalidCommand, `${command}: ${problem}`);
+  }
+
+  static tooManyProjects(max: number): LiveError {
+    return new LiveError(
+      LiveErrorCode.TooManyProjects,
+      `A connection may have at most ${max} projects open (SOCKET_PROJECTS_MAX); leave one first.`,
+    );
+  }
+
+  static promptEmpty(): LiveError {
+    return new LiveError(LiveErrorCode.PromptEmpty, 'Describe what to build or change.');
+  }
+
+  static promptTooLong(length: number, max: number): LiveError {
+    return new LiveError(
+      LiveErrorCode.PromptTooLong,
+      `The prompt is ${length} characters long; the limit (GENERATE_PROMPT_MAX_CHARS) is ${max}.`,
+    );
+  }
+
+  static rateLimited(max: number, windowSeconds: number, retryAfterSeconds: number): LiveError {
+    return new LiveError(
+      LiveErrorCode.RateLimited,
+      `At most ${max} generations per ${windowSeconds} s (GENERATE_RATE_LIMIT_MAX, GENERATE_RATE_LIMIT_WINDOW_SECONDS); try again in ${retryAfterSeconds} s.`,
+      retryAfterSeconds,
+    );
+  }
+
+  static runnerUnavailable(): LiveError {
+    return new LiveError(
+      LiveErrorCode.RunnerUnavailable,
+      'No agent-runner is reachable right now; try again shortly.',
+    );
+  }
+
+  static runnerLost(): LiveError {
+    return new LiveError(
+      LiveErrorCode.RunnerUnavailable,
+      "The link to the agent-runner dropped before it answered; the project's state will show whether the command took effect.",
+    );
+  }
+
+  static runnerTimeout(timeoutMs: number): LiveError {
+    return new LiveError(
+      LiveErrorCode.RunnerTimeout,
+      `The agent-runner did not answer within ${timeoutMs} ms (RUNNER_COMMAND_TIMEOUT_MS); the project's state will show whether the command took effect.`,
+    );
+  }
+}
+
+/** Any error as what the client is sent; unexpected ones are logged and not described. */
+export function toCommandError(error: unknown, command?: string, projectId?: string): CommandError {
+  const context = {
+    ...(command !== undefined ? { command } : {}),
+    ...(projectId !== undefined ? { projectId } : {}),
+  };
+  if (error instanceof LiveError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...context,
+      ...(error.retryAfterSeconds !== undefined
+        ? { retryAfterSeconds: error.retryAfterSeconds }
+        : {}),
+    };
+  }
+  if (error instanceof AppError) return { code: error.code, message: error.message, ...context };
+  logger.error((error as Error)?.stack ?? String(error));
+  return {
+    code: LiveErrorCode.Internal,
+    message: 'Something went wrong on our side; the error has been logged.',
+    ...context,
+  };
+}

@@ -1,0 +1,186 @@
+import { Inject, Logger } from '@nestjs/common';
+import {
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import {
+  type CommandAck,
+  isLiveCommandName,
+  LIVE_COMMAND_SCHEMAS,
+  type LiveCommandName,
+  type LiveCommandPayloads,
+  parseLiveCommand,
+} from '@forge/protocol';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { ProjectsService } from '../projects/projects.service';
+import { GenerateRateLimiter } from './generate-rate-limiter';
+import { LiveAuth } from './live-auth';
+import { type LiveServer, type LiveSocket } from './live-socket';
+import { LiveError, toCommandError } from './live.error';
+import { ProjectFeeds } from './project-feeds';
+import { RunnerRouter } from './runner-router';
+
+type Ack = (answer: CommandAck) => void;
+
+/** The error a refused handshake carries to the client's connect_error. */
+function handshakeError(error: unknown): Error {
+  const { code, message } = toCommandError(error);
+  return Object.assign(new Error(message), { data: { code, message } });
+}
+
+/**
+ * The browsers' socket. A socket is authenticated once, at the handshake; it joins projects
+ * its user owns (another user's project is PROJECT_NOT_FOUND, as over REST) and gets a
+ * snapshot, then every later event. Every command is checked against its schema in
+ * @forge/protocol; a bad, unknown or refused one gets an `error` event (and a failed
+ * acknowledgement when the client asked for one), never a crash.
+ */
+@WebSocketGateway()
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(LiveGateway.name);
+  private readonly joined = new WeakMap<LiveSocket, Set<string>>();
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly auth: LiveAuth,
+    private readonly projects: ProjectsService,
+    private readonly feeds: ProjectFeeds,
+    private readonly router: RunnerRouter,
+    private readonly limiter: GenerateRateLimiter,
+  ) {}
+
+  afterInit(server: LiveServer): void {
+    server.use((socket, next) => {
+      this.auth
+        .authenticate({
+          headers: socket.handshake.headers,
+          auth: (socket.handshake.auth ?? {}) as Record<string, unknown>,
+        })
+        .then(
+          (user) => {
+            socket.data.user = user;
+            next();
+          },
+          (error: unknown) => next(handshakeError(error)),
+        );
+    });
+    this.feeds.attach(server);
+  }
+
+  handleConnection(socket: LiveSocket): void {
+    this.joined.set(socket, new Set());
+    for (const name of Object.keys(LIVE_COMMAND_SCHEMAS) as LiveCommandName[]) {
+      socket.on(name, (...args: unknown[]) => void this.dispatch(socket, name, args));
+    }
+    socket.onAny((name: unknown, ...args: unknown[]) => {
+      if (typeof name === 'string' && isLiveCommandName(name)) return;
+      this.refuse(socket, LiveError.unknownCommand(String(name)), ackOf(args));
+    });
+  }
+
+  handleDisconnect(socket: LiveSocket): void {
+    for (const projectId of this.joined.get(socket) ?? []) this.feeds.leave(socket, projectId);
+    this.joined.delete(socket);
+  }
+
+  private async dispatch(socket: LiveSocket, name: LiveCommandName, args: unknown[]) {
+    const ack = ackOf(args);
+    const values = ack ? args.slice(0, -1) : args;
+    // Socket.IO passes each argument apart; a command has exactly one, its payload.
+    const parsed = parseLiveCommand(name, values.length === 1 ? values[0] : values);
+    if (!parsed.ok) return this.refuse(socket, LiveError.invalid(name, parsed.problem), ack, name);
+    try {
+      await this.run(socket, name, parsed.value);
+      ack?.({ ok: true });
+    } catch (error) {
+      this.refuse(socket, error, ack, name, parsed.value.projectId);
+    }
+  }
+
+  private run<K extends LiveCommandName>(
+    socket: LiveSocket,
+    name: K,
+    payload: LiveCommandPayloads[K],
+  ): Promise<void> {
+    const handler = this.handlers[name] as (
+      socket: LiveSocket,
+      payload: LiveCommandPayloads[K],
+    ) => Promise<void>;
+    return handler(socket, payload);
+  }
+
+  private readonly handlers: {
+    [K in LiveCommandName]: (socket: LiveSocket, payload: LiveCommandPayloads[K]) => Promise<void>;
+  } = {
+    join: (socket, { projectId }) => this.enter(socket, projectId),
+    get_state: (socket, { projectId }) => this.enter(socket, projectId),
+    leave: async (socket, { projectId }) => {
+      this.feeds.leave(socket, projectId);
+      this.joined.get(socket)?.delete(projectId);
+    },
+    generate: async (socket, { projectId, description }) => {
+      await this.assertOwned(socket, projectId);
+      const prompt = description.trim();
+      if (!prompt) throw LiveError.promptEmpty();
+      const max = this.config.GENERATE_PROMPT_MAX_CHARS;
+      if (prompt.length > max) throw LiveError.promptTooLong(prompt.length, max);
+      const verdict = await this.limiter.consume(socket.data.user.id);
+      if (!verdict.allowed) {
+        throw LiveError.rateLimited(
+          this.config.GENERATE_RATE_LIMIT_MAX,
+          this.config.GENERATE_RATE_LIMIT_WINDOW_SECONDS,
+          verdict.retryAfterSeconds,
+        );
+      }
+      await this.router.generate(projectId, prompt);
+    },
+    cancel: async (socket, { projectId }) => {
+      await this.assertOwned(socket, projectId);
+      await this.router.cancel(projectId);
+    },
+  };
+
+  /** Joins (or refreshes) a project the user owns; resolves once its snapshot went out. */
+  private async enter(socket: LiveSocket, projectId: string): Promise<void> {
+    const joined = this.joined.get(socket);
+    if (!joined) return;
+    if (!joined.has(projectId)) {
+      if (joined.size >= this.config.SOCKET_PROJECTS_MAX)
+        throw LiveError.tooManyProjects(this.config.SOCKET_PROJECTS_MAX);
+      joined.add(projectId);
+      try {
+        await this.projects.assertOwned(socket.data.user.id, projectId);
+      } catch (error) {
+        joined.delete(projectId);
+        throw error;
+      }
+      // Gone while we checked: handleDisconnect has run and would not see this project.
+      if (!socket.connected) return;
+    }
+    await this.feeds.join(socket, projectId);
+  }
+
+  private async assertOwned(socket: LiveSocket, projectId: string): Promise<void> {
+    if (this.joined.get(socket)?.has(projectId)) return;
+    await this.projects.assertOwned(socket.data.user.id, projectId);
+  }
+
+  private refuse(
+    socket: LiveSocket,
+    error: unknown,
+    ack?: Ack,
+    command?: string,
+    projectId?: string,
+  ): void {
+    const refusal = toCommandError(error, command, projectId);
+    socket.emit('error', refusal);
+    ack?.({ ok: false, error: refusal });
+  }
+}
+
+function ackOf(args: unknown[]): Ack | undefined {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? (last as Ack) : undefined;
+}

@@ -1,0 +1,170 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { type ProjectSnapshot, projectRoom, type ServerEvent } from '@forge/protocol';
+import { type LiveServer, type LiveSocket } from './live-socket';
+import { RunnerLinks } from './runner-links';
+import { RunnerRouter } from './runner-router';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Sockets waiting for one snapshot, and the events that arrived meanwhile. */
+interface SnapshotWait {
+  sockets: Map<LiveSocket, Waiter[]>;
+  buffer: ServerEvent[];
+  epoch: number;
+}
+
+/** One project's sockets on this replica. */
+interface ProjectFeed {
+  projectId: string;
+  room: string;
+  /** Highest seq delivered: anything at or below it is a repeat and is dropped. */
+  lastSeq: number;
+  members: Set<LiveSocket>;
+  wait: SnapshotWait | null;
+  /** Counts link outages: a snapshot asked for before the last one may miss events. */
+  epoch: number;
+}
+
+/** One event out under its own name (the typed emit cannot follow a union of names). */
+function send(target: { emit: unknown }, event: ServerEvent): void {
+  (target.emit as (name: string, payload: ServerEvent) => void).call(target, event.type, event);
+}
+
+/**
+ * Delivers runner events to this replica's sockets, each once and in seq order, and brings a
+ * socket in with a snapshot without a gap: the socket waits outside the room while the runner
+ * answers, the events arriving meanwhile are kept, and it gets the snapshot, then the kept
+ * events past the snapshot's seq, then joins the room, all in one turn of the event loop.
+ * Every replica receives its projects' events straight from the runner, so they go to local
+ * sockets only (server.local): through the Redis adapter each would arrive once per replica.
+ */
+@Injectable()
+export class ProjectFeeds implements OnModuleInit {
+  private server?: LiveServer;
+  private readonly feeds = new Map<string, ProjectFeed>();
+
+  constructor(
+    private readonly links: RunnerLinks,
+    private readonly router: RunnerRouter,
+  ) {}
+
+  onModuleInit(): void {
+    this.links.onEvent((event) => this.deliver(event));
+    this.links.onLinkUp((link) => {
+      // Events sent while the link was down are lost: every open project starts over.
+      const projectIds = [...this.feeds.keys()];
+      if (projectIds.length > 0) this.links.watch(projectIds, [link]);
+      for (const feed of this.feeds.values()) this.resync(feed, [...feed.members]);
+    });
+  }
+
+  attach(server: LiveServer): void {
+    this.server = server;
+  }
+
+  /** Adds the socket to the project (or refreshes it); resolves once its snapshot went out. */
+  join(socket: LiveSocket, projectId: string): Promise<void> {
+    let feed = this.feeds.get(projectId);
+    if (!feed) {
+      feed = {
+        projectId,
+        room: projectRoom(projectId),
+        lastSeq: 0,
+        members: new Set(),
+        wait: null,
+        epoch: 0,
+      };
+      this.feeds.set(projectId, feed);
+      this.links.watch([projectId]);
+    }
+    feed.members.add(socket);
+    return this.wait(feed, socket);
+  }
+
+  leave(socket: LiveSocket, projectId: string): void {
+    const feed = this.feeds.get(projectId);
+    if (!feed) return;
+    feed.members.delete(socket);
+    for (const waiter of feed.wait?.sockets.get(socket) ?? []) waiter.resolve();
+    feed.wait?.sockets.delete(socket);
+    void socket.leave(feed.room);
+    if (feed.members.size > 0) return;
+    this.feeds.delete(projectId);
+    this.links.unwatch([projectId]);
+  }
+
+  /** Projects with sockets on this replica (for tests and metrics). */
+  get openProjects(): number {
+    return this.feeds.size;
+  }
+
+  private deliver(event: ServerEvent): void {
+    const feed = this.feeds.get(event.projectId);
+    if (!feed || event.seq <= feed.lastSeq) return;
+    feed.lastSeq = event.seq;
+    if (this.server) send(this.server.local.to(feed.room), event);
+    feed.wait?.buffer.push(event);
+  }
+
+  private resync(feed: ProjectFeed, sockets: LiveSocket[]): void {
+    feed.epoch++;
+    for (const socket of sockets) void this.wait(feed, socket).catch(() => undefined);
+  }
+
+  private wait(feed: ProjectFeed, socket: LiveSocket): Promise<void> {
+    void socket.leave(feed.room);
+    return new Promise<void>((resolve, reject) => {
+      const wait = this.currentWait(feed);
+      wait.sockets.set(socket, [...(wait.sockets.get(socket) ?? []), { resolve, reject }]);
+    });
+  }
+
+  /**
+   * The snapshot on its way, which also covers a socket joining while it travels (its seq is
+   * taken after the request left, and the kept events start before); a new one when there is
+   * none or when a link outage since may have lost events it would not show.
+   */
+  private currentWait(feed: ProjectFeed): SnapshotWait {
+    if (feed.wait && feed.wait.epoch === feed.epoch) return feed.wait;
+    // Sockets of a wait overtaken by an outage move over; its answer will be ignored.
+    const wait: SnapshotWait = {
+      sockets: new Map(feed.wait?.sockets),
+      buffer: [],
+      epoch: feed.epoch,
+    };
+    feed.wait = wait;
+    this.router.snapshot(feed.projectId).then(
+      (snapshot) => this.flush(feed, wait, snapshot),
+      (error: unknown) => this.fail(feed, wait, error),
+    );
+    return wait;
+  }
+
+  private flush(feed: ProjectFeed, wait: SnapshotWait, snapshot: ProjectSnapshot): void {
+    if (feed.wait !== wait) return;
+    feed.wait = null;
+    feed.lastSeq = Math.max(feed.lastSeq, snapshot.seq);
+    const later = wait.buffer.filter((event) => event.seq > snapshot.seq);
+    for (const [socket, waiters] of wait.sockets) {
+      if (feed.members.has(socket) && socket.connected) {
+        socket.emit('snapshot', snapshot);
+        for (const event of later) send(socket, event);
+        void socket.join(feed.room);
+      }
+      for (const waiter of waiters) waiter.resolve();
+    }
+  }
+
+  /** No snapshot: the sockets still get live events, and one on the next link-up. */
+  private fail(feed: ProjectFeed, wait: SnapshotWait, error: unknown): void {
+    if (feed.wait !== wait) return;
+    feed.wait = null;
+    for (const [socket, waiters] of wait.sockets) {
+      if (feed.members.has(socket)) void socket.join(feed.room);
+      for (const waiter of waiters) waiter.reject(error);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { type ProjectSnapshot } from '@forge/protocol';
+import { LiveError } from './live.error';
+import { type RunnerLink, RunnerLinks } from './runner-links';
+
+/** Tries of a command that met a lease changing hands, and the pause before the next. */
+export const ROUTE_ATTEMPTS = 3;
+export const ROUTE_RETRY_DELAY_MS = 150;
+
+/** The runner's code for "another runner holds the lease" (AgentCommandErrorCode.Leased). */
+const LEASED_ELSEWHERE = 'PROJECT_LEASED_ELSEWHERE';
+
+/** The same runner for a project from every API replica, while the set of runners holds. */
+export function homeRunner(projectId: string, links: RunnerLink[]): RunnerLink | undefined {
+  let best: RunnerLink | undefined;
+  let bestScore = -1;
+  for (const link of links) {
+    const score = createHash('sha256')
+      .update(`${projectId}\0${link.runnerId}`)
+      .digest()
+      .readUInt32BE(0);
+    if (score > bestScore) [best, bestScore] = [link, score];
+  }
+  return best;
+}
+
+/**
+ * Which runner a project's commands go to: the one holding its lease in agent_states (only it
+ * can cancel, and only it knows the file being streamed), else the project's home runner by
+ * rendezvous hashing, which takes the lease when it starts a generation.
+ */
+@Injectable()
+export class RunnerRouter {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly links: RunnerLinks,
+  ) {}
+
+  async generate(projectId: string, description: string): Promise<void> {
+    await this.command(projectId, (link) =>
+      this.links.request(link, 'generate', { projectId, description }),
+    );
+  }
+
+  async cancel(projectId: string): Promise<void> {
+    await this.command(projectId, (link) => this.links.request(link, 'cancel', { projectId }));
+  }
+
+  /** Wakes the project's dev server through a runner; null when runners have no sandboxes. */
+  async previewUrl(projectId: string): Promise<string | null> {
+    const reply = await this.links.request(await this.pick(projectId), 'preview', { projectId });
+    if (!reply.ok) throw fromRunner(reply.error);
+    return reply.url;
+  }
+
+  /** The project's snapshot; the runner answering has started sending its events. */
+  async snapshot(projectId: string): Promise<ProjectSnapshot> {
+    const first = await this.links.request(await this.pick(projectId), 'snapshot', { projectId });
+    if (!first.ok) throw fromRunner(first.error);
+    const holder =
+      first.leaseOwner && first.leaseOwner !== first.servedBy
+        ? this.links.byRunnerId(first.leaseOwner)
+        : undefined;
+    if (!holder) return first.snapshot;
+    // The lease moved to a runner we can reach: only its snapshot has the streamed file.
+    const second = await this.links.request(holder, 'snapshot', { projectId });
+    if (!second.ok) throw fromRunner(second.error);
+    return second.snapshot;
+  }
+
+  async pick(projectId: string): Promise<RunnerLink> {
+    const up = this.links.up();
+    if (up.length === 0) throw LiveError.runnerUnavailable();
+    const owner = await this.leaseOwner(projectId);
+    const holder = owner ? up.find((link) => link.runnerId === owner) : undefined;
+    return holder ?? homeRunner(projectId, up)!;
+  }
+
+  private async command(
+    projectId: string,
+    send: (link: RunnerLink) => Promise<{ ok: true } | { ok: false; error: RunnerFailure }>,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const reply = await send(await this.pick(projectId));
+      if (reply.ok) return;
+      if (reply.error.code !== LEASED_ELSEWHERE || attempt >= ROUTE_ATTEMPTS)
+        throw fromRunner(reply.error);
+      await new Promise((resolve) => setTimeout(resolve, ROUTE_RETRY_DELAY_MS * attempt));
+    }
+  }
+
+  private async leaseOwner(projectId: string): Promise<string | null> {
+    const rows: { lease_owner: string }[] = await this.dataSource.query(
+      `SELECT lease_owner FROM agent_states
+       WHERE project_id = $1 AND lease_owner IS NOT NULL AND lease_expires_at > now()`,
+      [projectId],
+    );
+    return rows[0]?.lease_owner ?? null;
+  }
+}
+
+interface RunnerFailure {
+  code: string;
+  message: string;
+}
+
+/** The runner's refusal as the browser sees it: its code and message pass through. */
+function fromRunner(error: RunnerFailure): LiveError {
+  return new LiveError(error.code, error.message);
+}

@@ -1,0 +1,17 @@
+import { PREVIEW_TOKEN_PARAM } from '@forge/sandbox';
+
+/** Splits PREVIEW_URL_TEMPLATE (`http://{projectId}.preview.localhost:3004`) into its parts. */
+export function parsePreviewTemplate(template: string): { hostSuffix: string } {
+  const url = new URL(template.replace('{projectId}', 'x'));
+  if (!template.includes('{projectId}.') || !url.hostname.startsWith('x.')) {
+    throw new Error('PREVIEW_URL_TEMPLATE must start its host with "{projectId}."');
+  }
+  return { hostSuffix: url.hostname.slice(2) };
+}
+
+/** The link that opens a project's preview with its token. */
+export function previewLink(template: string, projectId: string, token: string): string {
+  const url = new URL(template.replace('{projectId}', projectId.toLowerCase()));
+  url.searchParams.set(PREVIEW_TOKEN_PARAM, token);
+  return url.toString();
+}

@@ -1,0 +1,5 @@
+export * from './live-commands';
+export * from './live-events';
+export * from './project-snapshot';
+export * from './project-view';
+export * from './runner-link';

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** A project id as the database gives them out. */
+export const ProjectIdSchema = z.uuid({ message: 'projectId must be a project id (a UUID)' });
+
+/** `join {projectId}`: answered with a `snapshot`, then every later event of the project. */
+export const JoinCommandSchema = z.strictObject({ projectId: ProjectIdSchema });
+
+/** `leave {projectId}`: stops the project's events on this socket. */
+export const LeaveCommandSchema = z.strictObject({ projectId: ProjectIdSchema });
+
+/** `get_state {projectId}`: a fresh `snapshot`; joins the project when the socket had not. */
+export const GetStateCommandSchema = z.strictObject({ projectId: ProjectIdSchema });
+
+/** `generate {projectId, description}`: the user's request, saved as a chat message. */
+export const GenerateCommandSchema = z.strictObject({
+  projectId: ProjectIdSchema,
+  description: z.string({ message: 'description must be text' }),
+});
+
+/** `cancel {projectId}`: stops the running generation; files closed so far are kept. */
+export const CancelCommandSchema = z.strictObject({ projectId: ProjectIdSchema });
+
+/** Every command a browser may send over the socket, by event name. */
+export const LIVE_COMMAND_SCHEMAS = {
+  join: JoinCommandSchema,
+  leave: LeaveCommandSchema,
+  get_state: GetStateCommandSchema,
+  generate: GenerateCommandSchema,
+  cancel: CancelCommandSchema,
+} as const;
+
+export type LiveCommandName = keyof typeof LIVE_COMMAND_SCHEMAS;
+
+export type LiveCommandPayloads = {
+  [K in LiveCommandName]: z.infer<(typeof LIVE_COMMAND_SCHEMAS)[K]>;
+};
+
+export function isLiveCommandName(name: string): name is LiveCommandName {
+  return Object.prototype.hasOwnProperty.call(LIVE_COMMAND_SCHEMAS, name);
+}
+
+/** Validates a command's payload; the problem is a one-line message a developer can act on. */
+export function parseLiveCommand<K extends LiveCommandName>(
+  name: K,
+  payload: unknown,
+): { ok: true; value: LiveCommandPayloads[K] } | { ok: false; problem: string } {
+  const result = LIVE_COMMAND_SCHEMAS[name].safeParse(payload);
+  if (result.success) return { ok: true, value: result.data as LiveCommandPayloads[K] };
+  return { ok: false, problem: describeIssues(result.error) };
+}
+
+/** `path: message; path: message`, short enough to send back to a client. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

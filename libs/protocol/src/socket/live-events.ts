@@ -1,0 +1,65 @@
+import { type ServerEvent, type ServerEventType } from '../agent/events';
+import { type LiveCommandPayloads } from './live-commands';
+import { type ProjectSnapshot } from './project-snapshot';
+
+/** Codes of the `error` a command gets when it is refused (agent failures carry their own). */
+export enum LiveErrorCode {
+  Unauthenticated = 'UNAUTHENTICATED',
+  ForbiddenOrigin = 'FORBIDDEN_ORIGIN',
+  UnknownCommand = 'UNKNOWN_COMMAND',
+  InvalidCommand = 'INVALID_COMMAND',
+  ProjectNotFound = 'PROJECT_NOT_FOUND',
+  TooManyProjects = 'TOO_MANY_PROJECTS',
+  PromptEmpty = 'PROMPT_EMPTY',
+  PromptTooLong = 'PROMPT_TOO_LONG',
+  RateLimited = 'RATE_LIMITED',
+  GenerationRunning = 'GENERATION_RUNNING',
+  RunnerUnavailable = 'RUNNER_UNAVAILABLE',
+  RunnerTimeout = 'RUNNER_TIMEOUT',
+  Internal = 'INTERNAL',
+}
+
+/**
+ * A refused command, sent as an `error` event (and as the acknowledgement when the client
+ * asked for one). Unlike the agent's `error` events it has no `seq`.
+ */
+export interface CommandError {
+  /** A LiveErrorCode, or the runner's own code (e.g. REQUEST_TOO_LONG). */
+  code: string;
+  message: string;
+  /** The command refused, when there was one. */
+  command?: string;
+  projectId?: string;
+  /** For RATE_LIMITED: when another try may pass. */
+  retryAfterSeconds?: number;
+}
+
+/** What a command's acknowledgement carries. */
+export type CommandAck = { ok: true } | { ok: false; error: CommandError };
+
+type AgentEventHandlers = {
+  [K in Exclude<ServerEventType, 'error'>]: (event: Extract<ServerEvent, { type: K }>) => void;
+};
+
+/**
+ * Server → browser events. Each agent event goes out under its own type name, carrying the
+ * whole event (projectId, seq, type, payload); `snapshot` answers join/get_state; `error` is
+ * either the agent's (with a seq) or a refused command (without).
+ */
+export interface LiveServerEvents extends AgentEventHandlers {
+  snapshot: (snapshot: ProjectSnapshot) => void;
+  error: (error: Extract<ServerEvent, { type: 'error' }> | CommandError) => void;
+}
+
+/** Browser → server commands; each may pass an acknowledgement callback last. */
+export type LiveClientCommands = {
+  [K in keyof LiveCommandPayloads]: (
+    payload: LiveCommandPayloads[K],
+    ack?: (answer: CommandAck) => void,
+  ) => void;
+};
+
+/** Socket.IO room of a project's sockets, on the API and on the runner's link alike. */
+export function projectRoom(projectId: string): string {
+  return `project:${projectId}`;
+}

@@ -1,0 +1,43 @@
+import {
+  type AgentError,
+  type AgentState,
+  type Blueprint,
+  type PhaseInfo,
+} from '../agent/agent-state';
+import { type ServerEventPayloads } from '../agent/events';
+
+/** The most recent chat messages a snapshot carries; older ones page in over REST. */
+export const SNAPSHOT_MESSAGES_MAX = 50;
+
+/** A chat message as `message` events and snapshots carry it. */
+export type ChatMessageView = ServerEventPayloads['message'];
+
+/** The file being streamed, as far as it has come. */
+export interface StreamingFile {
+  path: string;
+  content: string;
+}
+
+/**
+ * A project as it stands after the event numbered `seq`: what a client shows, answered to
+ * `join` and `get_state` and pushed again after the server lost events. Events with a higher
+ * `seq` follow it; a client applies them in order (see applyEvent).
+ */
+export interface ProjectSnapshot {
+  projectId: string;
+  /** The last event reflected here; every later event has a higher number. */
+  seq: number;
+  state: AgentState;
+  blueprint: Blueprint | null;
+  phases: PhaseInfo[];
+  currentPhase: number;
+  error: AgentError | null;
+  /** Every saved file with its content, by path (byte order). */
+  files: { path: string; content: string }[];
+  /** The file being streamed right now, as far as the events up to `seq` took it. */
+  streaming: StreamingFile | null;
+  /** The latest SNAPSHOT_MESSAGES_MAX chat messages, oldest first. */
+  messages: ChatMessageView[];
+  /** Earlier messages exist: GET /api/projects/:id/messages pages them in. */
+  messagesTruncated: boolean;
+}

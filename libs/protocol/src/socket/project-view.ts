@@ -1,0 +1,165 @@
+import {
+  type AgentError,
+  type AgentState,
+  type Blueprint,
+  type PhaseInfo,
+} from '../agent/agent-state';
+import { type ServerEvent } from '../agent/events';
+import { type ChatMessageView, type ProjectSnapshot, type StreamingFile } from './project-snapshot';
+
+/**
+ * What a client knows of a project: a snapshot with every later event applied. Two clients
+ * that saw the same project end with equal views however often they reconnected, which is
+ * what the live link promises. The browser keeps one of these per open project.
+ */
+export interface ProjectView {
+  projectId: string;
+  seq: number;
+  state: AgentState;
+  blueprint: Blueprint | null;
+  phases: PhaseInfo[];
+  currentPhase: number;
+  error: AgentError | null;
+  files: Record<string, string>;
+  streaming: StreamingFile | null;
+  messages: ChatMessageView[];
+}
+
+/**
+ * The file being streamed after `event`. The runner's snapshots and every client use this one
+ * rule, so the streamed text of a snapshot and of a client that watched agree to the byte.
+ */
+export function nextStreaming(
+  streaming: StreamingFile | null,
+  event: ServerEvent,
+): StreamingFile | null {
+  switch (event.type) {
+    case 'file_start':
+      return { path: event.path, content: '' };
+    case 'file_chunk':
+      return streaming?.path === event.path
+        ? { path: event.path, content: streaming.content + event.chunk }
+        : streaming;
+    case 'file_end':
+      return streaming?.path === event.path ? null : streaming;
+    case 'state_change':
+      return event.state === 'IMPLEMENTING_PHASE' ? streaming : null;
+    default:
+      return streaming;
+  }
+}
+
+function byTime(a: ChatMessageView, b: ChatMessageView): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Messages by id, in time order: a message seen twice (snapshot and event) is kept once. */
+function mergeMessages(
+  known: readonly ChatMessageView[],
+  incoming: readonly ChatMessageView[],
+): ChatMessageView[] {
+  const byId = new Map(known.map((message) => [message.id, message]));
+  for (const message of incoming) byId.set(message.id, message);
+  return [...byId.values()].sort(byTime);
+}
+
+/** The view a snapshot gives; messages the client already had are kept. */
+export function viewFromSnapshot(snapshot: ProjectSnapshot, previous?: ProjectView): ProjectView {
+  return {
+    projectId: snapshot.projectId,
+    seq: snapshot.seq,
+    state: snapshot.state,
+    blueprint: snapshot.blueprint,
+    phases: snapshot.phases,
+    currentPhase: snapshot.currentPhase,
+    error: snapshot.error,
+    files: Object.fromEntries(snapshot.files.map((file) => [file.path, file.content])),
+    streaming: snapshot.streaming,
+    messages: mergeMessages(
+      previous?.projectId === snapshot.projectId ? previous.messages : [],
+      snapshot.messages,
+    ),
+  };
+}
+
+function withPhase(phases: PhaseInfo[], number: number, change: Partial<PhaseInfo>): PhaseInfo[] {
+  return phases.map((phase) => (phase.number === number ? { ...phase, ...change } : phase));
+}
+
+/**
+ * The view after one event. Events at or below `view.seq` are already in it and change
+ * nothing. Phase statuses follow the events the way the agent records them in agent_states
+ * (implementing once its files are written, done when its server step ends, failed with a
+ * fatal error), so a view built from events equals one built from a later snapshot.
+ */
+export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
+  if (event.projectId !== view.projectId || event.seq <= view.seq) return view;
+  const next: ProjectView = {
+    ...view,
+    seq: event.seq,
+    streaming: nextStreaming(view.streaming, event),
+  };
+  switch (event.type) {
+    case 'state_change':
+      next.state = event.state;
+      if (event.state === 'IDLE') next.error = null;
+      if (event.state === 'DESIGNING_PHASE' && event.previous === 'IDLE') next.error = null;
+      // The server step ended the phase; a cancel or failure there leaves it as it was.
+      if (
+        event.previous === 'STARTING_SERVER' &&
+        (event.state === 'DESIGNING_PHASE' || event.state === 'COMPLETE')
+      )
+        next.phases = withPhase(view.phases, view.currentPhase, { status: 'done' });
+      break;
+    case 'blueprint':
+      next.blueprint = event.blueprint;
+      break;
+    case 'phase_designing':
+      next.currentPhase = event.phase;
+      break;
+    case 'phase_designed':
+      next.phases = [...view.phases.filter((p) => p.number !== event.phase.number), event.phase];
+      next.currentPhase = event.phase.number;
+      break;
+    case 'files_written':
+      next.phases = withPhase(view.phases, event.phase, { status: 'implementing' });
+      break;
+    case 'deps_installed':
+      next.phases = withPhase(view.phases, view.currentPhase, { dependencies: event.packages });
+      break;
+    case 'file_end':
+      next.files = { ...view.files, [event.path]: event.content };
+      break;
+    case 'file_deleted': {
+      const files = { ...view.files };
+      delete files[event.path];
+      next.files = files;
+      break;
+    }
+    case 'error':
+      if (event.fatal) {
+        next.error = {
+          code: event.code,
+          message: event.message,
+          ...(event.phase !== undefined ? { phase: event.phase } : {}),
+        };
+        if (event.phase !== undefined)
+          next.phases = withPhase(view.phases, event.phase, { status: 'failed' });
+      }
+      break;
+    case 'message':
+      next.messages = mergeMessages(view.messages, [
+        {
+          id: event.id,
+          role: event.role,
+          content: event.content,
+          createdAt: event.createdAt,
+        },
+      ]);
+      break;
+    default:
+      break;
+  }
+  return next;
+}

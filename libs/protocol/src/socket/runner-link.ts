@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { type ServerEvent } from '../agent/events';
+import { ProjectIdSchema } from './live-commands';
+import { type ProjectSnapshot } from './project-snapshot';
+
+/**
+ * The link between the API and the agent-runner: Socket.IO on the runner's port under this
+ * path, websocket only, authenticated with RUNNER_SERVICE_TOKEN in the handshake `auth`.
+ */
+export const RUNNER_LINK_PATH = '/link';
+
+/** Largest message the runner accepts from an API (commands are small; prompts are capped). */
+export const RUNNER_LINK_MESSAGE_MAX_BYTES = 1_048_576;
+
+/** Most projects one watch or unwatch may name. */
+export const RUNNER_LINK_WATCH_BATCH_MAX = 10_000;
+
+const ProjectIds = z.array(ProjectIdSchema).max(RUNNER_LINK_WATCH_BATCH_MAX);
+
+/** API → runner commands, validated by the runner. */
+export const RUNNER_LINK_COMMAND_SCHEMAS = {
+  /** Who is this runner. */
+  hello: z.strictObject({}),
+  /** Send me these projects' events from now on. */
+  watch: z.strictObject({ projectIds: ProjectIds }),
+  unwatch: z.strictObject({ projectIds: ProjectIds }),
+  /** Watch the project and answer its snapshot. */
+  snapshot: z.strictObject({ projectId: ProjectIdSchema }),
+  generate: z.strictObject({ projectId: ProjectIdSchema, description: z.string() }),
+  cancel: z.strictObject({ projectId: ProjectIdSchema }),
+  /** Wake the project's sandbox and answer where its dev server listens (for the preview proxy). */
+  preview: z.strictObject({ projectId: ProjectIdSchema }),
+} as const;
+
+export type RunnerLinkCommandName = keyof typeof RUNNER_LINK_COMMAND_SCHEMAS;
+
+export type RunnerLinkCommandPayloads = {
+  [K in RunnerLinkCommandName]: z.infer<(typeof RUNNER_LINK_COMMAND_SCHEMAS)[K]>;
+};
+
+/** What each command answers on success. */
+export interface RunnerLinkResults {
+  hello: { runnerId: string };
+  watch: object;
+  unwatch: object;
+  /** `leaseOwner`: the runner holding the project now (null when none), which the API
+   * asks instead when it is another one, because only it knows the file being streamed. */
+  snapshot: { snapshot: ProjectSnapshot; servedBy: string; leaseOwner: string | null };
+  generate: object;
+  cancel: object;
+  /** The dev server as the API reaches it; null when the runner has no sandbox (none provider). */
+  preview: { url: string | null };
+}
+
+export type RunnerLinkReply<K extends RunnerLinkCommandName> =
+  ({ ok: true } & RunnerLinkResults[K]) | { ok: false; error: { code: string; message: string } };
+
+/** The shape every reply has, checked by the API before it reads further. */
+export const RunnerLinkReplySchema = z.union([
+  z.looseObject({ ok: z.literal(true) }),
+  z.looseObject({
+    ok: z.literal(false),
+    error: z.looseObject({ code: z.string(), message: z.string() }),
+  }),
+]);
+
+export type RunnerLinkCommands = {
+  [K in RunnerLinkCommandName]: (
+    payload: RunnerLinkCommandPayloads[K],
+    ack: (reply: RunnerLinkReply<K>) => void,
+  ) => void;
+};
+
+/**
+ * Runner → API: the events of the projects the API watches, in seq order per project, sent in
+ * batches of what the runner emitted in one turn of its event loop (a frame per event costs a
+ * system call each). A command's answer always follows the events emitted before it.
+ */
+export interface RunnerLinkEvents {
+  events: (events: ServerEvent[]) => void;
+}
