@@ -23,5 +23,3 @@ export {
   type ProcessSandboxConfig,
 } from './process/process-sandbox.config';
 export type { PortRange } from './process/port-allocator';
-export * from './preview/preview-token';
-export * from './preview/preview-server';

@@ -158,9 +158,11 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     await this.release(projectId);
   }
 
-  /** Gives the project back: its lease, and its numbering (the next runner reserves afresh). */
+  /**
+   * Gives the project's lease back. Its numbering stays open: snapshots read the last seq from
+   * it, and take() re-opens it from the database when another runner numbered since.
+   */
   private async release(projectId: string): Promise<void> {
-    this.hub.close(projectId);
     await this.leases.release(projectId, this.config.RUNNER_ID).catch((error: unknown) => {
       this.logger.warn(`could not release project ${projectId}: ${(error as Error).message}`);
     });

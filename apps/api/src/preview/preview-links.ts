@@ -1,4 +1,4 @@
-import { PREVIEW_TOKEN_PARAM } from '@forge/sandbox';
+import { PREVIEW_TOKEN_PARAM } from '@forge/preview';
 
 /** Splits PREVIEW_URL_TEMPLATE (`http://{projectId}.preview.localhost:3004`) into its parts. */
 export function parsePreviewTemplate(template: string): { hostSuffix: string } {

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { type Server } from 'node:http';
-import { createPreviewServer, signPreviewToken } from '@forge/sandbox';
+import { createPreviewServer, signPreviewToken } from '@forge/preview';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { RunnerRouter } from '../live/runner-router';
 import { ProjectsService } from '../projects/projects.service';

@@ -2,8 +2,8 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import WebSocket from 'ws';
-import { ProcessSandboxProvider } from '../process/process-sandbox.provider';
-import { makeTempDir } from '../workspace/testing/test-helpers';
+import { ProcessSandboxProvider } from '@forge/sandbox';
+import { makeTempDir } from '../../sandbox/src/workspace/testing/test-helpers';
 import { createPreviewServer, PREVIEW_TOKEN_PARAM, previewUrl } from './preview-server';
 import { signPreviewToken } from './preview-token';
 

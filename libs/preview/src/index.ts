@@ -1,0 +1,2 @@
+export * from './preview-token';
+export * from './preview-server';
