@@ -11,5 +11,7 @@ module.exports = {
   roots: ['<rootDir>/src'],
   testMatch: ['**/*.spec.ts'],
   setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
+  // The protocol's sources, as tsconfig.json maps them for the build.
+  moduleNameMapper: { '^@forge/protocol/(.*)$': '<rootDir>/../../libs/protocol/src/$1' },
   cacheDirectory: '<rootDir>/.angular/jest-cache',
 };

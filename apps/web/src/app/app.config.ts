@@ -4,7 +4,7 @@ import {
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
-import { provideRouter } from '@angular/router';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { sessionExpiredInterceptor } from './auth/session-expired.interceptor';
 import { apiInterceptor } from './core/api.interceptor';
@@ -13,7 +13,8 @@ export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
-    provideRouter(routes),
+    // Route parameters arrive as component inputs (the workspace's `id`).
+    provideRouter(routes, withComponentInputBinding()),
     // sessionExpiredInterceptor runs first so that it sees the app's own '/api/…' URLs.
     provideHttpClient(withFetch(), withInterceptors([sessionExpiredInterceptor, apiInterceptor])),
   ],

@@ -18,7 +18,8 @@ export const routes: Routes = [
     path: 'project/:id',
     title: 'Project · Forge',
     canActivate: [authGuard],
-    loadComponent: () => import('./project/project.component').then((m) => m.ProjectComponent),
+    loadComponent: () =>
+      import('./workspace/workspace.component').then((m) => m.WorkspaceComponent),
   },
   {
     path: '',

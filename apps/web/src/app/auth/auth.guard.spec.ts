@@ -6,6 +6,7 @@ import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { authGuard, guestGuard } from './auth.guard';
 import { AUTH_ENDPOINTS } from './auth.service';
+import { sessionAnswer } from './testing/session-answer';
 
 @Component({
   template: 'page',
@@ -50,22 +51,21 @@ describe(authGuard.name, () => {
 
   it('lets a signed-in user through', async () => {
     const url = await navigateWithSession('/project/p1', () =>
-      http.expectOne(AUTH_ENDPOINTS.me).flush(ADA),
+      http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA)),
     );
     expect(url).toBe('/project/p1');
   });
 
   it('sends a signed-out user to sign in, with the way back', async () => {
     const url = await navigateWithSession('/project/p1', () =>
-      http
-        .expectOne(AUTH_ENDPOINTS.me)
-        .flush({ message: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' }),
+      http.expectOne(AUTH_ENDPOINTS.session).flush(null),
     );
     expect(url).toBe('/sign-in?returnUrl=%2Fproject%2Fp1');
   });
 
   it('sends a user to sign in when the API cannot be reached', async () => {
-    const unreachable = () => http.expectOne(AUTH_ENDPOINTS.me).error(new ProgressEvent('error'));
+    const unreachable = () =>
+      http.expectOne(AUTH_ENDPOINTS.session).error(new ProgressEvent('error'));
     // A failed check is not remembered, so the sign-in page's own guard asks once more.
     const url = await navigateWithSession('/', unreachable, unreachable);
     expect(url).toBe('/sign-in?returnUrl=%2F');
@@ -73,7 +73,7 @@ describe(authGuard.name, () => {
 
   it('keeps a signed-in user off the sign-in page', async () => {
     const url = await navigateWithSession('/sign-in', () =>
-      http.expectOne(AUTH_ENDPOINTS.me).flush(ADA),
+      http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA)),
     );
     expect(url).toBe('/');
   });

@@ -3,6 +3,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { AuthError, AuthErrorCode } from './auth-error';
 import { AUTH_ENDPOINTS, AuthService } from './auth.service';
+import { sessionAnswer } from './testing/session-answer';
 
 const ADA = { id: 'u1', email: 'ada@example.com', name: 'Ada' };
 
@@ -24,10 +25,10 @@ describe(AuthService.name, () => {
   afterEach(() => http.verify());
 
   describe('ensureSession', () => {
-    it('sets the current user from GET /api/me', async () => {
+    it('sets the current user from the session', async () => {
       const session = auth.ensureSession();
       expect(auth.loading()).toBe(true);
-      http.expectOne({ method: 'GET', url: AUTH_ENDPOINTS.me }).flush(ADA);
+      http.expectOne({ method: 'GET', url: AUTH_ENDPOINTS.session }).flush(sessionAnswer(ADA));
 
       await expect(session).resolves.toEqual(ADA);
       expect(auth.currentUser()).toEqual(ADA);
@@ -35,10 +36,18 @@ describe(AuthService.name, () => {
       expect(auth.loading()).toBe(false);
     });
 
+    it('reads a null session as signed out', async () => {
+      const session = auth.ensureSession();
+      http.expectOne(AUTH_ENDPOINTS.session).flush(null);
+
+      await expect(session).resolves.toBeNull();
+      expect(auth.currentUser()).toBeNull();
+    });
+
     it('reads a 401 as signed out', async () => {
       const session = auth.ensureSession();
       http
-        .expectOne(AUTH_ENDPOINTS.me)
+        .expectOne(AUTH_ENDPOINTS.session)
         .flush({ message: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' });
 
       await expect(session).resolves.toBeNull();
@@ -48,7 +57,7 @@ describe(AuthService.name, () => {
     it('asks the server once for any number of callers', async () => {
       const first = auth.ensureSession();
       const second = auth.ensureSession();
-      http.expectOne(AUTH_ENDPOINTS.me).flush(ADA);
+      http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA));
 
       await expect(Promise.all([first, second])).resolves.toEqual([ADA, ADA]);
       await expect(auth.ensureSession()).resolves.toEqual(ADA);
@@ -56,30 +65,30 @@ describe(AuthService.name, () => {
 
     it('asks again after a failure that was not an answer', async () => {
       const failed = auth.ensureSession();
-      http.expectOne(AUTH_ENDPOINTS.me).error(new ProgressEvent('error'));
+      http.expectOne(AUTH_ENDPOINTS.session).error(new ProgressEvent('error'));
       await expect(failed).rejects.toMatchObject({ code: AuthErrorCode.Network });
 
       const retried = auth.ensureSession();
-      http.expectOne(AUTH_ENDPOINTS.me).flush(ADA);
+      http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA));
       await expect(retried).resolves.toEqual(ADA);
     });
 
-    it('refuses a /api/me answer without the user fields', async () => {
+    it('refuses a session answer without the user fields', async () => {
       const session = auth.ensureSession();
-      http.expectOne(AUTH_ENDPOINTS.me).flush({ id: 'u1' });
+      http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer({ id: 'u1' }));
 
       await expect(session).rejects.toMatchObject({ code: AuthErrorCode.BadResponse });
     });
   });
 
   describe('signIn', () => {
-    it('posts the credentials, then reads the session from /api/me', async () => {
+    it('posts the credentials, then reads the session', async () => {
       const signedIn = auth.signIn({ email: ADA.email, password: 'correct horse' });
       const request = http.expectOne({ method: 'POST', url: AUTH_ENDPOINTS.signIn });
       expect(request.request.body).toEqual({ email: ADA.email, password: 'correct horse' });
       request.flush({ token: 'opaque', user: { ...ADA, emailVerified: false } });
       await settle();
-      http.expectOne({ method: 'GET', url: AUTH_ENDPOINTS.me }).flush(ADA);
+      http.expectOne({ method: 'GET', url: AUTH_ENDPOINTS.session }).flush(sessionAnswer(ADA));
 
       await expect(signedIn).resolves.toEqual(ADA);
       expect(auth.currentUser()).toEqual(ADA);
@@ -124,9 +133,7 @@ describe(AuthService.name, () => {
       const signedIn = auth.signIn({ email: ADA.email, password: 'correct horse' });
       http.expectOne(AUTH_ENDPOINTS.signIn).flush({ user: ADA });
       await settle();
-      http
-        .expectOne(AUTH_ENDPOINTS.me)
-        .flush({ message: 'Unauthorized' }, { status: 401, statusText: 'Unauthorized' });
+      http.expectOne(AUTH_ENDPOINTS.session).flush(null);
 
       await expect(signedIn).rejects.toMatchObject({ code: AuthErrorCode.SessionNotStored });
     });
@@ -143,7 +150,7 @@ describe(AuthService.name, () => {
       });
       request.flush({ token: 'opaque', user: ADA });
       await settle();
-      http.expectOne(AUTH_ENDPOINTS.me).flush(ADA);
+      http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA));
 
       await expect(signedUp).resolves.toEqual(ADA);
     });
@@ -179,7 +186,7 @@ describe(AuthService.name, () => {
   describe('signOut', () => {
     it('ends the session on the server and forgets the user', async () => {
       const session = auth.ensureSession();
-      http.expectOne(AUTH_ENDPOINTS.me).flush(ADA);
+      http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA));
       await session;
 
       const signedOut = auth.signOut();
@@ -192,7 +199,7 @@ describe(AuthService.name, () => {
 
     it('keeps the user when the server could not be reached', async () => {
       const session = auth.ensureSession();
-      http.expectOne(AUTH_ENDPOINTS.me).flush(ADA);
+      http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA));
       await session;
 
       const signedOut = auth.signOut();

@@ -2,14 +2,18 @@ import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { type Observable, firstValueFrom } from 'rxjs';
 import { AuthError, AuthErrorCode } from './auth-error';
-import { type User, parseUser } from './user.model';
+import { type User, parseSessionUser } from './user.model';
 
-/** better-auth's REST endpoints (mounted by the API under /api/auth) and the API's own /api/me. */
+/**
+ * better-auth's REST endpoints, mounted by the API under /api/auth. The session is read from
+ * get-session, which answers a signed-out visitor with 200 and null: the API's own /api/me
+ * answers 401, which every browser logs as an error on each signed-out page load.
+ */
 export const AUTH_ENDPOINTS = {
   signIn: '/api/auth/sign-in/email',
   signUp: '/api/auth/sign-up/email',
   signOut: '/api/auth/sign-out',
-  me: '/api/me',
+  session: '/api/auth/get-session',
 } as const;
 
 /** better-auth's defaults for email and password accounts; the API keeps them. */
@@ -31,7 +35,7 @@ export class AuthService {
   private readonly http = inject(HttpClient);
   private readonly user = signal<User | null>(null);
   private readonly pending = signal(0);
-  /** The answer to GET /api/me, kept so that guards ask the server once per page load. */
+  /** The answer to GET get-session, kept so that guards ask the server once per page load. */
   private sessionCheck: Promise<User | null> | null = null;
 
   readonly currentUser = this.user.asReadonly();
@@ -77,7 +81,7 @@ export class AuthService {
     this.sessionCheck = Promise.resolve(null);
   }
 
-  /** Signs in or up, then reads /api/me to prove the browser kept the session cookie. */
+  /** Signs in or up, then reads the session to prove the browser kept the session cookie. */
   private async startSession(request: Observable<unknown>): Promise<User> {
     try {
       await firstValueFrom(request);
@@ -98,7 +102,7 @@ export class AuthService {
   private async fetchCurrentUser(): Promise<User | null> {
     let body: unknown;
     try {
-      body = await firstValueFrom(this.http.get<unknown>(AUTH_ENDPOINTS.me));
+      body = await firstValueFrom(this.http.get<unknown>(AUTH_ENDPOINTS.session));
     } catch (error: unknown) {
       if (error instanceof HttpErrorResponse && error.status === 401) {
         this.user.set(null);
@@ -106,11 +110,15 @@ export class AuthService {
       }
       throw AuthError.fromHttp(error);
     }
-    const user = parseUser(body);
+    if (body === null) {
+      this.user.set(null);
+      return null;
+    }
+    const user = parseSessionUser(body);
     if (!user) {
       throw new AuthError(
         AuthErrorCode.BadResponse,
-        `GET ${AUTH_ENDPOINTS.me} answered without an id, email and name.`,
+        `GET ${AUTH_ENDPOINTS.session} answered without a user's id, email and name.`,
       );
     }
     this.user.set(user);

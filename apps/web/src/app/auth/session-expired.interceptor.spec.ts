@@ -7,6 +7,7 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { firstValueFrom } from 'rxjs';
 import { AUTH_ENDPOINTS, AuthService } from './auth.service';
 import { sessionExpiredInterceptor } from './session-expired.interceptor';
+import { sessionAnswer } from './testing/session-answer';
 
 @Component({ template: 'page', changeDetection: ChangeDetectionStrategy.OnPush })
 class PageComponent {}
@@ -35,7 +36,9 @@ describe(sessionExpiredInterceptor.name, () => {
     const harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/project/p1');
     const session = auth.ensureSession();
-    http.expectOne(AUTH_ENDPOINTS.me).flush({ id: 'u1', email: 'ada@example.com', name: 'Ada' });
+    http
+      .expectOne(AUTH_ENDPOINTS.session)
+      .flush(sessionAnswer({ id: 'u1', email: 'ada@example.com', name: 'Ada' }));
     await session;
   });
 

@@ -4,11 +4,11 @@ import { Router } from '@angular/router';
 import { catchError, throwError } from 'rxjs';
 import { APP_PATHS, RETURN_URL_PARAM } from '../core/app-paths';
 import { isApiRequest } from '../core/api.interceptor';
-import { AUTH_ENDPOINTS, AuthService } from './auth.service';
+import { AuthService } from './auth.service';
 
 /** Auth calls answer 401 as part of their contract; AuthService reads those itself. */
 function isAuthRequest(url: string): boolean {
-  return url.startsWith('/api/auth/') || url === AUTH_ENDPOINTS.me;
+  return url.startsWith('/api/auth/');
 }
 
 /**

@@ -1,4 +1,4 @@
-/** The signed-in user as GET /api/me describes them. */
+/** The signed-in user, as the session describes them. */
 export interface User {
   readonly id: string;
   readonly email: string;
@@ -15,4 +15,12 @@ export function parseUser(body: unknown): User | null {
     return null;
   }
   return { id, email, name };
+}
+
+/** The user of better-auth's get-session answer (`{ session, user }`). */
+export function parseSessionUser(body: unknown): User | null {
+  if (typeof body !== 'object' || body === null) {
+    return null;
+  }
+  return parseUser((body as Record<string, unknown>)['user']);
 }

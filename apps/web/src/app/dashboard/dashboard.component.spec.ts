@@ -5,6 +5,7 @@ import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { PROJECTS_URL } from '../project/projects.service';
+import { StartPromptsService } from '../project/start-prompts.service';
 import { DashboardComponent } from './dashboard.component';
 import { EXAMPLE_PROMPTS } from './example-prompts';
 
@@ -69,12 +70,13 @@ describe(DashboardComponent.name, () => {
       ['Todo app', 'Todo app, described', 'Writing code', 'edited 2 h ago'],
       ['Notes', 'Notes, described', 'Failed', 'edited 2 h ago'],
     ]);
-    expect(page().querySelector('.card')?.getAttribute('href')).toBe('/project/p1');
+    expect(page().querySelector('.card a')?.getAttribute('href')).toBe('/project/p1');
   });
 
   it('asks for a first project when there is none', async () => {
     await answerList({ items: [], nextCursor: null });
-    expect(page().textContent).toContain('No projects yet.');
+    expect(page().querySelector('.empty')?.textContent).toContain('No projects yet');
+    expect(page().querySelectorAll('.chip')).toHaveLength(EXAMPLE_PROMPTS.length);
   });
 
   it('fills the prompt box from an example', async () => {
@@ -101,6 +103,10 @@ describe(DashboardComponent.name, () => {
     await tick();
     await harness.fixture.whenStable();
     expect(TestBed.inject(Router).url).toBe('/project/p9');
+    // The workspace starts the generation with the prompt.
+    expect(TestBed.inject(StartPromptsService).take('p9')).toBe(
+      'a pomodoro timer that keeps daily stats\nwith a dark theme',
+    );
   });
 
   it('keeps Shift+Enter as a line break', async () => {
@@ -134,5 +140,95 @@ describe(DashboardComponent.name, () => {
     await harness.fixture.whenStable();
     expect(page().querySelectorAll('.card')).toHaveLength(2);
     expect(page().querySelector('.more')).toBeNull();
+  });
+
+  function button(label: string): HTMLButtonElement {
+    const found = [...page().querySelectorAll<HTMLButtonElement>('button')].find(
+      (candidate) =>
+        (candidate.getAttribute('aria-label') ?? candidate.textContent?.trim()) === label,
+    );
+    if (!found) {
+      throw new Error(`no button "${label}"`);
+    }
+    return found;
+  }
+
+  async function settle(): Promise<void> {
+    await tick();
+    await harness.fixture.whenStable();
+  }
+
+  it('renames a project in place', async () => {
+    await answerList({ items: [project('p1', 'Todo app', 'IDLE')], nextCursor: null });
+    button('Rename Todo app').click();
+    await settle();
+    const input = page().querySelector<HTMLInputElement>('#rename-p1')!;
+    expect(document.activeElement).toBe(input);
+    input.value = '  Groceries ';
+    input.closest('form')!.dispatchEvent(new Event('submit'));
+
+    const request = http.expectOne({ method: 'PATCH', url: `${PROJECTS_URL}/p1` });
+    expect(request.request.body).toEqual({ name: 'Groceries' });
+    request.flush(project('p1', 'Groceries', 'IDLE'));
+    await settle();
+    expect(page().querySelector('.card-name')?.textContent?.trim()).toBe('Groceries');
+  });
+
+  it('keeps the name when Esc cancels the rename', async () => {
+    await answerList({ items: [project('p1', 'Todo app', 'IDLE')], nextCursor: null });
+    button('Rename Todo app').click();
+    await settle();
+    page()
+      .querySelector('#rename-p1')!
+      .dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await settle();
+    expect(page().querySelector('#rename-p1')).toBeNull();
+    expect(page().querySelector('.card-name')?.textContent?.trim()).toBe('Todo app');
+    http.expectNone({ method: 'PATCH' });
+  });
+
+  it('deletes a project only once the user confirms', async () => {
+    await answerList({
+      items: [project('p1', 'Todo app', 'IDLE'), project('p2', 'Notes', 'IDLE')],
+      nextCursor: null,
+    });
+    button('Delete Todo app').click();
+    await settle();
+    const dialog = page().querySelector('dialog')!;
+    expect(dialog.open).toBe(true);
+    expect(dialog.textContent).toContain('Delete “Todo app”?');
+
+    button('Cancel').click();
+    await settle();
+    http.expectNone({ method: 'DELETE' });
+
+    button('Delete Todo app').click();
+    await settle();
+    page().querySelector<HTMLButtonElement>('dialog .confirm')!.click();
+    await settle();
+    http.expectOne({ method: 'DELETE', url: `${PROJECTS_URL}/p1` }).flush(null, {
+      status: 204,
+      statusText: 'No Content',
+    });
+    await settle();
+    expect(
+      [...page().querySelectorAll('.card-name')].map((name) => name.textContent?.trim()),
+    ).toEqual(['Notes']);
+  });
+
+  it('says why a delete failed and keeps the project', async () => {
+    await answerList({ items: [project('p1', 'Todo app', 'IDLE')], nextCursor: null });
+    button('Delete Todo app').click();
+    await settle();
+    page().querySelector<HTMLButtonElement>('dialog .confirm')!.click();
+    await settle();
+    http
+      .expectOne({ method: 'DELETE', url: `${PROJECTS_URL}/p1` })
+      .flush({ message: 'No such project.' }, { status: 404, statusText: 'Not Found' });
+    await settle();
+    expect(page().querySelector('[role="alert"]')?.textContent).toContain(
+      'Could not delete “Todo app”: No such project.',
+    );
+    expect(page().querySelectorAll('.card')).toHaveLength(1);
   });
 });

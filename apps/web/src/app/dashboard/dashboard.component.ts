@@ -8,29 +8,32 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { Router, RouterLink } from '@angular/router';
+import { Router } from '@angular/router';
 import { APP_PATHS } from '../core/app-paths';
+import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.component';
 import { httpErrorMessage } from '../core/http-error-message';
 import { formatTimeAgo } from '../core/relative-time';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
 import { projectNameFromPrompt } from '../project/project-name';
-import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
 import { type Project } from '../project/project.model';
 import { ProjectsService } from '../project/projects.service';
+import { StartPromptsService } from '../project/start-prompts.service';
 import { EXAMPLE_PROMPTS } from './example-prompts';
+import { ProjectCardComponent } from './project-card.component';
 
 /** The longest prompt the box accepts; the API enforces its own limit on the description too. */
 export const PROMPT_MAX_LENGTH = 4000;
 
 @Component({
   selector: 'forge-dashboard',
-  imports: [ProjectStateBadgeComponent, RouterLink, TopBarComponent],
+  imports: [ConfirmDialogComponent, ProjectCardComponent, TopBarComponent],
   templateUrl: './dashboard.component.html',
   styleUrl: './dashboard.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class DashboardComponent implements OnInit {
   private readonly projectsService = inject(ProjectsService);
+  private readonly startPrompts = inject(StartPromptsService);
   private readonly router = inject(Router);
   private readonly promptBox = viewChild.required<ElementRef<HTMLTextAreaElement>>('promptBox');
 
@@ -50,10 +53,12 @@ export class DashboardComponent implements OnInit {
     const now = Date.now();
     return this.projects().map((project) => ({
       project,
-      link: APP_PATHS.project(project.id),
       edited: formatTimeAgo(project.updatedAt, now),
     }));
   });
+  /** The project the delete dialog asks about. */
+  protected readonly deleting = signal<Project | null>(null);
+  protected readonly deleteError = signal<string | null>(null);
 
   ngOnInit(): void {
     void this.loadFirstPage();
@@ -86,6 +91,8 @@ export class DashboardComponent implements OnInit {
         name: projectNameFromPrompt(description),
         description,
       });
+      // The workspace starts the generation with it once its live view is up.
+      this.startPrompts.set(project.id, description);
       await this.router.navigate(APP_PATHS.project(project.id));
     } catch (error: unknown) {
       this.createError.set(httpErrorMessage(error, 'create the project'));
@@ -123,6 +130,27 @@ export class DashboardComponent implements OnInit {
       this.loadError.set(httpErrorMessage(error, 'load more projects'));
     } finally {
       this.loadingMore.set(false);
+    }
+  }
+
+  protected onRenamed(project: Project): void {
+    this.projects.update((list) =>
+      list.map((known) => (known.id === project.id ? project : known)),
+    );
+  }
+
+  protected async onDeleteAnswer(confirmed: boolean): Promise<void> {
+    const project = this.deleting();
+    this.deleting.set(null);
+    if (!confirmed || !project) {
+      return;
+    }
+    this.deleteError.set(null);
+    try {
+      await this.projectsService.remove(project.id);
+      this.projects.update((list) => list.filter((known) => known.id !== project.id));
+    } catch (error: unknown) {
+      this.deleteError.set(httpErrorMessage(error, `delete “${project.name}”`));
     }
   }
 }

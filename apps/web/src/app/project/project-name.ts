@@ -1,6 +1,9 @@
 /** Project names are shown in cards and the top bar; longer prompts keep their full text as the description. */
 export const PROJECT_NAME_MAX_LENGTH = 60;
 
+/** The longest name a user may type when renaming; the API refuses longer ones (PROJECT_NAME_LIMITS). */
+export const PROJECT_NAME_INPUT_MAX_LENGTH = 100;
+
 const FALLBACK_NAME = 'Untitled app';
 
 /** Names a new project after the first line of its prompt, cut at a word boundary. */

@@ -34,4 +34,15 @@ export class ProjectsService {
     const body = await firstValueFrom(this.http.post<unknown>(PROJECTS_URL, { name, description }));
     return parseProject(body, 'the new project');
   }
+
+  async rename(id: string, name: string): Promise<Project> {
+    const body = await firstValueFrom(
+      this.http.patch<unknown>(`${PROJECTS_URL}/${encodeURIComponent(id)}`, { name }),
+    );
+    return parseProject(body, 'the renamed project');
+  }
+
+  async remove(id: string): Promise<void> {
+    await firstValueFrom(this.http.delete(`${PROJECTS_URL}/${encodeURIComponent(id)}`));
+  }
 }

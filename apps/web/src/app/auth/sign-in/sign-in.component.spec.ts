@@ -6,6 +6,7 @@ import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { AUTH_ENDPOINTS } from '../auth.service';
 import { SignInComponent } from './sign-in.component';
+import { sessionAnswer } from '../testing/session-answer';
 
 @Component({ template: 'signed in', changeDetection: ChangeDetectionStrategy.OnPush })
 class TargetComponent {}
@@ -106,7 +107,7 @@ describe(SignInComponent.name, () => {
     await submit();
     http.expectOne(AUTH_ENDPOINTS.signIn).flush({ user: ADA });
     await tick();
-    http.expectOne(AUTH_ENDPOINTS.me).flush(ADA);
+    http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA));
     await tick();
     await harness.fixture.whenStable();
     expect(TestBed.inject(Router).url).toBe('/project/p1');

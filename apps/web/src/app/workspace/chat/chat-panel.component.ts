@@ -1,0 +1,102 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type ElementRef,
+  afterRenderEffect,
+  computed,
+  inject,
+  output,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { PlanPanelComponent } from '../plan/plan-panel.component';
+import { WorkspaceStore } from '../workspace-store';
+
+/** The longest request the box takes; the API checks GENERATE_PROMPT_MAX_CHARS (20,000) too. */
+export const CHAT_PROMPT_MAX_LENGTH = 20_000;
+/** Within this many pixels of the bottom, the conversation keeps scrolling with new content. */
+const STICK_TO_BOTTOM_PX = 48;
+
+const SPEAKERS = { user: 'You', assistant: 'Forge', system: 'Forge (system)' } as const;
+
+/**
+ * The conversation: the user's requests and the agent's messages, the plan of the current
+ * request, and the box for the next request. Enter sends, Shift+Enter breaks the line; Stop
+ * appears while the agent works.
+ */
+@Component({
+  selector: 'forge-chat-panel',
+  imports: [PlanPanelComponent],
+  templateUrl: './chat-panel.component.html',
+  styleUrl: './chat-panel.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ChatPanelComponent {
+  protected readonly store = inject(WorkspaceStore);
+  /** Stop was pressed (the page stops the generation). */
+  readonly stop = output<void>();
+
+  protected readonly speakers = SPEAKERS;
+  protected readonly promptMaxLength = CHAT_PROMPT_MAX_LENGTH;
+  protected readonly hasFiles = computed(() => this.store.paths().length > 0);
+  protected readonly canSend = computed(
+    () => this.store.draft().trim() !== '' && !this.store.busy() && !this.store.sending(),
+  );
+  protected readonly placeholder = computed(() =>
+    this.hasFiles() ? 'Ask for a change…' : 'Describe the app to build…',
+  );
+  private readonly scroller = viewChild.required<ElementRef<HTMLElement>>('scroller');
+  private readonly stickToBottom = signal(true);
+  /** What grows the conversation: new messages, a prompt on its way, the plan's progress. */
+  private readonly growth = computed(() => {
+    const state = this.store.state();
+    const view = state.view;
+    return [
+      this.store.messages().length,
+      this.store.sending(),
+      view?.phases.length,
+      view?.currentPhase,
+      view?.streaming?.path,
+      view?.error?.message,
+      state.notices.length,
+    ].join('|');
+  });
+
+  constructor() {
+    afterRenderEffect({
+      write: () => {
+        this.growth();
+        if (this.stickToBottom()) {
+          const element = this.scroller().nativeElement;
+          element.scrollTop = element.scrollHeight;
+        }
+      },
+    });
+  }
+
+  protected onScroll(): void {
+    const element = this.scroller().nativeElement;
+    const distance = element.scrollHeight - element.scrollTop - element.clientHeight;
+    this.stickToBottom.set(distance <= STICK_TO_BOTTOM_PX);
+  }
+
+  /** Enter sends, Shift+Enter breaks the line (UI.md); an IME composition keeps its Enter. */
+  protected onEnter(event: Event): void {
+    const keyboardEvent = event as KeyboardEvent;
+    if (keyboardEvent.shiftKey || keyboardEvent.isComposing) {
+      return;
+    }
+    keyboardEvent.preventDefault();
+    void this.send();
+  }
+
+  protected async send(): Promise<void> {
+    if (!this.canSend()) {
+      return;
+    }
+    const prompt = this.store.draft();
+    this.store.draft.set('');
+    this.stickToBottom.set(true);
+    await this.store.generate(prompt);
+  }
+}

@@ -1,0 +1,103 @@
+import { css } from '@codemirror/lang-css';
+import { html } from '@codemirror/lang-html';
+import { javascript } from '@codemirror/lang-javascript';
+import { json } from '@codemirror/lang-json';
+import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
+import { oneDarkHighlightStyle } from '@codemirror/theme-one-dark';
+import { EditorView, highlightActiveLineGutter, lineNumbers } from '@codemirror/view';
+
+/** The syntax a file is coloured with, by its extension; plain text for the rest. */
+export function languageFor(path: string | null): Extension {
+  const extension = path?.split('.').pop()?.toLowerCase() ?? '';
+  switch (extension) {
+    case 'ts':
+    case 'mts':
+    case 'cts':
+      return javascript({ typescript: true });
+    case 'tsx':
+      return javascript({ typescript: true, jsx: true });
+    case 'js':
+    case 'mjs':
+    case 'cjs':
+    case 'jsx':
+      return javascript({ jsx: true });
+    case 'json':
+      return json();
+    case 'css':
+      return css();
+    case 'html':
+    case 'htm':
+    case 'svg':
+      return html();
+    default:
+      return [];
+  }
+}
+
+/** Colours follow the page's tokens, so light and dark come with the system setting. */
+const baseTheme = EditorView.theme({
+  '&': {
+    height: '100%',
+    fontSize: '13px',
+    backgroundColor: 'var(--surface)',
+    color: 'var(--text)',
+  },
+  '.cm-scroller': { fontFamily: 'var(--font-mono)', lineHeight: '1.55' },
+  '.cm-gutters': {
+    backgroundColor: 'var(--surface)',
+    color: 'var(--text-muted)',
+    borderRight: '1px solid var(--border)',
+  },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--surface-muted)' },
+  '&.cm-focused': { outline: 'none' },
+  '&.cm-focused .cm-content': { boxShadow: 'none' },
+  '.cm-content': { caretColor: 'var(--text)' },
+});
+
+export function highlightingFor(dark: boolean): Extension {
+  return [
+    EditorView.darkTheme.of(dark),
+    syntaxHighlighting(dark ? oneDarkHighlightStyle : defaultHighlightStyle, { fallback: true }),
+  ];
+}
+
+export interface CodeEditorParts {
+  readonly language: Compartment;
+  readonly highlighting: Compartment;
+  readonly label: Compartment;
+}
+
+/** A read-only editor: the text can be selected, copied and moved through, not changed. */
+export function createCodeEditor(
+  parent: HTMLElement,
+  dark: boolean,
+): {
+  view: EditorView;
+  parts: CodeEditorParts;
+} {
+  const parts: CodeEditorParts = {
+    language: new Compartment(),
+    highlighting: new Compartment(),
+    label: new Compartment(),
+  };
+  const state = EditorState.create({
+    doc: '',
+    extensions: [
+      lineNumbers(),
+      highlightActiveLineGutter(),
+      EditorState.readOnly.of(true),
+      baseTheme,
+      parts.language.of([]),
+      parts.highlighting.of(highlightingFor(dark)),
+      parts.label.of(EditorView.contentAttributes.of({ 'aria-label': 'Code' })),
+    ],
+  });
+  return { view: new EditorView({ state, parent }), parts };
+}
+
+export function labelFor(path: string | null): Extension {
+  return EditorView.contentAttributes.of({
+    'aria-label': path ? `Code of ${path} (read-only)` : 'Code (read-only)',
+  });
+}

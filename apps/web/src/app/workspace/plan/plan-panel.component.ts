@@ -1,0 +1,51 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { WorkspaceStore } from '../workspace-store';
+import { type PlanRowStatus, planRows } from './plan-rows';
+
+const STATUS_WORDS: Record<PlanRowStatus, string> = {
+  designing: 'being designed',
+  designed: 'in progress',
+  implementing: 'written, starting',
+  done: 'done',
+  failed: 'failed',
+  planned: 'to do',
+};
+
+const STATUS_MARKS: Record<PlanRowStatus, string> = {
+  designing: '◌',
+  designed: '◐',
+  implementing: '◑',
+  done: '✓',
+  failed: '✕',
+  planned: '○',
+};
+
+/** The blueprint and the plan: each phase with its files, a mark when done, errors in place. */
+@Component({
+  selector: 'forge-plan-panel',
+  templateUrl: './plan-panel.component.html',
+  styleUrl: './plan-panel.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class PlanPanelComponent {
+  private readonly store = inject(WorkspaceStore);
+
+  protected readonly words = STATUS_WORDS;
+  protected readonly marks = STATUS_MARKS;
+  protected readonly blueprint = computed(() => this.store.view()?.blueprint ?? null);
+  protected readonly rows = computed(() => {
+    const state = this.store.state();
+    return state.view ? planRows(state.view, state.changed, state.notices) : [];
+  });
+  /** A fatal error no phase row shows (it happened outside a phase). */
+  protected readonly looseError = computed(() => {
+    const error = this.store.view()?.error;
+    return error && !this.rows().some((row) => row.error) ? error.message : null;
+  });
+  protected readonly looseNotices = computed(() => {
+    const numbers = new Set(this.rows().map((row) => row.key));
+    return this.store
+      .state()
+      .notices.filter((notice) => notice.phase === undefined || !numbers.has(notice.phase));
+  });
+}

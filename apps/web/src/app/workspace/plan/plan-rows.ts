@@ -1,0 +1,96 @@
+import { type PhaseInfo } from '@forge/protocol/agent/agent-state';
+import { type ProjectView } from '@forge/protocol/socket/project-view';
+import { type ChangedFiles, type Notice } from '../state/workspace-state';
+import { currentRequestPhases } from '../state/workspace-status';
+
+export type PlanFileState = 'written' | 'writing' | 'pending';
+export type PlanRowStatus = PhaseInfo['status'] | 'designing' | 'planned';
+
+export interface PlanFileRow {
+  readonly path: string;
+  readonly purpose: string;
+  readonly state: PlanFileState;
+}
+
+export interface PlanRow {
+  /** The phase's number, or a negative key for roadmap entries not designed yet. */
+  readonly key: number;
+  /** 1-based position within the request, as the plan counts. */
+  readonly index: number;
+  readonly name: string;
+  readonly status: PlanRowStatus;
+  readonly files: readonly PlanFileRow[];
+  readonly error: string | null;
+  readonly notices: readonly Notice[];
+}
+
+function fileState(
+  phase: PhaseInfo,
+  path: string,
+  view: ProjectView,
+  changed: ChangedFiles,
+): PlanFileState {
+  if (phase.status === 'done' || phase.status === 'implementing') {
+    return 'written';
+  }
+  if (view.streaming?.path === path && phase.number === view.currentPhase) {
+    return 'writing';
+  }
+  return changed.phase === phase.number && changed.paths.includes(path) ? 'written' : 'pending';
+}
+
+/**
+ * The plan of the request being worked on (or the latest one): each designed phase with its
+ * files and how far they got, the phase being designed, then the blueprint's roadmap entries
+ * still to come. A failed phase carries the error; recovered errors stay with their phase.
+ */
+export function planRows(
+  view: ProjectView,
+  changed: ChangedFiles,
+  notices: readonly Notice[],
+): PlanRow[] {
+  const phases = currentRequestPhases(view);
+  const rows: PlanRow[] = phases.map((phase, position) => ({
+    key: phase.number,
+    index: position + 1,
+    name: phase.name,
+    status: phase.status,
+    files: phase.files.map((file) => ({
+      path: file.path,
+      purpose: file.purpose,
+      state: fileState(phase, file.path, view, changed),
+    })),
+    error: view.error?.phase === phase.number ? view.error.message : null,
+    notices: notices.filter((notice) => notice.phase === phase.number),
+  }));
+  // The phase being designed, or whose design failed, is not in the list yet.
+  const unlisted = !phases.some((phase) => phase.number === view.currentPhase);
+  const designing = unlisted && view.state === 'DESIGNING_PHASE';
+  const designFailed = unlisted && view.error !== null && view.error.phase === view.currentPhase;
+  if (designing || designFailed) {
+    rows.push({
+      key: view.currentPhase,
+      index: rows.length + 1,
+      name: designing ? 'Designing the next phase…' : 'Designing the next phase',
+      status: designing ? 'designing' : 'failed',
+      files: [],
+      error: designFailed ? view.error!.message : null,
+      notices: notices.filter((notice) => notice.phase === view.currentPhase),
+    });
+  }
+  const firstRequest = phases.length === 0 || phases[0].request === 1;
+  const roadmap =
+    firstRequest && !phases.some((p) => p.lastPhase) ? (view.blueprint?.roadmap ?? []) : [];
+  for (let position = rows.length; position < roadmap.length; position++) {
+    rows.push({
+      key: -1 - position,
+      index: position + 1,
+      name: roadmap[position],
+      status: 'planned',
+      files: [],
+      error: null,
+      notices: [],
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,160 @@
+import { type ProjectView } from '@forge/protocol/socket/project-view';
+import { type LogEntry } from '../state/workspace-state';
+import {
+  type LinkState,
+  PREVIEW_LOG_TAIL_LINES,
+  expectsRunningServer,
+  logTail,
+  previewDisplay,
+} from './preview-status';
+
+function view(extra: Partial<ProjectView> = {}): ProjectView {
+  return {
+    projectId: 'p',
+    seq: 1,
+    state: 'IDLE',
+    blueprint: null,
+    phases: [],
+    currentPhase: 0,
+    error: null,
+    files: {},
+    streaming: null,
+    messages: [],
+    ...extra,
+  };
+}
+
+const READY: LinkState = { status: 'ready', url: 'http://p.preview.localhost:3004/' };
+const NONE: LinkState = { status: 'none' };
+
+function log(stream: LogEntry['stream'], text: string, seq = 1): LogEntry {
+  return { seq, stream, text };
+}
+
+describe(previewDisplay.name, () => {
+  it('shows the app once there is a link, with the step the agent is on', () => {
+    expect(
+      previewDisplay({
+        view: view({ state: 'COMPLETE' }),
+        stoppedFrom: null,
+        logs: [],
+        link: READY,
+      }),
+    ).toEqual({
+      kind: 'frame',
+      busy: null,
+    });
+    expect(
+      previewDisplay({
+        view: view({ state: 'INSTALLING_DEPS' }),
+        stoppedFrom: null,
+        logs: [],
+        link: READY,
+      }),
+    ).toEqual({ kind: 'frame', busy: 'Installing dependencies…' });
+  });
+
+  it('says what it waits for while installing or starting, with the latest output', () => {
+    expect(
+      previewDisplay({
+        view: view({ state: 'INSTALLING_DEPS' }),
+        stoppedFrom: null,
+        logs: [log('install', 'resolving\nbun add zustand\n')],
+        link: NONE,
+      }),
+    ).toEqual({ kind: 'waiting', title: 'Installing dependencies…', detail: 'bun add zustand' });
+    expect(
+      previewDisplay({
+        view: view({ state: 'STARTING_SERVER' }),
+        stoppedFrom: null,
+        logs: [],
+        link: NONE,
+      }),
+    ).toEqual({ kind: 'waiting', title: 'Starting the dev server…', detail: null });
+  });
+
+  it('shows a failed start with its message and output, even over a running app', () => {
+    const failed = view({ error: { code: 'INTERNAL', message: 'Vite exited', phase: 2 } });
+    expect(
+      previewDisplay({
+        view: failed,
+        stoppedFrom: 'STARTING_SERVER',
+        logs: [log('system', 'note'), log('dev', 'Error: Cannot find module x\n')],
+        link: READY,
+      }),
+    ).toEqual({
+      kind: 'failed',
+      title: 'The app did not start',
+      message: 'Vite exited',
+      log: 'Error: Cannot find module x',
+    });
+  });
+
+  it('tells an empty project from one whose server is not running', () => {
+    expect(previewDisplay({ view: view(), stoppedFrom: null, logs: [], link: NONE })).toEqual({
+      kind: 'empty',
+    });
+    expect(
+      previewDisplay({
+        view: view({ files: { 'a.ts': '' } }),
+        stoppedFrom: null,
+        logs: [],
+        link: NONE,
+      }),
+    ).toEqual({ kind: 'not-running' });
+    expect(
+      previewDisplay({
+        view: view(),
+        stoppedFrom: null,
+        logs: [],
+        link: { status: 'not-running' },
+      }),
+    ).toEqual({ kind: 'not-running' });
+  });
+
+  it('passes on why the link could not be had', () => {
+    expect(
+      previewDisplay({
+        view: view(),
+        stoppedFrom: null,
+        logs: [],
+        link: { status: 'error', message: 'HTTP 500' },
+      }),
+    ).toEqual({ kind: 'error', message: 'HTTP 500' });
+  });
+});
+
+describe(logTail.name, () => {
+  it(`keeps the last ${PREVIEW_LOG_TAIL_LINES} lines of output`, () => {
+    const text = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n');
+    const tail = logTail([log('dev', text)]).split('\n');
+    expect(tail).toHaveLength(PREVIEW_LOG_TAIL_LINES);
+    expect(tail.at(-1)).toBe('line 99');
+  });
+
+  it('falls back to system notes when there is no output', () => {
+    expect(logTail([log('system', 'No sandbox')])).toBe('No sandbox');
+  });
+});
+
+describe(expectsRunningServer.name, () => {
+  it('expects a server after a start or a finished phase', () => {
+    expect(expectsRunningServer(view(), 1)).toBe(true);
+    const done = view({
+      phases: [
+        {
+          number: 1,
+          request: 1,
+          name: 'n',
+          description: 'd',
+          files: [],
+          dependencies: [],
+          lastPhase: true,
+          status: 'done',
+        },
+      ],
+    });
+    expect(expectsRunningServer(done, 0)).toBe(true);
+    expect(expectsRunningServer(view(), 0)).toBe(false);
+  });
+});

@@ -1,0 +1,101 @@
+import { type AgentState } from '@forge/protocol/agent/agent-state';
+import { type ProjectView } from '@forge/protocol/socket/project-view';
+import { type LogEntry } from '../state/workspace-state';
+import { isPreviewFailure } from '../state/workspace-status';
+
+/** Lines of install and dev-server output shown when the app failed to start. */
+export const PREVIEW_LOG_TAIL_LINES = 40;
+
+/** The preview link as the panel last asked for it. */
+export type LinkState =
+  | { readonly status: 'none' }
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly url: string }
+  | { readonly status: 'not-running' }
+  | { readonly status: 'error'; readonly message: string };
+
+/** What the preview panel shows. */
+export type PreviewDisplay =
+  | { readonly kind: 'frame'; readonly busy: string | null }
+  | { readonly kind: 'waiting'; readonly title: string; readonly detail: string | null }
+  | {
+      readonly kind: 'failed';
+      readonly title: string;
+      readonly message: string;
+      readonly log: string;
+    }
+  | { readonly kind: 'not-running' }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'empty' };
+
+const STEP_WORDS: Partial<Record<AgentState, string>> = {
+  DESIGNING_PHASE: 'Designing the next phase…',
+  IMPLEMENTING_PHASE: 'Writing code…',
+  INSTALLING_DEPS: 'Installing dependencies…',
+  STARTING_SERVER: 'Starting the dev server…',
+};
+
+/** Whether a dev server should be running: a phase got through its start step. */
+export function expectsRunningServer(view: ProjectView, serverStarts: number): boolean {
+  return serverStarts > 0 || view.phases.some((phase) => phase.status === 'done');
+}
+
+/** The last `lines` lines of the install and dev-server output (system notes when there is none). */
+export function logTail(logs: readonly LogEntry[], lines = PREVIEW_LOG_TAIL_LINES): string {
+  const output = logs.filter((log) => log.stream !== 'system');
+  const chosen = output.length > 0 ? output : logs;
+  const all = chosen.flatMap((log) => log.text.replace(/\n$/, '').split('\n'));
+  return all.slice(-lines).join('\n');
+}
+
+export interface PreviewInputs {
+  readonly view: ProjectView | null;
+  readonly stoppedFrom: AgentState | null;
+  readonly logs: readonly LogEntry[];
+  readonly link: LinkState;
+}
+
+/**
+ * Decides the preview panel's content: a failed install or start with its log first (the error
+ * belongs where it happened), then the running app, then what the agent is doing meanwhile.
+ */
+export function previewDisplay({ view, stoppedFrom, logs, link }: PreviewInputs): PreviewDisplay {
+  if (view?.error && isPreviewFailure(view, stoppedFrom)) {
+    return {
+      kind: 'failed',
+      title:
+        stoppedFrom === 'INSTALLING_DEPS' || view.error.code === 'INSTALL_FAILED'
+          ? 'The dependencies did not install'
+          : 'The app did not start',
+      message: view.error.message,
+      log: logTail(logs),
+    };
+  }
+  const step = view ? (STEP_WORDS[view.state] ?? null) : null;
+  if (link.status === 'ready') {
+    return { kind: 'frame', busy: step };
+  }
+  if (view && (view.state === 'INSTALLING_DEPS' || view.state === 'STARTING_SERVER')) {
+    const last = logTail(logs, 1);
+    return { kind: 'waiting', title: step!, detail: last || null };
+  }
+  if (step) {
+    return {
+      kind: 'waiting',
+      title: step,
+      detail: 'The preview starts once the first phase is written.',
+    };
+  }
+  switch (link.status) {
+    case 'loading':
+      return { kind: 'waiting', title: 'Opening the preview…', detail: null };
+    case 'error':
+      return { kind: 'error', message: link.message };
+    case 'not-running':
+      return { kind: 'not-running' };
+  }
+  if (!view) {
+    return { kind: 'waiting', title: 'Connecting…', detail: null };
+  }
+  return Object.keys(view.files).length === 0 ? { kind: 'empty' } : { kind: 'not-running' };
+}

@@ -1,0 +1,234 @@
+import { type AgentState } from '@forge/protocol/agent/agent-state';
+import { type ServerEvent } from '@forge/protocol/agent/events';
+import { type ProjectSnapshot } from '@forge/protocol/socket/project-snapshot';
+import {
+  type ProjectView,
+  applyEvent,
+  viewFromSnapshot,
+} from '@forge/protocol/socket/project-view';
+
+/** What the socket delivered for one project, in arrival order. */
+export type LiveItem =
+  | { readonly kind: 'snapshot'; readonly snapshot: ProjectSnapshot }
+  | { readonly kind: 'event'; readonly event: ServerEvent };
+
+/** Install and dev-server output kept for the preview's failure view, in characters. */
+export const LOG_CHARS_MAX = 40_000;
+/** Non-fatal errors (a refused block, a retried call) kept to show in the plan. */
+export const NOTICES_MAX = 20;
+/** Events kept while the first snapshot is on its way; the oldest go first past this. */
+export const EARLY_EVENTS_MAX = 5_000;
+
+export interface LogEntry {
+  readonly seq: number;
+  readonly stream: 'install' | 'dev' | 'system';
+  readonly text: string;
+}
+
+/** An error the agent recovered from, shown where it happened (its phase) and then cleared. */
+export interface Notice {
+  readonly seq: number;
+  readonly code: string;
+  readonly message: string;
+  readonly phase?: number;
+}
+
+export interface ChangedFiles {
+  readonly phase: number;
+  readonly paths: readonly string[];
+}
+
+/** The workspace page's live state: the protocol's view plus what only this page shows. */
+export interface WorkspaceState {
+  /** The project as the agent has it; null until the first snapshot. */
+  readonly view: ProjectView | null;
+  /** Events that arrived before the first snapshot, applied after it. */
+  readonly early: readonly ServerEvent[];
+  readonly logs: readonly LogEntry[];
+  readonly notices: readonly Notice[];
+  /** Files written or deleted in the latest phase: the file tree marks them. */
+  readonly changed: ChangedFiles;
+  /** Dev-server starts seen on this page; the preview reloads on each. */
+  readonly serverStarts: number;
+  /** The state a generation left when it last went back to IDLE (where a failure happened). */
+  readonly stoppedFrom: AgentState | null;
+  /** An event skipped a number since the last snapshot: some were lost, a snapshot is due. */
+  readonly gap: boolean;
+}
+
+export const EMPTY_WORKSPACE: WorkspaceState = {
+  view: null,
+  early: [],
+  logs: [],
+  notices: [],
+  changed: { phase: 0, paths: [] },
+  serverStarts: 0,
+  stoppedFrom: null,
+  gap: false,
+};
+
+/**
+ * Folds what the socket delivered into the state, in order. A snapshot replaces the view (the
+ * chat keeps its messages); an event at or below the view's seq is a repeat and is dropped; an
+ * event past seq + 1 is applied and flags the gap. Consecutive chunks of one file are joined
+ * into one chunk first, so a frame's worth of chunks costs one string join and one view.
+ */
+export function reduceWorkspace(state: WorkspaceState, items: readonly LiveItem[]): WorkspaceState {
+  let next = state;
+  let run: ChunkRun | null = null;
+  let early: ServerEvent[] | null = null;
+  const flushRun = () => {
+    if (run) {
+      next = withEvent(next, joinRun(run), run.firstSeq);
+      run = null;
+    }
+  };
+  const flushEarly = () => {
+    if (early) {
+      next = { ...next, early: early.slice(-EARLY_EVENTS_MAX) };
+      early = null;
+    }
+  };
+  for (const item of items) {
+    if (item.kind === 'snapshot') {
+      flushRun();
+      flushEarly();
+      next = withSnapshot(next, item.snapshot);
+      continue;
+    }
+    const event = item.event;
+    if (!next.view) {
+      early ??= [...next.early];
+      early.push(event);
+      continue;
+    }
+    const lastSeen: number = run ? run.last.seq : next.view.seq;
+    if (event.projectId !== next.view.projectId || event.seq <= lastSeen) {
+      continue;
+    }
+    if (
+      event.type === 'file_chunk' &&
+      run?.last.path === event.path &&
+      event.seq === lastSeen + 1
+    ) {
+      run.chunks.push(event.chunk);
+      run.last = event;
+      continue;
+    }
+    flushRun();
+    if (event.type === 'file_chunk') {
+      run = { firstSeq: event.seq, chunks: [event.chunk], last: event };
+    } else {
+      next = withEvent(next, event, event.seq);
+    }
+  }
+  flushRun();
+  flushEarly();
+  return next;
+}
+
+type ChunkEvent = Extract<ServerEvent, { type: 'file_chunk' }>;
+
+interface ChunkRun {
+  firstSeq: number;
+  chunks: string[];
+  last: ChunkEvent;
+}
+
+function joinRun(run: ChunkRun): ChunkEvent {
+  return run.chunks.length === 1 ? run.last : { ...run.last, chunk: run.chunks.join('') };
+}
+
+function withSnapshot(state: WorkspaceState, snapshot: ProjectSnapshot): WorkspaceState {
+  const view = viewFromSnapshot(snapshot, state.view ?? undefined);
+  const fresh: WorkspaceState = {
+    ...state,
+    view,
+    early: [],
+    gap: false,
+    changed: changedFromPhases(view, state.changed),
+    // Where a failure happened is known from the events only; a snapshot without one clears it.
+    stoppedFrom: view.error ? state.stoppedFrom : null,
+  };
+  const later = state.early
+    .filter((event) => event.seq > view.seq)
+    .map((event): LiveItem => ({ kind: 'event', event }));
+  return later.length > 0 ? reduceWorkspace(fresh, later) : fresh;
+}
+
+function withEvent(state: WorkspaceState, event: ServerEvent, firstSeq: number): WorkspaceState {
+  const view = state.view;
+  if (!view) {
+    return state;
+  }
+  const next: {
+    -readonly [K in keyof WorkspaceState]: WorkspaceState[K];
+  } = {
+    ...state,
+    view: applyEvent(view, event),
+    gap: state.gap || firstSeq > view.seq + 1,
+  };
+  switch (event.type) {
+    case 'log':
+      next.logs = appendLog(state.logs, { seq: event.seq, stream: event.stream, text: event.text });
+      break;
+    case 'error':
+      if (!event.fatal) {
+        const { seq, code, message, phase } = event;
+        next.notices = [...state.notices, { seq, code, message, phase }].slice(-NOTICES_MAX);
+      }
+      break;
+    case 'file_end':
+    case 'file_deleted':
+      next.changed = markChanged(state.changed, event.phase, event.path);
+      break;
+    case 'server_started':
+      next.serverStarts = state.serverStarts + 1;
+      break;
+    case 'state_change':
+      if (event.state === 'IDLE') {
+        next.stoppedFrom = event.previous;
+      } else if (event.state === 'DESIGNING_PHASE' && event.previous === 'IDLE') {
+        // A new request: what the last one left behind is no longer news.
+        next.stoppedFrom = null;
+        next.notices = [];
+        next.logs = [];
+      }
+      break;
+    default:
+      break;
+  }
+  return next;
+}
+
+function markChanged(changed: ChangedFiles, phase: number, path: string): ChangedFiles {
+  if (changed.phase !== phase) {
+    return { phase, paths: [path] };
+  }
+  return changed.paths.includes(path) ? changed : { phase, paths: [...changed.paths, path] };
+}
+
+/** After a snapshot, the latest phase's planned files stand in for the ones the events named. */
+function changedFromPhases(view: ProjectView, known: ChangedFiles): ChangedFiles {
+  const latest = view.phases.reduce<ProjectView['phases'][number] | null>(
+    (found, phase) => (!found || phase.number > found.number ? phase : found),
+    null,
+  );
+  if (!latest || latest.status === 'designed' || latest.number === known.phase) {
+    return known;
+  }
+  const paths = latest.files.map((file) => file.path).filter((path) => path in view.files);
+  return { phase: latest.number, paths };
+}
+
+function appendLog(logs: readonly LogEntry[], entry: LogEntry): LogEntry[] {
+  const kept = [...logs, entry];
+  let total = kept.reduce((sum, log) => sum + log.text.length, 0);
+  while (total > LOG_CHARS_MAX && kept.length > 1) {
+    total -= kept.shift()!.text.length;
+  }
+  if (total > LOG_CHARS_MAX) {
+    kept[0] = { ...kept[0], text: kept[0].text.slice(-LOG_CHARS_MAX) };
+  }
+  return kept;
+}

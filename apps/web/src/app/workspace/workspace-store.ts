@@ -1,0 +1,294 @@
+import { HttpErrorResponse } from '@angular/common/http';
+import {
+  Injectable,
+  type OnDestroy,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+} from '@angular/core';
+import { Router } from '@angular/router';
+import { isBusyState } from '@forge/protocol/agent/agent-state';
+import { type CommandError, LiveErrorCode } from '@forge/protocol/socket/live-events';
+import { type ChatMessageView } from '@forge/protocol/socket/project-snapshot';
+import { AuthService } from '../auth/auth.service';
+import { APP_PATHS, RETURN_URL_PARAM } from '../core/app-paths';
+import { httpErrorMessage } from '../core/http-error-message';
+import { LiveSocketService, isSignedOutRefusal } from '../live/live-socket.service';
+import { type Project } from '../project/project.model';
+import { ProjectsService } from '../project/projects.service';
+import { StartPromptsService } from '../project/start-prompts.service';
+import { FrameBatcher } from './state/frame-batcher';
+import { EMPTY_WORKSPACE, type LiveItem, reduceWorkspace } from './state/workspace-state';
+import { WorkspaceApiService } from './workspace-api.service';
+
+export type ProjectLoad =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly project: Project }
+  | { readonly status: 'missing' }
+  | { readonly status: 'failed'; readonly message: string };
+
+/**
+ * One open project: its REST data (the project, older chat, the file list before the socket
+ * answers) and its live state, folded from the socket's snapshots and events once per frame.
+ * Provided by the workspace page, so it lives as long as the page.
+ */
+@Injectable()
+export class WorkspaceStore implements OnDestroy {
+  private readonly live = inject(LiveSocketService);
+  private readonly api = inject(WorkspaceApiService);
+  private readonly projects = inject(ProjectsService);
+  private readonly startPrompts = inject(StartPromptsService);
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+  private readonly batcher = new FrameBatcher<LiveItem>((items) => this.apply(items));
+  private unwatch: (() => void) | null = null;
+  private snapshotAsked = false;
+  private started = false;
+
+  readonly projectId = signal('');
+  readonly project = signal<ProjectLoad>({ status: 'loading' });
+  readonly state = signal(EMPTY_WORKSPACE);
+  readonly view = computed(() => this.state().view);
+  readonly busy = computed(() => {
+    const view = this.view();
+    return view !== null && isBusyState(view.state);
+  });
+  readonly connection = this.live.status;
+  readonly refusal = this.live.refusal;
+  /** Joining was refused for another reason than a missing project (shown on the page). */
+  readonly joinError = signal<string | null>(null);
+
+  /** The chat input's text, kept here so a refused prompt can be put back. */
+  readonly draft = signal('');
+  /** The prompt on its way, shown in the chat until the server acknowledges it. */
+  readonly sending = signal<string | null>(null);
+  readonly sendError = signal<string | null>(null);
+
+  private readonly history = signal<readonly ChatMessageView[]>([]);
+  readonly historyCursor = signal<string | null>(null);
+  readonly historyLoading = signal(false);
+  readonly historyError = signal<string | null>(null);
+  readonly messages = computed(() => mergeMessages(this.history(), this.view()?.messages ?? []), {
+    equal: sameList,
+  });
+
+  /** File paths from REST, until the first snapshot brings the live list. */
+  private readonly restPaths = signal<readonly string[]>([]);
+  readonly paths = computed(
+    () => {
+      const view = this.view();
+      if (!view) {
+        return [...this.restPaths()];
+      }
+      const paths = Object.keys(view.files);
+      const writing = view.streaming?.path;
+      return writing && !(writing in view.files) ? [...paths, writing] : paths;
+    },
+    { equal: sameList },
+  );
+
+  constructor() {
+    effect(() => {
+      if (isSignedOutRefusal(this.refusal())) {
+        untracked(() => this.sendToSignIn());
+      }
+    });
+    effect(() => {
+      const view = this.view();
+      const load = this.project();
+      if (view && load.status === 'ready' && !this.started) {
+        this.started = true;
+        untracked(() => this.startOrSuggest(load.project));
+      }
+    });
+  }
+
+  open(projectId: string): void {
+    this.close();
+    this.projectId.set(projectId);
+    this.started = false;
+    void this.loadProject(projectId);
+    void this.loadHistory(projectId, null);
+    void this.loadFileList(projectId);
+    this.unwatch = this.live.watch(projectId, {
+      snapshot: (snapshot) => this.batcher.push({ kind: 'snapshot', snapshot }),
+      event: (event) => this.batcher.push({ kind: 'event', event }),
+      refused: (error) => this.onRefused(error),
+    });
+  }
+
+  ngOnDestroy(): void {
+    this.close();
+  }
+
+  /** Sends a request (a new app or a change); resolves with whether it was accepted. */
+  async generate(text: string): Promise<boolean> {
+    const prompt = text.trim();
+    if (!prompt || this.sending()) {
+      return false;
+    }
+    this.sendError.set(null);
+    this.sending.set(prompt);
+    const ack = await this.live.command('generate', {
+      projectId: this.projectId(),
+      description: prompt,
+    });
+    this.sending.set(null);
+    if (!ack.ok) {
+      this.sendError.set(commandMessage(ack.error));
+      if (!this.draft().trim()) {
+        this.draft.set(prompt);
+      }
+    }
+    return ack.ok;
+  }
+
+  async cancel(): Promise<void> {
+    this.sendError.set(null);
+    const ack = await this.live.command('cancel', { projectId: this.projectId() });
+    if (!ack.ok) {
+      this.sendError.set(`Could not stop: ${commandMessage(ack.error)}`);
+    }
+  }
+
+  async loadEarlierMessages(): Promise<void> {
+    const cursor = this.historyCursor();
+    if (cursor && !this.historyLoading()) {
+      await this.loadHistory(this.projectId(), cursor);
+    }
+  }
+
+  private apply(items: LiveItem[]): void {
+    const next = reduceWorkspace(this.state(), items);
+    this.state.set(next);
+    if (items.some((item) => item.kind === 'snapshot')) {
+      // A refused join (no runner answered) is over once a snapshot gets through.
+      this.joinError.set(null);
+    }
+    if (!next.gap) {
+      this.snapshotAsked = false;
+    } else if (!this.snapshotAsked) {
+      // Some events never arrived: a snapshot puts the page right again.
+      this.snapshotAsked = true;
+      this.live.refresh(this.projectId());
+    }
+  }
+
+  private close(): void {
+    this.unwatch?.();
+    this.unwatch = null;
+    this.batcher.dispose();
+    this.state.set(EMPTY_WORKSPACE);
+    this.history.set([]);
+    this.historyCursor.set(null);
+    this.restPaths.set([]);
+    this.joinError.set(null);
+    this.sendError.set(null);
+    this.snapshotAsked = false;
+  }
+
+  /** A project created from a prompt starts on it; an empty one offers its description. */
+  private startOrSuggest(project: Project): void {
+    const prompt = this.startPrompts.take(project.id);
+    const view = this.view();
+    const fresh = view?.state === 'IDLE' && view.messages.length === 0;
+    if (prompt && fresh) {
+      void this.generate(prompt);
+    } else if (fresh && Object.keys(view.files).length === 0 && !this.draft()) {
+      this.draft.set(project.description);
+    }
+  }
+
+  private onRefused(error: CommandError): void {
+    if (error.code === LiveErrorCode.ProjectNotFound) {
+      this.project.set({ status: 'missing' });
+    } else {
+      this.joinError.set(`The live view of this project is not available: ${error.message}`);
+    }
+  }
+
+  private sendToSignIn(): void {
+    this.auth.forgetSession();
+    void this.router.navigate([APP_PATHS.signIn], {
+      queryParams: { [RETURN_URL_PARAM]: this.router.url },
+    });
+  }
+
+  private async loadProject(projectId: string): Promise<void> {
+    this.project.set({ status: 'loading' });
+    try {
+      const project = await this.projects.get(projectId);
+      if (this.projectId() === projectId) {
+        this.project.set({ status: 'ready', project });
+      }
+    } catch (error: unknown) {
+      if (this.projectId() !== projectId) {
+        return;
+      }
+      // Someone else's project is a 404 too (DESIGN.md), so both read as "not found".
+      this.project.set(
+        error instanceof HttpErrorResponse && error.status === 404
+          ? { status: 'missing' }
+          : { status: 'failed', message: httpErrorMessage(error, 'load the project') },
+      );
+    }
+  }
+
+  private async loadHistory(projectId: string, cursor: string | null): Promise<void> {
+    this.historyLoading.set(true);
+    this.historyError.set(null);
+    try {
+      const page = await this.api.messages(projectId, cursor);
+      if (this.projectId() === projectId) {
+        this.history.update((known) => mergeMessages(known, page.items));
+        this.historyCursor.set(page.nextCursor);
+      }
+    } catch (error: unknown) {
+      if (this.projectId() === projectId && !isNotFound(error)) {
+        this.historyError.set(httpErrorMessage(error, 'load the chat history'));
+      }
+    } finally {
+      this.historyLoading.set(false);
+    }
+  }
+
+  private async loadFileList(projectId: string): Promise<void> {
+    try {
+      const files = await this.api.files(projectId);
+      if (this.projectId() === projectId) {
+        this.restPaths.set(files.map((file) => file.path));
+      }
+    } catch {
+      // The snapshot brings the same list; a failure here is reported by the project load.
+    }
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof HttpErrorResponse && error.status === 404;
+}
+
+/** A refused command in words: the server's messages already say what to do next. */
+export function commandMessage(error: CommandError): string {
+  return error.message.trim() || `The command was refused (${error.code}).`;
+}
+
+/** Messages by id, oldest first: the REST history and the live ones overlap. */
+export function mergeMessages(
+  known: readonly ChatMessageView[],
+  incoming: readonly ChatMessageView[],
+): ChatMessageView[] {
+  const byId = new Map(known.map((message) => [message.id, message]));
+  for (const message of incoming) {
+    byId.set(message.id, message);
+  }
+  return [...byId.values()].sort((a, b) =>
+    a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt < b.createdAt ? -1 : 1,
+  );
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}

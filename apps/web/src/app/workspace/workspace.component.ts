@@ -1,0 +1,155 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
+import { Title } from '@angular/platform-browser';
+import { RouterLink } from '@angular/router';
+import { APP_PATHS } from '../core/app-paths';
+import { PHONE_LAYOUT_QUERY, mediaQuerySignal } from '../core/media-query';
+import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.component';
+import { TopBarComponent } from '../core/top-bar/top-bar.component';
+import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
+import { ChatPanelComponent } from './chat/chat-panel.component';
+import { CodePanelComponent } from './code/code-panel.component';
+import { PreviewPanelComponent } from './preview/preview-panel.component';
+import { phaseProgress, workspaceStateKey } from './state/workspace-status';
+import { WorkspaceStore } from './workspace-store';
+
+export type WorkspaceTab = 'chat' | 'preview' | 'code';
+
+/**
+ * /project/:id — the chat and plan on the left, the preview and the code on the right (tabs of
+ * their own on a phone). The route's component: CodeMirror and socket.io-client load with it.
+ */
+@Component({
+  selector: 'forge-workspace',
+  imports: [
+    ChatPanelComponent,
+    CodePanelComponent,
+    ConfirmDialogComponent,
+    PreviewPanelComponent,
+    ProjectStateBadgeComponent,
+    RouterLink,
+    TopBarComponent,
+  ],
+  providers: [WorkspaceStore],
+  templateUrl: './workspace.component.html',
+  styleUrl: './workspace.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(document:keydown.escape)': 'onEscape($event)' },
+})
+export class WorkspaceComponent {
+  /** The route's :id (withComponentInputBinding). */
+  readonly id = input.required<string>();
+
+  protected readonly store = inject(WorkspaceStore);
+  protected readonly paths = APP_PATHS;
+  protected readonly phone = mediaQuerySignal(PHONE_LAYOUT_QUERY);
+  private readonly chosenTab = signal<WorkspaceTab>('chat');
+  /** On a wide screen the chat is always there, so its tab falls back to the preview. */
+  protected readonly tab = computed<WorkspaceTab>(() =>
+    !this.phone() && this.chosenTab() === 'chat' ? 'preview' : this.chosenTab(),
+  );
+  protected readonly tabs = computed<readonly { id: WorkspaceTab; label: string }[]>(() => [
+    ...(this.phone() ? [{ id: 'chat' as const, label: 'Chat' }] : []),
+    { id: 'preview', label: 'Preview' },
+    { id: 'code', label: 'Code' },
+  ]);
+  /** The Code tab's editor is loaded the first time the tab opens, and kept. */
+  protected readonly codeOpened = computed(() => this.tab() === 'code' || this.codeWasOpened());
+  private readonly codeWasOpened = signal(false);
+  protected readonly confirmingStop = signal(false);
+
+  protected readonly projectName = computed(() => {
+    const load = this.store.project();
+    return load.status === 'ready' ? load.project.name : '';
+  });
+  protected readonly loadError = computed(() => {
+    const load = this.store.project();
+    return load.status === 'failed' ? load.message : null;
+  });
+  protected readonly stateKey = computed(() => {
+    const view = this.store.view();
+    if (view) {
+      return workspaceStateKey(view);
+    }
+    const load = this.store.project();
+    return load.status === 'ready' ? load.project.state : null;
+  });
+  protected readonly progress = computed(() => {
+    const view = this.store.view();
+    return view ? phaseProgress(view) : null;
+  });
+  protected readonly writing = computed(() => this.store.view()?.streaming?.path ?? null);
+  protected readonly banner = computed(() => {
+    switch (this.store.connection()) {
+      case 'reconnecting':
+        return 'Connection lost. Reconnecting…';
+      case 'refused':
+        return this.store.refusal()?.message ?? 'The live connection was refused.';
+      default:
+        return null;
+    }
+  });
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => this.store.open(id));
+    });
+    const title = inject(Title);
+    effect(() => {
+      const name = this.projectName();
+      if (name) {
+        title.setTitle(`${name} · Forge`);
+      }
+    });
+  }
+
+  protected show(tab: WorkspaceTab): void {
+    this.chosenTab.set(tab);
+    if (tab === 'code') {
+      this.codeWasOpened.set(true);
+    }
+  }
+
+  /** Left/Right move between tabs, as the ARIA tabs pattern has it. */
+  protected onTabKey(event: KeyboardEvent): void {
+    const tabs = this.tabs().map((tab) => tab.id);
+    const index = tabs.indexOf(this.tab());
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) {
+      return;
+    }
+    event.preventDefault();
+    const next = tabs[(index + step + tabs.length) % tabs.length];
+    this.show(next);
+    (event.currentTarget as HTMLElement).parentElement
+      ?.querySelector<HTMLElement>(`[data-tab="${next}"]`)
+      ?.focus();
+  }
+
+  /** Esc asks before it stops a generation (UI.md). */
+  protected onEscape(event: Event): void {
+    if (this.store.busy() && !this.confirmingStop() && !event.defaultPrevented) {
+      this.confirmingStop.set(true);
+    }
+  }
+
+  protected async onStopAnswer(stop: boolean): Promise<void> {
+    this.confirmingStop.set(false);
+    if (stop) {
+      await this.store.cancel();
+    }
+  }
+
+  protected async stopNow(): Promise<void> {
+    await this.store.cancel();
+  }
+}

@@ -1,0 +1,155 @@
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ConsoleErrors, launchChromium, Screenshots } from './support/browser';
+import { startWebStack, type WebStack } from './support/web-stack';
+
+// A first run prepares the app template (bun install) and cold-starts Vite; later runs reuse it.
+jest.setTimeout(900_000);
+
+const FIRST_PROMPT = 'A todo list';
+const CHANGE = 'Change the subtitle to "Made with Forge, checked in a browser"';
+/** What the demo model's follow-up writes into src/subtitle.ts: the quoted words. */
+const CHANGED_SUBTITLE = 'Made with Forge, checked in a browser';
+const GENERATION_TIMEOUT_MS = 300_000;
+const PREVIEW_TIMEOUT_MS = 120_000;
+
+/** The workspace's state word once the agent stopped working. */
+async function finalState(page: Page): Promise<string> {
+  const badge = page.locator('.status forge-project-state-badge');
+  await badge
+    .filter({ hasText: /^(Ready|Failed|Stopped)$/ })
+    .waitFor({ timeout: GENERATION_TIMEOUT_MS });
+  return (await badge.textContent())?.trim() ?? '';
+}
+
+/** How far the page scrolls sideways, in CSS pixels (0 when nothing overflows). */
+async function sidewaysOverflow(page: Page): Promise<number> {
+  // A string: this file is compiled without the DOM's types.
+  return Number(
+    await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    ),
+  );
+}
+
+/** Every error the page shows, to put in a failure's message. */
+async function shownErrors(page: Page): Promise<string> {
+  const alerts = await page.locator('[role="alert"], .stage .state').allInnerTexts();
+  return (
+    alerts
+      .map((text) => text.trim())
+      .filter(Boolean)
+      .join(' | ') || '(none shown)'
+  );
+}
+
+describe('generating an app in the browser (e2e)', () => {
+  let stack: WebStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: ConsoleErrors;
+  const shots = new Screenshots('generate-app');
+
+  beforeAll(async () => {
+    stack = await startWebStack();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    errors = new ConsoleErrors(page);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('signs up, generates an app, previews it, changes it and signs out', async () => {
+    // Sign up.
+    await page.goto(`${stack.url}/sign-up`);
+    await page.getByLabel('Name').fill('Ada Lovelace');
+    await page.getByLabel('Email').fill(`ada-${Date.now()}@example.com`);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await shots.take(page, 'sign-up');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('What do you want to build?').waitFor();
+    await shots.take(page, 'dashboard-empty');
+
+    // Create a project from a prompt: the workspace opens and starts the generation.
+    await page.getByRole('textbox', { name: 'What do you want to build?' }).fill(FIRST_PROMPT);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);
+    await page.locator('.message[data-role="user"]', { hasText: FIRST_PROMPT }).waitFor();
+
+    // The files stream into the tree and the editor.
+    await page.getByRole('tab', { name: 'Code' }).click();
+    await page.locator('[role="treeitem"][data-path="src/App.tsx"]').waitFor({
+      timeout: GENERATION_TIMEOUT_MS,
+    });
+    await page.locator('.cm-content .cm-line').first().waitFor();
+    await shots.take(page, 'files-streaming');
+
+    const state = await finalState(page);
+    await shots.take(page, 'generated');
+    if (state !== 'Ready') {
+      throw new Error(`the generation ended ${state}: ${await shownErrors(page)}`);
+    }
+
+    // The preview renders the generated app.
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    const preview = page.frameLocator('iframe[title="Preview of the app"]');
+    try {
+      await preview.getByText('Todo list').first().waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+    } catch (error) {
+      await shots.take(page, 'preview-missing');
+      throw new Error(`the preview did not show the app: ${await shownErrors(page)}`, {
+        cause: error,
+      });
+    }
+    await shots.take(page, 'preview');
+
+    // Ask for a change: the demo model rewrites the subtitle with the quoted words.
+    const chat = page.getByLabel('Ask for a change…');
+    await chat.fill(CHANGE);
+    await chat.press('Enter');
+    await page.locator('.message[data-role="user"]', { hasText: CHANGED_SUBTITLE }).waitFor();
+    try {
+      await preview.getByText(CHANGED_SUBTITLE).waitFor({ timeout: GENERATION_TIMEOUT_MS });
+    } catch (error) {
+      await shots.take(page, 'change-missing');
+      throw new Error(`the preview did not show the change: ${await shownErrors(page)}`, {
+        cause: error,
+      });
+    }
+    expect(await finalState(page)).toBe('Ready');
+    await shots.take(page, 'changed');
+
+    // On a phone the chat, the preview and the code are tabs, and nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const tab of ['Chat', 'Preview', 'Code']) {
+      await page.getByRole('tab', { name: tab }).click();
+      await shots.take(page, `phone-${tab.toLowerCase()}`);
+      expect(await sidewaysOverflow(page)).toBe(0);
+    }
+    // Dark, following the system.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shots.take(page, 'phone-code-dark');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    await shots.take(page, 'dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Back on the dashboard, the project is listed with its state.
+    await page.getByRole('link', { name: 'Forge, all projects' }).click();
+    const card = page.locator('forge-project-card', { hasText: FIRST_PROMPT });
+    await card.getByText('Ready').waitFor();
+    await shots.take(page, 'dashboard');
+
+    // Sign out.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await shots.take(page, 'signed-out');
+
+    expect(errors.of(stack.url)).toEqual([]);
+  });
+});
