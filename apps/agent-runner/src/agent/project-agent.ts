@@ -20,6 +20,9 @@ import { type ImplementationSink, type PhaseImplementer } from './phase-implemen
 import { type AgentTransition, nextState } from './state-machine';
 import { type TemplateCatalog } from './template-catalog';
 
+/** Lines of the dev server's log sent to the user when it fails to start. */
+const DEV_SERVER_LOG_LINES = 40;
+
 export interface ProjectAgentDeps {
   runnerId: string;
   store: AgentStore;
@@ -201,6 +204,7 @@ export class ProjectAgent {
     this.markPhase('implementing');
     const sandbox = await this.openSandbox();
     const sink = this.implementationSink(phase.number, sandbox);
+    await this.reannounceClosedFiles(phase.number);
     const packages = await this.deps.implementer.implement(
       {
         projectId: this.projectId,
@@ -220,6 +224,21 @@ export class ProjectAgent {
     );
     await this.move({ type: 'phase_implemented' }, { phases });
     await this.emit({ type: 'files_written', phase: phase.number, paths: written });
+  }
+
+  /**
+   * A resumed phase keeps the files already closed in it. The runner that closed the last of them
+   * may have died between saving it and announcing it, so they are announced again: clients
+   * that already have them get the same content.
+   */
+  private async reannounceClosedFiles(phase: number): Promise<void> {
+    if (this.row.filesInFlight.length === 0) return;
+    const files = await this.deps.store.files(this.projectId);
+    for (const path of this.row.filesInFlight) {
+      const content = files.get(path);
+      if (content === undefined) await this.emit({ type: 'file_deleted', path, phase });
+      else await this.emit({ type: 'file_end', path, content, phase });
+    }
   }
 
   /** Persists, writes to the sandbox and announces what the code stream produces, in that order. */
@@ -278,8 +297,27 @@ export class ProjectAgent {
   private async startServer(): Promise<void> {
     const sandbox = await this.openSandbox();
     if (sandbox) {
-      const server = await sandbox.startDevServer({ signal: this.controller.signal });
-      await this.emit({ type: 'server_started', url: server.url });
+      const logged = sandbox.logs().at(-1)?.seq ?? 0;
+      let url: string;
+      try {
+        url = (await sandbox.startDevServer({ signal: this.controller.signal })).url;
+      } catch (error) {
+        if (this.controller.signal.aborted) throw error;
+        // The dev server's own words are what a user needs to see why it did not start.
+        const lines = sandbox.logs(logged).slice(-DEV_SERVER_LOG_LINES);
+        if (lines.length) {
+          await this.emit({
+            type: 'log',
+            stream: 'dev',
+            text: lines.map((line) => line.text).join('\n'),
+          });
+        }
+        throw new AgentFailure(
+          'DEV_SERVER_FAILED',
+          `The dev server did not start: ${(error as Error).message}`,
+        );
+      }
+      await this.emit({ type: 'server_started', url });
     } else {
       await this.emit({
         type: 'log',

@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Pool } from 'pg';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
@@ -14,8 +14,14 @@ import { SessionGuard } from './session.guard';
     {
       provide: AUTH_POOL,
       inject: [API_CONFIG],
-      useFactory: (config: ApiConfig) =>
-        new Pool({ connectionString: config.DATABASE_URL, max: 5 }),
+      useFactory: (config: ApiConfig) => {
+        const pool = new Pool({ connectionString: config.DATABASE_URL, max: 5 });
+        // An idle connection the server drops (restart, failover) must not crash the API.
+        pool.on('error', (error) =>
+          new Logger('Auth').warn(`database connection lost: ${error.message}`),
+        );
+        return pool;
+      },
     },
     {
       provide: AUTH,

@@ -64,6 +64,17 @@ export class WorkspaceStore implements OnDestroy {
   readonly draft = signal('');
   /** The prompt on its way, shown in the chat until the server acknowledges it. */
   readonly sending = signal<string | null>(null);
+  /** How many messages there were when the prompt being sent left. */
+  private sendingFrom = 0;
+  /** The prompt on its way, until the server's copy of it shows in the conversation. */
+  readonly pendingPrompt = computed(() => {
+    const prompt = this.sending();
+    if (prompt === null) return null;
+    const arrived = this.messages()
+      .slice(this.sendingFrom)
+      .some((message) => message.role === 'user' && message.content === prompt);
+    return arrived ? null : prompt;
+  });
   readonly sendError = signal<string | null>(null);
 
   private readonly history = signal<readonly ChatMessageView[]>([]);
@@ -130,6 +141,7 @@ export class WorkspaceStore implements OnDestroy {
       return false;
     }
     this.sendError.set(null);
+    this.sendingFrom = this.messages().length;
     this.sending.set(prompt);
     const ack = await this.live.command('generate', {
       projectId: this.projectId(),
