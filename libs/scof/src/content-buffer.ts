@@ -9,23 +9,32 @@ const ROPE_FLATTEN_PIECES = 8;
  * codes of one-character pushes, so that a token stream costs no string a character), then a
  * range of the chunk being pushed (sliced once, at the end of the push, and not at all when it is
  * the whole chunk).
+ *
+ * Lengths are kept as numbers rather than read from the strings: the strings come in many V8
+ * representations (flat, rope, slice; one or two bytes a character), and a `.length` that has
+ * seen them all is a slow generic property load.
  */
 export class ContentBuffer {
   /** A line end was added since the last take(): the push should emit. */
   hasNewline = false;
-  private parts: string[] = [];
+  /** Everything taken since reset(): a rope of the runs take() returned, flattened when read. */
+  private all = '';
   private head = '';
+  private headLength = 0;
   /** How many pieces head was concatenated from (how deep a rope it is). */
   private headPieces = 0;
-  private readonly codes = new Uint16Array(CODE_BUFFER_SIZE);
+  /** A plain array: String.fromCharCode.apply reads it faster than a typed array. */
+  private readonly codes: number[] = new Array<number>(CODE_BUFFER_SIZE).fill(0);
   private codeCount = 0;
   private chunk = '';
+  private chunkLength = 0;
   private start = -1;
   private end = 0;
 
   /** The chunk that the ranges added until endPush() are taken from. */
-  startPush(chunk: string): void {
+  startPush(chunk: string, length: number): void {
     this.chunk = chunk;
+    this.chunkLength = length;
   }
 
   addRange(start: number, end: number): void {
@@ -43,15 +52,16 @@ export class ContentBuffer {
     this.codes[this.codeCount++] = code;
   }
 
-  /** Adds a string after everything else, the current range included. */
-  addString(piece: string): void {
+  /** Adds a string of this length after everything else, the current range included. */
+  addString(piece: string, length: number): void {
     if (this.start !== -1) this.endPush();
-    this.addHead(piece);
+    this.addHead(piece, length);
   }
 
-  private addHead(piece: string): void {
+  private addHead(piece: string, length: number): void {
     if (this.codeCount !== 0) this.takeCodes();
-    this.head = this.head.length === 0 ? piece : this.head + piece;
+    this.head = this.headLength === 0 ? piece : this.head + piece;
+    this.headLength += length;
     this.headPieces++;
   }
 
@@ -59,15 +69,16 @@ export class ContentBuffer {
   endPush(): void {
     if (this.start === -1) return;
     const chunk = this.chunk;
-    const whole = this.start === 0 && this.end === chunk.length;
-    const piece = whole ? chunk : chunk.slice(this.start, this.end);
+    const start = this.start;
+    const end = this.end;
     this.start = -1;
-    this.addHead(piece);
+    const whole = start === 0 && end === this.chunkLength;
+    this.addHead(whole ? chunk : chunk.slice(start, end), end - start);
   }
 
   /** Characters not yet taken, after endPush(). */
   undelivered(): number {
-    return this.head.length + this.codeCount;
+    return this.headLength + this.codeCount;
   }
 
   /** The undelivered content as one string ('' when there is none), now counted as delivered. */
@@ -75,32 +86,38 @@ export class ContentBuffer {
     this.endPush();
     if (this.codeCount !== 0) this.takeCodes();
     this.hasNewline = false;
+    if (this.headLength === 0) return '';
     const piece = this.head;
-    if (piece.length === 0) return piece;
     this.head = '';
-    // A rope of many pieces (a stream fed a character at a time) is flattened now, one copy: kept
-    // until the block closes, such ropes would cost many times their size and slow every garbage
-    // collection. A few pieces are left for join() to copy once.
+    this.headLength = 0;
+    // A run of many pieces (a stream of short tokens) is flattened now, one copy: kept until the
+    // block closes, such ropes would cost many times their size and slow every garbage
+    // collection. A few pieces are left for the final flattening to copy once.
     if (this.headPieces > ROPE_FLATTEN_PIECES) piece.charCodeAt(0);
     this.headPieces = 0;
-    this.parts.push(piece);
+    // '' + piece is piece itself.
+    this.all = this.all + piece;
     return piece;
   }
 
-  /** Everything taken since the last reset(). */
+  /** Everything taken since the last reset() (all of the content: call it after take()). */
   taken(): string {
-    return this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    const all = this.all;
+    // Flattened now (charCodeAt flattens a rope): one copy, as a join would make.
+    all.charCodeAt(0);
+    return all;
   }
 
   reset(): void {
-    this.parts = [];
+    this.all = '';
   }
 
   private takeCodes(): void {
-    const codes = this.codes.subarray(0, this.codeCount) as unknown as number[];
+    const count = this.codeCount;
     this.codeCount = 0;
-    const text = String.fromCharCode.apply(null, codes);
-    this.head = this.head.length === 0 ? text : this.head + text;
+    const text = String.fromCharCode.apply(null, this.codes.slice(0, count));
+    this.head = this.head + text;
+    this.headLength += count;
     this.headPieces++;
   }
 }

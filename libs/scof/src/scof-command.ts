@@ -1,3 +1,4 @@
+import { charCode } from './char-code';
 import { REDIRECTIONS, splitShellWords, type ShellToken } from './shell-words';
 
 /** The `<< MARKER` part of a block command. */
@@ -29,6 +30,10 @@ const KNOWN_COMMANDS = new Set(
     'node deno npx bunx sed awk perl ruby mv cp ed'
   ).split(' '),
 );
+
+/** The known commands by initial ('a' + i): a word is looked up without being sliced or hashed. */
+const COMMANDS_BY_INITIAL: string[][] = Array.from({ length: 26 }, () => []);
+for (const name of KNOWN_COMMANDS) COMMANDS_BY_INITIAL[name.charCodeAt(0) - 97]!.push(name);
 
 /** Bit i set: some known command starts with the letter 'a' + i. */
 const COMMAND_INITIALS = [...KNOWN_COMMANDS].reduce(
@@ -96,7 +101,6 @@ const CANONICAL_LINES: {
     marker: 1,
   },
 ];
-const AFTER_COMMAND_WORD = new Set(['', ' ', '\t', '>', '<', '|', '&', ';']);
 const SEPARATORS = new Set([';', '&&', '||', '&']);
 
 /**
@@ -105,21 +109,56 @@ const SEPARATORS = new Set([';', '&&', '||', '&']);
  * of them opens a block.
  */
 export function readCommandLine(line: string): ScofCommand[] {
-  if (line.startsWith('$ ')) line = line.slice(2).trimStart();
-  const name = commandName(line);
-  if (name === undefined || !KNOWN_COMMANDS.has(name)) return [];
+  return readCommandRange(line, 0, line.length);
+}
+
+/**
+ * readCommandLine for line[start, end) (trimmed), sliced only once its first word is a known
+ * command: most lines read outside blocks are prose, dismissed by that word.
+ */
+export function readCommandRange(line: string, start: number, end: number): ScofCommand[] {
+  if (line.startsWith('$ ', start) && start + 2 <= end) {
+    line = line.slice(start + 2, end).trimStart();
+    start = 0;
+    end = line.length;
+  }
+  const name = knownCommand(line, start, end);
+  if (name === undefined) return [];
+  if (start !== 0 || end !== line.length) line = line.slice(start, end);
   const canonical = name === 'cat' ? readCanonicalLine(line) : undefined;
   return canonical === undefined ? readShellLine(line) : [canonical];
 }
 
-/** The first word, lower case, when it stands alone (`npm's` is prose, not npm). */
-function commandName(line: string): string | undefined {
-  const first = line.charCodeAt(0) | 32;
-  if (first < 97 || first > 122) return undefined;
-  let end = 1;
-  while (end < line.length && isWordChar(line.charCodeAt(end))) end++;
-  if (!AFTER_COMMAND_WORD.has(line.charAt(end))) return undefined;
-  return line.slice(0, end).toLowerCase();
+/**
+ * The known command that line[start, end) starts with, lower case, when it stands alone as the
+ * first word (`npm's` is prose, not npm); undefined for any other line.
+ */
+function knownCommand(line: string, start: number, end: number): string | undefined {
+  const first = charCode(line, start) | 32;
+  if (start >= end || first < 97 || first > 122) return undefined;
+  let upper = charCode(line, start) !== first;
+  let wordEnd = start + 1;
+  let c = 0;
+  while (wordEnd < end && isWordChar((c = charCode(line, wordEnd)))) {
+    if (c >= 65 && c <= 90) upper = true;
+    wordEnd++;
+  }
+  if (wordEnd < end && !endsCommandWord(charCode(line, wordEnd))) return undefined;
+  const length = wordEnd - start;
+  for (const name of COMMANDS_BY_INITIAL[first - 97]!) {
+    if (name.length !== length) continue;
+    // The word is ASCII: it is lowered (a copy) only when it has capitals.
+    if (upper ? line.slice(start, wordEnd).toLowerCase() === name : line.startsWith(name, start)) {
+      return name;
+    }
+  }
+  return undefined;
+}
+
+/** What may follow a command word: a blank, a redirection or an operator (or the line end). */
+function endsCommandWord(c: number): boolean {
+  // ' ' '\t' '>' '<' '|' '&' ';'
+  return c === 32 || c === 9 || c === 62 || c === 60 || c === 124 || c === 38 || c === 59;
 }
 
 /** [A-Za-z0-9_.-] */

@@ -111,6 +111,11 @@ export interface ScofParserOptions {
   limits?: Partial<ScofLimits>;
 }
 
+/**
+ * The arrays returned are the caller's to read, not to change: a call that completes nothing
+ * returns one shared (frozen) empty array rather than a fresh one, most pushes of a token stream
+ * being such.
+ */
 export interface ScofParser {
   /** Feeds the next piece of the stream; returns the events it completes. */
   push(chunk: string): ScofEvent[];

@@ -1,5 +1,6 @@
 import { checkProjectPath } from '@forge/protocol';
-import { readCommandLine, type Heredoc, type ScofCommand } from './scof-command';
+import { charCode } from './char-code';
+import { readCommandRange, type Heredoc, type ScofCommand } from './scof-command';
 import { type ScofErrorCode, type ScofEvent, type ScofLimits } from './scof-events';
 import { readInstall } from './scof-validation';
 
@@ -11,8 +12,13 @@ export interface BlockRequest {
   heredoc: Heredoc;
 }
 
+/** Where the events of a command line go (the parser, which makes its event array on demand). */
+export interface ScofEventSink {
+  emit(event: ScofEvent): void;
+}
+
 /**
- * Runs one whole line found outside blocks, line[0, end) (end before its "\n"): pushes the events
+ * Runs one whole line found outside blocks, line[0, end) (end before its "\n"): emits the events
  * of its commands to out and returns the block it opens, if any. `files` is how many blocks the
  * answer has opened so far, for the maxFilesPerAnswer limit.
  */
@@ -20,22 +26,23 @@ export function runCommandLine(
   line: string,
   end: number,
   lineNo: number,
-  out: ScofEvent[],
+  out: ScofEventSink,
   files: number,
   limits: ScofLimits,
 ): BlockRequest | undefined {
   let start = 0;
   let c = 0;
   // Leading blanks, and a byte order mark some tools put at the start of a stream.
-  while (start < end && ((c = line.charCodeAt(start)) === 32 || c === 9 || c === 0xfeff)) start++;
-  while (end > start && ((c = line.charCodeAt(end - 1)) === 32 || c === 9 || c === 13)) end--;
+  while (start < end && ((c = charCode(line, start)) === 32 || c === 9 || c === 0xfeff)) start++;
+  while (end > start && ((c = charCode(line, end - 1)) === 32 || c === 9 || c === 13)) end--;
   // Commands start with a letter (or a `$ ` prompt): this skips blank lines, `#` comments,
   // markdown fences and bullets at the cost of one comparison.
-  c = line.charCodeAt(start) | 32;
+  c = charCode(line, start) | 32;
   if (start === end || ((c < 97 || c > 122) && c !== 36)) return undefined;
   let block: BlockRequest | undefined;
-  for (const command of readCommandLine(line.slice(start, end))) {
-    const request = runCommand(command, lineNo, out, files, limits);
+  const commands = readCommandRange(line, start, end);
+  for (let i = 0; i < commands.length; i++) {
+    const request = runCommand(commands[i]!, lineNo, out, files, limits);
     if (request !== undefined) block = request;
   }
   return block;
@@ -44,29 +51,29 @@ export function runCommandLine(
 function runCommand(
   command: ScofCommand,
   lineNo: number,
-  out: ScofEvent[],
+  out: ScofEventSink,
   files: number,
   limits: ScofLimits,
 ): BlockRequest | undefined {
   switch (command.kind) {
     case 'malformed':
-      out.push(
+      out.emit(
         lineError('MALFORMED_COMMAND', `the command cannot be read: ${command.message}`, lineNo),
       );
       return undefined;
     case 'delete':
       for (const path of command.paths) {
-        if (pathAccepted(path, lineNo, out)) out.push({ type: 'delete', path });
+        if (pathAccepted(path, lineNo, out)) out.emit({ type: 'delete', path });
       }
       return undefined;
     case 'install': {
       const { packages, problems } = readInstall(command.specs);
-      for (const { code, message } of problems) out.push(lineError(code, message, lineNo));
-      if (packages.length > 0) out.push({ type: 'install', packages });
+      for (const { code, message } of problems) out.emit(lineError(code, message, lineNo));
+      if (packages.length > 0) out.emit({ type: 'install', packages });
       return undefined;
     }
     case 'skip':
-      out.push(
+      out.emit(
         lineError('UNSUPPORTED_COMMAND', `${command.message}; the block is skipped`, lineNo),
       );
       return command;
@@ -74,7 +81,7 @@ function runCommand(
     case 'patch':
       if (files >= limits.maxFilesPerAnswer) {
         const message = `the answer has more blocks than the limit (maxFilesPerAnswer) of ${limits.maxFilesPerAnswer}; the block is skipped`;
-        out.push(lineError('TOO_MANY_FILES', message, lineNo));
+        out.emit(lineError('TOO_MANY_FILES', message, lineNo));
         return { kind: 'skip', heredoc: command.heredoc };
       }
       if (command.path !== undefined && !pathAccepted(command.path, lineNo, out)) {
@@ -84,11 +91,11 @@ function runCommand(
   }
 }
 
-function pathAccepted(path: string, lineNo: number, out: ScofEvent[]): boolean {
+function pathAccepted(path: string, lineNo: number, out: ScofEventSink): boolean {
   const problem = checkProjectPath(path);
   if (problem === null) return true;
   const message = `${JSON.stringify(path)} is refused (${problem.code}): ${problem.message}`;
-  out.push(lineError('INVALID_PATH', message, lineNo));
+  out.emit(lineError('INVALID_PATH', message, lineNo));
   return false;
 }
 
@@ -99,10 +106,10 @@ function lineError(code: ScofErrorCode, message: string, line: number): ScofEven
 /** The marker exactly, then only spaces, tabs or "\r" (after leading tabs, for `<<-`). */
 export function isClosingLine(line: string, end: number, marker: string, stripTabs: boolean) {
   let start = 0;
-  if (stripTabs) while (start < end && line.charCodeAt(start) === 9) start++;
+  if (stripTabs) while (start < end && charCode(line, start) === 9) start++;
   if (end - start < marker.length || !line.startsWith(marker, start)) return false;
   for (let i = start + marker.length; i < end; i++) {
-    const c = line.charCodeAt(i);
+    const c = charCode(line, i);
     if (c !== 32 && c !== 9 && c !== 13) return false;
   }
   return true;

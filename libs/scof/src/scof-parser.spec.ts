@@ -189,6 +189,15 @@ describe(createScofParser.name, () => {
     expect(events[1]).toEqual({ type: 'file_end', path: 'a.ts', content });
   });
 
+  it('returns one shared, frozen empty array from the calls that complete nothing', () => {
+    const parser = createScofParser();
+    const nothing = parser.push('Some prose, ');
+    expect(nothing).toEqual([]);
+    expect(parser.push('still prose')).toBe(nothing);
+    expect(Object.isFrozen(nothing)).toBe(true);
+    expect(parser.push('\nrm a.ts\n')).toEqual([{ type: 'delete', path: 'a.ts' }]);
+  });
+
   it('ends once: end() again gives nothing, push() after end() throws', () => {
     const parser = createScofParser();
     parser.push('cat > a.ts << EOF\n');

@@ -36,12 +36,7 @@ const SPECIAL = new Set([' ', '\t', "'", '"', '\\', '<', '>', '|', '&', ';']);
  */
 export function splitShellWords(line: string): ShellToken[] | string {
   // Most lines (`bun add zustand@5`, `rm -f src/a.ts`) have nothing but words and blanks.
-  if (!SHELL_SYNTAX.test(line)) {
-    return line
-      .split(/[ \t]+/)
-      .filter((text) => text !== '')
-      .map((text) => ({ text, operator: false }));
-  }
+  if (!SHELL_SYNTAX.test(line)) return splitOnBlanks(line);
   const tokens: ShellToken[] = [];
   let word = '';
   let inWord = false;
@@ -100,5 +95,21 @@ export function splitShellWords(line: string): ShellToken[] | string {
     }
   }
   endWord();
+  return tokens;
+}
+
+/** The words of a line without shell syntax: runs of characters other than spaces and tabs. */
+function splitOnBlanks(line: string): ShellToken[] {
+  const tokens: ShellToken[] = [];
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const c = i === line.length ? 32 : line.charCodeAt(i);
+    if (c !== 32 && c !== 9) {
+      if (start === -1) start = i;
+    } else if (start !== -1) {
+      tokens.push({ text: line.slice(start, i), operator: false });
+      start = -1;
+    }
+  }
   return tokens;
 }
