@@ -1,6 +1,5 @@
 import Dockerode from 'dockerode';
-import type { Sandbox, SandboxProvider } from '../sandbox';
-import { ContainerSandbox } from './container-sandbox';
+import { ContainerSandboxProvider, containerSandboxOptions } from './container-sandbox.provider';
 import { DockerBackend } from './docker-backend';
 import { DockerEngine } from './docker-engine';
 import { DOCKER_SANDBOX_DEFAULTS, type DockerSandboxConfig } from './docker-sandbox.config';
@@ -23,50 +22,23 @@ export function checkDockerProjectId(projectId: string): void {
  * the containers' addresses on the sandbox network: it runs on the Docker host, or in a
  * container attached to that network.
  */
-export class DockerSandboxProvider implements SandboxProvider {
+export class DockerSandboxProvider extends ContainerSandboxProvider<DockerBackend> {
   readonly kind = 'docker' as const;
   readonly config: DockerSandboxConfig;
   private readonly engine: DockerEngine;
-  private readonly sandboxes = new Map<string, ContainerSandbox<DockerBackend>>();
 
   constructor(config: Partial<DockerSandboxConfig> = {}, docker?: Dockerode) {
-    this.config = { ...DOCKER_SANDBOX_DEFAULTS, ...config };
-    this.engine = new DockerEngine(docker ?? new Dockerode(this.config.docker), this.config);
+    const full = { ...DOCKER_SANDBOX_DEFAULTS, ...config };
+    super(containerSandboxOptions(full));
+    this.config = full;
+    this.engine = new DockerEngine(docker ?? new Dockerode(full.docker), full);
   }
 
-  async get(projectId: string): Promise<Sandbox> {
-    return this.sandbox(projectId);
-  }
-
-  /** The docker-specific sandbox, with the names of its container and volume. */
-  async sandbox(projectId: string): Promise<ContainerSandbox<DockerBackend>> {
+  protected checkProjectId(projectId: string): void {
     checkDockerProjectId(projectId);
-    let sandbox = this.sandboxes.get(projectId);
-    if (!sandbox) {
-      const backend = new DockerBackend(this.engine, this.config, projectId);
-      sandbox = new ContainerSandbox(projectId, backend, {
-        idleTimeoutMs: this.config.idleTimeoutMs,
-        installTimeoutMs: this.config.installTimeoutMs,
-        devServerStartTimeoutMs: this.config.devServerStartTimeoutMs,
-        logLines: this.config.logLines,
-        onDestroyed: () => this.sandboxes.delete(projectId),
-      });
-      this.sandboxes.set(projectId, sandbox);
-    }
-    await sandbox.wake();
-    return sandbox;
   }
 
-  async destroy(projectId: string): Promise<void> {
-    checkDockerProjectId(projectId);
-    const sandbox = this.sandboxes.get(projectId);
-    if (sandbox) await sandbox.destroy();
-    else await new DockerBackend(this.engine, this.config, projectId).destroy();
-  }
-
-  async shutdown(): Promise<void> {
-    const sandboxes = [...this.sandboxes.values()];
-    this.sandboxes.clear();
-    await Promise.allSettled(sandboxes.map((sandbox) => sandbox.stop()));
+  protected async createBackend(projectId: string): Promise<DockerBackend> {
+    return new DockerBackend(this.engine, this.config, projectId);
   }
 }

@@ -5,3 +5,4 @@ export * from './docker-sandbox.config';
 export * from './docker-sandbox.provider';
 export * from './page-modules';
 export * from './sandbox-error';
+export * from './container-sandbox.provider';

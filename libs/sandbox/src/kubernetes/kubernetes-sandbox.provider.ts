@@ -1,5 +1,7 @@
-import type { Sandbox, SandboxProvider } from '../sandbox';
-import { ContainerSandbox } from '../docker/container-sandbox';
+import {
+  ContainerSandboxProvider,
+  containerSandboxOptions,
+} from '../docker/container-sandbox.provider';
 import { SandboxError } from '../docker/sandbox-error';
 import { KubernetesBackend } from './kubernetes-backend';
 import { type KubernetesClients, kubernetesClients } from './kubernetes-clients';
@@ -25,50 +27,23 @@ export function checkKubernetesProjectId(projectId: string): void {
  * server at http://<service>.<namespace>.svc:5173, so it must run in the cluster, in a pod the
  * NetworkPolicy lets in (ingressFromPodLabels in forgeNamespace).
  */
-export class KubernetesSandboxProvider implements SandboxProvider {
+export class KubernetesSandboxProvider extends ContainerSandboxProvider<KubernetesBackend> {
   readonly kind = 'kubernetes' as const;
   readonly config: KubernetesSandboxConfig;
   private clients?: Promise<KubernetesClients>;
-  private readonly sandboxes = new Map<string, ContainerSandbox<KubernetesBackend>>();
 
   constructor(config: Partial<KubernetesSandboxConfig> = {}) {
-    this.config = { ...KUBERNETES_SANDBOX_DEFAULTS, ...config };
+    const full = { ...KUBERNETES_SANDBOX_DEFAULTS, ...config };
+    super(containerSandboxOptions(full));
+    this.config = full;
   }
 
-  async get(projectId: string): Promise<Sandbox> {
-    return this.sandbox(projectId);
-  }
-
-  /** The kubernetes-specific sandbox, with the names of its objects. */
-  async sandbox(projectId: string): Promise<ContainerSandbox<KubernetesBackend>> {
+  protected checkProjectId(projectId: string): void {
     checkKubernetesProjectId(projectId);
-    let sandbox = this.sandboxes.get(projectId);
-    if (!sandbox) {
-      const backend = new KubernetesBackend(await this.api(), this.config, projectId);
-      sandbox = new ContainerSandbox(projectId, backend, {
-        idleTimeoutMs: this.config.idleTimeoutMs,
-        installTimeoutMs: this.config.installTimeoutMs,
-        devServerStartTimeoutMs: this.config.devServerStartTimeoutMs,
-        logLines: this.config.logLines,
-        onDestroyed: () => this.sandboxes.delete(projectId),
-      });
-      this.sandboxes.set(projectId, sandbox);
-    }
-    await sandbox.wake();
-    return sandbox;
   }
 
-  async destroy(projectId: string): Promise<void> {
-    checkKubernetesProjectId(projectId);
-    const sandbox = this.sandboxes.get(projectId);
-    if (sandbox) await sandbox.destroy();
-    else await new KubernetesBackend(await this.api(), this.config, projectId).destroy();
-  }
-
-  async shutdown(): Promise<void> {
-    const sandboxes = [...this.sandboxes.values()];
-    this.sandboxes.clear();
-    await Promise.allSettled(sandboxes.map((sandbox) => sandbox.stop()));
+  protected async createBackend(projectId: string): Promise<KubernetesBackend> {
+    return new KubernetesBackend(await this.api(), this.config, projectId);
   }
 
   private api(): Promise<KubernetesClients> {
