@@ -5,4 +5,5 @@ export * from './agent/chat-message';
 export * from './agent/events';
 export * from './agent/forge-task';
 export * from './agent/phase-design';
+export * from './agent/versions';
 export * from './socket';

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { isBusyState } from '@forge/protocol';
+import { isBusyState, type RuntimeErrorReport } from '@forge/protocol';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { LLM_CLIENT } from '../llm/llm.module';
@@ -156,6 +156,18 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     });
     await this.hub.emit(projectId, { type: 'state_change', state: 'IDLE', previous: row.state });
     await this.release(projectId);
+  }
+
+  async saveFile(projectId: string, path: string, content: string): Promise<number> {
+    throw new Error(`TODO(lead, in progress) saveFile ${projectId} ${path} ${content.length}`);
+  }
+
+  async rollback(projectId: string, version: number): Promise<number> {
+    throw new Error(`TODO(lead, in progress) rollback ${projectId} ${version}`);
+  }
+
+  async runtimeErrors(projectId: string, errors: RuntimeErrorReport[]): Promise<void> {
+    throw new Error(`TODO(lead, in progress) runtimeErrors ${projectId} ${errors.length}`);
   }
 
   /**

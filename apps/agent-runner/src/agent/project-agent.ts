@@ -16,7 +16,12 @@ import {
   LeaseLostError,
 } from './agent-store';
 import { type PhaseDesigner } from './phase-designer';
-import { type ImplementationSink, type PhaseImplementer } from './phase-implementer';
+import {
+  createImplementationSink,
+  type SinkOwner,
+  type StreamingFile,
+} from './implementation-sink';
+import { type PhaseImplementer } from './phase-implementer';
 import { type AgentTransition, nextState } from './state-machine';
 import { type TemplateCatalog } from './template-catalog';
 
@@ -34,12 +39,6 @@ export interface ProjectAgentDeps {
   sandbox: () => Promise<Sandbox | null>;
   maxPhasesPerRequest: number;
   contextBudget: number;
-}
-
-/** The file being streamed right now, for snapshots of a generation in progress. */
-export interface StreamingFile {
-  path: string;
-  content: string;
 }
 
 /**
@@ -203,7 +202,7 @@ export class ProjectAgent {
     const phase = this.phase;
     this.markPhase('implementing');
     const sandbox = await this.openSandbox();
-    const sink = this.implementationSink(phase.number, sandbox);
+    const sink = createImplementationSink(this.sinkOwner(), phase.number, sandbox);
     await this.reannounceClosedFiles(phase.number);
     const packages = await this.deps.implementer.implement(
       {
@@ -239,42 +238,6 @@ export class ProjectAgent {
       if (content === undefined) await this.emit({ type: 'file_deleted', path, phase });
       else await this.emit({ type: 'file_end', path, content, phase });
     }
-  }
-
-  /** Persists, writes to the sandbox and announces what the code stream produces, in that order. */
-  private implementationSink(phase: number, sandbox: Sandbox | null): ImplementationSink {
-    return {
-      fileStarted: async (path) => {
-        this.streaming = { path, content: '' };
-        await this.emit({ type: 'file_start', path, phase });
-      },
-      fileChunk: async (path, chunk) => {
-        if (this.streaming?.path === path) this.streaming.content += chunk;
-        await this.emit({ type: 'file_chunk', path, chunk });
-      },
-      fileClosed: async (path, content) => {
-        this.streaming = null;
-        this.row = await this.deps.store.saveFile(this.row, this.deps.runnerId, {
-          path,
-          content,
-          phase,
-        });
-        await sandbox?.writeFiles([{ path, content }]);
-        await this.emit({ type: 'file_end', path, content, phase });
-      },
-      fileDeleted: async (path) => {
-        this.row = await this.deps.store.deleteFile(this.row, this.deps.runnerId, path);
-        await sandbox?.deleteFiles([path]);
-        await this.emit({ type: 'file_deleted', path, phase });
-      },
-      problem: async (code, message) => {
-        await this.emit({ type: 'error', code, message, phase, fatal: false });
-      },
-      restarting: async (message) => {
-        this.streaming = null;
-        await this.emit({ type: 'log', stream: 'system', text: message });
-      },
-    };
   }
 
   private async installDeps(): Promise<void> {
@@ -342,6 +305,29 @@ export class ProjectAgent {
       await this.emit({ type: 'generation_complete', files, phases });
       await this.say(`Done: ${phases} phase${phases === 1 ? '' : 's'}, ${files.length} files.`);
     }
+  }
+
+  /** The sink's view of this agent: reads and replaces the same row the agent moves on. */
+  private sinkOwner(): SinkOwner {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const agent = this;
+    return {
+      runnerId: this.deps.runnerId,
+      store: this.deps.store,
+      get row() {
+        return agent.row;
+      },
+      set row(row) {
+        agent.row = row;
+      },
+      get streaming() {
+        return agent.streaming;
+      },
+      set streaming(file) {
+        agent.streaming = file;
+      },
+      emit: (event) => this.emit(event),
+    };
   }
 
   /** The project's sandbox (opened once per run), or null without one. */

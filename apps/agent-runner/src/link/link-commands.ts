@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isBusyState } from '@forge/protocol';
+import { isBusyState, type RuntimeErrorReport } from '@forge/protocol';
 import { AgentStore } from '../agent/agent-store';
 import {
   AgentCommandError,
@@ -63,6 +63,37 @@ export class LinkCommands {
       }
       await this.supervisor.cancel(projectId);
     });
+  }
+
+  /** Saves a user's edit; refused while a generation runs. Answers the version it made. */
+  saveFile(projectId: string, path: string, content: string): Promise<number> {
+    return this.serially(projectId, async () => {
+      await this.whenIdle(projectId);
+      return this.supervisor.saveFile(projectId, path, content);
+    });
+  }
+
+  /** Restores a version's files; refused while a generation runs. Answers the version it made. */
+  rollback(projectId: string, version: number): Promise<number> {
+    return this.serially(projectId, async () => {
+      await this.whenIdle(projectId);
+      return this.supervisor.rollback(projectId, version);
+    });
+  }
+
+  /** Errors a preview reported: kept for the agent's checks and shown to the user. */
+  runtimeErrors(projectId: string, errors: RuntimeErrorReport[]): Promise<void> {
+    return this.supervisor.runtimeErrors(projectId, errors);
+  }
+
+  /** Refuses when a generation runs; otherwise waits for the last one here to wind down. */
+  private async whenIdle(projectId: string): Promise<void> {
+    if (this.supervisor.running(projectId)) throw busy();
+    await this.winding.get(projectId);
+    const row = await this.store.load(projectId);
+    if (!row) throw notFound();
+    if (isBusyState(row.state)) throw busy();
+    this.renumber(projectId);
   }
 
   /**

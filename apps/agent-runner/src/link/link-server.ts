@@ -209,5 +209,17 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       await this.commands.cancel(projectId);
       return { ok: true };
     },
+    save_file: async (_socket, { projectId, path, content }) => ({
+      ok: true,
+      version: await this.commands.saveFile(projectId, path, content),
+    }),
+    rollback: async (_socket, { projectId, version }) => ({
+      ok: true,
+      version: await this.commands.rollback(projectId, version),
+    }),
+    runtime_errors: async (_socket, { projectId, errors }) => {
+      await this.commands.runtimeErrors(projectId, errors);
+      return { ok: true };
+    },
   };
 }

@@ -140,6 +140,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       await this.assertOwned(socket, projectId);
       await this.router.cancel(projectId);
     },
+    save_file: async (socket, { projectId, path, content }) => {
+      await this.assertOwned(socket, projectId);
+      await this.router.saveFile(projectId, path, content);
+    },
+    rollback: async (socket, { projectId, version }) => {
+      await this.assertOwned(socket, projectId);
+      await this.router.rollback(projectId, version);
+    },
   };
 
   /** Joins (or refreshes) a project the user owns; resolves once its snapshot went out. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
-import { type ProjectSnapshot } from '@forge/protocol';
+import { type ProjectSnapshot, type RuntimeErrorReport } from '@forge/protocol';
 import { LiveError } from './live.error';
 import { type RunnerLink, RunnerLinks } from './runner-links';
 
@@ -47,6 +47,37 @@ export class RunnerRouter {
 
   async cancel(projectId: string): Promise<void> {
     await this.command(projectId, (link) => this.links.request(link, 'cancel', { projectId }));
+  }
+
+  /** Saves a user's edit (refused while a generation runs); answers the version it made. */
+  async saveFile(projectId: string, path: string, content: string): Promise<number> {
+    let version = 0;
+    await this.command(projectId, async (link) => {
+      const reply = await this.links.request(link, 'save_file', { projectId, path, content });
+      if (reply.ok) version = reply.version;
+      return reply;
+    });
+    return version;
+  }
+
+  /** Makes the project's files those of `version` again; answers the version it made. */
+  async rollback(projectId: string, version: number): Promise<number> {
+    let made = 0;
+    await this.command(projectId, async (link) => {
+      const reply = await this.links.request(link, 'rollback', { projectId, version });
+      if (reply.ok) made = reply.version;
+      return reply;
+    });
+    return made;
+  }
+
+  /** Relays errors a preview reported from a browser to the runner working on the project. */
+  async runtimeErrors(projectId: string, errors: RuntimeErrorReport[]): Promise<void> {
+    const reply = await this.links.request(await this.pick(projectId), 'runtime_errors', {
+      projectId,
+      errors,
+    });
+    if (!reply.ok) throw fromRunner(reply.error);
   }
 
   /** Wakes the project's dev server through a runner; null when runners have no sandboxes. */

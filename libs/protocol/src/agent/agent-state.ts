@@ -35,6 +35,10 @@ export interface PhaseInfo {
   dependencies: string[];
   lastPhase: boolean;
   status: PhaseStatus;
+  /** 'fix' for a phase the agent added to mend the errors the checks found after a phase. */
+  kind?: 'fix';
+  /** On a fix phase: the keys of the errors it was asked to mend (to spot a repeated error). */
+  fixing?: string[];
 }
 
 export interface AgentError {

@@ -1,4 +1,5 @@
 import { type AgentError, type AgentState, type Blueprint, type PhaseInfo } from './agent-state';
+import { type VersionReason } from './versions';
 
 /**
  * Server → client events (DESIGN.md "Events"). Every event carries the project's id and a
@@ -24,7 +25,8 @@ export interface ServerEventPayloads {
     content: string;
     createdAt: string;
   };
-  log: { stream: 'install' | 'dev' | 'system'; text: string };
+  /** `preview`: errors the app reported from a browser; `check`: the type-check and build. */
+  log: { stream: 'install' | 'dev' | 'system' | 'preview' | 'check'; text: string };
   usage: {
     role: string;
     model: string;
@@ -32,7 +34,7 @@ export interface ServerEventPayloads {
     completionTokens: number;
     costUsd: number | null;
   };
-  version_created: { number: number; label: string };
+  version_created: { number: number; label: string; reason: VersionReason; createdAt: string };
 }
 
 export type ServerEventType = keyof ServerEventPayloads;

@@ -21,6 +21,23 @@ export const GenerateCommandSchema = z.strictObject({
 /** `cancel {projectId}`: stops the running generation; files closed so far are kept. */
 export const CancelCommandSchema = z.strictObject({ projectId: ProjectIdSchema });
 
+/**
+ * `save_file {projectId, path, content}`: the user's edit, saved to the database and the sandbox
+ * and recorded as a version; refused while a generation runs. The path is checked again by the
+ * runner (checkProjectPath) and the content's size against FILE_MAX_BYTES.
+ */
+export const SaveFileCommandSchema = z.strictObject({
+  projectId: ProjectIdSchema,
+  path: z.string({ message: 'path must be text' }).min(1, { message: 'path is empty' }),
+  content: z.string({ message: 'content must be text' }),
+});
+
+/** `rollback {projectId, version}`: the project's files become those of that version again. */
+export const RollbackCommandSchema = z.strictObject({
+  projectId: ProjectIdSchema,
+  version: z.number().int().positive({ message: 'version must be a version number' }),
+});
+
 /** Every command a browser may send over the socket, by event name. */
 export const LIVE_COMMAND_SCHEMAS = {
   join: JoinCommandSchema,
@@ -28,6 +45,8 @@ export const LIVE_COMMAND_SCHEMAS = {
   get_state: GetStateCommandSchema,
   generate: GenerateCommandSchema,
   cancel: CancelCommandSchema,
+  save_file: SaveFileCommandSchema,
+  rollback: RollbackCommandSchema,
 } as const;
 
 export type LiveCommandName = keyof typeof LIVE_COMMAND_SCHEMAS;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ServerEvent } from '../agent/events';
-import { ProjectIdSchema } from './live-commands';
+import { RuntimeErrorReportsSchema } from '../agent/versions';
+import { ProjectIdSchema, RollbackCommandSchema, SaveFileCommandSchema } from './live-commands';
 import { type ProjectSnapshot } from './project-snapshot';
 
 /**
@@ -30,6 +31,10 @@ export const RUNNER_LINK_COMMAND_SCHEMAS = {
   cancel: z.strictObject({ projectId: ProjectIdSchema }),
   /** Wake the project's sandbox and answer where its dev server listens (for the preview proxy). */
   preview: z.strictObject({ projectId: ProjectIdSchema }),
+  save_file: SaveFileCommandSchema,
+  rollback: RollbackCommandSchema,
+  /** Errors the project's preview reported from a browser (relayed by the preview proxy). */
+  runtime_errors: z.strictObject({ projectId: ProjectIdSchema, errors: RuntimeErrorReportsSchema }),
 } as const;
 
 export type RunnerLinkCommandName = keyof typeof RUNNER_LINK_COMMAND_SCHEMAS;
@@ -50,6 +55,10 @@ export interface RunnerLinkResults {
   cancel: object;
   /** The dev server as the API reaches it; null when the runner has no sandbox (none provider). */
   preview: { url: string | null };
+  /** The version the edit or rollback made. */
+  save_file: { version: number };
+  rollback: { version: number };
+  runtime_errors: object;
 }
 
 export type RunnerLinkReply<K extends RunnerLinkCommandName> =
