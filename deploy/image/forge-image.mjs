@@ -68,6 +68,8 @@ function copyHelpers(out, helpers) {
   for (const helper of helpers) cpSync(join(HERE, helper), join(out, 'deploy', helper));
 }
 
+const TEMPLATE_DIR = 'libs/sandbox/template';
+
 function stageNode(root, app, out, link) {
   const workspaces = workspaceClosure(root, app);
   for (const workspace of workspaces) {
@@ -77,6 +79,14 @@ function stageNode(root, app, out, link) {
     copyTree(join(root, workspace), join(out, workspace), { skip: buildOnly, link });
   }
   copyPackages(root, productionPackages(root, workspaces), out, { link });
+  // Project downloads zip the starter template under the generated files; the API reads it as
+  // plain files (apps/api/src/download/starter-template.ts) without depending on @forge/sandbox.
+  if (app === 'apps/api') {
+    copyTree(join(root, TEMPLATE_DIR), join(out, TEMPLATE_DIR), {
+      skip: (rel) => /(^|\/)(node_modules|dist|\.vite)$/.test(rel),
+      link,
+    });
+  }
   // The workspace links npm makes, for the workspaces in the image only.
   for (const workspace of workspaces) {
     const name = readJson(join(root, workspace, 'package.json')).name;

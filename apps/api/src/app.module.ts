@@ -2,11 +2,13 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DatabaseModule, HealthModule } from '@forge/nest-common';
 import { AuthModule } from './auth/auth.module';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
+import { DownloadModule } from './download/download.module';
 import { FilesModule } from './files/files.module';
 import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
 import { PreviewModule } from './preview/preview.module';
 import { ProjectsModule } from './projects/projects.module';
+import { VersionsModule } from './versions/versions.module';
 
 @Global()
 @Module({})
@@ -35,6 +37,8 @@ export class AppModule {
         MessagesModule,
         LiveModule,
         PreviewModule,
+        VersionsModule,
+        DownloadModule,
       ],
     };
   }

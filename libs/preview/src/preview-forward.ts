@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { sendPreviewPage } from './preview-pages';
+import { isInjectableHtml, REPORTER_HTML_MAX_BYTES } from './preview-reporter';
 
 // Headers about one connection, which a proxy must not pass on (RFC 9110, 7.6.1).
 const HOP_BY_HOP = new Set([
@@ -31,6 +32,8 @@ export interface ForwardOptions {
   responseHeaders: OutgoingHttpHeaders;
   /** Longest wait for the dev server's response headers, in ms. */
   timeoutMs: number;
+  /** Rewrites HTML documents (adds the reporter script); other responses pass as they are. */
+  injectHtml?: (html: Buffer) => Buffer;
 }
 
 // Kept-alive connections to dev servers: a page loads dozens of modules.
@@ -47,6 +50,10 @@ function upstreamHeaders(req: IncomingMessage, options: ForwardOptions): Outgoin
   headers['x-forwarded-host'] = req.headers.host ?? '';
   headers['x-forwarded-proto'] = 'encrypted' in req.socket ? 'https' : 'http';
   headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  // A page to rewrite must come uncompressed; one that comes compressed anyway passes unchanged.
+  if (options.injectHtml && String(req.headers.accept ?? '').includes('text/html')) {
+    headers['accept-encoding'] = 'identity';
+  }
   return headers;
 }
 
@@ -79,9 +86,15 @@ export function forwardRequest(
     for (const [name, value] of Object.entries(proxyRes.headers)) {
       if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     }
-    res.writeHead(proxyRes.statusCode ?? 502, headers);
-    proxyRes.pipe(res);
+    const status = proxyRes.statusCode ?? 502;
     proxyRes.on('error', () => res.destroy());
+    if (options.injectHtml && isInjectableHtml(proxyRes.headers)) {
+      if (hasBody(req.method, status))
+        return rewrite(proxyRes, res, status, headers, options.injectHtml);
+      delete headers['content-length']; // no body here (HEAD, 304): its length lacks the script
+    }
+    res.writeHead(status, headers);
+    proxyRes.pipe(res);
   });
   proxyReq.on('error', () => {
     clearTimeout(timer);
@@ -98,6 +111,40 @@ export function forwardRequest(
     if (!res.writableFinished) proxyReq.destroy();
   });
   req.pipe(proxyReq);
+}
+
+function hasBody(method: string | undefined, status: number): boolean {
+  return method !== 'HEAD' && status >= 200 && status !== 204 && status !== 206 && status !== 304;
+}
+
+/**
+ * Holds the whole document, rewrites it and sends it with its new length. A document larger
+ * than REPORTER_HTML_MAX_BYTES is sent on as it came.
+ */
+function rewrite(
+  proxyRes: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  inject: (html: Buffer) => Buffer,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size <= REPORTER_HTML_MAX_BYTES) return;
+    proxyRes.off('data', onData).off('end', onEnd).pause();
+    res.writeHead(status, headers);
+    for (const held of chunks) res.write(held);
+    proxyRes.pipe(res);
+  };
+  const onEnd = () => {
+    const body = inject(Buffer.concat(chunks));
+    res.writeHead(status, { ...headers, 'content-length': body.length });
+    res.end(body);
+  };
+  proxyRes.on('data', onData).on('end', onEnd);
 }
 
 /** Answers an upgrade request on the raw socket (no HTTP response object exists for it). */

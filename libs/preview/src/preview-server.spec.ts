@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { ProcessSandboxProvider } from '@forge/sandbox';
 import { makeTempDir } from '../../sandbox/src/workspace/testing/test-helpers';
 import { createPreviewServer, PREVIEW_TOKEN_PARAM, previewUrl } from './preview-server';
+import { REPORTER_TAG } from './preview-reporter';
 import { signPreviewToken } from './preview-token';
 
 const secret = 'preview-test-secret-0123456789-abcdefghij';
@@ -107,6 +108,7 @@ describe(createPreviewServer.name, () => {
         if (projectId === 'down') return { url: 'http://127.0.0.1:1' };
         return null;
       },
+      onRuntimeErrors: async () => {},
     });
     port = await listen(preview);
   });
@@ -160,6 +162,10 @@ describe(createPreviewServer.name, () => {
     const page = await get('app1', '/', { cookie: cookieFor('app1') });
     expect(page.status).toBe(200);
     expect(page.body).toContain('/@vite/client');
+    // First in <head>, before Vite's own scripts, and only once.
+    expect(page.body).toContain(`<head>${REPORTER_TAG}\n`);
+    expect(page.body.split(REPORTER_TAG)).toHaveLength(2);
+    expect(Number(page.headers['content-length'])).toBe(Buffer.byteLength(page.body));
     expect(page.headers['content-security-policy']).toBe('frame-ancestors http://localhost:3000');
     const module = await get('app1', '/src/App.tsx', { cookie: cookieFor('app1') });
     expect(module.status).toBe(200);

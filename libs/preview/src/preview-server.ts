@@ -9,6 +9,20 @@ import {
 import type { Duplex } from 'node:stream';
 import { forwardRequest, forwardUpgrade, refuseUpgrade } from './preview-forward';
 import { sendPreviewPage } from './preview-pages';
+import {
+  FORGE_PATH_PREFIX,
+  injectReporter,
+  REPORTER_SCRIPT_PATH,
+  RUNTIME_ERRORS_PATH,
+} from './preview-reporter';
+import {
+  type RateLimit,
+  receiveRuntimeErrors,
+  type RuntimeErrorsHook,
+  sendReporterScript,
+  sendText,
+  WindowRateLimiter,
+} from './preview-runtime-errors';
 import { type PreviewTokenCheck, verifyPreviewToken } from './preview-token';
 
 /** The query parameter a preview link carries its token in. */
@@ -42,6 +56,14 @@ export interface PreviewServerOptions {
   resolveTimeoutMs?: number;
   /** Longest wait for the dev server's response headers, in ms. */
   upstreamTimeoutMs?: number;
+  /**
+   * Receives the runtime errors a preview's pages report. When given, every HTML page gets the
+   * reporter script first in its <head>, and the server answers REPORTER_SCRIPT_PATH and
+   * RUNTIME_ERRORS_PATH itself; without it, previews are passed on untouched.
+   */
+  onRuntimeErrors?: RuntimeErrorsHook;
+  /** Error reports one project's previews may post per window (429 above). */
+  runtimeErrorsRateLimit?: RateLimit;
   now?: () => number;
 }
 
@@ -51,6 +73,7 @@ export const PREVIEW_SERVER_DEFAULTS = {
   secureCookies: true,
   resolveTimeoutMs: 90_000,
   upstreamTimeoutMs: 60_000,
+  runtimeErrorsRateLimit: { max: 30, windowMs: 60_000 },
 } as const;
 
 type Refusal = { status: number; title: string; message: string };
@@ -69,6 +92,7 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
   const responseHeaders: OutgoingHttpHeaders = settings.frameAncestors?.length
     ? { 'content-security-policy': `frame-ancestors ${settings.frameAncestors.join(' ')}` }
     : {};
+  const runtimeErrorsLimiter = new WindowRateLimiter(settings.runtimeErrorsRateLimit);
 
   function projectOf(host: string | undefined): string | null {
     const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
@@ -152,6 +176,19 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
     const access = check(projectId, readCookie(req.headers, settings.cookieName));
     if ('status' in access)
       return sendPreviewPage(res, access.status, access.title, access.message);
+    const hook = settings.onRuntimeErrors;
+    if (hook && url.pathname.startsWith(FORGE_PATH_PREFIX)) {
+      if (url.pathname === REPORTER_SCRIPT_PATH) return sendReporterScript(req, res);
+      if (url.pathname === RUNTIME_ERRORS_PATH) {
+        return receiveRuntimeErrors(req, res, {
+          projectId,
+          hook,
+          limiter: runtimeErrorsLimiter,
+          now: settings.now?.() ?? Date.now(),
+        });
+      }
+      return sendText(res, 404, 'Nothing here.\n');
+    }
     const upstream = await upstreamFor(access);
     if (!(upstream instanceof URL))
       return sendPreviewPage(res, upstream.status, upstream.title, upstream.message);
@@ -160,6 +197,7 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
       headers: withoutCookie(req.headers, settings.cookieName),
       responseHeaders,
       timeoutMs: settings.upstreamTimeoutMs,
+      injectHtml: hook ? injectReporter : undefined,
     });
   }
 

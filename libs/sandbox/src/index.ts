@@ -14,6 +14,7 @@ export {
   type PrepareTemplateOptions,
 } from './workspace/prepare-template';
 export { createWorkspace } from './workspace/create-workspace';
+export { TOOL_BIN_DIR, TOOL_LIMITS } from './workspace/project-tools';
 export { ProcessSandboxProvider } from './process/process-sandbox.provider';
 export { ProcessSandbox } from './process/process-sandbox';
 export {

@@ -35,6 +35,25 @@ export interface CommandOptions {
   signal?: AbortSignal;
 }
 
+export interface RunToolOptions extends CommandOptions {
+  /**
+   * Stops the tool after this long (ms); the result says timedOut. The provider's toolTimeoutMs
+   * when unset; 0 means no limit.
+   */
+  timeoutMs?: number;
+}
+
+export interface ToolResult {
+  /** null when the tool was stopped (timeout) or the platform could not tell. */
+  exitCode: number | null;
+  timedOut: boolean;
+  /**
+   * stdout+stderr interleaved, the tail within TOOL_LIMITS.outputMaxBytes (a first line says
+   * how much was cut before it).
+   */
+  output: string;
+}
+
 /**
  * One project's running environment. Every path is checked again here with checkProjectPath
  * (and against symbolic links leaving the workspace) whatever checked it before.
@@ -47,6 +66,15 @@ export interface Sandbox {
   readFile(path: string): Promise<string | null>;
   /** Installs package.json's dependencies plus `packages` with bun. */
   install(packages?: string[], options?: CommandOptions): Promise<InstallResult>;
+  /**
+   * Runs one of the project's own tools (a name in node_modules/.bin, e.g.
+   * ['tsc', '-p', 'tsconfig.app.json', '--noEmit', '--pretty', 'false'] or
+   * ['vite', 'build', '--outDir', 'node_modules/.forge-check', '--emptyOutDir', '--logLevel', 'error'])
+   * in the project's root, argv passed without a shell. A name that is not a plain file name
+   * throws INVALID_TOOL, one missing from node_modules/.bin TOOL_NOT_FOUND; aborting throws
+   * ABORTED. A tool that fails is a result with its exit code, not an error.
+   */
+  runTool(argv: string[], options?: RunToolOptions): Promise<ToolResult>;
   /** Idempotent: starts the dev server, or returns the running one; restarts a crashed one. */
   startDevServer(options?: CommandOptions): Promise<DevServer>;
   logs(since?: number): SandboxLogLine[];

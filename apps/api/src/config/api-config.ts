@@ -123,6 +123,11 @@ export const API_CONFIG_SPEC = {
     default: 20,
     min: 1,
   }),
+  DOWNLOAD_MAX_BYTES: vars.int(
+    'Largest project download, in bytes of its files before compression (413 above)',
+    // A zip without the zip64 extension holds at most 4 GiB; the archive is built in memory.
+    { default: 50 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024 },
+  ),
 };
 
 /** The preview proxy's variables (on its own origin: previews never share the UI's cookies). */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPORTER_TAG } from '@forge/preview';
 import { createDemoLlmServer, type ScriptedLlmServer } from '@forge/scripted-llm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import {
@@ -18,8 +19,8 @@ interface RawResponse {
   body: string;
 }
 
-/** A request to the preview proxy on loopback with the preview's host name. */
-function get(link: string, cookie?: string): Promise<RawResponse> {
+/** A request to the preview proxy on loopback with the preview's host name; a POST of `json` when given. */
+function get(link: string, cookie?: string, json?: string): Promise<RawResponse> {
   const url = new URL(link);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -27,7 +28,12 @@ function get(link: string, cookie?: string): Promise<RawResponse> {
         host: '127.0.0.1',
         port: url.port,
         path: `${url.pathname}${url.search}`,
-        headers: { host: url.host, ...(cookie ? { cookie } : {}) },
+        method: json === undefined ? 'GET' : 'POST',
+        headers: {
+          host: url.host,
+          ...(cookie ? { cookie } : {}),
+          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+        },
       },
       (res) => {
         let body = '';
@@ -37,7 +43,7 @@ function get(link: string, cookie?: string): Promise<RawResponse> {
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(json);
   });
 }
 
@@ -119,6 +125,14 @@ describe('previews (e2e)', () => {
     const page = await get(`${origin}/`, cookie);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<div id="root">');
+    expect(page.body).toContain(`<head>${REPORTER_TAG}`);
+    const reported = await get(
+      `${origin}/__forge/errors`,
+      cookie,
+      JSON.stringify([{ kind: 'error', message: 'Error: boom' }]),
+    );
+    // Taken even while the runner cannot use it: a failed relay is logged, not the browser's problem.
+    expect(reported.status).toBe(204);
     const app = await get(`${origin}/src/App.tsx`, cookie);
     expect(app.status).toBe(200);
     expect(app.body).toContain('Hello preview');

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { type Server } from 'node:http';
 import { createPreviewServer, signPreviewToken } from '@forge/preview';
+import { type RuntimeErrorReport } from '@forge/protocol';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { RunnerRouter } from '../live/runner-router';
 import { ProjectsService } from '../projects/projects.service';
@@ -60,12 +61,27 @@ export class PreviewService implements OnApplicationBootstrap, OnApplicationShut
         const url = await this.runners.previewUrl(projectId);
         return url ? { url } : null;
       },
+      onRuntimeErrors: (projectId, errors) => this.relayRuntimeErrors(projectId, errors),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.config.PREVIEW_PORT, this.config.PREVIEW_HOST, resolve);
     });
     this.server = server;
+  }
+
+  /**
+   * Passes a preview's errors to the project's runner. A failed relay is logged and dropped:
+   * the browser gets 204 anyway, since it could do nothing with an error and must not retry.
+   */
+  private async relayRuntimeErrors(projectId: string, errors: RuntimeErrorReport[]): Promise<void> {
+    try {
+      await this.runners.runtimeErrors(projectId, errors);
+    } catch (error) {
+      this.logger.warn(
+        `runtime errors of project ${projectId} not relayed (${errors.length} dropped): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

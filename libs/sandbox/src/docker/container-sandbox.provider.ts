@@ -57,9 +57,11 @@ export abstract class ContainerSandboxProvider<
 export function containerSandboxOptions(config: {
   idleTimeoutMs: number;
   installTimeoutMs: number;
+  toolTimeoutMs: number;
   devServerStartTimeoutMs: number;
   logLines: number;
 }): Omit<ContainerSandboxOptions, 'onDestroyed'> {
-  const { idleTimeoutMs, installTimeoutMs, devServerStartTimeoutMs, logLines } = config;
-  return { idleTimeoutMs, installTimeoutMs, devServerStartTimeoutMs, logLines };
+  const { idleTimeoutMs, installTimeoutMs, toolTimeoutMs, devServerStartTimeoutMs, logLines } =
+    config;
+  return { idleTimeoutMs, installTimeoutMs, toolTimeoutMs, devServerStartTimeoutMs, logLines };
 }

@@ -3,11 +3,19 @@ import type {
   CommandOptions,
   DevServer,
   InstallResult,
+  RunToolOptions,
   Sandbox,
   SandboxFile,
   SandboxLogLine,
   SandboxStatus,
+  ToolResult,
 } from '../sandbox';
+import {
+  checkToolArgv,
+  describeToolEnd,
+  OutputTail,
+  toolNotFound,
+} from '../workspace/project-tools';
 import type { ContainerBackend, ExecResult } from './container-backend';
 import { DevServerSupervisor } from './dev-server-supervisor';
 import {
@@ -15,6 +23,8 @@ import {
   installCommand,
   readFileCommand,
   SCRIPT_EXIT,
+  toolCommand,
+  toolExistsCommand,
 } from './sandbox-commands';
 import { SandboxError } from './sandbox-error';
 import { SandboxLogBuffer } from './sandbox-log';
@@ -25,6 +35,8 @@ export interface ContainerSandboxOptions {
   /** Stop the container after this long without a call; 0 keeps it running. */
   idleTimeoutMs: number;
   installTimeoutMs: number;
+  /** Longest run of a project tool that does not give its own timeoutMs. */
+  toolTimeoutMs: number;
   devServerStartTimeoutMs: number;
   logLines: number;
   /** Told when the sandbox is destroyed, so its provider forgets it. */
@@ -129,6 +141,31 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
         `${argv.join(' ')} ${ok ? 'succeeded' : `failed (${result.exitCode})`}`,
       );
       return { ok, exitCode: result.exitCode, packages: specs, output };
+    });
+  }
+
+  async runTool(argv: string[], options: RunToolOptions = {}): Promise<ToolResult> {
+    const name = checkToolArgv(argv);
+    const timeoutMs = options.timeoutMs ?? this.options.toolTimeoutMs;
+    return this.use(async () => {
+      const found = await this.backend.exec({ argv: toolExistsCommand(name) });
+      if (found.exitCode === SCRIPT_EXIT.missing) throw toolNotFound(name);
+      if (found.exitCode !== 0) throw commandFailed(`looking for ${name}`, found);
+      this.log.append('system', `running ${argv.join(' ')}`);
+      const tail = new OutputTail();
+      const result = await runStoppable(this.backend, toolCommand(argv), {
+        name: 'tool',
+        signal: options.signal,
+        timeoutMs,
+        onOutput: (_stream, chunk) => tail.add(chunk),
+      });
+      if (result.aborted) {
+        this.log.append('system', `${name} was cancelled`);
+        throw new SandboxError('ABORTED', `${name} was cancelled`);
+      }
+      this.log.append('system', describeToolEnd(name, result, timeoutMs));
+      const exitCode = result.timedOut ? null : result.exitCode;
+      return { exitCode, timedOut: result.timedOut, output: tail.text() };
     });
   }
 

@@ -19,6 +19,8 @@ export interface DockerSandboxConfig {
   /** A sandbox without calls for this long is stopped; 0 never stops it. */
   idleTimeoutMs: number;
   installTimeoutMs: number;
+  /** Longest run of a project tool (runTool) that does not give its own timeoutMs. */
+  toolTimeoutMs: number;
   devServerStartTimeoutMs: number;
   /** How long `docker stop` waits before SIGKILL, in seconds. */
   stopTimeoutS: number;
@@ -47,6 +49,7 @@ export const DOCKER_SANDBOX_DEFAULTS: DockerSandboxConfig = {
   tmpBytes: 256 * 1024 * 1024,
   idleTimeoutMs: 15 * 60_000,
   installTimeoutMs: 5 * 60_000,
+  toolTimeoutMs: 3 * 60_000,
   devServerStartTimeoutMs: 60_000,
   stopTimeoutS: 2,
   logLines: 2000,

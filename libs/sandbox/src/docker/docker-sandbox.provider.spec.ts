@@ -120,6 +120,26 @@ describe(DockerSandboxProvider.name, () => {
     await expect(sandbox.readFile('notes/todo.md')).resolves.toBeNull();
   });
 
+  it('runs the project type-checker in the container, and reports a type error', async () => {
+    const tsc = ['tsc', '-p', 'tsconfig.app.json', '--noEmit', '--pretty', 'false'];
+    await expect(sandbox.runTool(tsc)).resolves.toEqual({
+      exitCode: 0,
+      timedOut: false,
+      output: '',
+    });
+    await sandbox.writeFiles([
+      { path: 'src/broken.ts', content: "export const count: number = 'three';\n" },
+    ]);
+    const broken = await sandbox.runTool(tsc);
+    expect(broken).toMatchObject({ exitCode: 2, timedOut: false });
+    expect(broken.output).toContain('src/broken.ts');
+    expect(broken.output).toContain('error TS2322');
+    await sandbox.deleteFiles(['src/broken.ts']);
+    await expect(sandbox.runTool(['sh', '-c', 'id'])).rejects.toMatchObject({
+      code: 'TOOL_NOT_FOUND',
+    });
+  });
+
   it('keeps the files when the container restarts, and restarts the dev server', async () => {
     await docker.getContainer(sandbox.backend.containerName).restart({ t: 1 });
     await expect(sandbox.readFile('src/greeting.ts')).resolves.toContain('Changed while running');

@@ -1,3 +1,5 @@
+import { TOOL_BIN_DIR } from '../workspace/project-tools';
+
 /**
  * The commands the container providers run inside a sandbox. Each is an argv (never a string
  * through a shell: file paths and package names are passed as arguments, and the small POSIX sh
@@ -119,4 +121,19 @@ export function devServerCommand(): string[] {
     String(DEV_SERVER_PORT),
     '--strictPort',
   ];
+}
+
+/**
+ * Exits 0 when `name` (checked by checkToolArgv) is an executable file in the workspace's
+ * node_modules/.bin, following its symbolic link; SCRIPT_EXIT.missing otherwise.
+ */
+export function toolExistsCommand(name: string): string[] {
+  const script = `t="$0/${TOOL_BIN_DIR}/$1"; [ -f "$t" ] && [ -x "$t" ] || exit ${SCRIPT_EXIT.missing}`;
+  return ['sh', '-c', script, WORKSPACE_DIR, name];
+}
+
+/** A project tool by its path in node_modules/.bin (run from the workspace by withPidFile). */
+export function toolCommand(argv: readonly string[]): string[] {
+  const [name, ...args] = argv;
+  return [`${TOOL_BIN_DIR}/${name}`, ...args];
 }

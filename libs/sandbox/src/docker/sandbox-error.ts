@@ -2,6 +2,8 @@ export type SandboxErrorCode =
   | 'INVALID_PROJECT_ID'
   | 'INVALID_PATH'
   | 'INVALID_PACKAGE'
+  | 'INVALID_TOOL'
+  | 'TOOL_NOT_FOUND'
   | 'FILE_TOO_LARGE'
   | 'TOO_MANY_FILES'
   | 'PATH_ESCAPES_WORKSPACE'

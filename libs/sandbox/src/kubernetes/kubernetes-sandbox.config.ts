@@ -39,6 +39,8 @@ export interface KubernetesSandboxConfig {
   runtimeClassName?: string;
   idleTimeoutMs: number;
   installTimeoutMs: number;
+  /** Longest run of a project tool (runTool) that does not give its own timeoutMs. */
+  toolTimeoutMs: number;
   devServerStartTimeoutMs: number;
   /** How long a new Pod may take to be Running (image pull, scheduling, volume). */
   podStartTimeoutMs: number;
@@ -69,6 +71,7 @@ export const KUBERNETES_SANDBOX_DEFAULTS: KubernetesSandboxConfig = {
   allowRegistryEgress: true,
   idleTimeoutMs: 15 * 60_000,
   installTimeoutMs: 5 * 60_000,
+  toolTimeoutMs: 3 * 60_000,
   devServerStartTimeoutMs: 60_000,
   podStartTimeoutMs: 180_000,
   podStopTimeoutMs: 60_000,

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../docker/testing/docker-test-environment';
@@ -144,6 +152,42 @@ describe(KubernetesSandboxProvider.name, () => {
     await expect(sandbox.startDevServer()).resolves.toEqual({
       url: `http://${name}.${namespace}.svc:5173`,
     });
+  });
+
+  it('runs a project tool from node_modules/.bin with its argv, and stops it on abort', async () => {
+    const sandbox = await provider.sandbox(projectId);
+    const bin = join(runtime.workspace(name), 'node_modules', '.bin');
+    mkdirSync(bin, { recursive: true });
+    const script = '#!/bin/sh\necho "in $(pwd): $*"\necho "error TS2322: $# args" >&2\nexit 2\n';
+    writeFileSync(join(bin, 'fake-tsc'), script, { mode: 0o755 });
+    writeFileSync(join(bin, 'slow'), '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
+
+    const argv = ['fake-tsc', '-p', 'tsconfig.app.json', 'a b', '$(id)'];
+    const result = await sandbox.runTool(argv);
+    expect(result).toMatchObject({ exitCode: 2, timedOut: false });
+    expect(result.output).toContain(
+      `in ${runtime.workspace(name)}: -p tsconfig.app.json a b $(id)`,
+    );
+    expect(result.output).toContain('error TS2322: 4 args');
+    const [check, run] = api.execs.slice(-2);
+    expect(check!.command.slice(-2)).toEqual(['/workspace', 'fake-tsc']);
+    expect(run!.command.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(run!.command.slice(-5)).toEqual(['node_modules/.bin/fake-tsc', ...argv.slice(1)]);
+
+    const execs = api.execs.length;
+    await expect(sandbox.runTool(['tsc'])).rejects.toMatchObject({ code: 'TOOL_NOT_FOUND' });
+    await expect(sandbox.runTool(['../tsc'])).rejects.toMatchObject({ code: 'INVALID_TOOL' });
+    expect(api.execs.length).toBe(execs + 1);
+
+    const controller = new AbortController();
+    const slow = sandbox.runTool(['slow'], { signal: controller.signal });
+    await waitFor('the slow tool to run', async () =>
+      api.execs.some((call) => call.command.includes('node_modules/.bin/slow')) ? true : undefined,
+    );
+    controller.abort();
+    await expect(slow).rejects.toMatchObject({ code: 'ABORTED' });
+    const stopped = await sandbox.runTool(['slow'], { timeoutMs: 500 });
+    expect(stopped).toMatchObject({ exitCode: null, timedOut: true });
   });
 
   it('stop deletes only the Pod; the next call makes a new one on the same claim', async () => {

@@ -21,6 +21,8 @@ export interface ProcessSandboxOptions {
   /** Wait after a project's first dev server start before the pool starts its replacement. */
   poolRefillDelayMs?: number;
   installTimeoutMs?: number;
+  /** Longest run of a project tool (runTool) that does not give its own timeoutMs. */
+  toolTimeoutMs?: number;
   /** Automatic restarts of a crashed dev server before waiting for the next startDevServer. */
   maxAutoRestarts?: number;
   /** Delay before the first automatic restart; doubled for each further one. */
@@ -54,6 +56,7 @@ export const PROCESS_SANDBOX_DEFAULTS = {
   poolSize: 1,
   poolRefillDelayMs: 2000,
   installTimeoutMs: 5 * 60_000,
+  toolTimeoutMs: 3 * 60_000,
   maxAutoRestarts: 3,
   restartBackoffMs: 500,
   maxRestartBackoffMs: 10_000,

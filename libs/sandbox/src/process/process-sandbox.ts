@@ -1,16 +1,28 @@
-import { access, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, rm, stat } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
 import type {
   CommandOptions,
   DevServer,
   InstallResult,
+  RunToolOptions,
   Sandbox,
   SandboxFile,
   SandboxLogLine,
   SandboxStatus,
+  ToolResult,
 } from '../sandbox';
 import { SandboxError } from '../docker/sandbox-error';
 import { SandboxLogBuffer } from '../docker/sandbox-log';
 import { bunInstall, bunInstallArgs, checkPackageSpecs } from '../workspace/bun-install';
+import {
+  checkToolArgv,
+  describeToolEnd,
+  OutputTail,
+  TOOL_BIN_DIR,
+  toolNotFound,
+} from '../workspace/project-tools';
+import { runCommand } from '../workspace/run-command';
 import { defaultBunPath, processSandboxEnv } from '../workspace/sandbox-env';
 import {
   deleteWorkspaceFiles,
@@ -120,6 +132,36 @@ export class ProcessSandbox implements Sandbox {
     });
   }
 
+  runTool(argv: string[], options: RunToolOptions = {}): Promise<ToolResult> {
+    return this.use(async () => {
+      const name = checkToolArgv(argv);
+      const binDir = join(this.workspaceDir, TOOL_BIN_DIR);
+      const tool = join(binDir, name);
+      if (!(await isExecutableFile(tool))) throw toolNotFound(name);
+      const timeoutMs = options.timeoutMs ?? this.config.toolTimeoutMs;
+      const env = processSandboxEnv(this.config.env);
+      // The tools' `#!/usr/bin/env node` finds the runner's own node first, as the dev server
+      // runs on it; a tool calling another finds it in node_modules/.bin.
+      env.PATH = [binDir, dirname(process.execPath), env.PATH].filter(Boolean).join(delimiter);
+      this.log.append('system', `running ${argv.join(' ')}`);
+      const tail = new OutputTail();
+      const result = await runCommand(tool, argv.slice(1), {
+        cwd: this.workspaceDir,
+        env: { ...env, CI: 'true' },
+        signal: options.signal,
+        timeoutMs,
+        onOutput: (chunk) => tail.add(chunk),
+      });
+      if (result.aborted) {
+        this.log.append('system', `${name} was cancelled`);
+        throw new SandboxError('ABORTED', `${name} was cancelled`);
+      }
+      this.log.append('system', describeToolEnd(name, result, timeoutMs));
+      const exitCode = result.timedOut ? null : result.exitCode;
+      return { exitCode, timedOut: result.timedOut, output: tail.text() };
+    });
+  }
+
   startDevServer(options: CommandOptions = {}): Promise<DevServer> {
     return this.use(() => this.devServer.start(options.signal)).finally(this.markFirstStart);
   }
@@ -176,5 +218,14 @@ export class ProcessSandbox implements Sandbox {
       `stopping the dev server after ${this.config.idleTimeoutMs} ms without activity (idleTimeoutMs)`,
     );
     await this.devServer.stop();
+  }
+}
+
+async function isExecutableFile(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
   }
 }

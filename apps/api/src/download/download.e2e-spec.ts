@@ -1,0 +1,224 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { prepareTemplate } from '@forge/sandbox';
+import {
+  call,
+  signUp,
+  startApiTestApp,
+  type ApiTestApp,
+  type TestUser,
+} from '../testing/api-test-app';
+import { readStarterTemplate } from './starter-template';
+
+const run = promisify(execFile);
+const UNZIP = '/usr/bin/unzip';
+// The template's packages, installed once (bun) into a cache kept between runs.
+const TEMPLATE_CACHE = join(tmpdir(), 'forge-download-template');
+/** `tsc -b && vite build` of the downloaded app; far more than it takes, for a busy machine. */
+const BUILD_TIMEOUT_MS = 180_000;
+const DOWNLOAD_MAX_BYTES = 256 * 1024;
+
+const APP_TSX = `import { Counter } from './components/Counter';
+
+export default function App() {
+  return (
+    <main>
+      <h1>Downloaded counter</h1>
+      <Counter start={3} />
+    </main>
+  );
+}
+`;
+const COUNTER_TSX = `import { useState } from 'react';
+
+export function Counter({ start }: { start: number }) {
+  const [count, setCount] = useState(start);
+  return <button onClick={() => setCount(count + 1)}>Clicked {count} times</button>;
+}
+`;
+
+async function listFiles(root: string, dir = root): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await listFiles(root, path)));
+    else found.push(relative(root, path));
+  }
+  return found.sort();
+}
+
+describe('project download (e2e)', () => {
+  let api: ApiTestApp;
+  let owner: TestUser;
+  let stranger: TestUser;
+  let work: string;
+  let projectId: string;
+
+  const createProject = async (name: string): Promise<string> =>
+    (await call(api.url, 'POST', '/api/projects', { cookie: owner.cookie, body: { name } })).body
+      .id;
+  const addFile = (id: string, path: string, content: string) =>
+    api.db.query(
+      `INSERT INTO generated_files (project_id, path, content, phase) VALUES ($1, $2, $3, 1)`,
+      [id, path, content],
+    );
+  const download = (id: string, user: TestUser | null = owner) =>
+    fetch(`${api.url}/api/projects/${id}/download`, {
+      headers: user ? { cookie: user.cookie } : {},
+    });
+  /** Downloads the project's zip, checks it with unzip -t and extracts it into a new folder. */
+  const downloadAndUnzip = async (id: string, name: string): Promise<string> => {
+    const response = await download(id);
+    expect(response.status).toBe(200);
+    const zip = join(work, `${name}.zip`);
+    await writeFile(zip, Buffer.from(await response.arrayBuffer()));
+    expect((await run(UNZIP, ['-t', zip])).stdout).toMatch(/No errors detected/);
+    const dir = join(work, name);
+    await run(UNZIP, ['-q', zip, '-d', dir]);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    api = await startApiTestApp({ DOWNLOAD_MAX_BYTES: String(DOWNLOAD_MAX_BYTES) });
+    owner = await signUp(api.url);
+    stranger = await signUp(api.url);
+    work = await mkdtemp(join(tmpdir(), 'forge-download-'));
+    projectId = await createProject('My Counter App!');
+    await addFile(projectId, 'src/App.tsx', APP_TSX);
+    await addFile(projectId, 'src/components/Counter.tsx', COUNTER_TSX);
+    const phases = [
+      { number: 1, name: 'Counter', dependencies: ['zustand@5', 'react'] },
+      { number: 2, name: 'Dates', dependencies: ['date-fns', '@tanstack/react-query@^5.0.0'] },
+      { number: 3, name: 'Types', dependencies: ['typescript@5.9.3', 'zustand'] },
+    ];
+    await api.db.query(`UPDATE agent_states SET phases = $2 WHERE project_id = $1`, [
+      projectId,
+      JSON.stringify(phases),
+    ]);
+  });
+
+  afterAll(async () => {
+    await api.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('sends a zip named after the project, as an attachment', async () => {
+    const response = await download(projectId);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="my-counter-app.zip"',
+    );
+    const body = Buffer.from(await response.arrayBuffer());
+    expect(Number(response.headers.get('content-length'))).toBe(body.length);
+    expect(body.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+  });
+
+  it(
+    'holds the template under the project’s files, with the agent’s packages, and builds',
+    async () => {
+      const dir = await downloadAndUnzip(projectId, 'counter');
+      const template = await readStarterTemplate();
+      expect(await listFiles(dir)).toEqual(
+        [...template.map((file) => file.path), 'src/components/Counter.tsx'].sort(),
+      );
+      expect(await readFile(join(dir, 'src/App.tsx'), 'utf8')).toBe(APP_TSX);
+      expect(await readFile(join(dir, 'src/components/Counter.tsx'), 'utf8')).toBe(COUNTER_TSX);
+      const templateFile = (path: string) =>
+        template.find((file) => file.path === path)?.data.toString('utf8');
+      expect(await readFile(join(dir, 'index.html'), 'utf8')).toBe(templateFile('index.html'));
+
+      const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+      const templateManifest = JSON.parse(templateFile('package.json') ?? '{}');
+      expect(manifest).toEqual({
+        ...templateManifest,
+        name: 'my-counter-app',
+        dependencies: {
+          '@tanstack/react-query': '^5.0.0',
+          'date-fns': 'latest',
+          // Named again without a version: the template's pin stays.
+          react: templateManifest.dependencies.react,
+          'react-dom': templateManifest.dependencies['react-dom'],
+          // "zustand" in phase 3 does not undo phase 1's "zustand@5".
+          zustand: '5',
+        },
+        devDependencies: { ...templateManifest.devDependencies, typescript: '5.9.3' },
+      });
+      expect(Object.keys(manifest.dependencies)).toEqual(Object.keys(manifest.dependencies).sort());
+
+      // `npm run build` with the template's packages, installed once by bun: no network.
+      const prepared = await prepareTemplate(TEMPLATE_CACHE);
+      const modules = join(prepared.dir, 'node_modules');
+      await mkdir(join(dir, 'node_modules'));
+      for (const entry of await readdir(modules)) {
+        await symlink(join(modules, entry), join(dir, 'node_modules', entry));
+      }
+      const build = await run('npm', ['run', 'build'], {
+        cwd: dir,
+        timeout: BUILD_TIMEOUT_MS,
+        env: { ...process.env, NODE_OPTIONS: '', npm_config_update_notifier: 'false' },
+      }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
+        throw new Error(`npm run build failed (${error.code}):\n${error.stdout}\n${error.stderr}`);
+      });
+      expect(build.stdout).toMatch(/tsc -b && vite build/);
+      expect(existsSync(join(dir, 'dist', 'index.html'))).toBe(true);
+      const assets = await readdir(join(dir, 'dist', 'assets'));
+      const scripts = await Promise.all(
+        assets
+          .filter((name) => name.endsWith('.js'))
+          .map((name) => readFile(join(dir, 'dist', 'assets', name), 'utf8')),
+      );
+      expect(scripts.join('\n')).toContain('Downloaded counter');
+    },
+    BUILD_TIMEOUT_MS + 60_000,
+  );
+
+  it('keeps a package.json the agent wrote as it is', async () => {
+    const id = await createProject('Own manifest');
+    const own = '{ "name": "own-manifest", "private": true }\n';
+    await addFile(id, 'package.json', own);
+    await api.db.query(`UPDATE agent_states SET phases = $2 WHERE project_id = $1`, [
+      id,
+      JSON.stringify([{ number: 1, dependencies: ['zustand@5'] }]),
+    ]);
+    const dir = await downloadAndUnzip(id, 'own-manifest');
+    expect(await readFile(join(dir, 'package.json'), 'utf8')).toBe(own);
+    expect(existsSync(join(dir, 'bun.lock'))).toBe(false);
+  });
+
+  it('names a project with no usable letters forge-app.zip', async () => {
+    const id = await createProject('!!!');
+    const response = await download(id);
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="forge-app.zip"',
+    );
+  });
+
+  it('refuses a project larger than DOWNLOAD_MAX_BYTES with 413', async () => {
+    const id = await createProject('Huge');
+    await addFile(id, 'src/data.ts', `export const data = '${'x'.repeat(DOWNLOAD_MAX_BYTES)}';\n`);
+    const response = await download(id);
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { code: string; message: string };
+    expect(body.code).toBe('DOWNLOAD_TOO_LARGE');
+    expect(body.message).toContain(`limited to ${DOWNLOAD_MAX_BYTES} bytes (DOWNLOAD_MAX_BYTES)`);
+  });
+
+  it('answers 404 for another user’s or an unknown project, and 401 without a session', async () => {
+    for (const [id, user] of [
+      [projectId, stranger],
+      ['00000000-0000-4000-8000-000000000000', owner],
+      ['nope', owner],
+    ] as const) {
+      const response = await download(id, user);
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { code: string }).code).toBe('PROJECT_NOT_FOUND');
+    }
+    const anonymous = await download(projectId, null);
+    expect(anonymous.status).toBe(401);
+  });
+});
