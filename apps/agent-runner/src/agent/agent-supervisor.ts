@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { isBusyState, type RuntimeErrorReport } from '@forge/protocol';
+import { checkProjectPath, isBusyState, type RuntimeErrorReport } from '@forge/protocol';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { LLM_CLIENT } from '../llm/llm.module';
@@ -17,7 +17,10 @@ import { type AgentSnapshotRow, AgentStore } from './agent-store';
 import { LeaseService } from './lease.service';
 import { PhaseDesigner } from './phase-designer';
 import { PhaseImplementer } from './phase-implementer';
+import { runtimeProblems } from './app-checks';
 import { ProjectAgent } from './project-agent';
+import { ProjectHistory, type RecordedVersion } from './project-history';
+import { RuntimeErrorLog } from './runtime-error-log';
 import { nextState } from './state-machine';
 import { TemplateCatalog } from './template-catalog';
 
@@ -27,6 +30,9 @@ export enum AgentCommandErrorCode {
   Leased = 'PROJECT_LEASED_ELSEWHERE',
   RequestTooLong = 'REQUEST_TOO_LONG',
   RequestEmpty = 'REQUEST_EMPTY',
+  InvalidPath = 'INVALID_PATH',
+  FileTooLarge = 'FILE_TOO_LARGE',
+  VersionNotFound = 'VERSION_NOT_FOUND',
 }
 
 /** A command the runner refuses, with a message for the user. */
@@ -62,6 +68,8 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     private readonly store: AgentStore,
     private readonly leases: LeaseService,
     private readonly hub: EventHub,
+    private readonly history: ProjectHistory,
+    private readonly runtimeLog: RuntimeErrorLog,
   ) {
     const retry: RetryPolicy = {
       maxRetries: config.LLM_MAX_RETRIES,
@@ -158,16 +166,132 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     await this.release(projectId);
   }
 
+  /**
+   * Saves a user's edit of one file: to the database with a version, then to the sandbox (where
+   * the dev server hot-reloads it). Refused while a generation runs. Answers the version.
+   */
   async saveFile(projectId: string, path: string, content: string): Promise<number> {
-    throw new Error(`TODO(lead, in progress) saveFile ${projectId} ${path} ${content.length}`);
+    const problem = checkProjectPath(path);
+    if (problem) {
+      throw new AgentCommandError(
+        AgentCommandErrorCode.InvalidPath,
+        `Cannot save ${JSON.stringify(path.slice(0, 200))}: ${problem.message}.`,
+      );
+    }
+    const bytes = Buffer.byteLength(content, 'utf8');
+    if (bytes > this.config.EDIT_FILE_MAX_BYTES) {
+      throw new AgentCommandError(
+        AgentCommandErrorCode.FileTooLarge,
+        `${path} is ${bytes} bytes; the largest file the editor may save (EDIT_FILE_MAX_BYTES) is ${this.config.EDIT_FILE_MAX_BYTES}.`,
+      );
+    }
+    return this.whileIdle(projectId, async (row) => {
+      const phase = row.currentPhase;
+      const version = await this.history.saveEdit(projectId, this.config.RUNNER_ID, {
+        path,
+        content,
+        phase,
+      });
+      await this.toSandbox(projectId, [{ path, content }]);
+      await this.hub.emit(projectId, { type: 'file_end', path, content, phase });
+      await this.announce(projectId, version);
+      return version.number;
+    });
   }
 
+  /** Makes the project's files those of `version` again, in the database and the sandbox. */
   async rollback(projectId: string, version: number): Promise<number> {
-    throw new Error(`TODO(lead, in progress) rollback ${projectId} ${version}`);
+    return this.whileIdle(projectId, async (row) => {
+      const phase = row.currentPhase;
+      const restored = await this.history.restore(projectId, this.config.RUNNER_ID, version, phase);
+      if (!restored) {
+        throw new AgentCommandError(
+          AgentCommandErrorCode.VersionNotFound,
+          `This project has no version ${version}.`,
+        );
+      }
+      await this.toSandbox(
+        projectId,
+        restored.changed.flatMap((file) =>
+          file.content === null ? [] : [{ path: file.path, content: file.content }],
+        ),
+        restored.changed.flatMap((file) => (file.content === null ? [file.path] : [])),
+      );
+      for (const file of restored.changed) {
+        await this.hub.emit(
+          projectId,
+          file.content === null
+            ? { type: 'file_deleted', path: file.path, phase }
+            : { type: 'file_end', path: file.path, content: file.content, phase },
+        );
+      }
+      await this.announce(projectId, restored.version);
+      return restored.version.number;
+    });
   }
 
+  /**
+   * Errors the project's preview reported from a browser: kept for the checks after the next
+   * phase, and shown to the user as a `preview` log.
+   */
   async runtimeErrors(projectId: string, errors: RuntimeErrorReport[]): Promise<void> {
-    throw new Error(`TODO(lead, in progress) runtimeErrors ${projectId} ${errors.length}`);
+    this.runtimeLog.add(projectId, errors);
+    const text = runtimeProblems(errors)
+      .map((problem) => problem.text)
+      .join('\n');
+    if (this.agents.has(projectId)) {
+      await this.hub.emit(projectId, { type: 'log', stream: 'preview', text });
+      return;
+    }
+    try {
+      await this.whileIdle(projectId, async () => {
+        await this.hub.emit(projectId, { type: 'log', stream: 'preview', text });
+      });
+    } catch (error) {
+      // Kept for the checks all the same; the log is only for eyes on the project right now.
+      if (!(error instanceof AgentCommandError)) throw error;
+    }
+  }
+
+  /** Runs `work` holding the project's lease while no generation runs, then gives it back. */
+  private async whileIdle<T>(
+    projectId: string,
+    work: (row: AgentSnapshotRow) => Promise<T>,
+  ): Promise<T> {
+    if (this.agents.has(projectId)) throw this.busy();
+    const row = await this.take(projectId);
+    try {
+      if (isBusyState(row.state)) throw this.busy();
+      return await work(row);
+    } finally {
+      await this.release(projectId);
+    }
+  }
+
+  /** Writes into the project's sandbox; a sandbox that fails is reported, the save stands. */
+  private async toSandbox(
+    projectId: string,
+    files: { path: string; content: string }[],
+    deleted: string[] = [],
+  ): Promise<void> {
+    try {
+      const sandbox = await this.sandboxes.open(projectId);
+      if (files.length) await sandbox?.writeFiles(files);
+      if (deleted.length) await sandbox?.deleteFiles(deleted);
+    } catch (error) {
+      this.logger.warn(`project ${projectId}: sandbox write failed: ${(error as Error).message}`);
+      await this.hub.emit(projectId, {
+        type: 'log',
+        stream: 'system',
+        text: `Saved, but the preview could not be updated: ${(error as Error).message}`,
+      });
+    }
+  }
+
+  private async announce(projectId: string, version: RecordedVersion): Promise<void> {
+    if (!version.created) return;
+    const { number, reason, label, createdAt } = version;
+    await this.hub.emit(projectId, { type: 'version_created', number, reason, label, createdAt });
   }
 
   /**
@@ -220,8 +344,19 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       implementer: this.implementer,
       templates: this.templates,
       sandbox: () => this.sandboxes.open(row.projectId),
+      history: this.history,
+      runtimeErrors: this.runtimeLog,
       maxPhasesPerRequest: this.config.AGENT_MAX_PHASES,
       contextBudget: this.config.LLM_CONTEXT_MAX_CHARS,
+      patchPreferredLines: this.config.AGENT_PATCH_PREFERRED_LINES,
+      checks: {
+        tsc: this.config.AGENT_CHECK_TSC,
+        build: this.config.AGENT_CHECK_BUILD,
+        timeoutMs: this.config.AGENT_CHECK_TIMEOUT_MS,
+        runtimeWaitMs: this.config.AGENT_RUNTIME_ERROR_WAIT_MS,
+        logMaxChars: this.config.AGENT_CHECK_LOG_MAX_CHARS,
+        fixMaxAttempts: this.config.AGENT_FIX_MAX_ATTEMPTS,
+      },
     });
     const done = agent
       .run()

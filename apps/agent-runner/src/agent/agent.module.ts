@@ -6,6 +6,8 @@ import { SandboxLifecycle, sandboxProviders } from '../sandbox/sandbox.module';
 import { AgentStore } from './agent-store';
 import { AgentSupervisor } from './agent-supervisor';
 import { LeaseService } from './lease.service';
+import { ProjectHistory } from './project-history';
+import { RuntimeErrorLog } from './runtime-error-log';
 
 @Module({
   providers: [
@@ -16,6 +18,8 @@ import { LeaseService } from './lease.service';
     ...sandboxProviders,
     SandboxLifecycle,
     SandboxSessions,
+    ProjectHistory,
+    RuntimeErrorLog,
     AgentSupervisor,
   ],
   exports: [AgentSupervisor, EventHub, AgentStore, SandboxSessions],

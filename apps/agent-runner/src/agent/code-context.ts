@@ -29,16 +29,25 @@ export function listFiles(files: SourceFile[]): string {
     .join('\n');
 }
 
-/** Full contents of `paths` that exist, as long as they fit in the budget; the rest listed. */
+/**
+ * Full contents of `files`, as long as they fit in the budget; the rest are returned to be
+ * listed. Files longer than `patchLines` lines are marked for a patch rather than a rewrite.
+ */
 export function fullFiles(
   files: SourceFile[],
   budget: number,
+  patchLines = Infinity,
 ): { text: string; omitted: SourceFile[] } {
   const parts: string[] = [];
   const omitted: SourceFile[] = [];
   let used = 0;
   for (const file of files) {
-    const block = `### ${file.path}\n\`\`\`\n${file.content}${file.content.endsWith('\n') ? '' : '\n'}\`\`\``;
+    const lines = lineCount(file.content);
+    const heading =
+      lines > patchLines
+        ? `### ${file.path} (${lines} lines: change it with a patch unless most of it changes)`
+        : `### ${file.path}`;
+    const block = `${heading}\n\`\`\`\n${file.content}${file.content.endsWith('\n') ? '' : '\n'}\`\`\``;
     if (used + block.length > budget) {
       omitted.push(file);
       continue;
@@ -47,4 +56,10 @@ export function fullFiles(
     parts.push(block);
   }
   return { text: parts.length ? parts.join('\n\n') : '(none)', omitted };
+}
+
+function lineCount(content: string): number {
+  let lines = content.length && !content.endsWith('\n') ? 1 : 0;
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) lines++;
+  return lines;
 }

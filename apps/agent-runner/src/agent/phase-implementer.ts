@@ -27,6 +27,8 @@ export interface ImplementRequest {
   /** The app's files now, as the database has them. */
   currentFiles: () => Promise<Map<string, string>>;
   contextBudget: number;
+  /** Touched files longer than this many lines are marked for a patch (AGENT_PATCH_PREFERRED_LINES). */
+  patchPreferredLines: number;
   signal: AbortSignal;
 }
 
@@ -129,6 +131,7 @@ export class PhaseImplementer {
     const touched = fullFiles(
       all.filter((file) => phasePaths.has(file.path)),
       request.contextBudget,
+      request.patchPreferredLines,
     );
     const others = [...all.filter((file) => !phasePaths.has(file.path)), ...touched.omitted];
     const written = [...request.alreadyWritten()];

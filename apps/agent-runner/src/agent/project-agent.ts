@@ -10,6 +10,13 @@ import { type EventHub } from '../events/event-hub';
 import { LlmError } from '../llm/llm-error';
 import { AgentFailure } from './agent-failure';
 import {
+  type CheckProblem,
+  devLogProblems,
+  formatProblems,
+  runtimeProblems,
+  runToolChecks,
+} from './app-checks';
+import {
   type AgentSnapshotRow,
   type AgentStatePatch,
   type AgentStore,
@@ -22,6 +29,8 @@ import {
   type StreamingFile,
 } from './implementation-sink';
 import { type PhaseImplementer } from './phase-implementer';
+import { type ProjectHistory } from './project-history';
+import { type RuntimeErrorLog } from './runtime-error-log';
 import { type AgentTransition, nextState } from './state-machine';
 import { type TemplateCatalog } from './template-catalog';
 
@@ -37,8 +46,24 @@ export interface ProjectAgentDeps {
   templates: TemplateCatalog;
   /** Null when SANDBOX_PROVIDER=none: code is generated and saved, nothing runs. */
   sandbox: () => Promise<Sandbox | null>;
+  history: ProjectHistory;
+  runtimeErrors: RuntimeErrorLog;
   maxPhasesPerRequest: number;
   contextBudget: number;
+  patchPreferredLines: number;
+  checks: AgentCheckSettings;
+}
+
+/** What the agent checks after each phase, and how hard it tries to fix what it finds. */
+export interface AgentCheckSettings {
+  tsc: boolean;
+  build: boolean;
+  timeoutMs: number;
+  /** How long to wait for an open preview to report errors after the dev server took the phase. */
+  runtimeWaitMs: number;
+  logMaxChars: number;
+  /** Fix phases in a row after one phase (AGENT_FIX_MAX_ATTEMPTS). */
+  fixMaxAttempts: number;
 }
 
 /**
@@ -157,7 +182,8 @@ export class ProjectAgent {
       onRetry: (text) => this.emit({ type: 'log', stream: 'system', text }),
     });
     const phasesInRequest =
-      this.row.phases.filter((p) => p.request === request && p.number < number).length + 1;
+      this.row.phases.filter((p) => p.request === request && p.number < number && !p.kind).length +
+      1;
     const capped = phasesInRequest >= this.deps.maxPhasesPerRequest && !design.lastPhase;
     const phase = this.toPhase(design, number, request, capped);
     const patch: AgentStatePatch = {
@@ -212,6 +238,7 @@ export class ProjectAgent {
         alreadyWritten: () => new Set(this.row.filesInFlight),
         currentFiles: () => this.deps.store.files(this.projectId),
         contextBudget: this.deps.contextBudget,
+        patchPreferredLines: this.deps.patchPreferredLines,
         signal: this.controller.signal,
       },
       sink,
@@ -259,28 +286,13 @@ export class ProjectAgent {
 
   private async startServer(): Promise<void> {
     const sandbox = await this.openSandbox();
+    let problems: CheckProblem[] = [];
     if (sandbox) {
       const logged = sandbox.logs().at(-1)?.seq ?? 0;
-      let url: string;
-      try {
-        url = (await sandbox.startDevServer({ signal: this.controller.signal })).url;
-      } catch (error) {
-        if (this.controller.signal.aborted) throw error;
-        // The dev server's own words are what a user needs to see why it did not start.
-        const lines = sandbox.logs(logged).slice(-DEV_SERVER_LOG_LINES);
-        if (lines.length) {
-          await this.emit({
-            type: 'log',
-            stream: 'dev',
-            text: lines.map((line) => line.text).join('\n'),
-          });
-        }
-        throw new AgentFailure(
-          'DEV_SERVER_FAILED',
-          `The dev server did not start: ${(error as Error).message}`,
-        );
-      }
+      const startedAt = Date.now();
+      const url = await this.startDevServer(sandbox, logged);
       await this.emit({ type: 'server_started', url });
+      problems = await this.check(sandbox, logged, startedAt);
     } else {
       await this.emit({
         type: 'log',
@@ -290,6 +302,11 @@ export class ProjectAgent {
     }
     const phase = this.phase;
     this.markPhase('done');
+    await this.recordVersion(
+      phase.kind === 'fix' ? 'fix' : 'phase',
+      `Phase ${phase.number}: ${phase.name}`,
+    );
+    if (problems.length && (await this.planFix(phase, problems))) return;
     const morePhases = !phase.lastPhase;
     await this.move(
       { type: 'server_started', morePhases },
@@ -301,10 +318,139 @@ export class ProjectAgent {
     );
     if (!morePhases) {
       const files = [...(await this.deps.store.files(this.projectId)).keys()];
-      const phases = this.row.phases.filter((p) => p.request === phase.request).length;
+      const phases = this.row.phases.filter((p) => p.request === phase.request && !p.kind).length;
       await this.emit({ type: 'generation_complete', files, phases });
       await this.say(`Done: ${phases} phase${phases === 1 ? '' : 's'}, ${files.length} files.`);
     }
+  }
+
+  private async startDevServer(sandbox: Sandbox, logged: number): Promise<string> {
+    try {
+      return (await sandbox.startDevServer({ signal: this.controller.signal })).url;
+    } catch (error) {
+      if (this.controller.signal.aborted) throw error;
+      // The dev server's own words are what a user needs to see why it did not start.
+      const lines = sandbox.logs(logged).slice(-DEV_SERVER_LOG_LINES);
+      if (lines.length) {
+        await this.emit({
+          type: 'log',
+          stream: 'dev',
+          text: lines.map((line) => line.text).join('\n'),
+        });
+      }
+      throw new AgentFailure(
+        'DEV_SERVER_FAILED',
+        `The dev server did not start: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * The errors the phase left: the type-check, the build, the dev server's transform errors and
+   * what an open preview reported from the browser since the dev server took the phase.
+   */
+  private async check(
+    sandbox: Sandbox,
+    logged: number,
+    startedAt: number,
+  ): Promise<CheckProblem[]> {
+    const { checks } = this.deps;
+    const problems: CheckProblem[] = [];
+    try {
+      problems.push(
+        ...(await runToolChecks(sandbox, {
+          tsc: checks.tsc,
+          build: checks.build,
+          timeoutMs: checks.timeoutMs,
+          signal: this.controller.signal,
+        })),
+      );
+    } catch (error) {
+      if (this.controller.signal.aborted) throw error;
+      await this.emit({
+        type: 'log',
+        stream: 'system',
+        text: `The checks could not run: ${(error as Error).message}`,
+      });
+    }
+    if (checks.runtimeWaitMs > 0) await sleep(checks.runtimeWaitMs, this.controller.signal);
+    problems.push(...devLogProblems(sandbox.logs(logged)));
+    problems.push(...runtimeProblems(this.deps.runtimeErrors.since(this.projectId, startedAt)));
+    return problems;
+  }
+
+  /**
+   * Adds a fix phase for the problems and moves to it (true), or, when the fixes in a row reached
+   * AGENT_FIX_MAX_ATTEMPTS or an error a fix was asked to mend came back, tells the user with
+   * the log and lets the generation go on (false): never two tries at one error.
+   */
+  private async planFix(phase: PhaseInfo, problems: CheckProblem[]): Promise<boolean> {
+    const max = this.deps.checks.fixMaxAttempts;
+    const log = formatProblems(problems, this.deps.checks.logMaxChars);
+    await this.emit({ type: 'log', stream: 'check', text: log });
+    const chain = this.fixesInARow(phase);
+    const tried = new Set(chain.flatMap((p) => p.fixing ?? []));
+    const repeated = problems.find((problem) => tried.has(problem.key));
+    if (repeated || chain.length >= max) {
+      const code = repeated ? 'ERROR_REPEATED' : 'FIX_ATTEMPTS_EXHAUSTED';
+      const why = repeated
+        ? `an error came back after a fix was asked to mend it: ${repeated.text.split('\n')[0]}`
+        : max === 0
+          ? 'automatic fixes are off (AGENT_FIX_MAX_ATTEMPTS is 0)'
+          : `${max} fix phase${max === 1 ? '' : 's'} in a row did not clear them (AGENT_FIX_MAX_ATTEMPTS)`;
+      const message = `Phase ${phase.number} left ${count(problems.length, 'error')} that I am not trying to fix again: ${why}.`;
+      await this.emit({ type: 'error', code, message, phase: phase.number, fatal: false });
+      await this.say(`${message} Here is the log:\n\n${log}`);
+      return false;
+    }
+    const files = await this.deps.store.files(this.projectId);
+    const named = [...new Set(problems.flatMap((p) => (p.path ? [p.path] : [])))].filter((path) =>
+      files.has(path),
+    );
+    const number = this.row.phases.reduce((max, p) => Math.max(max, p.number), 0) + 1;
+    const fix: PhaseInfo = {
+      number,
+      request: phase.request,
+      name: 'Fix errors',
+      description: `Mend the errors the checks found after phase ${phase.number}, changing only what they need:\n\n${log}`,
+      files: (named.length ? named : [...files.keys()]).map((path) => ({
+        path,
+        purpose: named.length ? 'has errors to mend' : 'may hold the errors',
+      })),
+      dependencies: [],
+      lastPhase: phase.lastPhase,
+      status: 'designed',
+      kind: 'fix',
+      fixing: problems.map((p) => p.key),
+    };
+    await this.move(
+      { type: 'fix_needed' },
+      { phases: [...this.row.phases, fix], currentPhase: number, filesInFlight: [] },
+    );
+    await this.emit({ type: 'phase_designed', phase: fix });
+    await this.say(
+      `Phase ${phase.number} left ${count(problems.length, 'error')}; fixing ${problems.length === 1 ? 'it' : 'them'} (attempt ${chain.length + 1} of ${max}).`,
+    );
+    return true;
+  }
+
+  /** The fix phases run in a row up to `phase` (itself included when it is one). */
+  private fixesInARow(phase: PhaseInfo): PhaseInfo[] {
+    const chain: PhaseInfo[] = [];
+    const ordered = [...this.row.phases].sort((a, b) => b.number - a.number);
+    for (const p of ordered) {
+      if (p.number > phase.number) continue;
+      if (p.kind !== 'fix') break;
+      chain.push(p);
+    }
+    return chain;
+  }
+
+  private async recordVersion(reason: 'phase' | 'fix', label: string): Promise<void> {
+    const version = await this.deps.history.record(this.projectId, reason, label);
+    if (!version.created) return;
+    const { number, createdAt } = version;
+    await this.emit({ type: 'version_created', number, label, reason, createdAt });
   }
 
   /** The sink's view of this agent: reads and replaces the same row the agent moves on. */
@@ -366,4 +512,24 @@ export class ProjectAgent {
   private async emit(event: UnsequencedEvent): Promise<void> {
     await this.deps.hub.emit(this.projectId, event);
   }
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Waits `ms`, or rejects as soon as the signal aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(LlmError.aborted());
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(LlmError.aborted());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

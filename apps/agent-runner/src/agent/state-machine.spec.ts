@@ -8,6 +8,7 @@ const EVENTS: AgentTransition[] = [
   { type: 'deps_installed' },
   { type: 'server_started', morePhases: true },
   { type: 'server_started', morePhases: false },
+  { type: 'fix_needed' },
   { type: 'reset' },
   { type: 'cancel' },
   { type: 'fail' },
@@ -24,6 +25,7 @@ const LEGAL: Record<string, AgentState> = {
   'INSTALLING_DEPS deps_installed': 'STARTING_SERVER',
   'STARTING_SERVER server_started(morePhases=true)': 'DESIGNING_PHASE',
   'STARTING_SERVER server_started(morePhases=false)': 'COMPLETE',
+  'STARTING_SERVER fix_needed': 'IMPLEMENTING_PHASE',
   'COMPLETE reset': 'IDLE',
   ...Object.fromEntries(
     AGENT_STATES.flatMap((s) => [
@@ -42,7 +44,7 @@ const TABLE = AGENT_STATES.flatMap((state) =>
 describe(transition.name, () => {
   it('covers every state and event', () => {
     expect(TABLE).toHaveLength(AGENT_STATES.length * EVENTS.length);
-    expect(Object.keys(LEGAL)).toHaveLength(7 + 2 * AGENT_STATES.length);
+    expect(Object.keys(LEGAL)).toHaveLength(8 + 2 * AGENT_STATES.length);
   });
 
   it.each(TABLE)('%s + %s', (state, _label, event, expected) => {

@@ -7,6 +7,8 @@ export type AgentTransition =
   | { type: 'phase_implemented' }
   | { type: 'deps_installed' }
   | { type: 'server_started'; morePhases: boolean }
+  /** The checks after a phase found errors: a fix phase, already planned, is implemented next. */
+  | { type: 'fix_needed' }
   | { type: 'reset' }
   | { type: 'cancel' }
   | { type: 'fail' };
@@ -17,6 +19,7 @@ export type TransitionResult = { ok: true; state: AgentState } | { ok: false; er
  * The agent's state machine (DESIGN.md "Agent"), pure:
  * IDLE → DESIGNING_PHASE → IMPLEMENTING_PHASE → INSTALLING_DEPS → STARTING_SERVER
  *   → (more phases ? DESIGNING_PHASE : COMPLETE); COMPLETE → IDLE on the next request;
+ * STARTING_SERVER → IMPLEMENTING_PHASE when the checks after a phase found errors to fix;
  * any state → IDLE on cancel or on an error retries did not cure.
  */
 export function transition(state: AgentState, event: AgentTransition): TransitionResult {
@@ -39,6 +42,9 @@ export function transition(state: AgentState, event: AgentTransition): Transitio
       break;
     case 'deps_installed':
       if (state === 'INSTALLING_DEPS') return to('STARTING_SERVER');
+      break;
+    case 'fix_needed':
+      if (state === 'STARTING_SERVER') return to('IMPLEMENTING_PHASE');
       break;
     case 'server_started':
       if (state === 'STARTING_SERVER') return to(event.morePhases ? 'DESIGNING_PHASE' : 'COMPLETE');

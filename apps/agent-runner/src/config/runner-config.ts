@@ -61,6 +61,41 @@ export const RUNNER_CONFIG_SPEC = {
     min: 100,
   }),
 
+  AGENT_FIX_MAX_ATTEMPTS: vars.int(
+    'Fix phases the agent may run in a row after a phase leaves errors (0 turns fixing off)',
+    { default: 2, min: 0, max: 10 },
+  ),
+  AGENT_CHECK_TSC: vars.bool('Type-check the app (tsc --noEmit) after each phase', {
+    default: true,
+  }),
+  AGENT_CHECK_BUILD: vars.bool('Build the app with Vite after each phase to catch build errors', {
+    default: true,
+  }),
+  AGENT_CHECK_TIMEOUT_MS: vars.int('Longest one check (type-check or build) may run, in ms', {
+    default: 180_000,
+    min: 1_000,
+  }),
+  AGENT_RUNTIME_ERROR_WAIT_MS: vars.int(
+    'How long the checks wait after a phase for errors an open preview reports, in ms',
+    { default: 1_500, min: 0 },
+  ),
+  AGENT_CHECK_LOG_MAX_CHARS: vars.int(
+    'Most characters of check output shown to the user and given to a fix phase',
+    { default: 8_000, min: 500 },
+  ),
+  AGENT_PATCH_PREFERRED_LINES: vars.int(
+    'Files longer than this many lines are marked for the code model to change with a patch',
+    { default: 150, min: 10 },
+  ),
+  RUNTIME_ERRORS_KEPT: vars.int('Runtime errors a runner keeps per project for the checks', {
+    default: 50,
+    min: 1,
+  }),
+  EDIT_FILE_MAX_BYTES: vars.int('Largest file a user may save from the editor, in bytes', {
+    default: 512 * 1024,
+    min: 1_024,
+  }),
+
   OPENROUTER_API_KEY: vars.optionalString('OpenRouter API key (the default LLM provider)', {
     secret: true,
   }),

@@ -81,9 +81,19 @@ export class LinkCommands {
     });
   }
 
-  /** Errors a preview reported: kept for the agent's checks and shown to the user. */
+  /**
+   * Errors a preview reported: kept for the agent's checks and shown to the user. With no
+   * generation here, they wait their turn like an edit, since showing them takes the lease.
+   */
   runtimeErrors(projectId: string, errors: RuntimeErrorReport[]): Promise<void> {
-    return this.supervisor.runtimeErrors(projectId, errors);
+    if (this.supervisor.running(projectId)) return this.supervisor.runtimeErrors(projectId, errors);
+    return this.serially(projectId, async () => {
+      if (!this.supervisor.running(projectId)) {
+        await this.winding.get(projectId);
+        this.renumber(projectId);
+      }
+      await this.supervisor.runtimeErrors(projectId, errors);
+    });
   }
 
   /** Refuses when a generation runs; otherwise waits for the last one here to wind down. */

@@ -1,0 +1,234 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type PhaseInfo } from '@forge/protocol';
+import { createScriptedLlmServer, type ScriptedReply } from '@forge/scripted-llm';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import {
+  agentRow,
+  createProject,
+  type RunnerTestApp,
+  savedFiles,
+  startRunnerTestApp,
+  waitForEvent,
+} from '../testing/runner-test-app';
+import { designAnswer, scofAnswer } from '../testing/scripted-answers';
+
+// Preparing the template, a cold Vite start and tsc + vite build after each phase take a while.
+jest.setTimeout(300_000);
+
+const app = (body: string) => ({
+  'src/App.tsx': `export default function App() {\n${body}\n}\n`,
+});
+const GOOD = app('  const count: number = 3;\n  return <h1>Counted {count}</h1>;');
+/** TS2322: a string where a number goes. */
+const BAD = app("  const count: number = 'three';\n  return <h1>Counted {count}</h1>;");
+/** Another TS2322, with another message: a number where a string goes. */
+const OTHER_BAD = app('  const label: string = 3;\n  return <h1>Counted {label}</h1>;');
+
+interface Scenario {
+  replies: ScriptedReply[];
+  env?: Record<string, string>;
+}
+
+describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'forge-fix-'));
+  });
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** One runner with a process sandbox per test, sharing the prepared template. */
+  async function withRunner(
+    scenario: Scenario,
+    test: (
+      runner: RunnerTestApp,
+      llm: { requests: readonly { messages: unknown[] }[] },
+      projectId: string,
+    ) => Promise<void>,
+  ) {
+    const llm = await createScriptedLlmServer({ replies: scenario.replies, chunkSize: 64 });
+    const runner = await startRunnerTestApp(db, llm.url, {
+      SANDBOX_PROVIDER: 'process',
+      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
+      SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
+      SANDBOX_POOL_SIZE: '0',
+      AGENT_RUNTIME_ERROR_WAIT_MS: '0',
+      LLM_SILENCE_TIMEOUT_MS: '60000',
+      ...scenario.env,
+    });
+    const projectId = await createProject(db);
+    try {
+      await test(runner, llm, projectId);
+    } finally {
+      await runner.close();
+      await llm.close();
+    }
+  }
+
+  const phasesOf = async (projectId: string) =>
+    (await agentRow(db, projectId)).phases as PhaseInfo[];
+  const complete = (runner: RunnerTestApp, projectId: string) =>
+    waitForEvent(runner.events, projectId, 'generation_complete', undefined, 240_000);
+
+  it('mends a phase that leaves a type error with one fix phase', async () => {
+    await withRunner(
+      { replies: [designAnswer(['src/App.tsx']), scofAnswer(BAD), scofAnswer(GOOD)] },
+      async (runner, llm, projectId) => {
+        await runner.supervisor.generate(projectId, 'A counter');
+        await complete(runner, projectId);
+        await runner.supervisor.settled(projectId);
+
+        expect(await savedFiles(db, projectId)).toEqual(GOOD);
+        const phases = await phasesOf(projectId);
+        expect(phases.map((p) => [p.number, p.kind ?? 'phase', p.status])).toEqual([
+          [1, 'phase', 'done'],
+          [2, 'fix', 'done'],
+        ]);
+        expect(phases[1]!.lastPhase).toBe(true);
+        expect(phases[1]!.files.map((f) => f.path)).toEqual(['src/App.tsx']);
+        // The fix phase's code request carries the compiler's words and the file in full.
+        const fixRequest = llm.requests[2]!.messages.map((m) =>
+          String((m as { content: unknown }).content),
+        ).join('\n');
+        expect(fixRequest).toContain(
+          "error TS2322: Type 'string' is not assignable to type 'number'.",
+        );
+        expect(fixRequest).toContain("const count: number = 'three';");
+
+        const events = runner.events.filter((e) => e.projectId === projectId);
+        const check = events.find((e) => e.type === 'log' && e.stream === 'check');
+        expect(check).toMatchObject({ text: expect.stringContaining('Type errors (tsc)') });
+        const versions = events.flatMap((e) => (e.type === 'version_created' ? [e.reason] : []));
+        expect(versions).toEqual(['phase', 'fix']);
+        expect(events.some((e) => e.type === 'error')).toBe(false);
+      },
+    );
+  });
+
+  it('stops when a fix leaves the same error, and tells the user with the log', async () => {
+    await withRunner(
+      { replies: [designAnswer(['src/App.tsx']), scofAnswer(BAD), scofAnswer(BAD)] },
+      async (runner, llm, projectId) => {
+        await runner.supervisor.generate(projectId, 'A counter');
+        await complete(runner, projectId);
+        await runner.supervisor.settled(projectId);
+
+        expect(llm.requests).toHaveLength(3);
+        expect((await phasesOf(projectId)).map((p) => p.kind ?? 'phase')).toEqual(['phase', 'fix']);
+        expect((await agentRow(db, projectId)).state).toBe('COMPLETE');
+        const events = runner.events.filter((e) => e.projectId === projectId);
+        const error = events.find((e) => e.type === 'error');
+        expect(error).toMatchObject({ code: 'ERROR_REPEATED', fatal: false, phase: 2 });
+        const told = events.find(
+          (e) => e.type === 'message' && e.content.includes('not trying to fix again'),
+        );
+        expect(told).toMatchObject({ role: 'assistant' });
+        expect(told && 'content' in told && told.content).toContain('error TS2322');
+      },
+    );
+  });
+
+  it('stops at AGENT_FIX_MAX_ATTEMPTS when each fix leaves another error', async () => {
+    await withRunner(
+      {
+        replies: [designAnswer(['src/App.tsx']), scofAnswer(BAD), scofAnswer(OTHER_BAD)],
+        env: { AGENT_FIX_MAX_ATTEMPTS: '1' },
+      },
+      async (runner, llm, projectId) => {
+        await runner.supervisor.generate(projectId, 'A counter');
+        await complete(runner, projectId);
+        await runner.supervisor.settled(projectId);
+
+        expect(llm.requests).toHaveLength(3);
+        const error = runner.events.find((e) => e.projectId === projectId && e.type === 'error');
+        expect(error).toMatchObject({ code: 'FIX_ATTEMPTS_EXHAUSTED' });
+        expect(error && 'message' in error && error.message).toContain('AGENT_FIX_MAX_ATTEMPTS');
+        expect(await savedFiles(db, projectId)).toEqual(OTHER_BAD);
+      },
+    );
+  });
+
+  it('fixes an error the preview reported from the browser', async () => {
+    await withRunner(
+      {
+        replies: [designAnswer(['src/App.tsx']), scofAnswer(GOOD), scofAnswer(GOOD)],
+        env: { AGENT_RUNTIME_ERROR_WAIT_MS: '4000', AGENT_CHECK_BUILD: 'false' },
+      },
+      async (runner, llm, projectId) => {
+        await runner.supervisor.generate(projectId, 'A counter');
+        const started = await waitForEvent(
+          runner.events,
+          projectId,
+          'server_started',
+          undefined,
+          240_000,
+        );
+        await runner.supervisor.runtimeErrors(projectId, [
+          {
+            kind: 'error',
+            message: 'Uncaught TypeError: items.map is not a function',
+            source: `${started.url}src/App.tsx:2:9`,
+          },
+        ]);
+        await complete(runner, projectId);
+        await runner.supervisor.settled(projectId);
+
+        const shown = runner.events.find(
+          (e) => e.projectId === projectId && e.type === 'log' && e.stream === 'preview',
+        );
+        expect(shown).toMatchObject({
+          text: expect.stringContaining('items.map is not a function'),
+        });
+        const fix = (await phasesOf(projectId))[1]!;
+        expect(fix).toMatchObject({ kind: 'fix', files: [{ path: 'src/App.tsx' }] });
+        expect(fix.description).toContain('Errors in the browser');
+        expect(llm.requests).toHaveLength(3);
+      },
+    );
+  });
+
+  it('rolls the files and the preview back to an earlier version', async () => {
+    await withRunner(
+      { replies: [designAnswer(['src/App.tsx']), scofAnswer(GOOD)] },
+      async (runner, _llm, projectId) => {
+        await runner.supervisor.generate(projectId, 'A counter');
+        const started = await waitForEvent(
+          runner.events,
+          projectId,
+          'server_started',
+          undefined,
+          240_000,
+        );
+        await complete(runner, projectId);
+        await runner.supervisor.settled(projectId);
+        /** What the dev server serves for App.tsx once its watcher has seen `text` arrive. */
+        const served = async (text: string) => {
+          let body = '';
+          for (let tries = 0; tries < 100 && !body.includes(text); tries++) {
+            if (tries) await new Promise((resolve) => setTimeout(resolve, 100));
+            body = await (await fetch(new URL('/src/App.tsx', started.url))).text();
+          }
+          return body;
+        };
+        expect(await served('Counted')).toContain('Counted');
+
+        const edited = GOOD['src/App.tsx'].replace('Counted', 'Tallied');
+        expect(await runner.supervisor.saveFile(projectId, 'src/App.tsx', edited)).toBe(2);
+        expect(await served('Tallied')).toContain('Tallied');
+
+        expect(await runner.supervisor.rollback(projectId, 1)).toBe(3);
+        expect(await savedFiles(db, projectId)).toEqual(GOOD);
+        const page = await served('Counted');
+        expect(page).toContain('Counted');
+        expect(page).not.toContain('Tallied');
+      },
+    );
+  });
+});

@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
+import { type VersionReason } from '@forge/protocol';
+import { LeaseLostError } from './agent-store';
+
+/** A version as the runner announces it. */
+export interface RecordedVersion {
+  number: number;
+  reason: VersionReason;
+  label: string;
+  createdAt: string;
+  /** False when the files were those of the latest version already: that one is answered. */
+  created: boolean;
+}
+
+/** One path of a rollback: its content in the restored version, or null when it goes away. */
+export interface RestoredFile {
+  path: string;
+  content: string | null;
+}
+
+interface FileRow {
+  path: string;
+  content: string;
+}
+
+/**
+ * The project's versions: the whole generated file set after every phase, fix, edit and
+ * rollback (DESIGN.md "Data"), and the user's edits and rollbacks, which write files and record
+ * their version in one transaction while this runner holds the project's lease.
+ */
+@Injectable()
+export class ProjectHistory {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Records the current files as a version, unless they are those of the latest version already
+   * (a resumed phase, or an edit that changed nothing): then that version is answered as it is.
+   */
+  record(projectId: string, reason: VersionReason, label: string): Promise<RecordedVersion> {
+    return this.dataSource.transaction((manager) =>
+      this.recordIn(manager, projectId, reason, label),
+    );
+  }
+
+  /** A version's files, or null when the project has no such version. */
+  async files(projectId: string, number: number): Promise<Map<string, string> | null> {
+    const rows: { files: FileRow[] }[] = await this.dataSource.query(
+      `SELECT files FROM versions WHERE project_id = $1 AND number = $2`,
+      [projectId, number],
+    );
+    return rows[0] ? new Map(rows[0].files.map((file) => [file.path, file.content])) : null;
+  }
+
+  /** Saves a user's edit of one file and records it as a version. */
+  saveEdit(
+    projectId: string,
+    runnerId: string,
+    file: { path: string; content: string; phase: number },
+  ): Promise<RecordedVersion> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.assertLease(manager, projectId, runnerId);
+      await manager.query(
+        `INSERT INTO generated_files (project_id, path, content, phase) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (project_id, path) DO UPDATE SET content = EXCLUDED.content, updated_at = now()`,
+        [projectId, file.path, file.content, file.phase],
+      );
+      return this.recordIn(manager, projectId, 'edit', `Edited ${file.path}`);
+    });
+  }
+
+  /**
+   * Makes the project's files those of version `number` again and records that as a new
+   * version. Answers null when there is no such version; otherwise the paths that changed.
+   */
+  restore(
+    projectId: string,
+    runnerId: string,
+    number: number,
+    phase: number,
+  ): Promise<{ version: RecordedVersion; changed: RestoredFile[] } | null> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.assertLease(manager, projectId, runnerId);
+      const rows: { files: FileRow[] }[] = await manager.query(
+        `SELECT files FROM versions WHERE project_id = $1 AND number = $2`,
+        [projectId, number],
+      );
+      if (!rows[0]) return null;
+      const target = new Map(rows[0].files.map((file) => [file.path, file.content]));
+      const current = new Map((await this.current(manager, projectId)).map((f) => [f.path, f]));
+      const changed: RestoredFile[] = [];
+      for (const path of current.keys()) {
+        if (!target.has(path)) changed.push({ path, content: null });
+      }
+      for (const [path, content] of target) {
+        if (current.get(path)?.content !== content) changed.push({ path, content });
+      }
+      changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const removed = changed.filter((file) => file.content === null).map((file) => file.path);
+      if (removed.length) {
+        await manager.query(
+          `DELETE FROM generated_files WHERE project_id = $1 AND path = ANY($2::text[])`,
+          [projectId, removed],
+        );
+      }
+      const written = changed.filter((file) => file.content !== null);
+      if (written.length) {
+        await manager.query(
+          `INSERT INTO generated_files (project_id, path, content, phase)
+           SELECT $1, f.path, f.content, $3 FROM jsonb_to_recordset($2::jsonb) AS f(path text, content text)
+           ON CONFLICT (project_id, path) DO UPDATE SET content = EXCLUDED.content, updated_at = now()`,
+          [projectId, JSON.stringify(written), phase],
+        );
+      }
+      const version = await this.recordIn(
+        manager,
+        projectId,
+        'rollback',
+        `Restored version ${number}`,
+      );
+      return { version, changed };
+    });
+  }
+
+  private async recordIn(
+    manager: EntityManager,
+    projectId: string,
+    reason: VersionReason,
+    label: string,
+  ): Promise<RecordedVersion> {
+    const files = await this.current(manager, projectId);
+    const latest: {
+      number: number;
+      reason: VersionReason;
+      label: string;
+      created_at: Date;
+      files: FileRow[];
+    }[] = await manager.query(
+      `SELECT number, reason, label, created_at, files FROM versions
+         WHERE project_id = $1 ORDER BY number DESC LIMIT 1`,
+      [projectId],
+    );
+    const last = latest[0];
+    if (last && sameFiles(last.files, files)) {
+      return {
+        number: last.number,
+        reason: last.reason,
+        label: last.label,
+        createdAt: new Date(last.created_at).toISOString(),
+        created: false,
+      };
+    }
+    const [row]: { number: number; created_at: Date }[] = await manager.query(
+      `INSERT INTO versions (project_id, number, reason, label, files)
+       VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING number, created_at`,
+      [projectId, (last?.number ?? 0) + 1, reason, label, JSON.stringify(files)],
+    );
+    const createdAt = new Date(row!.created_at).toISOString();
+    return { number: row!.number, reason, label, createdAt, created: true };
+  }
+
+  private current(manager: EntityManager, projectId: string): Promise<FileRow[]> {
+    return manager.query(
+      `SELECT path, content FROM generated_files WHERE project_id = $1 ORDER BY path COLLATE "C"`,
+      [projectId],
+    );
+  }
+
+  /** Locks the project's state row, which must be leased to this runner. */
+  private async assertLease(
+    manager: EntityManager,
+    projectId: string,
+    runnerId: string,
+  ): Promise<void> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM agent_states WHERE project_id = $1 AND lease_owner = $2 FOR UPDATE`,
+      [projectId, runnerId],
+    );
+    if (rows.length === 0) throw new LeaseLostError(projectId);
+  }
+}
+
+function sameFiles(a: FileRow[], b: FileRow[]): boolean {
+  if (a.length !== b.length) return false;
+  const byPath = new Map(a.map((file) => [file.path, file.content]));
+  return b.every((file) => byPath.get(file.path) === file.content);
+}
