@@ -65,5 +65,11 @@ describe('generating an app into a process sandbox (e2e)', () => {
     const app = await fetch(new URL('/src/App.tsx', started.url));
     expect(app.status).toBe(200);
     expect(await app.text()).toContain('Todo list');
+
+    // The recorded demo app passes the checks after each phase: no fix phase, no check log.
+    const events = runner.events.filter((event) => event.projectId === projectId);
+    expect(events.filter((event) => event.type === 'log' && event.stream === 'check')).toEqual([]);
+    const versions = events.flatMap((e) => (e.type === 'version_created' ? [e.reason] : []));
+    expect(versions).toEqual(['phase', 'phase']);
   });
 });
