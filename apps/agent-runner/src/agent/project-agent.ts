@@ -7,7 +7,7 @@ import {
 } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
 import { type EventHub } from '../events/event-hub';
-import { LlmError } from '../llm/llm-error';
+import { LlmError, sleep } from '../llm/llm-error';
 import { AgentFailure } from './agent-failure';
 import {
   type CheckProblem,
@@ -516,20 +516,4 @@ export class ProjectAgent {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** Waits `ms`, or rejects as soon as the signal aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(LlmError.aborted());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(LlmError.aborted());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -40,12 +40,7 @@ export class LinkCommands {
    */
   generate(projectId: string, description: string): Promise<void> {
     return this.serially(projectId, async () => {
-      if (this.supervisor.running(projectId)) throw busy();
-      await this.winding.get(projectId);
-      const row = await this.store.load(projectId);
-      if (!row) throw notFound();
-      if (isBusyState(row.state)) throw busy();
-      this.renumber(projectId);
+      await this.whenIdle(projectId);
       await this.supervisor.generate(projectId, description);
       this.observe(projectId);
     });
