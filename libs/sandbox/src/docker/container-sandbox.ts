@@ -10,12 +10,7 @@ import type {
   SandboxStatus,
   ToolResult,
 } from '../sandbox';
-import {
-  checkToolArgv,
-  describeToolEnd,
-  OutputTail,
-  toolNotFound,
-} from '../workspace/project-tools';
+import { checkToolArgv, finishToolRun, OutputTail, toolNotFound } from '../workspace/project-tools';
 import type { ContainerBackend, ExecResult } from './container-backend';
 import { DevServerSupervisor } from './dev-server-supervisor';
 import {
@@ -159,13 +154,7 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
         timeoutMs,
         onOutput: (_stream, chunk) => tail.add(chunk),
       });
-      if (result.aborted) {
-        this.log.append('system', `${name} was cancelled`);
-        throw new SandboxError('ABORTED', `${name} was cancelled`);
-      }
-      this.log.append('system', describeToolEnd(name, result, timeoutMs));
-      const exitCode = result.timedOut ? null : result.exitCode;
-      return { exitCode, timedOut: result.timedOut, output: tail.text() };
+      return finishToolRun(this.log, name, result, timeoutMs, tail);
     });
   }
 

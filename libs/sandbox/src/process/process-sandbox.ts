@@ -17,7 +17,7 @@ import { SandboxLogBuffer } from '../docker/sandbox-log';
 import { bunInstall, bunInstallArgs, checkPackageSpecs } from '../workspace/bun-install';
 import {
   checkToolArgv,
-  describeToolEnd,
+  finishToolRun,
   OutputTail,
   TOOL_BIN_DIR,
   toolNotFound,
@@ -152,13 +152,7 @@ export class ProcessSandbox implements Sandbox {
         timeoutMs,
         onOutput: (chunk) => tail.add(chunk),
       });
-      if (result.aborted) {
-        this.log.append('system', `${name} was cancelled`);
-        throw new SandboxError('ABORTED', `${name} was cancelled`);
-      }
-      this.log.append('system', describeToolEnd(name, result, timeoutMs));
-      const exitCode = result.timedOut ? null : result.exitCode;
-      return { exitCode, timedOut: result.timedOut, output: tail.text() };
+      return finishToolRun(this.log, name, result, timeoutMs, tail);
     });
   }
 

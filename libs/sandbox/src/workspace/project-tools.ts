@@ -1,4 +1,6 @@
 import { SandboxError } from '../docker/sandbox-error';
+import { type SandboxLogBuffer } from '../docker/sandbox-log';
+import { type ToolResult } from '../sandbox';
 
 /** Limits of Sandbox.runTool, the same for every provider. */
 export const TOOL_LIMITS = {
@@ -64,6 +66,26 @@ export function describeToolEnd(
 ): string {
   if (result.timedOut) return `${name} stopped after ${timeoutMs} ms (toolTimeoutMs)`;
   return `${name} exited with code ${result.exitCode}`;
+}
+
+/**
+ * A finished tool run as runTool answers it, logged: a cancelled run throws ABORTED, a timed
+ * out one has no exit code.
+ */
+export function finishToolRun(
+  log: SandboxLogBuffer,
+  name: string,
+  result: { exitCode: number | null; timedOut: boolean; aborted: boolean },
+  timeoutMs: number,
+  tail: OutputTail,
+): ToolResult {
+  if (result.aborted) {
+    log.append('system', `${name} was cancelled`);
+    throw new SandboxError('ABORTED', `${name} was cancelled`);
+  }
+  log.append('system', describeToolEnd(name, result, timeoutMs));
+  const exitCode = result.timedOut ? null : result.exitCode;
+  return { exitCode, timedOut: result.timedOut, output: tail.text() };
 }
 
 /**
