@@ -1,8 +1,8 @@
-// The benchmark's LLM, in a process of its own: the scripted demo model behind a small proxy
-// that notes when each piece of every streamed answer leaves for the runner. Each code answer
-// starts with a SCOF comment naming its project and phase, so the main process can tell which
-// answer a browser's file_chunk came from. Talks to its parent over IPC.
-import { createServer, request as httpRequest } from 'node:http';
+// The benchmark's LLM, in a process of its own: the scripted demo model, noting when each piece
+// of every streamed answer leaves for the runner. Each code answer starts with a SCOF comment
+// naming its project and phase, so the main process can tell which answer a browser's
+// file_chunk came from. Talks to its parent over IPC.
+import { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 
@@ -32,35 +32,31 @@ const llm = await createScriptedLlmServer({
   },
 });
 
-/** Streamed answers: the pieces as they arrived from the LLM server, and when. */
+/** Streamed answers: the pieces as the LLM server wrote them, and when. */
 let streams = [];
+const streamOf = new WeakMap();
 
-const proxy = createServer((req, res) => {
-  const upstream = httpRequest(
-    { host: '127.0.0.1', port: llm.port, method: req.method, path: req.url, headers: req.headers },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      const stream = { pieces: [], times: [] };
-      if (String(answer.headers['content-type']).startsWith('text/event-stream'))
-        streams.push(stream);
-      answer.setEncoding('utf8');
-      answer.on('data', (piece) => {
-        stream.times.push(now());
-        stream.pieces.push(piece);
-        res.write(piece);
-      });
-      answer.on('end', () => res.end());
-    },
-  );
-  upstream.on('error', () => res.destroy());
-  req.on('error', () => upstream.destroy());
-  req.pipe(upstream);
-});
-await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+// The scripted server writes each SSE piece with one res.write: the moment it leaves for the
+// runner is noted there. (A proxy in front did this before, at the cost of a second write per
+// piece and a hop the runner's own LLM would not have.)
+const write = ServerResponse.prototype.write;
+ServerResponse.prototype.write = function (piece, ...rest) {
+  if (typeof piece === 'string' && piece.startsWith('data: ')) {
+    let stream = streamOf.get(this);
+    if (!stream) {
+      stream = { pieces: [], times: [] };
+      streamOf.set(this, stream);
+      streams.push(stream);
+    }
+    stream.times.push(now());
+    stream.pieces.push(piece);
+  }
+  return write.call(this, piece, ...rest);
+};
 
 /**
  * Each code answer as its text and, for every SSE event, the text length reached and the time
- * the piece holding the event's end arrived.
+ * the piece holding the event's end was written.
  */
 function summarise() {
   const answers = [];
@@ -98,8 +94,7 @@ process.on('message', (message) => {
     writeFileSync(message.path, JSON.stringify(summarise()));
     process.send({ type: 'dumped' });
   } else if (message.type === 'stop') {
-    proxy.close();
     void llm.close().then(() => process.exit(0));
   }
 });
-process.send({ type: 'ready', url: `http://127.0.0.1:${proxy.address().port}/v1` });
+process.send({ type: 'ready', url: llm.url });

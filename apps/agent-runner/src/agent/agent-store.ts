@@ -40,6 +40,15 @@ export type AgentStatePatch = Partial<
   >
 >;
 
+/** Files one phase closed or deleted, saved together (AgentStore.saveFiles). */
+export interface FileBatch {
+  phase: number;
+  saved: { path: string; content: string }[];
+  deleted: string[];
+  /** The phase's closed paths once this batch is in. */
+  filesInFlight: string[];
+}
+
 /** Another runner holds the project now (or its row changed under us): stop working on it. */
 export class LeaseLostError extends Error {
   constructor(projectId: string) {
@@ -94,6 +103,12 @@ function toSnapshot(row: StateRow): AgentSnapshotRow {
   };
 }
 
+/** `paths` appended to `list`, each once. */
+export function withPaths(list: readonly string[], paths: readonly string[]): string[] {
+  const added = paths.filter((path, i) => !list.includes(path) && paths.indexOf(path) === i);
+  return added.length ? [...list, ...added] : [...list];
+}
+
 /**
  * Everything the agent reads and writes in PostgreSQL. Writes to a project's state check both
  * the row version (optimistic locking) and that this runner still holds the lease.
@@ -133,22 +148,17 @@ export class AgentStore {
     return { ...row, ...patch, version: rows[0]!.version };
   }
 
-  /** Saves a closed file and marks it done in the current phase, in one transaction. */
+  /** Saves a closed file and marks it done in the current phase, in one statement. */
   async saveFile(
     row: AgentSnapshotRow,
     runnerId: string,
     file: { path: string; content: string; phase: number },
   ): Promise<AgentSnapshotRow> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO generated_files (project_id, path, content, phase) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (project_id, path) DO UPDATE SET content = EXCLUDED.content, phase = EXCLUDED.phase, updated_at = now()`,
-        [row.projectId, file.path, file.content, file.phase],
-      );
-      const filesInFlight = row.filesInFlight.includes(file.path)
-        ? row.filesInFlight
-        : [...row.filesInFlight, file.path];
-      return this.update(row, runnerId, { filesInFlight }, manager);
+    return this.saveFiles(row, runnerId, {
+      phase: file.phase,
+      saved: [{ path: file.path, content: file.content }],
+      deleted: [],
+      filesInFlight: withPaths(row.filesInFlight, [file.path]),
     });
   }
 
@@ -157,13 +167,53 @@ export class AgentStore {
     runnerId: string,
     path: string,
   ): Promise<AgentSnapshotRow> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`DELETE FROM generated_files WHERE project_id = $1 AND path = $2`, [
-        row.projectId,
-        path,
-      ]);
-      return this.update(row, runnerId, { filesInFlight: [...row.filesInFlight, path] }, manager);
+    return this.saveFiles(row, runnerId, {
+      phase: row.currentPhase,
+      saved: [],
+      deleted: [path],
+      filesInFlight: withPaths(row.filesInFlight, [path]),
     });
+  }
+
+  /**
+   * Applies a batch of one phase's closed and deleted files and sets `filesInFlight`, under the
+   * same version and lease check as update(), in a single statement: the files change only if
+   * the state row does. A path may appear once in the whole batch (the caller keeps the last
+   * change of each).
+   */
+  async saveFiles(
+    row: AgentSnapshotRow,
+    runnerId: string,
+    batch: FileBatch,
+  ): Promise<AgentSnapshotRow> {
+    const rows: { version: number }[] = await this.dataSource.query(
+      `WITH state AS (
+         UPDATE agent_states SET files_in_flight = $4, version = version + 1, updated_at = now()
+         WHERE project_id = $1 AND version = $2 AND lease_owner = $3 RETURNING project_id, version
+       ), removed AS (
+         DELETE FROM generated_files f USING state
+         WHERE f.project_id = state.project_id AND f.path = ANY($8::text[])
+       ), saved AS (
+         INSERT INTO generated_files (project_id, path, content, phase)
+         SELECT state.project_id, file.path, file.content, $5::integer
+         FROM state, unnest($6::text[], $7::text[]) AS file (path, content)
+         ON CONFLICT (project_id, path)
+         DO UPDATE SET content = EXCLUDED.content, phase = EXCLUDED.phase, updated_at = now()
+       )
+       SELECT version FROM state`,
+      [
+        row.projectId,
+        row.version,
+        runnerId,
+        JSON.stringify(batch.filesInFlight),
+        batch.phase,
+        batch.saved.map((file) => file.path),
+        batch.saved.map((file) => file.content),
+        batch.deleted,
+      ],
+    );
+    if (rows.length === 0) throw new LeaseLostError(row.projectId);
+    return { ...row, filesInFlight: batch.filesInFlight, version: rows[0]!.version };
   }
 
   async files(projectId: string): Promise<Map<string, string>> {

@@ -1,7 +1,10 @@
 import { type UnsequencedEvent } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
-import { type AgentSnapshotRow, type AgentStore } from './agent-store';
+import { type AgentSnapshotRow, type AgentStore, withPaths } from './agent-store';
 import { type ImplementationSink } from './phase-implementer';
+
+/** Most closed files saved in one statement; the rest wait for the next one. */
+export const FILE_SAVE_BATCH_MAX = 50;
 
 /** The file being streamed right now, for snapshots of a generation in progress. */
 export interface StreamingFile {
@@ -18,42 +21,176 @@ export interface SinkOwner {
   emit(event: UnsequencedEvent): Promise<void>;
 }
 
+/** The implementation sink of one phase, with the queue of its closed files. */
+export interface PhaseSink extends ImplementationSink {
+  /**
+   * Resolves once every file closed or deleted so far is saved, written to the sandbox and
+   * announced. Rejects with the error that stopped the saves (a LeaseLostError among them) the
+   * first time it is called after it; the changes not saved then are dropped, and the agent's
+   * row is as the database has it. The agent calls it before any other write to its state row
+   * (those check the row version the saves move on) and before reading the files back.
+   */
+  flush(): Promise<void>;
+}
+
+/** A closed file (content) or a deleted one (null), on its way to the database. */
+interface FileChange {
+  path: string;
+  content: string | null;
+}
+
 /**
- * Persists, writes to the sandbox and announces what one phase's code stream produces, in that
- * order: a file is announced closed only once it is saved, so a runner that dies leaves nothing
- * a client has seen that the database has not.
+ * Persists, writes to the sandbox and announces what one phase's code stream produces. Closed
+ * and deleted files go through a queue, saved in batches (one statement each) while the stream
+ * goes on, so a generation's chunks never wait for PostgreSQL.
+ *
+ * A file's `file_end` (or `file_deleted`) is announced after its batch is saved and written to
+ * the sandbox, so it may follow the next file's first chunks; clients take it as it comes
+ * (nextStreaming keeps the streamed file). Announcing it at close, before the save, would be
+ * faster for that one event but lets a client see a file the database does not have: a
+ * snapshot read before the save ends would lack it for good (no later event repeats it), and a
+ * runner dying before the save would leave it only on the clients that watched, since the
+ * resumed phase only re-announces files in files_in_flight and the model need not write it
+ * again. Saved first, what a client has seen is always what a snapshot or a resume gives.
+ *
+ * The phase counts a file as written from its close (the agent's row lists it in
+ * filesInFlight at once, so a retried stream skips it); the database lists it once it is
+ * saved. A failed save stops the stream: every later call of the sink throws its error.
  */
+class QueuedPhaseSink implements PhaseSink {
+  private readonly waiting: FileChange[] = [];
+  private writing: Promise<void> | null = null;
+  private failure: { error: unknown; reported: boolean } | null = null;
+  /** The phase's closed paths as agent_states.files_in_flight has them. */
+  private savedPaths: string[];
+
+  constructor(
+    private readonly owner: SinkOwner,
+    private readonly phase: number,
+    private readonly sandbox: Sandbox | null,
+  ) {
+    this.savedPaths = [...owner.row.filesInFlight];
+  }
+
+  async fileStarted(path: string): Promise<void> {
+    this.check();
+    this.owner.streaming = { path, content: '' };
+    await this.owner.emit({ type: 'file_start', path, phase: this.phase });
+  }
+
+  async fileChunk(path: string, chunk: string): Promise<void> {
+    this.check();
+    const streaming = this.owner.streaming;
+    if (streaming?.path === path) streaming.content += chunk;
+    await this.owner.emit({ type: 'file_chunk', path, chunk });
+  }
+
+  async fileClosed(path: string, content: string): Promise<void> {
+    this.check();
+    this.owner.streaming = null;
+    this.enqueue({ path, content });
+  }
+
+  async fileDeleted(path: string): Promise<void> {
+    this.check();
+    this.enqueue({ path, content: null });
+  }
+
+  async problem(code: string, message: string): Promise<void> {
+    this.check();
+    await this.owner.emit({ type: 'error', code, message, phase: this.phase, fatal: false });
+  }
+
+  async restarting(message: string): Promise<void> {
+    this.check();
+    this.owner.streaming = null;
+    // The retried call is built from the database: it must hold every file closed so far.
+    await this.flush();
+    await this.owner.emit({ type: 'log', stream: 'system', text: message });
+  }
+
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure && !this.failure.reported) {
+      this.failure.reported = true;
+      throw this.failure.error;
+    }
+  }
+
+  /** The stream stops at its next step once a save has failed. */
+  private check(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private enqueue(change: FileChange): void {
+    this.owner.row = {
+      ...this.owner.row,
+      filesInFlight: withPaths(this.owner.row.filesInFlight, [change.path]),
+    };
+    this.waiting.push(change);
+    this.writing ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    // Starts once the caller's step is done: `writing` is set by then.
+    await null;
+    try {
+      while (this.waiting.length > 0) await this.write(this.waiting.splice(0, FILE_SAVE_BATCH_MAX));
+    } catch (error) {
+      this.failure = { error, reported: false };
+      this.waiting.length = 0;
+      this.owner.row = { ...this.owner.row, filesInFlight: [...this.savedPaths] };
+    } finally {
+      this.writing = null;
+    }
+  }
+
+  private async write(changes: FileChange[]): Promise<void> {
+    // A path changed twice in one batch is saved as it ended; every change is announced.
+    const last = new Map<string, string | null>();
+    for (const change of changes) last.set(change.path, change.content);
+    const saved: { path: string; content: string }[] = [];
+    const deleted: string[] = [];
+    for (const [path, content] of last) {
+      if (content === null) deleted.push(path);
+      else saved.push({ path, content });
+    }
+    const filesInFlight = withPaths(
+      this.savedPaths,
+      changes.map((change) => change.path),
+    );
+    const { version } = await this.owner.store.saveFiles(this.owner.row, this.owner.runnerId, {
+      phase: this.phase,
+      saved,
+      deleted,
+      filesInFlight,
+    });
+    this.savedPaths = filesInFlight;
+    this.owner.row = { ...this.owner.row, version };
+    // Saved files are announced even when the sandbox refuses them: clients keep what the
+    // database has. The sandbox's error then stops the phase.
+    let sandboxError: unknown = null;
+    try {
+      if (saved.length) await this.sandbox?.writeFiles(saved);
+      if (deleted.length) await this.sandbox?.deleteFiles(deleted);
+    } catch (error) {
+      sandboxError = error ?? new Error('the sandbox refused the files');
+    }
+    for (const { path, content } of changes) {
+      await this.owner.emit(
+        content === null
+          ? { type: 'file_deleted', path, phase: this.phase }
+          : { type: 'file_end', path, content, phase: this.phase },
+      );
+    }
+    if (sandboxError) throw sandboxError;
+  }
+}
+
 export function createImplementationSink(
   owner: SinkOwner,
   phase: number,
   sandbox: Sandbox | null,
-): ImplementationSink {
-  return {
-    fileStarted: async (path) => {
-      owner.streaming = { path, content: '' };
-      await owner.emit({ type: 'file_start', path, phase });
-    },
-    fileChunk: async (path, chunk) => {
-      if (owner.streaming?.path === path) owner.streaming.content += chunk;
-      await owner.emit({ type: 'file_chunk', path, chunk });
-    },
-    fileClosed: async (path, content) => {
-      owner.streaming = null;
-      owner.row = await owner.store.saveFile(owner.row, owner.runnerId, { path, content, phase });
-      await sandbox?.writeFiles([{ path, content }]);
-      await owner.emit({ type: 'file_end', path, content, phase });
-    },
-    fileDeleted: async (path) => {
-      owner.row = await owner.store.deleteFile(owner.row, owner.runnerId, path);
-      await sandbox?.deleteFiles([path]);
-      await owner.emit({ type: 'file_deleted', path, phase });
-    },
-    problem: async (code, message) => {
-      await owner.emit({ type: 'error', code, message, phase, fatal: false });
-    },
-    restarting: async (message) => {
-      owner.streaming = null;
-      await owner.emit({ type: 'log', stream: 'system', text: message });
-    },
-  };
+): PhaseSink {
+  return new QueuedPhaseSink(owner, phase, sandbox);
 }

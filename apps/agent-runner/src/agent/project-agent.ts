@@ -25,6 +25,7 @@ import {
 import { type PhaseDesigner } from './phase-designer';
 import {
   createImplementationSink,
+  type PhaseSink,
   type SinkOwner,
   type StreamingFile,
 } from './implementation-sink';
@@ -77,6 +78,8 @@ export class ProjectAgent {
   private cancelled = false;
   private abandoned = false;
   private sandbox?: Promise<Sandbox | null>;
+  /** The sink of the phase being implemented: its closed files are saved behind the stream. */
+  private sink: PhaseSink | null = null;
   streaming: StreamingFile | null = null;
 
   constructor(
@@ -133,7 +136,14 @@ export class ProjectAgent {
     }
   }
 
-  private async stop(error: unknown): Promise<void> {
+  private async stop(cause: unknown): Promise<void> {
+    // Files closed before the stop are saved first (a cancel keeps them); a save that failed
+    // is what stopped the stream, whatever the stream said.
+    const saving = await this.sink?.flush().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const error = saving ?? cause;
     if (this.abandoned || error instanceof LeaseLostError) {
       this.logger.warn(`project ${this.projectId}: stopped, another runner holds it now`);
       return;
@@ -229,6 +239,7 @@ export class ProjectAgent {
     this.markPhase('implementing');
     const sandbox = await this.openSandbox();
     const sink = createImplementationSink(this.sinkOwner(), phase.number, sandbox);
+    this.sink = sink;
     await this.reannounceClosedFiles(phase.number);
     const packages = await this.deps.implementer.implement(
       {
@@ -236,13 +247,17 @@ export class ProjectAgent {
         phase,
         request: this.row.request ?? '',
         alreadyWritten: () => new Set(this.row.filesInFlight),
-        currentFiles: () => this.deps.store.files(this.projectId),
+        currentFiles: async () => {
+          await sink.flush();
+          return this.deps.store.files(this.projectId);
+        },
         contextBudget: this.deps.contextBudget,
         patchPreferredLines: this.deps.patchPreferredLines,
         signal: this.controller.signal,
       },
       sink,
     );
+    await sink.flush();
     const written = this.row.filesInFlight;
     const dependencies = [...new Set([...phase.dependencies, ...packages])];
     const phases = this.row.phases.map((p) =>
@@ -494,6 +509,8 @@ export class ProjectAgent {
   private async move(event: AgentTransition, patch: AgentStatePatch): Promise<void> {
     const previous = this.row.state;
     const state = nextState(previous, event);
+    // The sink's saves move the row's version: none may be under way.
+    await this.sink?.flush();
     this.row = await this.deps.store.update(this.row, this.deps.runnerId, { ...patch, state });
     await this.emit({ type: 'state_change', state, previous });
   }

@@ -46,6 +46,8 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
   private unsubscribe?: () => void;
   /** Events waiting for the end of this turn, by API socket id. */
   private readonly outbox = new Map<string, ServerEvent[]>();
+  /** Every event relayed this turn: a socket whose batch is as long got all of them. */
+  private turn: ServerEvent[] = [];
   private flushScheduled = false;
 
   constructor(
@@ -95,6 +97,7 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       this.commands.observe(event.projectId);
       const watchers = this.io?.sockets.adapter.rooms.get(projectRoom(event.projectId));
       if (!watchers) return;
+      this.turn.push(event);
       for (const socketId of watchers) {
         const batch = this.outbox.get(socketId);
         if (batch) batch.push(event);
@@ -109,16 +112,29 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  /** Sends what waits for every API (or one), one frame each. */
+  /**
+   * Sends what waits for every API (or one), one frame each. APIs that watch the same
+   * projects (often all of them) get the same batch: it is encoded once, as a broadcast to
+   * their sockets' own rooms.
+   */
   private flush(socketId?: string): void {
-    const ids = socketId === undefined ? [...this.outbox.keys()] : [socketId];
-    if (socketId === undefined) this.flushScheduled = false;
-    for (const id of ids) {
-      const batch = this.outbox.get(id);
-      if (!batch) continue;
-      this.outbox.delete(id);
-      this.io?.sockets.sockets.get(id)?.emit('events', batch);
+    const io = this.io;
+    if (socketId !== undefined) {
+      const batch = this.outbox.get(socketId);
+      this.outbox.delete(socketId);
+      if (batch) io?.sockets.sockets.get(socketId)?.emit('events', batch);
+      return;
     }
+    this.flushScheduled = false;
+    const everything: string[] = [];
+    for (const [id, batch] of this.outbox) {
+      if (batch.length === this.turn.length) everything.push(id);
+      else io?.sockets.sockets.get(id)?.emit('events', batch);
+    }
+    if (everything.length === 1) io?.sockets.sockets.get(everything[0]!)?.emit('events', this.turn);
+    else if (everything.length > 1) io?.to(everything).emit('events', this.turn);
+    this.outbox.clear();
+    this.turn = [];
   }
 
   private accept(socket: LinkSocket): void {
