@@ -75,6 +75,10 @@ export const REPORTER_SCRIPT = `(() => {
     timer = 0;
     while (queue.length > 0 && reports < MAX_REPORTS) {
       const batch = queue.splice(0, MAX_ERRORS);
+      // How long this page has been loaded: the runner counts only errors of pages loaded
+      // after a phase's code was complete (a hot reload on the way can raise passing errors).
+      const age = Math.max(0, Math.round(performance.now()));
+      for (const report of batch) report.pageAgeMs = age;
       let body = JSON.stringify(batch);
       while (batch.length > 1 && bytes(body) > MAX_BYTES) {
         queue.unshift(batch.pop());

@@ -175,6 +175,13 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
             kind: 'error',
             message: 'Uncaught TypeError: items.map is not a function',
             source: `${started.url}src/App.tsx:2:9`,
+            pageAgeMs: 200,
+          },
+          // From a page open since before the phase: hot-reloaded through it, not counted.
+          {
+            kind: 'console.error',
+            message: 'Rendered more hooks than during the previous render.',
+            pageAgeMs: 600_000,
           },
         ]);
         await complete(runner, projectId);
@@ -189,6 +196,8 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
         const fix = (await phasesOf(projectId))[1]!;
         expect(fix).toMatchObject({ kind: 'fix', files: [{ path: 'src/App.tsx' }] });
         expect(fix.description).toContain('Errors in the browser');
+        expect(fix.description).toContain('items.map is not a function');
+        expect(fix.description).not.toContain('Rendered more hooks');
         expect(llm.requests).toHaveLength(3);
       },
     );

@@ -3,7 +3,8 @@ import { type RuntimeErrorReport } from '@forge/protocol';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 
 interface Reported {
-  at: number;
+  /** When the page that raised it was loaded, as far as this runner can tell. */
+  loadedAt: number;
   report: RuntimeErrorReport;
 }
 
@@ -19,15 +20,18 @@ export class RuntimeErrorLog {
 
   add(projectId: string, reports: RuntimeErrorReport[], at = Date.now()): void {
     const kept = this.projects.get(projectId) ?? [];
-    kept.push(...reports.map((report) => ({ at, report })));
+    kept.push(...reports.map((report) => ({ loadedAt: at - (report.pageAgeMs ?? 0), report })));
     kept.splice(0, Math.max(0, kept.length - this.config.RUNTIME_ERRORS_KEPT));
     this.projects.set(projectId, kept);
   }
 
-  /** Reports received at or after `time` (ms since the epoch). */
+  /**
+   * Errors of pages loaded at or after `time` (ms since the epoch): pages that ran the code as
+   * it was then, not one hot-reloaded through the files of a phase on their way.
+   */
   since(projectId: string, time: number): RuntimeErrorReport[] {
     return (this.projects.get(projectId) ?? [])
-      .filter((entry) => entry.at >= time)
+      .filter((entry) => entry.loadedAt >= time)
       .map((entry) => entry.report);
   }
 

@@ -34,6 +34,8 @@ export const RUNTIME_ERROR_LIMITS = {
   maxMessageChars: 4_000,
   /** Bytes of one report's body. */
   maxReportBytes: 128 * 1024,
+  /** Largest page age a report may claim (a week), in ms. */
+  maxPageAgeMs: 7 * 24 * 3600 * 1000,
 } as const;
 
 /** An error the app raised in a browser: uncaught, an unhandled rejection, or console.error. */
@@ -43,6 +45,8 @@ export const RuntimeErrorReportSchema = z.strictObject({
   stack: z.string().max(RUNTIME_ERROR_LIMITS.maxMessageChars).optional(),
   /** Where it happened: `url:line:column` when the browser says. */
   source: z.string().max(RUNTIME_ERROR_LIMITS.maxMessageChars).optional(),
+  /** How long the page had been loaded when the report was sent, in ms. */
+  pageAgeMs: z.number().int().nonnegative().max(RUNTIME_ERROR_LIMITS.maxPageAgeMs).optional(),
 });
 
 export type RuntimeErrorReport = z.infer<typeof RuntimeErrorReportSchema>;

@@ -1,4 +1,5 @@
 import { isPackageSpecProblem, PACKAGE_SPEC_LIMITS, parsePackageSpec } from '@forge/protocol';
+import { RewriteSpacing } from '../workspace/rewrite-spacing';
 import type {
   CommandOptions,
   DevServer,
@@ -48,6 +49,8 @@ export const INSTALL_OUTPUT_LINES = 40;
  */
 export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> implements Sandbox {
   private readonly log: SandboxLogBuffer;
+  /** Replacing one file twice in quick succession would slip past Vite's watcher. */
+  private readonly rewrites = new RewriteSpacing();
   private readonly devServer: DevServerSupervisor;
   private waking?: Promise<boolean>;
   private active = 0;
@@ -66,7 +69,12 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
   async writeFiles(files: SandboxFile[]): Promise<void> {
     if (files.length === 0) return;
     const tar = await workspaceTar(files);
-    await this.use(() => this.backend.putArchive(tar));
+    await this.use(() =>
+      this.rewrites.space(
+        files.map((file) => file.path),
+        () => this.backend.putArchive(tar),
+      ),
+    );
   }
 
   async deleteFiles(paths: string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { constants } from 'node:fs';
+import { RewriteSpacing } from '../workspace/rewrite-spacing';
 import { access, rm, stat } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import type {
@@ -58,6 +59,8 @@ export class ProcessSandbox implements Sandbox {
   readonly workspaceDir: string;
   private readonly config: ProcessSandboxConfig;
   private readonly log: SandboxLogBuffer;
+  /** Replacing one file twice in quick succession would slip past Vite's watcher. */
+  private readonly rewrites = new RewriteSpacing();
   private readonly devServer: DevServerSupervisor;
   private idleTimer?: NodeJS.Timeout;
   private active = 0;
@@ -97,7 +100,12 @@ export class ProcessSandbox implements Sandbox {
   }
 
   writeFiles(files: SandboxFile[]): Promise<void> {
-    return this.use(() => writeWorkspaceFiles(this.workspaceDir, files));
+    return this.use(() =>
+      this.rewrites.space(
+        files.map((file) => file.path),
+        () => writeWorkspaceFiles(this.workspaceDir, files),
+      ),
+    );
   }
 
   deleteFiles(paths: string[]): Promise<void> {
