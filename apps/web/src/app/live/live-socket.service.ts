@@ -52,7 +52,7 @@ type LiveSocket = Socket<LiveServerEvents, LiveClientCommands>;
 interface AckingSocket {
   emitWithAck(event: string, payload: unknown): Promise<CommandAck>;
 }
-type ProjectCommand = 'generate' | 'cancel';
+type ProjectCommand = 'generate' | 'cancel' | 'save_file' | 'rollback';
 
 /**
  * The browser's one live connection: socket.io-client to the API's origin with the session

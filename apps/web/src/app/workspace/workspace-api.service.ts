@@ -4,6 +4,7 @@ import { type ChatMessageView } from '@forge/protocol/socket/project-snapshot';
 import { firstValueFrom } from 'rxjs';
 import { PROJECTS_URL } from '../project/projects.service';
 import { ProjectResponseError } from '../project/project.model';
+import { fileNameFromDisposition, withJsonErrorBody } from './project-download';
 
 /** Messages asked for per page of chat history; the API allows up to PROJECTS_PAGE_SIZE_MAX. */
 export const MESSAGES_PAGE_SIZE = 50;
@@ -23,9 +24,15 @@ export interface FileEntry {
 export type PreviewLink =
   { readonly status: 'ready'; readonly url: string } | { readonly status: 'not-running' };
 
+export interface ProjectZip {
+  readonly blob: Blob;
+  /** The name the API gave it, when its header can be read. */
+  readonly fileName: string | null;
+}
+
 const ROLES = new Set(['user', 'assistant', 'system']);
 
-function record(body: unknown, what: string): Record<string, unknown> {
+export function record(body: unknown, what: string): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ProjectResponseError(what);
   }
@@ -99,7 +106,7 @@ export function fileUrl(projectId: string, path: string): string {
   return `${projectUrl(projectId)}/files/${segments}`;
 }
 
-function projectUrl(projectId: string): string {
+export function projectUrl(projectId: string): string {
   return `${PROJECTS_URL}/${encodeURIComponent(projectId)}`;
 }
 
@@ -134,6 +141,30 @@ export class WorkspaceApiService {
       throw new ProjectResponseError('a file');
     }
     return content;
+  }
+
+  /**
+   * GET …/download: the project as a zip. Fetched with the session (the API may be on another
+   * origin, where a plain link would go without the cookie); errors carry their JSON body.
+   */
+  async download(projectId: string): Promise<ProjectZip> {
+    try {
+      const response = await firstValueFrom(
+        this.http.get(`${projectUrl(projectId)}/download`, {
+          responseType: 'blob',
+          observe: 'response',
+        }),
+      );
+      if (!response.body) {
+        throw new ProjectResponseError('the download');
+      }
+      return {
+        blob: response.body,
+        fileName: fileNameFromDisposition(response.headers.get('Content-Disposition')),
+      };
+    } catch (error: unknown) {
+      throw await withJsonErrorBody(error);
+    }
   }
 
   /** GET …/preview: a signed link on the preview origin, or 409 while no dev server runs. */

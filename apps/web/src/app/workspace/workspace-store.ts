@@ -10,7 +10,11 @@ import {
 } from '@angular/core';
 import { Router } from '@angular/router';
 import { isBusyState } from '@forge/protocol/agent/agent-state';
-import { type CommandError, LiveErrorCode } from '@forge/protocol/socket/live-events';
+import {
+  type CommandAck,
+  type CommandError,
+  LiveErrorCode,
+} from '@forge/protocol/socket/live-events';
 import { type ChatMessageView } from '@forge/protocol/socket/project-snapshot';
 import { AuthService } from '../auth/auth.service';
 import { APP_PATHS, RETURN_URL_PARAM } from '../core/app-paths';
@@ -55,6 +59,17 @@ export class WorkspaceStore implements OnDestroy {
     const view = this.view();
     return view !== null && isBusyState(view.state);
   });
+  /**
+   * Whether the user may edit files: the agent is idle or done and writes nothing (UI.md: the
+   * code is read-only while the agent works). The server refuses a save otherwise anyway.
+   */
+  readonly editable = computed(() => {
+    const view = this.view();
+    return view !== null && !isBusyState(view.state) && view.streaming === null;
+  });
+  readonly latestVersion = computed(() => this.state().latestVersion);
+  /** The file with unsaved changes in the code editor, if any (the Code tab marks it). */
+  readonly unsavedPath = signal<string | null>(null);
   readonly connection = this.live.status;
   readonly refusal = this.live.refusal;
   /** Joining was refused for another reason than a missing project (shown on the page). */
@@ -163,6 +178,19 @@ export class WorkspaceStore implements OnDestroy {
     if (!ack.ok) {
       this.sendError.set(`Could not stop: ${commandMessage(ack.error)}`);
     }
+  }
+
+  /**
+   * Saves the user's edit of a file. The acknowledgement only says it was accepted: the saved
+   * text comes back as `file_end` and the version it made as `version_created`.
+   */
+  saveFile(path: string, content: string): Promise<CommandAck> {
+    return this.live.command('save_file', { projectId: this.projectId(), path, content });
+  }
+
+  /** The project's files become those of `version`; a new version records the rollback. */
+  rollback(version: number): Promise<CommandAck> {
+    return this.live.command('rollback', { projectId: this.projectId(), version });
   }
 
   async loadEarlierMessages(): Promise<void> {

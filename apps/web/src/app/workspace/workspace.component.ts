@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DOCUMENT,
   computed,
   effect,
   inject,
@@ -13,12 +14,16 @@ import { RouterLink } from '@angular/router';
 import { APP_PATHS } from '../core/app-paths';
 import { PHONE_LAYOUT_QUERY, mediaQuerySignal } from '../core/media-query';
 import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.component';
+import { httpErrorMessage } from '../core/http-error-message';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
 import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
 import { ChatPanelComponent } from './chat/chat-panel.component';
 import { CodePanelComponent } from './code/code-panel.component';
 import { PreviewPanelComponent } from './preview/preview-panel.component';
+import { saveBlob, zipFileName } from './project-download';
 import { phaseProgress, workspaceStateKey } from './state/workspace-status';
+import { VersionsPanelComponent } from './versions/versions-panel.component';
+import { WorkspaceApiService } from './workspace-api.service';
 import { WorkspaceStore } from './workspace-store';
 
 export type WorkspaceTab = 'chat' | 'preview' | 'code';
@@ -37,6 +42,7 @@ export type WorkspaceTab = 'chat' | 'preview' | 'code';
     ProjectStateBadgeComponent,
     RouterLink,
     TopBarComponent,
+    VersionsPanelComponent,
   ],
   providers: [WorkspaceStore],
   templateUrl: './workspace.component.html',
@@ -65,6 +71,12 @@ export class WorkspaceComponent {
   protected readonly codeOpened = computed(() => this.tab() === 'code' || this.codeWasOpened());
   private readonly codeWasOpened = signal(false);
   protected readonly confirmingStop = signal(false);
+  /** The versions side sheet; its code loads the first time it opens. */
+  protected readonly versionsOpen = signal(false);
+  protected readonly downloading = signal(false);
+  protected readonly downloadError = signal<string | null>(null);
+  private readonly api = inject(WorkspaceApiService);
+  private readonly document = inject(DOCUMENT);
 
   protected readonly projectName = computed(() => {
     const load = this.store.project();
@@ -151,5 +163,22 @@ export class WorkspaceComponent {
 
   protected async stopNow(): Promise<void> {
     await this.store.cancel();
+  }
+
+  /** "⤓ Zip": the project's files as the API zips them, saved under the project's name. */
+  protected async download(): Promise<void> {
+    if (this.downloading()) {
+      return;
+    }
+    this.downloading.set(true);
+    this.downloadError.set(null);
+    try {
+      const zip = await this.api.download(this.store.projectId());
+      saveBlob(this.document, zip.blob, zip.fileName ?? zipFileName(this.projectName()));
+    } catch (error: unknown) {
+      this.downloadError.set(httpErrorMessage(error, 'download the project'));
+    } finally {
+      this.downloading.set(false);
+    }
   }
 }

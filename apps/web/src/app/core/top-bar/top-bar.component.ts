@@ -4,7 +4,10 @@ import { AuthError } from '../../auth/auth-error';
 import { AuthService } from '../../auth/auth.service';
 import { APP_PATHS } from '../app-paths';
 
-/** The bar above every signed-in page: the brand, the page's own content, the user and sign-out. */
+/**
+ * The bar above every signed-in page: the brand, the page's own content (its actions, marked
+ * `forgeTopBarActions`, go on the right), the user and sign-out.
+ */
 @Component({
   selector: 'forge-top-bar',
   imports: [RouterLink],

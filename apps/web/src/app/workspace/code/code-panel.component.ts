@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  ElementRef,
   computed,
   effect,
   inject,
@@ -8,11 +9,22 @@ import {
   signal,
   untracked,
 } from '@angular/core';
+import { type CommandError, LiveErrorCode } from '@forge/protocol/socket/live-events';
+import { ConfirmDialogComponent } from '../../core/confirm-dialog/confirm-dialog.component';
 import { httpErrorMessage } from '../../core/http-error-message';
 import { FileTreeComponent } from '../files/file-tree.component';
 import { WorkspaceApiService } from '../workspace-api.service';
-import { WorkspaceStore } from '../workspace-store';
+import { WorkspaceStore, commandMessage } from '../workspace-store';
 import { CodeViewComponent } from './code-view.component';
+import {
+  type EditDraft,
+  draftStatus,
+  editDraft,
+  isDirty,
+  keepMine,
+  reconcileDraft,
+  savedDraft,
+} from './edit-draft';
 
 /** Opened first when nothing is being written and the reader has not picked a file. */
 const FIRST_FILES = ['src/App.tsx', 'src/App.jsx', 'src/main.tsx', 'index.html'];
@@ -22,25 +34,46 @@ type RestContent =
   | { readonly path: string; readonly status: 'ready'; readonly content: string }
   | { readonly path: string; readonly status: 'failed'; readonly message: string };
 
+/** The last save of the file open; `after` is the view's seq when it was sent. */
+type SaveState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'saving'; readonly path: string }
+  | { readonly kind: 'saved'; readonly path: string; readonly after: number }
+  | { readonly kind: 'refused'; readonly path: string; readonly message: string };
+
+/** The file to open once the user agreed to drop their changes; null follows the agent. */
+interface PendingSwitch {
+  readonly path: string | null;
+}
+
 /**
  * The Code tab: the live file tree and the file in CodeMirror. It shows the file being written
  * until the reader opens another one; the text comes from the live state, or over REST while
- * the live connection has not answered yet.
+ * the live connection has not answered yet. While the agent is idle the file can be edited and
+ * saved (Ctrl/Cmd+S or Save); the edit is kept as a draft until the file has the saved text.
  */
 @Component({
   selector: 'forge-code-panel',
-  imports: [CodeViewComponent, FileTreeComponent],
+  imports: [CodeViewComponent, ConfirmDialogComponent, FileTreeComponent],
   templateUrl: './code-panel.component.html',
   styleUrl: './code-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: {
+    '(document:keydown)': 'onKeydown($event)',
+    '(window:beforeunload)': 'onBeforeUnload($event)',
+  },
 })
 export class CodePanelComponent {
   protected readonly store = inject(WorkspaceStore);
   private readonly api = inject(WorkspaceApiService);
+  private readonly host: ElementRef<HTMLElement> = inject(ElementRef);
 
   /** The file the reader opened; null follows the agent. */
   private readonly picked = signal<string | null>(null);
   private readonly restContent = signal<RestContent | null>(null);
+  private readonly draft = signal<EditDraft | null>(null);
+  private readonly saveState = signal<SaveState>({ kind: 'idle' });
+  protected readonly pendingSwitch = signal<PendingSwitch | null>(null);
 
   protected readonly writing = computed(() => this.store.view()?.streaming?.path ?? null);
   /** The file written last stays open after it closes, rather than jumping elsewhere. */
@@ -49,19 +82,39 @@ export class CodePanelComponent {
     computation: (writing, previous) => writing ?? previous?.value ?? null,
   });
   protected readonly changed = computed(() => this.store.state().changed.paths);
+  /** The live paths, and the file being edited even if it was deleted under the edit. */
+  protected readonly treePaths = computed(() => {
+    const paths = this.store.paths();
+    const editing = this.draft()?.path;
+    return editing && !paths.includes(editing) ? [...paths, editing] : paths;
+  });
   protected readonly path = computed(() => {
+    const editing = this.draft()?.path;
+    if (editing) {
+      return editing;
+    }
     const paths = this.store.paths();
     const candidates = [this.picked(), this.writing(), this.lastWritten(), ...FIRST_FILES];
     return candidates.find((path) => path !== null && paths.includes(path)) ?? paths.at(0) ?? null;
   });
   protected readonly followsAgent = computed(
-    () => this.writing() !== null && this.path() === this.writing(),
+    () => this.writing() !== null && this.path() === this.writing() && this.draft() === null,
   );
+  /** The open file's text as the agent has it; null when it does not exist (any more). */
+  protected readonly current = computed(() => {
+    const path = this.path();
+    const view = this.store.view();
+    return path && view ? (view.files[path] ?? null) : null;
+  });
   protected readonly content = computed(() => {
     const path = this.path();
     const view = this.store.view();
+    const draft = this.draft();
     if (!path) {
       return '';
+    }
+    if (draft?.path === path) {
+      return draft.text;
     }
     if (view) {
       return view.streaming?.path === path ? view.streaming.content : (view.files[path] ?? '');
@@ -77,6 +130,47 @@ export class CodePanelComponent {
     return rest.status === 'failed' ? rest.message : rest.status === 'loading' ? 'Loading…' : null;
   });
 
+  /** Editable: the agent is idle and the file is one it has (or the one being edited). */
+  protected readonly editable = computed(
+    () => this.store.editable() && (this.current() !== null || this.draft() !== null),
+  );
+  protected readonly status = computed(() => {
+    const draft = this.draft();
+    if (!draft) {
+      return 'clean';
+    }
+    const busy = this.writing() === draft.path || this.saveState().kind === 'saving';
+    return draftStatus(draft, this.current(), busy);
+  });
+  protected readonly unsaved = computed(() => this.status() !== 'clean');
+  protected readonly canSave = computed(
+    () => this.unsaved() && this.store.editable() && this.saveState().kind !== 'saving',
+  );
+  /** The version the last save made, once its `version_created` arrived. */
+  private readonly savedVersion = computed(() => {
+    const state = this.saveState();
+    const version = this.store.latestVersion();
+    return state.kind === 'saved' && version?.reason === 'edit' && version.seq > state.after
+      ? version.number
+      : null;
+  });
+  protected readonly saveMessage = computed(() => {
+    const state = this.saveState();
+    if (state.kind === 'idle' || state.path !== this.path()) {
+      return null;
+    }
+    switch (state.kind) {
+      case 'saving':
+        return { alert: false, text: 'Saving…' };
+      case 'saved': {
+        const version = this.savedVersion();
+        return { alert: false, text: version === null ? 'Saved' : `Saved — version ${version}` };
+      }
+      case 'refused':
+        return { alert: true, text: state.message };
+    }
+  });
+
   constructor() {
     effect(() => {
       const path = this.path();
@@ -84,15 +178,137 @@ export class CodePanelComponent {
         untracked(() => void this.loadOverRest(path));
       }
     });
+    // The draft follows the file: dropped once the file has its text, kept while it differs.
+    effect(() => {
+      const draft = this.draft();
+      const view = this.store.view();
+      if (!draft || !view) {
+        return;
+      }
+      let next = reconcileDraft(
+        draft,
+        view.files[draft.path] ?? null,
+        this.writing() === draft.path,
+      );
+      if (next?.confirming && this.savedVersion() !== null) {
+        // The save's version arrived: the file holds what the server saved, whatever it is.
+        next = reconcileDraft(
+          { ...next, confirming: false },
+          view.files[draft.path] ?? null,
+          false,
+        );
+      }
+      if (next !== draft) {
+        untracked(() => this.draft.set(next));
+      }
+    });
+    effect(() => {
+      const path = this.unsaved() ? this.path() : null;
+      untracked(() => this.store.unsavedPath.set(path));
+    });
   }
 
   protected open(path: string): void {
+    if (this.draft()?.path === path) {
+      // Open already, with the user's changes.
+      return;
+    }
     // Opening the file being written follows the agent again.
-    this.picked.set(path === this.writing() ? null : path);
+    this.switchTo(path === this.writing() ? null : path);
   }
 
   protected followAgent(): void {
-    this.picked.set(null);
+    this.switchTo(null);
+  }
+
+  protected onEdited(text: string): void {
+    const path = this.path();
+    if (!path) {
+      return;
+    }
+    // The file stays open when the agent starts writing another one.
+    this.picked.set(path);
+    this.draft.update((draft) => editDraft(draft, path, this.current(), text));
+    if (this.saveState().kind !== 'saving') {
+      this.saveState.set({ kind: 'idle' });
+    }
+  }
+
+  /** Sends the edit; a refusal is shown in place and the text stays in the editor. */
+  protected async save(): Promise<void> {
+    const draft = this.draft();
+    if (!draft || !isDirty(draft) || this.saveState().kind === 'saving') {
+      return;
+    }
+    if (!this.store.editable()) {
+      this.saveState.set({
+        kind: 'refused',
+        path: draft.path,
+        message: 'The agent is working: save once it is done. Your changes are kept.',
+      });
+      return;
+    }
+    const text = draft.text;
+    const after = this.store.view()?.seq ?? 0;
+    this.saveState.set({ kind: 'saving', path: draft.path });
+    const ack = await this.store.saveFile(draft.path, text);
+    if (ack.ok) {
+      this.draft.update((now) => (now?.path === draft.path ? savedDraft(now, text) : now));
+      this.saveState.set({ kind: 'saved', path: draft.path, after });
+    } else {
+      this.saveState.set({ kind: 'refused', path: draft.path, message: refusal(ack.error) });
+    }
+  }
+
+  protected keepMine(): void {
+    this.draft.update((draft) => draft && keepMine(draft, this.current()));
+  }
+
+  protected takeTheirs(): void {
+    this.draft.set(null);
+    this.saveState.set({ kind: 'idle' });
+  }
+
+  protected onSwitchAnswer(discard: boolean): void {
+    const pending = this.pendingSwitch();
+    this.pendingSwitch.set(null);
+    if (discard && pending) {
+      this.draft.set(null);
+      this.show(pending.path);
+    }
+  }
+
+  /** Ctrl/Cmd+S saves while the Code tab shows (and never opens the browser's "Save page"). */
+  protected onKeydown(event: KeyboardEvent): void {
+    const saveKey =
+      (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's';
+    if (!saveKey || this.host.nativeElement.closest('[hidden]') !== null) {
+      return;
+    }
+    event.preventDefault();
+    void this.save();
+  }
+
+  protected onBeforeUnload(event: BeforeUnloadEvent): void {
+    if (this.unsaved()) {
+      event.preventDefault();
+    }
+  }
+
+  private switchTo(path: string | null): void {
+    if (isDirty(this.draft())) {
+      this.pendingSwitch.set({ path });
+      return;
+    }
+    this.draft.set(null);
+    this.show(path);
+  }
+
+  private show(path: string | null): void {
+    this.picked.set(path);
+    if (this.saveState().kind !== 'saving') {
+      this.saveState.set({ kind: 'idle' });
+    }
   }
 
   private async loadOverRest(path: string): Promise<void> {
@@ -112,4 +328,13 @@ export class CodePanelComponent {
       });
     }
   }
+}
+
+/** A refused save in words; the edit itself is never lost, and the message says so. */
+function refusal(error: CommandError): string {
+  const kept = 'Your changes are still in the editor.';
+  if (error.code === LiveErrorCode.GenerationRunning) {
+    return `Not saved: the agent is writing the app. ${kept} Save again once it is done.`;
+  }
+  return `Not saved: ${commandMessage(error)} ${kept}`;
 }

@@ -7,14 +7,17 @@ import {
   afterRenderEffect,
   inject,
   input,
+  output,
   signal,
   untracked,
   viewChild,
 } from '@angular/core';
-import { EditorView } from '@codemirror/view';
+import { Transaction } from '@codemirror/state';
+import { EditorView, type ViewUpdate } from '@codemirror/view';
 import {
   type CodeEditorParts,
   createCodeEditor,
+  editingFor,
   highlightingFor,
   labelFor,
   languageFor,
@@ -24,9 +27,10 @@ import { docUpdate, isAtEnd, scrollIntent } from './doc-update';
 const DARK_QUERY = '(prefers-color-scheme: dark)';
 
 /**
- * A file in CodeMirror 6, read-only, coloured by its type. While the file streams in, each
- * update appends the new text (once per frame: the store batches the chunks) and keeps the end
- * in view, until the reader scrolls up; "Follow" or reaching the end resumes it.
+ * A file in CodeMirror 6, coloured by its type, editable while `editable` says so (each change
+ * the user makes is emitted whole as `edited`). While the file streams in, each update appends
+ * the new text (once per frame: the store batches the chunks) and keeps the end in view, until
+ * the reader scrolls up; "Follow" or reaching the end resumes it.
  */
 @Component({
   selector: 'forge-code-view',
@@ -39,6 +43,9 @@ export class CodeViewComponent {
   readonly content = input('');
   /** The file is being written: follow its end. */
   readonly streaming = input(false);
+  readonly editable = input(false);
+  /** The editor's whole text after a change the user made. */
+  readonly edited = output<string>();
 
   protected readonly following = signal(true);
   private readonly host = viewChild.required<ElementRef<HTMLElement>>('host');
@@ -47,6 +54,9 @@ export class CodeViewComponent {
   private shown = '';
   private shownPath: string | null = null;
   private shownStreaming = false;
+  private shownEditable = false;
+  /** Set while this component changes the text itself, which is not the user's edit. */
+  private applying = false;
 
   constructor() {
     const onSchemeChange = () => this.editor && this.applyScheme(this.editor);
@@ -61,7 +71,15 @@ export class CodeViewComponent {
         const path = this.path();
         const content = this.content();
         const streaming = this.streaming();
-        untracked(() => this.show(path, content, streaming));
+        const editable = this.editable();
+        untracked(() => {
+          this.applying = true;
+          try {
+            this.show(path, content, streaming, editable);
+          } finally {
+            this.applying = false;
+          }
+        });
       },
     });
   }
@@ -73,20 +91,23 @@ export class CodeViewComponent {
     }
   }
 
-  private show(path: string | null, content: string, streaming: boolean): void {
+  private show(path: string | null, content: string, streaming: boolean, editable: boolean): void {
     const editor = (this.editor ??= this.createEditor());
     const { view, parts } = editor;
     if (path !== this.shownPath) {
       this.shownPath = path;
       this.shown = content;
       this.shownStreaming = streaming;
+      this.shownEditable = editable;
       this.following.set(true);
       view.dispatch({
         changes: { from: 0, to: view.state.doc.length, insert: content },
+        annotations: Transaction.addToHistory.of(false),
         selection: { anchor: 0 },
         effects: [
           parts.language.reconfigure(languageFor(path)),
-          parts.label.reconfigure(labelFor(path)),
+          parts.label.reconfigure(labelFor(path, editable)),
+          parts.editing.reconfigure(editingFor(editable)),
           EditorView.scrollIntoView(0),
         ],
       });
@@ -100,12 +121,27 @@ export class CodeViewComponent {
       this.following.set(true);
     }
     this.shownStreaming = streaming;
+    if (editable !== this.shownEditable) {
+      this.shownEditable = editable;
+      view.dispatch({
+        effects: [
+          parts.label.reconfigure(labelFor(path, editable)),
+          parts.editing.reconfigure(editingFor(editable)),
+        ],
+      });
+    }
     const update = docUpdate(this.shown, content);
     this.shown = content;
     if (update.kind === 'append') {
-      view.dispatch({ changes: { from: view.state.doc.length, insert: update.text } });
+      view.dispatch({
+        changes: { from: view.state.doc.length, insert: update.text },
+        annotations: Transaction.addToHistory.of(false),
+      });
     } else if (update.kind === 'replace') {
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: update.text } });
+      view.dispatch({
+        changes: { from: 0, to: view.state.doc.length, insert: update.text },
+        annotations: Transaction.addToHistory.of(false),
+      });
     }
     if (update.kind !== 'none' && streaming && this.following()) {
       this.scrollToEnd(view);
@@ -129,7 +165,11 @@ export class CodeViewComponent {
   }
 
   private createEditor(): { view: EditorView; parts: CodeEditorParts } {
-    const editor = createCodeEditor(this.host().nativeElement, this.darkQuery?.matches ?? false);
+    const editor = createCodeEditor(
+      this.host().nativeElement,
+      this.darkQuery?.matches ?? false,
+      (update) => this.onDocChanged(update),
+    );
     const scroller = editor.view.scrollDOM;
     // Following resumes only at the end, and only after the reader moved down towards it.
     let mayResume = false;
@@ -159,6 +199,14 @@ export class CodeViewComponent {
     }
     scroller.addEventListener('scroll', resumeAtEnd, { passive: true });
     return editor;
+  }
+
+  private onDocChanged(update: ViewUpdate): void {
+    if (this.applying) {
+      return;
+    }
+    this.shown = update.state.doc.toString();
+    this.edited.emit(this.shown);
   }
 
   private applyScheme(editor: { view: EditorView; parts: CodeEditorParts }): void {

@@ -1,3 +1,4 @@
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { css } from '@codemirror/lang-css';
 import { html } from '@codemirror/lang-html';
 import { javascript } from '@codemirror/lang-javascript';
@@ -5,7 +6,13 @@ import { json } from '@codemirror/lang-json';
 import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { oneDarkHighlightStyle } from '@codemirror/theme-one-dark';
-import { EditorView, highlightActiveLineGutter, lineNumbers } from '@codemirror/view';
+import {
+  EditorView,
+  type ViewUpdate,
+  highlightActiveLineGutter,
+  keymap,
+  lineNumbers,
+} from '@codemirror/view';
 
 /** The syntax a file is coloured with, by its extension; plain text for the rest. */
 export function languageFor(path: string | null): Extension {
@@ -66,12 +73,22 @@ export interface CodeEditorParts {
   readonly language: Compartment;
   readonly highlighting: Compartment;
   readonly label: Compartment;
+  readonly editing: Compartment;
 }
 
-/** A read-only editor: the text can be selected, copied and moved through, not changed. */
+/** Read-only text can still be selected, copied and moved through, not changed. */
+export function editingFor(editable: boolean): Extension {
+  return EditorState.readOnly.of(!editable);
+}
+
+/**
+ * An editor, read-only until `parts.editing` says otherwise. `onDocChange` hears every change of
+ * the text, the caller's own dispatches included.
+ */
 export function createCodeEditor(
   parent: HTMLElement,
   dark: boolean,
+  onDocChange: (update: ViewUpdate) => void,
 ): {
   view: EditorView;
   parts: CodeEditorParts;
@@ -80,13 +97,23 @@ export function createCodeEditor(
     language: new Compartment(),
     highlighting: new Compartment(),
     label: new Compartment(),
+    editing: new Compartment(),
   };
   const state = EditorState.create({
     doc: '',
     extensions: [
       lineNumbers(),
       highlightActiveLineGutter(),
-      EditorState.readOnly.of(true),
+      // Undo and redo cover the user's own typing only: text the agent streams in or a file
+      // switch is dispatched with Transaction.addToHistory false (code-view.component.ts).
+      history(),
+      keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+      parts.editing.of(editingFor(false)),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) {
+          onDocChange(update);
+        }
+      }),
       baseTheme,
       parts.language.of([]),
       parts.highlighting.of(highlightingFor(dark)),
@@ -96,8 +123,9 @@ export function createCodeEditor(
   return { view: new EditorView({ state, parent }), parts };
 }
 
-export function labelFor(path: string | null): Extension {
+export function labelFor(path: string | null, editable = false): Extension {
+  const what = path ? `Code of ${path}` : 'Code';
   return EditorView.contentAttributes.of({
-    'aria-label': path ? `Code of ${path} (read-only)` : 'Code (read-only)',
+    'aria-label': editable ? what : `${what} (read-only)`,
   });
 }

@@ -13,7 +13,7 @@ import { type TreeRow, buildFileTree, parentFolders, visibleRows } from './file-
 /**
  * The project's files as a keyboard-navigable tree (the ARIA tree pattern: one tab stop, arrows
  * move, Right/Left open and close folders, Enter opens a file). A dot marks the file being
- * written, a bullet the files changed in the latest phase.
+ * written, a bullet the files changed in the latest phase, an accent dot the file with unsaved edits.
  */
 @Component({
   selector: 'forge-file-tree',
@@ -26,6 +26,8 @@ export class FileTreeComponent {
   readonly selected = input<string | null>(null);
   readonly writing = input<string | null>(null);
   readonly changed = input<readonly string[]>([]);
+  /** The file with unsaved changes in the editor. */
+  readonly unsaved = input<string | null>(null);
   readonly selectFile = output<string>();
 
   private readonly collapsed = signal<ReadonlySet<string>>(new Set());

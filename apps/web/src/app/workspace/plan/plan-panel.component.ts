@@ -37,6 +37,8 @@ export class PlanPanelComponent {
     const state = this.store.state();
     return state.view ? planRows(state.view, state.changed, state.notices) : [];
   });
+  /** The plan's own phases; fix phases the agent added are not counted. */
+  protected readonly phaseCount = computed(() => this.rows().filter((row) => !row.fix).length);
   /** A fatal error no phase row shows (it happened outside a phase). */
   protected readonly looseError = computed(() => {
     const error = this.store.view()?.error;

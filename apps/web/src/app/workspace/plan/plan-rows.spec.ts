@@ -123,4 +123,30 @@ describe(planRows.name, () => {
     );
     expect(rows.map((row) => [row.key, row.index])).toEqual([[3, 1]]);
   });
+
+  it('labels a fix phase where it happened, outside the count', () => {
+    const rows = planRows(
+      view({
+        state: 'IMPLEMENTING_PHASE',
+        currentPhase: 2,
+        phases: [
+          phase(1),
+          phase(2, {
+            kind: 'fix',
+            name: 'Fix type errors',
+            fixing: ['a', 'b'],
+            status: 'designed',
+          }),
+        ],
+        blueprint: { title: 't', summary: 's', views: [], roadmap: ['Layout', 'Dark mode'] },
+      }),
+      NO_CHANGES,
+      [],
+    );
+    expect(rows.map((row) => [row.index, row.fix, row.fixing, row.name, row.status])).toEqual([
+      [1, false, 0, 'Phase 1', 'done'],
+      [null, true, 2, 'Fix type errors', 'designed'],
+      [2, false, 0, 'Dark mode', 'planned'],
+    ]);
+  });
 });

@@ -15,8 +15,12 @@ export interface PlanFileRow {
 export interface PlanRow {
   /** The phase's number, or a negative key for roadmap entries not designed yet. */
   readonly key: number;
-  /** 1-based position within the request, as the plan counts. */
-  readonly index: number;
+  /** 1-based position within the request, as the plan counts; null for a fix phase. */
+  readonly index: number | null;
+  /** A phase the agent added to mend the errors its checks found (PhaseInfo.kind 'fix'). */
+  readonly fix: boolean;
+  /** How many errors a fix phase was asked to mend. */
+  readonly fixing: number;
   readonly name: string;
   readonly status: PlanRowStatus;
   readonly files: readonly PlanFileRow[];
@@ -42,7 +46,8 @@ function fileState(
 /**
  * The plan of the request being worked on (or the latest one): each designed phase with its
  * files and how far they got, the phase being designed, then the blueprint's roadmap entries
- * still to come. A failed phase carries the error; recovered errors stay with their phase.
+ * still to come. A failed phase carries the error; recovered errors stay with their phase. Fix
+ * phases sit where they happened and are not counted: the plan's phases are the user's.
  */
 export function planRows(
   view: ProjectView,
@@ -50,9 +55,12 @@ export function planRows(
   notices: readonly Notice[],
 ): PlanRow[] {
   const phases = currentRequestPhases(view);
-  const rows: PlanRow[] = phases.map((phase, position) => ({
+  let counted = 0;
+  const rows: PlanRow[] = phases.map((phase) => ({
     key: phase.number,
-    index: position + 1,
+    index: phase.kind === 'fix' ? null : ++counted,
+    fix: phase.kind === 'fix',
+    fixing: phase.fixing?.length ?? 0,
     name: phase.name,
     status: phase.status,
     files: phase.files.map((file) => ({
@@ -70,7 +78,9 @@ export function planRows(
   if (designing || designFailed) {
     rows.push({
       key: view.currentPhase,
-      index: rows.length + 1,
+      index: ++counted,
+      fix: false,
+      fixing: 0,
       name: designing ? 'Designing the next phase…' : 'Designing the next phase',
       status: designing ? 'designing' : 'failed',
       files: [],
@@ -81,10 +91,12 @@ export function planRows(
   const firstRequest = phases.length === 0 || phases[0].request === 1;
   const roadmap =
     firstRequest && !phases.some((p) => p.lastPhase) ? (view.blueprint?.roadmap ?? []) : [];
-  for (let position = rows.length; position < roadmap.length; position++) {
+  for (let position = counted; position < roadmap.length; position++) {
     rows.push({
       key: -1 - position,
       index: position + 1,
+      fix: false,
+      fixing: 0,
       name: roadmap[position],
       status: 'planned',
       files: [],

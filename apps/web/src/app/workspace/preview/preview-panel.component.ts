@@ -11,7 +11,12 @@ import { DomSanitizer, type SafeResourceUrl } from '@angular/platform-browser';
 import { httpErrorMessage } from '../../core/http-error-message';
 import { WorkspaceApiService } from '../workspace-api.service';
 import { WorkspaceStore } from '../workspace-store';
-import { type LinkState, expectsRunningServer, previewDisplay } from './preview-status';
+import {
+  type LinkState,
+  expectsRunningServer,
+  previewDisplay,
+  problemOutputs,
+} from './preview-status';
 
 /** The phone width of the width toggle, in CSS pixels (an iPhone 14's viewport). */
 export const PHONE_PREVIEW_WIDTH = 390;
@@ -58,6 +63,11 @@ export class PreviewPanelComponent {
       link: this.link(),
     });
   });
+
+  /** Check output and browser errors; a failed start shows them in its own log instead. */
+  protected readonly problems = computed(() =>
+    this.display().kind === 'failed' ? [] : problemOutputs(this.store.state().logs),
+  );
 
   /** Changes whenever the link should be asked for again; null while there is nothing to show. */
   private readonly linkRequest = computed(() => {

@@ -4,8 +4,10 @@ import {
   type LinkState,
   PREVIEW_LOG_TAIL_LINES,
   expectsRunningServer,
+  PROBLEM_TAIL_LINES,
   logTail,
   previewDisplay,
+  problemOutputs,
 } from './preview-status';
 
 function view(extra: Partial<ProjectView> = {}): ProjectView {
@@ -156,5 +158,38 @@ describe(expectsRunningServer.name, () => {
     });
     expect(expectsRunningServer(done, 0)).toBe(true);
     expect(expectsRunningServer(view(), 0)).toBe(false);
+  });
+});
+
+describe(problemOutputs.name, () => {
+  it('gives the check output and the browser errors each under its own title', () => {
+    const logs = [
+      log('dev', 'VITE ready'),
+      log('check', 'src/App.tsx(3,5): error TS2322\n', 2),
+      log('preview', 'TypeError: x is undefined\n', 3),
+      log('check', 'vite build: ok\n', 4),
+    ];
+    expect(problemOutputs(logs)).toEqual([
+      {
+        stream: 'check',
+        title: 'Type-check and build',
+        text: 'src/App.tsx(3,5): error TS2322\nvite build: ok',
+        lines: 2,
+      },
+      {
+        stream: 'preview',
+        title: 'Errors in the browser',
+        text: 'TypeError: x is undefined',
+        lines: 1,
+      },
+    ]);
+    expect(problemOutputs([log('install', 'done')])).toEqual([]);
+  });
+
+  it(`keeps the last ${PROBLEM_TAIL_LINES} lines of a stream`, () => {
+    const many = Array.from({ length: PROBLEM_TAIL_LINES + 3 }, (_, index) => `line ${index}`);
+    const [output] = problemOutputs([log('check', many.join('\n'))]);
+    expect(output.lines).toBe(PROBLEM_TAIL_LINES + 3);
+    expect(output.text.split('\n')[0]).toBe('line 3');
   });
 });

@@ -48,6 +48,40 @@ export function logTail(logs: readonly LogEntry[], lines = PREVIEW_LOG_TAIL_LINE
   return all.slice(-lines).join('\n');
 }
 
+/** Lines of each check stream kept under the preview. */
+export const PROBLEM_TAIL_LINES = 80;
+
+const PROBLEM_TITLES = {
+  check: 'Type-check and build',
+  preview: 'Errors in the browser',
+} as const;
+
+/** Output of the automatic checks, or errors the app raised in a browser, for the preview. */
+export interface ProblemOutput {
+  readonly stream: keyof typeof PROBLEM_TITLES;
+  readonly title: string;
+  /** The last PROBLEM_TAIL_LINES lines. */
+  readonly text: string;
+  readonly lines: number;
+}
+
+/**
+ * What the checks after a phase printed (tsc, vite build) and what the preview reported from
+ * the browser, each stream on its own; the agent mends these in a fix phase.
+ */
+export function problemOutputs(logs: readonly LogEntry[]): ProblemOutput[] {
+  return (Object.keys(PROBLEM_TITLES) as (keyof typeof PROBLEM_TITLES)[]).flatMap((stream) => {
+    const all = logs
+      .filter((log) => log.stream === stream)
+      .flatMap((log) => log.text.replace(/\n$/, '').split('\n'));
+    if (all.length === 0) {
+      return [];
+    }
+    const text = all.slice(-PROBLEM_TAIL_LINES).join('\n');
+    return [{ stream, title: PROBLEM_TITLES[stream], text, lines: all.length }];
+  });
+}
+
 export interface PreviewInputs {
   readonly view: ProjectView | null;
   readonly stoppedFrom: AgentState | null;

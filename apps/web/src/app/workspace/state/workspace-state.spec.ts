@@ -173,6 +173,32 @@ describe(reduceWorkspace.name, () => {
     expect(state.early[0].seq).toBe(6);
   });
 
+  it('keeps the latest version made, and the check and preview logs', () => {
+    const state = reduceWorkspace(EMPTY_WORKSPACE, [
+      snapshot(1),
+      ...events(
+        2,
+        { type: 'log', stream: 'check', text: 'error TS2322' },
+        { type: 'log', stream: 'preview', text: 'TypeError' },
+        {
+          type: 'version_created',
+          number: 3,
+          label: 'Edited src/App.tsx',
+          reason: 'edit',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+      ),
+    ]);
+    expect(state.logs.map((entry) => entry.stream)).toEqual(['check', 'preview']);
+    expect(state.latestVersion).toEqual({
+      seq: 4,
+      number: 3,
+      label: 'Edited src/App.tsx',
+      reason: 'edit',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
   describe('chunk batching', () => {
     const stream = [
       snapshot(0),

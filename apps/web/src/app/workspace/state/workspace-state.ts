@@ -1,5 +1,5 @@
 import { type AgentState } from '@forge/protocol/agent/agent-state';
-import { type ServerEvent } from '@forge/protocol/agent/events';
+import { type ServerEvent, type ServerEventPayloads } from '@forge/protocol/agent/events';
 import { type ProjectSnapshot } from '@forge/protocol/socket/project-snapshot';
 import {
   type ProjectView,
@@ -19,11 +19,19 @@ export const NOTICES_MAX = 20;
 /** Events kept while the first snapshot is on its way; the oldest go first past this. */
 export const EARLY_EVENTS_MAX = 5_000;
 
+export type LogStream = ServerEventPayloads['log']['stream'];
+
 export interface LogEntry {
   readonly seq: number;
-  readonly stream: 'install' | 'dev' | 'system';
+  /** install and dev: the sandbox; check: type-check and build; preview: errors in the browser. */
+  readonly stream: LogStream;
   readonly text: string;
 }
+
+/** The latest `version_created` seen on this page, with the seq that tells it from older ones. */
+export type VersionEvent = { readonly seq: number } & Readonly<
+  ServerEventPayloads['version_created']
+>;
 
 /** An error the agent recovered from, shown where it happened (its phase) and then cleared. */
 export interface Notice {
@@ -54,6 +62,8 @@ export interface WorkspaceState {
   readonly stoppedFrom: AgentState | null;
   /** An event skipped a number since the last snapshot: some were lost, a snapshot is due. */
   readonly gap: boolean;
+  /** The version made last while this page watched (an edit, a rollback, a phase). */
+  readonly latestVersion: VersionEvent | null;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceState = {
@@ -65,6 +75,7 @@ export const EMPTY_WORKSPACE: WorkspaceState = {
   serverStarts: 0,
   stoppedFrom: null,
   gap: false,
+  latestVersion: null,
 };
 
 /**
@@ -185,6 +196,11 @@ function withEvent(state: WorkspaceState, event: ServerEvent, firstSeq: number):
     case 'server_started':
       next.serverStarts = state.serverStarts + 1;
       break;
+    case 'version_created': {
+      const { seq, number, label, reason, createdAt } = event;
+      next.latestVersion = { seq, number, label, reason, createdAt };
+      break;
+    }
     case 'state_change':
       if (event.state === 'IDLE') {
         next.stoppedFrom = event.previous;

@@ -58,6 +58,7 @@ describe(phaseProgress.name, () => {
     expect(phaseProgress(view({ state: 'IMPLEMENTING_PHASE', phases, currentPhase: 2 }))).toEqual({
       index: 2,
       total: 2,
+      fixing: false,
     });
   });
 
@@ -68,7 +69,7 @@ describe(phaseProgress.name, () => {
       currentPhase: 2,
       blueprint: { title: 't', summary: 's', views: [], roadmap: ['a', 'b', 'c'] },
     });
-    expect(phaseProgress(project)).toEqual({ index: 2, total: 3 });
+    expect(phaseProgress(project)).toEqual({ index: 2, total: 3, fixing: false });
   });
 
   it('counts a follow-up request from 1, without a total', () => {
@@ -76,6 +77,26 @@ describe(phaseProgress.name, () => {
     expect(phaseProgress(view({ state: 'IMPLEMENTING_PHASE', phases, currentPhase: 3 }))).toEqual({
       index: 1,
       total: null,
+      fixing: false,
+    });
+  });
+
+  it('reads a fix phase as fixing the phase before it, and leaves it out of the count', () => {
+    const phases = [
+      phase(1),
+      phase(2, { kind: 'fix', fixing: ['TS2322 src/App.tsx'] }),
+      phase(3, { status: 'designed', lastPhase: true }),
+      phase(4, { kind: 'fix', status: 'designed' }),
+    ];
+    expect(phaseProgress(view({ state: 'IMPLEMENTING_PHASE', phases, currentPhase: 3 }))).toEqual({
+      index: 2,
+      total: 2,
+      fixing: false,
+    });
+    expect(phaseProgress(view({ state: 'IMPLEMENTING_PHASE', phases, currentPhase: 4 }))).toEqual({
+      index: 2,
+      total: null,
+      fixing: true,
     });
   });
 

@@ -48,27 +48,43 @@ export function workspaceStateKey(view: ProjectView): string {
 }
 
 export interface PhaseProgress {
-  /** 1-based position of the current phase within its request. */
+  /** 1-based place of the phase in its request, fixes not counted (a fix: the phase it mends). */
   readonly index: number;
   /** Phases the request will take, when the plan says so. */
   readonly total: number | null;
+  /** The current phase mends the errors the checks found. */
+  readonly fixing: boolean;
 }
 
-/** "phase 2 of 3": where the agent is within the current request, while it works. */
+/**
+ * "phase 2 of 3": where the agent is within the current request, while it works. A fix phase
+ * is not one of the plan's phases: it reads as "fixing errors" after the phase it mends.
+ */
 export function phaseProgress(view: ProjectView): PhaseProgress | null {
   if (!isBusyState(view.state)) {
     return null;
   }
-  const phases = currentRequestPhases(view);
+  const all = currentRequestPhases(view);
+  const current = all.find((phase) => phase.number === view.currentPhase);
+  const phases = all.filter((phase) => phase.kind !== 'fix');
+  if (current?.kind === 'fix') {
+    // The phase it mends: the last of the plan's phases before it.
+    const index = phases.filter((phase) => phase.number < current.number).length;
+    return { index, total: null, fixing: true };
+  }
   const position = phases.findIndex((phase) => phase.number === view.currentPhase);
   // Designing a phase that is not in the list yet: it is the next one.
   const index = position >= 0 ? position + 1 : phases.length + 1;
   const last = phases.findIndex((phase) => phase.lastPhase);
   if (last >= 0) {
-    return { index, total: last + 1 };
+    return { index, total: last + 1, fixing: false };
   }
   const roadmap = phases[0]?.request === 1 || phases.length === 0 ? view.blueprint?.roadmap : null;
-  return { index, total: roadmap && roadmap.length >= index ? roadmap.length : null };
+  return {
+    index,
+    total: roadmap && roadmap.length >= index ? roadmap.length : null,
+    fixing: false,
+  };
 }
 
 /** True when the kept error happened while installing or starting the app: the preview shows it. */

@@ -1,0 +1,245 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type ElementRef,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  output,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import {
+  type VersionDiff,
+  type VersionReason,
+  type VersionSummary,
+} from '@forge/protocol/agent/versions';
+import { ConfirmDialogComponent } from '../../core/confirm-dialog/confirm-dialog.component';
+import { httpErrorMessage } from '../../core/http-error-message';
+import { formatTimeAgo } from '../../core/relative-time';
+import { describeProjectState } from '../../project/project-state';
+import { workspaceStateKey } from '../state/workspace-status';
+import { WorkspaceStore, commandMessage } from '../workspace-store';
+import { readUnifiedDiff } from './diff-lines';
+import { VersionsApiService } from './versions-api.service';
+
+const REASON_WORDS: Record<VersionReason, string> = {
+  phase: 'Phase',
+  fix: 'Fix',
+  edit: 'Your edit',
+  rollback: 'Restore',
+};
+
+type Load<T> =
+  | { readonly status: 'loading' }
+  | { readonly status: 'ready'; readonly value: T }
+  | { readonly status: 'failed'; readonly message: string };
+
+/** The result of the last "Restore this version". */
+type RestoreState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'restoring'; readonly version: number }
+  | { readonly kind: 'done'; readonly version: number; readonly after: number }
+  | { readonly kind: 'refused'; readonly message: string };
+
+/**
+ * The project's versions in a side sheet (a modal <dialog>): the list, newest first and kept
+ * fresh by `version_created`; a version's changes as unified diffs; and "Restore this version",
+ * confirmed first and refused while the agent works. Loaded on first open (@defer).
+ */
+@Component({
+  selector: 'forge-versions-panel',
+  imports: [ConfirmDialogComponent],
+  templateUrl: './versions-panel.component.html',
+  styleUrl: './versions-panel.component.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class VersionsPanelComponent {
+  private readonly store = inject(WorkspaceStore);
+  private readonly api = inject(VersionsApiService);
+  readonly closed = output<void>();
+
+  protected readonly reasons = REASON_WORDS;
+  protected readonly list = signal<Load<VersionSummary[]>>({ status: 'loading' });
+  protected readonly selected = signal<number | null>(null);
+  protected readonly diff = signal<Load<VersionDiff> | null>(null);
+  protected readonly confirming = signal<VersionSummary | null>(null);
+  protected readonly restore = signal<RestoreState>({ kind: 'idle' });
+  private readonly sheet = viewChild.required<ElementRef<HTMLDialogElement>>('sheet');
+
+  protected readonly versions = computed(() => {
+    const list = this.list();
+    return list.status === 'ready' ? list.value : [];
+  });
+  protected readonly chosen = computed(
+    () => this.versions().find((version) => version.number === this.selected()) ?? null,
+  );
+  protected readonly listError = computed(() => {
+    const list = this.list();
+    return list.status === 'failed' ? list.message : null;
+  });
+  protected readonly diffError = computed(() => {
+    const diff = this.diff();
+    return diff?.status === 'failed' ? diff.message : null;
+  });
+  protected readonly diffSummary = computed(() => {
+    const diff = this.diff();
+    if (diff?.status !== 'ready') {
+      return '';
+    }
+    const against = diff.value.against;
+    return against === null
+      ? 'The first version: every file is new.'
+      : `Changes since version ${against}.`;
+  });
+  protected readonly files = computed(() => {
+    const diff = this.diff();
+    if (diff?.status !== 'ready') {
+      return [];
+    }
+    return diff.value.files.map((file) => ({ ...file, view: readUnifiedDiff(file.diff) }));
+  });
+  /** Why a rollback cannot be sent now; null when it can. */
+  protected readonly blocked = computed(() => {
+    const view = this.store.view();
+    if (!view) {
+      return 'Connecting to the project…';
+    }
+    if (this.store.busy()) {
+      const state = describeProjectState(workspaceStateKey(view)).label;
+      return `The agent is working (${state}): restore a version once it is done.`;
+    }
+    return null;
+  });
+  protected readonly canRestore = computed(
+    () => this.blocked() === null && this.restore().kind !== 'restoring',
+  );
+  protected readonly restoreMessage = computed(() => {
+    const state = this.restore();
+    switch (state.kind) {
+      case 'idle':
+        return null;
+      case 'restoring':
+        return `Restoring version ${state.version}…`;
+      case 'refused':
+        return state.message;
+      case 'done': {
+        const version = this.store.latestVersion();
+        const made =
+          version?.reason === 'rollback' && version.seq > state.after
+            ? ` as version ${version.number}`
+            : '';
+        return `Restored version ${state.version}${made}.`;
+      }
+    }
+  });
+
+  constructor() {
+    afterNextRender(() => {
+      const sheet = this.sheet().nativeElement;
+      if (typeof sheet.showModal === 'function') {
+        sheet.showModal();
+      } else {
+        sheet.setAttribute('open', '');
+      }
+    });
+    // Loaded on open and again whenever a version is made (a phase, an edit, a rollback).
+    effect(() => {
+      this.store.latestVersion();
+      const projectId = this.store.projectId();
+      untracked(() => void this.loadList(projectId));
+    });
+  }
+
+  protected timeAgo(version: VersionSummary): string {
+    return formatTimeAgo(version.createdAt);
+  }
+
+  protected select(version: VersionSummary): void {
+    if (this.selected() === version.number && this.diff()?.status !== 'failed') {
+      return;
+    }
+    this.selected.set(version.number);
+    void this.loadDiff(version.number);
+  }
+
+  protected askRestore(): void {
+    const version = this.chosen();
+    if (version && this.canRestore()) {
+      this.confirming.set(version);
+    }
+  }
+
+  protected async onRestoreAnswer(yes: boolean): Promise<void> {
+    const version = this.confirming();
+    this.confirming.set(null);
+    if (!yes || !version || !this.canRestore()) {
+      return;
+    }
+    const after = this.store.view()?.seq ?? 0;
+    this.restore.set({ kind: 'restoring', version: version.number });
+    const ack = await this.store.rollback(version.number);
+    this.restore.set(
+      ack.ok
+        ? { kind: 'done', version: version.number, after }
+        : { kind: 'refused', message: `Not restored: ${commandMessage(ack.error)}` },
+    );
+  }
+
+  /** Esc closes the sheet here, so the page does not also read it as "stop the generation". */
+  protected onEscape(event: Event): void {
+    event.preventDefault();
+    this.close();
+  }
+
+  protected close(): void {
+    const sheet = this.sheet().nativeElement;
+    if (sheet.open && typeof sheet.close === 'function') {
+      sheet.close();
+    } else {
+      this.closed.emit();
+    }
+  }
+
+  /** The dialog closed (the button, Esc, or the browser): the page removes the panel. */
+  protected onClosed(): void {
+    this.closed.emit();
+  }
+
+  private async loadList(projectId: string): Promise<void> {
+    if (this.list().status !== 'ready') {
+      this.list.set({ status: 'loading' });
+    }
+    try {
+      const versions = await this.api.list(projectId);
+      if (projectId !== this.store.projectId()) {
+        return;
+      }
+      this.list.set({ status: 'ready', value: versions });
+      if (this.selected() === null && versions.length > 0) {
+        this.select(versions[0]);
+      }
+    } catch (error: unknown) {
+      this.list.set({ status: 'failed', message: httpErrorMessage(error, 'load the versions') });
+    }
+  }
+
+  private async loadDiff(version: number): Promise<void> {
+    this.diff.set({ status: 'loading' });
+    try {
+      const diff = await this.api.diff(this.store.projectId(), version);
+      if (this.selected() === version) {
+        this.diff.set({ status: 'ready', value: diff });
+      }
+    } catch (error: unknown) {
+      if (this.selected() === version) {
+        this.diff.set({
+          status: 'failed',
+          message: httpErrorMessage(error, `load the changes of version ${version}`),
+        });
+      }
+    }
+  }
+}
