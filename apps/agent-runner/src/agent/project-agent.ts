@@ -81,6 +81,11 @@ export class ProjectAgent {
   /** The sink of the phase being implemented: its closed files are saved behind the stream. */
   private sink: PhaseSink | null = null;
   streaming: StreamingFile | null = null;
+  /** closedInPhase()'s set and the row list it was made from (asked on every parsed event). */
+  private closed: { from: string[] | null; paths: ReadonlySet<string> } = {
+    from: null,
+    paths: new Set(),
+  };
 
   constructor(
     private row: AgentSnapshotRow,
@@ -246,7 +251,7 @@ export class ProjectAgent {
         projectId: this.projectId,
         phase,
         request: this.row.request ?? '',
-        alreadyWritten: () => new Set(this.row.filesInFlight),
+        alreadyWritten: () => this.closedInPhase(),
         currentFiles: async () => {
           await sink.flush();
           return this.deps.store.files(this.projectId);
@@ -466,6 +471,14 @@ export class ProjectAgent {
     if (!version.created) return;
     const { number, createdAt } = version;
     await this.emit({ type: 'version_created', number, label, reason, createdAt });
+  }
+
+  /** The paths closed in the current phase, as a set made again only when they change. */
+  private closedInPhase(): ReadonlySet<string> {
+    if (this.closed.from !== this.row.filesInFlight) {
+      this.closed = { from: this.row.filesInFlight, paths: new Set(this.row.filesInFlight) };
+    }
+    return this.closed.paths;
   }
 
   /** The sink's view of this agent: reads and replaces the same row the agent moves on. */

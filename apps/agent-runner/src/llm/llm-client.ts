@@ -125,8 +125,12 @@ export class LlmClient {
     call.signal.addEventListener('abort', abort, { once: true });
     let cut: 'silence' | 'timeout' | null = null;
     let silenceTimer: NodeJS.Timeout | undefined;
+    // One timer for the whole call, pushed back on every chunk (refresh, not a new timer).
     const armSilence = () => {
-      clearTimeout(silenceTimer);
+      if (silenceTimer) {
+        silenceTimer.refresh();
+        return;
+      }
       silenceTimer = setTimeout(() => {
         cut = 'silence';
         controller.abort();
