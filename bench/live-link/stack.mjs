@@ -62,7 +62,9 @@ export function requireBuilt() {
 
 /** Starts a built app and resolves once /api/health/ready answers. */
 export async function startApp(name, script, port, env) {
-  const child = spawn(process.execPath, [join(ROOT, script)], {
+  // BENCH_APP_NODE_ARGS: extra node flags for the API and the runner, e.g. `--cpu-prof`.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
