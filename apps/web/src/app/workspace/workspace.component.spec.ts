@@ -251,6 +251,36 @@ describe(WorkspaceComponent.name, () => {
     expect(input.value).toBe('Make it blue');
   });
 
+  it('sends the errors the checks found to the agent when asked to fix them', async () => {
+    server.snapshot = (projectId, seq) => ({
+      ...snapshotOf(projectId, seq),
+      state: 'COMPLETE',
+      files: [{ path: 'src/App.tsx', content: 'x' }],
+    });
+    await open();
+    await eventually(() => text().includes('Ready'), 'the snapshot');
+    server.latest.emit('log', {
+      type: 'log',
+      stream: 'check',
+      text: "src/App.tsx(2,9): error TS2322: Type 'string' is not assignable to type 'number'.",
+      projectId: PROJECT,
+      seq: 2,
+    });
+    await eventually(() => text().includes('Checks and errors'), 'the problems strip');
+    page().querySelector<HTMLDetailsElement>('details.problems')!.setAttribute('open', '');
+    const ask = [...page().querySelectorAll<HTMLButtonElement>('details.problems button')].find(
+      (button) => button.textContent?.includes('Ask Forge to fix it'),
+    )!;
+    expect(ask.disabled).toBe(false);
+    ask.click();
+    await eventually(() => server.count('generate') === 1, 'the fix request');
+    const sent = server.commands.find((c) => c.name === 'generate')?.payload as {
+      description: string;
+    };
+    expect(sent.description).toContain('Fix it');
+    expect(sent.description).toContain('error TS2322');
+  });
+
   it('sends the user to sign in when the socket says the session is gone', async () => {
     server.refuseHandshake = true;
     await open();

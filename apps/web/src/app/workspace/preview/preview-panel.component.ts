@@ -14,6 +14,7 @@ import { WorkspaceStore } from '../workspace-store';
 import {
   type LinkState,
   expectsRunningServer,
+  fixRequest,
   previewDisplay,
   problemOutputs,
 } from './preview-status';
@@ -86,6 +87,11 @@ export class PreviewPanelComponent {
         untracked(() => void this.fetchLink(this.store.projectId()));
       }
     });
+  }
+
+  /** Sends the failure or the errors to the agent as the next request. */
+  protected askToFix(what: string, log: string): void {
+    void this.store.generate(fixRequest(what, log));
   }
 
   protected reload(): void {

@@ -4,6 +4,8 @@ import {
   type LinkState,
   PREVIEW_LOG_TAIL_LINES,
   expectsRunningServer,
+  FIX_REQUEST_LOG_MAX_CHARS,
+  fixRequest,
   PROBLEM_TAIL_LINES,
   logTail,
   previewDisplay,
@@ -191,5 +193,15 @@ describe(problemOutputs.name, () => {
     const [output] = problemOutputs([log('check', many.join('\n'))]);
     expect(output.lines).toBe(PROBLEM_TAIL_LINES + 3);
     expect(output.text.split('\n')[0]).toBe('line 3');
+  });
+});
+
+describe('fixRequest', () => {
+  it('says what went wrong and quotes the end of a long log', () => {
+    const log = `${'early line\n'.repeat(2_000)}TypeError: items.map is not a function`;
+    const request = fixRequest('The dev server did not start.', log);
+    expect(request.startsWith('The dev server did not start. Fix it')).toBe(true);
+    expect(request).toContain('TypeError: items.map is not a function');
+    expect(request.length).toBeLessThan(FIX_REQUEST_LOG_MAX_CHARS + 200);
   });
 });

@@ -82,6 +82,15 @@ export function problemOutputs(logs: readonly LogEntry[]): ProblemOutput[] {
   });
 }
 
+/** Characters of a log a "fix it" request quotes (the server caps a prompt at 20,000). */
+export const FIX_REQUEST_LOG_MAX_CHARS = 6_000;
+
+/** The request "Ask Forge to fix it" sends: what went wrong, with the end of its log. */
+export function fixRequest(what: string, log: string): string {
+  const tail = log.length > FIX_REQUEST_LOG_MAX_CHARS ? log.slice(-FIX_REQUEST_LOG_MAX_CHARS) : log;
+  return `${what} Fix it, changing only what the fix needs. The log:\n\n${tail.trim()}`;
+}
+
 export interface PreviewInputs {
   readonly view: ProjectView | null;
   readonly stoppedFrom: AgentState | null;
