@@ -37,6 +37,8 @@ export const BUILD_CHECK = [
 
 /** Most problems one check reports; the rest are counted in the last one. */
 const PROBLEMS_PER_CHECK_MAX = 30;
+/** Lines of the dev server's log kept with a start that failed. */
+const START_LOG_LINES = 30;
 /** Characters of a build's output kept in its problem. */
 const BUILD_OUTPUT_MAX_CHARS = 3_000;
 
@@ -121,6 +123,24 @@ export function devLogProblems(lines: SandboxLogLine[]): CheckProblem[] {
     problems.push({ source: 'dev', key, text: line.text.trim(), path: pathIn(line.text) });
   }
   return problems;
+}
+
+/** A dev server that would not start, with the end of its log (a broken vite.config.ts, …). */
+export function startProblem(failure: Error, lines: SandboxLogLine[]): CheckProblem {
+  const log = lines
+    .filter((line) => line.stream !== 'system')
+    .slice(-START_LOG_LINES)
+    .map((line) => line.text);
+  const headline =
+    [...log].reverse().find((line) => /error|failed|cannot|unexpected/i.test(line)) ??
+    failure.message;
+  return {
+    source: 'dev',
+    key: `dev:start:${normalize(headline)}`,
+    text: [failure.message, ...log].join('\n'),
+    path:
+      pathIn(log.join('\n')) ?? /vite\.config\.[cm]?[jt]s/.exec(log.join('\n'))?.[0] ?? undefined,
+  };
 }
 
 /** Errors a preview reported from a browser, one problem each distinct message. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PhaseInfo } from '@forge/protocol';
@@ -25,6 +25,12 @@ const GOOD = app('  const count: number = 3;\n  return <h1>Counted {count}</h1>;
 const BAD = app("  const count: number = 'three';\n  return <h1>Counted {count}</h1>;");
 /** Another TS2322, with another message: a number where a string goes. */
 const OTHER_BAD = app('  const label: string = 3;\n  return <h1>Counted {label}</h1>;');
+
+/** The starter's own config, as a fix would restore it. */
+const VITE_CONFIG = readFileSync(
+  join(__dirname, '../../../../libs/sandbox/template/vite.config.ts'),
+  'utf8',
+);
 
 interface Scenario {
   replies: ScriptedReply[];
@@ -151,6 +157,36 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
         expect(error).toMatchObject({ code: 'FIX_ATTEMPTS_EXHAUSTED' });
         expect(error && 'message' in error && error.message).toContain('AGENT_FIX_MAX_ATTEMPTS');
         expect(await savedFiles(db, projectId)).toEqual(OTHER_BAD);
+      },
+    );
+  });
+
+  it('mends a phase after which the dev server does not start', async () => {
+    await withRunner(
+      {
+        replies: [
+          designAnswer(['vite.config.ts']),
+          scofAnswer({ 'vite.config.ts': 'export default {\n  plugins: [\n' }),
+          scofAnswer({ 'vite.config.ts': VITE_CONFIG }),
+        ],
+        env: { AGENT_CHECK_TSC: 'false', AGENT_CHECK_BUILD: 'false' },
+      },
+      async (runner, llm, projectId) => {
+        await runner.supervisor.generate(projectId, 'Configure the dev server');
+        await complete(runner, projectId);
+        await runner.supervisor.settled(projectId);
+
+        const phases = await phasesOf(projectId);
+        expect(phases.map((p) => [p.kind ?? 'phase', p.status])).toEqual([
+          ['phase', 'done'],
+          ['fix', 'done'],
+        ]);
+        expect(phases[1]!.files.map((f) => f.path)).toEqual(['vite.config.ts']);
+        expect(phases[1]!.description).toContain('The dev server did not start');
+        const events = runner.events.filter((e) => e.projectId === projectId);
+        expect(events.filter((e) => e.type === 'server_started')).toHaveLength(1);
+        expect(events.some((e) => e.type === 'error' && e.fatal)).toBe(false);
+        expect(llm.requests).toHaveLength(3);
       },
     );
   });

@@ -12,6 +12,7 @@ import { AgentFailure } from './agent-failure';
 import {
   type CheckProblem,
   devLogProblems,
+  startProblem,
   formatProblems,
   runtimeProblems,
   runToolChecks,
@@ -307,12 +308,19 @@ export class ProjectAgent {
   private async startServer(): Promise<void> {
     const sandbox = await this.openSandbox();
     let problems: CheckProblem[] = [];
+    /** A dev server that did not start: mended like any error, fatal once fixes give up. */
+    let startFailure: AgentFailure | null = null;
     if (sandbox) {
       const logged = sandbox.logs().at(-1)?.seq ?? 0;
       const startedAt = Date.now();
-      const url = await this.startDevServer(sandbox, logged);
-      await this.emit({ type: 'server_started', url });
-      problems = await this.check(sandbox, logged, startedAt);
+      const started = await this.startDevServer(sandbox, logged);
+      if (started instanceof AgentFailure) {
+        startFailure = started;
+        problems = [startProblem(started, sandbox.logs(logged))];
+      } else {
+        await this.emit({ type: 'server_started', url: started });
+        problems = await this.check(sandbox, logged, startedAt);
+      }
     } else {
       await this.emit({
         type: 'log',
@@ -327,6 +335,7 @@ export class ProjectAgent {
       `Phase ${phase.number}: ${phase.name}`,
     );
     if (problems.length && (await this.planFix(phase, problems))) return;
+    if (startFailure) throw startFailure;
     const morePhases = !phase.lastPhase;
     await this.move(
       { type: 'server_started', morePhases },
@@ -344,7 +353,8 @@ export class ProjectAgent {
     }
   }
 
-  private async startDevServer(sandbox: Sandbox, logged: number): Promise<string> {
+  /** The dev server's URL, or the failure (with its log sent) when it did not start. */
+  private async startDevServer(sandbox: Sandbox, logged: number): Promise<string | AgentFailure> {
     try {
       return (await sandbox.startDevServer({ signal: this.controller.signal })).url;
     } catch (error) {
@@ -358,7 +368,7 @@ export class ProjectAgent {
           text: lines.map((line) => line.text).join('\n'),
         });
       }
-      throw new AgentFailure(
+      return new AgentFailure(
         'DEV_SERVER_FAILED',
         `The dev server did not start: ${(error as Error).message}`,
       );
