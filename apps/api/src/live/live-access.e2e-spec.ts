@@ -6,7 +6,12 @@ import {
 import { LiveErrorCode } from '@forge/protocol';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
-import { startLinkedRunner, startLiveApi, type StackServer } from './testing/live-stack';
+import {
+  eventually,
+  startLinkedRunner,
+  startLiveApi,
+  type StackServer,
+} from './testing/live-stack';
 import { type BrowserAuth, TestBrowser } from './testing/test-browser';
 
 const MISSING_PROJECT = '00000000-0000-4000-8000-000000000000';
@@ -121,5 +126,35 @@ describe('who may use the live link (e2e)', () => {
     ).toEqual({ ok: true });
     await owner.waitForEvent(aliceProject, 'generation_complete');
     expect(intruder.events).toEqual([]);
+  });
+
+  it('tells the tabs open on a project that it was deleted, and lets them go', async () => {
+    const created = await call(api.url, 'POST', '/api/projects', {
+      cookie: alice.cookie,
+      body: { name: 'Short-lived' },
+    });
+    const projectId = created.body.id as string;
+    const tabs = [await open({ cookie: alice.cookie }), await open({ cookie: alice.cookie })];
+    for (const tab of tabs) expect(await tab.join(projectId)).toEqual({ ok: true });
+
+    const deleted = await call(api.url, 'DELETE', `/api/projects/${projectId}`, {
+      cookie: alice.cookie,
+    });
+    expect(deleted.status).toBe(204);
+    for (const tab of tabs) {
+      const notice = await eventually(
+        () => tab.errors.find((error) => error.projectId === projectId),
+        'the deletion notice',
+      );
+      expect(notice).toEqual({
+        code: LiveErrorCode.ProjectNotFound,
+        message: 'This project was deleted.',
+        projectId,
+      });
+    }
+    expect(await tabs[0]!.command('get_state', { projectId })).toMatchObject({
+      ok: false,
+      error: { code: LiveErrorCode.ProjectNotFound },
+    });
   });
 });

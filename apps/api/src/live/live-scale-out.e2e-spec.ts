@@ -125,5 +125,21 @@ describe('two API replicas and two runners (e2e)', () => {
     expect(view).toMatchObject({ state: 'COMPLETE', streaming: null });
     expect(view.files).toEqual(TODO_FILES);
     expect(onTwo.views.get(projectId)).toEqual(view);
+
+    // Deleted through one replica, the project is closed on the tabs of both.
+    const deleted = await call(apiOne.url, 'DELETE', `/api/projects/${projectId}`, {
+      cookie: user.cookie,
+    });
+    expect(deleted.status).toBe(204);
+    for (const browser of browsers) {
+      await eventually(
+        () =>
+          browser.errors.find(
+            (error) =>
+              error.projectId === projectId && error.message === 'This project was deleted.',
+          ),
+        'the deletion notice on every replica',
+      );
+    }
   }, 180_000);
 });

@@ -7,17 +7,21 @@ export interface LiveSocketData {
   user: AuthUser;
 }
 
-type NoInterServerEvents = Record<string, never>;
+/** What API replicas tell each other (through the Redis adapter when there are several). */
+export interface LiveInterServerEvents {
+  /** A project was deleted: its sockets are told and leave it on every replica. */
+  project_deleted: (projectId: string) => void;
+}
 
 export type LiveServer = Server<
   LiveClientCommands,
   LiveServerEvents,
-  NoInterServerEvents,
+  LiveInterServerEvents,
   LiveSocketData
 >;
 export type LiveSocket = Socket<
   LiveClientCommands,
   LiveServerEvents,
-  NoInterServerEvents,
+  LiveInterServerEvents,
   LiveSocketData
 >;

@@ -9,6 +9,7 @@ import {
   type CommandAck,
   isLiveCommandName,
   LIVE_COMMAND_SCHEMAS,
+  LiveErrorCode,
   type LiveCommandName,
   type LiveCommandPayloads,
   parseLiveCommand,
@@ -67,6 +68,25 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         );
     });
     this.feeds.attach(server);
+    // A deleted project's sockets are told and leave it, on this replica and the others.
+    this.projects.onRemoved((projectId) => {
+      this.dropProject(projectId);
+      // Only the Redis adapter reaches other replicas; the in-memory one has none to tell.
+      if (this.config.REDIS_URL) server.serverSideEmit('project_deleted', projectId);
+    });
+    server.on('project_deleted', (projectId) => this.dropProject(projectId));
+  }
+
+  private dropProject(projectId: string): void {
+    for (const socket of this.feeds.members(projectId)) {
+      this.joined.get(socket)?.delete(projectId);
+      this.feeds.leave(socket, projectId);
+      socket.emit('error', {
+        code: LiveErrorCode.ProjectNotFound,
+        message: 'This project was deleted.',
+        projectId,
+      });
+    }
   }
 
   handleConnection(socket: LiveSocket): void {

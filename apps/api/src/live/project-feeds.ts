@@ -96,6 +96,11 @@ export class ProjectFeeds implements OnModuleInit {
     this.links.unwatch([projectId]);
   }
 
+  /** The sockets on this replica that joined the project. */
+  members(projectId: string): LiveSocket[] {
+    return [...(this.feeds.get(projectId)?.members ?? [])];
+  }
+
   /** Projects with sockets on this replica (for tests and metrics). */
   get openProjects(): number {
     return this.feeds.size;

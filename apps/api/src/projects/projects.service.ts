@@ -36,6 +36,8 @@ function toDto(row: ProjectRow): ProjectDto {
 
 @Injectable()
 export class ProjectsService {
+  private readonly removedListeners = new Set<(projectId: string) => void>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -109,5 +111,11 @@ export class ProjectsService {
     if (!isUuid(id)) throw ProjectError.notFound();
     const result = await this.dataSource.getRepository(Project).delete({ id, ownerId });
     if (!result.affected) throw ProjectError.notFound();
+    for (const listener of this.removedListeners) listener(id);
+  }
+
+  /** Hears every project this replica deletes (the live gateway closes its sockets' feeds). */
+  onRemoved(listener: (projectId: string) => void): void {
+    this.removedListeners.add(listener);
   }
 }
