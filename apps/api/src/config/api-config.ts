@@ -116,8 +116,12 @@ export const API_CONFIG_SPEC = {
     { default: 20_000, min: 1 },
   ),
   SOCKET_MESSAGE_MAX_BYTES: vars.int(
-    'Largest message a browser may send over the socket; a larger one closes that connection',
+    'Largest message a browser may send over the socket; a larger one gets a MESSAGE_TOO_LARGE error',
     { default: 1_048_576, min: 4_096 },
+  ),
+  SOCKET_FRAME_MAX_BYTES: vars.int(
+    'Largest frame the socket reads at all; a larger one closes that connection (≥ SOCKET_MESSAGE_MAX_BYTES)',
+    { default: 4 * 1_048_576, min: 4_096 },
   ),
   SOCKET_PROJECTS_MAX: vars.int('Projects one browser connection may have joined at once', {
     default: 20,

@@ -16,6 +16,7 @@ import { TestBrowser } from './testing/test-browser';
 import { LiveGateway } from './live.gateway';
 
 const MESSAGE_MAX_BYTES = 4_096;
+const FRAME_MAX_BYTES = 16_384;
 const PROMPT_MAX_CHARS = 100;
 
 describe(LiveGateway.name, () => {
@@ -55,6 +56,7 @@ describe(LiveGateway.name, () => {
     api = await startLiveApi(db, {
       RUNNER_URLS: runner.url,
       SOCKET_MESSAGE_MAX_BYTES: String(MESSAGE_MAX_BYTES),
+      SOCKET_FRAME_MAX_BYTES: String(FRAME_MAX_BYTES),
       GENERATE_PROMPT_MAX_CHARS: String(PROMPT_MAX_CHARS),
       GENERATE_RATE_LIMIT_MAX: '2',
       GENERATE_RATE_LIMIT_WINDOW_SECONDS: '3600',
@@ -132,10 +134,32 @@ describe(LiveGateway.name, () => {
     expect(tooLong.ok || tooLong.error.message).toContain('GENERATE_PROMPT_MAX_CHARS');
   });
 
-  it('closes only the connection that sends a message over SOCKET_MESSAGE_MAX_BYTES', async () => {
+  it('answers a message over SOCKET_MESSAGE_MAX_BYTES with an error naming it, and goes on', async () => {
+    const browser = await open();
+    const answer = await browser.command('save_file', {
+      projectId,
+      path: 'src/App.tsx',
+      content: 'x'.repeat(MESSAGE_MAX_BYTES),
+    });
+    expect(answer).toMatchObject({
+      ok: false,
+      error: { code: LiveErrorCode.MessageTooLarge, command: 'save_file' },
+    });
+    expect(answer.ok || answer.error.message).toContain('SOCKET_MESSAGE_MAX_BYTES');
+    expect(browser.errors.at(-1)).toMatchObject({ code: LiveErrorCode.MessageTooLarge });
+    // An unknown command that is too large is refused for its size, the same way.
+    browser.socket.emit('shout', 'x'.repeat(MESSAGE_MAX_BYTES));
+    await eventually(() => (browser.errors.length === 2 ? true : undefined), 'the second refusal');
+    expect(browser.errors[1]).toMatchObject({ code: LiveErrorCode.MessageTooLarge });
+    // The connection is still there and the next command is judged on its own.
+    expect(browser.socket.connected).toBe(true);
+    expect(await browser.join(projectId)).toEqual({ ok: true });
+  });
+
+  it('closes only the connection that sends a frame over SOCKET_FRAME_MAX_BYTES', async () => {
     const browser = await open();
     const closed = new Promise<string>((resolve) => browser.socket.once('disconnect', resolve));
-    browser.socket.emit('generate', { projectId, description: 'x'.repeat(MESSAGE_MAX_BYTES) });
+    browser.socket.emit('generate', { projectId, description: 'x'.repeat(FRAME_MAX_BYTES) });
     expect(await closed).toBe('transport close');
     await expectServerUp();
   });

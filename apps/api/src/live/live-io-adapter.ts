@@ -6,8 +6,9 @@ import { type ApiConfig } from '../config/api-config';
 import { LIVE_REDIS, type LiveRedis } from './live-redis';
 
 /**
- * Socket.IO for browsers: messages capped at SOCKET_MESSAGE_MAX_BYTES (a larger one closes
- * that connection at the transport), and the Redis adapter when REDIS_URL is set so that
+ * Socket.IO for browsers: frames capped at SOCKET_FRAME_MAX_BYTES (a larger one closes that
+ * connection at the transport; messages between SOCKET_MESSAGE_MAX_BYTES and that get an error
+ * event from the gateway), and the Redis adapter when REDIS_URL is set so that
  * room operations and broadcasts started on one replica reach sockets on all of them.
  */
 export class LiveIoAdapter extends IoAdapter {
@@ -22,7 +23,10 @@ export class LiveIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, {
       ...options,
       serveClient: false,
-      maxHttpBufferSize: this.config.SOCKET_MESSAGE_MAX_BYTES,
+      maxHttpBufferSize: Math.max(
+        this.config.SOCKET_FRAME_MAX_BYTES,
+        this.config.SOCKET_MESSAGE_MAX_BYTES,
+      ),
     }) as Server;
     const redis = this.app.get<LiveRedis | null>(LIVE_REDIS);
     if (redis) server.adapter(createAdapter(redis.pub, redis.sub, { key: 'forge-live' }));

@@ -32,7 +32,7 @@ export class LiveError extends Error {
   static unknownCommand(name: string): LiveError {
     return new LiveError(
       LiveErrorCode.UnknownCommand,
-      `Unknown command ${JSON.stringify(name.slice(0, 64))}; the commands are join, leave, get_state, generate and cancel.`,
+      `Unknown command ${JSON.stringify(name.slice(0, 64))}; the commands are join, leave, get_state, generate, cancel, save_file and rollback.`,
     );
   }
 
@@ -44,6 +44,13 @@ export class LiveError extends Error {
     return new LiveError(
       LiveErrorCode.TooManyProjects,
       `A connection may have at most ${max} projects open (SOCKET_PROJECTS_MAX); leave one first.`,
+    );
+  }
+
+  static messageTooLarge(bytes: number, max: number): LiveError {
+    return new LiveError(
+      LiveErrorCode.MessageTooLarge,
+      `The message is ${bytes} bytes; the largest a connection may send (SOCKET_MESSAGE_MAX_BYTES) is ${max}.`,
     );
   }
 

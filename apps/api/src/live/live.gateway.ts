@@ -25,6 +25,13 @@ import { RunnerRouter } from './runner-router';
 
 type Ack = (answer: CommandAck) => void;
 
+/** Bytes of an engine.io message packet (text, or a binary attachment). */
+function sizeOf(data: unknown): number {
+  if (typeof data === 'string') return Buffer.byteLength(data, 'utf8');
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
 /** The error a refused handshake carries to the client's connect_error. */
 function handshakeError(error: unknown): Error {
   const { code, message } = toCommandError(error);
@@ -91,12 +98,32 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   handleConnection(socket: LiveSocket): void {
     this.joined.set(socket, new Set());
+    // The transport reads frames up to SOCKET_FRAME_MAX_BYTES; a message over the (smaller)
+    // SOCKET_MESSAGE_MAX_BYTES is noted as its packet arrives, just before Socket.IO decodes
+    // and hands it over, and refused there with an error instead of a closed connection.
+    const max = this.config.SOCKET_MESSAGE_MAX_BYTES;
+    let oversized = 0;
+    socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
+      if (packet.type !== 'message') return;
+      const bytes = sizeOf(packet.data);
+      if (bytes > max) oversized = bytes;
+    });
+    const tooLarge = (): LiveError | null => {
+      if (!oversized) return null;
+      const error = LiveError.messageTooLarge(oversized, max);
+      oversized = 0;
+      return error;
+    };
     for (const name of Object.keys(LIVE_COMMAND_SCHEMAS) as LiveCommandName[]) {
-      socket.on(name, (...args: unknown[]) => void this.dispatch(socket, name, args));
+      socket.on(name, (...args: unknown[]) => {
+        const refused = tooLarge();
+        if (refused) this.refuse(socket, refused, ackOf(args), name);
+        else void this.dispatch(socket, name, args);
+      });
     }
     socket.onAny((name: unknown, ...args: unknown[]) => {
       if (typeof name === 'string' && isLiveCommandName(name)) return;
-      this.refuse(socket, LiveError.unknownCommand(String(name)), ackOf(args));
+      this.refuse(socket, tooLarge() ?? LiveError.unknownCommand(String(name)), ackOf(args));
     });
   }
 

@@ -8,6 +8,7 @@ export enum LiveErrorCode {
   ForbiddenOrigin = 'FORBIDDEN_ORIGIN',
   UnknownCommand = 'UNKNOWN_COMMAND',
   InvalidCommand = 'INVALID_COMMAND',
+  MessageTooLarge = 'MESSAGE_TOO_LARGE',
   ProjectNotFound = 'PROJECT_NOT_FOUND',
   TooManyProjects = 'TOO_MANY_PROJECTS',
   PromptEmpty = 'PROMPT_EMPTY',
