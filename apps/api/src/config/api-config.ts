@@ -123,6 +123,10 @@ export const API_CONFIG_SPEC = {
     'Largest frame the socket reads at all; a larger one closes that connection (≥ SOCKET_MESSAGE_MAX_BYTES)',
     { default: 4 * 1_048_576, min: 4_096 },
   ),
+  SOCKET_SESSION_CHECK_SECONDS: vars.int(
+    'How often open sockets are checked for a session that ended (sign-out, expiry)',
+    { default: 60, min: 1 },
+  ),
   SOCKET_PROJECTS_MAX: vars.int('Projects one browser connection may have joined at once', {
     default: 20,
     min: 1,

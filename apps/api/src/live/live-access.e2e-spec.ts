@@ -46,7 +46,7 @@ describe('who may use the live link (e2e)', () => {
       models: ['forge-demo'],
     });
     runner = await startLinkedRunner(db, llm.url);
-    api = await startLiveApi(db, { RUNNER_URLS: runner.url });
+    api = await startLiveApi(db, { RUNNER_URLS: runner.url, SOCKET_SESSION_CHECK_SECONDS: '1' });
     alice = await signUp(api.url);
     bob = await signUp(api.url);
     const created = await call(api.url, 'POST', '/api/projects', {
@@ -156,5 +156,27 @@ describe('who may use the live link (e2e)', () => {
       ok: false,
       error: { code: LiveErrorCode.ProjectNotFound },
     });
+  });
+
+  it('ends the sockets of a session that signed out', async () => {
+    const carol = await signUp(api.url);
+    const tab = await open({ cookie: carol.cookie });
+    const other = await open({ cookie: alice.cookie });
+    const ended = new Promise<string>((resolve) => tab.socket.once('disconnect', resolve));
+    const out = await fetch(`${api.url}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { cookie: carol.cookie, origin: 'http://localhost:3000' },
+    });
+    expect(out.status).toBe(200);
+    expect(await ended).toBe('io server disconnect');
+    expect(tab.errors).toEqual([
+      {
+        code: LiveErrorCode.Unauthenticated,
+        message: 'Your session has ended (signed out or expired); sign in again.',
+      },
+    ]);
+    // Another user's socket is untouched.
+    expect(other.socket.connected).toBe(true);
+    expect(await other.join(aliceProject)).toEqual({ ok: true });
   });
 });

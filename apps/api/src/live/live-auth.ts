@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
 import { type IncomingHttpHeaders } from 'node:http';
 import { type AuthUser, toWebHeaders } from '../auth/auth-user';
 import { AUTH, type Auth } from '../auth/auth.factory';
@@ -11,8 +13,15 @@ export interface LiveHandshake {
   auth: Record<string, unknown>;
 }
 
+/** Who opened a socket, and with which session (checked again while the socket lives). */
+export interface LiveIdentity {
+  user: AuthUser;
+  sessionId: string;
+  sessionExpiresAt: number;
+}
+
 /**
- * Authenticates a socket once, at the handshake, with the same better-auth session as REST:
+ * Authenticates a socket at the handshake, with the same better-auth session as REST:
  * the session cookie, or (for clients that hold it otherwise) the cookie's value as
  * `auth.token`. A page from another origin is refused even with a valid cookie.
  */
@@ -23,6 +32,7 @@ export class LiveAuth {
   constructor(
     @Inject(AUTH) private readonly auth: Auth,
     @Inject(API_CONFIG) config: ApiConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     this.origins = new Set(
       [config.PUBLIC_URL, ...config.AUTH_TRUSTED_ORIGINS.split(',')]
@@ -32,7 +42,7 @@ export class LiveAuth {
     );
   }
 
-  async authenticate(handshake: LiveHandshake): Promise<AuthUser> {
+  async authenticate(handshake: LiveHandshake): Promise<LiveIdentity> {
     const origin = handshake.headers.origin;
     if (origin !== undefined && !this.origins.has(origin)) throw LiveError.forbiddenOrigin(origin);
     const headers = toWebHeaders(handshake.headers);
@@ -43,6 +53,20 @@ export class LiveAuth {
     }
     const session = await this.auth.api.getSession({ headers });
     if (!session) throw LiveError.unauthenticated();
-    return { id: session.user.id, email: session.user.email, name: session.user.name };
+    return {
+      user: { id: session.user.id, email: session.user.email, name: session.user.name },
+      sessionId: session.session.id,
+      sessionExpiresAt: new Date(session.session.expiresAt).getTime(),
+    };
+  }
+
+  /** Which of these sessions still exist and have not expired (sign-out deletes the row). */
+  async liveSessions(sessionIds: string[]): Promise<Set<string>> {
+    if (sessionIds.length === 0) return new Set();
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM sessions WHERE id = ANY($1::text[]) AND expires_at > now()`,
+      [sessionIds],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 }

@@ -5,6 +5,9 @@ import { type AuthUser } from '../auth/auth-user';
 /** What the handshake leaves on a browser socket. */
 export interface LiveSocketData {
   user: AuthUser;
+  /** The better-auth session the handshake used; the socket ends with it. */
+  sessionId: string;
+  sessionExpiresAt: number;
 }
 
 /** What API replicas tell each other (through the Redis adapter when there are several). */

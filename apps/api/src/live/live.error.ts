@@ -22,6 +22,13 @@ export class LiveError extends Error {
     );
   }
 
+  static sessionEnded(): LiveError {
+    return new LiveError(
+      LiveErrorCode.Unauthenticated,
+      'Your session has ended (signed out or expired); sign in again.',
+    );
+  }
+
   static forbiddenOrigin(origin: string): LiveError {
     return new LiveError(
       LiveErrorCode.ForbiddenOrigin,

@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   type OnGatewayConnection,
   type OnGatewayDisconnect,
@@ -46,9 +46,12 @@ function handshakeError(error: unknown): Error {
  * acknowledgement when the client asked for one), never a crash.
  */
 @WebSocketGateway()
-export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class LiveGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
   private readonly logger = new Logger(LiveGateway.name);
   private readonly joined = new WeakMap<LiveSocket, Set<string>>();
+  private sessionCheck?: NodeJS.Timeout;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -67,8 +70,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           auth: (socket.handshake.auth ?? {}) as Record<string, unknown>,
         })
         .then(
-          (user) => {
-            socket.data.user = user;
+          (identity) => {
+            socket.data.user = identity.user;
+            socket.data.sessionId = identity.sessionId;
+            socket.data.sessionExpiresAt = identity.sessionExpiresAt;
             next();
           },
           (error: unknown) => next(handshakeError(error)),
@@ -82,6 +87,35 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (this.config.REDIS_URL) server.serverSideEmit('project_deleted', projectId);
     });
     server.on('project_deleted', (projectId) => this.dropProject(projectId));
+    this.sessionCheck = setInterval(
+      () => void this.endStaleSessions(server),
+      this.config.SOCKET_SESSION_CHECK_SECONDS * 1000,
+    );
+    this.sessionCheck.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sessionCheck);
+  }
+
+  /** Disconnects this replica's sockets whose session was signed out or has expired. */
+  private async endStaleSessions(server: LiveServer): Promise<void> {
+    const sockets = [...server.sockets.sockets.values()];
+    try {
+      const live = await this.auth.liveSessions([
+        ...new Set(sockets.map((socket) => socket.data.sessionId)),
+      ]);
+      for (const socket of sockets) {
+        if (!live.has(socket.data.sessionId)) this.endSession(socket);
+      }
+    } catch (error) {
+      this.logger.warn(`checking the sockets' sessions failed: ${(error as Error).message}`);
+    }
+  }
+
+  private endSession(socket: LiveSocket): void {
+    this.refuse(socket, LiveError.sessionEnded());
+    socket.disconnect(true);
   }
 
   private dropProject(projectId: string): void {
@@ -116,6 +150,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     };
     for (const name of Object.keys(LIVE_COMMAND_SCHEMAS) as LiveCommandName[]) {
       socket.on(name, (...args: unknown[]) => {
+        if (Date.now() >= socket.data.sessionExpiresAt) return this.endSession(socket);
         const refused = tooLarge();
         if (refused) this.refuse(socket, refused, ackOf(args), name);
         else void this.dispatch(socket, name, args);
