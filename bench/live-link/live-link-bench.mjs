@@ -24,11 +24,13 @@ const { values: options } = parseArgs({
     'chunks-per-second': { type: 'string', default: '50' },
     'chunk-size': { type: 'string', default: '16' },
     'link-sample': { type: 'string', default: '0.1' },
+    'ramp-ms': { type: 'string', default: '0' },
   },
 });
 const LEVELS = options.levels.split(',').map(Number);
 const CHUNKS_PER_SECOND = Number(options['chunks-per-second']);
 const CHUNK_SIZE = Number(options['chunk-size']);
+const RAMP_MS = Number(options['ramp-ms']);
 /**
  * The share of projects the bench's own runner link watches (at least 10): enough for the
  * runner's share, without doubling the runner's writes as a second API watching all would.
@@ -62,13 +64,17 @@ async function runLevel({ n, api, cookie, llm, link, pids, workDir }) {
     Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]),
   );
   const started = now();
+  // With --ramp-ms the starts are spread evenly over that time (users do not all press Enter in
+  // the same millisecond); 0 starts every generation at once, which also lines up every
+  // phase change of all of them.
   const acks = await Promise.all(
-    tabs.map((tab) =>
-      tab.socket.emitWithAck('generate', {
+    tabs.map(async (tab, i) => {
+      if (RAMP_MS > 0) await new Promise((resolve) => setTimeout(resolve, (i * RAMP_MS) / n));
+      return tab.socket.emitWithAck('generate', {
         projectId: tab.projectId,
         description: `A todo list where I can tick things off (bench ${tab.projectId})`,
-      }),
-    ),
+      });
+    }),
   );
   const refused = acks.filter((ack) => !ack.ok);
   if (refused.length)
@@ -190,7 +196,7 @@ try {
   stops.unshift(() => link.close());
 
   console.log(
-    `live link: one API, one runner, scripted LLM at ${CHUNKS_PER_SECOND} chunks/s of ${CHUNK_SIZE} characters per generation`,
+    `live link: one API, one runner, scripted LLM at ${CHUNKS_PER_SECOND} chunks/s of ${CHUNK_SIZE} characters per generation${RAMP_MS ? `, starts spread over ${RAMP_MS} ms` : ', all started at once'}`,
   );
   const idle = await idleRoundTrips(1000 / CHUNKS_PER_SECOND);
   console.log(
