@@ -161,6 +161,10 @@ export const PREVIEW_CONFIG_SPEC = {
     default: 3600,
     min: 60,
   }),
+  PREVIEW_ERROR_REPORTS_PER_MINUTE: vars.int(
+    "Error reports one project's previews may send a minute, per API replica (429 above)",
+    { default: 30, min: 1 },
+  ),
 };
 
 export type ApiConfig = ConfigOf<typeof API_CONFIG_SPEC & typeof PREVIEW_CONFIG_SPEC>;

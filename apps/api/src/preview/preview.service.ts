@@ -62,6 +62,10 @@ export class PreviewService implements OnApplicationBootstrap, OnApplicationShut
         return url ? { url } : null;
       },
       onRuntimeErrors: (projectId, errors) => this.relayRuntimeErrors(projectId, errors),
+      runtimeErrorsRateLimit: {
+        max: this.config.PREVIEW_ERROR_REPORTS_PER_MINUTE,
+        windowMs: 60_000,
+      },
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
