@@ -149,7 +149,7 @@ describe('preview runtime errors', () => {
     preview = createPreviewServer({
       secret,
       resolve: async () => ({ url: upstreamUrl }),
-      runtimeErrorsRateLimit: { max: rateLimit, windowMs: minute },
+      runtimeErrorsRateLimit: { max: rateLimit, windowMs: minute, name: 'TEST_REPORTS_LIMIT' },
       now: () => clock,
       onRuntimeErrors: async (projectId, errors) => {
         if (projectId === 'failing') throw new Error('runner is away');
@@ -313,6 +313,7 @@ describe('preview runtime errors', () => {
     for (let i = 0; i < rateLimit; i += 1) expect((await post('limited', errors)).status).toBe(204);
     const over = await post('limited', errors);
     expect(over.status).toBe(429);
+    expect(over.text).toContain('TEST_REPORTS_LIMIT');
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     expect((await post('unlimited', errors)).status).toBe(204);
     clock += minute;

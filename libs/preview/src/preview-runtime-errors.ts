@@ -13,13 +13,15 @@ export interface RateLimit {
   /** Requests allowed per key within the window; more are answered 429. */
   max: number;
   windowMs: number;
+  /** The setting it comes from, named in the 429's message. */
+  name?: string;
 }
 
 /** Fixed windows per key, in memory (one server process; another replica counts its own). */
 export class WindowRateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly limit: RateLimit) {}
+  constructor(readonly limit: RateLimit) {}
 
   /** Counts one request; answers the seconds to wait when it is over the limit, else 0. */
   take(key: string, now: number): number {
@@ -104,7 +106,7 @@ export async function receiveRuntimeErrors(
     return sendText(
       res,
       429,
-      'Too many error reports for this project; later ones are dropped.\n',
+      `Too many error reports for this project (at most ${options.limiter.limit.max} in ${options.limiter.limit.windowMs / 1000} s${options.limiter.limit.name ? `, ${options.limiter.limit.name}` : ''}); later ones are dropped.\n`,
       {
         'retry-after': String(wait),
       },

@@ -65,6 +65,7 @@ export class PreviewService implements OnApplicationBootstrap, OnApplicationShut
       runtimeErrorsRateLimit: {
         max: this.config.PREVIEW_ERROR_REPORTS_PER_MINUTE,
         windowMs: 60_000,
+        name: 'PREVIEW_ERROR_REPORTS_PER_MINUTE',
       },
     });
     await new Promise<void>((resolve, reject) => {
