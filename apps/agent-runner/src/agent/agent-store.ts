@@ -148,33 +148,6 @@ export class AgentStore {
     return { ...row, ...patch, version: rows[0]!.version };
   }
 
-  /** Saves a closed file and marks it done in the current phase, in one statement. */
-  async saveFile(
-    row: AgentSnapshotRow,
-    runnerId: string,
-    file: { path: string; content: string; phase: number },
-  ): Promise<AgentSnapshotRow> {
-    return this.saveFiles(row, runnerId, {
-      phase: file.phase,
-      saved: [{ path: file.path, content: file.content }],
-      deleted: [],
-      filesInFlight: withPaths(row.filesInFlight, [file.path]),
-    });
-  }
-
-  async deleteFile(
-    row: AgentSnapshotRow,
-    runnerId: string,
-    path: string,
-  ): Promise<AgentSnapshotRow> {
-    return this.saveFiles(row, runnerId, {
-      phase: row.currentPhase,
-      saved: [],
-      deleted: [path],
-      filesInFlight: withPaths(row.filesInFlight, [path]),
-    });
-  }
-
   /**
    * Applies a batch of one phase's closed and deleted files and sets `filesInFlight`, under the
    * same version and lease check as update(), in a single statement: the files change only if
@@ -216,8 +189,12 @@ export class AgentStore {
     return { ...row, filesInFlight: batch.filesInFlight, version: rows[0]!.version };
   }
 
-  async files(projectId: string): Promise<Map<string, string>> {
-    const rows: { path: string; content: string }[] = await this.dataSource.query(
+  /** The project's generated files by path, in path order (`manager`: inside a transaction). */
+  async files(
+    projectId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, string>> {
+    const rows: { path: string; content: string }[] = await manager.query(
       `SELECT path, content FROM generated_files WHERE project_id = $1 ORDER BY path COLLATE "C"`,
       [projectId],
     );

@@ -19,7 +19,7 @@ import { PhaseDesigner } from './phase-designer';
 import { PhaseImplementer } from './phase-implementer';
 import { runtimeProblems } from './app-checks';
 import { ProjectAgent } from './project-agent';
-import { ProjectHistory, type RecordedVersion } from './project-history';
+import { ProjectHistory, type RecordedVersion, versionCreatedEvent } from './project-history';
 import { RuntimeErrorLog } from './runtime-error-log';
 import { nextState } from './state-machine';
 import { TemplateCatalog } from './template-catalog';
@@ -289,9 +289,8 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async announce(projectId: string, version: RecordedVersion): Promise<void> {
-    if (!version.created) return;
-    const { number, reason, label, createdAt } = version;
-    await this.hub.emit(projectId, { type: 'version_created', number, reason, label, createdAt });
+    const event = versionCreatedEvent(version);
+    if (event) await this.hub.emit(projectId, event);
   }
 
   /**

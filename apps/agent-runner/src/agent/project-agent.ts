@@ -31,7 +31,7 @@ import {
   type StreamingFile,
 } from './implementation-sink';
 import { type PhaseImplementer } from './phase-implementer';
-import { type ProjectHistory } from './project-history';
+import { type ProjectHistory, versionCreatedEvent } from './project-history';
 import { type RuntimeErrorLog } from './runtime-error-log';
 import { type AgentTransition, nextState } from './state-machine';
 import { type TemplateCatalog } from './template-catalog';
@@ -477,10 +477,10 @@ export class ProjectAgent {
   }
 
   private async recordVersion(reason: 'phase' | 'fix', label: string): Promise<void> {
-    const version = await this.deps.history.record(this.projectId, reason, label);
-    if (!version.created) return;
-    const { number, createdAt } = version;
-    await this.emit({ type: 'version_created', number, label, reason, createdAt });
+    const event = versionCreatedEvent(
+      await this.deps.history.record(this.projectId, reason, label),
+    );
+    if (event) await this.emit(event);
   }
 
   /** The paths closed in the current phase, as a set made again only when they change. */

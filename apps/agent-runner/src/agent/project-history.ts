@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { type VersionReason } from '@forge/protocol';
-import { LeaseLostError } from './agent-store';
+import { type UnsequencedEvent, type VersionReason } from '@forge/protocol';
+import { AgentStore, LeaseLostError } from './agent-store';
 
 /** A version as the runner announces it. */
 export interface RecordedVersion {
@@ -32,7 +32,10 @@ interface FileRow {
  */
 @Injectable()
 export class ProjectHistory {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: AgentStore,
+  ) {}
 
   /**
    * Records the current files as a version, unless they are those of the latest version already
@@ -44,15 +47,6 @@ export class ProjectHistory {
     );
   }
 
-  /** A version's files, or null when the project has no such version. */
-  async files(projectId: string, number: number): Promise<Map<string, string> | null> {
-    const rows: { files: FileRow[] }[] = await this.dataSource.query(
-      `SELECT files FROM versions WHERE project_id = $1 AND number = $2`,
-      [projectId, number],
-    );
-    return rows[0] ? new Map(rows[0].files.map((file) => [file.path, file.content])) : null;
-  }
-
   /** Saves a user's edit of one file and records it as a version. */
   saveEdit(
     projectId: string,
@@ -61,11 +55,7 @@ export class ProjectHistory {
   ): Promise<RecordedVersion> {
     return this.dataSource.transaction(async (manager) => {
       await this.assertLease(manager, projectId, runnerId);
-      await manager.query(
-        `INSERT INTO generated_files (project_id, path, content, phase) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (project_id, path) DO UPDATE SET content = EXCLUDED.content, updated_at = now()`,
-        [projectId, file.path, file.content, file.phase],
-      );
+      await writeFiles(manager, projectId, file.phase, [file]);
       return this.recordIn(manager, projectId, 'edit', `Edited ${file.path}`);
     });
   }
@@ -88,13 +78,13 @@ export class ProjectHistory {
       );
       if (!rows[0]) return null;
       const target = new Map(rows[0].files.map((file) => [file.path, file.content]));
-      const current = new Map((await this.current(manager, projectId)).map((f) => [f.path, f]));
+      const current = await this.store.files(projectId, manager);
       const changed: RestoredFile[] = [];
       for (const path of current.keys()) {
         if (!target.has(path)) changed.push({ path, content: null });
       }
       for (const [path, content] of target) {
-        if (current.get(path)?.content !== content) changed.push({ path, content });
+        if (current.get(path) !== content) changed.push({ path, content });
       }
       changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       const removed = changed.filter((file) => file.content === null).map((file) => file.path);
@@ -104,15 +94,12 @@ export class ProjectHistory {
           [projectId, removed],
         );
       }
-      const written = changed.filter((file) => file.content !== null);
-      if (written.length) {
-        await manager.query(
-          `INSERT INTO generated_files (project_id, path, content, phase)
-           SELECT $1, f.path, f.content, $3 FROM jsonb_to_recordset($2::jsonb) AS f(path text, content text)
-           ON CONFLICT (project_id, path) DO UPDATE SET content = EXCLUDED.content, updated_at = now()`,
-          [projectId, JSON.stringify(written), phase],
-        );
-      }
+      await writeFiles(
+        manager,
+        projectId,
+        phase,
+        changed.flatMap(({ path, content }) => (content === null ? [] : [{ path, content }])),
+      );
       const version = await this.recordIn(
         manager,
         projectId,
@@ -129,7 +116,10 @@ export class ProjectHistory {
     reason: VersionReason,
     label: string,
   ): Promise<RecordedVersion> {
-    const files = await this.current(manager, projectId);
+    const files = [...(await this.store.files(projectId, manager))].map(([path, content]) => ({
+      path,
+      content,
+    }));
     const latest: {
       number: number;
       reason: VersionReason;
@@ -160,13 +150,6 @@ export class ProjectHistory {
     return { number: row!.number, reason, label, createdAt, created: true };
   }
 
-  private current(manager: EntityManager, projectId: string): Promise<FileRow[]> {
-    return manager.query(
-      `SELECT path, content FROM generated_files WHERE project_id = $1 ORDER BY path COLLATE "C"`,
-      [projectId],
-    );
-  }
-
   /** Locks the project's state row, which must be leased to this runner. */
   private async assertLease(
     manager: EntityManager,
@@ -179,6 +162,29 @@ export class ProjectHistory {
     );
     if (rows.length === 0) throw new LeaseLostError(projectId);
   }
+}
+
+/** The version_created event of a version just made; null when none was (nothing changed). */
+export function versionCreatedEvent(version: RecordedVersion): UnsequencedEvent | null {
+  if (!version.created) return null;
+  const { number, reason, label, createdAt } = version;
+  return { type: 'version_created', number, reason, label, createdAt };
+}
+
+/** Writes the user's files (an edit, a restored version); each keeps the phase it had. */
+async function writeFiles(
+  manager: EntityManager,
+  projectId: string,
+  phase: number,
+  files: FileRow[],
+): Promise<void> {
+  if (files.length === 0) return;
+  await manager.query(
+    `INSERT INTO generated_files (project_id, path, content, phase)
+     SELECT $1, file.path, file.content, $2 FROM unnest($3::text[], $4::text[]) AS file (path, content)
+     ON CONFLICT (project_id, path) DO UPDATE SET content = EXCLUDED.content, updated_at = now()`,
+    [projectId, phase, files.map((file) => file.path), files.map((file) => file.content)],
+  );
 }
 
 function sameFiles(a: FileRow[], b: FileRow[]): boolean {
