@@ -1,11 +1,14 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { APP_PATHS, RETURN_URL_PARAM, safeReturnUrl } from '../../core/app-paths';
-import { AuthError } from '../auth-error';
+import { RouterLink } from '@angular/router';
+import { AuthFormPage } from '../auth-form-page';
 import { AuthService } from '../auth.service';
 
-type SignInField = 'email' | 'password';
+const signInForm = () =>
+  inject(NonNullableFormBuilder).group({
+    email: ['', [Validators.required, Validators.email]],
+    password: ['', Validators.required],
+  });
 
 @Component({
   selector: 'forge-sign-in',
@@ -14,40 +17,12 @@ type SignInField = 'email' | 'password';
   styleUrl: '../auth-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
-export class SignInComponent {
+export class SignInComponent extends AuthFormPage<ReturnType<typeof signInForm>['controls']> {
   private readonly auth = inject(AuthService);
-  private readonly router = inject(Router);
-  private readonly route = inject(ActivatedRoute);
 
-  protected readonly paths = APP_PATHS;
-  protected readonly form = inject(NonNullableFormBuilder).group({
-    email: ['', [Validators.required, Validators.email]],
-    password: ['', Validators.required],
-  });
-  protected readonly submitted = signal(false);
-  protected readonly submitting = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly form = signInForm();
 
-  protected showError(field: SignInField): boolean {
-    const control = this.form.controls[field];
-    return control.invalid && (control.touched || this.submitted());
-  }
-
-  protected async submit(): Promise<void> {
-    this.submitted.set(true);
-    this.error.set(null);
-    if (this.form.invalid || this.submitting()) {
-      return;
-    }
-    this.submitting.set(true);
-    try {
-      await this.auth.signIn(this.form.getRawValue());
-      const returnUrl = this.route.snapshot.queryParamMap.get(RETURN_URL_PARAM);
-      await this.router.navigateByUrl(safeReturnUrl(returnUrl));
-    } catch (error: unknown) {
-      this.error.set(AuthError.fromHttp(error).message);
-    } finally {
-      this.submitting.set(false);
-    }
+  protected submit(): Promise<void> {
+    return this.send(() => this.auth.signIn(this.form.getRawValue()));
   }
 }
