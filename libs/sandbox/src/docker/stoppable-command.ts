@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ContainerBackend, ExecResult } from './container-backend';
 import { killCommand, RUN_DIR, withPidFile } from './sandbox-commands';
+import { stopTrigger } from '../workspace/stop-trigger';
 import { SandboxError } from './sandbox-error';
 
 export interface StoppableOptions {
@@ -41,30 +42,15 @@ export async function runStoppable(
     onOutput: options.onOutput,
     maxOutputBytes: options.maxOutputBytes,
   });
-  let aborted = false;
-  let timedOut = false;
   let stopping: Promise<unknown> | undefined;
-  const stop = () => {
+  const trigger = stopTrigger(options, () => {
     stopping ??= backend.exec({ argv: killCommand(pidFile, STOP_GRACE_MS) }).catch(() => undefined);
-  };
-  const onAbort = () => {
-    aborted = true;
-    stop();
-  };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer =
-    options.timeoutMs && options.timeoutMs > 0
-      ? setTimeout(() => {
-          timedOut = true;
-          stop();
-        }, options.timeoutMs)
-      : undefined;
+  });
   try {
     const result = await running;
-    return { ...result, aborted, timedOut };
+    return { ...result, aborted: trigger.aborted, timedOut: trigger.timedOut };
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    if (timer) clearTimeout(timer);
+    trigger.dispose();
     await stopping;
   }
 }

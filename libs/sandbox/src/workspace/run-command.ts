@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from './process-groups';
+import { stopTrigger } from './stop-trigger';
 
 /** How long a stopped command gets between SIGTERM and SIGKILL, in ms. */
 export const COMMAND_STOP_GRACE_MS = 500;
@@ -56,29 +57,14 @@ export function runCommand(
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
 
-    let aborted = false;
-    let timedOut = false;
-    const stop = () => {
+    const trigger = stopTrigger(options, () => {
       if (pid === undefined) return;
       killProcessGroup(pid, 'SIGTERM');
       setTimeout(() => killProcessGroup(pid, 'SIGKILL'), COMMAND_STOP_GRACE_MS).unref();
-    };
-    const onAbort = () => {
-      aborted = true;
-      stop();
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer =
-      options.timeoutMs && options.timeoutMs > 0
-        ? setTimeout(() => {
-            timedOut = true;
-            stop();
-          }, options.timeoutMs)
-        : undefined;
+    });
 
     const finish = () => {
-      options.signal?.removeEventListener('abort', onAbort);
-      if (timer) clearTimeout(timer);
+      trigger.dispose();
       if (pid !== undefined) {
         // Whatever the command left behind in its group goes with it.
         killProcessGroup(pid, 'SIGKILL');
@@ -92,7 +78,7 @@ export function runCommand(
     child.on('close', (exitCode) => {
       finish();
       const output = Buffer.concat(chunks).toString('utf8');
-      resolve({ exitCode, aborted, timedOut, output });
+      resolve({ exitCode, aborted: trigger.aborted, timedOut: trigger.timedOut, output });
     });
   });
 }
