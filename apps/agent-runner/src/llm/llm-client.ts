@@ -1,6 +1,7 @@
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import { type ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { LlmError, LlmErrorCode } from './llm-error';
+import { createNodeFetch, type NodeFetch } from './node-fetch';
 
 export type LlmRole = 'design' | 'code';
 
@@ -104,6 +105,7 @@ function classify(
  */
 export class LlmClient {
   private readonly client: OpenAI;
+  private readonly http: NodeFetch = createNodeFetch();
 
   constructor(private readonly options: LlmClientOptions) {
     this.client = new OpenAI({
@@ -111,7 +113,13 @@ export class LlmClient {
       apiKey: options.apiKey,
       maxRetries: 0,
       timeout: options.callTimeoutMs,
+      fetch: this.http.fetch,
     });
+  }
+
+  /** Closes the idle connections to the provider. */
+  close(): void {
+    this.http.close();
   }
 
   model(role: LlmRole): string {

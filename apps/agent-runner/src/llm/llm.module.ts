@@ -63,25 +63,31 @@ export const llmProviders: Provider[] = [
       };
       if (endpoint.kind === 'demo') {
         const server = await createDemoLlmServer({ host: '127.0.0.1', port: 0 });
-        shutdown.close = () => server.close();
         new Logger('Llm').warn(
           `no LLM configured (OPENROUTER_API_KEY or LLM_BASE_URL): using the offline demo model "${DEMO_MODEL_ID}"`,
         );
-        return new LlmClient({
+        const client = new LlmClient({
           ...common,
           baseURL: server.url,
           apiKey: 'demo',
           models: { design: DEMO_MODEL_ID, code: DEMO_MODEL_ID },
           reportCost: false,
         });
+        shutdown.close = async () => {
+          client.close();
+          await server.close();
+        };
+        return client;
       }
-      return new LlmClient({
+      const client = new LlmClient({
         ...common,
         baseURL: endpoint.baseURL,
         apiKey: endpoint.apiKey,
         models: { design: config.LLM_MODEL_DESIGN, code: config.LLM_MODEL_CODE },
         reportCost: endpoint.kind === 'openrouter',
       });
+      shutdown.close = async () => client.close();
+      return client;
     },
   },
 ];
