@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../../scripts/lib/postgres.mjs';
 import { idleRoundTrips } from './calibrate.mjs';
 import { inBatches, now, openRunnerLink, openTab, rest, startLlm } from './clients.mjs';
-import { chunkLatencies, integrity, percentile } from './measure.mjs';
+import { chunkLatencies, integrity, percentile, timeline } from './measure.mjs';
 import { cpuSeconds, requireBuilt, rssMiB, startApp, startDatabase } from './stack.mjs';
 
 const { values: options } = parseArgs({
@@ -25,6 +25,7 @@ const { values: options } = parseArgs({
     'chunk-size': { type: 'string', default: '16' },
     'link-sample': { type: 'string', default: '0.1' },
     'ramp-ms': { type: 'string', default: '0' },
+    timeline: { type: 'boolean', default: false },
   },
 });
 const LEVELS = options.levels.split(',').map(Number);
@@ -39,6 +40,8 @@ const LINK_SAMPLE = Number(options['link-sample']);
 const LINK_SAMPLE_MIN = 10;
 const TOKEN = 'bench-runner-service-token-0123456789abcdef';
 const SAMPLE_MS = 250;
+/** --timeline counts the chunks slower than this each second (the target at 100). */
+const SLOW_MS = 2;
 
 async function runLevel({ n, api, cookie, llm, link, pids, workDir }) {
   await llm.reset();
@@ -95,7 +98,7 @@ async function runLevel({ n, api, cookie, llm, link, pids, workDir }) {
   for (const tab of tabs) tab.socket.close();
 
   const answers = await llm.answers(join(workDir, `answers-${n}.json`));
-  const { latencies, unattributed } = chunkLatencies(received, answers);
+  const { latencies, points, unattributed } = chunkLatencies(received, answers);
   const { latencies: atRunnerLink } = chunkLatencies(received, answers, (event) =>
     link.arrivals.get(`${event.projectId}:${event.seq}`),
   );
@@ -127,6 +130,7 @@ async function runLevel({ n, api, cookie, llm, link, pids, workDir }) {
     ...checks,
     peaks,
     cpu,
+    timeline: options.timeline ? timeline(points, started, SLOW_MS) : undefined,
   };
 }
 
@@ -144,6 +148,10 @@ function print(result) {
       `CPU api ${(result.cpu.api * 100).toFixed(0)}%  runner ${(result.cpu.runner * 100).toFixed(0)}%  llm ${(result.cpu.llm * 100).toFixed(0)}%`,
     ].join('\n     '),
   );
+  for (const second of result.timeline ?? [])
+    console.log(
+      `       second ${String(second.second).padStart(3)}: ${String(second.count).padStart(5)} chunks  p50 ${second.p50.toFixed(2)}  p99 ${second.p99.toFixed(2)} ms  over ${SLOW_MS} ms ${second.slow}`,
+    );
 }
 
 requireBuilt();

@@ -28,6 +28,8 @@ export function chunkLatencies(received, answers, arrival = (event, at) => at) {
     answers.map((answer) => [`${answer.projectId}:${answer.phase}`, answer]),
   );
   const latencies = [];
+  /** [when the LLM sent the chunk, latency], in the order met (for --timeline). */
+  const points = [];
   let unattributed = 0;
   for (const [projectId, events] of received) {
     let answer;
@@ -51,12 +53,36 @@ export function chunkLatencies(received, answers, arrival = (event, at) => at) {
         cursor = start + event.chunk.length;
         const k = lowerBound(answer.reached, cursor);
         const reached = arrival(event, at);
-        if (k < answer.at.length && reached !== undefined) latencies.push(reached - answer.at[k]);
-        else unattributed++;
+        if (k < answer.at.length && reached !== undefined) {
+          latencies.push(reached - answer.at[k]);
+          points.push([answer.at[k], reached - answer.at[k]]);
+        } else unattributed++;
       }
     }
   }
-  return { latencies: latencies.sort((a, b) => a - b), unattributed };
+  return { latencies: latencies.sort((a, b) => a - b), points, unattributed };
+}
+
+/**
+ * Latencies second by second from `start`: how many chunks, p50, p99 and how many over
+ * `slowMs`, to tell a steady tail from bursts (the starts, the phase changes).
+ */
+export function timeline(points, start, slowMs) {
+  const seconds = [];
+  for (const [at, latency] of points) {
+    const second = Math.max(0, Math.floor((at - start) / 1000));
+    (seconds[second] ??= []).push(latency);
+  }
+  return [...seconds.entries()].map(([second, latencies = []]) => {
+    latencies.sort((a, b) => a - b);
+    return {
+      second,
+      count: latencies.length,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      slow: latencies.filter((ms) => ms > slowMs).length,
+    };
+  });
 }
 
 /**
