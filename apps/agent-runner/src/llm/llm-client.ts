@@ -2,6 +2,7 @@ import OpenAI, { APIConnectionError, APIError } from 'openai';
 import { type ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { LlmError, LlmErrorCode } from './llm-error';
 import { createNodeFetch, type NodeFetch } from './node-fetch';
+import { chatCompletionChunks } from './sse-chunks';
 
 export type LlmRole = 'design' | 'code';
 
@@ -160,8 +161,13 @@ export class LlmClient {
         stream_options: { include_usage: true },
         ...(this.options.reportCost ? { usage: { include: true } } : {}),
       };
-      const stream = await this.client.chat.completions.create(body, { signal: controller.signal });
-      for await (const chunk of stream) {
+      // The SDK makes the call and turns a refusal into an APIError; the body is read here.
+      const response = await this.client.chat.completions
+        .create(body, { signal: controller.signal })
+        .asResponse();
+      if (!response.body)
+        throw new LlmError(LlmErrorCode.Truncated, 'the LLM sent no answer', true);
+      for await (const chunk of chatCompletionChunks(response.body, response.headers)) {
         armSilence();
         const choice = chunk.choices[0];
         const delta = choice?.delta?.content;
@@ -194,6 +200,8 @@ export class LlmClient {
           : `LLM_CALL_TIMEOUT_MS=${this.options.callTimeoutMs}`;
       throw classify(error, cut, call.signal, limits);
     } finally {
+      // Ends the request if the answer was not read to its end (a consumer's error).
+      controller.abort();
       clearTimeout(silenceTimer);
       clearTimeout(callTimer);
       call.signal.removeEventListener('abort', abort);
