@@ -1,25 +1,26 @@
 // The floor under the live-link benchmark: the same shape with none of Forge's work in it. An
 // LLM process streams SSE chunks at a fixed pace; a "runner" process reads every stream with
-// the openai SDK (over the runner's own fetch) and relays each chunk's event over Socket.IO,
-// batched per event-loop turn like the runner link; an "api" process relays each event to the
-// room of its project like the API gateway; N Socket.IO clients in this process are the
-// browsers. No database, no agent, no parser: what the machine and the libraries alone cost.
+// the runner's own LLM client (the openai SDK's request, the body decoded by sse-chunks) and
+// relays each chunk's event over Socket.IO, batched per event-loop turn like the runner link;
+// an "api" process relays each event to the room of its project like the API gateway; N
+// Socket.IO clients in this process are the browsers. No database, no agent, no parser, no
+// auth: what this machine and the libraries alone cost.
 //
 //   node bench/live-link/floor.mjs [--levels 10,100,500] [--chunks-per-second 50]
-//                                  [--every 3] [--seconds 12] [--reader sdk|raw|http]
+//                                  [--every 3] [--seconds 12] [--reader runner|sdk-stream|http]
 //
 // --every k: an event every k chunks (the SCOF parser emits at line ends, about one event per
-// three 16-character chunks in the live-link bench). --reader raw makes the request with the
-// SDK but decodes the SSE body by hand (`.asResponse()`); --reader http reads the streams with
-// a bare node:http SSE reader. Latencies of the first fifth of each run (JIT warm-up, the
-// starts) are left out, so these are figures Forge's stack cannot beat. Needs a built checkout.
+// three 16-character chunks in the live-link bench). --reader sdk-stream iterates the SDK's own
+// Stream instead, --reader http uses a bare node:http SSE reader. Latencies of the first fifth
+// of each run (JIT warm-up, the starts) are left out: these are figures Forge's stack cannot
+// beat on the same machine. Needs a built checkout (npx tsc -b tsconfig.build.json).
 import { fork } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import { Agent } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { setImmediate } from 'node:timers';
-import { parseArgs, TextDecoder } from 'node:util';
+import { parseArgs } from 'node:util';
 import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
 import { now } from './clients.mjs';
@@ -28,8 +29,8 @@ import { cpuSeconds } from './stack.mjs';
 
 const require = createRequire(import.meta.url);
 const READERS = {
-  sdk: 'openai SDK over the runner’s fetch',
-  raw: 'openai SDK request, the body’s SSE decoded by hand',
+  runner: 'the runner’s LLM client',
+  'sdk-stream': 'openai SDK streaming over the runner’s fetch',
   http: 'bare node:http SSE reader',
 };
 /** Latencies of the first part of each run are left out: JIT warm-up and the starts. */
@@ -79,12 +80,7 @@ async function runner(reader, every) {
     process.once('message', resolve),
   );
   const baseURL = `http://127.0.0.1:${llmPort}/v1`;
-  const read =
-    reader === 'sdk'
-      ? sdkReader(baseURL)
-      : reader === 'raw'
-        ? rawReader(baseURL)
-        : httpReader(baseURL);
+  const read = { runner: runnerReader, 'sdk-stream': sdkReader, http: httpReader }[reader](baseURL);
   for (let project = 0; project < streams; project++) {
     let seen = 0;
     const onText = (text) => {
@@ -117,34 +113,25 @@ function sdkReader(baseURL) {
   };
 }
 
-function rawReader(baseURL) {
-  const OpenAI = require('openai').default;
-  const { createNodeFetch } = require('../../apps/agent-runner/dist/llm/node-fetch.js');
-  const client = new OpenAI({
+/** The runner's own LLM client: the SDK's request, the body decoded by sse-chunks. */
+function runnerReader(baseURL) {
+  const { LlmClient } = require('../../apps/agent-runner/dist/llm/llm-client.js');
+  const client = new LlmClient({
     baseURL,
     apiKey: 'floor',
-    maxRetries: 0,
-    fetch: createNodeFetch().fetch,
+    models: { design: 'floor', code: 'floor' },
+    callTimeoutMs: 600_000,
+    silenceTimeoutMs: 60_000,
+    reportCost: false,
   });
-  return async (onText) => {
-    const response = await client.chat.completions
-      .create({ model: 'floor', messages: [{ role: 'user', content: 'floor' }], stream: true })
-      .asResponse();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const data of response.body) {
-      buffer += decoder.decode(data, { stream: true });
-      let end;
-      while ((end = buffer.indexOf('\n\n')) !== -1) {
-        const event = buffer.slice(6, end);
-        buffer = buffer.slice(end + 2);
-        if (event.startsWith('{')) {
-          const text = JSON.parse(event).choices[0]?.delta?.content;
-          if (text) onText(text);
-        }
-      }
-    }
-  };
+  return (onText) =>
+    client.complete({
+      role: 'code',
+      projectId: 'floor',
+      messages: [{ role: 'user', content: 'floor' }],
+      signal: new AbortController().signal,
+      onDelta: onText,
+    });
 }
 
 function httpReader(baseURL) {
@@ -265,7 +252,7 @@ else {
       'chunks-per-second': { type: 'string', default: '50' },
       every: { type: 'string', default: '3' },
       seconds: { type: 'string', default: '12' },
-      reader: { type: 'string', default: 'sdk' },
+      reader: { type: 'string', default: 'runner' },
     },
   });
   if (!(values.reader in READERS))
