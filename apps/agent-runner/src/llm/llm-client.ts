@@ -102,7 +102,9 @@ function classify(
 /**
  * One streamed chat completion per call on the openai SDK, against OpenRouter or any
  * OpenAI-compatible server. The SDK's own retries are off: the agent retries whole attempts
- * (withRetries), because a stream cut mid-way has to be redone from the start.
+ * (withRetries), because a stream cut mid-way has to be redone from the start. The SDK fetches
+ * over node:http (node-fetch.ts) and the answer's body is decoded by sse-chunks.ts, both for
+ * the runner's CPU with hundreds of streams open (bench/live-link/README.md).
  */
 export class LlmClient {
   private readonly client: OpenAI;
@@ -152,6 +154,7 @@ export class LlmClient {
     let text = '';
     let usage: LlmUsage | null = null;
     let finished = false;
+    let readToEnd = false;
     try {
       armSilence();
       const body = {
@@ -185,6 +188,7 @@ export class LlmClient {
           };
         }
       }
+      readToEnd = true;
       // A stream that ends without a finish reason was cut, even if it closed cleanly.
       if (!finished)
         throw new LlmError(
@@ -200,8 +204,9 @@ export class LlmClient {
           : `LLM_CALL_TIMEOUT_MS=${this.options.callTimeoutMs}`;
       throw classify(error, cut, call.signal, limits);
     } finally {
-      // Ends the request if the answer was not read to its end (a consumer's error).
-      controller.abort();
+      // Ends the request if the answer was not read to its end (a consumer's error); a
+      // connection read to its end goes back to the keep-alive pool.
+      if (!readToEnd) controller.abort();
       clearTimeout(silenceTimer);
       clearTimeout(callTimer);
       call.signal.removeEventListener('abort', abort);

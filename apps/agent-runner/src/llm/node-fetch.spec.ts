@@ -67,6 +67,19 @@ describe(createNodeFetch.name, () => {
     expect((await reader.read()).done).toBe(true);
   });
 
+  it('keeps the connection for the next request, even when the signal aborts after the answer', async () => {
+    const { url, fetch } = await serve((_request, _body, response) => response.end('ok'));
+    let connections = 0;
+    server!.on('connection', () => connections++);
+    for (let i = 0; i < 3; i++) {
+      const controller = new AbortController();
+      const response = await fetch(url, { signal: controller.signal });
+      await expect(response.text()).resolves.toBe('ok');
+      controller.abort();
+    }
+    expect(connections).toBe(1);
+  });
+
   it('decodes a gzip-encoded body', async () => {
     const { url, fetch } = await serve((_request, _body, response) => {
       response.writeHead(400, { 'content-encoding': 'gzip' });

@@ -82,6 +82,7 @@ export function createNodeFetch(): NodeFetch {
       });
       let incoming: IncomingMessage | undefined;
       const onAbort = () => {
+        if (incoming?.complete) return;
         const reason = abortReason(signal!);
         // Before the answer: the promise fails; after it: the body stream does.
         request.destroy(reason);
