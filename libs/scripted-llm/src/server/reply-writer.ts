@@ -4,6 +4,7 @@ import { type Interruption, type ReplyPlan } from './reply-plan';
 import {
   chunkObject,
   completionObject,
+  contentChunkEncoder,
   defaultErrorCode,
   errorBody,
   errorTypeFor,
@@ -77,37 +78,63 @@ export function sendHttpFault(res: ServerResponse, fault: HttpFault): RequestOut
   return 'http-error';
 }
 
-/** Resolves true after `ms`, or false as soon as the signal aborts; the timer never outlives it. */
-function pause(ms: number | undefined, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = ms === undefined ? undefined : setTimeout(() => settle(true), ms);
-    const onAbort = () => settle(false);
-    function settle(finished: boolean) {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(finished);
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
- * Writes and waits until the data is handed to the socket, so that a scripted drop right after
- * cannot discard chunks still queued; false when the client or the server stopped the reply.
+ * Waits and writes for one reply under a single abort listener. A paced stream waits twice a
+ * chunk; adding and removing an AbortSignal listener for each wait was most of this server's
+ * own work per chunk with hundreds of streams open (bench/live-link). One wait at a time.
  */
-function write(target: ReplyTarget, data: string): Promise<boolean> {
-  const { res, signal } = target;
-  if (signal.aborted || res.destroyed) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => settle(false);
-    function settle(ok: boolean) {
-      signal.removeEventListener('abort', onAbort);
-      resolve(ok);
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    res.write(data, (error) => settle(!error));
-  });
+class ReplyIo {
+  /** Ends the wait in progress (once; a late callback of a wait already over does nothing). */
+  private current: ((finished: boolean) => void) | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onAbort = () => {
+    clearTimeout(this.timer);
+    this.current?.(false);
+  };
+
+  constructor(readonly target: ReplyTarget) {
+    target.signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** True after `ms` (undefined: never), false as soon as the reply is stopped. */
+  pause(ms: number | undefined): Promise<boolean> {
+    return this.wait((done) => {
+      if (ms !== undefined) this.timer = setTimeout(() => done(true), ms);
+    });
+  }
+
+  /** A turn of the event loop, so that a client that went away is noticed. */
+  turn(): Promise<boolean> {
+    return this.wait((done) => setImmediate(() => done(true)));
+  }
+
+  /**
+   * Writes and waits until the data is handed to the socket, so that a scripted drop right
+   * after cannot discard chunks still queued; false when the client or the server stopped
+   * the reply.
+   */
+  write(data: string): Promise<boolean> {
+    if (this.target.res.destroyed) return Promise.resolve(false);
+    return this.wait((done) => this.target.res.write(data, (error) => done(!error)));
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.target.signal.removeEventListener('abort', this.onAbort);
+  }
+
+  private wait(start: (done: (finished: boolean) => void) => void): Promise<boolean> {
+    if (this.target.signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (finished: boolean) => {
+        if (this.current !== done) return;
+        this.current = null;
+        resolve(finished);
+      };
+      this.current = done;
+      start(done);
+    });
+  }
 }
 
 function stopped(target: ReplyTarget): RequestOutcome {
@@ -124,8 +151,9 @@ function usageFor(plan: TextPlan, target: ReplyTarget): TokenUsage {
 }
 
 /** Runs a stall; returns an outcome when the reply ends there, or null to go on. */
-async function stall(target: ReplyTarget, cut: Interruption): Promise<RequestOutcome | null> {
-  if (!(await pause(cut.ms, target.signal))) return stopped(target);
+async function stall(io: ReplyIo, cut: Interruption): Promise<RequestOutcome | null> {
+  const { target } = io;
+  if (!(await io.pause(cut.ms))) return stopped(target);
   if (cut.then === 'continue') return null;
   if (cut.then === 'drop' || !target.stream) {
     target.res.destroy();
@@ -138,11 +166,17 @@ async function stall(target: ReplyTarget, cut: Interruption): Promise<RequestOut
 
 export async function sendReply(target: ReplyTarget, plan: ReplyPlan): Promise<RequestOutcome> {
   if (plan.kind === 'http') return sendHttpFault(target.res, plan.fault);
-  return target.stream ? streamReply(target, plan) : answerReply(target, plan);
+  const io = new ReplyIo(target);
+  try {
+    return await (target.stream ? streamReply(io, plan) : answerReply(io, plan));
+  } finally {
+    io.close();
+  }
 }
 
 /** stream: false — the whole answer as one JSON body; cuts act before the body. */
-async function answerReply(target: ReplyTarget, plan: TextPlan): Promise<RequestOutcome> {
+async function answerReply(io: ReplyIo, plan: TextPlan): Promise<RequestOutcome> {
+  const { target } = io;
   const cut = plan.interruption;
   if (cut?.kind === 'drop') {
     target.res.destroy();
@@ -153,7 +187,7 @@ async function answerReply(target: ReplyTarget, plan: TextPlan): Promise<Request
     return 'error-event';
   }
   if (cut?.kind === 'stall') {
-    const ended = await stall(target, cut);
+    const ended = await stall(io, cut);
     if (ended) return ended;
   }
   const identity = newCompletionIdentity(target.model);
@@ -167,7 +201,8 @@ async function answerReply(target: ReplyTarget, plan: TextPlan): Promise<Request
   return 'completed';
 }
 
-async function streamReply(target: ReplyTarget, plan: TextPlan): Promise<RequestOutcome> {
+async function streamReply(io: ReplyIo, plan: TextPlan): Promise<RequestOutcome> {
+  const { target } = io;
   const { res } = target;
   const cut = plan.interruption;
   if (cut?.beforeHeaders) {
@@ -175,15 +210,15 @@ async function streamReply(target: ReplyTarget, plan: TextPlan): Promise<Request
       res.destroy();
       return 'dropped';
     }
-    const ended = await stall(target, cut);
+    const ended = await stall(io, cut);
     if (ended) return ended;
   }
   const identity = newCompletionIdentity(target.model);
   const usageField = target.includeUsage ? null : undefined;
+  const contentChunk = contentChunkEncoder(identity, usageField);
   res.writeHead(200, SSE_HEADERS);
   if (
-    !(await write(
-      target,
+    !(await io.write(
       sseData(chunkObject(identity, { role: 'assistant', content: '' }, null, usageField)),
     ))
   ) {
@@ -197,33 +232,27 @@ async function streamReply(target: ReplyTarget, plan: TextPlan): Promise<Request
         return 'dropped';
       }
       if (cut.kind === 'error-event') {
-        await write(target, sseData(errorBody(cut.message, 'server_error', cut.code)));
+        await io.write(sseData(errorBody(cut.message, 'server_error', cut.code)));
         res.end();
         return 'error-event';
       }
-      const ended = await stall(target, cut);
+      const ended = await stall(io, cut);
       if (ended) return ended;
     }
     if (i === plan.chunks.length) break;
     // Pacing, or a turn of the event loop so a client that went away is noticed.
-    const paused =
-      i > 0 && plan.intervalMs > 0
-        ? await pause(plan.intervalMs, target.signal)
-        : await new Promise<boolean>((resolve) =>
-            setImmediate(() => resolve(!target.signal.aborted)),
-          );
+    const paused = i > 0 && plan.intervalMs > 0 ? await io.pause(plan.intervalMs) : await io.turn();
     if (!paused) return stopped(target);
-    const chunk = chunkObject(identity, { content: plan.chunks[i] }, null, usageField);
-    if (!(await write(target, sseData(chunk)))) return stopped(target);
+    if (!(await io.write(contentChunk(plan.chunks[i]!)))) return stopped(target);
     target.onChunk();
   }
   const finish = chunkObject(identity, {}, plan.finishReason, usageField);
-  if (!(await write(target, sseData(finish)))) return stopped(target);
+  if (!(await io.write(sseData(finish)))) return stopped(target);
   if (target.includeUsage) {
     const usage = usageChunkObject(identity, usageFor(plan, target));
-    if (!(await write(target, sseData(usage)))) return stopped(target);
+    if (!(await io.write(sseData(usage)))) return stopped(target);
   }
-  if (!(await write(target, sseData('[DONE]')))) return stopped(target);
+  if (!(await io.write(sseData('[DONE]')))) return stopped(target);
   res.end();
   return 'completed';
 }

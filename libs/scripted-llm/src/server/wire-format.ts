@@ -58,6 +58,24 @@ export function chunkObject(
   } satisfies ChatCompletionChunk;
 }
 
+/**
+ * Encodes the content chunks of one completion as SSE events, what they share serialised once:
+ * a paced stream of hundreds of chunks need not rebuild and stringify the whole chunk each time.
+ * The result is the same as `sseData(chunkObject(identity, { content }, null, usage))`.
+ */
+export function contentChunkEncoder(
+  identity: CompletionIdentity,
+  usage: TokenUsage | null | undefined,
+): (content: string) => string {
+  const marker = '\u0000forge-content\u0000';
+  const [before, after, ...rest] = sseData(
+    chunkObject(identity, { content: marker }, null, usage),
+  ).split(JSON.stringify(marker));
+  if (after === undefined || rest.length > 0)
+    return (content) => sseData(chunkObject(identity, { content }, null, usage));
+  return (content) => before + JSON.stringify(content) + after;
+}
+
 export function usageChunkObject(
   identity: CompletionIdentity,
   usage: TokenUsage,
