@@ -24,6 +24,9 @@ import { RuntimeErrorLog } from './runtime-error-log';
 import { nextState } from './state-machine';
 import { TemplateCatalog } from './template-catalog';
 
+/** The manifest whose change, by an edit or a rollback, means an install in the sandbox. */
+const PACKAGE_JSON = 'package.json';
+
 export enum AgentCommandErrorCode {
   NotFound = 'PROJECT_NOT_FOUND',
   Busy = 'GENERATION_RUNNING',
@@ -195,6 +198,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       await this.toSandbox(projectId, [{ path, content }]);
       await this.hub.emit(projectId, { type: 'file_end', path, content, phase });
       await this.announce(projectId, version);
+      if (path === PACKAGE_JSON) await this.installPackageJson(projectId);
       return version.number;
     });
   }
@@ -210,13 +214,17 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
           `This project has no version ${version}.`,
         );
       }
-      await this.toSandbox(
-        projectId,
-        restored.changed.flatMap((file) =>
-          file.content === null ? [] : [{ path: file.path, content: file.content }],
-        ),
-        restored.changed.flatMap((file) => (file.content === null ? [file.path] : [])),
-      );
+      // A path the version lacks goes away, unless the starter has it: a starter file edited
+      // after that version (package.json, say) is the starter's again, as a new sandbox has it.
+      const starter = new Map((await this.templates.list()).map((file) => [file.path, file]));
+      const writes: { path: string; content: string }[] = [];
+      const deletes: string[] = [];
+      for (const file of restored.changed) {
+        const content = file.content ?? starter.get(file.path)?.content ?? null;
+        if (content === null) deletes.push(file.path);
+        else writes.push({ path: file.path, content });
+      }
+      await this.toSandbox(projectId, writes, deletes);
       for (const file of restored.changed) {
         await this.hub.emit(
           projectId,
@@ -226,6 +234,8 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         );
       }
       await this.announce(projectId, restored.version);
+      if (restored.changed.some((file) => file.path === PACKAGE_JSON))
+        await this.installPackageJson(projectId);
       return restored.version.number;
     });
   }
@@ -285,6 +295,35 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         stream: 'system',
         text: `Saved, but the preview could not be updated: ${(error as Error).message}`,
       });
+    }
+  }
+
+  /**
+   * After an edit or a rollback changed package.json: installs what it lists in the sandbox, so
+   * the preview finds the packages (the agent installs its own after each phase). A failed
+   * install is reported; the saved file stands.
+   */
+  private async installPackageJson(projectId: string): Promise<void> {
+    const report = (text: string) =>
+      this.hub.emit(projectId, { type: 'log', stream: 'system', text });
+    try {
+      const sandbox = await this.sandboxes.open(projectId);
+      if (!sandbox) return;
+      await report('package.json changed: installing its dependencies.');
+      const result = await sandbox.install();
+      if (result.output)
+        await this.hub.emit(projectId, { type: 'log', stream: 'install', text: result.output });
+      if (!result.ok)
+        await report(
+          `Saved, but installing the dependencies of package.json failed (exit ${result.exitCode}): the preview may not find them.`,
+        );
+    } catch (error) {
+      this.logger.warn(
+        `project ${projectId}: install after package.json failed: ${(error as Error).message}`,
+      );
+      await report(
+        `Saved, but the dependencies of package.json could not be installed: ${(error as Error).message}`,
+      );
     }
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type PhaseInfo } from '@forge/protocol';
 import { createScriptedLlmServer, type ScriptedReply } from '@forge/scripted-llm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import {
   agentRow,
   createProject,
@@ -25,6 +26,12 @@ const GOOD = app('  const count: number = 3;\n  return <h1>Counted {count}</h1>;
 const BAD = app("  const count: number = 'three';\n  return <h1>Counted {count}</h1>;");
 /** Another TS2322, with another message: a number where a string goes. */
 const OTHER_BAD = app('  const label: string = 3;\n  return <h1>Counted {label}</h1>;');
+
+/** The starter's own manifest, which an edit extends. */
+const PACKAGE_JSON = readFileSync(
+  join(__dirname, '../../../../libs/sandbox/template/package.json'),
+  'utf8',
+);
 
 /** The starter's own config, as a fix would restore it. */
 const VITE_CONFIG = readFileSync(
@@ -273,6 +280,79 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
         const page = await served('Counted');
         expect(page).toContain('Counted');
         expect(page).not.toContain('Tallied');
+      },
+    );
+  });
+  it('installs what package.json lists when an edit changes it', async () => {
+    await withRunner(
+      { replies: [designAnswer(['src/App.tsx']), scofAnswer(GOOD)] },
+      async (runner, _llm, projectId) => {
+        await runner.supervisor.generate(projectId, 'A counter');
+        const started = await waitForEvent(
+          runner.events,
+          projectId,
+          'server_started',
+          undefined,
+          240_000,
+        );
+        await complete(runner, projectId);
+        await runner.supervisor.settled(projectId);
+        /** Vite's answer for App.tsx once its watcher has the content that has `text`. */
+        const app = async (text: string) => {
+          let response: Response | undefined;
+          for (let tries = 0; tries < 100; tries++) {
+            if (tries) await new Promise((resolve) => setTimeout(resolve, 100));
+            response = await fetch(new URL('/src/App.tsx', started.url));
+            const body = await response.clone().text();
+            if (body.includes(text)) break;
+          }
+          return response!;
+        };
+
+        // A local package (no network), then the manifest that depends on it.
+        await runner.supervisor.saveFile(
+          projectId,
+          'vendor/greet/package.json',
+          JSON.stringify({ name: 'greet', version: '1.0.0', main: 'index.js' }),
+        );
+        await runner.supervisor.saveFile(
+          projectId,
+          'vendor/greet/index.js',
+          "module.exports = 'Hello from greet';\n",
+        );
+        const manifest = JSON.parse(PACKAGE_JSON) as { dependencies: Record<string, string> };
+        manifest.dependencies.greet = 'file:./vendor/greet';
+        const before = runner.events.length;
+        await runner.supervisor.saveFile(
+          projectId,
+          'package.json',
+          JSON.stringify(manifest, null, 2),
+        );
+        const logs = runner.events
+          .slice(before)
+          .flatMap((e) => (e.projectId === projectId && e.type === 'log' ? [e] : []));
+        expect(logs[0]).toMatchObject({
+          stream: 'system',
+          text: expect.stringContaining('installing'),
+        });
+        expect(logs.some((log) => log.text.startsWith('Saved, but'))).toBe(false);
+
+        // The preview resolves the package: Vite answers the module that imports it.
+        const importing = `import greeting from 'greet';\nexport default function App() {\n  return <h1>{greeting}</h1>;\n}\n`;
+        await runner.supervisor.saveFile(projectId, 'src/App.tsx', importing);
+        const response = await app('greeting');
+        expect(response.status).toBe(200);
+        expect(await response.text()).not.toContain('Failed to resolve import');
+
+        // Back to before the manifest's edit: the starter's package.json, installed again.
+        const rolledBack = runner.events.length;
+        await runner.supervisor.rollback(projectId, 3);
+        const sandbox = await runner.app.get(SandboxSessions).open(projectId);
+        expect(await sandbox!.readFile('package.json')).toBe(PACKAGE_JSON);
+        expect(runner.events.slice(rolledBack)).toContainEqual(
+          expect.objectContaining({ type: 'log', text: expect.stringContaining('installing') }),
+        );
+        expect(await (await app('Counted')).text()).toContain('Counted');
       },
     );
   });
