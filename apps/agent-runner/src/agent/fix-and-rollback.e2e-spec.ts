@@ -90,6 +90,31 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
   const complete = (runner: RunnerTestApp, projectId: string) =>
     waitForEvent(runner.events, projectId, 'generation_complete', undefined, 240_000);
 
+  /** Starts generating the counter app; answers the dev server's start. */
+  async function startCounter(runner: RunnerTestApp, projectId: string) {
+    await runner.supervisor.generate(projectId, 'A counter');
+    return waitForEvent(runner.events, projectId, 'server_started', undefined, 240_000);
+  }
+
+  /**
+   * Generates the counter app and waits for the end; answers a reader of what the dev server
+   * serves for App.tsx once its watcher has content with `text` (whatever the status).
+   */
+  async function generateCounter(runner: RunnerTestApp, projectId: string) {
+    const started = await startCounter(runner, projectId);
+    await complete(runner, projectId);
+    await runner.supervisor.settled(projectId);
+    return async (text: string): Promise<{ status: number; body: string }> => {
+      let [status, body] = [0, ''];
+      for (let tries = 0; tries < 100 && !body.includes(text); tries++) {
+        if (tries) await new Promise((resolve) => setTimeout(resolve, 100));
+        const response = await fetch(new URL('/src/App.tsx', started.url));
+        [status, body] = [response.status, await response.text()];
+      }
+      return { status, body };
+    };
+  }
+
   it('mends a phase that leaves a type error with one fix phase', async () => {
     await withRunner(
       { replies: [designAnswer(['src/App.tsx']), scofAnswer(BAD), scofAnswer(GOOD)] },
@@ -205,14 +230,7 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
         env: { AGENT_RUNTIME_ERROR_WAIT_MS: '4000', AGENT_CHECK_BUILD: 'false' },
       },
       async (runner, llm, projectId) => {
-        await runner.supervisor.generate(projectId, 'A counter');
-        const started = await waitForEvent(
-          runner.events,
-          projectId,
-          'server_started',
-          undefined,
-          240_000,
-        );
+        const started = await startCounter(runner, projectId);
         await runner.supervisor.runtimeErrors(projectId, [
           {
             kind: 'error',
@@ -250,64 +268,27 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
     await withRunner(
       { replies: [designAnswer(['src/App.tsx']), scofAnswer(GOOD)] },
       async (runner, _llm, projectId) => {
-        await runner.supervisor.generate(projectId, 'A counter');
-        const started = await waitForEvent(
-          runner.events,
-          projectId,
-          'server_started',
-          undefined,
-          240_000,
-        );
-        await complete(runner, projectId);
-        await runner.supervisor.settled(projectId);
-        /** What the dev server serves for App.tsx once its watcher has seen `text` arrive. */
-        const served = async (text: string) => {
-          let body = '';
-          for (let tries = 0; tries < 100 && !body.includes(text); tries++) {
-            if (tries) await new Promise((resolve) => setTimeout(resolve, 100));
-            body = await (await fetch(new URL('/src/App.tsx', started.url))).text();
-          }
-          return body;
-        };
-        expect(await served('Counted')).toContain('Counted');
+        const served = await generateCounter(runner, projectId);
+        expect((await served('Counted')).body).toContain('Counted');
 
         const edited = GOOD['src/App.tsx'].replace('Counted', 'Tallied');
         expect(await runner.supervisor.saveFile(projectId, 'src/App.tsx', edited)).toBe(2);
-        expect(await served('Tallied')).toContain('Tallied');
+        expect((await served('Tallied')).body).toContain('Tallied');
 
         expect(await runner.supervisor.rollback(projectId, 1)).toBe(3);
         expect(await savedFiles(db, projectId)).toEqual(GOOD);
-        const page = await served('Counted');
+        const page = (await served('Counted')).body;
         expect(page).toContain('Counted');
         expect(page).not.toContain('Tallied');
       },
     );
   });
+
   it('installs what package.json lists when an edit changes it', async () => {
     await withRunner(
       { replies: [designAnswer(['src/App.tsx']), scofAnswer(GOOD)] },
       async (runner, _llm, projectId) => {
-        await runner.supervisor.generate(projectId, 'A counter');
-        const started = await waitForEvent(
-          runner.events,
-          projectId,
-          'server_started',
-          undefined,
-          240_000,
-        );
-        await complete(runner, projectId);
-        await runner.supervisor.settled(projectId);
-        /** Vite's answer for App.tsx once its watcher has the content that has `text`. */
-        const app = async (text: string) => {
-          let response: Response | undefined;
-          for (let tries = 0; tries < 100; tries++) {
-            if (tries) await new Promise((resolve) => setTimeout(resolve, 100));
-            response = await fetch(new URL('/src/App.tsx', started.url));
-            const body = await response.clone().text();
-            if (body.includes(text)) break;
-          }
-          return response!;
-        };
+        const served = await generateCounter(runner, projectId);
 
         // A local package (no network), then the manifest that depends on it.
         await runner.supervisor.saveFile(
@@ -340,9 +321,9 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
         // The preview resolves the package: Vite answers the module that imports it.
         const importing = `import greeting from 'greet';\nexport default function App() {\n  return <h1>{greeting}</h1>;\n}\n`;
         await runner.supervisor.saveFile(projectId, 'src/App.tsx', importing);
-        const response = await app('greeting');
-        expect(response.status).toBe(200);
-        expect(await response.text()).not.toContain('Failed to resolve import');
+        const imported = await served('greeting');
+        expect(imported.status).toBe(200);
+        expect(imported.body).not.toContain('Failed to resolve import');
 
         // Back to before the manifest's edit: the starter's package.json, installed again.
         const rolledBack = runner.events.length;
@@ -352,7 +333,7 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
         expect(runner.events.slice(rolledBack)).toContainEqual(
           expect.objectContaining({ type: 'log', text: expect.stringContaining('installing') }),
         );
-        expect(await (await app('Counted')).text()).toContain('Counted');
+        expect((await served('Counted')).body).toContain('Counted');
       },
     );
   });
