@@ -4,11 +4,11 @@ import { type DataSource } from 'typeorm';
 import { createDemoLlmServer, DEMO_MODEL_ID } from '@forge/scripted-llm';
 import { llmEndpoint, RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
-import { LlmClient, type LlmUsage } from './llm-client';
+import { LlmClient, type LlmClientOptions, type LlmUsage } from './llm-client';
 
 export const LLM_CLIENT = Symbol('LLM_CLIENT');
 
-/** Closes the in-process demo server, when one was started, at shutdown. */
+/** Closes the client's connections and the in-process demo server, if one runs, at shutdown. */
 export const LLM_SHUTDOWN = Symbol('LLM_SHUTDOWN');
 
 async function recordUsage(
@@ -34,6 +34,41 @@ async function recordUsage(
   }
 }
 
+/** Where the client connects, and what to close at shutdown besides the client. */
+interface LlmTarget {
+  options: Pick<LlmClientOptions, 'baseURL' | 'apiKey' | 'models' | 'reportCost'>;
+  close(): Promise<void>;
+}
+
+/** LLM_BASE_URL, else OpenRouter, else the offline demo model served here on loopback. */
+async function llmTarget(config: RunnerConfig): Promise<LlmTarget> {
+  const endpoint = llmEndpoint(config);
+  if (endpoint.kind !== 'demo') {
+    return {
+      options: {
+        baseURL: endpoint.baseURL,
+        apiKey: endpoint.apiKey,
+        models: { design: config.LLM_MODEL_DESIGN, code: config.LLM_MODEL_CODE },
+        reportCost: endpoint.kind === 'openrouter',
+      },
+      close: async () => undefined,
+    };
+  }
+  const server = await createDemoLlmServer({ host: '127.0.0.1', port: 0 });
+  new Logger('Llm').warn(
+    `no LLM configured (OPENROUTER_API_KEY or LLM_BASE_URL): using the offline demo model "${DEMO_MODEL_ID}"`,
+  );
+  return {
+    options: {
+      baseURL: server.url,
+      apiKey: 'demo',
+      models: { design: DEMO_MODEL_ID, code: DEMO_MODEL_ID },
+      reportCost: false,
+    },
+    close: () => server.close(),
+  };
+}
+
 /**
  * The LLM the runner talks to: LLM_BASE_URL, else OpenRouter, else the offline demo model
  * served in-process on loopback (model "forge-demo", labelled as a demo wherever it shows).
@@ -52,41 +87,20 @@ export const llmProviders: Provider[] = [
       hub: EventHub,
       shutdown: { close: () => Promise<void> },
     ) => {
-      const endpoint = llmEndpoint(config);
-      const common = {
+      const target = await llmTarget(config);
+      const client = new LlmClient({
+        ...target.options,
         callTimeoutMs: config.LLM_CALL_TIMEOUT_MS,
         silenceTimeoutMs: config.LLM_SILENCE_TIMEOUT_MS,
         onUsage: (call: { projectId: string; role: string; model: string }, usage: LlmUsage) =>
           recordUsage(dataSource, hub, call, usage).catch((error: unknown) =>
             new Logger('LlmUsage').error(`could not record usage: ${(error as Error).message}`),
           ),
-      };
-      if (endpoint.kind === 'demo') {
-        const server = await createDemoLlmServer({ host: '127.0.0.1', port: 0 });
-        new Logger('Llm').warn(
-          `no LLM configured (OPENROUTER_API_KEY or LLM_BASE_URL): using the offline demo model "${DEMO_MODEL_ID}"`,
-        );
-        const client = new LlmClient({
-          ...common,
-          baseURL: server.url,
-          apiKey: 'demo',
-          models: { design: DEMO_MODEL_ID, code: DEMO_MODEL_ID },
-          reportCost: false,
-        });
-        shutdown.close = async () => {
-          client.close();
-          await server.close();
-        };
-        return client;
-      }
-      const client = new LlmClient({
-        ...common,
-        baseURL: endpoint.baseURL,
-        apiKey: endpoint.apiKey,
-        models: { design: config.LLM_MODEL_DESIGN, code: config.LLM_MODEL_CODE },
-        reportCost: endpoint.kind === 'openrouter',
       });
-      shutdown.close = async () => client.close();
+      shutdown.close = async () => {
+        client.close();
+        await target.close();
+      };
       return client;
     },
   },
