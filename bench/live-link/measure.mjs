@@ -27,7 +27,6 @@ export function chunkLatencies(received, answers, arrival = (event, at) => at) {
   const byAnswer = new Map(
     answers.map((answer) => [`${answer.projectId}:${answer.phase}`, answer]),
   );
-  const latencies = [];
   /** [when the LLM sent the chunk, latency], in the order met (for --timeline). */
   const points = [];
   let unattributed = 0;
@@ -54,13 +53,13 @@ export function chunkLatencies(received, answers, arrival = (event, at) => at) {
         const k = lowerBound(answer.reached, cursor);
         const reached = arrival(event, at);
         if (k < answer.at.length && reached !== undefined) {
-          latencies.push(reached - answer.at[k]);
           points.push([answer.at[k], reached - answer.at[k]]);
         } else unattributed++;
       }
     }
   }
-  return { latencies: latencies.sort((a, b) => a - b), points, unattributed };
+  const latencies = points.map(([, latency]) => latency).sort((a, b) => a - b);
+  return { latencies, points, unattributed };
 }
 
 /**
