@@ -79,6 +79,8 @@ export class WorkspaceStore implements OnDestroy {
   readonly draft = signal('');
   /** The prompt on its way, shown in the chat until the server acknowledges it. */
   readonly sending = signal<string | null>(null);
+  /** Whether a new request may be sent now: no generation runs and none is on its way. */
+  readonly canGenerate = computed(() => !this.busy() && this.sending() === null);
   /** How many messages there were when the prompt being sent left. */
   private sendingFrom = 0;
   /** The prompt on its way, until the server's copy of it shows in the conversation. */

@@ -40,7 +40,7 @@ export class ChatPanelComponent {
   protected readonly promptMaxLength = CHAT_PROMPT_MAX_LENGTH;
   protected readonly hasFiles = computed(() => this.store.paths().length > 0);
   protected readonly canSend = computed(
-    () => this.store.draft().trim() !== '' && !this.store.busy() && !this.store.sending(),
+    () => this.store.draft().trim() !== '' && this.store.canGenerate(),
   );
   protected readonly placeholder = computed(() =>
     this.hasFiles() ? 'Ask for a change…' : 'Describe the app to build…',
