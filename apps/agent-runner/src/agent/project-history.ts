@@ -100,26 +100,32 @@ export class ProjectHistory {
         phase,
         changed.flatMap(({ path, content }) => (content === null ? [] : [{ path, content }])),
       );
+      // The files are now those of the version, as it holds them (in path order).
       const version = await this.recordIn(
         manager,
         projectId,
         'rollback',
         `Restored version ${number}`,
+        rows[0].files,
       );
       return { version, changed };
     });
   }
 
+  /** Records `files`, read from the database when not given, as the project's next version. */
   private async recordIn(
     manager: EntityManager,
     projectId: string,
     reason: VersionReason,
     label: string,
+    given?: FileRow[],
   ): Promise<RecordedVersion> {
-    const files = [...(await this.store.files(projectId, manager))].map(([path, content]) => ({
-      path,
-      content,
-    }));
+    const files =
+      given ??
+      [...(await this.store.files(projectId, manager))].map(([path, content]) => ({
+        path,
+        content,
+      }));
     const latest: {
       number: number;
       reason: VersionReason;
