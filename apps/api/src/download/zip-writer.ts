@@ -71,16 +71,8 @@ export async function writeZip(
     entry.offset = offset;
     const header = Buffer.alloc(30);
     header.writeUInt32LE(LOCAL_HEADER, 0);
-    header.writeUInt16LE(VERSION_NEEDED, 4);
-    header.writeUInt16LE(FLAG_UTF8, 6);
-    header.writeUInt16LE(entry.method, 8);
-    header.writeUInt16LE(time, 10);
-    header.writeUInt16LE(date, 12);
-    header.writeUInt32LE(entry.crc, 14);
-    header.writeUInt32LE(entry.body.length, 18);
-    header.writeUInt32LE(entry.size, 22);
-    header.writeUInt16LE(entry.name.length, 26);
-    header.writeUInt16LE(0, 28);
+    writeSharedFields(header, 4, entry, time, date);
+    // Extra field length: 0 (Buffer.alloc's zeros).
     chunks.push(header, entry.name, entry.body);
     offset += header.length + entry.name.length + entry.body.length;
     checkArchiveSize(offset);
@@ -91,15 +83,7 @@ export async function writeZip(
     const header = Buffer.alloc(46);
     header.writeUInt32LE(CENTRAL_HEADER, 0);
     header.writeUInt16LE(VERSION_MADE_BY, 4);
-    header.writeUInt16LE(VERSION_NEEDED, 6);
-    header.writeUInt16LE(FLAG_UTF8, 8);
-    header.writeUInt16LE(entry.method, 10);
-    header.writeUInt16LE(time, 12);
-    header.writeUInt16LE(date, 14);
-    header.writeUInt32LE(entry.crc, 16);
-    header.writeUInt32LE(entry.body.length, 20);
-    header.writeUInt32LE(entry.size, 24);
-    header.writeUInt16LE(entry.name.length, 28);
+    writeSharedFields(header, 6, entry, time, date);
     // Extra field, comment, disk number and internal attributes: all 0 (Buffer.alloc's zeros).
     header.writeUInt32LE(REGULAR_FILE_ATTRIBUTES, 38);
     header.writeUInt32LE(entry.offset, 42);
@@ -117,6 +101,29 @@ export async function writeZip(
   chunks.push(end);
   checkArchiveSize(offset + end.length);
   return Buffer.concat(chunks);
+}
+
+/**
+ * The fields a local header and its central directory entry share, in the same order from
+ * `at` (APPNOTE 4.3.7 and 4.3.12): version needed, flags, method, time, date, CRC-32,
+ * compressed and uncompressed size, name length.
+ */
+function writeSharedFields(
+  header: Buffer,
+  at: number,
+  entry: PreparedEntry,
+  time: number,
+  date: number,
+): void {
+  header.writeUInt16LE(VERSION_NEEDED, at);
+  header.writeUInt16LE(FLAG_UTF8, at + 2);
+  header.writeUInt16LE(entry.method, at + 4);
+  header.writeUInt16LE(time, at + 6);
+  header.writeUInt16LE(date, at + 8);
+  header.writeUInt32LE(entry.crc, at + 10);
+  header.writeUInt32LE(entry.body.length, at + 14);
+  header.writeUInt32LE(entry.size, at + 18);
+  header.writeUInt16LE(entry.name.length, at + 22);
 }
 
 async function prepare(entry: ZipEntry): Promise<PreparedEntry> {
