@@ -66,7 +66,6 @@ describe('implementation sink (e2e)', () => {
       runnerId: RUNNER,
       store,
       row,
-      streaming: null,
       emit: async (event) => {
         await hub.emit(projectId, event);
       },

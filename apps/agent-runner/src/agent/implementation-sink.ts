@@ -6,18 +6,11 @@ import { type ImplementationSink } from './phase-implementer';
 /** Most closed files saved in one statement; the rest wait for the next one. */
 export const FILE_SAVE_BATCH_MAX = 50;
 
-/** The file being streamed right now, for snapshots of a generation in progress. */
-export interface StreamingFile {
-  path: string;
-  content: string;
-}
-
 /** What the sink needs of the agent it works for: its state row and its event stream. */
 export interface SinkOwner {
   readonly runnerId: string;
   readonly store: AgentStore;
   row: AgentSnapshotRow;
-  streaming: StreamingFile | null;
   emit(event: UnsequencedEvent): Promise<void>;
 }
 
@@ -74,20 +67,16 @@ class QueuedPhaseSink implements PhaseSink {
 
   async fileStarted(path: string): Promise<void> {
     this.check();
-    this.owner.streaming = { path, content: '' };
     await this.owner.emit({ type: 'file_start', path, phase: this.phase });
   }
 
   async fileChunk(path: string, chunk: string): Promise<void> {
     this.check();
-    const streaming = this.owner.streaming;
-    if (streaming?.path === path) streaming.content += chunk;
     await this.owner.emit({ type: 'file_chunk', path, chunk });
   }
 
   async fileClosed(path: string, content: string): Promise<void> {
     this.check();
-    this.owner.streaming = null;
     this.enqueue({ path, content });
   }
 
@@ -103,7 +92,6 @@ class QueuedPhaseSink implements PhaseSink {
 
   async restarting(message: string): Promise<void> {
     this.check();
-    this.owner.streaming = null;
     // The retried call is built from the database: it must hold every file closed so far.
     await this.flush();
     await this.owner.emit({ type: 'log', stream: 'system', text: message });

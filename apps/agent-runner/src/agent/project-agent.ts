@@ -24,12 +24,7 @@ import {
   LeaseLostError,
 } from './agent-store';
 import { type PhaseDesigner } from './phase-designer';
-import {
-  createImplementationSink,
-  type PhaseSink,
-  type SinkOwner,
-  type StreamingFile,
-} from './implementation-sink';
+import { createImplementationSink, type PhaseSink, type SinkOwner } from './implementation-sink';
 import { type PhaseImplementer } from './phase-implementer';
 import { type ProjectHistory, versionCreatedEvent } from './project-history';
 import { type RuntimeErrorLog } from './runtime-error-log';
@@ -81,7 +76,6 @@ export class ProjectAgent {
   private sandbox?: Promise<Sandbox | null>;
   /** The sink of the phase being implemented: its closed files are saved behind the stream. */
   private sink: PhaseSink | null = null;
-  streaming: StreamingFile | null = null;
   /** closedInPhase()'s set and the row list it was made from (asked on every parsed event). */
   private closed: { from: string[] | null; paths: ReadonlySet<string> } = {
     from: null,
@@ -137,8 +131,6 @@ export class ProjectAgent {
       }
     } catch (error) {
       await this.stop(error);
-    } finally {
-      this.streaming = null;
     }
   }
 
@@ -503,12 +495,6 @@ export class ProjectAgent {
       },
       set row(row) {
         agent.row = row;
-      },
-      get streaming() {
-        return agent.streaming;
-      },
-      set streaming(file) {
-        agent.streaming = file;
       },
       emit: (event) => this.emit(event),
     };
