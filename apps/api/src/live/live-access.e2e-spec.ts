@@ -1,17 +1,7 @@
-import {
-  createDemoLlmHandler,
-  createScriptedLlmServer,
-  type ScriptedLlmServer,
-} from '@forge/scripted-llm';
 import { LiveErrorCode } from '@forge/protocol';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { type TestDatabase } from '../../../../test/support/test-database';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
-import {
-  eventually,
-  startLinkedRunner,
-  startLiveApi,
-  type StackServer,
-} from './testing/live-stack';
+import { type DemoStack, eventually, type StackServer, startDemoStack } from './testing/live-stack';
 import { type BrowserAuth, TestBrowser } from './testing/test-browser';
 
 const MISSING_PROJECT = '00000000-0000-4000-8000-000000000000';
@@ -24,9 +14,8 @@ function sessionToken(cookie: string): string {
 }
 
 describe('who may use the live link (e2e)', () => {
+  let stack: DemoStack;
   let db: TestDatabase;
-  let llm: ScriptedLlmServer;
-  let runner: StackServer;
   let api: StackServer;
   let alice: TestUser;
   let bob: TestUser;
@@ -40,13 +29,8 @@ describe('who may use the live link (e2e)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    llm = await createScriptedLlmServer({
-      handler: createDemoLlmHandler(),
-      models: ['forge-demo'],
-    });
-    runner = await startLinkedRunner(db, llm.url);
-    api = await startLiveApi(db, { RUNNER_URLS: runner.url, SOCKET_SESSION_CHECK_SECONDS: '1' });
+    stack = await startDemoStack({ api: { SOCKET_SESSION_CHECK_SECONDS: '1' } });
+    ({ db, api } = stack);
     alice = await signUp(api.url);
     bob = await signUp(api.url);
     const created = await call(api.url, 'POST', '/api/projects', {
@@ -61,10 +45,7 @@ describe('who may use the live link (e2e)', () => {
   });
 
   afterAll(async () => {
-    await api.close();
-    await runner.close();
-    await llm.close();
-    await db.drop();
+    await stack.close();
   });
 
   it('refuses a handshake without a valid session', async () => {

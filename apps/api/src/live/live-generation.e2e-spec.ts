@@ -1,22 +1,12 @@
 import { type INestApplication } from '@nestjs/common';
-import {
-  createDemoLlmHandler,
-  createScriptedLlmServer,
-  DEMO_APPS,
-  type ScriptedLlmServer,
-} from '@forge/scripted-llm';
+import { DEMO_APPS } from '@forge/scripted-llm';
 import { isBusyState, LiveErrorCode, type ProjectView, type ServerEvent } from '@forge/protocol';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { type TestDatabase } from '../../../../test/support/test-database';
 import { applyScof } from '../../../agent-runner/src/testing/apply-scof';
 import { AgentSupervisor } from '../../../agent-runner/src/agent/agent-supervisor';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
 import { RunnerLinks } from './runner-links';
-import {
-  eventually,
-  startLinkedRunner,
-  startLiveApi,
-  type StackServer,
-} from './testing/live-stack';
+import { type DemoStack, eventually, type StackServer, startDemoStack } from './testing/live-stack';
 import { TestBrowser } from './testing/test-browser';
 
 const TODO_FILES = applyScof(DEMO_APPS.todo.phases.map((phase) => phase.implementation));
@@ -29,8 +19,8 @@ function expectInOrderOnce(events: ServerEvent[]): void {
 }
 
 describe('generating over the live link (e2e)', () => {
+  let stack: DemoStack;
   let db: TestDatabase;
-  let llm: ScriptedLlmServer;
   let runner: StackServer & { app: INestApplication };
   let api: StackServer & { app: INestApplication };
   let user: TestUser;
@@ -52,18 +42,9 @@ describe('generating over the live link (e2e)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     // Paced so that a tab can drop and come back in the middle of a phase.
-    llm = await createScriptedLlmServer({
-      handler: createDemoLlmHandler(),
-      models: ['forge-demo'],
-      chunkSize: 30,
-      chunksPerSecond: 200,
-    });
-    runner = await startLinkedRunner(db, llm.url);
-    api = await startLiveApi(db, {
-      RUNNER_URLS: runner.url,
-    });
+    stack = await startDemoStack({ llm: { chunkSize: 30, chunksPerSecond: 200 } });
+    ({ db, runner, api } = stack);
     user = await signUp(api.url);
   });
 
@@ -72,10 +53,7 @@ describe('generating over the live link (e2e)', () => {
   });
 
   afterAll(async () => {
-    await api.close();
-    await runner.close();
-    await llm.close();
-    await db.drop();
+    await stack.close();
   });
 
   it('gives two tabs the same events once each in seq order, and the same end state', async () => {

@@ -1,17 +1,6 @@
-import {
-  createDemoLlmHandler,
-  createScriptedLlmServer,
-  type ScriptedLlmServer,
-} from '@forge/scripted-llm';
 import { type CommandAck, LiveErrorCode } from '@forge/protocol';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
-import {
-  eventually,
-  startLinkedRunner,
-  startLiveApi,
-  type StackServer,
-} from './testing/live-stack';
+import { type DemoStack, eventually, type StackServer, startDemoStack } from './testing/live-stack';
 import { TestBrowser } from './testing/test-browser';
 import { LiveGateway } from './live.gateway';
 
@@ -20,9 +9,7 @@ const FRAME_MAX_BYTES = 16_384;
 const PROMPT_MAX_CHARS = 100;
 
 describe(LiveGateway.name, () => {
-  let db: TestDatabase;
-  let llm: ScriptedLlmServer;
-  let runner: StackServer;
+  let stack: DemoStack;
   let api: StackServer;
   let user: TestUser;
   let projectId: string;
@@ -46,21 +33,17 @@ describe(LiveGateway.name, () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    llm = await createScriptedLlmServer({
-      handler: createDemoLlmHandler(),
-      models: ['forge-demo'],
-      chunksPerSecond: 100,
+    stack = await startDemoStack({
+      llm: { chunksPerSecond: 100 },
+      api: {
+        SOCKET_MESSAGE_MAX_BYTES: String(MESSAGE_MAX_BYTES),
+        SOCKET_FRAME_MAX_BYTES: String(FRAME_MAX_BYTES),
+        GENERATE_PROMPT_MAX_CHARS: String(PROMPT_MAX_CHARS),
+        GENERATE_RATE_LIMIT_MAX: '2',
+        GENERATE_RATE_LIMIT_WINDOW_SECONDS: '3600',
+      },
     });
-    runner = await startLinkedRunner(db, llm.url);
-    api = await startLiveApi(db, {
-      RUNNER_URLS: runner.url,
-      SOCKET_MESSAGE_MAX_BYTES: String(MESSAGE_MAX_BYTES),
-      SOCKET_FRAME_MAX_BYTES: String(FRAME_MAX_BYTES),
-      GENERATE_PROMPT_MAX_CHARS: String(PROMPT_MAX_CHARS),
-      GENERATE_RATE_LIMIT_MAX: '2',
-      GENERATE_RATE_LIMIT_WINDOW_SECONDS: '3600',
-    });
+    ({ api } = stack);
     user = await signUp(api.url);
     const created = await call(api.url, 'POST', '/api/projects', {
       cookie: user.cookie,
@@ -74,10 +57,7 @@ describe(LiveGateway.name, () => {
   });
 
   afterAll(async () => {
-    await api.close();
-    await runner.close();
-    await llm.close();
-    await db.drop();
+    await stack.close();
   });
 
   it('answers malformed commands with INVALID_COMMAND errors', async () => {

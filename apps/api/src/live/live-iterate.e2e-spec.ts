@@ -1,21 +1,10 @@
 import { type INestApplication } from '@nestjs/common';
-import {
-  createDemoLlmHandler,
-  createScriptedLlmServer,
-  DEMO_APPS,
-  type ScriptedLlmServer,
-} from '@forge/scripted-llm';
+import { DEMO_APPS } from '@forge/scripted-llm';
 import { type VersionDiff, type VersionList } from '@forge/protocol';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { applyScof } from '../../../agent-runner/src/testing/apply-scof';
 import { AgentSupervisor } from '../../../agent-runner/src/agent/agent-supervisor';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
-import {
-  eventually,
-  startLinkedRunner,
-  startLiveApi,
-  type StackServer,
-} from './testing/live-stack';
+import { type DemoStack, eventually, type StackServer, startDemoStack } from './testing/live-stack';
 import { TestBrowser } from './testing/test-browser';
 
 const TODO_FILES = applyScof(DEMO_APPS.todo.phases.map((phase) => phase.implementation));
@@ -33,8 +22,7 @@ function versionMade(browser: TestBrowser, projectId: string, reason: string) {
 }
 
 describe('editing and rolling back over the live link (e2e)', () => {
-  let db: TestDatabase;
-  let llm: ScriptedLlmServer;
+  let stack: DemoStack;
   let runner: StackServer & { app: INestApplication };
   let api: StackServer & { app: INestApplication };
   let owner: TestUser;
@@ -48,25 +36,15 @@ describe('editing and rolling back over the live link (e2e)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    llm = await createScriptedLlmServer({
-      handler: createDemoLlmHandler(),
-      models: ['forge-demo'],
-      chunkSize: 30,
-      chunksPerSecond: 400,
-    });
-    runner = await startLinkedRunner(db, llm.url);
-    api = await startLiveApi(db, { RUNNER_URLS: runner.url });
+    stack = await startDemoStack({ llm: { chunkSize: 30, chunksPerSecond: 400 } });
+    ({ runner, api } = stack);
     owner = await signUp(api.url);
     stranger = await signUp(api.url);
   });
 
   afterAll(async () => {
     for (const browser of browsers.splice(0)) browser.close();
-    await api.close();
-    await runner.close();
-    await llm.close();
-    await db.drop();
+    await stack.close();
   });
 
   it('saves an edit from two tabs’ point of view, lists and diffs it, and rolls it back', async () => {

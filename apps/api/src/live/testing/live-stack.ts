@@ -3,7 +3,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createClient } from 'redis';
-import { type TestDatabase } from '../../../../../test/support/test-database';
+import {
+  createDemoLlmHandler,
+  createScriptedLlmServer,
+  type ScriptedLlmServer,
+} from '@forge/scripted-llm';
+import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
 import { startRunnerTestApp } from '../../../../agent-runner/src/testing/runner-test-app';
 import { createApiApp } from '../../api-app';
 import { loadApiConfig } from '../../config/api-config';
@@ -128,6 +133,46 @@ export async function startLiveApi(
   const app = await createApiApp(config);
   await app.listen(0, '127.0.0.1');
   return { url: urlOf(app), app, close: () => app.close() };
+}
+
+/** A fresh database, the demo LLM, one runner in this process and one API linked to it. */
+export interface DemoStack {
+  db: TestDatabase;
+  llm: ScriptedLlmServer;
+  runner: StackServer & { app: INestApplication };
+  api: StackServer & { app: INestApplication };
+  /** Closes the API, the runner and the LLM, and drops the database. */
+  close(): Promise<void>;
+}
+
+export async function startDemoStack(
+  options: {
+    /** The demo LLM's pace (the scripted server's own defaults otherwise). */
+    llm?: { chunkSize?: number; chunksPerSecond?: number };
+    /** The API's settings beyond the test defaults and RUNNER_URLS. */
+    api?: Record<string, string>;
+  } = {},
+): Promise<DemoStack> {
+  const db = await createTestDatabase();
+  const llm = await createScriptedLlmServer({
+    handler: createDemoLlmHandler(),
+    models: ['forge-demo'],
+    ...options.llm,
+  });
+  const runner = await startLinkedRunner(db, llm.url);
+  const api = await startLiveApi(db, { RUNNER_URLS: runner.url, ...options.api });
+  return {
+    db,
+    llm,
+    runner,
+    api,
+    async close() {
+      await api.close();
+      await runner.close();
+      await llm.close();
+      await db.drop();
+    },
+  };
 }
 
 /** Fails with what to do when the tests' Redis does not answer. */
