@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ConsoleErrors, launchChromium, Screenshots } from './support/browser';
 import { startWebStack, type WebStack } from './support/web-stack';
+import { finalState, shownErrors, sidewaysOverflow } from './support/workspace-page';
 
 // A first run prepares the app template (bun install) and cold-starts Vite; later runs reuse it.
 jest.setTimeout(900_000);
@@ -16,36 +17,6 @@ const GENERATION_TIMEOUT_MS = 300_000;
 const PREVIEW_TIMEOUT_MS = 120_000;
 /** A save or a rollback: the runner writes the database and the sandbox, then answers. */
 const COMMAND_TIMEOUT_MS = 30_000;
-
-/** The workspace's state word once the agent stopped working. */
-async function finalState(page: Page): Promise<string> {
-  const badge = page.locator('.status forge-project-state-badge');
-  await badge
-    .filter({ hasText: /^(Ready|Failed|Stopped)$/ })
-    .waitFor({ timeout: GENERATION_TIMEOUT_MS });
-  return (await badge.textContent())?.trim() ?? '';
-}
-
-/** Every error the page shows, to put in a failure's message. */
-async function shownErrors(page: Page): Promise<string> {
-  const alerts = await page.locator('[role="alert"], .stage .state').allInnerTexts();
-  return (
-    alerts
-      .map((text) => text.trim())
-      .filter(Boolean)
-      .join(' | ') || '(none shown)'
-  );
-}
-
-/** How far the page scrolls sideways, in CSS pixels (0 when nothing overflows). */
-async function sidewaysOverflow(page: Page): Promise<number> {
-  // A string: this file is compiled without the DOM's types.
-  return Number(
-    await page.evaluate(
-      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-    ),
-  );
-}
 
 describe('editing an app in the browser (e2e)', () => {
   let stack: WebStack;
@@ -92,7 +63,7 @@ describe('editing an app in the browser (e2e)', () => {
     await page.getByRole('textbox', { name: 'What do you want to build?' }).fill(PROMPT);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);
-    const state = await finalState(page);
+    const state = await finalState(page, GENERATION_TIMEOUT_MS);
     if (state !== 'Ready') {
       await shots.take(page, 'generation-failed');
       throw new Error(`the generation ended ${state}: ${await shownErrors(page)}`);

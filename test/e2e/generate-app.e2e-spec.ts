@@ -1,6 +1,7 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ConsoleErrors, launchChromium, Screenshots } from './support/browser';
 import { startWebStack, type WebStack } from './support/web-stack';
+import { finalState, shownErrors, sidewaysOverflow } from './support/workspace-page';
 
 // A first run prepares the app template (bun install) and cold-starts Vite; later runs reuse it.
 jest.setTimeout(900_000);
@@ -11,36 +12,6 @@ const CHANGE = 'Change the subtitle to "Made with Forge, checked in a browser"';
 const CHANGED_SUBTITLE = 'Made with Forge, checked in a browser';
 const GENERATION_TIMEOUT_MS = 300_000;
 const PREVIEW_TIMEOUT_MS = 120_000;
-
-/** The workspace's state word once the agent stopped working. */
-async function finalState(page: Page): Promise<string> {
-  const badge = page.locator('.status forge-project-state-badge');
-  await badge
-    .filter({ hasText: /^(Ready|Failed|Stopped)$/ })
-    .waitFor({ timeout: GENERATION_TIMEOUT_MS });
-  return (await badge.textContent())?.trim() ?? '';
-}
-
-/** How far the page scrolls sideways, in CSS pixels (0 when nothing overflows). */
-async function sidewaysOverflow(page: Page): Promise<number> {
-  // A string: this file is compiled without the DOM's types.
-  return Number(
-    await page.evaluate(
-      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-    ),
-  );
-}
-
-/** Every error the page shows, to put in a failure's message. */
-async function shownErrors(page: Page): Promise<string> {
-  const alerts = await page.locator('[role="alert"], .stage .state').allInnerTexts();
-  return (
-    alerts
-      .map((text) => text.trim())
-      .filter(Boolean)
-      .join(' | ') || '(none shown)'
-  );
-}
 
 describe('generating an app in the browser (e2e)', () => {
   let stack: WebStack;
@@ -89,7 +60,7 @@ describe('generating an app in the browser (e2e)', () => {
     await page.locator('.cm-content .cm-line').first().waitFor();
     await shots.take(page, 'files-streaming');
 
-    const state = await finalState(page);
+    const state = await finalState(page, GENERATION_TIMEOUT_MS);
     await shots.take(page, 'generated');
     if (state !== 'Ready') {
       throw new Error(`the generation ended ${state}: ${await shownErrors(page)}`);
@@ -121,7 +92,7 @@ describe('generating an app in the browser (e2e)', () => {
         cause: error,
       });
     }
-    expect(await finalState(page)).toBe('Ready');
+    expect(await finalState(page, GENERATION_TIMEOUT_MS)).toBe('Ready');
     await shots.take(page, 'changed');
 
     // On a phone the chat, the preview and the code are tabs, and nothing scrolls sideways.
