@@ -1,7 +1,13 @@
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ConsoleErrors, launchChromium, Screenshots } from './support/browser';
-import { startWebStack, type WebStack } from './support/web-stack';
-import { finalState, shownErrors, sidewaysOverflow } from './support/workspace-page';
+import { type Page } from 'playwright-core';
+import { type ConsoleErrors, Screenshots } from './support/browser';
+import { type WebStack } from './support/web-stack';
+import {
+  finalState,
+  openWorkspaceBrowser,
+  shownErrors,
+  sidewaysOverflow,
+  type WorkspaceBrowser,
+} from './support/workspace-page';
 
 // A first run prepares the app template (bun install) and cold-starts Vite; later runs reuse it.
 jest.setTimeout(900_000);
@@ -14,25 +20,19 @@ const GENERATION_TIMEOUT_MS = 300_000;
 const PREVIEW_TIMEOUT_MS = 120_000;
 
 describe('generating an app in the browser (e2e)', () => {
+  let session: WorkspaceBrowser | undefined;
   let stack: WebStack;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let errors: ConsoleErrors;
   const shots = new Screenshots('generate-app');
 
   beforeAll(async () => {
-    stack = await startWebStack();
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    errors = new ConsoleErrors(page);
+    session = await openWorkspaceBrowser();
+    ({ stack, page, errors } = session);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await stack?.close();
+    await session?.close();
   });
 
   it('signs up, generates an app, previews it, changes it and signs out', async () => {

@@ -1,4 +1,36 @@
-import { type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ConsoleErrors, launchChromium } from './browser';
+import { startWebStack, type WebStack } from './web-stack';
+
+/** Forge's web stack and one Chromium page (1280×800) for a spec file. */
+export interface WorkspaceBrowser {
+  stack: WebStack;
+  page: Page;
+  /** The page's console errors, collected from the start. */
+  errors: ConsoleErrors;
+  /** Closes the page's context and the browser, then the stack. */
+  close(): Promise<void>;
+}
+
+export async function openWorkspaceBrowser(): Promise<WorkspaceBrowser> {
+  const stack = await startWebStack();
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  const close = async () => {
+    await context?.close();
+    await browser?.close();
+    await stack.close();
+  };
+  try {
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    return { stack, page, errors: new ConsoleErrors(page), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
 /** The workspace's state word once the agent stopped working (Ready, Failed or Stopped). */
 export async function finalState(page: Page, timeoutMs: number): Promise<string> {
