@@ -110,6 +110,17 @@ describe(WorkspaceComponent.name, () => {
     return found!;
   }
 
+  /** Opens a project whose generation is complete (one file), once the snapshot shows. */
+  async function openReady(): Promise<void> {
+    server.snapshot = (projectId, seq) => ({
+      ...snapshotOf(projectId, seq),
+      state: 'COMPLETE',
+      files: [{ path: 'src/App.tsx', content: 'x' }],
+    });
+    await open();
+    await eventually(() => text().includes('Ready'), 'the snapshot');
+  }
+
   it('starts the generation with the prompt the project was created from', async () => {
     TestBed.inject(StartPromptsService).set(PROJECT, 'A todo list');
     await open();
@@ -209,13 +220,7 @@ describe(WorkspaceComponent.name, () => {
   });
 
   it('sends a change on Enter, keeps Shift+Enter for a new line, and shows a refusal', async () => {
-    server.snapshot = (projectId, seq) => ({
-      ...snapshotOf(projectId, seq),
-      state: 'COMPLETE',
-      files: [{ path: 'src/App.tsx', content: 'x' }],
-    });
-    await open();
-    await eventually(() => text().includes('Ready'), 'the snapshot');
+    await openReady();
     const input = page().querySelector<HTMLTextAreaElement>('#chat-input')!;
     input.value = 'Make it blue';
     input.dispatchEvent(new Event('input'));
@@ -252,13 +257,7 @@ describe(WorkspaceComponent.name, () => {
   });
 
   it('sends the errors the checks found to the agent when asked to fix them', async () => {
-    server.snapshot = (projectId, seq) => ({
-      ...snapshotOf(projectId, seq),
-      state: 'COMPLETE',
-      files: [{ path: 'src/App.tsx', content: 'x' }],
-    });
-    await open();
-    await eventually(() => text().includes('Ready'), 'the snapshot');
+    await openReady();
     server.latest.emit('log', {
       type: 'log',
       stream: 'check',
