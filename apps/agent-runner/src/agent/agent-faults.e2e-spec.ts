@@ -11,6 +11,7 @@ import {
   savedFiles,
   startRunnerTestApp,
   waitForEvent,
+  withScriptedRunner,
 } from '../testing/runner-test-app';
 import { designAnswer, scofAnswer } from '../testing/scripted-answers';
 
@@ -25,14 +26,7 @@ async function withRunner(
   replies: ScriptedReply[],
   test: (runner: RunnerTestApp, llm: ScriptedLlmServer, projectId: string) => Promise<void>,
 ) {
-  const llm = await createScriptedLlmServer({ replies, chunkSize: 16 });
-  const runner = await startRunnerTestApp(db, llm.url);
-  try {
-    await test(runner, llm, await createProject(db));
-  } finally {
-    await runner.close();
-    await llm.close();
-  }
+  await withScriptedRunner(db, { replies, chunkSize: 16 }, test);
 }
 
 describe('agent faults (e2e)', () => {

@@ -2,16 +2,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PhaseInfo } from '@forge/protocol';
-import { createScriptedLlmServer, type ScriptedReply } from '@forge/scripted-llm';
+import { type ScriptedReply } from '@forge/scripted-llm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import {
   agentRow,
-  createProject,
   type RunnerTestApp,
   savedFiles,
-  startRunnerTestApp,
   waitForEvent,
+  withScriptedRunner,
 } from '../testing/runner-test-app';
 import { designAnswer, scofAnswer } from '../testing/scripted-answers';
 
@@ -66,23 +65,23 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
       projectId: string,
     ) => Promise<void>,
   ) {
-    const llm = await createScriptedLlmServer({ replies: scenario.replies, chunkSize: 64 });
-    const runner = await startRunnerTestApp(db, llm.url, {
-      SANDBOX_PROVIDER: 'process',
-      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
-      SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
-      SANDBOX_POOL_SIZE: '0',
-      AGENT_RUNTIME_ERROR_WAIT_MS: '0',
-      LLM_SILENCE_TIMEOUT_MS: '60000',
-      ...scenario.env,
-    });
-    const projectId = await createProject(db);
-    try {
-      await test(runner, llm, projectId);
-    } finally {
-      await runner.close();
-      await llm.close();
-    }
+    await withScriptedRunner(
+      db,
+      {
+        replies: scenario.replies,
+        chunkSize: 64,
+        env: {
+          SANDBOX_PROVIDER: 'process',
+          SANDBOX_ROOT: join(dataDir, 'sandboxes'),
+          SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
+          SANDBOX_POOL_SIZE: '0',
+          AGENT_RUNTIME_ERROR_WAIT_MS: '0',
+          LLM_SILENCE_TIMEOUT_MS: '60000',
+          ...scenario.env,
+        },
+      },
+      test,
+    );
   }
 
   const phasesOf = async (projectId: string) =>

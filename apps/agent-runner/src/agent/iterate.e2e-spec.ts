@@ -1,12 +1,11 @@
-import { createScriptedLlmServer, type ScriptedReply } from '@forge/scripted-llm';
+import { type ScriptedReply } from '@forge/scripted-llm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import {
   agentRow,
-  createProject,
   type RunnerTestApp,
   savedFiles,
-  startRunnerTestApp,
   waitForEvent,
+  withScriptedRunner,
 } from '../testing/runner-test-app';
 import { designAnswer, scofAnswer } from '../testing/scripted-answers';
 import { AgentCommandError } from './agent-supervisor';
@@ -39,14 +38,7 @@ async function withRunner(
     projectId: string,
   ) => Promise<void>,
 ) {
-  const llm = await createScriptedLlmServer({ replies, chunkSize: 32 });
-  const runner = await startRunnerTestApp(db, llm.url, env);
-  try {
-    await test(runner, llm, await createProject(db));
-  } finally {
-    await runner.close();
-    await llm.close();
-  }
+  await withScriptedRunner(db, { replies, chunkSize: 32, env }, test);
 }
 
 function promptOf(request: { messages: unknown[] }): string {

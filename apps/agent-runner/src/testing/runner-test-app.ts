@@ -1,5 +1,10 @@
 import { type INestApplication } from '@nestjs/common';
 import { type ServerEvent, type ServerEventType } from '@forge/protocol';
+import {
+  createScriptedLlmServer,
+  type ScriptedLlmServer,
+  type ScriptedReply,
+} from '@forge/scripted-llm';
 import { type TestDatabase } from '../../../../test/support/test-database';
 import { AgentSupervisor } from '../agent/agent-supervisor';
 import { loadRunnerConfig } from '../config/runner-config';
@@ -51,6 +56,28 @@ export async function startRunnerTestApp(
       await app.close();
     },
   };
+}
+
+/**
+ * A scripted LLM answering `replies` and a runner (startRunnerTestApp with `env`) for one test
+ * on a new project of `db`; both are closed after it, whatever it did.
+ */
+export async function withScriptedRunner(
+  db: TestDatabase,
+  options: { replies: ScriptedReply[]; chunkSize: number; env?: Record<string, string> },
+  test: (runner: RunnerTestApp, llm: ScriptedLlmServer, projectId: string) => Promise<void>,
+): Promise<void> {
+  const llm = await createScriptedLlmServer({
+    replies: options.replies,
+    chunkSize: options.chunkSize,
+  });
+  const runner = await startRunnerTestApp(db, llm.url, options.env);
+  try {
+    await test(runner, llm, await createProject(db));
+  } finally {
+    await runner.close();
+    await llm.close();
+  }
 }
 
 /** A user and a project of theirs, straight in the database. */
