@@ -96,8 +96,11 @@ describe('joining a project races every command (e2e, property)', () => {
           return new Promise<{ step: Step; ack: CommandAck }>((resolve, reject) => {
             tab.socket
               .timeout(20_000)
-              .emit(step.command, payloadOf(step.command, projectId), (error, ack) =>
-                error ? reject(error as Error) : resolve({ step, ack: ack as CommandAck }),
+              .emit(
+                step.command,
+                payloadOf(step.command, projectId),
+                (error: Error | null, ack: unknown) =>
+                  error ? reject(error) : resolve({ step, ack: ack as CommandAck }),
               );
           });
         });
