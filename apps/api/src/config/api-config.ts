@@ -161,6 +161,10 @@ export const PREVIEW_CONFIG_SPEC = {
     default: 3600,
     min: 60,
   }),
+  PREVIEW_PROJECT_CHECK_CACHE_MS: vars.int(
+    "How long the preview proxy trusts that a link's project still exists (a delete on the same replica ends it at once)",
+    { default: 5_000, min: 0, max: 60_000 },
+  ),
   PREVIEW_ERROR_REPORTS_PER_MINUTE: vars.int(
     "Error reports one project's previews may send a minute, per API replica (429 above)",
     { default: 30, min: 1 },
