@@ -58,9 +58,12 @@ export const API_CONFIG_SPEC = {
     secret: true,
     minLength: 32,
   }),
-  AUTH_TRUSTED_ORIGINS: vars.string('Extra origins allowed to call auth, comma-separated', {
-    default: '',
-  }),
+  AUTH_TRUSTED_ORIGINS: vars.string(
+    'Extra origins (besides PUBLIC_URL) allowed to sign in and to write (POST/PUT/PATCH/DELETE), comma-separated',
+    {
+      default: '',
+    },
+  ),
   AUTH_SIGNIN_RATE_LIMIT_MAX: vars.int(
     'Sign-in and sign-up attempts allowed per IP in the window',
     {
