@@ -78,6 +78,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       maxRetries: config.LLM_MAX_RETRIES,
       baseDelayMs: config.LLM_RETRY_BASE_DELAY_MS,
       maxDelayMs: config.LLM_RETRY_MAX_DELAY_MS,
+      deadlineMs: config.LLM_CALL_TIMEOUT_MS,
     };
     this.designer = new PhaseDesigner(llm, retry, config.LLM_DESIGN_MAX_ATTEMPTS);
     this.implementer = new PhaseImplementer(llm, retry);

@@ -2,7 +2,7 @@ import { type ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { formatForgeTaskLine, type PhaseInfo } from '@forge/protocol';
 import { applyUnifiedDiff, createScofParser, type ScofEvent } from '@forge/scof';
 import { type LlmClient } from '../llm/llm-client';
-import { type RetryPolicy, withRetries } from '../llm/llm-error';
+import { describeRetryWait, type RetryPolicy, withRetries } from '../llm/llm-error';
 import { fullFiles, listFiles, type SourceFile } from './code-context';
 import { renderPrompt } from './prompts';
 
@@ -64,10 +64,7 @@ export class PhaseImplementer {
         });
         await handle(parser.end());
       },
-      (error, attempt, delayMs) =>
-        sink.restarting(
-          `${error.message}; asking for the rest of the phase again (retry ${attempt} in ${Math.round(delayMs)} ms)`,
-        ),
+      (wait) => sink.restarting(describeRetryWait(wait, 'asking for the rest of the phase again')),
     );
     return [...packages];
   }
