@@ -11,6 +11,7 @@ import { EventHub } from '../events/event-hub';
 import { LLM_CLIENT } from '../llm/llm.module';
 import { type LlmClient } from '../llm/llm-client';
 import { type RetryPolicy } from '../llm/llm-error';
+import { deleteSandboxFiles, writeSandboxFiles } from '../sandbox/sandbox-batches';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { AgentFailure } from './agent-failure';
 import { type AgentSnapshotRow, AgentStore } from './agent-store';
@@ -81,7 +82,11 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       deadlineMs: config.LLM_CALL_TIMEOUT_MS,
     };
     this.designer = new PhaseDesigner(llm, retry, config.LLM_DESIGN_MAX_ATTEMPTS);
-    this.implementer = new PhaseImplementer(llm, retry);
+    this.implementer = new PhaseImplementer(llm, retry, {
+      fileMaxBytes: config.AGENT_FILE_MAX_BYTES,
+      maxFiles: config.AGENT_ANSWER_MAX_FILES,
+      errorsShown: config.AGENT_ANSWER_ERRORS_SHOWN,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -287,8 +292,16 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   ): Promise<void> {
     try {
       const sandbox = await this.sandboxes.open(projectId);
-      if (files.length) await sandbox?.writeFiles(files);
-      if (deleted.length) await sandbox?.deleteFiles(deleted);
+      if (!sandbox) return;
+      const left = await writeSandboxFiles(sandbox, files);
+      await deleteSandboxFiles(sandbox, deleted);
+      if (left.length) {
+        await this.hub.emit(projectId, {
+          type: 'log',
+          stream: 'system',
+          text: `Saved, but the preview runs without ${left.map((file) => `${file.path} (${file.reason})`).join('; ')}`,
+        });
+      }
     } catch (error) {
       this.logger.warn(`project ${projectId}: sandbox write failed: ${(error as Error).message}`);
       await this.hub.emit(projectId, {
