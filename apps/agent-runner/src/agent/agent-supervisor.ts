@@ -61,6 +61,12 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   private readonly templates = new TemplateCatalog();
   private readonly designer: PhaseDesigner;
   private readonly implementer: PhaseImplementer;
+  /**
+   * The projects this runner holds a lease on for work under way (a generation, a command), with
+   * how many holds each: only these are renewed, so a lease whose work ended without giving it
+   * back (the database was gone) lapses, and the heartbeat resumes what it left.
+   */
+  private readonly held = new Map<string, number>();
   private heartbeat?: NodeJS.Timeout;
   private beating?: Promise<void>;
   private shuttingDown = false;
@@ -92,7 +98,8 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   onApplicationBootstrap(): void {
     this.beating = this.beat();
     this.heartbeat = setInterval(() => {
-      this.beating = this.beat();
+      // One beat at a time: a slow database must not start two resumes of one project.
+      this.beating = (this.beating ?? Promise.resolve()).then(() => this.beat());
     }, this.config.LEASE_HEARTBEAT_MS);
   }
 
@@ -124,10 +131,20 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     const current = await this.store.load(projectId);
     if (current && isBusyState(current.state)) throw this.busy();
     let row = await this.take(projectId);
-    if (isBusyState(row.state)) {
+    try {
+      row = await this.begin(row, text);
+    } catch (error) {
       await this.release(projectId);
-      throw this.busy();
+      throw error;
     }
+    this.start(row);
+  }
+
+  /** Moves a project taken for a request to DESIGNING_PHASE, with the request in its chat. */
+  private async begin(taken: AgentSnapshotRow, text: string): Promise<AgentSnapshotRow> {
+    const projectId = taken.projectId;
+    let row = taken;
+    if (isBusyState(row.state)) throw this.busy();
     if (row.state === 'COMPLETE') {
       row = await this.store.update(row, this.config.RUNNER_ID, {
         state: nextState(row.state, { type: 'reset' }),
@@ -153,7 +170,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       error: null,
     });
     await this.hub.emit(projectId, { type: 'state_change', state, previous: 'IDLE' });
-    this.start(row);
+    return row;
   }
 
   /** Stops a running generation; a project left busy by a dead runner is set IDLE. */
@@ -165,14 +182,17 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     const row = await this.take(projectId);
-    if (!isBusyState(row.state)) return;
-    await this.store.update(row, this.config.RUNNER_ID, {
-      state: 'IDLE',
-      filesInFlight: [],
-      error: null,
-    });
-    await this.hub.emit(projectId, { type: 'state_change', state: 'IDLE', previous: row.state });
-    await this.release(projectId);
+    try {
+      if (!isBusyState(row.state)) return;
+      await this.store.update(row, this.config.RUNNER_ID, {
+        state: 'IDLE',
+        filesInFlight: [],
+        error: null,
+      });
+      await this.hub.emit(projectId, { type: 'state_change', state: 'IDLE', previous: row.state });
+    } finally {
+      await this.release(projectId);
+    }
   }
 
   /**
@@ -351,6 +371,12 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
    * it, and take() re-opens it from the database when another runner numbered since.
    */
   private async release(projectId: string): Promise<void> {
+    const holds = (this.held.get(projectId) ?? 1) - 1;
+    if (holds > 0) {
+      this.held.set(projectId, holds);
+      return;
+    }
+    this.held.delete(projectId);
     await this.leases.release(projectId, this.config.RUNNER_ID).catch((error: unknown) => {
       this.logger.warn(`could not release project ${projectId}: ${(error as Error).message}`);
     });
@@ -383,8 +409,14 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         'Another runner is working on this project.',
       );
     }
-    this.hub.open(projectId, row.lastSeq);
-    return (await this.store.load(projectId))!;
+    this.held.set(projectId, (this.held.get(projectId) ?? 0) + 1);
+    try {
+      this.hub.open(projectId, row.lastSeq);
+      return (await this.store.load(projectId))!;
+    } catch (error) {
+      await this.release(projectId);
+      throw error;
+    }
   }
 
   private start(row: AgentSnapshotRow): void {
@@ -427,12 +459,19 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   /** Renews our leases, drops agents whose lease was lost, resumes orphaned projects. */
   private async beat(): Promise<void> {
     try {
-      const held = new Set(
-        await this.leases.renewAll(this.config.RUNNER_ID, this.config.LEASE_TTL_MS),
+      const renewed = new Set(
+        await this.leases.renew(
+          this.config.RUNNER_ID,
+          [...this.held.keys()],
+          this.config.LEASE_TTL_MS,
+        ),
       );
-      for (const [projectId, { agent }] of this.agents) if (!held.has(projectId)) agent.abandon();
+      for (const [projectId, { agent }] of this.agents)
+        if (!renewed.has(projectId)) agent.abandon();
       if (this.shuttingDown) return;
-      for (const projectId of await this.leases.orphans()) {
+      for (const projectId of await this.leases.orphans(this.config.RUNNER_ID, [
+        ...this.held.keys(),
+      ])) {
         if (this.agents.has(projectId)) continue;
         try {
           const row = await this.take(projectId);

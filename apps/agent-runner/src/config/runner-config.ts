@@ -37,6 +37,14 @@ export const RUNNER_CONFIG_SPEC = {
     min: 1,
     max: 200,
   }),
+  DATABASE_CONNECT_TIMEOUT_MS: vars.int(
+    'Longest wait for a database connection, new or from the pool, in ms',
+    { default: 5_000, min: 100 },
+  ),
+  DATABASE_QUERY_TIMEOUT_MS: vars.int(
+    'Longest wait for one database query; a generation that hits it resumes when the database is back',
+    { default: 15_000, min: 100 },
+  ),
 
   LEASE_TTL_MS: vars.int('How long a project lease lasts without a heartbeat (takeover after)', {
     default: 15_000,
