@@ -69,6 +69,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   private readonly held = new Map<string, number>();
   private heartbeat?: NodeJS.Timeout;
   private beating?: Promise<void>;
+  private beatRunning = false;
   private shuttingDown = false;
 
   constructor(
@@ -96,11 +97,17 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    this.beating = this.beat();
-    this.heartbeat = setInterval(() => {
-      // One beat at a time: a slow database must not start two resumes of one project.
-      this.beating = (this.beating ?? Promise.resolve()).then(() => this.beat());
-    }, this.config.LEASE_HEARTBEAT_MS);
+    this.tick();
+    this.heartbeat = setInterval(() => this.tick(), this.config.LEASE_HEARTBEAT_MS);
+  }
+
+  /** Starts a beat unless one still runs: a slow database must not start two resumes of one project. */
+  private tick(): void {
+    if (this.beatRunning) return;
+    this.beatRunning = true;
+    this.beating = this.beat().finally(() => {
+      this.beatRunning = false;
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
