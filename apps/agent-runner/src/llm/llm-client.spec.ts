@@ -145,15 +145,15 @@ describe(LlmClient.name, () => {
   });
 
   it.each([
-    ['in seconds', { retryAfterSeconds: 60 }],
+    ['in seconds', () => ({ retryAfterSeconds: 60 })],
     [
       'as an HTTP date',
-      { headers: { 'retry-after': new Date(Date.now() + 90_000).toUTCString() } },
+      () => ({ headers: { 'retry-after': new Date(Date.now() + 90_000).toUTCString() } }),
     ],
   ])(
     'fails at once when a Retry-After %s ends past the call’s deadline',
     async (_label, retryAfter) => {
-      const { llm, server } = await client([{ fault: 'http', status: 429, ...retryAfter }, 'ok']);
+      const { llm, server } = await client([{ fault: 'http', status: 429, ...retryAfter() }, 'ok']);
       const waits: RetryWait[] = [];
       const error = await withRetries(
         { ...POLICY, deadlineMs: 5_000 },
