@@ -8,14 +8,26 @@ export interface Heredoc {
   stripTabs: boolean;
 }
 
+/**
+ * The heredoc of a line that opens one but whose marker cannot be read (`cat > a.ts <<`, or two
+ * quoted markers that disagree): its content has no known end, so the rest of the answer is
+ * skipped rather than read as commands. No line closes it (isClosingLine).
+ */
+export const UNKNOWN_MARKER: Heredoc = Object.freeze({ marker: '', stripTabs: false });
+
 /** One command read from a line outside blocks. Paths and package specs are not yet checked. */
 export type ScofCommand =
   | { kind: 'write'; path: string; heredoc: Heredoc }
+  /** `base64 -d > path << MARKER`: a binary file, its content base64. */
+  | { kind: 'binary'; path: string; heredoc: Heredoc }
   | { kind: 'patch'; path: string | undefined; heredoc: Heredoc }
   | { kind: 'skip'; heredoc: Heredoc; message: string }
   | { kind: 'delete'; paths: string[] }
   | { kind: 'install'; specs: string[] }
-  | { kind: 'malformed'; message: string };
+  /** An install with shell syntax in its package list: refused whole. */
+  | { kind: 'unsafe-install'; message: string }
+  /** A line that cannot be read; heredoc: the one it opens anyway, whose content is skipped. */
+  | { kind: 'malformed'; message: string; heredoc?: Heredoc };
 
 /**
  * Command words whose lines are read. Anything else outside a block (prose, `npm run dev`,
@@ -27,7 +39,7 @@ export type ScofCommand =
 const KNOWN_COMMANDS = new Set(
   (
     'cat patch git rm npm bun yarn pnpm cd mkdir touch echo printf tee sh bash zsh python python3 ' +
-    'node deno npx bunx sed awk perl ruby mv cp ed'
+    'node deno npx bunx sed awk perl ruby mv cp ed base64'
   ).split(' '),
 );
 
@@ -58,6 +70,9 @@ const INSTALL_SUBCOMMANDS = new Map<string, ReadonlySet<string>>([
   ['yarn', new Set(['add'])],
   ['pnpm', new Set(['add', 'install', 'i'])],
 ]);
+
+/** `base64 -d`, `--decode`, and macOS's `-D`. */
+const DECODE_FLAGS = new Set(['-d', '--decode', '-D']);
 
 /** Install options that change nothing for us (dev or exact); any other `-x` is refused. */
 const IGNORED_INSTALL_FLAGS = new Set(
@@ -184,25 +199,29 @@ export function readCanonicalLine(line: string): ScofCommand | undefined {
 /** The general path: shell words, chained commands, heredocs in any form. */
 export function readShellLine(line: string): ScofCommand[] {
   const tokens = splitShellWords(line);
-  if (typeof tokens === 'string') return [{ kind: 'malformed', message: tokens }];
-  if (!tokens.some((t) => t.operator)) return readSimpleCommand(tokens);
+  if (typeof tokens === 'string') {
+    const heredoc = findHeredoc(line);
+    return [{ kind: 'malformed', message: tokens, ...(heredoc && { heredoc }) }];
+  }
+  if (!tokens.some((t) => t.operator)) return readSimpleCommand(tokens, undefined);
 
   const commands: ScofCommand[] = [];
   let heredocSeen = false;
-  for (const pipeline of splitOn(tokens, (t) => t.operator && SEPARATORS.has(t.text))) {
+  for (const { pipeline, separator } of splitOnSeparators(tokens)) {
     const here = pipeline.findIndex((t) => t.operator && (t.text === '<<' || t.text === '<<-'));
     if (here === -1) {
-      commands.push(...readSimpleCommand(pipeline));
+      commands.push(...readSimpleCommand(pipeline, separator));
       continue;
     }
     const markerToken = pipeline[here + 1];
     if (markerToken === undefined || markerToken.operator || markerToken.text === '') {
-      commands.push({ kind: 'malformed', message: 'a heredoc (<<) has no marker' });
+      const message = 'a heredoc (<<) has no marker';
+      commands.push({ kind: 'malformed', message, heredoc: UNKNOWN_MARKER });
       continue;
     }
     const heredoc = { marker: markerToken.text, stripTabs: pipeline[here]!.text === '<<-' };
     if (heredocSeen) {
-      commands.push({ kind: 'malformed', message: 'only one heredoc per line is read' });
+      commands.push({ kind: 'malformed', message: 'only one heredoc per line is read', heredoc });
       continue;
     }
     heredocSeen = true;
@@ -225,6 +244,15 @@ function readHeredocCommand(tokens: ShellToken[], heredoc: Heredoc): ScofCommand
       return { kind: 'skip', heredoc, message: 'appending (cat >>) is not supported' };
     }
   }
+  if (stages.length === 1 && name(0) === 'base64') {
+    const redirect = redirection(stages[0]!);
+    const flags = words[0]!.slice(1);
+    if (redirect?.operator === '>') flags.splice(flags.indexOf(redirect.target), 1);
+    if (redirect?.operator === '>' && flags.length === 1 && DECODE_FLAGS.has(flags[0]!)) {
+      return { kind: 'binary', path: stripDotSlash(redirect.target), heredoc };
+    }
+    return { kind: 'skip', heredoc, message: 'only `base64 -d > path << MARKER` is read' };
+  }
   // `patch PATH << M`, `cat << M | patch PATH`, `cat << M | git apply` (path from the diff).
   const patchStage = stages.length === 2 && name(0) === 'cat' && words[0]!.length === 1 ? 1 : 0;
   if (stages.length === patchStage + 1 && redirection(stages[patchStage]!) === undefined) {
@@ -241,16 +269,60 @@ function readHeredocCommand(tokens: ShellToken[], heredoc: Heredoc): ScofCommand
     kind: 'skip',
     heredoc,
     message:
-      'only `cat > path << MARKER` (a file) and `cat << MARKER | patch path` (a diff) are read',
+      'only `cat > path << MARKER` (a file), `base64 -d > path << MARKER` (a binary file) and `cat << MARKER | patch path` (a diff) are read',
   };
 }
 
-function readSimpleCommand(tokens: ShellToken[]): ScofCommand[] {
+/**
+ * The heredoc a line that cannot be split into words (an unclosed quote) still opens, read from
+ * its text: each `<<` or `<<-` (not `<<<`) and the word after it, quotes and backslashes removed.
+ * One marker for all of them: that heredoc. None readable, or several that differ:
+ * UNKNOWN_MARKER. No `<<` at all: undefined (the line opens nothing).
+ */
+export function findHeredoc(line: string): Heredoc | undefined {
+  let found: Heredoc | undefined;
+  for (let at = line.indexOf('<<'); at !== -1; at = line.indexOf('<<', at)) {
+    let i = at + 2;
+    if (line[i] === '<') {
+      while (line[i] === '<') i++;
+      at = i;
+      continue;
+    }
+    const stripTabs = line[i] === '-';
+    if (stripTabs) i++;
+    while (line[i] === ' ' || line[i] === '\t') i++;
+    let marker = '';
+    for (; i < line.length && !' \t<>|&;'.includes(line[i]!); i++) {
+      if (!`'"\\`.includes(line[i]!)) marker += line[i];
+    }
+    at = i;
+    if (marker === '') return UNKNOWN_MARKER;
+    if (found !== undefined && (found.marker !== marker || found.stripTabs !== stripTabs)) {
+      return UNKNOWN_MARKER;
+    }
+    found = { marker, stripTabs };
+  }
+  return found;
+}
+
+/**
+ * A command outside heredocs; separator: the `;`, `&&`, `||` or `&` that follows it, if any. An
+ * install is refused whole when anything but words follows its subcommand (an operator, a
+ * redirection, the separator of a next command) or a word holds `$` or a backtick (an expansion
+ * or substitution to a shell): such a line is not a package list, and half of it installed is
+ * worse than none.
+ */
+function readSimpleCommand(tokens: ShellToken[], separator: string | undefined): ScofCommand[] {
   const words: string[] = [];
+  let syntax = separator;
   for (let i = 0; i < tokens.length; i++) {
-    if (!tokens[i]!.operator) words.push(tokens[i]!.text);
+    if (!tokens[i]!.operator) {
+      words.push(tokens[i]!.text);
+      continue;
+    }
+    syntax ??= tokens[i]!.text;
     // A redirection's target is not an argument; `|` and here-strings end what we read.
-    else if (REDIRECTIONS.has(tokens[i]!.text)) i++;
+    if (REDIRECTIONS.has(tokens[i]!.text)) i++;
     else break;
   }
   const [command, ...args] = words;
@@ -263,10 +335,31 @@ function readSimpleCommand(tokens: ShellToken[]): ScofCommand[] {
   }
   const subcommands = command === undefined ? undefined : INSTALL_SUBCOMMANDS.get(command);
   if (subcommands !== undefined && args.length > 0 && subcommands.has(args[0]!)) {
+    syntax ??= args.find((arg) => arg.includes('$') || arg.includes('`'));
+    if (syntax !== undefined) {
+      const message = `the package list holds shell syntax (${JSON.stringify(syntax)}): nothing of \`${words.slice(0, 2).join(' ')}\` is installed; write package names only, one install a line`;
+      return [{ kind: 'unsafe-install', message }];
+    }
     const specs = args.slice(1).filter((arg) => !IGNORED_INSTALL_FLAGS.has(arg));
     return specs.length === 0 ? [] : [{ kind: 'install', specs }];
   }
   return [];
+}
+
+/** The commands of a line split at `;`, `&&`, `||`, `&`, each with the separator after it. */
+function splitOnSeparators(tokens: ShellToken[]) {
+  const parts: { pipeline: ShellToken[]; separator: string | undefined }[] = [];
+  let pipeline: ShellToken[] = [];
+  for (const token of tokens) {
+    if (!token.operator || !SEPARATORS.has(token.text)) {
+      pipeline.push(token);
+      continue;
+    }
+    if (pipeline.length > 0) parts.push({ pipeline, separator: token.text });
+    pipeline = [];
+  }
+  if (pipeline.length > 0) parts.push({ pipeline, separator: undefined });
+  return parts;
 }
 
 function redirection(tokens: ShellToken[]): { operator: string; target: string } | undefined {

@@ -6,11 +6,14 @@ import {
   type ScofParser,
   type ScofParserOptions,
 } from './scof-events';
-import { FILE, NO_EVENTS, OUTSIDE, ScofBlockState, SKIP } from './scof-block-state';
-import { isClosingLine, runCommandLine } from './scof-lines';
+import { BINARY, FILE, NO_EVENTS, OUTSIDE, ScofBlockState, SKIP } from './scof-block-state';
+import { isClosingLine, runCommandLine, type CommandContext } from './scof-lines';
 
 export function createScofParser(options: ScofParserOptions = {}): ScofParser {
-  return new StreamingScofParser({ ...SCOF_LIMITS, ...options.limits });
+  return new StreamingScofParser(
+    { ...SCOF_LIMITS, ...options.limits },
+    options.binaryFiles === true,
+  );
 }
 
 // Line states. START: nothing of the line seen yet. PASS: decided, content of the open block or
@@ -43,9 +46,11 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
   private ended = false;
   /** Below this length a passing line needs no check (neither too long nor due a flush). */
   private readonly lineCheckAt: number;
+  private readonly context: CommandContext;
 
-  constructor(limits: ScofLimits) {
-    super(limits);
+  constructor(limits: ScofLimits, binaryFiles: boolean) {
+    super(limits, binaryFiles);
+    this.context = { limits, binaryFiles };
     this.lineCheckAt = Math.min(limits.maxLineLength + 1, LONG_LINE_FLUSH);
   }
 
@@ -86,10 +91,11 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
           if (pos === length) break;
         }
         const c = chunk.charCodeAt(pos);
+        const mode = this.mode;
         const held =
-          this.mode === OUTSIDE
+          mode === OUTSIDE
             ? mayStartCommand(c)
-            : c === this.markerFirst || (c === 9 && this.stripTabs);
+            : mode === BINARY || c === this.markerFirst || (c === 9 && this.stripTabs);
         this.lineState = held ? LINE_HELD : LINE_PASS;
       }
       // One-character chunks are common (token streams): spare them the indexOf call.
@@ -270,10 +276,12 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
     if (end > this.maxLineLength) return this.lineTooLong(lineNo);
     const mode = this.mode;
     if (mode === OUTSIDE) {
-      const request = runCommandLine(line, end, lineNo, this, this.files, this.limits);
+      const request = runCommandLine(line, end, lineNo, this, this.files, this.context);
       if (request !== undefined) this.openBlock(request, lineNo);
     } else if (isClosingLine(line, end, this.marker, this.stripTabs)) {
-      this.closeBlock();
+      this.closeBlock(lineNo);
+    } else if (mode === BINARY) {
+      this.readBase64Line(line, end, lineNo);
     } else if (mode !== SKIP) {
       this.content.addString(line, length);
       this.content.hasNewline = true;
