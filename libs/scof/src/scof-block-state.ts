@@ -1,6 +1,6 @@
 import { charCode } from './char-code';
 import { ContentBuffer } from './content-buffer';
-import { type Heredoc } from './scof-command';
+import { type Heredoc } from './scof-heredoc';
 import { type ScofErrorCode, type ScofEvent, type ScofLimits } from './scof-events';
 import { type BlockRequest, type ScofEventSink } from './scof-lines';
 import { patchTarget } from './scof-validation';
@@ -179,17 +179,20 @@ export abstract class ScofBlockState implements ScofEventSink {
     while (end > start && ((c = charCode(line, end - 1)) === 32 || c === 9 || c === 13)) end--;
     if (start === end) return;
     let i = start;
-    while (i < end && (c = charCode(line, i)) < 128 && BASE64_CHARS[c] === 1) i++;
-    let padding = 0;
+    // After the padding ("=", which may be wrapped onto lines of its own) only more of it.
+    let padding = this.base64Padding;
+    if (padding === 0)
+      while (i < end && (c = charCode(line, i)) < 128 && BASE64_CHARS[c] === 1) i++;
     while (i < end && charCode(line, i) === 61 && padding < 2) {
       i++;
       padding++;
     }
-    if (i < end || this.base64Padding > 0) {
+    if (i < end) {
+      c = charCode(line, i);
       const what =
-        i < end
-          ? `holds ${JSON.stringify(String.fromCodePoint(line.codePointAt(i)!))}, which is not base64`
-          : 'follows the padding ("=") that ends base64';
+        this.base64Padding > 0 && c < 128 && BASE64_CHARS[c] === 1
+          ? 'follows the padding ("=") that ends base64'
+          : `holds ${JSON.stringify(String.fromCodePoint(line.codePointAt(i)!))}, which is not base64`;
       this.refuseBlock('INVALID_BASE64', `line ${lineNo} ${what}; the block is refused`, lineNo);
       return;
     }

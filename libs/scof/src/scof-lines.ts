@@ -1,6 +1,7 @@
 import { checkProjectPath } from '@forge/protocol';
 import { charCode } from './char-code';
-import { readCommandRange, UNKNOWN_MARKER, type Heredoc, type ScofCommand } from './scof-command';
+import { readCommandRange, type ScofCommand } from './scof-command';
+import { UNKNOWN_MARKER, type Heredoc } from './scof-heredoc';
 import { type ScofErrorCode, type ScofEvent, type ScofLimits } from './scof-events';
 import { readInstall } from './scof-validation';
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { PROJECT_PATH_LIMITS } from '@forge/protocol';
 import { type ScofEvent } from './scof-events';
 import { createScofParser } from './scof-parser';
@@ -203,6 +204,88 @@ describe(createScofParser.name, () => {
           }),
         ]);
       }
+    });
+
+    it('never reads the content of a refused heredoc as commands, whatever it holds', () => {
+      // Openers refused before their content ([line, the marker that ends its content]), then
+      // content made of commands and near-misses of the marker: nothing in it is a command.
+      const opener = fc.constantFrom(
+        `cat > "f.js' << 'EOF'`,
+        `cat << 'EOF > "src/a.ts`,
+        `cat << "EOF' | patch src/a.ts`,
+        `cat > 'a.ts <<- EOF`,
+        'cat >> a.ts << EOF',
+        'python3 << EOF',
+        'cat > ../x.ts << EOF',
+        'cat << EOF | patch /etc/passwd',
+        'base64 -d > x.png << EOF\n!!',
+        'base64 -d > x.png << EOF\naGk=\na',
+        'base64 -d > /x.png << EOF',
+        'cat > a.ts << A && cat > b.ts << EOF',
+      );
+      const line = fc.oneof(
+        fc.constantFrom(
+          'rm src/main.tsx',
+          'bun add evil',
+          'npm i left-pad',
+          'cat > src/inside.ts << EOF2',
+          "cat << 'EOF' | patch src/App.tsx",
+          'base64 -d > y.png << EOF',
+          'EOF2',
+          'EOFx',
+          ' EOF',
+          'EO',
+          'A',
+          '\tA',
+          '$ rm a.ts',
+          `cat > "g.ts' << 'EOF'`,
+          '!!',
+          'aGk=',
+        ),
+        fc.string({ maxLength: 20 }).filter((s) => !s.includes('\n')),
+      );
+      // Lines that close the block (the marker, maybe tab-indented, with trailing blanks) are not
+      // content; `A` closes the first block of the two-heredoc line, so it is kept out of its body.
+      const closes = (text: string) => /^\t*EOF[ \t\r]*$/.test(text);
+      fc.assert(
+        fc.property(
+          opener,
+          fc.array(line, { maxLength: 12 }),
+          fc.boolean(),
+          fc.array(fc.integer({ min: 1, max: 13 }), { minLength: 1 }),
+          (first, lines, binaryFiles, sizes) => {
+            const twoHeredocs = first.includes('<< A');
+            const body = lines.filter((l) => !closes(l) && !(twoHeredocs && /^A[ \t\r]*$/.test(l)));
+            const text = `${first}\n${twoHeredocs ? 'a\nA\n' : ''}${body.map((l) => `${l}\n`).join('')}EOF\nrm after.ts\n`;
+            const events = parseInChunks(text, sizes, { binaryFiles });
+            const commands = events.filter((e) => ['delete', 'install', 'patch'].includes(e.type));
+            expect(commands).toEqual([{ type: 'delete', path: 'after.ts' }]);
+            const files = events.flatMap((e) => (e.type === 'file_end' ? [e.path] : []));
+            expect(files).toEqual(twoHeredocs ? ['a.ts'] : []);
+          },
+        ),
+        { numRuns: 1000 },
+      );
+    });
+
+    it('never reads a command after a heredoc whose marker cannot be read', () => {
+      const opener = fc.constantFrom('cat > a.ts <<', `cat > "a.ts << 'EOF' << END`, `cat > 'x <<`);
+      const line = fc.constantFrom('rm src/main.tsx', 'bun add evil', 'EOF', 'END', '', 'x', "'");
+      fc.assert(
+        fc.property(
+          opener,
+          fc.array(line, { maxLength: 12 }),
+          fc.array(fc.integer({ min: 1, max: 13 }), { minLength: 1 }),
+          (first, lines, sizes) => {
+            const text = `${first}\n${lines.map((l) => `${l}\n`).join('')}rm after.ts\n`;
+            const events = parseInChunks(text, sizes);
+            expect(events).toEqual([
+              expect.objectContaining({ type: 'error', code: 'MALFORMED_COMMAND', line: 1 }),
+            ]);
+          },
+        ),
+        { numRuns: 300 },
+      );
     });
   });
 });
