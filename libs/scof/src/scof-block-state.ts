@@ -148,13 +148,14 @@ export abstract class ScofBlockState implements ScofEventSink {
   protected refuseBlock(code: ScofErrorCode, message: string, lineNo: number): void {
     this.flushRun();
     this.error(code, message, lineNo, this.path);
+    if (this.mode === BINARY) this.base64 = [];
     this.mode = SKIP;
     this.content.reset();
   }
 
   private leaveBlock(): void {
     this.content.reset();
-    this.base64 = [];
+    if (this.mode === BINARY) this.base64 = [];
     if (this.queued.length > 0) {
       // The next heredoc of the same line: its content comes now, and is skipped.
       this.mode = SKIP;
