@@ -16,6 +16,8 @@
  *   answer is skipped, with a MALFORMED_COMMAND error saying so: a file's content read as
  *   commands could delete or install anything, a lost rest of an answer is reported and redone.
  *   A line with two heredocs reads the first; the second one's content follows it, skipped.
+ *   A command line over maxLineLength is thrown away as it streams: when it holds a `<<`, its
+ *   marker is lost with it, and the rest of the answer is skipped too.
  * - Chained lines (`cd app && rm y; rm z`) are split at `&&`, `||`, `;`, `|`, `&`, and each
  *   command is checked on its own: nothing reaches a shell. An install is the exception: one
  *   with anything but package words after its subcommand (`;`, `&&`, `|`, a redirection, a

@@ -148,6 +148,24 @@ describe(createScofParser.name, () => {
     ]);
   });
 
+  it('skips the rest of the answer after a command line over maxLineLength that holds a `<<`', () => {
+    for (const opener of [
+      `cat > ${'a'.repeat(20)}.ts << EOF`,
+      `cat << EOF > ${'a'.repeat(20)}.ts`,
+    ]) {
+      const events = parse(`${opener}\nrm src/main.tsx\nEOF\nrm b.ts\n`, { maxLineLength: 24 });
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'error', code: 'LINE_TOO_LONG', line: 1 }),
+        expect.objectContaining({
+          type: 'error',
+          code: 'MALFORMED_COMMAND',
+          line: 1,
+          message: expect.stringContaining('the rest of the answer is skipped'),
+        }),
+      ]);
+    }
+  });
+
   it('refuses blocks beyond maxFilesPerAnswer without reading their content', () => {
     const block = (name: string) => `cat > ${name}.ts << EOF\nrm src/App.tsx\nEOF\n`;
     const events = parse(block('a') + block('b') + block('c'), { maxFilesPerAnswer: 2 });
