@@ -57,8 +57,8 @@ export function runCommandLine(
   for (let i = 0; i < commands.length; i++) {
     const request = runCommand(commands[i]!, lineNo, out, files, context);
     if (request === undefined) continue;
-    if (block === undefined) block = { ...request };
-    else (block.then ??= []).push(request.heredoc);
+    if (block === undefined) block = request;
+    else block = { ...block, then: [...(block.then ?? []), request.heredoc] };
   }
   return block;
 }
