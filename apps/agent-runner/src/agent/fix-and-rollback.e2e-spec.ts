@@ -89,10 +89,11 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
   const complete = (runner: RunnerTestApp, projectId: string) =>
     waitForEvent(runner.events, projectId, 'generation_complete', undefined, 240_000);
 
-  /** Starts generating the counter app; answers the dev server's start. */
+  /** Starts generating the counter app; answers where its dev server listens once started. */
   async function startCounter(runner: RunnerTestApp, projectId: string) {
     await runner.supervisor.generate(projectId, 'A counter');
-    return waitForEvent(runner.events, projectId, 'server_started', undefined, 240_000);
+    await waitForEvent(runner.events, projectId, 'server_started', undefined, 240_000);
+    return { url: await runner.devServerUrl(projectId) };
   }
 
   /**

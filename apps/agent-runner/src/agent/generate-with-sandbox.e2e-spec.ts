@@ -59,10 +59,13 @@ describe('generating an app into a process sandbox (e2e)', () => {
     );
     await waitForEvent(runner.events, projectId, 'generation_complete', undefined, 120_000);
 
-    const page = await fetch(started.url);
+    // The event says which phase's code is served, never where: browsers go through the proxy.
+    expect(started).not.toHaveProperty('url');
+    const devServer = await runner.devServerUrl(projectId);
+    const page = await fetch(devServer);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
-    const app = await fetch(new URL('/src/App.tsx', started.url));
+    const app = await fetch(new URL('/src/App.tsx', devServer));
     expect(app.status).toBe(200);
     expect(await app.text()).toContain('Todo list');
 

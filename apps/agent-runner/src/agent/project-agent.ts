@@ -331,7 +331,7 @@ export class ProjectAgent {
         startFailure = started;
         problems = [startProblem(started, sandbox.logs(logged))];
       } else {
-        await this.emit({ type: 'server_started', url: started });
+        await this.emit({ type: 'server_started', phase: this.phase.number });
         problems = await this.check(sandbox, logged, startedAt);
       }
     } else {

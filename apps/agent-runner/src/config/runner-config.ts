@@ -124,10 +124,10 @@ export const RUNNER_CONFIG_SPEC = {
     'Any OpenAI-compatible server instead of OpenRouter (Ollama, vLLM, …)',
   ),
   LLM_API_KEY: vars.optionalString('API key for LLM_BASE_URL', { secret: true }),
-  LLM_MODEL_DESIGN: vars.string('Model that designs phases', {
-    default: 'anthropic/claude-sonnet-4.5',
-  }),
-  LLM_MODEL_CODE: vars.string('Model that writes code', { default: 'anthropic/claude-sonnet-4.5' }),
+  LLM_MODEL_DESIGN: vars.optionalString('Model that designs phases (default: LLM_MODEL_CODE)'),
+  LLM_MODEL_CODE: vars.optionalString(
+    "Model that writes code (default: OpenRouter's anthropic/claude-sonnet-4.5, or the first model LLM_BASE_URL lists)",
+  ),
   LLM_CALL_TIMEOUT_MS: vars.int('Longest one LLM call may take, in ms', {
     default: 600_000,
     min: 1_000,

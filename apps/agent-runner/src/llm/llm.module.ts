@@ -5,6 +5,7 @@ import { createDemoLlmServer, DEMO_MODEL_ID } from '@forge/scripted-llm';
 import { llmEndpoint, RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { LlmClient, type LlmClientOptions, type LlmUsage } from './llm-client';
+import { resolveModels } from './llm-models';
 
 export const LLM_CLIENT = Symbol('LLM_CLIENT');
 
@@ -48,7 +49,10 @@ async function llmTarget(config: RunnerConfig): Promise<LlmTarget> {
       options: {
         baseURL: endpoint.baseURL,
         apiKey: endpoint.apiKey,
-        models: { design: config.LLM_MODEL_DESIGN, code: config.LLM_MODEL_CODE },
+        models: await resolveModels(
+          { design: config.LLM_MODEL_DESIGN, code: config.LLM_MODEL_CODE },
+          endpoint,
+        ),
         reportCost: endpoint.kind === 'openrouter',
       },
       close: async () => undefined,

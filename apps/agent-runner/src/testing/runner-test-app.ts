@@ -10,11 +10,14 @@ import { AgentSupervisor } from '../agent/agent-supervisor';
 import { loadRunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { createRunnerApp } from '../runner-app';
+import { SandboxSessions } from '../sandbox/sandbox-sessions';
 
 export interface RunnerTestApp {
   app: INestApplication;
   supervisor: AgentSupervisor;
   events: ServerEvent[];
+  /** Where the project's dev server listens (what the preview proxy reaches), once started. */
+  devServerUrl(projectId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,11 @@ export async function startRunnerTestApp(
     app,
     supervisor: app.get(AgentSupervisor),
     events,
+    async devServerUrl(projectId) {
+      const url = await app.get(SandboxSessions).devServerUrl(projectId);
+      if (!url) throw new Error(`no dev server runs for ${projectId}`);
+      return url;
+    },
     async close() {
       unsubscribe();
       await app.close();

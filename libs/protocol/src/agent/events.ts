@@ -16,7 +16,8 @@ export interface ServerEventPayloads {
   file_deleted: { path: string; phase: number };
   files_written: { phase: number; paths: string[] };
   deps_installed: { packages: string[] };
-  server_started: { url: string };
+  /** The dev server serves the phase's code; browsers open it through their preview link. */
+  server_started: { phase: number };
   generation_complete: { files: string[]; phases: number };
   error: AgentError & { fatal: boolean };
   message: {

@@ -317,7 +317,7 @@ describe(WorkspaceComponent.name, () => {
     await eventually(() => text().includes('Starting the dev server…'), 'the waiting state');
     http.expectNone(`${PROJECT_URL}/preview`);
 
-    const started = { type: 'server_started', url: 'http://127.0.0.1:5173', projectId: PROJECT };
+    const started = { type: 'server_started', phase: 1, projectId: PROJECT };
     server.latest.emit('server_started', { ...started, seq: 2 });
     (await requestTo(`${PROJECT_URL}/preview`)).flush({
       url: 'http://p1.preview.localhost:3004/?forge_preview_token=one',

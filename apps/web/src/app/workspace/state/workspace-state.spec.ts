@@ -279,7 +279,7 @@ describe(reduceWorkspace.name, () => {
       snapshot(0, { phases: [phase(1)], currentPhase: 1, state: 'INSTALLING_DEPS' }),
       ...events(
         1,
-        { type: 'server_started', url: 'http://127.0.0.1:5173' },
+        { type: 'server_started', phase: 1 },
         { type: 'state_change', state: 'STARTING_SERVER', previous: 'INSTALLING_DEPS' },
         { type: 'state_change', state: 'IDLE', previous: 'STARTING_SERVER' },
         { type: 'error', code: 'INTERNAL', message: 'Vite crashed', phase: 1, fatal: true },
