@@ -170,6 +170,10 @@ export const RUNNER_CONFIG_SPEC = {
     default: 900,
     min: 0,
   }),
+  SANDBOX_REAP_INTERVAL_SECONDS: vars.int(
+    'How often (and once at start-up) sandboxes of deleted projects are destroyed (0: never)',
+    { default: 600, min: 0 },
+  ),
   SANDBOX_IMAGE: vars.string('docker/kubernetes: the sandbox image', {
     default: 'forge-sandbox:local',
   }),

@@ -237,5 +237,10 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       await this.commands.runtimeErrors(projectId, errors);
       return { ok: true };
     },
+    destroy: async (_socket, { projectId }) => {
+      await this.commands.destroy(projectId);
+      this.snapshots.forget(projectId);
+      return { ok: true };
+    },
   };
 }

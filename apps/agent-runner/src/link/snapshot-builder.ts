@@ -54,6 +54,11 @@ export class SnapshotBuilder {
     else this.streaming.delete(event.projectId);
   }
 
+  /** Drops what is followed of a deleted project. */
+  forget(projectId: string): void {
+    this.streaming.delete(projectId);
+  }
+
   /** Null when the project does not exist. */
   async build(projectId: string, retried = false): Promise<BuiltSnapshot | null> {
     // Taken before any await: nothing numbered after this is in `streaming`.

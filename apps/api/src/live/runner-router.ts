@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { type ProjectSnapshot, type RuntimeErrorReport } from '@forge/protocol';
+import { ProjectsService } from '../projects/projects.service';
 import { LiveError } from './live.error';
 import { type RunnerLink, RunnerLinks } from './runner-links';
 
@@ -33,11 +34,39 @@ export function homeRunner(projectId: string, links: RunnerLink[]): RunnerLink |
  * rendezvous hashing, which takes the lease when it starts a generation.
  */
 @Injectable()
-export class RunnerRouter {
+export class RunnerRouter implements OnModuleInit {
+  private readonly logger = new Logger(RunnerRouter.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly links: RunnerLinks,
+    private readonly projects: ProjectsService,
   ) {}
+
+  onModuleInit(): void {
+    this.projects.onRemoved((projectId) => void this.destroy(projectId));
+  }
+
+  /**
+   * A deleted project's generation stops and its sandbox goes, on every runner that is up:
+   * its lease row went with the project, so which runner held it is no longer known, and a
+   * runner with nothing of the project has nothing to do. A runner that is down reaps the
+   * sandbox when it starts (SandboxReaper).
+   */
+  async destroy(projectId: string): Promise<void> {
+    const warn = (link: RunnerLink, message: string) =>
+      this.logger.warn(`destroying project ${projectId} on ${link.url}: ${message}`);
+    await Promise.all(
+      this.links.up().map((link) =>
+        this.links.request(link, 'destroy', { projectId }).then(
+          (reply) => {
+            if (!reply.ok) warn(link, reply.error.message);
+          },
+          (error: Error) => warn(link, error.message),
+        ),
+      ),
+    );
+  }
 
   async generate(projectId: string, description: string): Promise<void> {
     await this.command(projectId, (link) =>

@@ -35,6 +35,8 @@ export const RUNNER_LINK_COMMAND_SCHEMAS = {
   rollback: RollbackCommandSchema,
   /** Errors the project's preview reported from a browser (relayed by the preview proxy). */
   runtime_errors: z.strictObject({ projectId: ProjectIdSchema, errors: RuntimeErrorReportsSchema }),
+  /** The project was deleted: stop its generation here and destroy its sandbox. */
+  destroy: z.strictObject({ projectId: ProjectIdSchema }),
 } as const;
 
 export type RunnerLinkCommandName = keyof typeof RUNNER_LINK_COMMAND_SCHEMAS;
@@ -59,6 +61,7 @@ export interface RunnerLinkResults {
   save_file: { version: number };
   rollback: { version: number };
   runtime_errors: object;
+  destroy: object;
 }
 
 export type RunnerLinkReply<K extends RunnerLinkCommandName> =
