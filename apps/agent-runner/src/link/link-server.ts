@@ -206,10 +206,10 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       for (const projectId of projectIds) await socket.leave(projectRoom(projectId));
       return { ok: true };
     },
-    snapshot: async (socket, { projectId }) => {
+    snapshot: async (socket, { projectId, since }) => {
       // Joined before the seq is taken, so every later event reaches this API.
       await socket.join(projectRoom(projectId));
-      const built = await this.snapshots.build(projectId);
+      const built = await this.snapshots.build(projectId, since);
       if (!built) throw new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
       return { ok: true, ...built, servedBy: this.config.RUNNER_ID };
     },

@@ -196,8 +196,8 @@ export class LiveGateway
   private readonly handlers: {
     [K in LiveCommandName]: (socket: LiveSocket, payload: LiveCommandPayloads[K]) => Promise<void>;
   } = {
-    join: (socket, { projectId }) => this.enter(socket, projectId),
-    get_state: (socket, { projectId }) => this.enter(socket, projectId),
+    join: (socket, { projectId, since }) => this.enter(socket, projectId, since),
+    get_state: (socket, { projectId, since }) => this.enter(socket, projectId, since),
     leave: async (socket, { projectId }) => {
       this.feeds.leave(socket, projectId);
       this.joined.get(socket)?.delete(projectId);
@@ -233,7 +233,7 @@ export class LiveGateway
   };
 
   /** Joins (or refreshes) a project the user owns; resolves once its snapshot went out. */
-  private async enter(socket: LiveSocket, projectId: string): Promise<void> {
+  private async enter(socket: LiveSocket, projectId: string, since?: number): Promise<void> {
     const joined = this.joined.get(socket);
     if (!joined) return;
     if (!joined.has(projectId)) {
@@ -249,7 +249,7 @@ export class LiveGateway
       // Gone while we checked: handleDisconnect has run and would not see this project.
       if (!socket.connected) return;
     }
-    await this.feeds.join(socket, projectId);
+    await this.feeds.join(socket, projectId, since);
   }
 
   private async assertOwned(socket: LiveSocket, projectId: string): Promise<void> {

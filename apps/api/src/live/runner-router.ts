@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
-import { type ProjectSnapshot, type RuntimeErrorReport } from '@forge/protocol';
+import { type ProjectSnapshot, type RuntimeErrorReport, type ServerEvent } from '@forge/protocol';
 import { ProjectsService } from '../projects/projects.service';
 import { LiveError } from './live.error';
 import { type RunnerLink, RunnerLinks } from './runner-links';
@@ -116,19 +116,23 @@ export class RunnerRouter implements OnModuleInit {
     return reply.url;
   }
 
-  /** The project's snapshot; the runner answering has started sending its events. */
-  async snapshot(projectId: string): Promise<ProjectSnapshot> {
-    const first = await this.links.request(await this.pick(projectId), 'snapshot', { projectId });
+  /**
+   * The project's snapshot, and the kept events after `since` up to it; the runner answering
+   * has started sending the project's events.
+   */
+  async snapshot(projectId: string, since?: number): Promise<SnapshotWithMissed> {
+    const payload = since === undefined ? { projectId } : { projectId, since };
+    const first = await this.links.request(await this.pick(projectId), 'snapshot', payload);
     if (!first.ok) throw fromRunner(first.error);
     const holder =
       first.leaseOwner && first.leaseOwner !== first.servedBy
         ? this.links.byRunnerId(first.leaseOwner)
         : undefined;
-    if (!holder) return first.snapshot;
+    if (!holder) return { snapshot: first.snapshot, missed: first.missed ?? [] };
     // The lease moved to a runner we can reach: only its snapshot has the streamed file.
-    const second = await this.links.request(holder, 'snapshot', { projectId });
+    const second = await this.links.request(holder, 'snapshot', payload);
     if (!second.ok) throw fromRunner(second.error);
-    return second.snapshot;
+    return { snapshot: second.snapshot, missed: second.missed ?? [] };
   }
 
   async pick(projectId: string): Promise<RunnerLink> {
@@ -160,6 +164,12 @@ export class RunnerRouter implements OnModuleInit {
     );
     return rows[0]?.lease_owner ?? null;
   }
+}
+
+export interface SnapshotWithMissed {
+  snapshot: ProjectSnapshot;
+  /** Events after the `since` asked for that a snapshot does not show, oldest first. */
+  missed: ServerEvent[];
 }
 
 interface RunnerFailure {

@@ -116,10 +116,11 @@ export async function spawnRunner(
   };
 }
 
-/** An API on a database shared with runners (and other replicas), listening on a free port. */
+/** An API on a database shared with runners (and other replicas), on `port` (0: a free one). */
 export async function startLiveApi(
   db: TestDatabase,
   env: Record<string, string> = {},
+  port = 0,
 ): Promise<StackServer & { app: INestApplication }> {
   const config = loadApiConfig({
     NODE_ENV: 'test',
@@ -132,7 +133,7 @@ export async function startLiveApi(
     ...env,
   });
   const app = await createApiApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   return { url: urlOf(app), app, close: () => app.close() };
 }
 
