@@ -93,6 +93,12 @@ export class LinkCommands {
     });
   }
 
+  /** Wakes the project's dev server; a deleted project's sandbox is not made again. */
+  async previewUrl(projectId: string): Promise<string | null> {
+    if (!(await this.store.load(projectId))) throw notFound();
+    return this.sandboxes.devServerUrl(projectId);
+  }
+
   /**
    * The project was deleted: its agent here stops without writing (its rows are gone), its
    * numbering is forgotten and its sandbox destroyed, dev server and workspace included.

@@ -25,7 +25,6 @@ import { AgentCommandError, AgentCommandErrorCode } from '../agent/agent-supervi
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { checkServiceToken, isFromBrowser } from './link-auth';
-import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { LinkCommands } from './link-commands';
 import { SnapshotBuilder } from './snapshot-builder';
 
@@ -56,7 +55,6 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly hub: EventHub,
     private readonly snapshots: SnapshotBuilder,
     private readonly commands: LinkCommands,
-    private readonly sandboxes: SandboxSessions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -215,7 +213,7 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     },
     preview: async (_socket, { projectId }) => ({
       ok: true,
-      url: await this.sandboxes.devServerUrl(projectId),
+      url: await this.commands.previewUrl(projectId),
     }),
     generate: async (_socket, { projectId, description }) => {
       await this.commands.generate(projectId, description);

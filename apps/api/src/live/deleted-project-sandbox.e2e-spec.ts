@@ -99,5 +99,8 @@ describe('a deleted project (e2e, process sandboxes)', () => {
       'the workspace folder to be gone',
       15_000,
     );
+    // A preview asked for afterwards does not make the sandbox again.
+    await expect(router.previewUrl(projectId)).rejects.toMatchObject({ code: 'PROJECT_NOT_FOUND' });
+    expect(await exists(join(dataDir, 'sandboxes', 'projects', projectId))).toBe(false);
   });
 });
