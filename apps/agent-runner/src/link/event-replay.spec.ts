@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { type ServerEvent } from '@forge/protocol';
 import { EventReplay } from './event-replay';
 
@@ -44,5 +45,72 @@ describe(EventReplay.name, () => {
     replay.keep(log(1));
     replay.forget(PROJECT);
     expect(replay.between(PROJECT, 0, 9)).toEqual([]);
+  });
+});
+
+/** EventReplay written plainly: a list of projects by latest kept event, arrays of events. */
+function model(all: ServerEvent[], perProject: number, projects: number) {
+  const order: string[] = [];
+  const kept = new Map<string, ServerEvent[]>();
+  for (const event of all) {
+    if (event.type === 'file_chunk' || event.type === 'file_end' || perProject === 0) continue;
+    const at = order.indexOf(event.projectId);
+    if (at >= 0) order.splice(at, 1);
+    order.push(event.projectId);
+    kept.set(event.projectId, [...(kept.get(event.projectId) ?? []), event].slice(-perProject));
+    if (order.length > projects) kept.delete(order.shift()!);
+  }
+  return kept;
+}
+
+describe(`${EventReplay.name} against a model`, () => {
+  it('answers what the last kept events of each project hold, for any stream and bounds', () => {
+    const types = ['log', 'file_chunk', 'file_end', 'usage'] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom(...types)), {
+          maxLength: 200,
+        }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 200 }),
+        (stream, perProject, projects, since) => {
+          const replay = new EventReplay(perProject, projects);
+          const seqs = new Map<string, number>();
+          const all: ServerEvent[] = [];
+          for (const [projectId, type] of stream) {
+            const seq = (seqs.get(projectId) ?? 0) + 1;
+            seqs.set(projectId, seq);
+            const event = (
+              type === 'log'
+                ? log(seq, projectId)
+                : type === 'usage'
+                  ? {
+                      type,
+                      projectId,
+                      seq,
+                      role: 'r',
+                      model: 'm',
+                      promptTokens: 1,
+                      completionTokens: 1,
+                      costUsd: null,
+                    }
+                  : type === 'file_chunk'
+                    ? { type, projectId, seq, path: 'a', chunk: 'x' }
+                    : { type, projectId, seq, path: 'a', content: 'x', phase: 1 }
+            ) as ServerEvent;
+            all.push(event);
+            replay.keep(event);
+          }
+          for (const projectId of ['a', 'b', 'c']) {
+            expect(replay.between(projectId, since, Number.MAX_SAFE_INTEGER)).toEqual(
+              model(all, perProject, projects)
+                .get(projectId)
+                ?.filter((e) => e.seq > since) ?? [],
+            );
+          }
+        },
+      ),
+    );
   });
 });
