@@ -22,6 +22,7 @@ import { type LiveServer, type LiveSocket } from './live-socket';
 import { LiveError, toCommandError } from './live.error';
 import { ProjectFeeds } from './project-feeds';
 import { RunnerRouter } from './runner-router';
+import { SocketProjects } from './socket-projects';
 
 type Ack = (answer: CommandAck) => void;
 
@@ -50,7 +51,7 @@ export class LiveGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
 {
   private readonly logger = new Logger(LiveGateway.name);
-  private readonly joined = new WeakMap<LiveSocket, Set<string>>();
+  private readonly joined = new WeakMap<LiveSocket, SocketProjects>();
   private sessionCheck?: NodeJS.Timeout;
 
   constructor(
@@ -120,7 +121,7 @@ export class LiveGateway
 
   private dropProject(projectId: string): void {
     for (const socket of this.feeds.members(projectId)) {
-      this.joined.get(socket)?.delete(projectId);
+      this.joined.get(socket)?.leave(projectId);
       this.feeds.leave(socket, projectId);
       socket.emit('error', {
         code: LiveErrorCode.ProjectNotFound,
@@ -131,7 +132,7 @@ export class LiveGateway
   }
 
   handleConnection(socket: LiveSocket): void {
-    this.joined.set(socket, new Set());
+    this.joined.set(socket, new SocketProjects());
     // The transport reads frames up to SOCKET_FRAME_MAX_BYTES; a message over the (smaller)
     // SOCKET_MESSAGE_MAX_BYTES is noted as its packet arrives, just before Socket.IO decodes
     // and hands it over, and refused there with an error instead of a closed connection.
@@ -163,7 +164,8 @@ export class LiveGateway
   }
 
   handleDisconnect(socket: LiveSocket): void {
-    for (const projectId of this.joined.get(socket) ?? []) this.feeds.leave(socket, projectId);
+    for (const projectId of this.joined.get(socket)?.ids() ?? [])
+      this.feeds.leave(socket, projectId);
     this.joined.delete(socket);
   }
 
@@ -174,6 +176,7 @@ export class LiveGateway
     const parsed = parseLiveCommand(name, values.length === 1 ? values[0] : values);
     if (!parsed.ok) return this.refuse(socket, LiveError.invalid(name, parsed.problem), ack, name);
     try {
+      await this.authorize(socket, name, parsed.value.projectId);
       await this.run(socket, name, parsed.value);
       ack?.({ ok: true });
     } catch (error) {
@@ -196,14 +199,13 @@ export class LiveGateway
   private readonly handlers: {
     [K in LiveCommandName]: (socket: LiveSocket, payload: LiveCommandPayloads[K]) => Promise<void>;
   } = {
-    join: (socket, { projectId, since }) => this.enter(socket, projectId, since),
-    get_state: (socket, { projectId, since }) => this.enter(socket, projectId, since),
+    join: (socket, { projectId, since }) => this.subscribe(socket, projectId, since),
+    get_state: (socket, { projectId, since }) => this.subscribe(socket, projectId, since),
     leave: async (socket, { projectId }) => {
       this.feeds.leave(socket, projectId);
-      this.joined.get(socket)?.delete(projectId);
+      this.joined.get(socket)?.leave(projectId);
     },
     generate: async (socket, { projectId, description }) => {
-      await this.assertOwned(socket, projectId);
       const prompt = description.trim();
       if (!prompt) throw LiveError.promptEmpty();
       const max = this.config.GENERATE_PROMPT_MAX_CHARS;
@@ -218,43 +220,49 @@ export class LiveGateway
       }
       await this.router.generate(projectId, prompt);
     },
-    cancel: async (socket, { projectId }) => {
-      await this.assertOwned(socket, projectId);
-      await this.router.cancel(projectId);
-    },
-    save_file: async (socket, { projectId, path, content }) => {
-      await this.assertOwned(socket, projectId);
+    cancel: (_socket, { projectId }) => this.router.cancel(projectId),
+    save_file: async (_socket, { projectId, path, content }) => {
       await this.router.saveFile(projectId, path, content);
     },
-    rollback: async (socket, { projectId, version }) => {
-      await this.assertOwned(socket, projectId);
+    rollback: async (_socket, { projectId, version }) => {
       await this.router.rollback(projectId, version);
     },
   };
 
-  /** Joins (or refreshes) a project the user owns; resolves once its snapshot went out. */
-  private async enter(socket: LiveSocket, projectId: string, since?: number): Promise<void> {
-    const joined = this.joined.get(socket);
-    if (!joined) return;
-    if (!joined.has(projectId)) {
-      if (joined.size >= this.config.SOCKET_PROJECTS_MAX)
-        throw LiveError.tooManyProjects(this.config.SOCKET_PROJECTS_MAX);
-      joined.add(projectId);
-      try {
-        await this.projects.assertOwned(socket.data.user.id, projectId);
-      } catch (error) {
-        joined.delete(projectId);
-        throw error;
-      }
-      // Gone while we checked: handleDisconnect has run and would not see this project.
-      if (!socket.connected) return;
+  /**
+   * The one place where a command's access to its project is decided, before any handler runs.
+   * `join` and `get_state` record the ownership check as the socket's membership while it is
+   * still pending; any other command waits for that verdict when there is one (so a command
+   * pipelined behind a join for another user's project is refused with it) and is checked
+   * afresh otherwise. `leave` needs no verdict: it only takes the socket out.
+   */
+  private async authorize(
+    socket: LiveSocket,
+    name: LiveCommandName,
+    projectId: string,
+  ): Promise<void> {
+    const projects = this.joined.get(socket);
+    if (!projects) throw LiveError.sessionEnded();
+    if (name === 'leave') return;
+    const check = () => this.projects.assertOwned(socket.data.user.id, projectId);
+    if (name === 'join' || name === 'get_state') {
+      const max = this.config.SOCKET_PROJECTS_MAX;
+      if (!projects.verdict(projectId) && projects.size >= max)
+        throw LiveError.tooManyProjects(max);
+      return projects.join(projectId, check);
     }
-    await this.feeds.join(socket, projectId, since);
+    await (projects.verdict(projectId) ?? check());
   }
 
-  private async assertOwned(socket: LiveSocket, projectId: string): Promise<void> {
-    if (this.joined.get(socket)?.has(projectId)) return;
-    await this.projects.assertOwned(socket.data.user.id, projectId);
+  /**
+   * Sends the snapshot of a project the socket was just admitted to, then its events; `since`
+   * (the last seq the client saw) brings the kept events after it first.
+   */
+  private async subscribe(socket: LiveSocket, projectId: string, since?: number): Promise<void> {
+    // Left, dropped or disconnected while the verdict was awaited: nothing to subscribe to.
+    // (A leave or a deletion after this point takes the socket out of the feed itself.)
+    if (!this.joined.get(socket)?.verdict(projectId) || !socket.connected) return;
+    await this.feeds.join(socket, projectId, since);
   }
 
   private refuse(

@@ -1,12 +1,12 @@
 import { PREVIEW_TOKEN_PARAM } from '@forge/preview';
 
 /** Splits PREVIEW_URL_TEMPLATE (`http://{projectId}.preview.localhost:3004`) into its parts. */
-export function parsePreviewTemplate(template: string): { hostSuffix: string } {
+export function parsePreviewTemplate(template: string): { hostSuffix: string; https: boolean } {
   const url = new URL(template.replace('{projectId}', 'x'));
   if (!template.includes('{projectId}.') || !url.hostname.startsWith('x.')) {
     throw new Error('PREVIEW_URL_TEMPLATE must start its host with "{projectId}."');
   }
-  return { hostSuffix: url.hostname.slice(2) };
+  return { hostSuffix: url.hostname.slice(2), https: url.protocol === 'https:' };
 }
 
 /** The link that opens a project's preview with its token. */
