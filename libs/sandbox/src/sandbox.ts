@@ -93,6 +93,8 @@ export interface SandboxProvider {
   get(projectId: string): Promise<Sandbox>;
   /** Destroys a project's sandbox whether or not this process created it. */
   destroy(projectId: string): Promise<void>;
+  /** Projects that have a sandbox here (a workspace, container, volume or pod), for reaping. */
+  projectIds(): Promise<string[]>;
   /** Stops every sandbox this provider started in this process (runner shutdown). */
   shutdown(): Promise<void>;
 }

@@ -191,6 +191,18 @@ export const RUNNER_CONFIG_SPEC = {
     default: 900,
     min: 0,
   }),
+  LINK_REPLAY_EVENTS_MAX: vars.int(
+    'Latest events kept per project for clients that come back (file chunks excluded; 0: none)',
+    { default: 500, min: 0 },
+  ),
+  LINK_REPLAY_PROJECTS_MAX: vars.int('Projects whose latest events are kept for replay', {
+    default: 1_000,
+    min: 1,
+  }),
+  SANDBOX_REAP_INTERVAL_SECONDS: vars.int(
+    'How often (and once at start-up) sandboxes of deleted projects are destroyed (0: never)',
+    { default: 600, min: 0 },
+  ),
   SANDBOX_IMAGE: vars.string('docker/kubernetes: the sandbox image', {
     default: 'forge-sandbox:local',
   }),

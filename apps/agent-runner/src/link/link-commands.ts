@@ -7,6 +7,7 @@ import {
   AgentSupervisor,
 } from '../agent/agent-supervisor';
 import { EventHub } from '../events/event-hub';
+import { SandboxSessions } from '../sandbox/sandbox-sessions';
 
 const BUSY_MESSAGE =
   'A generation is running on this project; wait for it to finish or stop it first.';
@@ -25,6 +26,7 @@ export class LinkCommands {
     private readonly supervisor: AgentSupervisor,
     private readonly store: AgentStore,
     private readonly hub: EventHub,
+    private readonly sandboxes: SandboxSessions,
   ) {}
 
   /** Notes a generation running here (started by us or resumed by the supervisor). */
@@ -88,6 +90,26 @@ export class LinkCommands {
         this.renumber(projectId);
       }
       await this.supervisor.runtimeErrors(projectId, errors);
+    });
+  }
+
+  /** Wakes the project's dev server; a deleted project's sandbox is not made again. */
+  async previewUrl(projectId: string): Promise<string | null> {
+    if (!(await this.store.load(projectId))) throw notFound();
+    return this.sandboxes.devServerUrl(projectId);
+  }
+
+  /**
+   * The project was deleted: its agent here stops without writing (its rows are gone), its
+   * numbering is forgotten and its sandbox destroyed, dev server and workspace included.
+   */
+  destroy(projectId: string): Promise<void> {
+    return this.serially(projectId, async () => {
+      this.supervisor.running(projectId)?.abandon();
+      await this.supervisor.settled(projectId);
+      await this.winding.get(projectId);
+      this.hub.close(projectId);
+      await this.sandboxes.destroy(projectId);
     });
   }
 

@@ -25,7 +25,6 @@ import { AgentCommandError, AgentCommandErrorCode } from '../agent/agent-supervi
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { checkServiceToken, isFromBrowser } from './link-auth';
-import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { LinkCommands } from './link-commands';
 import { SnapshotBuilder } from './snapshot-builder';
 
@@ -56,7 +55,6 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly hub: EventHub,
     private readonly snapshots: SnapshotBuilder,
     private readonly commands: LinkCommands,
-    private readonly sandboxes: SandboxSessions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -206,16 +204,16 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       for (const projectId of projectIds) await socket.leave(projectRoom(projectId));
       return { ok: true };
     },
-    snapshot: async (socket, { projectId }) => {
+    snapshot: async (socket, { projectId, since }) => {
       // Joined before the seq is taken, so every later event reaches this API.
       await socket.join(projectRoom(projectId));
-      const built = await this.snapshots.build(projectId);
+      const built = await this.snapshots.build(projectId, since);
       if (!built) throw new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
       return { ok: true, ...built, servedBy: this.config.RUNNER_ID };
     },
     preview: async (_socket, { projectId }) => ({
       ok: true,
-      url: await this.sandboxes.devServerUrl(projectId),
+      url: await this.commands.previewUrl(projectId),
     }),
     generate: async (_socket, { projectId, description }) => {
       await this.commands.generate(projectId, description);
@@ -235,6 +233,11 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     }),
     runtime_errors: async (_socket, { projectId, errors }) => {
       await this.commands.runtimeErrors(projectId, errors);
+      return { ok: true };
+    },
+    destroy: async (_socket, { projectId }) => {
+      await this.commands.destroy(projectId);
+      this.snapshots.forget(projectId);
       return { ok: true };
     },
   };

@@ -12,9 +12,12 @@ import {
 import { AgentStore } from '../agent/agent-store';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
+import { EventReplay } from './event-replay';
 
 export interface BuiltSnapshot {
   snapshot: ProjectSnapshot;
+  /** Kept events after the `since` asked for, up to the snapshot's seq. */
+  missed: ServerEvent[];
   /** The runner holding the project's lease now, if any. */
   leaseOwner: string | null;
 }
@@ -37,16 +40,20 @@ interface MessageRow {
 @Injectable()
 export class SnapshotBuilder {
   private readonly streaming = new Map<string, StreamingFile>();
+  private readonly replay: EventReplay;
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: AgentStore,
     private readonly hub: EventHub,
-  ) {}
+  ) {
+    this.replay = new EventReplay(config.LINK_REPLAY_EVENTS_MAX, config.LINK_REPLAY_PROJECTS_MAX);
+  }
 
   /** Follows one event; called for every event, synchronously, as the hub numbers it. */
   track(event: ServerEvent): void {
+    this.replay.keep(event);
     const current = this.streaming.get(event.projectId) ?? null;
     const next = nextStreaming(current, event);
     if (next === current) return;
@@ -54,8 +61,14 @@ export class SnapshotBuilder {
     else this.streaming.delete(event.projectId);
   }
 
-  /** Null when the project does not exist. */
-  async build(projectId: string, retried = false): Promise<BuiltSnapshot | null> {
+  /** Drops what is followed of a deleted project. */
+  forget(projectId: string): void {
+    this.streaming.delete(projectId);
+    this.replay.forget(projectId);
+  }
+
+  /** Null when the project does not exist; `since`: the last seq the asking client saw. */
+  async build(projectId: string, since?: number, retried = false): Promise<BuiltSnapshot | null> {
     // Taken before any await: nothing numbered after this is in `streaming`.
     const seq = this.hub.lastSeq(projectId);
     const streaming = this.streaming.get(projectId) ?? null;
@@ -68,13 +81,15 @@ export class SnapshotBuilder {
     if (!row) return null;
     // Numbering began while we read: the row's last_seq may now be past events we did not see.
     if (seq === undefined && this.hub.lastSeq(projectId) !== undefined && !retried)
-      return this.build(projectId, true);
+      return this.build(projectId, since, true);
+    // Not numbering here: whoever numbers next starts past the reserved last_seq.
+    const snapshotSeq = seq ?? row.lastSeq;
     return {
       leaseOwner,
+      missed: since === undefined ? [] : this.replay.between(projectId, since, snapshotSeq),
       snapshot: {
         projectId,
-        // Not numbering here: whoever numbers next starts past the reserved last_seq.
-        seq: seq ?? row.lastSeq,
+        seq: snapshotSeq,
         state: row.state,
         blueprint: row.blueprint,
         phases: row.phases,

@@ -42,6 +42,20 @@ export class SandboxSessions {
     return (await sandbox.startDevServer()).url;
   }
 
+  /** Removes the project's sandbox (workspace, dev server, container), made here or not. */
+  async destroy(projectId: string): Promise<void> {
+    if (!this.provider) return;
+    const opening = this.synced.get(projectId);
+    this.synced.delete(projectId);
+    await opening?.catch(() => undefined);
+    await this.provider.destroy(projectId);
+  }
+
+  /** Projects that have a sandbox with the provider; none without one. */
+  async projectIds(): Promise<string[]> {
+    return this.provider ? this.provider.projectIds() : [];
+  }
+
   private async sync(provider: SandboxProvider, projectId: string): Promise<Sandbox> {
     const sandbox = await provider.get(projectId);
     const files = await this.store.files(projectId);

@@ -102,6 +102,14 @@ export const API_CONFIG_SPEC = {
     default: 10_000,
     min: 100,
   }),
+  RUNNER_LINK_RECONNECT_DELAY_MS: vars.int(
+    'First pause before linking again to a runner that went away (doubles on each failure)',
+    { default: 250, min: 10 },
+  ),
+  RUNNER_LINK_RECONNECT_DELAY_MAX_MS: vars.int(
+    'Longest pause between attempts to link again to a runner that went away',
+    { default: 2_000, min: 10 },
+  ),
   REDIS_URL: vars.optionalUrl(
     'Redis for several API replicas (Socket.IO adapter, shared rate limits); unset: in memory',
     { secret: true },

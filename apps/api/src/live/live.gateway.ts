@@ -199,8 +199,8 @@ export class LiveGateway
   private readonly handlers: {
     [K in LiveCommandName]: (socket: LiveSocket, payload: LiveCommandPayloads[K]) => Promise<void>;
   } = {
-    join: (socket, { projectId }) => this.subscribe(socket, projectId),
-    get_state: (socket, { projectId }) => this.subscribe(socket, projectId),
+    join: (socket, { projectId, since }) => this.subscribe(socket, projectId, since),
+    get_state: (socket, { projectId, since }) => this.subscribe(socket, projectId, since),
     leave: async (socket, { projectId }) => {
       this.feeds.leave(socket, projectId);
       this.joined.get(socket)?.leave(projectId);
@@ -254,12 +254,15 @@ export class LiveGateway
     await (projects.verdict(projectId) ?? check());
   }
 
-  /** Sends the snapshot of a project the socket was just admitted to, then its events. */
-  private async subscribe(socket: LiveSocket, projectId: string): Promise<void> {
+  /**
+   * Sends the snapshot of a project the socket was just admitted to, then its events; `since`
+   * (the last seq the client saw) brings the kept events after it first.
+   */
+  private async subscribe(socket: LiveSocket, projectId: string, since?: number): Promise<void> {
     // Left, dropped or disconnected while the verdict was awaited: nothing to subscribe to.
     // (A leave or a deletion after this point takes the socket out of the feed itself.)
     if (!this.joined.get(socket)?.verdict(projectId) || !socket.connected) return;
-    await this.feeds.join(socket, projectId);
+    await this.feeds.join(socket, projectId, since);
   }
 
   private refuse(

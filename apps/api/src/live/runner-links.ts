@@ -21,15 +21,14 @@ import {
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { LiveError } from './live.error';
 
-/** Reconnection back-off towards a runner that went away. */
-const RECONNECT_DELAY_MS = 250;
-const RECONNECT_DELAY_MAX_MS = 2_000;
-
 export interface RunnerLink {
   url: string;
   /** Known once the runner answered hello; null while the link is down. */
   runnerId: string | null;
   socket: Socket<RunnerLinkEvents, RunnerLinkCommands>;
+  /** Our own tries to link again since the last hello, for the back-off. */
+  retries: number;
+  retry: NodeJS.Timeout | null;
 }
 
 /**
@@ -72,7 +71,11 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
   }
 
   onApplicationShutdown(): void {
-    for (const link of this.links) link.socket.disconnect();
+    this.closing = true;
+    for (const link of this.links) {
+      if (link.retry) clearTimeout(link.retry);
+      link.socket.disconnect();
+    }
   }
 
   /** Links whose runner has said who it is. */
@@ -146,10 +149,10 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
       path: RUNNER_LINK_PATH,
       transports: ['websocket'],
       auth: { token: this.config.RUNNER_SERVICE_TOKEN },
-      reconnectionDelay: RECONNECT_DELAY_MS,
-      reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
+      reconnectionDelay: this.config.RUNNER_LINK_RECONNECT_DELAY_MS,
+      reconnectionDelayMax: this.config.RUNNER_LINK_RECONNECT_DELAY_MAX_MS,
     });
-    const link: RunnerLink = { url, runnerId: null, socket };
+    const link: RunnerLink = { url, runnerId: null, socket, retries: 0, retry: null };
     let failing = false;
     socket.on('connect', () => {
       failing = false;
@@ -157,7 +160,11 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
     });
     socket.on('disconnect', (reason) => {
       link.runnerId = null;
-      if (!this.closing) this.logger.warn(`link to ${url} lost (${reason}); reconnecting`);
+      if (this.closing) return;
+      this.logger.warn(`link to ${url} lost (${reason}); reconnecting`);
+      // The client reconnects by itself after a transport failure, not after a disconnect
+      // the runner sent (its graceful shutdown) or our own (a failed hello).
+      if (!socket.active) this.reconnectLater(link);
     });
     socket.on('connect_error', (error) => {
       // Once per outage: the client retries every couple of seconds.
@@ -175,11 +182,25 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
       const reply = await this.request(link, 'hello', {});
       if (!reply.ok) throw new Error(reply.error.message);
       link.runnerId = reply.runnerId;
+      link.retries = 0;
       this.logger.log(`linked to runner ${reply.runnerId} at ${link.url}`);
       this.upHandler(link);
     } catch (error) {
       this.logger.warn(`hello to ${link.url} failed: ${(error as Error).message}`);
-      link.socket.disconnect().connect();
+      link.socket.disconnect();
     }
+  }
+
+  /** Opens the link again after a pause that doubles with each try, up to the configured cap. */
+  private reconnectLater(link: RunnerLink): void {
+    if (link.retry) return;
+    const base = this.config.RUNNER_LINK_RECONNECT_DELAY_MS;
+    const cap = this.config.RUNNER_LINK_RECONNECT_DELAY_MAX_MS;
+    const delay = Math.min(cap, base * 2 ** Math.min(link.retries, 16));
+    link.retries++;
+    link.retry = setTimeout(() => {
+      link.retry = null;
+      if (!this.closing && !link.socket.active) link.socket.connect();
+    }, delay);
   }
 }

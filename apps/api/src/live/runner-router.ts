@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
-import { type ProjectSnapshot, type RuntimeErrorReport } from '@forge/protocol';
+import { type ProjectSnapshot, type RuntimeErrorReport, type ServerEvent } from '@forge/protocol';
+import { ProjectsService } from '../projects/projects.service';
 import { LiveError } from './live.error';
 import { type RunnerLink, RunnerLinks } from './runner-links';
 
@@ -33,11 +34,39 @@ export function homeRunner(projectId: string, links: RunnerLink[]): RunnerLink |
  * rendezvous hashing, which takes the lease when it starts a generation.
  */
 @Injectable()
-export class RunnerRouter {
+export class RunnerRouter implements OnModuleInit {
+  private readonly logger = new Logger(RunnerRouter.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly links: RunnerLinks,
+    private readonly projects: ProjectsService,
   ) {}
+
+  onModuleInit(): void {
+    this.projects.onRemoved((projectId) => void this.destroy(projectId));
+  }
+
+  /**
+   * A deleted project's generation stops and its sandbox goes, on every runner that is up:
+   * its lease row went with the project, so which runner held it is no longer known, and a
+   * runner with nothing of the project has nothing to do. A runner that is down reaps the
+   * sandbox when it starts (SandboxReaper).
+   */
+  async destroy(projectId: string): Promise<void> {
+    const warn = (link: RunnerLink, message: string) =>
+      this.logger.warn(`destroying project ${projectId} on ${link.url}: ${message}`);
+    await Promise.all(
+      this.links.up().map((link) =>
+        this.links.request(link, 'destroy', { projectId }).then(
+          (reply) => {
+            if (!reply.ok) warn(link, reply.error.message);
+          },
+          (error: Error) => warn(link, error.message),
+        ),
+      ),
+    );
+  }
 
   async generate(projectId: string, description: string): Promise<void> {
     await this.command(projectId, (link) =>
@@ -87,19 +116,23 @@ export class RunnerRouter {
     return reply.url;
   }
 
-  /** The project's snapshot; the runner answering has started sending its events. */
-  async snapshot(projectId: string): Promise<ProjectSnapshot> {
-    const first = await this.links.request(await this.pick(projectId), 'snapshot', { projectId });
+  /**
+   * The project's snapshot, and the kept events after `since` up to it; the runner answering
+   * has started sending the project's events.
+   */
+  async snapshot(projectId: string, since?: number): Promise<SnapshotWithMissed> {
+    const payload = since === undefined ? { projectId } : { projectId, since };
+    const first = await this.links.request(await this.pick(projectId), 'snapshot', payload);
     if (!first.ok) throw fromRunner(first.error);
     const holder =
       first.leaseOwner && first.leaseOwner !== first.servedBy
         ? this.links.byRunnerId(first.leaseOwner)
         : undefined;
-    if (!holder) return first.snapshot;
+    if (!holder) return { snapshot: first.snapshot, missed: first.missed ?? [] };
     // The lease moved to a runner we can reach: only its snapshot has the streamed file.
-    const second = await this.links.request(holder, 'snapshot', { projectId });
+    const second = await this.links.request(holder, 'snapshot', payload);
     if (!second.ok) throw fromRunner(second.error);
-    return second.snapshot;
+    return { snapshot: second.snapshot, missed: second.missed ?? [] };
   }
 
   async pick(projectId: string): Promise<RunnerLink> {
@@ -131,6 +164,12 @@ export class RunnerRouter {
     );
     return rows[0]?.lease_owner ?? null;
   }
+}
+
+export interface SnapshotWithMissed {
+  snapshot: ProjectSnapshot;
+  /** Events after the `since` asked for that a snapshot does not show, oldest first. */
+  missed: ServerEvent[];
 }
 
 interface RunnerFailure {

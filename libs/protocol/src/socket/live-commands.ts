@@ -3,14 +3,31 @@ import { z } from 'zod';
 /** A project id as the database gives them out. */
 export const ProjectIdSchema = z.uuid({ message: 'projectId must be a project id (a UUID)' });
 
-/** `join {projectId}`: answered with a `snapshot`, then every later event of the project. */
-export const JoinCommandSchema = z.strictObject({ projectId: ProjectIdSchema });
+/**
+ * The last seq a client saw of the project, when it comes back: the events after it that a
+ * snapshot does not show (a dev server start, a version, logs…) are sent before the snapshot,
+ * as far as the runner still has them.
+ */
+export const SinceSeqSchema = z
+  .number({ message: 'since must be a seq' })
+  .int({ message: 'since must be a seq' })
+  .min(0, { message: 'since must be a seq' })
+  .optional();
+
+/** `join {projectId, since?}`: answered with a `snapshot`, then every later event of the project. */
+export const JoinCommandSchema = z.strictObject({
+  projectId: ProjectIdSchema,
+  since: SinceSeqSchema,
+});
 
 /** `leave {projectId}`: stops the project's events on this socket. */
 export const LeaveCommandSchema = z.strictObject({ projectId: ProjectIdSchema });
 
 /** `get_state {projectId}`: a fresh `snapshot`; joins the project when the socket had not. */
-export const GetStateCommandSchema = z.strictObject({ projectId: ProjectIdSchema });
+export const GetStateCommandSchema = z.strictObject({
+  projectId: ProjectIdSchema,
+  since: SinceSeqSchema,
+});
 
 /** `generate {projectId, description}`: the user's request, saved as a chat message. */
 export const GenerateCommandSchema = z.strictObject({

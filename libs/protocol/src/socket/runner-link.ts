@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { type ServerEvent } from '../agent/events';
 import { RuntimeErrorReportsSchema } from '../agent/versions';
-import { ProjectIdSchema, RollbackCommandSchema, SaveFileCommandSchema } from './live-commands';
+import {
+  ProjectIdSchema,
+  RollbackCommandSchema,
+  SaveFileCommandSchema,
+  SinceSeqSchema,
+} from './live-commands';
 import { type ProjectSnapshot } from './project-snapshot';
 
 /**
@@ -25,8 +30,8 @@ export const RUNNER_LINK_COMMAND_SCHEMAS = {
   /** Send me these projects' events from now on. */
   watch: z.strictObject({ projectIds: ProjectIds }),
   unwatch: z.strictObject({ projectIds: ProjectIds }),
-  /** Watch the project and answer its snapshot. */
-  snapshot: z.strictObject({ projectId: ProjectIdSchema }),
+  /** Watch the project and answer its snapshot (and the events since `since` it keeps). */
+  snapshot: z.strictObject({ projectId: ProjectIdSchema, since: SinceSeqSchema }),
   generate: z.strictObject({ projectId: ProjectIdSchema, description: z.string() }),
   cancel: z.strictObject({ projectId: ProjectIdSchema }),
   /** Wake the project's sandbox and answer where its dev server listens (for the preview proxy). */
@@ -35,6 +40,8 @@ export const RUNNER_LINK_COMMAND_SCHEMAS = {
   rollback: RollbackCommandSchema,
   /** Errors the project's preview reported from a browser (relayed by the preview proxy). */
   runtime_errors: z.strictObject({ projectId: ProjectIdSchema, errors: RuntimeErrorReportsSchema }),
+  /** The project was deleted: stop its generation here and destroy its sandbox. */
+  destroy: z.strictObject({ projectId: ProjectIdSchema }),
 } as const;
 
 export type RunnerLinkCommandName = keyof typeof RUNNER_LINK_COMMAND_SCHEMAS;
@@ -50,7 +57,14 @@ export interface RunnerLinkResults {
   unwatch: object;
   /** `leaseOwner`: the runner holding the project now (null when none), which the API
    * asks instead when it is another one, because only it knows the file being streamed. */
-  snapshot: { snapshot: ProjectSnapshot; servedBy: string; leaseOwner: string | null };
+  snapshot: {
+    snapshot: ProjectSnapshot;
+    servedBy: string;
+    leaseOwner: string | null;
+    /** Kept events numbered after `since` up to the snapshot's seq, oldest first; those a
+     * snapshot shows whole (file_chunk, file_end) are not kept. */
+    missed: ServerEvent[];
+  };
   generate: object;
   cancel: object;
   /** The dev server as the API reaches it; null when the runner has no sandbox (none provider). */
@@ -59,6 +73,7 @@ export interface RunnerLinkResults {
   save_file: { version: number };
   rollback: { version: number };
   runtime_errors: object;
+  destroy: object;
 }
 
 export type RunnerLinkReply<K extends RunnerLinkCommandName> =

@@ -20,6 +20,9 @@ export abstract class ContainerSandboxProvider<
 
   protected abstract createBackend(projectId: string): Promise<B>;
 
+  /** Projects with objects labelled as Forge's in the backend, whoever created them. */
+  abstract projectIds(): Promise<string[]>;
+
   async get(projectId: string): Promise<Sandbox> {
     return this.sandbox(projectId);
   }

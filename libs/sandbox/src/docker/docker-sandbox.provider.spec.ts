@@ -165,10 +165,13 @@ describe(DockerSandboxProvider.name, () => {
     expect((await fetchPageModules(url)).ok).toBe(true);
   });
 
-  it('destroy removes the container and the volume', async () => {
+  it('destroy removes the container and the volume, and the project leaves projectIds', async () => {
     const other = testProjectId('destroy');
     const { backend } = await provider.sandbox(other);
+    // Listed by label, as the runner's reaper finds them, this process's or another's.
+    await expect(provider.projectIds()).resolves.toEqual(expect.arrayContaining([other]));
     await provider.destroy(other);
+    await expect(provider.projectIds()).resolves.not.toContain(other);
     await expect(removed(() => docker.getContainer(backend.containerName).inspect())).resolves.toBe(
       true,
     );

@@ -1,7 +1,7 @@
 import Dockerode from 'dockerode';
 import { ContainerSandboxProvider, containerSandboxOptions } from './container-sandbox.provider';
 import { DockerBackend } from './docker-backend';
-import { DockerEngine } from './docker-engine';
+import { DockerEngine, MANAGED_LABEL, PROJECT_LABEL } from './docker-engine';
 import { DOCKER_SANDBOX_DEFAULTS, type DockerSandboxConfig } from './docker-sandbox.config';
 import { SandboxError } from './sandbox-error';
 
@@ -15,6 +15,10 @@ export function checkDockerProjectId(projectId: string): void {
       `project id "${projectId}" must be 1-64 letters, digits, "_", "." or "-", starting with a letter or digit`,
     );
   }
+}
+
+function isProjectId(value: string | undefined): value is string {
+  return value !== undefined && PROJECT_ID.test(value);
 }
 
 /**
@@ -40,5 +44,13 @@ export class DockerSandboxProvider extends ContainerSandboxProvider<DockerBacken
 
   protected async createBackend(projectId: string): Promise<DockerBackend> {
     return new DockerBackend(this.engine, this.config, projectId);
+  }
+
+  async projectIds(): Promise<string[]> {
+    const filters = { label: [`${MANAGED_LABEL}=true`] };
+    const containers = await this.engine.docker.listContainers({ all: true, filters });
+    const { Volumes } = await this.engine.docker.listVolumes({ filters });
+    const labels = [...containers, ...(Volumes ?? [])].map((item) => item.Labels ?? {});
+    return [...new Set(labels.map((label) => label[PROJECT_LABEL]).filter(isProjectId))];
   }
 }

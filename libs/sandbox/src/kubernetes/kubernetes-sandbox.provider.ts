@@ -2,6 +2,7 @@ import {
   ContainerSandboxProvider,
   containerSandboxOptions,
 } from '../docker/container-sandbox.provider';
+import { MANAGED_LABEL, PROJECT_LABEL } from '../docker/docker-engine';
 import { SandboxError } from '../docker/sandbox-error';
 import { KubernetesBackend } from './kubernetes-backend';
 import { type KubernetesClients, kubernetesClients } from './kubernetes-clients';
@@ -44,6 +45,19 @@ export class KubernetesSandboxProvider extends ContainerSandboxProvider<Kubernet
 
   protected async createBackend(projectId: string): Promise<KubernetesBackend> {
     return new KubernetesBackend(await this.api(), this.config, projectId);
+  }
+
+  async projectIds(): Promise<string[]> {
+    const { core } = await this.api();
+    const query = { namespace: this.config.namespace, labelSelector: `${MANAGED_LABEL}=true` };
+    const [pods, claims] = await Promise.all([
+      core.listNamespacedPod(query),
+      core.listNamespacedPersistentVolumeClaim(query),
+    ]);
+    const ids = [...pods.items, ...claims.items].map(
+      (item) => item.metadata?.labels?.[PROJECT_LABEL],
+    );
+    return [...new Set(ids.filter((id): id is string => id !== undefined && PROJECT_ID.test(id)))];
   }
 
   private api(): Promise<KubernetesClients> {

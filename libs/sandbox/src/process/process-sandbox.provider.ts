@@ -94,6 +94,10 @@ export class ProcessSandboxProvider implements SandboxProvider {
     }
   }
 
+  async projectIds(): Promise<string[]> {
+    return this.store.projectIds();
+  }
+
   async shutdown(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.opening.values()].map((opening) => opening.catch(() => undefined)));

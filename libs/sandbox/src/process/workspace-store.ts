@@ -65,6 +65,16 @@ export class WorkspaceStore {
     }
   }
 
+  /** Projects that have a workspace (a link in the projects folder). */
+  async projectIds(): Promise<string[]> {
+    try {
+      return (await readdir(this.projectsDir)).filter((name) => PROCESS_PROJECT_ID.test(name));
+    } catch (error) {
+      if (code(error) === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
   /** A new, empty, unclaimed workspace path (not created). */
   async newWorkspacePath(): Promise<string> {
     await mkdir(this.workspacesDir, { recursive: true });

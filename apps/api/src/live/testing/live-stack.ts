@@ -29,11 +29,12 @@ function urlOf(app: INestApplication): string {
   return `http://127.0.0.1:${port}`;
 }
 
-/** The real runner in this process, listening (link included) on a free port. */
+/** The real runner in this process, listening (link included) on `port` (0: a free one). */
 export async function startLinkedRunner(
   db: TestDatabase,
   llmUrl: string,
   env: Record<string, string> = {},
+  port = 0,
 ): Promise<StackServer & { app: INestApplication }> {
   const runner = await startRunnerTestApp(db, llmUrl, {
     RUNNER_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
@@ -41,7 +42,7 @@ export async function startLinkedRunner(
     LLM_MODEL_CODE: 'forge-demo',
     ...env,
   });
-  await runner.app.listen(0, '127.0.0.1');
+  await runner.app.listen(port, '127.0.0.1');
   return { url: urlOf(runner.app), app: runner.app, close: () => runner.close() };
 }
 
@@ -115,10 +116,11 @@ export async function spawnRunner(
   };
 }
 
-/** An API on a database shared with runners (and other replicas), listening on a free port. */
+/** An API on a database shared with runners (and other replicas), on `port` (0: a free one). */
 export async function startLiveApi(
   db: TestDatabase,
   env: Record<string, string> = {},
+  port = 0,
 ): Promise<StackServer & { app: INestApplication }> {
   const config = loadApiConfig({
     NODE_ENV: 'test',
@@ -131,7 +133,7 @@ export async function startLiveApi(
     ...env,
   });
   const app = await createApiApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   return { url: urlOf(app), app, close: () => app.close() };
 }
 

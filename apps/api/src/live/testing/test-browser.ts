@@ -31,7 +31,10 @@ export class TestBrowser {
   readonly views = new Map<string, ProjectView>();
   private readonly projects = new Set<string>();
 
-  private constructor(readonly socket: Socket) {
+  private constructor(
+    readonly socket: Socket,
+    resume: boolean,
+  ) {
     socket.on('snapshot', (snapshot: ProjectSnapshot) => {
       this.snapshots.push(snapshot);
       this.views.set(
@@ -51,11 +54,27 @@ export class TestBrowser {
       if (view) this.views.set(event.projectId, applyEvent(view, event));
     });
     socket.on('connect', () => {
-      for (const projectId of this.projects) socket.emit('join', { projectId });
+      for (const projectId of this.projects) {
+        const seen = this.views.get(projectId)?.seq;
+        socket.emit('join', resume && seen ? { projectId, since: seen } : { projectId });
+      }
+    });
+    // Like the web client: a server that closed the connection itself (shutting down) is
+    // tried again, which socket.io-client does only for lost connections.
+    socket.on('disconnect', (reason) => {
+      if (resume && reason === 'io server disconnect') socket.connect();
     });
   }
 
-  static connect(url: string, auth: BrowserAuth, options: { reconnection?: boolean } = {}) {
+  /**
+   * `resume`: like the web client, reconnects after the server closed the connection, and a
+   * join after a reconnect says the last seq seen.
+   */
+  static connect(
+    url: string,
+    auth: BrowserAuth,
+    options: { reconnection?: boolean; resume?: boolean } = {},
+  ) {
     const socket = io(url, {
       transports: ['websocket'],
       reconnectionDelay: 100,
@@ -68,12 +87,17 @@ export class TestBrowser {
       auth: auth.token ? { token: auth.token } : {},
     });
     return new Promise<TestBrowser>((resolve, reject) => {
-      const browser = new TestBrowser(socket);
-      socket.once('connect', () => resolve(browser));
-      socket.once('connect_error', (error: Error & { data?: unknown }) => {
+      const browser = new TestBrowser(socket, options.resume ?? false);
+      const refused = (error: Error & { data?: unknown }) => {
         socket.close();
         reject(error);
+      };
+      // Only the first connection: a failed reconnect later is retried by socket.io-client.
+      socket.once('connect', () => {
+        socket.off('connect_error', refused);
+        resolve(browser);
       });
+      socket.once('connect_error', refused);
     });
   }
 

@@ -110,6 +110,11 @@ describe(LiveSocketService.name, () => {
     expect(statuses).toEqual(['reconnecting', 'connected']);
     expect(server.count('join')).toBe(2);
     expect(heard.snapshots.map((s) => s.seq)).toEqual([1, 2]);
+    // The join after the reconnect says what was seen, so the events missed meanwhile come too.
+    expect(server.commands.filter((c) => c.name === 'join').map((c) => c.payload)).toEqual([
+      { projectId: PROJECT },
+      { projectId: PROJECT, since: 1 },
+    ]);
   });
 
   it('reconnects when the server closed the connection itself', async () => {

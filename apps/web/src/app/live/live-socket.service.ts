@@ -67,6 +67,8 @@ export class LiveSocketService {
   private readonly options = inject(LIVE_SOCKET_OPTIONS);
   private readonly document = inject(DOCUMENT);
   private readonly feeds = new Map<string, Set<ProjectFeedListener>>();
+  /** The highest seq received of each watched project: a join after a reconnect sends it. */
+  private readonly seen = new Map<string, number>();
   private socket: LiveSocket | null = null;
   private readonly statusSignal = signal<ConnectionStatus>('idle');
   private readonly refusalSignal = signal<CommandError | null>(null);
@@ -132,6 +134,7 @@ export class LiveSocketService {
       return;
     }
     this.feeds.delete(projectId);
+    this.seen.delete(projectId);
     if (this.socket?.connected) {
       this.socket.emit('leave', { projectId });
     }
@@ -179,19 +182,23 @@ export class LiveSocketService {
       this.refusalSignal.set(handshakeRefusal(error));
       this.statusSignal.set('refused');
     });
-    socket.on('snapshot', (snapshot) =>
-      this.listenersOf(snapshot.projectId, (l) => l.snapshot(snapshot)),
-    );
+    socket.on('snapshot', (snapshot) => {
+      this.see(snapshot.projectId, snapshot.seq);
+      this.listenersOf(snapshot.projectId, (l) => l.snapshot(snapshot));
+    });
     socket.on('error', (payload) => {
       if (isCommandError(payload)) {
         // Commands with an acknowledgement get the same refusal there, where it is shown.
         return;
       }
+      this.see(payload.projectId, payload.seq);
       this.listenersOf(payload.projectId, (listener) => listener.event(payload));
     });
     for (const type of AGENT_EVENT_TYPES) {
-      const deliver = (event: ServerEvent) =>
+      const deliver = (event: ServerEvent) => {
+        this.see(event.projectId, event.seq);
         this.listenersOf(event.projectId, (listener) => listener.event(event));
+      };
       (socket.on as (name: string, handler: (event: ServerEvent) => void) => void).call(
         socket,
         type,
@@ -210,9 +217,19 @@ export class LiveSocketService {
     this.refusalSignal.set(null);
   }
 
+  /** Notes a seq received of a watched project. */
+  private see(projectId: unknown, seq: unknown): void {
+    if (typeof projectId !== 'string' || typeof seq !== 'number' || !this.feeds.has(projectId)) {
+      return;
+    }
+    this.seen.set(projectId, Math.max(this.seen.get(projectId) ?? 0, seq));
+  }
+
+  /** Joins; after a reconnect, with the last seq seen, so the events missed meanwhile come too. */
   private join(socket: LiveSocket, projectId: string): void {
+    const since = this.seen.get(projectId);
     void (socket.timeout(COMMAND_TIMEOUT_MS) as unknown as AckingSocket)
-      .emitWithAck('join', { projectId })
+      .emitWithAck('join', since === undefined ? { projectId } : { projectId, since })
       .then(
         (ack) => {
           if (!ack.ok) {

@@ -1,0 +1,80 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
+import { SandboxSessions } from './sandbox-sessions';
+
+/**
+ * Destroys the sandboxes of projects that are no longer in the database: a project deleted
+ * while no runner was linked, or while the runner that held it was down, leaves its
+ * workspace, dev server or container behind. Runs at start-up and every
+ * SANDBOX_REAP_INTERVAL_SECONDS. The sandboxes are listed before the database is asked, so a
+ * project created meanwhile is in the database by the time its sandbox could be listed.
+ */
+@Injectable()
+export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SandboxReaper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<string[]>;
+
+  constructor(
+    @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sandboxes: SandboxSessions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const intervalMs = this.config.SANDBOX_REAP_INTERVAL_SECONDS * 1000;
+    if (intervalMs === 0) return;
+    void this.reap();
+    // A tick while a pass still runs is skipped, so slow passes never pile up.
+    this.timer = setInterval(() => void (this.running ?? this.reap()), intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass, after the one running if any; answers the projects whose sandboxes went. */
+  reap(): Promise<string[]> {
+    const pass: Promise<string[]> = (this.running ?? Promise.resolve())
+      .then(() => this.pass())
+      .catch((error: unknown) => {
+        this.logger.warn(`reaping sandboxes failed: ${(error as Error).message}`);
+        return [];
+      })
+      .finally(() => {
+        if (this.running === pass) this.running = undefined;
+      });
+    this.running = pass;
+    return pass;
+  }
+
+  private async pass(): Promise<string[]> {
+    const ids = await this.sandboxes.projectIds();
+    if (ids.length === 0) return [];
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id::text AS id FROM projects WHERE id::text = ANY($1::text[])`,
+      [ids],
+    );
+    const alive = new Set(rows.map((row) => row.id));
+    const gone = ids.filter((id) => !alive.has(id));
+    for (const projectId of gone) {
+      try {
+        await this.sandboxes.destroy(projectId);
+        this.logger.log(`destroyed the sandbox of deleted project ${projectId}`);
+      } catch (error) {
+        this.logger.warn(`could not destroy the sandbox of ${projectId}: ${String(error)}`);
+      }
+    }
+    return gone;
+  }
+}
