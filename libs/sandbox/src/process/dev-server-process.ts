@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SandboxError } from '../docker/sandbox-error';
 import type { SandboxLogBuffer } from '../docker/sandbox-log';
+import type { ProcessIsolation } from './process-isolation';
 import {
   killProcessGroup,
   parentWatchImport,
@@ -37,6 +38,8 @@ export interface DevServerProcessOptions {
   maxOldSpaceMb: number;
   env: NodeJS.ProcessEnv;
   log: SandboxLogBuffer;
+  /** Runs the dev server in the workspace's sandbox (as is when isolation is off). */
+  isolation?: ProcessIsolation;
 }
 
 export interface DevServerExit {
@@ -71,10 +74,16 @@ export class DevServerProcess {
       '--strictPort',
     ];
     options.log.append('system', `starting the dev server on port ${options.port}`);
-    this.child = spawn(process.execPath, args, {
+    const spawned = options.isolation?.wrap(
+      process.execPath,
+      args,
+      options.workspaceDir,
+      'dev',
+    ) ?? { command: process.execPath, args };
+    this.child = spawn(spawned.command, spawned.args, {
       cwd: options.workspaceDir,
       env: {
-        ...options.env,
+        ...(options.isolation?.env(options.env) ?? options.env),
         ...DEV_SERVER_MEMORY_ENV,
         // CI: no keyboard shortcuts, and Vite does not end when its stdin closes.
         CI: 'true',

@@ -14,6 +14,8 @@ export interface RunCommandOptions {
   /** Stops the command after this long; 0 means no limit. */
   timeoutMs?: number;
   onOutput?: (chunk: Buffer) => void;
+  /** Turns the command line into the one to spawn (the process sandbox's isolation). */
+  wrap?: (command: string, args: readonly string[]) => { command: string; args: string[] };
 }
 
 export interface RunCommandResult {
@@ -38,7 +40,8 @@ export function runCommand(
       resolve({ exitCode: null, aborted: true, timedOut: false, output: '' });
       return;
     }
-    const child = spawn(command, args, {
+    const spawned = options.wrap?.(command, args) ?? { command, args };
+    const child = spawn(spawned.command, spawned.args, {
       cwd: options.cwd,
       env: options.env,
       detached: true,
