@@ -3,11 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { GlobalExceptionFilter } from '@forge/nest-common';
 import { AppModule } from './app.module';
-import { AUTH, type Auth } from './auth/auth.factory';
+import { type Pool } from 'pg';
+import { AUTH, AUTH_POOL, type Auth } from './auth/auth.factory';
 import { mountAuth } from './auth/mount-auth';
 import { type ApiConfig } from './config/api-config';
 import { useBodyParsers } from './http/body-limit';
 import { LiveIoAdapter } from './live/live-io-adapter';
+import { SANDBOX_TRUST, type SandboxTrust } from './sandbox-trust/sandbox-trust';
+import { mountSignUpGate } from './sandbox-trust/sign-up-gate';
 
 const LOG_LEVELS: Record<ApiConfig['NODE_ENV'], LogLevel[]> = {
   development: ['log', 'warn', 'error'],
@@ -23,6 +26,7 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
   });
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
+  mountSignUpGate(app, app.get<SandboxTrust>(SANDBOX_TRUST), app.get<Pool>(AUTH_POOL));
   await mountAuth(app, app.get<Auth>(AUTH), config.HTTP_BODY_LIMIT_BYTES);
   useBodyParsers(app, config.HTTP_BODY_LIMIT_BYTES);
   app.setGlobalPrefix('api');
