@@ -59,6 +59,8 @@ export class DevServerProcess {
   portInUse = false;
   private exit?: DevServerExit;
   private readonly child: ChildProcess;
+  /** Settles when every process holding the server's output is gone (the whole sandbox). */
+  private readonly closed: Promise<void>;
 
   constructor(readonly options: DevServerProcessOptions) {
     this.url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
@@ -103,6 +105,10 @@ export class DevServerProcess {
       });
       stream.on('end', () => writer.flush());
     }
+    this.closed = new Promise((resolve) => {
+      this.child.on('close', () => resolve());
+      this.child.on('error', () => resolve());
+    });
     this.exited = new Promise((resolve) => {
       const done = (exit: DevServerExit) => {
         if (this.exit) return;
@@ -167,6 +173,13 @@ export class DevServerProcess {
       await this.exited;
       clearTimeout(timer);
     }
+    // In a sandbox, bubblewrap ends before the processes of its PID namespace are reaped.
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.closed,
+      new Promise((resolve) => (wait = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(wait);
     return this.exited;
   }
 
