@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { SandboxError } from '../docker/sandbox-error';
 import type { SandboxLogBuffer } from '../docker/sandbox-log';
-import type { ProcessIsolation } from './process-isolation';
+import { type ProcessIsolation, spawnWrapped } from './process-isolation';
 import {
   killProcessGroup,
   parentWatchImport,
@@ -82,7 +82,7 @@ export class DevServerProcess {
       options.workspaceDir,
       'dev',
     ) ?? { command: process.execPath, args };
-    this.child = spawn(spawned.command, spawned.args, {
+    this.child = spawnWrapped(spawned, {
       cwd: options.workspaceDir,
       env: {
         ...(options.isolation?.env(options.env) ?? options.env),

@@ -1,4 +1,6 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { sandboxSeccompFilter } from './seccomp-filter';
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { lchown, lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,6 +39,28 @@ export interface IsolationStatus {
 export interface WrappedCommand {
   command: string;
   args: string[];
+  /** The seccomp filter bubblewrap reads from fd 3 (--seccomp 3); spawn with spawnWrapped. */
+  seccomp?: Buffer;
+}
+
+/** The fd on which bubblewrap reads the seccomp filter. */
+const SECCOMP_FD = 3;
+
+/** Spawns a (perhaps) wrapped command, handing bubblewrap its seccomp filter on fd 3. */
+export function spawnWrapped(
+  wrapped: WrappedCommand,
+  options: SpawnOptions & { stdio: ['ignore', 'pipe', 'pipe'] },
+): ChildProcess {
+  if (!wrapped.seccomp) return spawn(wrapped.command, wrapped.args, options);
+  const child = spawn(wrapped.command, wrapped.args, {
+    ...options,
+    stdio: [...options.stdio, 'pipe'],
+  });
+  const filter = child.stdio[SECCOMP_FD] as Writable | null;
+  // A sandbox that died at once closes the pipe early; its exit tells the caller.
+  filter?.on('error', () => undefined);
+  filter?.end(wrapped.seccomp);
+  return child;
 }
 
 /** The uid a sandbox sees as its own inside its user namespace. */
@@ -72,6 +96,7 @@ export class ProcessIsolation {
   private probed?: Promise<IsolationStatus>;
   private current?: IsolationStatus;
   readonly asRoot = process.getuid?.() === 0;
+  private readonly seccomp = sandboxSeccompFilter();
 
   constructor(readonly options: ProcessIsolationOptions) {}
 
@@ -180,9 +205,12 @@ export class ProcessIsolation {
     mounts.push(...parents(workspaceDir, seen), '--bind', workspaceDir, workspaceDir);
 
     const inner = ['--die-with-parent', '--new-session', '--unshare-user', '--disable-userns'];
+    if (this.seccomp) inner.push('--seccomp', String(SECCOMP_FD));
     inner.push('--uid', String(INNER_ID), '--gid', String(INNER_ID));
+    const seccomp = this.seccomp ?? undefined;
     if (!this.asRoot) {
       return {
+        seccomp,
         command: BWRAP,
         args: [
           ...inner,
@@ -202,6 +230,7 @@ export class ProcessIsolation {
     }
     const { uid, gid } = this.options;
     return {
+      seccomp,
       command: BWRAP,
       args: [
         '--die-with-parent',
@@ -254,15 +283,30 @@ export class ProcessIsolation {
     const dir = await mkdtemp(join(tmpdir(), 'forge-isolation-probe-'));
     try {
       if (this.asRoot) await lchown(dir, this.options.uid, this.options.gid);
-      const { command, args } = this.wrapAlways('/usr/bin/touch', ['probe'], dir, 'tool');
+      const wrapped = this.wrapAlways('/usr/bin/touch', ['probe'], dir, 'tool');
       const failure = await new Promise<string | null>((resolve) => {
-        execFile(command, args, { timeout: PROBE_TIMEOUT_MS }, (error, _stdout, stderr) =>
-          resolve(error ? (stderr.trim() || error.message).split('\n').pop()! : null),
-        );
+        const child = spawnWrapped(wrapped, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        const timer = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
+        child.on('error', (error) => {
+          clearTimeout(timer);
+          resolve(error.message);
+        });
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve(code === 0 ? null : stderr.trim().split('\n').pop() || `exit code ${code}`);
+        });
       });
       if (failure) return { isolated: false, detail: `bubblewrap does not work here: ${failure}` };
       const who = this.asRoot ? `uid ${this.options.uid}` : `this user's uid`;
-      return { isolated: true, detail: `bubblewrap namespaces, ${who}, no capabilities` };
+      const filter = this.seccomp
+        ? 'a seccomp filter'
+        : `no seccomp filter (none for ${process.arch})`;
+      return {
+        isolated: true,
+        detail: `bubblewrap namespaces, ${who}, no capabilities, ${filter}`,
+      };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

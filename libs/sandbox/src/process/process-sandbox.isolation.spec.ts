@@ -99,6 +99,7 @@ describe(`${ProcessSandboxProvider.name} isolation`, () => {
     for (const url of targets.internalUrls) expect(probe.internal[url]).toBe('401 unauthorized');
     expect(probe.forks.refused).toBeGreaterThan(0);
     expect(probe.forks.codes).toContain('EAGAIN');
+    expect(probe.userNamespace).toContain('Operation not permitted');
   }
 
   async function expectHostUntouched(): Promise<void> {

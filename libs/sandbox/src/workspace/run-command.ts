@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnWrapped, type WrappedCommand } from '../process/process-isolation';
 import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from './process-groups';
 import { stopTrigger } from './stop-trigger';
 
@@ -15,7 +15,7 @@ export interface RunCommandOptions {
   timeoutMs?: number;
   onOutput?: (chunk: Buffer) => void;
   /** Turns the command line into the one to spawn (the process sandbox's isolation). */
-  wrap?: (command: string, args: readonly string[]) => { command: string; args: string[] };
+  wrap?: (command: string, args: readonly string[]) => WrappedCommand;
 }
 
 export interface RunCommandResult {
@@ -40,8 +40,8 @@ export function runCommand(
       resolve({ exitCode: null, aborted: true, timedOut: false, output: '' });
       return;
     }
-    const spawned = options.wrap?.(command, args) ?? { command, args };
-    const child = spawn(spawned.command, spawned.args, {
+    const spawned = options.wrap?.(command, args) ?? { command, args: [...args] };
+    const child = spawnWrapped(spawned, {
       cwd: options.cwd,
       env: options.env,
       detached: true,
@@ -57,8 +57,8 @@ export function runCommand(
       kept += chunk.length;
       while (kept > COMMAND_OUTPUT_MAX_BYTES && chunks.length > 1) kept -= chunks.shift()!.length;
     };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
 
     const trigger = stopTrigger(options, () => {
       if (pid === undefined) return;

@@ -26,10 +26,12 @@ export interface ProbeReport {
   escapeWrite: string;
   internal: Record<string, string>;
   forks: { started: number; refused: number; codes: string[] };
+  /** What `unshare -r` (a new user namespace) said: the seccomp filter refuses it. */
+  userNamespace: string;
 }
 
 export function hostileProbeModule(targets: ProbeTargets): string {
-  return `import { spawn } from 'node:child_process';
+  return `import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 const targets = ${JSON.stringify(targets)};
 const outcome = (work) => {
@@ -41,6 +43,8 @@ const outcome = (work) => {
 };
 export async function probe(label) {
   const report = { label, uid: process.getuid(), secrets: {}, internal: {} };
+  const unshare = spawnSync('/usr/bin/unshare', ['-r', 'true'], { encoding: 'utf8' });
+  report.userNamespace = unshare.status === 0 ? 'created' : unshare.stderr.trim();
   for (const file of targets.secretFiles) report.secrets[file] = outcome(() => readFileSync(file, 'utf8'));
   report.workspaces = outcome(() => readdirSync(targets.workspacesDir).join(','));
   report.projects = outcome(() => readdirSync(targets.projectsDir).join(','));
