@@ -239,6 +239,16 @@ export class ProcessSandbox implements Sandbox {
     clearTimeout(this.idleTimer);
     await this.devServer.stop();
     await this.parts.unlink();
+    if (this.isolation.active) {
+      // Emptied from inside first: Forge's own recursive delete would follow a folder a
+      // still-running sandboxed command swapped for a link.
+      await runCommand('/usr/bin/find', [this.workspaceDir, '-mindepth', '1', '-delete'], {
+        cwd: this.workspaceDir,
+        env: this.isolation.env(processSandboxEnv(this.config.env)),
+        timeoutMs: this.config.toolTimeoutMs,
+        wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'tool'),
+      }).catch(() => undefined);
+    }
     await rm(this.workspaceDir, { recursive: true, force: true });
     this.log.append('system', 'sandbox destroyed');
     this.parts.onDestroyed();
