@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh machine, and does nothing where it is there:
 # Debian's docker.io (the docker sandbox tests), debootstrap (the offline sandbox image),
-# chromium (browser tests) and redis-server (the live-link scale-out tests).
+# chromium (browser tests), redis-server (the live-link scale-out tests) and bubblewrap (the
+# process sandbox's isolation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v unzip >/dev/null || missing+=(unzip)
+command -v bwrap >/dev/null || missing+=(bubblewrap)
 if ((${#missing[@]})); then
   echo "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -72,6 +72,8 @@ async function databaseUrl() {
   const server = await startEmbeddedPostgres({
     dataDir: join(dataDir, 'postgres'),
     port: ports.postgres,
+    // Not the well-known default: process sandboxes share loopback with this server.
+    password: secret('EMBEDDED_PG_PASSWORD', 'postgres-password'),
   });
   stopPostgres = server.stop;
   await ensureDatabase(server.url, 'forge');

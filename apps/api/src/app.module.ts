@@ -8,6 +8,7 @@ import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
 import { PreviewModule } from './preview/preview.module';
 import { ProjectsModule } from './projects/projects.module';
+import { SandboxTrustModule } from './sandbox-trust/sandbox-trust.module';
 import { VersionsModule } from './versions/versions.module';
 
 @Global()
@@ -39,6 +40,7 @@ export class AppModule {
         PreviewModule,
         VersionsModule,
         DownloadModule,
+        SandboxTrustModule,
       ],
     };
   }

@@ -25,3 +25,9 @@ export {
   type ProcessSandboxConfig,
 } from './process/process-sandbox.config';
 export type { PortRange } from './process/port-allocator';
+export {
+  ProcessIsolation,
+  type IsolationStatus,
+  type ProcessIsolationMode,
+  type ProcessIsolationOptions,
+} from './process/process-isolation';

@@ -125,6 +125,25 @@ export class AgentStore {
     return rows[0] ? toSnapshot(rows[0]) : null;
   }
 
+  /** The id of the project's owner, or null when there is no such project. */
+  async ownerOf(projectId: string): Promise<string | null> {
+    const rows: { owner_id: string }[] = await this.dataSource.query(
+      `SELECT owner_id FROM projects WHERE id = $1`,
+      [projectId],
+    );
+    return rows[0]?.owner_id ?? null;
+  }
+
+  /** The owner's projects whose agent is working (on any runner), by the state rows. */
+  async busyProjectsOf(ownerId: string): Promise<string[]> {
+    const rows: { project_id: string }[] = await this.dataSource.query(
+      `SELECT s.project_id FROM agent_states s JOIN projects p ON p.id = s.project_id
+        WHERE p.owner_id = $1 AND s.state NOT IN ('IDLE', 'COMPLETE')`,
+      [ownerId],
+    );
+    return rows.map((row) => row.project_id);
+  }
+
   /** Applies `patch` if the row is still at `version` and leased to `runnerId`; returns the new row. */
   async update(
     row: AgentSnapshotRow,

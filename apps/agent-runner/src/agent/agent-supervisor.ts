@@ -17,6 +17,7 @@ import { AgentFailure } from './agent-failure';
 import { type AgentSnapshotRow, AgentStore } from './agent-store';
 import { LeaseService } from './lease.service';
 import { PhaseDesigner } from './phase-designer';
+import { PerOwnerQueue } from './per-owner-queue';
 import { PhaseImplementer } from './phase-implementer';
 import { runtimeProblems } from './app-checks';
 import { ProjectAgent } from './project-agent';
@@ -37,6 +38,7 @@ export enum AgentCommandErrorCode {
   InvalidPath = 'INVALID_PATH',
   FileTooLarge = 'FILE_TOO_LARGE',
   VersionNotFound = 'VERSION_NOT_FOUND',
+  TooManyGenerations = 'GENERATIONS_LIMIT',
 }
 
 /** A command the runner refuses, with a message for the user. */
@@ -67,6 +69,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
    * back (the database was gone) lapses, and the heartbeat resumes what it left.
    */
   private readonly held = new Map<string, number>();
+  private readonly perOwner = new PerOwnerQueue();
   private heartbeat?: NodeJS.Timeout;
   private beating?: Promise<void>;
   private beatRunning = false;
@@ -137,6 +140,29 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     // Refuse before taking the lease: a refused command must not keep the project leased here.
     const current = await this.store.load(projectId);
     if (current && isBusyState(current.state)) throw this.busy();
+    const ownerId = current?.ownerId ?? (await this.store.ownerOf(projectId));
+    if (!ownerId) throw new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
+    // The count and the start that makes it one more happen in one go per user.
+    return this.perOwner.run(ownerId, async () => {
+      await this.checkGenerationCap(ownerId, projectId);
+      await this.startGeneration(projectId, text);
+    });
+  }
+
+  /** Refuses a generation past GENERATIONS_MAX_PER_USER running ones of the same user. */
+  private async checkGenerationCap(ownerId: string, projectId: string): Promise<void> {
+    const max = this.config.GENERATIONS_MAX_PER_USER;
+    const busy = (await this.store.busyProjectsOf(ownerId)).filter((id) => id !== projectId);
+    if (busy.length >= max) {
+      throw new AgentCommandError(
+        AgentCommandErrorCode.TooManyGenerations,
+        `You already have ${busy.length} generations running; the limit (GENERATIONS_MAX_PER_USER) is ${max}. Wait for one to finish or stop it, then try again.`,
+      );
+    }
+  }
+
+  private async startGeneration(projectId: string, text: string): Promise<void> {
+    if (this.agents.has(projectId)) throw this.busy();
     let row = await this.take(projectId);
     try {
       row = await this.begin(row, text);

@@ -224,6 +224,40 @@ export const RUNNER_CONFIG_SPEC = {
   SANDBOX_CA_BUNDLE: vars.optionalString(
     'docker: a CA bundle on the host mounted into sandboxes so `bun add` reaches the registry',
   ),
+
+  SANDBOX_PROCESS_ISOLATION: vars.oneOf(
+    'process provider: bubblewrap around every command — auto (where it works), on (or refuse to start), off',
+    ['auto', 'on', 'off'] as const,
+    { default: 'auto' },
+  ),
+  SANDBOX_PROCESS_UID: vars.int('process provider, as root: the uid sandboxed commands run as', {
+    default: 65534,
+    min: 1,
+  }),
+  SANDBOX_PROCESS_GID: vars.int('process provider, as root: the gid sandboxed commands run as', {
+    default: 65534,
+    min: 1,
+  }),
+  SANDBOX_PROCESS_MEMORY_MB: vars.int(
+    'process provider: data memory of each sandboxed process (RLIMIT_DATA), in MB; 0: none',
+    { default: 2048, min: 0 },
+  ),
+  SANDBOX_PROCESS_PIDS_MAX: vars.int(
+    'process provider: processes and threads in one sandbox (RLIMIT_NPROC); 0: none',
+    { default: 256, min: 0 },
+  ),
+  SANDBOX_PROCESS_CPU_SECONDS: vars.int(
+    'process provider: CPU time of one install or check (RLIMIT_CPU), in seconds; 0: none',
+    { default: 600, min: 0 },
+  ),
+  SANDBOX_MAX_PER_USER: vars.int(
+    'Running sandboxes one user may have on a runner; the least recently used sleeps first',
+    { default: 3, min: 1 },
+  ),
+  GENERATIONS_MAX_PER_USER: vars.int('Generations one user may run at once; more are refused', {
+    default: 2,
+    min: 1,
+  }),
 };
 
 export type RunnerConfig = ConfigOf<typeof RUNNER_CONFIG_SPEC>;

@@ -1,9 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Sandbox, type SandboxProvider } from '@forge/sandbox';
 import { AgentStore } from '../agent/agent-store';
+import { PerOwnerQueue } from '../agent/per-owner-queue';
+import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { writeSandboxFiles } from './sandbox-batches';
 import { SANDBOX_PROVIDER } from './sandbox.module';
+
+interface Use {
+  ownerId: string;
+  /** Grows with every open: the smallest is the least recently used. */
+  lastUse: number;
+}
 
 /**
  * Opens projects' sandboxes for the agent and the preview alike. The first time this runner
@@ -11,16 +19,23 @@ import { SANDBOX_PROVIDER } from './sandbox.module';
  * the project before, or its workspace was wiped) while the database holds the app. Limits
  * apply to new writes only: what is stored is written in as many calls as the sandbox takes,
  * and a stored file no call can take is left out and named, never a reason not to open.
+ *
+ * A user keeps at most SANDBOX_MAX_PER_USER sandboxes running on this runner: opening one more
+ * puts the least recently used of the others to sleep (stopped; the next visit wakes it).
  */
 @Injectable()
 export class SandboxSessions {
   private readonly logger = new Logger(SandboxSessions.name);
   private readonly synced = new Map<string, Promise<Sandbox>>();
+  private readonly uses = new Map<string, Use>();
+  private readonly perOwner = new PerOwnerQueue();
+  private useCount = 0;
 
   constructor(
     @Inject(SANDBOX_PROVIDER) private readonly provider: SandboxProvider | null,
     private readonly store: AgentStore,
     private readonly hub: EventHub,
+    @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
   ) {}
 
   /** Null when SANDBOX_PROVIDER=none. */
@@ -32,7 +47,9 @@ export class SandboxSessions {
       this.synced.set(projectId, opening);
       opening.catch(() => this.synced.delete(projectId));
     }
-    return opening;
+    const sandbox = await opening;
+    await this.makeRoom(projectId);
+    return sandbox;
   }
 
   /** Wakes the project's dev server (starting or restarting it) and says where it listens. */
@@ -47,6 +64,7 @@ export class SandboxSessions {
     if (!this.provider) return;
     const opening = this.synced.get(projectId);
     this.synced.delete(projectId);
+    this.uses.delete(projectId);
     await opening?.catch(() => undefined);
     await this.provider.destroy(projectId);
   }
@@ -54,6 +72,38 @@ export class SandboxSessions {
   /** Projects that have a sandbox with the provider; none without one. */
   async projectIds(): Promise<string[]> {
     return this.provider ? this.provider.projectIds() : [];
+  }
+
+  /** Marks the project used now and stops its owner's least recently used sandboxes past the cap. */
+  private async makeRoom(projectId: string): Promise<void> {
+    let use = this.uses.get(projectId);
+    if (!use) {
+      const ownerId = await this.store.ownerOf(projectId);
+      if (!ownerId) return;
+      use = { ownerId, lastUse: 0 };
+      this.uses.set(projectId, use);
+    }
+    use.lastUse = ++this.useCount;
+    const { ownerId } = use;
+    await this.perOwner.run(ownerId, async () => {
+      const running: { projectId: string; sandbox: Sandbox; lastUse: number }[] = [];
+      for (const [id, other] of this.uses) {
+        if (id === projectId || other.ownerId !== ownerId) continue;
+        const sandbox = await this.synced.get(id)?.catch(() => undefined);
+        const status = await sandbox?.status();
+        if (sandbox && (status === 'running' || status === 'starting')) {
+          running.push({ projectId: id, sandbox, lastUse: other.lastUse });
+        }
+      }
+      running.sort((a, b) => a.lastUse - b.lastUse);
+      const max = this.config.SANDBOX_MAX_PER_USER;
+      for (const oldest of running.slice(0, Math.max(0, running.length + 1 - max))) {
+        this.logger.log(
+          `stopping the sandbox of project ${oldest.projectId}: its owner opened another and may keep ${max} running (SANDBOX_MAX_PER_USER); the next visit wakes it`,
+        );
+        await oldest.sandbox.stop();
+      }
+    });
   }
 
   private async sync(provider: SandboxProvider, projectId: string): Promise<Sandbox> {

@@ -29,6 +29,12 @@ export function createSandboxProvider(config: RunnerConfig): SandboxProvider | n
         templateCacheRoot: resolve(config.SANDBOX_TEMPLATE_CACHE),
         poolSize: config.SANDBOX_POOL_SIZE,
         idleTimeoutMs,
+        isolation: config.SANDBOX_PROCESS_ISOLATION,
+        sandboxUid: config.SANDBOX_PROCESS_UID,
+        sandboxGid: config.SANDBOX_PROCESS_GID,
+        memoryMb: config.SANDBOX_PROCESS_MEMORY_MB,
+        pidsMax: config.SANDBOX_PROCESS_PIDS_MAX,
+        cpuSeconds: config.SANDBOX_PROCESS_CPU_SECONDS,
       });
     case 'docker':
       return new DockerSandboxProvider({
@@ -67,9 +73,19 @@ export class SandboxLifecycle implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(@Inject(SANDBOX_PROVIDER) private readonly provider: SandboxProvider | null) {}
 
-  onApplicationBootstrap(): void {
+  /** With SANDBOX_PROCESS_ISOLATION=on and no working bubblewrap, the start fails here. */
+  async onApplicationBootstrap(): Promise<void> {
     if (this.provider instanceof ProcessSandboxProvider) {
-      this.provider.warmUp().catch((error: unknown) => {
+      const provider = this.provider;
+      const status = await provider.isolationStatus();
+      if (status.isolated) {
+        this.logger.log(`process sandboxes are isolated: ${status.detail}`);
+      } else {
+        this.logger.warn(
+          `process sandboxes are NOT isolated (${status.detail}): generated apps run with this runner's rights and can read its data folder; serve one trusted user only (see README, SANDBOX_PROCESS_UNISOLATED)`,
+        );
+      }
+      provider.warmUp().catch((error: unknown) => {
         this.logger.error(`could not prepare the app template: ${(error as Error).message}`);
       });
     }

@@ -180,6 +180,28 @@ export const PREVIEW_CONFIG_SPEC = {
     "Error reports one project's previews may send a minute, per API replica (429 above)",
     { default: 30, min: 1 },
   ),
+  SANDBOX_PROVIDER: vars.oneOf(
+    'The runners’ sandbox provider (as theirs): the process one without isolation closes sign-up',
+    ['process', 'docker', 'kubernetes', 'none'] as const,
+    { default: 'process' },
+  ),
+  SANDBOX_PROCESS_ISOLATION: vars.oneOf(
+    'The runners’ process isolation setting (as theirs): auto, on or off',
+    ['auto', 'on', 'off'] as const,
+    { default: 'auto' },
+  ),
+  SANDBOX_PROCESS_UID: vars.int('The runners’ sandbox uid (as theirs), for the isolation probe', {
+    default: 65534,
+    min: 1,
+  }),
+  SANDBOX_PROCESS_GID: vars.int('The runners’ sandbox gid (as theirs), for the isolation probe', {
+    default: 65534,
+    min: 1,
+  }),
+  SANDBOX_PROCESS_UNISOLATED: vars.bool(
+    'Let every user sign up although process sandboxes are not isolated (they can read each other’s projects)',
+    { default: false },
+  ),
 };
 
 export type ApiConfig = ConfigOf<typeof API_CONFIG_SPEC & typeof PREVIEW_CONFIG_SPEC>;

@@ -27,6 +27,8 @@ export async function startApiTestApp(env: Record<string, string> = {}): Promise
     AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
     AUTH_SIGNIN_RATE_LIMIT_MAX: '1000',
     API_PORT: '0',
+    // No sandbox here: sign-up is not closed by an unisolated process provider unless asked.
+    SANDBOX_PROVIDER: 'none',
     ...env,
   });
   const app = await createApiApp(config);

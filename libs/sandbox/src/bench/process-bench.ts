@@ -84,7 +84,7 @@ async function untilPageServes(url: string, marker: string): Promise<number> {
   }
 }
 
-async function timeProject(
+export async function timeProject(
   provider: ProcessSandboxProvider,
   name: string,
 ): Promise<ProcessBenchProject> {
@@ -106,7 +106,7 @@ async function timeProject(
 }
 
 /** Resident and proportional memory of a process and all its descendants (Linux /proc). */
-async function treeMemory(rootPid: number): Promise<{ rss: number; pss: number }> {
+export async function treeMemory(rootPid: number): Promise<{ rss: number; pss: number }> {
   const parents = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

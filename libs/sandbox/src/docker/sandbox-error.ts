@@ -16,7 +16,8 @@ export type SandboxErrorCode =
   | 'DEV_SERVER_TIMEOUT'
   | 'START_TIMEOUT'
   | 'START_FAILED'
-  | 'DESTROYED';
+  | 'DESTROYED'
+  | 'ISOLATION_UNAVAILABLE';
 
 /** An error of the docker and kubernetes sandbox providers, with a code callers can act on. */
 export class SandboxError extends Error {

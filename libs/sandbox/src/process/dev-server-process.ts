@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { SandboxError } from '../docker/sandbox-error';
 import type { SandboxLogBuffer } from '../docker/sandbox-log';
+import { type ProcessIsolation, spawnWrapped } from './process-isolation';
 import {
   killProcessGroup,
   parentWatchImport,
@@ -37,6 +38,8 @@ export interface DevServerProcessOptions {
   maxOldSpaceMb: number;
   env: NodeJS.ProcessEnv;
   log: SandboxLogBuffer;
+  /** Runs the dev server in the workspace's sandbox (as is when isolation is off). */
+  isolation?: ProcessIsolation;
 }
 
 export interface DevServerExit {
@@ -56,6 +59,8 @@ export class DevServerProcess {
   portInUse = false;
   private exit?: DevServerExit;
   private readonly child: ChildProcess;
+  /** Settles when every process holding the server's output is gone (the whole sandbox). */
+  private readonly closed: Promise<void>;
 
   constructor(readonly options: DevServerProcessOptions) {
     this.url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
@@ -71,10 +76,16 @@ export class DevServerProcess {
       '--strictPort',
     ];
     options.log.append('system', `starting the dev server on port ${options.port}`);
-    this.child = spawn(process.execPath, args, {
+    const spawned = options.isolation?.wrap(
+      process.execPath,
+      args,
+      options.workspaceDir,
+      'dev',
+    ) ?? { command: process.execPath, args };
+    this.child = spawnWrapped(spawned, {
       cwd: options.workspaceDir,
       env: {
-        ...options.env,
+        ...(options.isolation?.env(options.env) ?? options.env),
         ...DEV_SERVER_MEMORY_ENV,
         // CI: no keyboard shortcuts, and Vite does not end when its stdin closes.
         CI: 'true',
@@ -94,6 +105,10 @@ export class DevServerProcess {
       });
       stream.on('end', () => writer.flush());
     }
+    this.closed = new Promise((resolve) => {
+      this.child.on('close', () => resolve());
+      this.child.on('error', () => resolve());
+    });
     this.exited = new Promise((resolve) => {
       const done = (exit: DevServerExit) => {
         if (this.exit) return;
@@ -158,6 +173,13 @@ export class DevServerProcess {
       await this.exited;
       clearTimeout(timer);
     }
+    // In a sandbox, bubblewrap ends before the processes of its PID namespace are reaped.
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.closed,
+      new Promise((resolve) => (wait = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(wait);
     return this.exited;
   }
 

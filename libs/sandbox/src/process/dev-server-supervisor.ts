@@ -4,6 +4,7 @@ import type { SandboxLogBuffer } from '../docker/sandbox-log';
 import { processSandboxEnv } from '../workspace/sandbox-env';
 import { DevServerProcess } from './dev-server-process';
 import type { PortAllocator } from './port-allocator';
+import type { ProcessIsolation } from './process-isolation';
 import type { ProcessSandboxConfig } from './process-sandbox.config';
 
 /** Ports tried when a dev server finds its port taken by another program. */
@@ -31,6 +32,7 @@ export class DevServerSupervisor {
     private readonly config: ProcessSandboxConfig,
     private readonly ports: PortAllocator,
     private readonly log: SandboxLogBuffer,
+    private readonly isolation?: ProcessIsolation,
   ) {}
 
   get status(): State {
@@ -107,6 +109,7 @@ export class DevServerSupervisor {
         maxOldSpaceMb: this.config.devServerMaxOldSpaceMb,
         env: processSandboxEnv(this.config.env),
         log: this.log,
+        isolation: this.isolation,
       });
       this.watch(server);
       try {

@@ -1,4 +1,5 @@
 import type { PortRange } from './port-allocator';
+import type { ProcessIsolationMode } from './process-isolation';
 
 /** How the process provider runs sandboxes; everything but the two folders has a default. */
 export interface ProcessSandboxOptions {
@@ -41,6 +42,19 @@ export interface ProcessSandboxOptions {
   bunPath?: string;
   /** Added to the environment of installs and dev servers. */
   env?: Record<string, string>;
+  /** bubblewrap around every command: auto (where it works), on (or refuse to start), off. */
+  isolation?: ProcessIsolationMode;
+  /** The host uid and gid sandboxed commands run as when Forge runs as root. */
+  sandboxUid?: number;
+  sandboxGid?: number;
+  /** Data memory (RLIMIT_DATA) of each process in a sandbox, in MB; 0: no limit. */
+  memoryMb?: number;
+  /** Processes and threads in one sandbox (RLIMIT_NPROC in its user namespace); 0: no limit. */
+  pidsMax?: number;
+  /** CPU time of one install or check (RLIMIT_CPU), in seconds; 0: no limit. */
+  cpuSeconds?: number;
+  /** Size of a sandbox's private /tmp, in MB. */
+  tmpMb?: number;
 }
 
 export type ProcessSandboxConfig = Required<
@@ -64,6 +78,13 @@ export const PROCESS_SANDBOX_DEFAULTS = {
   devServerMaxOldSpaceMb: 512,
   stopGraceMs: 1500,
   env: {},
+  isolation: 'auto',
+  sandboxUid: 65534,
+  sandboxGid: 65534,
+  memoryMb: 2048,
+  pidsMax: 256,
+  cpuSeconds: 600,
+  tmpMb: 256,
 } as const;
 
 export function processSandboxConfig(options: ProcessSandboxOptions): ProcessSandboxConfig {

@@ -197,7 +197,8 @@ describe(ProcessSandboxProvider.name, () => {
       root: `${base}/root-idle`,
       templateCacheRoot: `${base}/cache`,
       poolSize: 0,
-      idleTimeoutMs: 1000,
+      // Long enough for the page to load after the start below (isolated, on a busy machine).
+      idleTimeoutMs: 5000,
     });
     try {
       const sandbox = await idle.open('sleepy');

@@ -1,14 +1,15 @@
-import { realpath, rm } from 'node:fs/promises';
+import { realpath, rm, stat } from 'node:fs/promises';
 import type { Sandbox, SandboxProvider } from '../sandbox';
 import { fetchPageModules } from '../docker/page-modules';
 import { SandboxError } from '../docker/sandbox-error';
 import { SandboxLogBuffer } from '../docker/sandbox-log';
 import { createWorkspace } from '../workspace/create-workspace';
 import { type PreparedTemplate, prepareTemplate } from '../workspace/prepare-template';
-import { processSandboxEnv } from '../workspace/sandbox-env';
+import { defaultBunPath, processSandboxEnv } from '../workspace/sandbox-env';
 import { DevServerPool, type PooledDevServer } from './dev-server-pool';
 import { DevServerProcess } from './dev-server-process';
 import { PortAllocator } from './port-allocator';
+import { type IsolationStatus, ProcessIsolation, realBinary } from './process-isolation';
 import { ProcessSandbox } from './process-sandbox';
 import {
   type ProcessSandboxConfig,
@@ -19,7 +20,8 @@ import { killDevServersIn, WorkspaceStore } from './workspace-store';
 
 /**
  * Sandboxes as workspace folders and Vite child processes on this machine: the default
- * provider, for one trusted user (the generated app's code runs with the runner's rights).
+ * provider. Where bubblewrap works, every command runs isolated (see ProcessIsolation); where it
+ * does not, the generated app's code runs with the runner's rights, for one trusted user.
  *
  * When the runner dies: on SIGINT/SIGTERM/SIGHUP or a normal exit every dev server's process
  * group is killed; on SIGKILL nothing runs in the runner, and each dev server notices within a
@@ -36,9 +38,28 @@ export class ProcessSandboxProvider implements SandboxProvider {
   private prepared?: Promise<PreparedTemplate>;
   private swept?: Promise<void>;
   private closed = false;
+  readonly isolation: ProcessIsolation;
 
   constructor(options: ProcessSandboxOptions) {
     this.config = processSandboxConfig(options);
+    const base = processSandboxEnv(this.config.env);
+    const certs = [base.NODE_EXTRA_CA_CERTS, base.SSL_CERT_FILE].filter(
+      (path): path is string => !!path && !path.startsWith('/etc/'),
+    );
+    this.isolation = new ProcessIsolation({
+      mode: this.config.isolation,
+      uid: this.config.sandboxUid,
+      gid: this.config.sandboxGid,
+      memoryMb: this.config.memoryMb,
+      pidsMax: this.config.pidsMax,
+      cpuSeconds: this.config.cpuSeconds,
+      tmpMb: this.config.tmpMb,
+      readOnlyPaths: [
+        realBinary(process.execPath),
+        realBinary(this.config.bunPath ?? defaultBunPath()),
+        ...certs,
+      ],
+    });
     this.ports = new PortAllocator(this.config.host, this.config.portRange);
     this.store = new WorkspaceStore(this.config.root);
     this.pool = new DevServerPool(this.config.poolSize, {
@@ -49,8 +70,17 @@ export class ProcessSandboxProvider implements SandboxProvider {
     });
   }
 
+  /**
+   * Whether this provider's commands run isolated (bubblewrap probed once); throws
+   * ISOLATION_UNAVAILABLE when isolation is 'on' and does not work here.
+   */
+  isolationStatus(): Promise<IsolationStatus> {
+    return this.isolation.ready();
+  }
+
   /** Prepares the template and fills the pool now rather than on the first get(). */
   async warmUp(): Promise<void> {
+    await this.isolation.ready();
     await this.template();
     await this.pool.fill();
   }
@@ -108,10 +138,17 @@ export class ProcessSandboxProvider implements SandboxProvider {
   }
 
   private async attach(projectId: string): Promise<ProcessSandbox> {
+    await this.isolation.ready();
     this.swept ??= this.store.sweep();
     await this.swept;
     const existing = await this.store.find(projectId);
-    if (existing) return this.track(projectId, existing);
+    if (existing) {
+      // A workspace made before isolation was turned on is still Forge's.
+      if (this.isolation.changesOwner && (await stat(existing)).uid !== this.config.sandboxUid) {
+        await this.isolation.prepareWorkspace(existing);
+      }
+      return this.track(projectId, existing);
+    }
 
     const pooled = this.pool.take();
     const dir = pooled?.workspaceDir ?? (await this.createWorkspace());
@@ -141,6 +178,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
       log: pooled?.log,
       adopt: pooled && { server: pooled.server, ready: pooled.ready },
       unlink: () => this.store.unlinkProject(projectId),
+      isolation: this.isolation,
       onDestroyed: () => {
         if (this.sandboxes.get(projectId) === sandbox) this.sandboxes.delete(projectId);
       },
@@ -162,11 +200,13 @@ export class ProcessSandboxProvider implements SandboxProvider {
   }
 
   private async createWorkspace(): Promise<string> {
+    await this.isolation.ready();
     const prepared = await this.template();
     const dir = await this.store.newWorkspacePath();
     try {
       await createWorkspace(prepared, dir);
       await this.store.markOwned(dir);
+      await this.isolation.prepareWorkspace(dir);
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
       throw error;
@@ -192,6 +232,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
       maxOldSpaceMb: this.config.devServerMaxOldSpaceMb,
       env: processSandboxEnv(this.config.env),
       log,
+      isolation: this.isolation,
     });
     // Serving the page once makes Vite bundle the dependencies and compile the template now.
     const ready = server

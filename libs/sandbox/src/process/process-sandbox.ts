@@ -23,7 +23,13 @@ import {
   TOOL_BIN_DIR,
   toolNotFound,
 } from '../workspace/project-tools';
-import { runCommand } from '../workspace/run-command';
+import {
+  readContainedFile,
+  type FileOwner,
+  writeContainedFiles,
+} from '../workspace/contained-files';
+import { lastLines, runCommand } from '../workspace/run-command';
+import { checkPaths } from '../docker/workspace-files';
 import { defaultBunPath, processSandboxEnv } from '../workspace/sandbox-env';
 import {
   deleteWorkspaceFiles,
@@ -33,6 +39,7 @@ import {
 import type { DevServerProcess } from './dev-server-process';
 import { DevServerSupervisor } from './dev-server-supervisor';
 import type { PortAllocator } from './port-allocator';
+import type { ProcessIsolation } from './process-isolation';
 import type { ProcessSandboxConfig } from './process-sandbox.config';
 
 export interface ProcessSandboxParts {
@@ -48,6 +55,8 @@ export interface ProcessSandboxParts {
   unlink: () => Promise<void>;
   /** Told when the sandbox is destroyed, so its provider forgets it. */
   onDestroyed: () => void;
+  /** The provider's bubblewrap set-up, ready (probed). */
+  isolation: ProcessIsolation;
 }
 
 /**
@@ -62,6 +71,7 @@ export class ProcessSandbox implements Sandbox {
   /** Replacing one file twice in quick succession would slip past Vite's watcher. */
   private readonly rewrites = new RewriteSpacing();
   private readonly devServer: DevServerSupervisor;
+  private readonly isolation: ProcessIsolation;
   private idleTimer?: NodeJS.Timeout;
   private active = 0;
   private destroyed = false;
@@ -79,7 +89,14 @@ export class ProcessSandbox implements Sandbox {
     this.workspaceDir = parts.workspaceDir;
     this.config = parts.config;
     this.log = parts.log ?? new SandboxLogBuffer(parts.config.logLines);
-    this.devServer = new DevServerSupervisor(this.workspaceDir, this.config, parts.ports, this.log);
+    this.isolation = parts.isolation;
+    this.devServer = new DevServerSupervisor(
+      this.workspaceDir,
+      this.config,
+      parts.ports,
+      this.log,
+      this.isolation,
+    );
     if (parts.adopt) this.devServer.adopt(parts.adopt.server, parts.adopt.ready);
     setTimeout(this.markFirstStart, this.config.devServerReadyTimeoutMs).unref();
     this.touch();
@@ -100,20 +117,47 @@ export class ProcessSandbox implements Sandbox {
   }
 
   writeFiles(files: SandboxFile[]): Promise<void> {
+    const write = this.isolation.active
+      ? () => writeContainedFiles(this.workspaceDir, files, this.sandboxOwner())
+      : () => writeWorkspaceFiles(this.workspaceDir, files);
     return this.use(() =>
       this.rewrites.space(
         files.map((file) => file.path),
-        () => writeWorkspaceFiles(this.workspaceDir, files),
+        write,
       ),
     );
   }
 
   deleteFiles(paths: string[]): Promise<void> {
-    return this.use(() => deleteWorkspaceFiles(this.workspaceDir, paths));
+    if (!this.isolation.active) {
+      return this.use(() => deleteWorkspaceFiles(this.workspaceDir, paths));
+    }
+    // Removed by the sandbox itself: a folder it swaps for a link leads nowhere from inside.
+    checkPaths(paths);
+    if (paths.length === 0) return this.use(async () => undefined);
+    return this.use(async () => {
+      const targets = paths.map((path) => join(this.workspaceDir, path));
+      const result = await runCommand('/usr/bin/rm', ['-rf', '--', ...targets], {
+        cwd: this.workspaceDir,
+        env: this.isolation.env(processSandboxEnv(this.config.env)),
+        timeoutMs: this.config.toolTimeoutMs,
+        wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'tool'),
+      });
+      if (result.exitCode !== 0) {
+        throw new SandboxError(
+          'COMMAND_FAILED',
+          `deleting files failed: ${lastLines(result.output, 5)}`,
+        );
+      }
+    });
   }
 
   readFile(path: string): Promise<string | null> {
-    return this.use(() => readWorkspaceFile(this.workspaceDir, path));
+    return this.use(() =>
+      this.isolation.active
+        ? readContainedFile(this.workspaceDir, path)
+        : readWorkspaceFile(this.workspaceDir, path),
+    );
   }
 
   install(packages: string[] = [], options: CommandOptions = {}): Promise<InstallResult> {
@@ -126,9 +170,10 @@ export class ProcessSandbox implements Sandbox {
         result = await bunInstall(packages, {
           cwd: this.workspaceDir,
           bunPath: this.config.bunPath ?? defaultBunPath(),
-          env: processSandboxEnv(this.config.env),
+          env: this.isolation.env(processSandboxEnv(this.config.env)),
           signal: options.signal,
           timeoutMs: this.config.installTimeoutMs,
+          wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'install'),
           onOutput: (chunk) => writer.write(chunk),
         });
       } finally {
@@ -147,7 +192,7 @@ export class ProcessSandbox implements Sandbox {
       const tool = join(binDir, name);
       if (!(await isExecutableFile(tool))) throw toolNotFound(name);
       const timeoutMs = options.timeoutMs ?? this.config.toolTimeoutMs;
-      const env = processSandboxEnv(this.config.env);
+      const env = this.isolation.env(processSandboxEnv(this.config.env));
       // The tools' `#!/usr/bin/env node` finds the runner's own node first, as the dev server
       // runs on it; a tool calling another finds it in node_modules/.bin.
       env.PATH = [binDir, dirname(process.execPath), env.PATH].filter(Boolean).join(delimiter);
@@ -159,6 +204,7 @@ export class ProcessSandbox implements Sandbox {
         signal: options.signal,
         timeoutMs,
         onOutput: (chunk) => tail.add(chunk),
+        wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'tool'),
       });
       return finishToolRun(this.log, name, result, timeoutMs, tail);
     });
@@ -193,9 +239,25 @@ export class ProcessSandbox implements Sandbox {
     clearTimeout(this.idleTimer);
     await this.devServer.stop();
     await this.parts.unlink();
+    if (this.isolation.active) {
+      // Emptied from inside first: Forge's own recursive delete would follow a folder a
+      // still-running sandboxed command swapped for a link.
+      await runCommand('/usr/bin/find', [this.workspaceDir, '-mindepth', '1', '-delete'], {
+        cwd: this.workspaceDir,
+        env: this.isolation.env(processSandboxEnv(this.config.env)),
+        timeoutMs: this.config.toolTimeoutMs,
+        wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'tool'),
+      }).catch(() => undefined);
+    }
     await rm(this.workspaceDir, { recursive: true, force: true });
     this.log.append('system', 'sandbox destroyed');
     this.parts.onDestroyed();
+  }
+
+  /** Whom written files belong to: the sandbox's uid when Forge runs as root and isolates. */
+  private sandboxOwner(): FileOwner | undefined {
+    if (!this.isolation.changesOwner) return undefined;
+    return { uid: this.config.sandboxUid, gid: this.config.sandboxGid };
   }
 
   private async use<T>(work: () => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { isPackageSpecProblem, PACKAGE_SPEC_LIMITS, parsePackageSpec } from '@forge/protocol';
 import type { InstallResult } from '../sandbox';
 import { SandboxError } from '../docker/sandbox-error';
-import { lastLines, runCommand } from './run-command';
+import { lastLines, runCommand, type RunCommandOptions } from './run-command';
 
 /** Installer output lines returned in InstallResult.output. */
 export const INSTALL_OUTPUT_LINES = 40;
@@ -13,6 +13,7 @@ export interface BunInstallOptions {
   signal?: AbortSignal;
   timeoutMs: number;
   onOutput?: (chunk: Buffer) => void;
+  wrap?: RunCommandOptions['wrap'];
 }
 
 /** Checks install arguments with parsePackageSpec; throws INVALID_PACKAGE on the first bad one. */

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnWrapped, type WrappedCommand } from '../process/process-isolation';
 import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from './process-groups';
 import { stopTrigger } from './stop-trigger';
 
@@ -14,6 +14,8 @@ export interface RunCommandOptions {
   /** Stops the command after this long; 0 means no limit. */
   timeoutMs?: number;
   onOutput?: (chunk: Buffer) => void;
+  /** Turns the command line into the one to spawn (the process sandbox's isolation). */
+  wrap?: (command: string, args: readonly string[]) => WrappedCommand;
 }
 
 export interface RunCommandResult {
@@ -38,7 +40,8 @@ export function runCommand(
       resolve({ exitCode: null, aborted: true, timedOut: false, output: '' });
       return;
     }
-    const child = spawn(command, args, {
+    const spawned = options.wrap?.(command, args) ?? { command, args: [...args] };
+    const child = spawnWrapped(spawned, {
       cwd: options.cwd,
       env: options.env,
       detached: true,
@@ -54,8 +57,8 @@ export function runCommand(
       kept += chunk.length;
       while (kept > COMMAND_OUTPUT_MAX_BYTES && chunks.length > 1) kept -= chunks.shift()!.length;
     };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
 
     const trigger = stopTrigger(options, () => {
       if (pid === undefined) return;

@@ -13,18 +13,20 @@ import { resolveWorkspacePath } from './workspace-paths';
  */
 export const WORKSPACE_TEMP_DIR = join('node_modules', '.forge', 'tmp');
 
-function byteLimitError(what: string, bytes: number, limit: string, value: number): SandboxError {
+export function byteLimitError(
+  what: string,
+  bytes: number,
+  limit: string,
+  value: number,
+): SandboxError {
   return new SandboxError(
     'FILE_TOO_LARGE',
     `${what} is ${bytes} bytes; the limit (${limit}) is ${value}`,
   );
 }
 
-/**
- * Writes files into a workspace, each one atomically (temporary file, then rename), after
- * checking every path and size first so that a refused call writes nothing.
- */
-export async function writeWorkspaceFiles(realRoot: string, files: SandboxFile[]): Promise<void> {
+/** Checks the paths and sizes of a write (nothing is written when one fails); the contents. */
+export function checkFileWrites(files: SandboxFile[]): Buffer[] {
   checkPaths(files.map((file) => file.path));
   const contents = files.map((file) => Buffer.from(file.content, 'utf8'));
   let total = 0;
@@ -38,6 +40,15 @@ export async function writeWorkspaceFiles(realRoot: string, files: SandboxFile[]
   if (total > WORKSPACE_LIMITS.maxBytesPerCall) {
     throw byteLimitError('the call', total, 'maxBytesPerCall', WORKSPACE_LIMITS.maxBytesPerCall);
   }
+  return contents;
+}
+
+/**
+ * Writes files into a workspace, each one atomically (temporary file, then rename), after
+ * checking every path and size first so that a refused call writes nothing.
+ */
+export async function writeWorkspaceFiles(realRoot: string, files: SandboxFile[]): Promise<void> {
+  const contents = checkFileWrites(files);
   const targets: string[] = [];
   for (const file of files) targets.push(await resolveWorkspacePath(realRoot, file.path));
 

@@ -9,6 +9,7 @@ export enum AuthErrorCode {
   Network = 'NETWORK',
   SessionNotStored = 'SESSION_NOT_STORED',
   BadResponse = 'BAD_RESPONSE',
+  SignUpClosed = 'SIGN_UP_CLOSED',
   Unknown = 'UNKNOWN',
 }
 
@@ -46,6 +47,12 @@ export class AuthError extends Error {
       return new AuthError(
         AuthErrorCode.EmailTaken,
         'An account with this email already exists. Sign in instead.',
+      );
+    }
+    if (serverCode === AuthErrorCode.SignUpClosed) {
+      return new AuthError(
+        AuthErrorCode.SignUpClosed,
+        readServerMessage(error.error) ?? 'Sign-up is closed on this server.',
       );
     }
     if (error.status === 400) {
