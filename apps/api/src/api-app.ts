@@ -3,10 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { GlobalExceptionFilter } from '@forge/nest-common';
 import { AppModule } from './app.module';
-import { AUTH, type Auth } from './auth/auth.factory';
+import { AUTH, type Auth, trustedOrigins } from './auth/auth.factory';
 import { mountAuth } from './auth/mount-auth';
 import { type ApiConfig } from './config/api-config';
-import { useBodyParsers } from './http/body-limit';
+import { limitRequestBodies, useBodyParsers } from './http/body-limit';
+import { refuseCrossSiteWrites } from './http/cross-site-writes';
 import { LiveIoAdapter } from './live/live-io-adapter';
 
 const LOG_LEVELS: Record<ApiConfig['NODE_ENV'], LogLevel[]> = {
@@ -23,7 +24,10 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
   });
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
-  await mountAuth(app, app.get<Auth>(AUTH), config.HTTP_BODY_LIMIT_BYTES);
+  // Before better-auth and the body parsers, so they hold for every route.
+  limitRequestBodies(app, config.HTTP_BODY_LIMIT_BYTES);
+  refuseCrossSiteWrites(app, trustedOrigins(config));
+  await mountAuth(app, app.get<Auth>(AUTH));
   useBodyParsers(app, config.HTTP_BODY_LIMIT_BYTES);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));

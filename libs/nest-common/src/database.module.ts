@@ -5,6 +5,8 @@ import { dataSourceOptions } from '@forge/db';
 export interface DatabaseModuleOptions {
   url: string;
   poolSize: number;
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
 }
 
 /** TypeORM on our entities; the schema comes from migrations only, never `synchronize`. */

@@ -97,10 +97,18 @@ describe('preview runtime errors', () => {
     });
   }
 
+  /** A report as the preview's page posts it (its own Origin); a header set to undefined is left out. */
   function post(projectId: string, body: unknown, headers: OutgoingHttpHeaders = {}) {
+    const sent: OutgoingHttpHeaders = {
+      cookie: cookieFor(projectId),
+      'content-type': 'application/json',
+      origin: `http://${host(projectId)}`,
+      ...headers,
+    };
+    for (const [name, value] of Object.entries(sent)) if (value === undefined) delete sent[name];
     return send(projectId, '/__forge/errors', {
       method: 'POST',
-      headers: { cookie: cookieFor(projectId), 'content-type': 'application/json', ...headers },
+      headers: sent,
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   }
@@ -275,6 +283,25 @@ describe('preview runtime errors', () => {
     expect(received.filter((call) => call.projectId === 'refused')).toEqual([]);
   });
 
+  it("refuses a report from another project's preview origin", async () => {
+    const errors = [{ kind: 'error', message: 'planted' }];
+    const answer = await post('victim', errors, { origin: `http://${host('attacker')}` });
+    expect(answer.status).toBe(403);
+    expect(received.filter((call) => call.projectId === 'victim')).toEqual([]);
+  });
+
+  it('refuses a report with neither Origin nor Sec-Fetch-Site, and takes a same-origin one', async () => {
+    const errors = [{ kind: 'error', message: 'anonymous' }];
+    expect((await post('anonymous', errors, { origin: undefined })).status).toBe(403);
+    expect(received.filter((call) => call.projectId === 'anonymous')).toEqual([]);
+    const fetched = await post('anonymous', errors, {
+      origin: undefined,
+      'sec-fetch-site': 'same-origin',
+    });
+    expect(fetched.status).toBe(204);
+    expect((await post('anonymous', errors, { origin: 'null' })).status).toBe(403);
+  });
+
   it('refuses a report that is too large, not JSON, or not valid', async () => {
     const huge = JSON.stringify([
       { kind: 'error', message: 'x'.repeat(RUNTIME_ERROR_LIMITS.maxReportBytes) },
@@ -288,6 +315,7 @@ describe('preview runtime errors', () => {
       headers: {
         cookie: cookieFor('large'),
         'content-type': 'application/json',
+        origin: `http://${host('large')}`,
         'transfer-encoding': 'chunked',
       },
       body: huge,

@@ -83,7 +83,8 @@ export interface ReceiveOptions {
 /**
  * POST /__forge/errors from the preview's own pages (the caller has checked the preview
  * cookie): a JSON array of RuntimeErrorReport within RUNTIME_ERROR_LIMITS, handed to the hook.
- * Only same-origin JSON posts are taken, so another site cannot post errors with the cookie.
+ * Only JSON posted by the preview's own origin is taken, so no other page (another project's
+ * preview included) can post errors with the cookie.
  */
 export async function receiveRuntimeErrors(
   req: IncomingMessage,
@@ -143,12 +144,17 @@ export async function receiveRuntimeErrors(
   res.end();
 }
 
-/** No Origin (not a browser's cross-site request) or the preview's own host; same for Fetch Metadata. */
+/**
+ * Only the preview's own pages: Origin must be this very host (a page on another project's
+ * preview host, though same-site, is refused) and Sec-Fetch-Site, when sent, same-origin. With
+ * neither header it is no browser's report, and refused.
+ */
 function sameOrigin(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin') return false;
   const origin = req.headers.origin;
-  if (origin === undefined) return true;
+  // A page with Referrer-Policy no-referrer sends Origin: null even to itself.
+  if (origin === undefined || origin === 'null') return site === 'same-origin';
   try {
     return new URL(origin).host === (req.headers.host ?? '').toLowerCase();
   } catch {

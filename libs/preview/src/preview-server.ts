@@ -42,8 +42,15 @@ export interface PreviewServerOptions {
   resolve: (projectId: string, access: { userId: string }) => Promise<PreviewUpstream | null>;
   /** Previews are served on `<projectId>.<hostSuffix>`; `preview.localhost` by default. */
   hostSuffix?: string;
-  /** The cookie holding the token once the link has been opened. */
+  /** The cookie holding the token once the link has been opened (host-only, never Domain). */
   cookieName?: string;
+  /**
+   * Previews are opened over https (PREVIEW_URL_TEMPLATE): the cookie then gets the `__Host-`
+   * prefix, so no page on another preview host can set one of that name for the parent domain.
+   * Over plain http browsers refuse `__Host-`; there a cookie another host set for the parent
+   * domain sits beside this host's own, and whichever holds a valid token for this project wins.
+   */
+  httpsLinks?: boolean;
   /**
    * Secure; SameSite=None; Partitioned cookies, which a browser keeps inside the UI's iframe
    * (another site). Browsers treat http://*.localhost as secure; elsewhere serve over HTTPS or
@@ -52,6 +59,12 @@ export interface PreviewServerOptions {
   secureCookies?: boolean;
   /** Origins allowed to frame previews (the UI's), sent as CSP frame-ancestors when given. */
   frameAncestors?: string[];
+  /**
+   * Whether the token's project still exists and is its user's, asked on every request after
+   * the token checks out (the caller may cache briefly); false answers 404, so a deleted
+   * project's links and cookies stop at once. Waits at most resolveTimeoutMs.
+   */
+  isLive?: (projectId: string, userId: string) => Promise<boolean>;
   /** Longest wait for resolve (waking a sandbox), in ms. */
   resolveTimeoutMs?: number;
   /** Longest wait for the dev server's response headers, in ms. */
@@ -70,6 +83,7 @@ export interface PreviewServerOptions {
 export const PREVIEW_SERVER_DEFAULTS = {
   hostSuffix: 'preview.localhost',
   cookieName: 'forge_preview',
+  httpsLinks: false,
   secureCookies: true,
   resolveTimeoutMs: 90_000,
   upstreamTimeoutMs: 60_000,
@@ -93,6 +107,7 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
     ? { 'content-security-policy': `frame-ancestors ${settings.frameAncestors.join(' ')}` }
     : {};
   const runtimeErrorsLimiter = new WindowRateLimiter(settings.runtimeErrorsRateLimit);
+  const cookieName = `${settings.httpsLinks ? '__Host-' : ''}${settings.cookieName}`;
 
   function projectOf(host: string | undefined): string | null {
     const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
@@ -101,11 +116,15 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
     return PREVIEW_PROJECT_LABEL.test(label) ? label : null;
   }
 
-  function check(projectId: string, token: string | undefined): Access {
-    const result: PreviewTokenCheck = verifyPreviewToken(token, settings.secret, {
-      projectId,
-      now: settings.now?.(),
-    });
+  /**
+   * The first of `tokens` that opens this project's preview; else the refusal for the first.
+   * Several cookies of one name come when another host set one for the parent domain.
+   */
+  function check(projectId: string, tokens: string[]): Access {
+    const results: PreviewTokenCheck[] = (tokens.length > 0 ? tokens : [undefined]).map((token) =>
+      verifyPreviewToken(token, settings.secret, { projectId, now: settings.now?.() }),
+    );
+    const result = results.find((each) => each.ok) ?? results[0]!;
     if (result.ok) return { projectId, userId: result.claims.userId };
     switch (result.code) {
       case 'MISSING':
@@ -128,6 +147,24 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
           'Not allowed',
           'This preview link is not valid. Open the preview again from Forge.',
         );
+    }
+  }
+
+  /** A valid token whose project was deleted (or changed hands) opens nothing: 404. */
+  async function stillLiveIfValid(access: Access): Promise<Access> {
+    if ('status' in access || !settings.isLive) return access;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), settings.resolveTimeoutMs);
+    });
+    try {
+      const live = await Promise.race([settings.isLive(access.projectId, access.userId), timeout]);
+      if (live === 'timeout') {
+        return refusal(504, 'The preview is taking too long to start', 'Reload in a moment.');
+      }
+      return live ? access : refusal(404, 'No preview', 'This project no longer exists.');
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -160,7 +197,7 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
     const url = new URL(req.url ?? '/', 'http://preview.invalid');
     const linkToken = url.searchParams.get(PREVIEW_TOKEN_PARAM);
     if (linkToken !== null) {
-      const access = check(projectId, linkToken);
+      const access = await stillLiveIfValid(check(projectId, [linkToken]));
       if ('status' in access)
         return sendPreviewPage(res, access.status, access.title, access.message);
       url.searchParams.delete(PREVIEW_TOKEN_PARAM);
@@ -173,7 +210,7 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
       res.end();
       return;
     }
-    const access = check(projectId, readCookie(req.headers, settings.cookieName));
+    const access = await stillLiveIfValid(check(projectId, readCookies(req.headers, cookieName)));
     if ('status' in access)
       return sendPreviewPage(res, access.status, access.title, access.message);
     const hook = settings.onRuntimeErrors;
@@ -194,7 +231,7 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
       return sendPreviewPage(res, upstream.status, upstream.title, upstream.message);
     forwardRequest(req, res, {
       upstream,
-      headers: withoutCookie(req.headers, settings.cookieName),
+      headers: withoutCookie(req.headers, cookieName),
       responseHeaders,
       timeoutMs: settings.upstreamTimeoutMs,
       injectHtml: hook ? injectReporter : undefined,
@@ -205,14 +242,14 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
     const projectId = projectOf(req.headers.host);
     if (!projectId)
       return refuseUpgrade(socket, 404, 'Not Found', 'this address is not a Forge preview');
-    const access = check(projectId, readCookie(req.headers, settings.cookieName));
+    const access = await stillLiveIfValid(check(projectId, readCookies(req.headers, cookieName)));
     if ('status' in access) return refuseUpgrade(socket, access.status, 'Refused', access.message);
     const upstream = await upstreamFor(access);
     if (!(upstream instanceof URL))
       return refuseUpgrade(socket, upstream.status, 'Unavailable', upstream.message);
     forwardUpgrade(req, socket, head, {
       upstream,
-      headers: withoutCookie(req.headers, settings.cookieName),
+      headers: withoutCookie(req.headers, cookieName),
       responseHeaders,
       timeoutMs: settings.upstreamTimeoutMs,
     });
@@ -222,8 +259,11 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
     const claims = verifyPreviewToken(token, settings.secret, { now: settings.now?.() });
     const now = settings.now?.() ?? Date.now();
     const maxAge = claims.ok ? Math.max(0, Math.floor((claims.claims.expiresAt - now) / 1000)) : 0;
-    const scope = settings.secureCookies ? 'Secure; SameSite=None; Partitioned' : 'SameSite=Lax';
-    return `${settings.cookieName}=${token}; Path=/; Max-Age=${maxAge}; HttpOnly; ${scope}`;
+    const scope = settings.secureCookies
+      ? 'Secure; SameSite=None; Partitioned'
+      : `${settings.httpsLinks ? 'Secure; ' : ''}SameSite=Lax`;
+    // No Domain: host-only, so the cookie never goes to another project's preview host.
+    return `${cookieName}=${token}; Path=/; Max-Age=${maxAge}; HttpOnly; ${scope}`;
   }
 
   const server = createServer((req, res) => {
@@ -242,12 +282,14 @@ function refusal(status: number, title: string, message: string): Refusal {
   return { status, title, message };
 }
 
-function readCookie(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** Every value of the cookie `name` the request carries, in the order the browser sent them. */
+function readCookies(headers: IncomingHttpHeaders, name: string): string[] {
+  const values: string[] = [];
   for (const part of (headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
+    if (key === name) values.push(value.join('='));
   }
-  return undefined;
+  return values;
 }
 
 /** The request's headers without the preview cookie: the app never sees the token. */

@@ -1,14 +1,26 @@
+import { charCode } from './char-code';
 import { ContentBuffer } from './content-buffer';
+import { type Heredoc } from './scof-heredoc';
 import { type ScofErrorCode, type ScofEvent, type ScofLimits } from './scof-events';
 import { type BlockRequest, type ScofEventSink } from './scof-lines';
 import { patchTarget } from './scof-validation';
 
-// Modes. FILE and PATCH, the blocks whose content is kept, are the ones >= FILE.
+// Modes. FILE and PATCH, the blocks whose text content is kept as it streams, are the ones >= FILE.
 export const OUTSIDE = 0;
 /** Inside a refused block: wait for its marker, keep nothing. */
 export const SKIP = 1;
-export const FILE = 2;
-export const PATCH = 3;
+/** Inside a binary block: every line is held whole and read as base64. */
+export const BINARY = 2;
+export const FILE = 3;
+export const PATCH = 4;
+
+const NO_HEREDOCS: Heredoc[] = [];
+
+/** 1 for the characters of base64 ([A-Za-z0-9+/]), by char code below 128. */
+const BASE64_CHARS = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') {
+  BASE64_CHARS[c.charCodeAt(0)] = 1;
+}
 
 /**
  * What a push that completes nothing returns: one shared array, not a fresh one a push (a token
@@ -37,11 +49,20 @@ export abstract class ScofBlockState implements ScofEventSink {
   /** Characters of the block's completed lines (the current line is counted apart). */
   protected size = 0;
   protected readonly content = new ContentBuffer();
+  /** Heredocs of the open block's line whose contents come after it, to skip. */
+  private queued = NO_HEREDOCS;
+  /** The base64 lines of a binary block, trimmed; its characters, and its final "=" count. */
+  private base64: string[] = [];
+  private base64Chars = 0;
+  private base64Padding = 0;
   // Read on every line, so kept at hand rather than in limits.
   protected readonly maxLineLength: number;
   protected readonly maxFileSize: number;
 
-  constructor(protected readonly limits: ScofLimits) {
+  constructor(
+    protected readonly limits: ScofLimits,
+    protected readonly binaryFiles: boolean,
+  ) {
     this.maxLineLength = limits.maxLineLength;
     this.maxFileSize = limits.maxFileSize;
   }
@@ -69,23 +90,37 @@ export abstract class ScofBlockState implements ScofEventSink {
 
   /** Opens the block a command line (on line blockLine) asked for. */
   protected openBlock(request: BlockRequest, blockLine: number): void {
-    const heredoc = request.heredoc;
-    if (request.kind !== 'skip') this.files++;
-    this.mode = request.kind === 'write' ? FILE : request.kind === 'patch' ? PATCH : SKIP;
+    const kind = request.kind;
+    if (kind !== 'skip') this.files++;
+    this.mode =
+      kind === 'write' ? FILE : kind === 'patch' ? PATCH : kind === 'binary' ? BINARY : SKIP;
     this.path = request.path;
-    this.marker = heredoc.marker;
-    this.markerFirst = heredoc.marker.charCodeAt(0);
-    this.stripTabs = heredoc.stripTabs;
+    this.queued = request.then ?? NO_HEREDOCS;
+    this.setMarker(request.heredoc);
     this.blockLine = blockLine;
     this.size = 0;
     this.content.reset();
-    if (request.kind === 'write') this.emit({ type: 'file_start', path: request.path! });
+    if (kind === 'write') this.emit({ type: 'file_start', path: request.path! });
+    if (kind === 'binary') {
+      this.base64 = [];
+      this.base64Chars = 0;
+      this.base64Padding = 0;
+      this.emit({ type: 'file_start', path: request.path!, encoding: 'base64' });
+    }
   }
 
-  /** The marker line of the open block. */
-  protected closeBlock(): void {
+  private setMarker(heredoc: Heredoc): void {
+    this.marker = heredoc.marker;
+    // UNKNOWN_MARKER (''): no line is held, none closes the block.
+    this.markerFirst = heredoc.marker === '' ? -1 : heredoc.marker.charCodeAt(0);
+    this.stripTabs = heredoc.stripTabs;
+  }
+
+  /** The marker line (on lineNo) of the open block. */
+  protected closeBlock(lineNo: number): void {
     const mode = this.mode;
     if (mode === SKIP) return this.leaveBlock();
+    if (mode === BINARY) return this.closeBinary(lineNo);
     this.flushRun();
     const content = this.content.taken();
     this.leaveBlock();
@@ -101,7 +136,7 @@ export abstract class ScofBlockState implements ScofEventSink {
   /** The stream ended: a block still open is reported, never saved as complete. */
   protected endBlock(): void {
     this.flushRun();
-    if (this.mode === FILE) {
+    if (this.mode === FILE || this.mode === BINARY) {
       this.emit({ type: 'truncated', path: this.path! });
     } else if (this.mode === PATCH) {
       const target = patchTarget(this.path, this.content.taken());
@@ -113,15 +148,77 @@ export abstract class ScofBlockState implements ScofEventSink {
   protected refuseBlock(code: ScofErrorCode, message: string, lineNo: number): void {
     this.flushRun();
     this.error(code, message, lineNo, this.path);
+    if (this.mode === BINARY) this.base64 = [];
     this.mode = SKIP;
     this.content.reset();
   }
 
   private leaveBlock(): void {
+    this.content.reset();
+    if (this.mode === BINARY) this.base64 = [];
+    if (this.queued.length > 0) {
+      // The next heredoc of the same line: its content comes now, and is skipped.
+      this.mode = SKIP;
+      this.setMarker(this.queued[0]!);
+      this.queued = this.queued.slice(1);
+      return;
+    }
     this.mode = OUTSIDE;
     this.markerFirst = -1;
     this.stripTabs = false;
-    this.content.reset();
+  }
+
+  /**
+   * A line of a binary block, line[0, end): base64 as `base64 -d` reads it (its alphabet, "="
+   * padding only at the very end), blank lines and the blanks around a line aside. A line that is
+   * not, or that takes the decoded size past maxBinaryFileSize, refuses the block.
+   */
+  protected readBase64Line(line: string, end: number, lineNo: number): void {
+    let start = 0;
+    let c = 0;
+    while (start < end && ((c = charCode(line, start)) === 32 || c === 9)) start++;
+    while (end > start && ((c = charCode(line, end - 1)) === 32 || c === 9 || c === 13)) end--;
+    if (start === end) return;
+    let i = start;
+    // After the padding ("=", which may be wrapped onto lines of its own) only more of it.
+    let padding = this.base64Padding;
+    if (padding === 0)
+      while (i < end && (c = charCode(line, i)) < 128 && BASE64_CHARS[c] === 1) i++;
+    while (i < end && charCode(line, i) === 61 && padding < 2) {
+      i++;
+      padding++;
+    }
+    if (i < end) {
+      c = charCode(line, i);
+      const what =
+        this.base64Padding > 0 && c < 128 && BASE64_CHARS[c] === 1
+          ? 'follows the padding ("=") that ends base64'
+          : `holds ${JSON.stringify(String.fromCodePoint(line.codePointAt(i)!))}, which is not base64`;
+      this.refuseBlock('INVALID_BASE64', `line ${lineNo} ${what}; the block is refused`, lineNo);
+      return;
+    }
+    this.base64.push(line.slice(start, end));
+    this.base64Chars += end - start;
+    this.base64Padding = padding;
+    const bytes = Math.floor(((this.base64Chars - padding) * 3) / 4);
+    const limit = this.limits.maxBinaryFileSize;
+    if (bytes > limit) {
+      const message = `the binary file is larger than the limit (maxBinaryFileSize) of ${limit} bytes; the block is refused`;
+      this.refuseBlock('FILE_TOO_LARGE', message, lineNo);
+    }
+  }
+
+  private closeBinary(lineNo: number): void {
+    const path = this.path!;
+    const chars = this.base64Chars;
+    const content = this.base64.join('');
+    this.leaveBlock();
+    if (chars % 4 === 0) {
+      this.emit({ type: 'file_end', path, content, encoding: 'base64' });
+      return;
+    }
+    const message = `the base64 content is ${chars} characters long, not a multiple of 4 (cut short, or its "=" padding left out); the block is refused`;
+    this.error('INVALID_BASE64', message, lineNo, path);
   }
 
   /** Emits the undelivered content as one file_chunk (a patch block only keeps it). */

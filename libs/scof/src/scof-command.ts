@@ -1,21 +1,21 @@
 import { charCode } from './char-code';
+import { findHeredoc, readHeredocCommand, UNKNOWN_MARKER, type Heredoc } from './scof-heredoc';
+import { stripDotSlash } from './scof-validation';
 import { REDIRECTIONS, splitShellWords, type ShellToken } from './shell-words';
-
-/** The `<< MARKER` part of a block command. */
-export interface Heredoc {
-  marker: string;
-  /** `<<-`: the closing marker may be indented with tabs (the content is still kept as is). */
-  stripTabs: boolean;
-}
 
 /** One command read from a line outside blocks. Paths and package specs are not yet checked. */
 export type ScofCommand =
   | { kind: 'write'; path: string; heredoc: Heredoc }
+  /** `base64 -d > path << MARKER`: a binary file, its content base64. */
+  | { kind: 'binary'; path: string; heredoc: Heredoc }
   | { kind: 'patch'; path: string | undefined; heredoc: Heredoc }
   | { kind: 'skip'; heredoc: Heredoc; message: string }
   | { kind: 'delete'; paths: string[] }
   | { kind: 'install'; specs: string[] }
-  | { kind: 'malformed'; message: string };
+  /** An install with shell syntax in its package list: refused whole. */
+  | { kind: 'unsafe-install'; message: string }
+  /** A line that cannot be read; heredoc: the one it opens anyway, whose content is skipped. */
+  | { kind: 'malformed'; message: string; heredoc?: Heredoc };
 
 /**
  * Command words whose lines are read. Anything else outside a block (prose, `npm run dev`,
@@ -27,7 +27,7 @@ export type ScofCommand =
 const KNOWN_COMMANDS = new Set(
   (
     'cat patch git rm npm bun yarn pnpm cd mkdir touch echo printf tee sh bash zsh python python3 ' +
-    'node deno npx bunx sed awk perl ruby mv cp ed'
+    'node deno npx bunx sed awk perl ruby mv cp ed base64'
   ).split(' '),
 );
 
@@ -184,25 +184,29 @@ export function readCanonicalLine(line: string): ScofCommand | undefined {
 /** The general path: shell words, chained commands, heredocs in any form. */
 export function readShellLine(line: string): ScofCommand[] {
   const tokens = splitShellWords(line);
-  if (typeof tokens === 'string') return [{ kind: 'malformed', message: tokens }];
-  if (!tokens.some((t) => t.operator)) return readSimpleCommand(tokens);
+  if (typeof tokens === 'string') {
+    const heredoc = findHeredoc(line);
+    return [{ kind: 'malformed', message: tokens, ...(heredoc && { heredoc }) }];
+  }
+  if (!tokens.some((t) => t.operator)) return readSimpleCommand(tokens, undefined);
 
   const commands: ScofCommand[] = [];
   let heredocSeen = false;
-  for (const pipeline of splitOn(tokens, (t) => t.operator && SEPARATORS.has(t.text))) {
+  for (const { pipeline, separator } of splitOnSeparators(tokens)) {
     const here = pipeline.findIndex((t) => t.operator && (t.text === '<<' || t.text === '<<-'));
     if (here === -1) {
-      commands.push(...readSimpleCommand(pipeline));
+      commands.push(...readSimpleCommand(pipeline, separator));
       continue;
     }
     const markerToken = pipeline[here + 1];
     if (markerToken === undefined || markerToken.operator || markerToken.text === '') {
-      commands.push({ kind: 'malformed', message: 'a heredoc (<<) has no marker' });
+      const message = 'a heredoc (<<) has no marker';
+      commands.push({ kind: 'malformed', message, heredoc: UNKNOWN_MARKER });
       continue;
     }
     const heredoc = { marker: markerToken.text, stripTabs: pipeline[here]!.text === '<<-' };
     if (heredocSeen) {
-      commands.push({ kind: 'malformed', message: 'only one heredoc per line is read' });
+      commands.push({ kind: 'malformed', message: 'only one heredoc per line is read', heredoc });
       continue;
     }
     heredocSeen = true;
@@ -212,45 +216,24 @@ export function readShellLine(line: string): ScofCommand[] {
   return commands;
 }
 
-function readHeredocCommand(tokens: ShellToken[], heredoc: Heredoc): ScofCommand {
-  const stages = splitOn(tokens, (t) => t.operator && t.text === '|');
-  const words = stages.map((stage) => stage.filter((t) => !t.operator).map((t) => t.text));
-  const name = (stage: number) => words[stage]?.[0]?.toLowerCase();
-  if (stages.length === 1 && name(0) === 'cat') {
-    const redirect = redirection(stages[0]!);
-    if (redirect?.operator === '>' && words[0]!.length === 2) {
-      return { kind: 'write', path: stripDotSlash(redirect.target), heredoc };
-    }
-    if (redirect?.operator === '>>') {
-      return { kind: 'skip', heredoc, message: 'appending (cat >>) is not supported' };
-    }
-  }
-  // `patch PATH << M`, `cat << M | patch PATH`, `cat << M | git apply` (path from the diff).
-  const patchStage = stages.length === 2 && name(0) === 'cat' && words[0]!.length === 1 ? 1 : 0;
-  if (stages.length === patchStage + 1 && redirection(stages[patchStage]!) === undefined) {
-    const args = words[patchStage]!.slice(1).filter((arg) => !arg.startsWith('-'));
-    if (name(patchStage) === 'patch' && args.length <= 1) {
-      const path = args[0] === undefined ? undefined : stripDotSlash(args[0]);
-      return { kind: 'patch', path, heredoc };
-    }
-    if (name(patchStage) === 'git' && args.length === 1 && args[0] === 'apply') {
-      return { kind: 'patch', path: undefined, heredoc };
-    }
-  }
-  return {
-    kind: 'skip',
-    heredoc,
-    message:
-      'only `cat > path << MARKER` (a file) and `cat << MARKER | patch path` (a diff) are read',
-  };
-}
-
-function readSimpleCommand(tokens: ShellToken[]): ScofCommand[] {
+/**
+ * A command outside heredocs; separator: the `;`, `&&`, `||` or `&` that follows it, if any. An
+ * install is refused whole when anything but words follows its subcommand (an operator, a
+ * redirection, the separator of a next command) or a word holds `$` or a backtick (an expansion
+ * or substitution to a shell): such a line is not a package list, and half of it installed is
+ * worse than none.
+ */
+function readSimpleCommand(tokens: ShellToken[], separator: string | undefined): ScofCommand[] {
   const words: string[] = [];
+  let syntax = separator;
   for (let i = 0; i < tokens.length; i++) {
-    if (!tokens[i]!.operator) words.push(tokens[i]!.text);
+    if (!tokens[i]!.operator) {
+      words.push(tokens[i]!.text);
+      continue;
+    }
+    syntax ??= tokens[i]!.text;
     // A redirection's target is not an argument; `|` and here-strings end what we read.
-    else if (REDIRECTIONS.has(tokens[i]!.text)) i++;
+    if (REDIRECTIONS.has(tokens[i]!.text)) i++;
     else break;
   }
   const [command, ...args] = words;
@@ -263,30 +246,29 @@ function readSimpleCommand(tokens: ShellToken[]): ScofCommand[] {
   }
   const subcommands = command === undefined ? undefined : INSTALL_SUBCOMMANDS.get(command);
   if (subcommands !== undefined && args.length > 0 && subcommands.has(args[0]!)) {
+    syntax ??= args.find((arg) => arg.includes('$') || arg.includes('`'));
+    if (syntax !== undefined) {
+      const message = `the package list holds shell syntax (${JSON.stringify(syntax)}): nothing of \`${words.slice(0, 2).join(' ')}\` is installed; write package names only, one install a line`;
+      return [{ kind: 'unsafe-install', message }];
+    }
     const specs = args.slice(1).filter((arg) => !IGNORED_INSTALL_FLAGS.has(arg));
     return specs.length === 0 ? [] : [{ kind: 'install', specs }];
   }
   return [];
 }
 
-function redirection(tokens: ShellToken[]): { operator: string; target: string } | undefined {
-  const at = tokens.findIndex((t) => t.operator && (t.text === '>' || t.text === '>>'));
-  const target = tokens[at + 1];
-  if (at === -1 || target === undefined || target.operator) return undefined;
-  return { operator: tokens[at]!.text, target: target.text };
-}
-
-function splitOn(tokens: ShellToken[], isSeparator: (t: ShellToken) => boolean): ShellToken[][] {
-  const parts: ShellToken[][] = [[]];
+/** The commands of a line split at `;`, `&&`, `||`, `&`, each with the separator after it. */
+function splitOnSeparators(tokens: ShellToken[]) {
+  const parts: { pipeline: ShellToken[]; separator: string | undefined }[] = [];
+  let pipeline: ShellToken[] = [];
   for (const token of tokens) {
-    if (isSeparator(token)) parts.push([]);
-    else parts[parts.length - 1]!.push(token);
+    if (!token.operator || !SEPARATORS.has(token.text)) {
+      pipeline.push(token);
+      continue;
+    }
+    if (pipeline.length > 0) parts.push({ pipeline, separator: token.text });
+    pipeline = [];
   }
-  return parts.filter((part) => part.length > 0);
-}
-
-/** `./src/a.ts` is how many LLMs write `src/a.ts`; any other odd form is left to the path check. */
-export function stripDotSlash(path: string): string {
-  while (path.startsWith('./')) path = path.slice(2);
-  return path;
+  if (pipeline.length > 0) parts.push({ pipeline, separator: undefined });
+  return parts;
 }

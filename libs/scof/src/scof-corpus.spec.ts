@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { createScofParser } from './scof-parser';
 import {
+  CORPUS_OPTIONS,
   loadCorpus,
   normaliseEvents,
   parseInChunks,
@@ -22,7 +23,7 @@ describe(createScofParser.name, () => {
     });
 
     it.each(corpus.map((c) => [c.name, c] as const))('reads %s as expected', (_name, c) => {
-      const rendered = renderEvents(parseInChunks(c.answer));
+      const rendered = renderEvents(parseInChunks(c.answer, undefined, CORPUS_OPTIONS));
       if (updating) writeFileSync(c.expectedPath, rendered);
       expect(rendered).toBe(readFileSync(c.expectedPath, 'utf8'));
     });
@@ -30,8 +31,8 @@ describe(createScofParser.name, () => {
     it.each(corpus.map((c) => [c.name, c] as const))(
       'reads %s the same one character at a time',
       (_name, c) => {
-        const whole = parseInChunks(c.answer);
-        const byChar = parseInChunks(c.answer, [1]);
+        const whole = parseInChunks(c.answer, undefined, CORPUS_OPTIONS);
+        const byChar = parseInChunks(c.answer, [1], CORPUS_OPTIONS);
         expect(normaliseEvents(byChar)).toEqual(normaliseEvents(whole));
         expect(replayFiles(byChar)).toEqual(replayFiles(whole));
       },
@@ -43,8 +44,8 @@ describe(createScofParser.name, () => {
           fc.constantFrom(...corpus),
           fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 40 }),
           (c, sizes) => {
-            const whole = parseInChunks(c.answer);
-            const cut = parseInChunks(c.answer, sizes);
+            const whole = parseInChunks(c.answer, undefined, CORPUS_OPTIONS);
+            const cut = parseInChunks(c.answer, sizes, CORPUS_OPTIONS);
             expect(normaliseEvents(cut)).toEqual(normaliseEvents(whole));
             expect(replayFiles(cut)).toEqual(replayFiles(whole));
           },

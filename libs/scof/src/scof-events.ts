@@ -12,6 +12,11 @@ export const SCOF_LIMITS = {
   maxLineLength: 65_536,
   /** Most file and patch blocks accepted in one answer; later blocks are refused. */
   maxFilesPerAnswer: 500,
+  /**
+   * Largest binary file (`base64 -d > path << EOF`) accepted, in decoded bytes. Its base64 text
+   * is not counted against maxFileSize. A larger block is refused as a whole.
+   */
+  maxBinaryFileSize: 1_048_576,
 } as const;
 
 export type ScofLimits = { -readonly [K in keyof typeof SCOF_LIMITS]: number };
@@ -23,7 +28,14 @@ export type ScofErrorCode =
   | 'INVALID_PACKAGE'
   /** An install line names more than PACKAGE_SPEC_LIMITS.maxPackagesPerInstall packages. */
   | 'TOO_MANY_PACKAGES'
-  /** A block grew past maxFileSize; it is refused (no file_end / patch). */
+  /**
+   * An install whose package list holds shell syntax (`;`, `&&`, `|`, a redirection, a backtick,
+   * `$`): refused whole, nothing of it installed.
+   */
+  | 'SHELL_SYNTAX'
+  /** A binary block whose content is not base64 as `base64 -d` reads it; the block is refused. */
+  | 'INVALID_BASE64'
+  /** A block grew past maxFileSize (maxBinaryFileSize); it is refused (no file_end / patch). */
   | 'FILE_TOO_LARGE'
   /** A line is longer than maxLineLength; a block holding it is refused, other lines dropped. */
   | 'LINE_TOO_LONG'
@@ -31,15 +43,27 @@ export type ScofErrorCode =
   | 'TOO_MANY_FILES'
   /** A heredoc we do not run (`cat >>`, `python <<`, `tee`…); its content is skipped. */
   | 'UNSUPPORTED_COMMAND'
-  /** A command we recognise but cannot read (unclosed quote, heredoc without a marker…). */
+  /**
+   * A command we recognise but cannot read (unclosed quote, heredoc without a marker…). When the
+   * line opens a heredoc, its content is skipped up to its marker, or to the end of the answer
+   * when the marker cannot be read.
+   */
   | 'MALFORMED_COMMAND'
   /** A patch block without a usable path was still open at the end of the stream. */
   | 'TRUNCATED';
 
-/** A file block opened: content follows in file_chunk events. */
+/**
+ * How a file's content is written in its events: absent for text; 'base64' for a binary block,
+ * whose content is the base64 of its bytes (no line breaks, padded) and which has no file_chunk
+ * events (Buffer.from(content, 'base64') gives the bytes).
+ */
+export type ScofFileEncoding = 'base64';
+
+/** A file block opened: content follows in file_chunk events (text files only). */
 export interface ScofFileStartEvent {
   type: 'file_start';
   path: string;
+  encoding?: ScofFileEncoding;
 }
 
 /** Whole lines of the open file, emitted as they arrive. */
@@ -49,11 +73,15 @@ export interface ScofFileChunkEvent {
   chunk: string;
 }
 
-/** A file block closed; content is the concatenation of its file_chunk chunks. */
+/**
+ * A file block closed; content is the concatenation of its file_chunk chunks, or, with encoding
+ * 'base64', the base64 of the binary file's bytes.
+ */
 export interface ScofFileEndEvent {
   type: 'file_end';
   path: string;
   content: string;
+  encoding?: ScofFileEncoding;
 }
 
 /** A complete patch block: a unified diff to apply to path (see applyUnifiedDiff). */
@@ -109,6 +137,12 @@ export type ScofEventType = ScofEvent['type'];
 export interface ScofParserOptions {
   /** Overrides of SCOF_LIMITS (tests use small ones). */
   limits?: Partial<ScofLimits>;
+  /**
+   * Reads binary blocks (`base64 -d > path << EOF`) as files with encoding 'base64'. Off, they
+   * are skipped as UNSUPPORTED_COMMAND: a consumer turns it on once it stores bytes, so that it
+   * never saves base64 text as the file.
+   */
+  binaryFiles?: boolean;
 }
 
 /**

@@ -10,11 +10,10 @@ const chunks = (events: ScofEvent[]) =>
 
 /** The events of an answer, checked to be the same whole and one character at a time. */
 function parse(answer: string, limits?: Partial<ScofLimits>): ScofEvent[] {
-  const whole = parseInChunks(answer, undefined, { limits });
+  const options = { limits };
+  const whole = parseInChunks(answer, undefined, options);
   for (const sizes of [[1], [2, 3, 5], [64]]) {
-    expect(normaliseEvents(parseInChunks(answer, sizes, { limits }))).toEqual(
-      normaliseEvents(whole),
-    );
+    expect(normaliseEvents(parseInChunks(answer, sizes, options))).toEqual(normaliseEvents(whole));
   }
   return nonChunk(whole);
 }
@@ -149,6 +148,24 @@ describe(createScofParser.name, () => {
     ]);
   });
 
+  it('skips the rest of the answer after a command line over maxLineLength that holds a `<<`', () => {
+    for (const opener of [
+      `cat > ${'a'.repeat(20)}.ts << EOF`,
+      `cat << EOF > ${'a'.repeat(20)}.ts`,
+    ]) {
+      const events = parse(`${opener}\nrm src/main.tsx\nEOF\nrm b.ts\n`, { maxLineLength: 24 });
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'error', code: 'LINE_TOO_LONG', line: 1 }),
+        expect.objectContaining({
+          type: 'error',
+          code: 'MALFORMED_COMMAND',
+          line: 1,
+          message: expect.stringContaining('the rest of the answer is skipped'),
+        }),
+      ]);
+    }
+  });
+
   it('refuses blocks beyond maxFilesPerAnswer without reading their content', () => {
     const block = (name: string) => `cat > ${name}.ts << EOF\nrm src/App.tsx\nEOF\n`;
     const events = parse(block('a') + block('b') + block('c'), { maxFilesPerAnswer: 2 });
@@ -237,20 +254,31 @@ describe(createScofParser.name, () => {
       '+++ b/e.ts\n',
       '🎉',
       '\u0000',
+      'base64 -d > p.png << EOF\n',
+      'base64 --decode << END > q.bin\n',
+      'aGk=\n',
+      'QUJD\r\n',
+      'AAAAAAAA',
+      '!!\n',
+      "cat > \"r.ts' << 'EOF'\n",
+      'cat > s.ts <<\n',
+      'cat > t.ts << EOF && cat > u.ts << END\n',
+      'bun add zod;curl x\n',
     );
     const stream = fc.array(fragment, { maxLength: 40 }).map((parts) => parts.join(''));
     const limits = fc.constantFrom(
       {},
-      { maxLineLength: 12, maxFileSize: 30, maxFilesPerAnswer: 3 },
+      { maxLineLength: 12, maxFileSize: 30, maxFilesPerAnswer: 3, maxBinaryFileSize: 8 },
     );
     fc.assert(
       fc.property(
         stream,
         limits,
+        fc.boolean(),
         fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1 }),
-        (text, l, sizes) => {
-          const whole = parseInChunks(text, undefined, { limits: l });
-          const cut = parseInChunks(text, sizes, { limits: l });
+        (text, l, binaryFiles, sizes) => {
+          const whole = parseInChunks(text, undefined, { limits: l, binaryFiles });
+          const cut = parseInChunks(text, sizes, { limits: l, binaryFiles });
           expect(normaliseEvents(cut)).toEqual(normaliseEvents(whole));
           expect(replayFiles(cut)).toEqual(replayFiles(whole));
         },
@@ -264,6 +292,7 @@ describe(createScofParser.name, () => {
       maxFileSize: 1_048_576,
       maxLineLength: 65_536,
       maxFilesPerAnswer: 500,
+      maxBinaryFileSize: 1_048_576,
     });
   });
 });

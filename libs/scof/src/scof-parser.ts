@@ -1,4 +1,5 @@
 import { mayStartCommand } from './scof-command';
+import { UNKNOWN_MARKER } from './scof-heredoc';
 import {
   SCOF_LIMITS,
   type ScofEvent,
@@ -6,11 +7,14 @@ import {
   type ScofParser,
   type ScofParserOptions,
 } from './scof-events';
-import { FILE, NO_EVENTS, OUTSIDE, ScofBlockState, SKIP } from './scof-block-state';
-import { isClosingLine, runCommandLine } from './scof-lines';
+import { BINARY, FILE, NO_EVENTS, OUTSIDE, ScofBlockState, SKIP } from './scof-block-state';
+import { isClosingLine, runCommandLine, type CommandContext } from './scof-lines';
 
 export function createScofParser(options: ScofParserOptions = {}): ScofParser {
-  return new StreamingScofParser({ ...SCOF_LIMITS, ...options.limits });
+  return new StreamingScofParser(
+    { ...SCOF_LIMITS, ...options.limits },
+    options.binaryFiles === true,
+  );
 }
 
 // Line states. START: nothing of the line seen yet. PASS: decided, content of the open block or
@@ -18,6 +22,12 @@ export function createScofParser(options: ScofParserOptions = {}): ScofParser {
 const LINE_START = 0;
 const LINE_PASS = 1;
 const LINE_HELD = 2;
+
+// A command line over maxLineLength, thrown away as it streams: NONE (not in one), OVERLONG, or
+// OVERLONG_HEREDOC once a `<<` was seen in it (its content follows, with no marker to read).
+const NONE = 0;
+const OVERLONG = 1;
+const OVERLONG_HEREDOC = 2;
 
 /** Undelivered content of one unfinished line is emitted once it reaches this many characters. */
 const LONG_LINE_FLUSH = 16_384;
@@ -40,12 +50,17 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
   private lineLength = 0;
   private pending = '';
   private pendingLength = 0;
+  private overlong = NONE;
+  /** The overlong line's last character so far was a `<` (a `<<` may be cut between pushes). */
+  private overlongLt = false;
   private ended = false;
   /** Below this length a passing line needs no check (neither too long nor due a flush). */
   private readonly lineCheckAt: number;
+  private readonly context: CommandContext;
 
-  constructor(limits: ScofLimits) {
-    super(limits);
+  constructor(limits: ScofLimits, binaryFiles: boolean) {
+    super(limits, binaryFiles);
+    this.context = { limits, binaryFiles };
     this.lineCheckAt = Math.min(limits.maxLineLength + 1, LONG_LINE_FLUSH);
   }
 
@@ -86,10 +101,11 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
           if (pos === length) break;
         }
         const c = chunk.charCodeAt(pos);
+        const mode = this.mode;
         const held =
-          this.mode === OUTSIDE
+          mode === OUTSIDE
             ? mayStartCommand(c)
-            : c === this.markerFirst || (c === 9 && this.stripTabs);
+            : mode === BINARY || c === this.markerFirst || (c === 9 && this.stripTabs);
         this.lineState = held ? LINE_HELD : LINE_PASS;
       }
       // One-character chunks are common (token streams): spare them the indexOf call.
@@ -127,6 +143,7 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
       this.pendingLength = 0;
       this.readLine(line, length, length);
     } else if (this.lineState === LINE_PASS) {
+      if (this.overlong === OVERLONG_HEREDOC) this.skipRest(this.lineNo);
       this.lineNo++;
       if (this.mode >= FILE) {
         this.size += this.lineLength;
@@ -235,6 +252,7 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
 
   /** A piece of a decided line: chunk[pos, stop), nl its "\n" or -1. */
   private pass(chunk: string, pos: number, nl: number, stop: number): void {
+    if (this.overlong !== NONE) this.scanOverlong(chunk, pos, nl === -1 ? stop : nl, nl !== -1);
     if (this.mode >= FILE) {
       this.lineLength += (nl === -1 ? stop : nl) - pos;
       this.content.addRange(pos, stop);
@@ -257,6 +275,10 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
     this.pending = this.pending + piece;
     this.pendingLength += length;
     if (this.pendingLength > this.maxLineLength) {
+      if (this.mode === OUTSIDE) {
+        this.overlong = this.pending.includes('<<') ? OVERLONG_HEREDOC : OVERLONG;
+        this.overlongLt = this.pending.charCodeAt(this.pendingLength - 1) === 60;
+      }
       this.pending = '';
       this.pendingLength = 0;
       this.lineState = LINE_PASS; // the rest of the line is thrown away
@@ -267,18 +289,50 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
   /** A whole held line; end is where its content stops (before the "\n" if it has one). */
   private readLine(line: string, end: number, length: number): void {
     const lineNo = this.lineNo++;
-    if (end > this.maxLineLength) return this.lineTooLong(lineNo);
+    if (end > this.maxLineLength) {
+      this.lineTooLong(lineNo);
+      if (this.mode === OUTSIDE && line.includes('<<')) this.skipRest(lineNo);
+      return;
+    }
     const mode = this.mode;
     if (mode === OUTSIDE) {
-      const request = runCommandLine(line, end, lineNo, this, this.files, this.limits);
+      const request = runCommandLine(line, end, lineNo, this, this.files, this.context);
       if (request !== undefined) this.openBlock(request, lineNo);
     } else if (isClosingLine(line, end, this.marker, this.stripTabs)) {
-      this.closeBlock();
+      this.closeBlock(lineNo);
+    } else if (mode === BINARY) {
+      this.readBase64Line(line, end, lineNo);
     } else if (mode !== SKIP) {
       this.content.addString(line, length);
       this.content.hasNewline = true;
       this.size += length;
       this.checkSize(lineNo);
     }
+  }
+
+  /** A piece [pos, end) of an overlong command line; lineEnds: its "\n" follows. */
+  private scanOverlong(chunk: string, pos: number, end: number, lineEnds: boolean): void {
+    if (this.overlong === OVERLONG && pos < end) {
+      const at = chunk.indexOf('<<', pos);
+      if ((this.overlongLt && chunk.charCodeAt(pos) === 60) || (at !== -1 && at + 1 < end)) {
+        this.overlong = OVERLONG_HEREDOC;
+      }
+      this.overlongLt = chunk.charCodeAt(end - 1) === 60;
+    }
+    if (!lineEnds) return;
+    if (this.overlong === OVERLONG_HEREDOC) this.skipRest(this.lineNo);
+    this.overlong = NONE;
+    this.overlongLt = false;
+  }
+
+  /**
+   * A command line over maxLineLength that holds a `<<`: the heredoc it may open has a content
+   * that follows and a marker that was thrown away, so the rest of the answer is skipped.
+   */
+  private skipRest(lineNo: number): void {
+    this.overlong = NONE;
+    const message = `line ${lineNo} may open a heredoc (<<) whose marker cannot be read, as the line is longer than maxLineLength; the rest of the answer is skipped`;
+    this.error('MALFORMED_COMMAND', message, lineNo);
+    this.openBlock({ kind: 'skip', heredoc: UNKNOWN_MARKER }, lineNo);
   }
 }

@@ -4,7 +4,6 @@ import {
   PACKAGE_SPEC_LIMITS,
   parsePackageSpec,
 } from '@forge/protocol';
-import { stripDotSlash } from './scof-command';
 import { type ScofErrorCode } from './scof-events';
 
 export interface InstallProblem {
@@ -72,4 +71,10 @@ export function patchTarget(
   return {
     reason: `its +++ header names ${JSON.stringify(path)}, which is refused (${problem.code}): ${problem.message}`,
   };
+}
+
+/** `./src/a.ts` is how many LLMs write `src/a.ts`; any other odd form is left to the path check. */
+export function stripDotSlash(path: string): string {
+  while (path.startsWith('./')) path = path.slice(2);
+  return path;
 }

@@ -11,6 +11,7 @@ import { EventHub } from '../events/event-hub';
 import { LLM_CLIENT } from '../llm/llm.module';
 import { type LlmClient } from '../llm/llm-client';
 import { type RetryPolicy } from '../llm/llm-error';
+import { deleteSandboxFiles, writeSandboxFiles } from '../sandbox/sandbox-batches';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { AgentFailure } from './agent-failure';
 import { type AgentSnapshotRow, AgentStore } from './agent-store';
@@ -60,8 +61,15 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   private readonly templates = new TemplateCatalog();
   private readonly designer: PhaseDesigner;
   private readonly implementer: PhaseImplementer;
+  /**
+   * The projects this runner holds a lease on for work under way (a generation, a command), with
+   * how many holds each: only these are renewed, so a lease whose work ended without giving it
+   * back (the database was gone) lapses, and the heartbeat resumes what it left.
+   */
+  private readonly held = new Map<string, number>();
   private heartbeat?: NodeJS.Timeout;
   private beating?: Promise<void>;
+  private beatRunning = false;
   private shuttingDown = false;
 
   constructor(
@@ -78,16 +86,28 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       maxRetries: config.LLM_MAX_RETRIES,
       baseDelayMs: config.LLM_RETRY_BASE_DELAY_MS,
       maxDelayMs: config.LLM_RETRY_MAX_DELAY_MS,
+      deadlineMs: config.LLM_CALL_TIMEOUT_MS,
     };
     this.designer = new PhaseDesigner(llm, retry, config.LLM_DESIGN_MAX_ATTEMPTS);
-    this.implementer = new PhaseImplementer(llm, retry);
+    this.implementer = new PhaseImplementer(llm, retry, {
+      fileMaxBytes: config.AGENT_FILE_MAX_BYTES,
+      maxFiles: config.AGENT_ANSWER_MAX_FILES,
+      errorsShown: config.AGENT_ANSWER_ERRORS_SHOWN,
+    });
   }
 
   onApplicationBootstrap(): void {
-    this.beating = this.beat();
-    this.heartbeat = setInterval(() => {
-      this.beating = this.beat();
-    }, this.config.LEASE_HEARTBEAT_MS);
+    this.tick();
+    this.heartbeat = setInterval(() => this.tick(), this.config.LEASE_HEARTBEAT_MS);
+  }
+
+  /** Starts a beat unless one still runs: a slow database must not start two resumes of one project. */
+  private tick(): void {
+    if (this.beatRunning) return;
+    this.beatRunning = true;
+    this.beating = this.beat().finally(() => {
+      this.beatRunning = false;
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -118,10 +138,20 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     const current = await this.store.load(projectId);
     if (current && isBusyState(current.state)) throw this.busy();
     let row = await this.take(projectId);
-    if (isBusyState(row.state)) {
+    try {
+      row = await this.begin(row, text);
+    } catch (error) {
       await this.release(projectId);
-      throw this.busy();
+      throw error;
     }
+    this.start(row);
+  }
+
+  /** Moves a project taken for a request to DESIGNING_PHASE, with the request in its chat. */
+  private async begin(taken: AgentSnapshotRow, text: string): Promise<AgentSnapshotRow> {
+    const projectId = taken.projectId;
+    let row = taken;
+    if (isBusyState(row.state)) throw this.busy();
     if (row.state === 'COMPLETE') {
       row = await this.store.update(row, this.config.RUNNER_ID, {
         state: nextState(row.state, { type: 'reset' }),
@@ -147,7 +177,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       error: null,
     });
     await this.hub.emit(projectId, { type: 'state_change', state, previous: 'IDLE' });
-    this.start(row);
+    return row;
   }
 
   /** Stops a running generation; a project left busy by a dead runner is set IDLE. */
@@ -159,14 +189,17 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       return;
     }
     const row = await this.take(projectId);
-    if (!isBusyState(row.state)) return;
-    await this.store.update(row, this.config.RUNNER_ID, {
-      state: 'IDLE',
-      filesInFlight: [],
-      error: null,
-    });
-    await this.hub.emit(projectId, { type: 'state_change', state: 'IDLE', previous: row.state });
-    await this.release(projectId);
+    try {
+      if (!isBusyState(row.state)) return;
+      await this.store.update(row, this.config.RUNNER_ID, {
+        state: 'IDLE',
+        filesInFlight: [],
+        error: null,
+      });
+      await this.hub.emit(projectId, { type: 'state_change', state: 'IDLE', previous: row.state });
+    } finally {
+      await this.release(projectId);
+    }
   }
 
   /**
@@ -286,8 +319,16 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   ): Promise<void> {
     try {
       const sandbox = await this.sandboxes.open(projectId);
-      if (files.length) await sandbox?.writeFiles(files);
-      if (deleted.length) await sandbox?.deleteFiles(deleted);
+      if (!sandbox) return;
+      const left = await writeSandboxFiles(sandbox, files);
+      await deleteSandboxFiles(sandbox, deleted);
+      if (left.length) {
+        await this.hub.emit(projectId, {
+          type: 'log',
+          stream: 'system',
+          text: `Saved, but the preview runs without ${left.map((file) => `${file.path} (${file.reason})`).join('; ')}`,
+        });
+      }
     } catch (error) {
       this.logger.warn(`project ${projectId}: sandbox write failed: ${(error as Error).message}`);
       await this.hub.emit(projectId, {
@@ -337,6 +378,12 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
    * it, and take() re-opens it from the database when another runner numbered since.
    */
   private async release(projectId: string): Promise<void> {
+    const holds = (this.held.get(projectId) ?? 1) - 1;
+    if (holds > 0) {
+      this.held.set(projectId, holds);
+      return;
+    }
+    this.held.delete(projectId);
     await this.leases.release(projectId, this.config.RUNNER_ID).catch((error: unknown) => {
       this.logger.warn(`could not release project ${projectId}: ${(error as Error).message}`);
     });
@@ -369,8 +416,14 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         'Another runner is working on this project.',
       );
     }
-    this.hub.open(projectId, row.lastSeq);
-    return (await this.store.load(projectId))!;
+    this.held.set(projectId, (this.held.get(projectId) ?? 0) + 1);
+    try {
+      this.hub.open(projectId, row.lastSeq);
+      return (await this.store.load(projectId))!;
+    } catch (error) {
+      await this.release(projectId);
+      throw error;
+    }
   }
 
   private start(row: AgentSnapshotRow): void {
@@ -413,12 +466,19 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   /** Renews our leases, drops agents whose lease was lost, resumes orphaned projects. */
   private async beat(): Promise<void> {
     try {
-      const held = new Set(
-        await this.leases.renewAll(this.config.RUNNER_ID, this.config.LEASE_TTL_MS),
+      const renewed = new Set(
+        await this.leases.renew(
+          this.config.RUNNER_ID,
+          [...this.held.keys()],
+          this.config.LEASE_TTL_MS,
+        ),
       );
-      for (const [projectId, { agent }] of this.agents) if (!held.has(projectId)) agent.abandon();
+      for (const [projectId, { agent }] of this.agents)
+        if (!renewed.has(projectId)) agent.abandon();
       if (this.shuttingDown) return;
-      for (const projectId of await this.leases.orphans()) {
+      for (const projectId of await this.leases.orphans(this.config.RUNNER_ID, [
+        ...this.held.keys(),
+      ])) {
         if (this.agents.has(projectId)) continue;
         try {
           const row = await this.take(projectId);

@@ -1,5 +1,6 @@
 import { type UnsequencedEvent } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
+import { deleteSandboxFiles, writeSandboxFiles } from '../sandbox/sandbox-batches';
 import { type AgentSnapshotRow, type AgentStore, withPaths } from './agent-store';
 import { type ImplementationSink } from './phase-implementer';
 
@@ -158,11 +159,22 @@ class QueuedPhaseSink implements PhaseSink {
     // Saved files are announced even when the sandbox refuses them: clients keep what the
     // database has. The sandbox's error then stops the phase.
     let sandboxError: unknown = null;
+    const left: { path: string; reason: string }[] = [];
     try {
-      if (saved.length) await this.sandbox?.writeFiles(saved);
-      if (deleted.length) await this.sandbox?.deleteFiles(deleted);
+      if (this.sandbox && saved.length)
+        left.push(...(await writeSandboxFiles(this.sandbox, saved)));
+      if (this.sandbox && deleted.length) await deleteSandboxFiles(this.sandbox, deleted);
     } catch (error) {
       sandboxError = error ?? new Error('the sandbox refused the files');
+    }
+    for (const { path, reason } of left) {
+      await this.owner.emit({
+        type: 'error',
+        code: 'SANDBOX_REFUSED_FILE',
+        message: `${path} is saved but not in the preview: ${reason}`,
+        phase: this.phase,
+        fatal: false,
+      });
     }
     for (const { path, content } of changes) {
       await this.owner.emit(

@@ -22,12 +22,16 @@ export class LeaseService {
     return rows.length > 0;
   }
 
-  /** Extends every lease this runner holds; returns the projects still held. */
-  async renewAll(runnerId: string, ttlMs: number): Promise<string[]> {
+  /**
+   * Extends this runner's leases on `projectIds` (the projects it works on right now); returns
+   * those still held. A lease of ours on anything else is left to lapse: its work ended.
+   */
+  async renew(runnerId: string, projectIds: string[], ttlMs: number): Promise<string[]> {
+    if (projectIds.length === 0) return [];
     const [rows]: [{ project_id: string }[], number] = await this.dataSource.query(
       `UPDATE agent_states SET lease_expires_at = now() + ($2 * interval '1 millisecond')
-       WHERE lease_owner = $1 RETURNING project_id`,
-      [runnerId, ttlMs],
+       WHERE lease_owner = $1 AND project_id = ANY($3::uuid[]) RETURNING project_id`,
+      [runnerId, ttlMs, projectIds],
     );
     return rows.map((row) => row.project_id);
   }
@@ -39,12 +43,19 @@ export class LeaseService {
     );
   }
 
-  /** Projects mid-generation whose lease is free or expired: this runner may resume them. */
-  async orphans(): Promise<string[]> {
+  /**
+   * Projects mid-generation that no runner works on: lease free or expired, or leased to
+   * `runnerId` itself while it holds none of `held` (its run there stopped, e.g. when the
+   * database went away, and could not give the lease back): this runner may resume them.
+   */
+  async orphans(runnerId: string, held: string[]): Promise<string[]> {
     const rows: { project_id: string }[] = await this.dataSource.query(
       `SELECT project_id FROM agent_states
-       WHERE state NOT IN ('IDLE', 'COMPLETE') AND (lease_owner IS NULL OR lease_expires_at < now())
+       WHERE state NOT IN ('IDLE', 'COMPLETE')
+         AND (lease_owner IS NULL OR lease_expires_at < now()
+              OR (lease_owner = $1 AND NOT project_id = ANY($2::uuid[])))
        ORDER BY updated_at`,
+      [runnerId, held],
     );
     return rows.map((row) => row.project_id);
   }

@@ -6,7 +6,7 @@ import {
   type PhaseInfo,
 } from '@forge/protocol';
 import { type LlmClient } from '../llm/llm-client';
-import { type RetryPolicy, withRetries } from '../llm/llm-error';
+import { describeRetryWait, type RetryPolicy, withRetries } from '../llm/llm-error';
 import { AgentFailure } from './agent-failure';
 import { listFiles, type SourceFile } from './code-context';
 import { renderPrompt } from './prompts';
@@ -71,8 +71,7 @@ export class PhaseDesigner {
             messages,
             signal: request.signal,
           }),
-        (error, n, delayMs) =>
-          request.onRetry(`${error.message}; retry ${n} in ${Math.round(delayMs)} ms`),
+        (wait) => request.onRetry(describeRetryWait(wait, 'asking again')),
       );
       const parsed = parsePhaseDesignAnswer(answer.text);
       if (parsed.ok) return parsed.design;

@@ -2,7 +2,7 @@ import { type ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { formatForgeTaskLine, type PhaseInfo } from '@forge/protocol';
 import { applyUnifiedDiff, createScofParser, type ScofEvent } from '@forge/scof';
 import { type LlmClient } from '../llm/llm-client';
-import { type RetryPolicy, withRetries } from '../llm/llm-error';
+import { describeRetryWait, type RetryPolicy, withRetries } from '../llm/llm-error';
 import { fullFiles, listFiles, type SourceFile } from './code-context';
 import { renderPrompt } from './prompts';
 
@@ -32,6 +32,64 @@ export interface ImplementRequest {
   signal: AbortSignal;
 }
 
+/** What one answer may write, checked before anything is stored (each named in config). */
+export interface AnswerLimits {
+  /** AGENT_FILE_MAX_BYTES: largest file saved, in UTF-8 bytes (and the parser's block size). */
+  fileMaxBytes: number;
+  /** AGENT_ANSWER_MAX_FILES: most file and patch blocks taken from one answer. */
+  maxFiles: number;
+  /** AGENT_ANSWER_ERRORS_SHOWN: refusals sent one by one before the rest are only counted. */
+  errorsShown: number;
+}
+
+/** The config names of the parser's limits, for the messages the user sees. */
+const PARSER_LIMIT_NAMES: Record<string, string> = {
+  maxFileSize: 'AGENT_FILE_MAX_BYTES',
+  maxFilesPerAnswer: 'AGENT_ANSWER_MAX_FILES',
+};
+
+/** A parser message naming the setting behind its limit rather than the parser's own name. */
+function withConfigNames(message: string): string {
+  return message.replace(
+    /\((maxFileSize|maxFilesPerAnswer)\)/g,
+    (_all, key: string) => `(${PARSER_LIMIT_NAMES[key]})`,
+  );
+}
+
+/**
+ * The problems of one answer as the user gets them: the first `shown` one by one, then only
+ * counted, and the count sent once the answer is over (summary()). A runaway answer of
+ * thousands of refused blocks is thus a handful of events, not thousands.
+ */
+class ProblemReport {
+  private more = 0;
+  private shownSoFar = 0;
+
+  constructor(
+    private readonly sink: ImplementationSink,
+    private readonly shown: number,
+  ) {}
+
+  async add(code: string, message: string): Promise<void> {
+    if (this.shownSoFar < this.shown) {
+      this.shownSoFar++;
+      await this.sink.problem(code, message);
+    } else {
+      this.more++;
+    }
+  }
+
+  async summary(): Promise<void> {
+    if (this.more === 0) return;
+    const more = this.more;
+    this.more = 0;
+    await this.sink.problem(
+      'MORE_REFUSED',
+      `${more} more block${more === 1 ? ' was' : 's were'} refused in this answer (only the first ${this.shown} are reported one by one: AGENT_ANSWER_ERRORS_SHOWN=${this.shown})`,
+    );
+  }
+}
+
 /**
  * Streams one phase's code from the code model through the SCOF parser. Every closed file goes
  * to the sink at once; files closed in an earlier try of this phase are not written again.
@@ -41,6 +99,7 @@ export class PhaseImplementer {
   constructor(
     private readonly llm: LlmClient,
     private readonly retry: RetryPolicy,
+    private readonly limits: AnswerLimits,
   ) {}
 
   async implement(request: ImplementRequest, sink: ImplementationSink): Promise<string[]> {
@@ -50,24 +109,34 @@ export class PhaseImplementer {
       request.signal,
       async () => {
         const messages = await this.messages(request);
-        const parser = createScofParser();
-        const skipped = new Set<string>();
-        const handle = async (events: ScofEvent[]) => {
-          for (const event of events) await this.handle(event, request, sink, packages, skipped);
-        };
-        await this.llm.complete({
-          role: 'code',
-          projectId: request.projectId,
-          messages,
-          signal: request.signal,
-          onDelta: (delta) => handle(parser.push(delta)),
+        // A block over fileMaxBytes characters is over as many bytes: the parser drops it early.
+        const parser = createScofParser({
+          limits: {
+            maxFileSize: this.limits.fileMaxBytes,
+            maxFilesPerAnswer: this.limits.maxFiles,
+          },
         });
-        await handle(parser.end());
+        const skipped = new Set<string>();
+        const problems = new ProblemReport(sink, this.limits.errorsShown);
+        const handle = async (events: ScofEvent[]) => {
+          for (const event of events)
+            await this.handle(event, request, sink, problems, packages, skipped);
+        };
+        try {
+          await this.llm.complete({
+            role: 'code',
+            projectId: request.projectId,
+            messages,
+            signal: request.signal,
+            onDelta: (delta) => handle(parser.push(delta)),
+          });
+          await handle(parser.end());
+        } finally {
+          // Said for a cut answer too; a sink that can no longer speak keeps the first error.
+          await problems.summary().catch(() => undefined);
+        }
       },
-      (error, attempt, delayMs) =>
-        sink.restarting(
-          `${error.message}; asking for the rest of the phase again (retry ${attempt} in ${Math.round(delayMs)} ms)`,
-        ),
+      (wait) => sink.restarting(describeRetryWait(wait, 'asking for the rest of the phase again')),
     );
     return [...packages];
   }
@@ -76,6 +145,7 @@ export class PhaseImplementer {
     event: ScofEvent,
     request: ImplementRequest,
     sink: ImplementationSink,
+    problems: ProblemReport,
     packages: Set<string>,
     skipped: Set<string>,
   ): Promise<void> {
@@ -90,18 +160,23 @@ export class PhaseImplementer {
         return;
       case 'file_end':
         if (skipped.delete(event.path)) return;
+        if (await this.tooLarge(event.path, event.content, problems)) return;
         await sink.fileClosed(event.path, event.content);
         return;
       case 'patch': {
         if (done.has(event.path)) return;
         const original = (await request.currentFiles()).get(event.path);
         if (original === undefined) {
-          await sink.problem('PATCH_FAILED', `cannot patch ${event.path}: the file does not exist`);
+          await problems.add('PATCH_FAILED', `cannot patch ${event.path}: the file does not exist`);
           return;
         }
         const result = applyUnifiedDiff(original, event.diff);
-        if (result.ok) await sink.fileClosed(event.path, result.content);
-        else await sink.problem('PATCH_FAILED', `cannot patch ${event.path}: ${result.message}`);
+        if (!result.ok) {
+          await problems.add('PATCH_FAILED', `cannot patch ${event.path}: ${result.message}`);
+          return;
+        }
+        if (await this.tooLarge(event.path, result.content, problems)) return;
+        await sink.fileClosed(event.path, result.content);
         return;
       }
       case 'delete':
@@ -111,16 +186,37 @@ export class PhaseImplementer {
         for (const name of event.packages) packages.add(name);
         return;
       case 'error':
-        await sink.problem(`SCOF_${event.code}`, `line ${event.line}: ${event.message}`);
+        await problems.add(
+          `SCOF_${event.code}`,
+          `line ${event.line}: ${withConfigNames(event.message)}`,
+        );
         return;
       case 'truncated':
         skipped.delete(event.path);
-        await sink.problem(
+        await problems.add(
           'FILE_TRUNCATED',
           `${event.path} was cut off before its end and was not saved`,
         );
         return;
     }
+  }
+
+  /**
+   * Refuses a closed file over AGENT_FILE_MAX_BYTES before it is stored: the parser counts
+   * characters, and a file of many-byte characters (or a patch's result) can pass it and still
+   * be too large for the database row, the sandbox and every later snapshot.
+   */
+  private async tooLarge(path: string, content: string, problems: ProblemReport): Promise<boolean> {
+    const max = this.limits.fileMaxBytes;
+    // Every UTF-16 unit is at most 3 UTF-8 bytes: most files need no count at all.
+    if (content.length * 3 <= max) return false;
+    const bytes = Buffer.byteLength(content, 'utf8');
+    if (bytes <= max) return false;
+    await problems.add(
+      'FILE_TOO_LARGE',
+      `${path} is ${bytes} bytes; the limit (AGENT_FILE_MAX_BYTES) is ${max}; it was not saved`,
+    );
+    return true;
   }
 
   private async messages(request: ImplementRequest): Promise<ChatCompletionMessageParam[]> {

@@ -9,6 +9,7 @@ import { type Sandbox } from '@forge/sandbox';
 import { type EventHub } from '../events/event-hub';
 import { LlmError, sleep } from '../llm/llm-error';
 import { AgentFailure } from './agent-failure';
+import { isDatabaseOutage } from './database-outage';
 import {
   type CheckProblem,
   devLogProblems,
@@ -130,7 +131,11 @@ export class ProjectAgent {
         }
       }
     } catch (error) {
-      await this.stop(error);
+      await this.stop(error).catch((stopping: unknown) => {
+        // The failure could not be written: the database went away meanwhile.
+        if (isDatabaseOutage(stopping)) return this.pauseForDatabase(stopping);
+        throw stopping;
+      });
     }
   }
 
@@ -146,6 +151,7 @@ export class ProjectAgent {
       this.logger.warn(`project ${this.projectId}: stopped, another runner holds it now`);
       return;
     }
+    if (!this.cancelled && isDatabaseOutage(error)) return this.pauseForDatabase(error);
     if (this.cancelled) {
       await this.move({ type: 'cancel' }, { error: null, filesInFlight: [] });
       await this.say('Stopped. The files written so far are kept.');
@@ -166,6 +172,21 @@ export class ProjectAgent {
     );
     await this.emit({ type: 'error', ...failure, fatal: true });
     await this.say(`The generation stopped: ${message}`);
+  }
+
+  /**
+   * PostgreSQL is out of reach: nothing can be saved, so the run stops where its state was last
+   * written and leaves the lease to lapse. The runner's heartbeat resumes the project from that
+   * state as soon as the database answers again (AgentSupervisor.beat), as after a takeover.
+   */
+  private async pauseForDatabase(error: unknown): Promise<void> {
+    const reason = (error as Error)?.message ?? String(error);
+    this.logger.warn(`project ${this.projectId}: database unreachable (${reason}); pausing`);
+    await this.emit({
+      type: 'log',
+      stream: 'system',
+      text: `The database is unreachable (${reason}); the generation goes on from its last saved step once it is back.`,
+    }).catch(() => undefined);
   }
 
   private get phase(): PhaseInfo {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { type ConfigOf, loadConfig, vars } from '@forge/config';
+import { WORKSPACE_LIMITS } from '@forge/sandbox';
 
 const OPENROUTER_URL = 'https://openrouter.ai/api/v1';
 
@@ -36,6 +37,14 @@ export const RUNNER_CONFIG_SPEC = {
     min: 1,
     max: 200,
   }),
+  DATABASE_CONNECT_TIMEOUT_MS: vars.int(
+    'Longest wait for a database connection, new or from the pool, in ms',
+    { default: 5_000, min: 100 },
+  ),
+  DATABASE_QUERY_TIMEOUT_MS: vars.int(
+    'Longest wait for one database query; a generation that hits it resumes when the database is back',
+    { default: 15_000, min: 100 },
+  ),
 
   LEASE_TTL_MS: vars.int('How long a project lease lasts without a heartbeat (takeover after)', {
     default: 15_000,
@@ -95,6 +104,18 @@ export const RUNNER_CONFIG_SPEC = {
     default: 512 * 1024,
     min: 1_024,
   }),
+  AGENT_FILE_MAX_BYTES: vars.int(
+    'Largest file the agent saves from an answer, in bytes (UTF-8); a larger block is refused',
+    { default: 1_048_576, min: 1_024, max: WORKSPACE_LIMITS.maxFileBytes },
+  ),
+  AGENT_ANSWER_MAX_FILES: vars.int(
+    'Most file and patch blocks taken from one answer; later blocks are refused',
+    { default: 500, min: 1, max: 10_000 },
+  ),
+  AGENT_ANSWER_ERRORS_SHOWN: vars.int(
+    'Refusals of one answer sent one by one; the rest are counted in one summary at its end',
+    { default: 5, min: 1, max: 1_000 },
+  ),
 
   OPENROUTER_API_KEY: vars.optionalString('OpenRouter API key (the default LLM provider)', {
     secret: true,

@@ -3,10 +3,10 @@ import {
   type ScriptedLlmServer,
   type ScriptedReply,
 } from '@forge/scripted-llm';
-import { LlmClient, type LlmClientOptions, type LlmUsage } from './llm-client';
-import { LlmError, LlmErrorCode, withRetries } from './llm-error';
+import { LlmClient, type LlmClientOptions, type LlmUsage, retryAfterMs } from './llm-client';
+import { LlmError, LlmErrorCode, type RetryWait, withRetries } from './llm-error';
 
-const POLICY = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 2_000 };
+const POLICY = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 2_000, deadlineMs: 60_000 };
 
 describe(LlmClient.name, () => {
   let server: ScriptedLlmServer | undefined;
@@ -89,6 +89,12 @@ describe(LlmClient.name, () => {
       LlmErrorCode.Truncated,
       true,
     ],
+    [
+      'a stream that ends ([DONE]) without finish_reason',
+      { text: 'abcdefghij', finishReason: null } as ScriptedReply,
+      LlmErrorCode.Truncated,
+      true,
+    ],
   ])('classifies %s', async (_label, reply, code, retryable) => {
     const { llm } = await client([reply]);
     const error = await llm.complete(call()).catch((e: unknown) => e);
@@ -113,12 +119,69 @@ describe(LlmClient.name, () => {
       POLICY,
       new AbortController().signal,
       () => llm.complete(call()),
-      (_e, _n, ms) => {
-        delays.push(ms);
+      (wait) => {
+        delays.push(wait.delayMs);
       },
     );
     expect(answer.text).toBe('ok');
     expect(delays[0]).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it.each([
+    ['a 429', 429],
+    ['a 503', 503],
+  ])('honours %s’s Retry-After past LLM_RETRY_MAX_DELAY_MS', async (_label, status) => {
+    const { llm } = await client([{ fault: 'http', status, retryAfterSeconds: 1 }, 'ok']);
+    const waits: RetryWait[] = [];
+    const answer = await withRetries(
+      { ...POLICY, maxDelayMs: 20 },
+      new AbortController().signal,
+      () => llm.complete(call()),
+      (wait) => void waits.push(wait),
+    );
+    expect(answer.text).toBe('ok');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toMatchObject({ delayMs: 1_000, askedByProvider: true });
+  });
+
+  it.each([
+    ['in seconds', () => ({ retryAfterSeconds: 60 })],
+    [
+      'as an HTTP date',
+      () => ({ headers: { 'retry-after': new Date(Date.now() + 90_000).toUTCString() } }),
+    ],
+  ])(
+    'fails at once when a Retry-After %s ends past the call’s deadline',
+    async (_label, retryAfter) => {
+      const { llm, server } = await client([{ fault: 'http', status: 429, ...retryAfter() }, 'ok']);
+      const waits: RetryWait[] = [];
+      const error = await withRetries(
+        { ...POLICY, deadlineMs: 5_000 },
+        new AbortController().signal,
+        () => llm.complete(call()),
+        (wait) => void waits.push(wait),
+      ).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: LlmErrorCode.RateLimited,
+        retryable: false,
+        message: expect.stringMatching(
+          /the provider asked to wait (60|8\d|90) s \(Retry-After\), past this call's deadline \(LLM_CALL_TIMEOUT_MS=5000\)/,
+        ),
+      });
+      expect(waits).toEqual([]);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
+
+  it('reads Retry-After in seconds and as an HTTP date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterMs('60', now)).toBe(60_000);
+    expect(retryAfterMs(' 1.5 ', now)).toBe(1_500);
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs('soon', now)).toBeUndefined();
+    expect(retryAfterMs('-5', now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 
   it('gives up after maxRetries', async () => {
@@ -145,7 +208,7 @@ describe(LlmClient.name, () => {
   it('does not wait out a retry delay once aborted', async () => {
     const controller = new AbortController();
     const pending = withRetries(
-      { maxRetries: 1, baseDelayMs: 60_000, maxDelayMs: 60_000 },
+      { maxRetries: 1, baseDelayMs: 60_000, maxDelayMs: 60_000, deadlineMs: 120_000 },
       controller.signal,
       async () => {
         throw new LlmError(LlmErrorCode.ServerError, 'down', true);

@@ -44,11 +44,18 @@ export interface LlmClientOptions {
   ) => void | Promise<void>;
 }
 
-function retryAfterMs(error: APIError): number | undefined {
-  const header = error.headers?.get?.('retry-after');
-  if (!header) return undefined;
-  const seconds = Number(header);
-  return Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(header) - Date.now());
+/** The wait a 429 or 503 asks for, in seconds or as an HTTP date; undefined when unreadable. */
+export function retryAfterMs(
+  header: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  // An HTTP date names its day and month; Date.parse would take "-5" for a year.
+  if (!/[a-z]{3}/i.test(value)) return undefined;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Maps whatever the SDK or the socket threw to an LlmError that says whether to retry. */
@@ -72,11 +79,16 @@ function classify(
         LlmErrorCode.RateLimited,
         `rate limited by the LLM provider (429)`,
         true,
-        retryAfterMs(error),
+        retryAfterMs(error.headers?.get?.('retry-after')),
       );
     }
     if (status === 408 || status >= 500) {
-      return new LlmError(LlmErrorCode.ServerError, `the LLM provider failed (${status})`, true);
+      return new LlmError(
+        LlmErrorCode.ServerError,
+        `the LLM provider failed (${status})`,
+        true,
+        status === 503 ? retryAfterMs(error.headers?.get?.('retry-after')) : undefined,
+      );
     }
     return new LlmError(
       LlmErrorCode.Rejected,

@@ -4,6 +4,7 @@ import {
   startApiTestApp,
   type ApiTestApp,
   sessionCookie,
+  TEST_UI_ORIGIN,
 } from '../testing/api-test-app';
 
 describe('auth (e2e)', () => {
@@ -106,6 +107,49 @@ describe('sign-in rate limit (e2e)', () => {
     for (let i = 0; i < 5; i++) statuses.push((await attempt()).status);
     // A forged X-Forwarded-For changes nothing: the limit follows the real connection.
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+});
+
+describe('sign-up rate limit (e2e)', () => {
+  let api: ApiTestApp;
+
+  beforeEach(async () => {
+    api = await startApiTestApp({ AUTH_SIGNIN_RATE_LIMIT_MAX: '3' });
+  });
+  afterEach(() => api.close());
+
+  const signUpAttempt = (n: number) =>
+    fetch(`${api.url}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_UI_ORIGIN },
+      body: JSON.stringify({
+        email: `limit-${n}-${Date.now()}@example.com`,
+        password: 'correct horse battery',
+        name: 'Limit',
+      }),
+    });
+  const signInAttempt = () =>
+    fetch(`${api.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: TEST_UI_ORIGIN },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong password' }),
+    });
+
+  it('answers 429 to the (max+1)th sign-up in a row from one address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await signUpAttempt(i)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it('counts sign-ups and sign-ins against one budget', async () => {
+    const statuses = [
+      (await signInAttempt()).status,
+      (await signUpAttempt(1)).status,
+      (await signInAttempt()).status,
+      (await signUpAttempt(2)).status,
+      (await signInAttempt()).status,
+    ];
+    expect(statuses).toEqual([401, 200, 401, 429, 429]);
   });
 });
 

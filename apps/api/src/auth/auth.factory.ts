@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { type Pool } from 'pg';
 import { authSchemaOptions } from '@forge/db';
 import { type ApiConfig } from '../config/api-config';
+import { authRateLimitStorage } from './auth-rate-limit-storage';
 
 /** Sign-in and sign-up share one budget per IP: both try a password. */
 export const RATE_LIMITED_AUTH_PATHS = ['/sign-in/email', '/sign-up/email'] as const;
@@ -11,6 +12,16 @@ export const RATE_LIMITED_AUTH_PATHS = ['/sign-in/email', '/sign-up/email'] as c
 export const PASSWORD_LIMITS = { min: 8, max: 128 } as const;
 
 const authLogger = new Logger('Auth');
+
+/** The UI's origin and AUTH_TRUSTED_ORIGINS: the only pages that may sign in or change data. */
+export function trustedOrigins(config: ApiConfig): string[] {
+  return [
+    config.PUBLIC_URL,
+    ...config.AUTH_TRUSTED_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  ];
+}
 
 export function authOptions(config: ApiConfig, pool: Pool) {
   const rule = {
@@ -23,12 +34,7 @@ export function authOptions(config: ApiConfig, pool: Pool) {
     basePath: '/api/auth',
     secret: config.AUTH_SECRET,
     database: pool,
-    trustedOrigins: [
-      config.PUBLIC_URL,
-      ...config.AUTH_TRUSTED_ORIGINS.split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    ],
+    trustedOrigins: trustedOrigins(config),
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_LIMITS.min,
@@ -41,11 +47,19 @@ export function authOptions(config: ApiConfig, pool: Pool) {
       window: 60,
       max: 300,
       customRules: Object.fromEntries(RATE_LIMITED_AUTH_PATHS.map((path) => [path, rule])),
+      customStorage: authRateLimitStorage(
+        pool,
+        { paths: RATE_LIMITED_AUTH_PATHS, name: 'password-attempts' },
+        Math.max(60, rule.window),
+      ),
     },
     advanced: {
       // The API sets X-Forwarded-For itself from the connection (see mount-auth.ts).
       ipAddress: { ipAddressHeaders: ['x-forwarded-for'] },
       database: { generateId: () => randomUUID() },
+      // Stated, not left to the default: host-only (no Domain), so a preview on a sibling host
+      // never gets the session, and Lax, so another site's form posts it nowhere.
+      defaultCookieAttributes: { sameSite: 'lax' as const, httpOnly: true },
     },
     logger: {
       level: config.NODE_ENV === 'test' ? ('error' as const) : ('warn' as const),

@@ -95,7 +95,9 @@ export const API_CONFIG_SPEC = {
     secret: true,
     minLength: 32,
   }),
-  AUTH_TRUSTED_ORIGINS: originList('Extra origins allowed to call auth, comma-separated'),
+  AUTH_TRUSTED_ORIGINS: originList(
+    'Extra origins (besides PUBLIC_URL) allowed to sign in and to write (POST/PUT/PATCH/DELETE), comma-separated',
+  ),
   AUTH_SIGNIN_RATE_LIMIT_MAX: vars.int(
     'Sign-in and sign-up attempts allowed per IP in the window',
     {
@@ -199,6 +201,10 @@ export const PREVIEW_CONFIG_SPEC = {
     default: 3600,
     min: 60,
   }),
+  PREVIEW_PROJECT_CHECK_CACHE_MS: vars.int(
+    "How long the preview proxy trusts that a link's project still exists (a delete on the same replica ends it at once)",
+    { default: 5_000, min: 0, max: 60_000 },
+  ),
   PREVIEW_ERROR_REPORTS_PER_MINUTE: vars.int(
     "Error reports one project's previews may send a minute, per API replica (429 above)",
     { default: 30, min: 1 },

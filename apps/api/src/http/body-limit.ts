@@ -4,10 +4,49 @@ import { type NextFunction, type Request, type Response } from 'express';
 import { toErrorBody } from '@forge/nest-common';
 
 export function sendBodyTooLarge(res: Response, limitBytes: number) {
-  res.status(413).json({
-    statusCode: 413,
-    code: 'PAYLOAD_TOO_LARGE',
-    message: `The request body is larger than the limit (HTTP_BODY_LIMIT_BYTES) of ${limitBytes} bytes.`,
+  res
+    .status(413)
+    .set('connection', 'close')
+    .json({
+      statusCode: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `The request body is larger than the limit (HTTP_BODY_LIMIT_BYTES) of ${limitBytes} bytes.`,
+    });
+}
+
+/**
+ * Every request's body, on every route (better-auth's included), is counted as it arrives from
+ * the socket, whoever reads it and however it is sent (Content-Length or chunked): past
+ * `limitBytes` the request gets 413 at once and the rest is dropped unread, never buffered.
+ * All of a Readable's data enters through push(), so wrapping it sees every byte first. The 413
+ * carries Connection: close: Node ends the connection once it is out, and a reader still
+ * waiting for the body (a body parser, better-auth) sees the request aborted.
+ */
+export function limitRequestBodies(app: INestApplication, limitBytes: number) {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (Number(req.headers['content-length'] ?? 0) > limitBytes) {
+      sendBodyTooLarge(res, limitBytes);
+      return;
+    }
+    let received = 0;
+    let refused = false;
+    const push = req.push.bind(req);
+    req.push = (chunk: unknown, encoding?: BufferEncoding) => {
+      if (refused) return chunk !== null; // past the limit: dropped until the connection closes
+      if (chunk !== null && chunk !== undefined) {
+        received += (chunk as Buffer | string).length;
+        if (received > limitBytes) {
+          refused = true;
+          if (!res.headersSent) sendBodyTooLarge(res, limitBytes);
+          // Answered without reading the body: Node would drain it for the next request.
+          else if (res.writableFinished) req.socket.destroy();
+          else res.once('finish', () => req.socket.destroy());
+          return true;
+        }
+      }
+      return push(chunk, encoding);
+    };
+    next();
   });
 }
 
@@ -23,6 +62,7 @@ export function useBodyParsers(app: INestApplication, limitBytes: number) {
     app.use((req: Request, res: Response, next: NextFunction) =>
       parser(req, res, (error?: unknown) => {
         if (!error) return next();
+        if (res.headersSent) return; // already refused by limitRequestBodies
         const { type, status } = error as { type?: string; status?: number };
         if (type === 'entity.too.large') return sendBodyTooLarge(res, limitBytes);
         if (status === 400) {

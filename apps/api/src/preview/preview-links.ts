@@ -1,7 +1,7 @@
 import { PREVIEW_TOKEN_PARAM } from '@forge/preview';
 
 /** Splits PREVIEW_URL_TEMPLATE (`http://{projectId}.preview.localhost:3004`) into its parts. */
-export function parsePreviewTemplate(template: string): { hostSuffix: string } {
+export function parsePreviewTemplate(template: string): { hostSuffix: string; https: boolean } {
   const example = 'such as http://{projectId}.preview.localhost:3004';
   let url: URL;
   try {
@@ -15,7 +15,7 @@ export function parsePreviewTemplate(template: string): { hostSuffix: string } {
   if (!template.includes('{projectId}.') || !url.hostname.startsWith('x.')) {
     throw new Error(`PREVIEW_URL_TEMPLATE must start its host with "{projectId}.", ${example}`);
   }
-  return { hostSuffix: url.hostname.slice(2) };
+  return { hostSuffix: url.hostname.slice(2), https: url.protocol === 'https:' };
 }
 
 /** The link that opens a project's preview with its token. */

@@ -19,7 +19,10 @@ interface RawResponse {
   body: string;
 }
 
-/** A request to the preview proxy on loopback with the preview's host name; a POST of `json` when given. */
+/**
+ * A request to the preview proxy on loopback with the preview's host name; a POST of `json`
+ * when given, from the preview's own page (its Origin), as the browser sends it.
+ */
 function get(link: string, cookie?: string, json?: string): Promise<RawResponse> {
   const url = new URL(link);
   return new Promise((resolve, reject) => {
@@ -32,7 +35,9 @@ function get(link: string, cookie?: string, json?: string): Promise<RawResponse>
         headers: {
           host: url.host,
           ...(cookie ? { cookie } : {}),
-          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(json === undefined
+            ? {}
+            : { 'content-type': 'application/json', origin: `${url.protocol}//${url.host}` }),
         },
       },
       (res) => {
@@ -153,5 +158,34 @@ describe('previews (e2e)', () => {
     const token = new URL(other).searchParams.get('forge_preview_token')!;
     const wrong = await get(`${origin}/?forge_preview_token=${token}`);
     expect(wrong.status).toBe(403);
+  });
+
+  it("stops serving a deleted project's preview at once: its cookie and links answer 404", async () => {
+    const doomed = (
+      await call(api.url, 'POST', '/api/projects', { cookie: alice.cookie, body: { name: 'D' } })
+    ).body.id as string;
+    await db.query(
+      `INSERT INTO generated_files (project_id, path, content, phase) VALUES ($1, 'src/App.tsx', $2, 1)`,
+      [doomed, 'export default function App() {\n  return <h1>Doomed</h1>;\n}\n'],
+    );
+    const { url } = (
+      await call(api.url, 'GET', `/api/projects/${doomed}/preview`, { cookie: alice.cookie })
+    ).body;
+    const opened = await get(url);
+    expect(opened.status).toBe(303);
+    const cookie = String(opened.headers['set-cookie']).split(';')[0]!;
+    const origin = new URL(url).origin;
+    expect((await get(`${origin}/`, cookie)).status).toBe(200);
+
+    expect(
+      (await call(api.url, 'DELETE', `/api/projects/${doomed}`, { cookie: alice.cookie })).status,
+    ).toBe(204);
+    const page = await get(`${origin}/`, cookie);
+    expect(page.status).toBe(404);
+    expect(page.body).toContain('no longer exists');
+    expect((await get(`${origin}/src/App.tsx`, cookie)).status).toBe(404);
+    const link = await get(url);
+    expect(link.status).toBe(404);
+    expect(link.headers['set-cookie']).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import {
   call,
   signUp,
   startApiTestApp,
+  TEST_UI_ORIGIN,
   type ApiTestApp,
   type TestUser,
 } from '../testing/api-test-app';
@@ -165,7 +166,11 @@ describe('projects (e2e)', () => {
   it('refuses malformed JSON with 400', async () => {
     const response = await fetch(`${api.url}/api/projects`, {
       method: 'POST',
-      headers: { cookie: alice.cookie, 'content-type': 'application/json' },
+      headers: {
+        cookie: alice.cookie,
+        'content-type': 'application/json',
+        origin: TEST_UI_ORIGIN,
+      },
       body: '{"name": ',
     });
     expect(response.status).toBe(400);

@@ -4,6 +4,9 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { createApiApp } from '../api-app';
 import { loadApiConfig } from '../config/api-config';
 
+/** The UI's origin when PUBLIC_URL is left at its default, sent as a browser on it would. */
+export const TEST_UI_ORIGIN = 'http://localhost:3000';
+
 export interface ApiTestApp {
   url: string;
   app: INestApplication;
@@ -60,7 +63,7 @@ export async function signUp(
   const password = overrides.password ?? 'correct horse battery';
   const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: TEST_UI_ORIGIN },
     body: JSON.stringify({ email, password, name: overrides.name ?? 'Test User' }),
   });
   if (response.status !== 200) {
@@ -85,17 +88,28 @@ export interface CallResult {
   body: any;
 }
 
-/** fetch with JSON in and out, optionally as a signed-in user. */
+/**
+ * fetch with JSON in and out, optionally as a signed-in user. Like a browser on the UI, it sends
+ * `Origin: TEST_UI_ORIGIN` with every method but GET and HEAD, unless `origin` says otherwise
+ * (null: none).
+ */
 export async function call(
   baseUrl: string,
   method: string,
   path: string,
-  options: { cookie?: string; body?: unknown } = {},
+  options: { cookie?: string; body?: unknown; origin?: string | null } = {},
 ): Promise<CallResult> {
+  const origin =
+    options.origin === undefined
+      ? method === 'GET' || method === 'HEAD'
+        ? null
+        : TEST_UI_ORIGIN
+      : options.origin;
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
       ...(options.cookie ? { cookie: options.cookie } : {}),
+      ...(origin !== null ? { origin } : {}),
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
     },
     body: options.body !== undefined ? JSON.stringify(options.body) : undefined,

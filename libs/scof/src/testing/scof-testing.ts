@@ -13,6 +13,9 @@ export interface CorpusCase {
 
 export const CORPUS_DIR = join(__dirname, 'corpus');
 
+/** The corpus is read with binary blocks on, as a consumer that stores bytes reads answers. */
+export const CORPUS_OPTIONS: ScofParserOptions = { binaryFiles: true };
+
 /** Every `NN-name.scof` answer of the corpus, with its `NN-name.expected` rendering. */
 export function loadCorpus(): CorpusCase[] {
   return readdirSync(CORPUS_DIR)
@@ -58,7 +61,8 @@ export function normaliseEvents(events: ScofEvent[]): ScofEvent[] {
     }
     if (event.type === 'file_end' || event.type === 'truncated') {
       const chunk = received.get(event.path) ?? '';
-      if (event.type === 'file_end' && chunk !== event.content) {
+      // A binary file has no file_chunk events: its content comes whole in file_end.
+      if (event.type === 'file_end' && event.encoding === undefined && chunk !== event.content) {
         throw new Error(`the file_chunk events of ${event.path} do not add up to its content`);
       }
       if (chunk !== '') normalised.push({ type: 'file_chunk', path: event.path, chunk });
@@ -72,7 +76,10 @@ export function normaliseEvents(events: ScofEvent[]): ScofEvent[] {
   return normalised;
 }
 
-/** The files an answer leaves, rebuilt from its file_chunk events (not from file_end). */
+/**
+ * The files an answer leaves, rebuilt from its file_chunk events (not from file_end); a binary
+ * file as `base64:` and its content.
+ */
 export function replayFiles(events: ScofEvent[], start: Record<string, string> = {}) {
   const files = new Map(Object.entries(start));
   const open = new Map<string, string>();
@@ -80,7 +87,10 @@ export function replayFiles(events: ScofEvent[], start: Record<string, string> =
   for (const event of events) {
     if (event.type === 'file_start') open.set(event.path, '');
     if (event.type === 'file_chunk') open.set(event.path, open.get(event.path)! + event.chunk);
-    if (event.type === 'file_end') files.set(event.path, open.get(event.path)!);
+    if (event.type === 'file_end') {
+      const binary = event.encoding === 'base64';
+      files.set(event.path, binary ? `base64:${event.content}` : open.get(event.path)!);
+    }
     if (event.type === 'delete') files.delete(event.path);
     if (event.type === 'patch') {
       const result = applyUnifiedDiff(files.get(event.path) ?? '', event.diff);
@@ -94,8 +104,9 @@ export function replayFiles(events: ScofEvent[], start: Record<string, string> =
 /**
  * The readable form of an answer's events kept in the `.expected` files: one event a line, and
  * under file_end, patch and truncated the content, one `  | ` line per line of it ("\r" shown as
- * ␍, a missing final newline as `  \ no newline at end`). file_chunk events are not listed; the
- * content of a truncated file is what arrived before the stream ended.
+ * ␍, a missing final newline as `  \ no newline at end`); a binary file's as its size and base64
+ * on one line. file_chunk events are not listed; the content of a truncated file is what arrived
+ * before the stream ended.
  */
 export function renderEvents(events: ScofEvent[]): string {
   const lines: string[] = [];
@@ -109,11 +120,16 @@ export function renderEvents(events: ScofEvent[]): string {
         break;
       case 'file_start':
       case 'delete':
-        lines.push(`${event.type} ${event.path}`);
+        lines.push(`${event.type} ${event.path}${encodingNote(event)}`);
         break;
       case 'file_end':
         openFiles.delete(event.path);
-        lines.push(`file_end ${event.path}`, ...renderContent(event.content));
+        lines.push(
+          `file_end ${event.path}${encodingNote(event)}`,
+          ...(event.encoding === 'base64'
+            ? [`  ${Buffer.from(event.content, 'base64').length} bytes: ${event.content}`]
+            : renderContent(event.content)),
+        );
         break;
       case 'patch':
         lines.push(`patch ${event.path}`, ...renderContent(event.diff));
@@ -134,6 +150,10 @@ export function renderEvents(events: ScofEvent[]): string {
     if (event.type !== 'file_chunk') received = '';
   }
   return lines.join('\n') + '\n';
+}
+
+function encodingNote(event: ScofEvent): string {
+  return 'encoding' in event && event.encoding !== undefined ? ` (${event.encoding})` : '';
 }
 
 function renderContent(content: string): string[] {

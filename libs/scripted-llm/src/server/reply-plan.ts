@@ -23,7 +23,8 @@ export type ReplyPlan =
       chunks: string[];
       /** Pause between chunks in ms; 0 sends them as fast as the socket takes them. */
       intervalMs: number;
-      finishReason: FinishReason;
+      /** null: no chunk carries a finish_reason. */
+      finishReason: FinishReason | null;
       promptTokens?: number;
       completionTokens?: number;
       interruption?: Interruption;
@@ -91,7 +92,7 @@ export function planReply(reply: ScriptedReply, defaults: PacingDefaults): Reply
   const base = {
     chunks,
     intervalMs: chunksPerSecond === undefined ? 0 : 1000 / chunksPerSecond,
-    finishReason: item.finishReason ?? 'stop',
+    finishReason: item.finishReason === undefined ? 'stop' : item.finishReason,
     promptTokens: item.usage?.promptTokens,
     completionTokens: item.usage?.completionTokens,
   } as const;

@@ -194,7 +194,8 @@ async function answerReply(io: ReplyIo, plan: TextPlan): Promise<RequestOutcome>
   const body = completionObject(
     identity,
     plan.chunks.join(''),
-    plan.finishReason,
+    // A whole answer always says how it ended; null only leaves the stream's finish chunk out.
+    plan.finishReason ?? 'stop',
     usageFor(plan, target),
   );
   sendJson(target.res, 200, body);
@@ -246,8 +247,10 @@ async function streamReply(io: ReplyIo, plan: TextPlan): Promise<RequestOutcome>
     if (!(await io.write(contentChunk(plan.chunks[i]!)))) return stopped(target);
     target.onChunk();
   }
-  const finish = chunkObject(identity, {}, plan.finishReason, usageField);
-  if (!(await io.write(sseData(finish)))) return stopped(target);
+  if (plan.finishReason !== null) {
+    const finish = chunkObject(identity, {}, plan.finishReason, usageField);
+    if (!(await io.write(sseData(finish)))) return stopped(target);
+  }
   if (target.includeUsage) {
     const usage = usageChunkObject(identity, usageFor(plan, target));
     if (!(await io.write(sseData(usage)))) return stopped(target);

@@ -9,8 +9,9 @@ export interface StreamedText {
   chunkSize?: number;
   /** Pace of the chunks; leave out for "as fast as the socket takes them". */
   chunksPerSecond?: number;
-  /** Default 'stop'. */
-  finishReason?: 'stop' | 'length' | 'content_filter';
+  /** Default 'stop'. null: the stream ends ([DONE]) with no chunk carrying a finish_reason,
+   * as a provider that was cut off upstream sends it. */
+  finishReason?: 'stop' | 'length' | 'content_filter' | null;
   /** Overrides the estimated counts (estimates are characters / 4). */
   usage?: { promptTokens?: number; completionTokens?: number };
 }

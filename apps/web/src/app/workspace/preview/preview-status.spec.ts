@@ -10,6 +10,7 @@ import {
   logTail,
   previewDisplay,
   problemOutputs,
+  providerWait,
 } from './preview-status';
 
 function view(extra: Partial<ProjectView> = {}): ProjectView {
@@ -203,5 +204,29 @@ describe('fixRequest', () => {
     expect(request.startsWith('The dev server did not start. Fix it')).toBe(true);
     expect(request).toContain('TypeError: items.map is not a function');
     expect(request.length).toBeLessThan(FIX_REQUEST_LOG_MAX_CHARS + 200);
+  });
+});
+
+describe(providerWait.name, () => {
+  const waiting = log(
+    'system',
+    'Waiting for the provider, 60 s, as it asked (Retry-After): rate limited by the LLM provider (429); then asking again (retry 1)',
+    7,
+  );
+
+  it('shows the provider’s wait while it is the latest event of a busy project', () => {
+    const busy = view({ state: 'DESIGNING_PHASE', seq: 7 });
+    expect(providerWait(busy, [waiting])).toBe('Waiting for the provider, 60 s…');
+    expect(previewDisplay({ view: busy, stoppedFrom: null, logs: [waiting], link: READY })).toEqual(
+      { kind: 'frame', busy: 'Waiting for the provider, 60 s…' },
+    );
+  });
+
+  it('drops it once anything happened after it, or the project is no longer busy', () => {
+    expect(providerWait(view({ state: 'DESIGNING_PHASE', seq: 8 }), [waiting])).toBeNull();
+    expect(providerWait(view({ state: 'IDLE', seq: 7 }), [waiting])).toBeNull();
+    expect(
+      providerWait(view({ state: 'IMPLEMENTING_PHASE', seq: 7 }), [log('system', 'other', 7)]),
+    ).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { type AgentState } from '@forge/protocol/agent/agent-state';
+import { type AgentState, isBusyState } from '@forge/protocol/agent/agent-state';
 import { type ProjectView } from '@forge/protocol/socket/project-view';
 import { type LogEntry } from '../state/workspace-state';
 import { isPreviewFailure } from '../state/workspace-status';
@@ -34,6 +34,19 @@ const STEP_WORDS: Partial<Record<AgentState, string>> = {
   INSTALLING_DEPS: 'Installing dependencies…',
   STARTING_SERVER: 'Starting the dev server…',
 };
+
+/**
+ * "Waiting for the provider, 60 s…" while the agent waits out the LLM provider's Retry-After:
+ * the runner's log line saying so is the latest event (anything after it means the wait ended).
+ */
+export function providerWait(view: ProjectView, logs: readonly LogEntry[]): string | null {
+  const last = logs.at(-1);
+  if (!isBusyState(view.state) || last?.stream !== 'system' || last.seq !== view.seq) {
+    return null;
+  }
+  const wait = /^Waiting for the provider, \d+ s/.exec(last.text);
+  return wait ? `${wait[0]}…` : null;
+}
 
 /** Whether a dev server should be running: a phase got through its start step. */
 export function expectsRunningServer(view: ProjectView, serverStarts: number): boolean {
@@ -114,7 +127,7 @@ export function previewDisplay({ view, stoppedFrom, logs, link }: PreviewInputs)
       log: logTail(logs),
     };
   }
-  const step = view ? (STEP_WORDS[view.state] ?? null) : null;
+  const step = view ? (providerWait(view, logs) ?? STEP_WORDS[view.state] ?? null) : null;
   if (link.status === 'ready') {
     return { kind: 'frame', busy: step };
   }

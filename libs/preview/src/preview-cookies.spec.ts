@@ -1,0 +1,196 @@
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../../test/e2e/support/browser';
+import { createPreviewServer, previewUrl } from './preview-server';
+import { signPreviewToken } from './preview-token';
+
+const secret = 'preview-test-secret-0123456789-abcdefghij';
+const hour = 3600_000;
+/** What a generated app on one preview host may run: a cookie for every preview host. */
+const TOSSING_PAGE = `<!doctype html><html><head><title>tosser</title></head><body>
+<script>document.cookie = 'forge_preview=tossed; Domain=preview.localhost; Path=/; Max-Age=3600';</script>
+<p>tossed</p></body></html>`;
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+describe('preview cookies and access', () => {
+  let upstream: Server;
+  let upstreamUrl: string;
+  let preview: Server;
+  let port: number;
+  /** Projects that exist; a deleted one is taken out. */
+  const live = new Set(['alpha', 'beta', 'gamma', 'doomed']);
+
+  const token = (projectId: string) =>
+    signPreviewToken({ projectId, userId: 'user-1', expiresAt: Date.now() + hour }, secret);
+  const link = (projectId: string) => previewUrl({ projectId, token: token(projectId), port });
+
+  /** One request to the preview server as `<projectId>.preview.localhost`, as a browser sends it. */
+  function get(projectId: string, path: string, cookie?: string): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          headers: {
+            host: `${projectId}.preview.localhost:${port}`,
+            ...(cookie ? { cookie } : {}),
+          },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** Opens a project's fresh link; answers the `name=value` of the cookie it sets. */
+  async function open(projectId: string, cookie?: string): Promise<string> {
+    const url = new URL(link(projectId));
+    const answer = await get(projectId, `${url.pathname}${url.search}`, cookie);
+    expect(answer.status).toBe(303);
+    return answer.headers['set-cookie']![0]!.split(';')[0]!;
+  }
+
+  beforeAll(async () => {
+    upstream = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(req.url === '/toss' ? TOSSING_PAGE : '<p>the app</p>');
+    });
+    upstreamUrl = `http://127.0.0.1:${await listen(upstream)}`;
+    preview = createPreviewServer({
+      secret,
+      resolve: async () => ({ url: upstreamUrl }),
+      isLive: async (projectId) => live.has(projectId),
+    });
+    port = await listen(preview);
+  });
+
+  afterAll(async () => {
+    await close(preview);
+    await close(upstream);
+  });
+
+  it('sets a host-only cookie (no Domain)', async () => {
+    const url = new URL(link('alpha'));
+    const answer = await get('alpha', `${url.pathname}${url.search}`);
+    expect(answer.headers['set-cookie']![0]).toMatch(/^forge_preview=/);
+    expect(answer.headers['set-cookie']![0]).not.toMatch(/Domain=/i);
+  });
+
+  it("opens another project's fresh link though a page on one preview host tossed a Domain cookie", async () => {
+    const alpha = await open('alpha');
+    // alpha's page set forge_preview for Domain=preview.localhost: the browser now sends it to
+    // every preview host, before a host's own (same path, created earlier).
+    const tossed = alpha;
+    const beta = await open('beta', tossed);
+    const page = await get('beta', '/', `${tossed}; ${beta}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('the app');
+    const junk = await get('beta', '/', `forge_preview=tossed; ${beta}`);
+    expect(junk.status).toBe(200);
+  });
+
+  it('uses the __Host- prefix when previews are served over https', async () => {
+    const secure = createPreviewServer({
+      secret,
+      httpsLinks: true,
+      resolve: async () => ({ url: upstreamUrl }),
+    });
+    const securePort = await listen(secure);
+    try {
+      const url = new URL(link('gamma'));
+      const answer = await new Promise<Answer>((resolve, reject) => {
+        request(
+          {
+            host: '127.0.0.1',
+            port: securePort,
+            path: `${url.pathname}${url.search}`,
+            headers: { host: `gamma.preview.localhost:${securePort}` },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode!, headers: res.headers, body: '' }),
+            );
+          },
+        )
+          .on('error', reject)
+          .end();
+      });
+      const cookie = answer.headers['set-cookie']![0]!;
+      expect(cookie).toMatch(/^__Host-forge_preview=/);
+      expect(cookie).toMatch(/; Path=\//);
+      expect(cookie).toMatch(/; Secure/);
+      expect(cookie).not.toMatch(/Domain=/i);
+    } finally {
+      await close(secure);
+    }
+  });
+
+  it("refuses a deleted project's link and cookie with 404", async () => {
+    const cookie = await open('doomed');
+    expect((await get('doomed', '/', cookie)).status).toBe(200);
+    const url = new URL(link('doomed'));
+    live.delete('doomed');
+    const page = await get('doomed', '/', cookie);
+    expect(page.status).toBe(404);
+    expect(page.body).toContain('no longer exists');
+    const opened = await get('doomed', `${url.pathname}${url.search}`);
+    expect(opened.status).toBe(404);
+    expect(opened.headers['set-cookie']).toBeUndefined();
+  });
+
+  describe('in Chromium', () => {
+    let browser: Browser;
+
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(() => browser?.close());
+
+    it("opens another project's fresh link after a page on one preview host tossed a Domain cookie", async () => {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const alpha = link('alpha');
+        await page.goto(alpha);
+        await page.goto(`${new URL(alpha).origin}/toss`);
+        await expect(page.locator('p').textContent()).resolves.toBe('tossed');
+        const tossed = (await context.cookies(`http://beta.preview.localhost:${port}/`)).filter(
+          (cookie) => cookie.name === 'forge_preview',
+        );
+        // The browser took the Domain cookie and will send it to beta too.
+        expect(tossed.map((cookie) => cookie.value)).toContain('tossed');
+
+        const answer = await page.goto(link('beta'));
+        expect(answer?.status()).toBe(200);
+        await expect(page.locator('p').textContent()).resolves.toBe('the app');
+      } finally {
+        await context.close();
+      }
+    });
+  });
+});
