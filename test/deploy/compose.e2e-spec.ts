@@ -196,7 +196,15 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
 
   it('after `down` and `up`, the preview wakes and a follow-up works', async () => {
     expect(projectId).not.toBe('');
+    const sandboxName = `forge-sandbox-${projectId}`;
+    const before = {
+      network: dockerId('network', stack.network),
+      sandbox: dockerId('container', sandboxName),
+    };
     await timed('compose down', () => stack.run(['down', '-t', '10'], DOWN_TIMEOUT_MS));
+    // The runner stopped the sandbox as it went down, so compose could remove the network.
+    expect(dockerId('network', stack.network)).toBeUndefined();
+    expect(inspect('container', sandboxName, '{{.State.Running}}')).toBe('false');
     up = false;
     await bringUp('restart');
 
@@ -206,6 +214,18 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
     const attempts = await previewWakesTo('Todo list', 'woken-preview', PREVIEW_TIMEOUT_MS);
     timings['wake → preview rendered'] = (Date.now() - woken) / 1000;
     timings['wake: page loads until the preview showed'] = attempts;
+    // A new network (compose made it again), and the sandbox a new container on it.
+    const network = dockerId('network', stack.network);
+    expect(network).toBeDefined();
+    expect(network).not.toBe(before.network);
+    expect(dockerId('container', sandboxName)).not.toBe(before.sandbox);
+    expect(
+      inspect(
+        'container',
+        sandboxName,
+        `{{(index .NetworkSettings.Networks "${stack.network}").NetworkID}}`,
+      ),
+    ).toBe(network);
     console.log(
       `[compose e2e] wake → preview rendered: ${timings['wake → preview rendered']!.toFixed(1)} s`,
     );
@@ -272,6 +292,22 @@ export function cleanupCommands(projectId: string): string[] {
       `--filter label=forge.managed=true --filter label=forge.project=${projectId}`,
     ),
   );
+}
+
+/** A docker object's field (`docker <kind> inspect -f`), undefined when there is no such object. */
+function inspect(kind: 'container' | 'network', name: string, format: string): string | undefined {
+  try {
+    return execFileSync('docker', [kind, 'inspect', '-f', format, name], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function dockerId(kind: 'container' | 'network', name: string): string | undefined {
+  return inspect(kind, name, '{{.Id}}');
 }
 
 /** After a failure: the test's own sandbox goes, whatever state the stack was left in. */

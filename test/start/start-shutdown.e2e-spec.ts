@@ -97,7 +97,9 @@ process.on('exit', say);
       if (serving && (await answers(ports.RUNNER_PORT!))) break;
       if (child.exitCode !== null || Date.now() > deadline) {
         killGroup(child);
-        throw new Error(`npm start ended, or did not serve within ${START_TIMEOUT_MS} ms:\n${text}`);
+        throw new Error(
+          `npm start ended, or did not serve within ${START_TIMEOUT_MS} ms:\n${text}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
