@@ -30,12 +30,15 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
   log "$base is missing: building it with libs/sandbox/image/build-offline.sh"
   "$repo/libs/sandbox/image/build-offline.sh"
 fi
-base_id="$(docker image inspect "$base" --format '{{.Id}}')"
+# The base's own input hash (build-offline.sh's label): a re-import of the same rootfs and
+# binaries does not rebuild these; one without the label counts by its id.
+base_inputs="$(label "$base" forge.base-inputs)"
+[ -n "$base_inputs" ] || base_inputs="$(docker image inspect "$base" --format '{{.Id}}')"
 
 build() {
   local name="$1" image="$2" inputs
   inputs="$({
-    echo "$base_id"
+    echo "$base_inputs"
     sha256sum "$here/$name.Dockerfile" "$here/$name-entrypoint.sh"
   } | sha256sum | cut -c1-16)"
   if [ "$(label "$image" forge.offline-inputs)" = "$inputs" ]; then
