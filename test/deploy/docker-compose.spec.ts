@@ -46,6 +46,11 @@ function composePluginAvailable(): boolean {
   return spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
 }
 
+/** True when Debian's docker-compose (v1, 1.29) is installed: scripts/setup-test-env.sh installs it. */
+function composeV1Available(): boolean {
+  return spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
+}
+
 function dockerfileHasHealthcheck(service: ComposeService): boolean {
   if (!service.build) return false;
   const dockerfile = join(REPO_ROOT, service.build.context, service.build.dockerfile);
@@ -57,7 +62,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services).sort()).toEqual(
       ['agent-runner', 'api', 'migrate', 'postgres', 'redis', 'sandbox-image', 'web'].sort(),
     );
-    expect(services.postgres!.image).toBe('postgres:16');
+    expect(services.postgres!.image).toBe('${POSTGRES_IMAGE:-postgres:16}');
+    expect(services.redis!.image).toBe('${REDIS_IMAGE:-redis:7-alpine}');
     expect(services.web!.ports).toEqual([
       '${FORGE_BIND_ADDRESS:-127.0.0.1}:${WEB_HOST_PORT:-3000}:3000',
     ]);
@@ -165,6 +171,52 @@ describe('docker-compose.yml', () => {
     expect(services.api!.networks).toContain('sandboxes');
     expect(services.postgres!.networks).toBeUndefined();
   });
+
+  it('is read alike by Compose v2 and docker-compose 1.29: no top-level name, no brace inside a default', () => {
+    expect(Object.keys(compose)).not.toContain('name');
+    // v1 ends `${VAR:-default}` at the first "}", so a default with braces is cut short.
+    const defaults = [...text.matchAll(/\$\{[A-Z_][A-Z0-9_]*:?-([^}]*)\}/g)].map((m) => m[1]!);
+    expect(defaults.filter((value) => value.includes('{'))).toEqual([]);
+    expect(text).not.toMatch(/\$\{[^}]*\{/);
+  });
+
+  it('names its project in deploy/.env.example (COMPOSE_PROJECT_NAME)', () => {
+    expect(readFileSync(ENV_EXAMPLE, 'utf8')).toMatch(/^COMPOSE_PROJECT_NAME=forge$/m);
+  });
+
+  (composeV1Available() ? it : it.skip)(
+    'is valid for docker-compose 1.29 `config`, with the defaults it resolves',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'forge-compose-'));
+      try {
+        const secrets = REQUIRED_SECRETS.map((name) => `${name}=${'x'.repeat(40)}`);
+        writeFileSync(join(dir, '.env'), [...secrets, 'DOCKER_GID=999'].join('\n'));
+        const result = spawnSync(
+          'docker-compose',
+          [
+            '--project-directory',
+            REPO_ROOT,
+            '--env-file',
+            join(dir, '.env'),
+            '-f',
+            COMPOSE_FILE,
+            'config',
+          ],
+          { encoding: 'utf8' },
+        );
+        expect([result.status, result.stderr]).toEqual([0, '']);
+        const resolved = parse(result.stdout) as ComposeFile;
+        expect(resolved.services.api!.environment).toMatchObject({
+          PREVIEW_HOST: '0.0.0.0',
+          PREVIEW_URL_TEMPLATE: '',
+        });
+        expect(resolved.services.postgres!.image).toBe('postgres:16');
+        expect(resolved.networks.sandboxes!.name).toBe('forge-sandboxes');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   (composePluginAvailable() ? it : it.skip)('is valid for `docker compose config`', () => {
     const dir = mkdtempSync(join(tmpdir(), 'forge-compose-'));

@@ -38,4 +38,22 @@ describe(loadConfig.name, () => {
   it('says which required variable is missing', () => {
     expect(() => loadConfig(spec, {})).toThrow('SECRET is required: secret');
   });
+
+  it('takes IP addresses and host names as listen hosts, and names the variable otherwise', () => {
+    const hosts = { HOST: vars.host('where to listen', { default: '127.0.0.1' }) };
+    for (const [raw, parsed] of [
+      ['0.0.0.0', '0.0.0.0'],
+      ['::', '::'],
+      ['[::1]', '::1'],
+      ['api', 'api'],
+      ['forge-api.forge.svc.cluster.local', 'forge-api.forge.svc.cluster.local'],
+    ]) {
+      expect(loadConfig(hosts, { HOST: raw }).HOST).toBe(parsed);
+    }
+    for (const raw of ['http://0.0.0.0', '0.0.0.0:3001', '0.0.0.0.0', '999.1.1.1', 'a b', '-x']) {
+      expect(() => loadConfig(hosts, { HOST: raw })).toThrow(
+        `HOST=${JSON.stringify(raw)}: must be an IP address or a host name to listen on`,
+      );
+    }
+  });
 });

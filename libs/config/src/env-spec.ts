@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * A typed, validated view of environment variables. Each app declares its variables once (name,
  * description, default, parser); `loadConfig` reads them all at start-up and stops with one
@@ -47,6 +49,10 @@ export function loadConfig<S extends Record<string, VarSpec<unknown>>>(
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(result) as ConfigOf<S>;
 }
+
+/** RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** Parsers for the usual kinds of values. */
 export const vars = {
@@ -123,20 +129,43 @@ export const vars = {
       },
     } satisfies VarSpec<string>;
   },
-  optionalUrl(description: string, options: { secret?: boolean } = {}) {
+  optionalUrl(description: string, options: { secret?: boolean; protocols?: string[] } = {}) {
     return {
       description,
       default: null,
       secret: options.secret,
       parse(raw: string): string | null {
+        let url: URL;
         try {
-          new URL(raw);
+          url = new URL(raw);
         } catch {
           throw new Error('must be an absolute URL');
+        }
+        if (options.protocols && !options.protocols.includes(url.protocol.replace(/:$/, ''))) {
+          throw new Error(`must use ${options.protocols.join(' or ')}`);
         }
         return raw.replace(/\/+$/, '');
       },
     } satisfies VarSpec<string | null>;
+  },
+  /** An interface to listen on: an IP address (0.0.0.0: every one) or a host name. */
+  host(description: string, options: { default?: string } = {}) {
+    return {
+      description,
+      default: options.default,
+      parse(raw: string) {
+        const value = raw.trim();
+        const address = value.replace(/^\[(.*)\]$/, '$1');
+        // All-digit labels (999.1.1.1, 0.0.0) are a mistyped address, not a name.
+        const name = HOST_NAME.test(value) && !/^[\d.]+$/.test(value);
+        if (isIP(address) === 0 && !name) {
+          throw new Error(
+            'must be an IP address or a host name to listen on (0.0.0.0: every interface, 127.0.0.1: this machine only)',
+          );
+        }
+        return address;
+      },
+    } satisfies VarSpec<string>;
   },
   oneOf<const T extends string>(
     description: string,

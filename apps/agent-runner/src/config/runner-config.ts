@@ -13,7 +13,7 @@ export const RUNNER_CONFIG_SPEC = {
       default: 'development',
     },
   ),
-  RUNNER_HOST: vars.string('Interface the runner listens on (internal only)', {
+  RUNNER_HOST: vars.host('Interface the runner listens on (internal only)', {
     default: '127.0.0.1',
   }),
   RUNNER_PORT: vars.int('Port of the runner (health, and the API link)', {
@@ -122,6 +122,7 @@ export const RUNNER_CONFIG_SPEC = {
   }),
   LLM_BASE_URL: vars.optionalUrl(
     'Any OpenAI-compatible server instead of OpenRouter (Ollama, vLLM, …)',
+    { protocols: ['http', 'https'] },
   ),
   LLM_API_KEY: vars.optionalString('API key for LLM_BASE_URL', { secret: true }),
   LLM_MODEL_DESIGN: vars.optionalString('Model that designs phases (default: LLM_MODEL_CODE)'),

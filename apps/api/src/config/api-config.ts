@@ -1,4 +1,5 @@
 import { type ConfigOf, loadConfig, type VarSpec, vars } from '@forge/config';
+import { parsePreviewTemplate } from '../preview/preview-links';
 
 /** A comma-separated list of http(s) URLs. */
 function urlList(description: string, fallback: string[]): VarSpec<string[]> {
@@ -26,6 +27,42 @@ function urlList(description: string, fallback: string[]): VarSpec<string[]> {
   };
 }
 
+/** A comma-separated list of origins (scheme://host[:port]); empty: none. */
+function originList(description: string): VarSpec<string> {
+  return {
+    description,
+    default: '',
+    parse(raw: string) {
+      for (const item of raw.split(',').map((origin) => origin.trim())) {
+        if (!item) continue;
+        let url: URL;
+        try {
+          url = new URL(item);
+        } catch {
+          throw new Error(
+            `${JSON.stringify(item)} is not an origin such as https://forge.example.com`,
+          );
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+          throw new Error(`${JSON.stringify(item)} must use http or https`);
+      }
+      return raw;
+    },
+  };
+}
+
+/** PREVIEW_URL_TEMPLATE: an http(s) URL whose host starts with "{projectId}.". */
+function previewTemplate(description: string, fallback: string): VarSpec<string> {
+  return {
+    description,
+    default: fallback,
+    parse(raw: string) {
+      parsePreviewTemplate(raw);
+      return raw;
+    },
+  };
+}
+
 /** Every environment variable the API reads, with its default and what it is for. */
 export const API_CONFIG_SPEC = {
   NODE_ENV: vars.oneOf(
@@ -35,7 +72,7 @@ export const API_CONFIG_SPEC = {
       default: 'development',
     },
   ),
-  API_HOST: vars.string('Interface the API listens on', { default: '127.0.0.1' }),
+  API_HOST: vars.host('Interface the API listens on', { default: '127.0.0.1' }),
   API_PORT: vars.int('Port of the API (REST, auth, Socket.IO)', {
     default: 3001,
     min: 0,
@@ -58,11 +95,8 @@ export const API_CONFIG_SPEC = {
     secret: true,
     minLength: 32,
   }),
-  AUTH_TRUSTED_ORIGINS: vars.string(
+  AUTH_TRUSTED_ORIGINS: originList(
     'Extra origins (besides PUBLIC_URL) allowed to sign in and to write (POST/PUT/PATCH/DELETE), comma-separated',
-    {
-      default: '',
-    },
   ),
   AUTH_SIGNIN_RATE_LIMIT_MAX: vars.int(
     'Sign-in and sign-up attempts allowed per IP in the window',
@@ -112,7 +146,7 @@ export const API_CONFIG_SPEC = {
   ),
   REDIS_URL: vars.optionalUrl(
     'Redis for several API replicas (Socket.IO adapter, shared rate limits); unset: in memory',
-    { secret: true },
+    { secret: true, protocols: ['redis', 'rediss'] },
   ),
   GENERATE_RATE_LIMIT_MAX: vars.int('Generations one user may start per window', {
     default: 10,
@@ -156,10 +190,13 @@ export const PREVIEW_CONFIG_SPEC = {
     min: 0,
     max: 65535,
   }),
-  PREVIEW_HOST: vars.string('Interface the preview proxy listens on', { default: '127.0.0.1' }),
-  PREVIEW_URL_TEMPLATE: vars.string(
+  PREVIEW_HOST: vars.host(
+    'Interface the preview proxy listens on (0.0.0.0 in a container: others reach it there)',
+    { default: '127.0.0.1' },
+  ),
+  PREVIEW_URL_TEMPLATE: previewTemplate(
     'The preview link users open; {projectId} is replaced, and the host after it is the host suffix',
-    { default: 'http://{projectId}.preview.localhost:3004' },
+    'http://{projectId}.preview.localhost:3004',
   ),
   PREVIEW_TOKEN_SECRET: vars.string(
     'Secret signing preview links (at least 32 characters; empty: previews are off)',

@@ -53,17 +53,31 @@ export class DockerBackend implements ContainerBackend {
     const info = await this.inspect();
     if (info?.State.Running) return false;
     await this.engine.prepare();
+    const networkId = await this.engine.ensureNetwork();
     const imageId = (await this.docker.getImage(this.config.image).inspect()).Id;
-    const outdated = info !== undefined && info.Image !== imageId;
-    // A stopped container of an older image is replaced when it wakes; the files stay on the
-    // volume (their node_modules too: a changed template reaches new projects only).
-    if (outdated) await this.container.remove({ force: true });
-    if (!info || outdated) await this.create();
+    // A stopped container is replaced when it wakes if its image changed or its network is gone
+    // (compose `down` then `up` recreates the network under a new id, which the old container
+    // still names); the files stay on the volume (their node_modules too: a changed template
+    // reaches new projects only).
+    const stale = info !== undefined && staleness(info, imageId, this.config.network, networkId);
+    if (stale) await this.replaceStopped();
+    if (!info || stale) await this.create();
     try {
       await this.container.start();
     } catch (error) {
       // 304: started meanwhile by another caller.
-      if (dockerStatus(error) !== 304) throw error;
+      if (dockerStatus(error) === 304) {
+        // nothing to do
+      } else if (dockerStatus(error) === 404 && (await this.state()) === 'stopped') {
+        // The network or image went away between the checks above and the start (404 names
+        // them: "network … not found"): once more from a new container on the same volume.
+        await this.replaceStopped();
+        await this.engine.ensureNetwork();
+        await this.create();
+        await this.container.start();
+      } else {
+        throw error;
+      }
     }
     const prepared = await this.exec({ argv: prepareWorkspaceCommand() });
     if (prepared.exitCode !== 0) {
@@ -148,6 +162,11 @@ export class DockerBackend implements ContainerBackend {
     for (const name of volumes) await ignoreMissing(this.docker.getVolume(name).remove());
   }
 
+  /** Removes the stopped container, keeping its volume; a missing one is fine. */
+  private async replaceStopped(): Promise<void> {
+    await ignoreMissing(this.container.remove({ force: true }));
+  }
+
   private async inspect(): Promise<Dockerode.ContainerInspectInfo | undefined> {
     try {
       return await this.container.inspect();
@@ -214,6 +233,19 @@ export class DockerBackend implements ContainerBackend {
       if (dockerStatus(error) !== 409) throw error;
     }
   }
+}
+
+/** Why a stopped container cannot simply be started again, or undefined when it can. */
+function staleness(
+  info: Dockerode.ContainerInspectInfo,
+  imageId: string,
+  network: string,
+  networkId: string,
+): 'image' | 'network' | undefined {
+  if (info.Image !== imageId) return 'image';
+  const attached = info.NetworkSettings.Networks[network];
+  if (!attached || attached.NetworkID !== networkId) return 'network';
+  return undefined;
 }
 
 async function ignoreMissing(removal: Promise<unknown>): Promise<void> {

@@ -63,13 +63,13 @@ export class DockerEngine {
     await this.ensureNetwork();
   }
 
-  private async ensureNetwork(): Promise<void> {
-    try {
-      await this.docker.getNetwork(this.config.network).inspect();
-      return;
-    } catch (error) {
-      if (dockerStatus(error) !== 404) throw error;
-    }
+  /**
+   * The id of the sandbox network, created when missing. Not cached: `docker compose down` and
+   * `up` (or an operator) can remove and recreate it under another id at any time.
+   */
+  async ensureNetwork(): Promise<string> {
+    const existing = await this.networkId();
+    if (existing) return existing;
     try {
       await this.docker.createNetwork({
         Name: this.config.network,
@@ -83,6 +83,23 @@ export class DockerEngine {
     } catch (error) {
       // Another runner created it at the same moment.
       if (dockerStatus(error) !== 409) throw error;
+    }
+    const created = await this.networkId();
+    if (!created) {
+      throw new SandboxError(
+        'START_FAILED',
+        `the sandbox network ${this.config.network} disappeared right after it was created`,
+      );
+    }
+    return created;
+  }
+
+  private async networkId(): Promise<string | undefined> {
+    try {
+      return ((await this.docker.getNetwork(this.config.network).inspect()) as { Id: string }).Id;
+    } catch (error) {
+      if (dockerStatus(error) !== 404) throw error;
+      return undefined;
     }
   }
 }
