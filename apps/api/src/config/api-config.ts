@@ -136,6 +136,10 @@ export const API_CONFIG_SPEC = {
     default: 10_000,
     min: 100,
   }),
+  RUNNER_PREVIEW_TIMEOUT_MS: vars.int(
+    'Longest the API waits for a runner to wake a sandbox for a preview (recreate, sync, start)',
+    { default: 90_000, min: 1_000 },
+  ),
   RUNNER_LINK_RECONNECT_DELAY_MS: vars.int(
     'First pause before linking again to a runner that went away (doubles on each failure)',
     { default: 250, min: 10 },

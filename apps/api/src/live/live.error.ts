@@ -94,10 +94,10 @@ export class LiveError extends Error {
     );
   }
 
-  static runnerTimeout(timeoutMs: number): LiveError {
+  static runnerTimeout(timeoutMs: number, setting = 'RUNNER_COMMAND_TIMEOUT_MS'): LiveError {
     return new LiveError(
       LiveErrorCode.RunnerTimeout,
-      `The agent-runner did not answer within ${timeoutMs} ms (RUNNER_COMMAND_TIMEOUT_MS); the project's state will show whether the command took effect.`,
+      `The agent-runner did not answer within ${timeoutMs} ms (${setting}); the project's state will show whether the command took effect.`,
     );
   }
 }

@@ -92,8 +92,9 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
     link: RunnerLink,
     name: K,
     payload: RunnerLinkCommandPayloads[K],
+    timeout = { ms: this.config.RUNNER_COMMAND_TIMEOUT_MS, setting: 'RUNNER_COMMAND_TIMEOUT_MS' },
   ): Promise<RunnerLinkReply<K>> {
-    const timeoutMs = this.config.RUNNER_COMMAND_TIMEOUT_MS;
+    const timeoutMs = timeout.ms;
     // Not queued for a later reconnect: a command sent minutes late would surprise the user.
     if (!link.socket.connected) throw LiveError.runnerUnavailable();
     let reply: unknown;
@@ -104,7 +105,9 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
       };
       reply = await timed.emitWithAck(name, payload);
     } catch {
-      throw link.socket.connected ? LiveError.runnerTimeout(timeoutMs) : LiveError.runnerLost();
+      throw link.socket.connected
+        ? LiveError.runnerTimeout(timeoutMs, timeout.setting)
+        : LiveError.runnerLost();
     }
     if (!RunnerLinkReplySchema.safeParse(reply).success) {
       throw new Error(`runner at ${link.url} answered ${name} with an unexpected shape`);

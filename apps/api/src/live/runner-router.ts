@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { type ProjectSnapshot, type RuntimeErrorReport, type ServerEvent } from '@forge/protocol';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
 import { LiveError } from './live.error';
 import { type RunnerLink, RunnerLinks } from './runner-links';
@@ -41,6 +42,7 @@ export class RunnerRouter implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly links: RunnerLinks,
     private readonly projects: ProjectsService,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   onModuleInit(): void {
@@ -111,7 +113,14 @@ export class RunnerRouter implements OnModuleInit {
 
   /** Wakes the project's dev server through a runner; null when runners have no sandboxes. */
   async previewUrl(projectId: string): Promise<string | null> {
-    const reply = await this.links.request(await this.pick(projectId), 'preview', { projectId });
+    // Waking a sandbox (recreating its container, writing its files, starting Vite) takes longer
+    // than a command: the preview has its own deadline.
+    const reply = await this.links.request(
+      await this.pick(projectId),
+      'preview',
+      { projectId },
+      { ms: this.config.RUNNER_PREVIEW_TIMEOUT_MS, setting: 'RUNNER_PREVIEW_TIMEOUT_MS' },
+    );
     if (!reply.ok) throw fromRunner(reply.error);
     return reply.url;
   }
