@@ -80,8 +80,9 @@ function stageNode(root, app, out, link) {
   }
   copyPackages(root, productionPackages(root, workspaces), out, { link });
   // Project downloads zip the starter template under the generated files; the API reads it as
-  // plain files (apps/api/src/download/starter-template.ts) without depending on @forge/sandbox.
-  if (app === 'apps/api') {
+  // plain files (apps/api/src/download/starter-template.ts). Copied here unless libs/sandbox is
+  // in the image already (the API loads its isolation probe), template included.
+  if (app === 'apps/api' && !workspaces.includes('libs/sandbox')) {
     copyTree(join(root, TEMPLATE_DIR), join(out, TEMPLATE_DIR), {
       skip: (rel) => /(^|\/)(node_modules|dist|\.vite)$/.test(rel),
       link,

@@ -159,6 +159,17 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
     await page.getByLabel('Password').fill('correct horse battery');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('textbox', { name: 'What do you want to build?' }).fill(FIRST_PROMPT);
+    // Docker sandboxes are isolated: sign-up stays open after the first account.
+    const second = await fetch(`${stack.webUrl}/api/auth/sign-up/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: stack.webUrl },
+      body: JSON.stringify({
+        name: 'Second user',
+        email: `second-${Date.now()}@example.com`,
+        password: 'correct horse battery',
+      }),
+    });
+    expect(second.status).toBe(200);
     const created = Date.now();
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);
