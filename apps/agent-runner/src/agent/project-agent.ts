@@ -23,6 +23,7 @@ import {
   type AgentStore,
   LeaseLostError,
 } from './agent-store';
+import { changesDependencyGraph, reloadDevServer } from './dev-server-reload';
 import { type PhaseDesigner } from './phase-designer';
 import { createImplementationSink, type PhaseSink, type SinkOwner } from './implementation-sink';
 import { type PhaseImplementer } from './phase-implementer';
@@ -61,6 +62,8 @@ export interface AgentCheckSettings {
   logMaxChars: number;
   /** Fix phases in a row after one phase (AGENT_FIX_MAX_ATTEMPTS). */
   fixMaxAttempts: number;
+  /** Longest wait for a dev server's restart after an install (AGENT_DEV_SERVER_RELOAD_TIMEOUT_MS). */
+  devServerReloadMs: number;
 }
 
 /**
@@ -291,6 +294,14 @@ export class ProjectAgent {
           'INSTALL_FAILED',
           `Installing ${packages.join(' ') || 'the dependencies'} failed (exit ${result.exitCode}).`,
         );
+      }
+      // Files written while the phase streamed may import what was installed only now.
+      if (packages.length || this.row.filesInFlight.some(changesDependencyGraph)) {
+        const reloaded = await reloadDevServer(sandbox, {
+          timeoutMs: this.deps.checks.devServerReloadMs,
+          signal: this.controller.signal,
+        });
+        if (reloaded) await this.emit({ type: 'log', stream: 'system', text: reloaded });
       }
     }
     await this.emit({ type: 'deps_installed', packages });
