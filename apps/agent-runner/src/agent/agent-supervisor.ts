@@ -396,6 +396,11 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         fixMaxAttempts: this.config.AGENT_FIX_MAX_ATTEMPTS,
         devServerReloadMs: this.config.AGENT_DEV_SERVER_RELOAD_TIMEOUT_MS,
       },
+      registry: {
+        url: this.config.NPM_REGISTRY_URL,
+        timeoutMs: this.config.NPM_REGISTRY_TIMEOUT_MS,
+        maxBytes: this.config.NPM_REGISTRY_MAX_BYTES,
+      },
     });
     const done = agent
       .run()

@@ -79,6 +79,18 @@ export const RUNNER_CONFIG_SPEC = {
     'How long the checks wait after a phase for errors an open preview reports, in ms',
     { default: 1_500, min: 0 },
   ),
+  NPM_REGISTRY_URL: vars.url(
+    'npm registry asked which version of a requested package fits the project',
+    { default: 'https://registry.npmjs.org' },
+  ),
+  NPM_REGISTRY_TIMEOUT_MS: vars.int('Deadline of one npm registry lookup, in ms', {
+    default: 5_000,
+    min: 100,
+  }),
+  NPM_REGISTRY_MAX_BYTES: vars.int('Largest package description read from the registry, in bytes', {
+    default: 32 * 1024 * 1024,
+    min: 1_024,
+  }),
   AGENT_DEV_SERVER_RELOAD_TIMEOUT_MS: vars.int(
     'Longest wait for a running dev server to restart after an install or a config change, in ms',
     { default: 20_000, min: 1_000 },
