@@ -394,7 +394,6 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         runtimeWaitMs: this.config.AGENT_RUNTIME_ERROR_WAIT_MS,
         logMaxChars: this.config.AGENT_CHECK_LOG_MAX_CHARS,
         fixMaxAttempts: this.config.AGENT_FIX_MAX_ATTEMPTS,
-        devServerReloadMs: this.config.AGENT_DEV_SERVER_RELOAD_TIMEOUT_MS,
       },
       registry: {
         url: this.config.NPM_REGISTRY_URL,

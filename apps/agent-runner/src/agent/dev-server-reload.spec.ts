@@ -1,5 +1,10 @@
 import { rm } from 'node:fs/promises';
-import { ProcessSandboxProvider, type Sandbox } from '@forge/sandbox';
+import { DockerSandboxProvider, ProcessSandboxProvider, type Sandbox } from '@forge/sandbox';
+import {
+  ensureDockerSandboxImage,
+  IMAGE_BUILD_TIMEOUT_MS,
+  testProjectId,
+} from '../../../../libs/sandbox/src/docker/testing/docker-test-environment';
 import { makeTempDir, waitFor } from '../../../../libs/sandbox/src/workspace/testing/test-helpers';
 import { changesDependencyGraph, reloadDevServer } from './dev-server-reload';
 
@@ -59,7 +64,7 @@ describe('reloadDevServer (process sandbox)', () => {
   });
 
   it('does nothing while no dev server runs', async () => {
-    await expect(reloadDevServer(sandbox, { timeoutMs: 5_000 })).resolves.toBeNull();
+    await expect(reloadDevServer(sandbox)).resolves.toBeNull();
   });
 
   it('makes a failed resolution go away once the package is installed', async () => {
@@ -78,12 +83,107 @@ describe('reloadDevServer (process sandbox)', () => {
     const [stillFailing] = await module();
     expect(stillFailing).toBe(500);
 
-    const note = await reloadDevServer(sandbox, { timeoutMs: 60_000 });
-    expect(note).toMatch(/restarted/);
-    const [status, body] = await module();
-    expect(status).toBe(200);
-    expect(body).toContain('/node_modules/.vite/deps/zustand.js');
-    // Same server, same address: the open preview reconnects and reloads by itself.
-    expect((await sandbox.startDevServer()).url).toBe(url);
+    const reloaded = await reloadDevServer(sandbox);
+    expect(reloaded).toBe((await sandbox.startDevServer()).url);
+    const response = await fetch(`${reloaded}/src/App.tsx`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('/node_modules/.vite/deps/zustand.js');
   }, 180_000);
+
+  it('loads a package that replaced one the dev server had loaded (Tailwind 4 by 3)', async () => {
+    const { url } = await sandbox.startDevServer();
+    // A Tailwind 3 app written while the starter's Tailwind 4 is installed: PostCSS loads it.
+    await sandbox.writeFiles([
+      {
+        path: 'vite.config.ts',
+        content:
+          "import react from '@vitejs/plugin-react';\nimport { defineConfig } from 'vite';\n" +
+          'export default defineConfig({ plugins: [react()] });\n',
+      },
+      { path: 'postcss.config.js', content: 'export default { plugins: { tailwindcss: {} } };\n' },
+      {
+        path: 'tailwind.config.js',
+        content: "export default { content: ['./src/**/*.tsx'], theme: {}, plugins: [] };\n",
+      },
+      { path: 'src/index.css', content: '@tailwind base;\n@tailwind utilities;\n' },
+      { path: 'src/App.tsx', content: 'export default () => <h1 className="text-3xl">Hi</h1>;\n' },
+    ]);
+    await waitFor('the CSS through the Tailwind 4 package', async () =>
+      (await fetch(`${url}/src/index.css`)).status === 500 ? true : undefined,
+    );
+    expect((await sandbox.install(['tailwindcss@3.4.9'])).ok).toBe(true);
+
+    const reloaded = await reloadDevServer(sandbox);
+    const css = await fetch(`${reloaded}/src/index.css`);
+    expect(css.status).toBe(200);
+    expect(await css.text()).toContain('.text-3xl');
+  }, 180_000);
+});
+
+/**
+ * The same in a Docker sandbox, whose container may not reach the registry: the package is a
+ * local one that package.json names, as a model's rewritten package.json would.
+ */
+describe('reloadDevServer (docker sandbox)', () => {
+  const provider = new DockerSandboxProvider({ namePrefix: 'forge-test', idleTimeoutMs: 0 });
+  const projectId = testProjectId('reload');
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    ensureDockerSandboxImage();
+    sandbox = await provider.get(projectId);
+  }, IMAGE_BUILD_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await provider.destroy(projectId);
+    await provider.shutdown();
+  });
+
+  it('makes a failed resolution go away once the packages package.json names are installed', async () => {
+    await sandbox.install();
+    const { url } = await sandbox.startDevServer();
+    await sandbox.writeFiles([
+      {
+        path: 'src/App.tsx',
+        content:
+          "import { greeting } from 'local-greeting';\n" +
+          'export default function App() {\n  return <h1>{greeting}</h1>;\n}\n',
+      },
+      {
+        path: 'vendor/local-greeting/package.json',
+        content: JSON.stringify({
+          name: 'local-greeting',
+          version: '1.0.0',
+          type: 'module',
+          main: 'index.js',
+        }),
+      },
+      {
+        path: 'vendor/local-greeting/index.js',
+        content: "export const greeting = 'Hello, locally';\n",
+      },
+    ]);
+    const module = () => fetch(`${url}/src/App.tsx`).then(async (r) => [r.status, await r.text()]);
+    await waitFor('the failed resolution', async () => {
+      const [status, body] = await module();
+      return status === 500 && String(body).includes('Failed to resolve import') ? true : undefined;
+    });
+
+    const manifest = JSON.parse((await sandbox.readFile('package.json'))!) as {
+      dependencies: Record<string, string>;
+    };
+    manifest.dependencies['local-greeting'] = 'file:./vendor/local-greeting';
+    await sandbox.writeFiles([
+      { path: 'package.json', content: JSON.stringify(manifest, null, 2) },
+    ]);
+    expect((await sandbox.install()).ok).toBe(true);
+    const [stillFailing] = await module();
+    expect(stillFailing).toBe(500);
+
+    const reloaded = await reloadDevServer(sandbox);
+    expect(reloaded).toBe((await sandbox.startDevServer()).url);
+    const response = await fetch(`${reloaded}/src/App.tsx`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('local-greeting');
+  }, 300_000);
 });

@@ -66,8 +66,6 @@ export interface AgentCheckSettings {
   logMaxChars: number;
   /** Fix phases in a row after one phase (AGENT_FIX_MAX_ATTEMPTS). */
   fixMaxAttempts: number;
-  /** Longest wait for a dev server's restart after an install (AGENT_DEV_SERVER_RELOAD_TIMEOUT_MS). */
-  devServerReloadMs: number;
 }
 
 /**
@@ -315,11 +313,11 @@ export class ProjectAgent {
       }
       // Files written while the phase streamed may import what was installed only now.
       if (packages.length || this.row.filesInFlight.some(changesDependencyGraph)) {
-        const reloaded = await reloadDevServer(sandbox, {
-          timeoutMs: this.deps.checks.devServerReloadMs,
-          signal: this.controller.signal,
-        });
-        if (reloaded) await this.emit({ type: 'log', stream: 'system', text: reloaded });
+        const reloaded = await reloadDevServer(sandbox, { signal: this.controller.signal });
+        if (reloaded) {
+          const text = 'The dev server restarted to load the installed packages and configuration.';
+          await this.emit({ type: 'log', stream: 'system', text });
+        }
       }
     }
     await this.emit({ type: 'deps_installed', packages });

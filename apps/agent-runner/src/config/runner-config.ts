@@ -91,10 +91,6 @@ export const RUNNER_CONFIG_SPEC = {
     default: 32 * 1024 * 1024,
     min: 1_024,
   }),
-  AGENT_DEV_SERVER_RELOAD_TIMEOUT_MS: vars.int(
-    'Longest wait for a running dev server to restart after an install or a config change, in ms',
-    { default: 20_000, min: 1_000 },
-  ),
   AGENT_CHECK_LOG_MAX_CHARS: vars.int(
     'Most characters of check output shown to the user and given to a fix phase',
     { default: 8_000, min: 500 },
