@@ -13,6 +13,7 @@ export default tseslint.config(
       'coverage/**',
       'test-results/**',
       'libs/sandbox/template/**',
+      'test/real-apps/own-apps/**',
       'libs/scripted-llm/recordings/**',
     ],
   },

@@ -15,3 +15,4 @@ export {
 export * from './demo/demo-llm-handler';
 export * from './demo/demo-llm-server';
 export * from './cli-options';
+export * from './replay/replay-llm-handler';

@@ -474,6 +474,11 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         logMaxChars: this.config.AGENT_CHECK_LOG_MAX_CHARS,
         fixMaxAttempts: this.config.AGENT_FIX_MAX_ATTEMPTS,
       },
+      registry: {
+        url: this.config.NPM_REGISTRY_URL,
+        timeoutMs: this.config.NPM_REGISTRY_TIMEOUT_MS,
+        maxBytes: this.config.NPM_REGISTRY_MAX_BYTES,
+      },
     });
     const done = agent
       .run()

@@ -24,6 +24,9 @@ import {
   type AgentStore,
   LeaseLostError,
 } from './agent-store';
+import { type RegistryOptions } from './dependency-fit';
+import { changesDependencyGraph, reloadDevServer } from './dev-server-reload';
+import { planInstall } from './install-plan';
 import { type PhaseDesigner } from './phase-designer';
 import { createImplementationSink, type PhaseSink, type SinkOwner } from './implementation-sink';
 import { type PhaseImplementer } from './phase-implementer';
@@ -50,6 +53,8 @@ export interface ProjectAgentDeps {
   contextBudget: number;
   patchPreferredLines: number;
   checks: AgentCheckSettings;
+  /** Where requested packages are fitted to the project before they are installed. */
+  registry: Omit<RegistryOptions, 'signal'>;
 }
 
 /** What the agent checks after each phase, and how hard it tries to fix what it finds. */
@@ -302,8 +307,22 @@ export class ProjectAgent {
   }
 
   private async installDeps(): Promise<void> {
-    const packages = this.phase.dependencies;
+    let packages = this.phase.dependencies;
     const sandbox = await this.openSandbox();
+    let phases: PhaseInfo[] | undefined;
+    if (sandbox && packages.length) {
+      // Versions whose peers fit what the project has, recorded exact for package.json and the zip.
+      const plan = await planInstall(packages, await sandbox.readFile('package.json'), {
+        ...this.deps.registry,
+        signal: this.controller.signal,
+      });
+      if (plan.notes.length) await this.say(`About the packages: ${plan.notes.join(' ')}`);
+      packages = plan.install;
+      const number = this.phase.number;
+      phases = this.row.phases.map((p) =>
+        p.number === number ? { ...p, dependencies: packages } : p,
+      );
+    }
     if (sandbox) {
       const result = await sandbox.install(packages, { signal: this.controller.signal });
       if (result.output) await this.emit({ type: 'log', stream: 'install', text: result.output });
@@ -313,9 +332,17 @@ export class ProjectAgent {
           `Installing ${packages.join(' ') || 'the dependencies'} failed (exit ${result.exitCode}).`,
         );
       }
+      // Files written while the phase streamed may import what was installed only now.
+      if (packages.length || this.row.filesInFlight.some(changesDependencyGraph)) {
+        const reloaded = await reloadDevServer(sandbox, { signal: this.controller.signal });
+        if (reloaded) {
+          const text = 'The dev server restarted to load the installed packages and configuration.';
+          await this.emit({ type: 'log', stream: 'system', text });
+        }
+      }
     }
     await this.emit({ type: 'deps_installed', packages });
-    await this.move({ type: 'deps_installed' }, {});
+    await this.move({ type: 'deps_installed' }, phases ? { phases } : {});
   }
 
   private async startServer(): Promise<void> {

@@ -88,6 +88,18 @@ export const RUNNER_CONFIG_SPEC = {
     'How long the checks wait after a phase for errors an open preview reports, in ms',
     { default: 1_500, min: 0 },
   ),
+  NPM_REGISTRY_URL: vars.url(
+    'npm registry asked which version of a requested package fits the project',
+    { default: 'https://registry.npmjs.org' },
+  ),
+  NPM_REGISTRY_TIMEOUT_MS: vars.int('Deadline of one npm registry lookup, in ms', {
+    default: 5_000,
+    min: 100,
+  }),
+  NPM_REGISTRY_MAX_BYTES: vars.int('Largest package description read from the registry, in bytes', {
+    default: 32 * 1024 * 1024,
+    min: 1_024,
+  }),
   AGENT_CHECK_LOG_MAX_CHARS: vars.int(
     'Most characters of check output shown to the user and given to a fix phase',
     { default: 8_000, min: 500 },

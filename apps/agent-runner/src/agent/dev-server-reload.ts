@@ -1,0 +1,44 @@
+import { type Sandbox } from '@forge/sandbox';
+
+/**
+ * Paths whose change Vite does not take in place: the dependency graph (package.json, the
+ * lockfile), the build's configuration (Vite, PostCSS, Tailwind, TypeScript) and the page.
+ * A change to any other file is a code change that hot-reloads.
+ */
+export function changesDependencyGraph(path: string): boolean {
+  const name = path.split('/').pop() ?? path;
+  if (path !== name) return false;
+  return (
+    name === 'package.json' ||
+    name === 'bun.lock' ||
+    name === 'index.html' ||
+    /^(vite|postcss|tailwind)\.config\.[cm]?[jt]s$/.test(name) ||
+    /^(postcss\.config|\.postcssrc)(\.json)?$/.test(name) ||
+    /^tsconfig(\.[\w-]+)?\.json$/.test(name)
+  );
+}
+
+export interface DevServerReloadOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Makes a running dev server serve the project's dependency graph as it is now, by stopping it
+ * and starting it again (a new process, on every provider). Needed after an install: Vite does
+ * not watch node_modules and its resolver keeps a failed lookup (`Failed to resolve import
+ * "react-redux"`) for as long as the server runs, so files written before their packages were
+ * installed keep failing. Vite's own in-place restart (on a config change) is not enough: it
+ * keeps the Node process, whose module caches still point at a replaced package (tailwindcss 4
+ * loaded through postcss.config.js, then replaced by 3: "Cannot find module
+ * node_modules/tailwindcss/dist/lib.js"). Open previews reconnect and reload by themselves
+ * (Vite's client polls after losing its socket). Returns the new address, or null when no
+ * server ran (the next start reads everything afresh).
+ */
+export async function reloadDevServer(
+  sandbox: Sandbox,
+  options: DevServerReloadOptions = {},
+): Promise<string | null> {
+  if ((await sandbox.status()) !== 'running') return null;
+  await sandbox.stop();
+  return (await sandbox.startDevServer({ signal: options.signal })).url;
+}

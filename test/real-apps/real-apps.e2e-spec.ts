@@ -1,0 +1,177 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type Page } from 'playwright-core';
+import {
+  createReplayLlmHandler,
+  createScriptedLlmServer,
+  type ReplayApp,
+  type ScriptedLlmServer,
+} from '@forge/scripted-llm';
+import {
+  downloadPackageJson,
+  phaseDependencies,
+  projectSlug,
+} from '../../apps/api/src/download/app-package-json';
+import { readStarterTemplate } from '../../apps/api/src/download/starter-template';
+import { writeZip } from '../../apps/api/src/download/zip-writer';
+import {
+  agentRow,
+  createProject,
+  type RunnerTestApp,
+  savedFiles,
+  startRunnerTestApp,
+} from '../../apps/agent-runner/src/testing/runner-test-app';
+import { launchChromium } from '../e2e/support/browser';
+import { E2E_TEMPLATE_CACHE } from '../e2e/support/web-stack';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CORPUS, type CorpusApp, loadCorpusApp, replayApp } from './corpus';
+import { npmInstallAndRun, renderOriginal, type RenderedPage } from './original-app';
+
+// Downloads, npm installs of the originals (cached) and of each zip, a first template install.
+jest.setTimeout(900_000);
+
+const GENERATION_TIMEOUT_MS = 240_000;
+const PREVIEW_TIMEOUT_MS = 60_000;
+
+/** Resolves when the project's request number `request` ended: complete, or failed. */
+async function requestEnded(runner: RunnerTestApp, projectId: string, request: number) {
+  const deadline = Date.now() + GENERATION_TIMEOUT_MS;
+  for (;;) {
+    const events = runner.events.filter((event) => event.projectId === projectId);
+    const completes = events.filter((event) => event.type === 'generation_complete').length;
+    const fatal = events.find((event) => event.type === 'error' && event.fatal);
+    if (fatal && fatal.type === 'error') throw new Error(`the generation failed: ${fatal.message}`);
+    if (completes >= request) return;
+    if (Date.now() > deadline) throw new Error(`request ${request} did not end in time`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The project as the API's download builds it: the starter under the saved files. */
+async function projectZip(db: TestDatabase, projectId: string): Promise<Buffer> {
+  const generated = await savedFiles(db, projectId);
+  const files = new Map<string, Buffer | string>();
+  for (const file of await readStarterTemplate()) {
+    if (!(file.path in generated)) files.set(file.path, file.data);
+  }
+  const manifest = files.get('package.json');
+  if (manifest !== undefined) {
+    const { phases } = await agentRow(db, projectId);
+    files.set(
+      'package.json',
+      downloadPackageJson(manifest.toString(), projectSlug('Real app'), phaseDependencies(phases)),
+    );
+  }
+  for (const [path, content] of Object.entries(generated)) files.set(path, content);
+  return writeZip([...files].map(([path, data]) => ({ path, data })));
+}
+
+function newErrors(found: string[], original: RenderedPage): string[] {
+  return found.filter((error) => !original.errors.includes(error));
+}
+
+describe('real apps from npm packages, replayed through Forge (e2e)', () => {
+  let db: TestDatabase;
+  let llm: ScriptedLlmServer;
+  let runner: RunnerTestApp;
+  let browser: Browser;
+  let work: string;
+  const apps = new Map<string, { corpus: CorpusApp; replay: ReplayApp }>();
+
+  beforeAll(async () => {
+    for (const entry of CORPUS) {
+      const corpus = loadCorpusApp(entry);
+      apps.set(entry.id, { corpus, replay: replayApp(corpus) });
+    }
+    db = await createTestDatabase();
+    work = mkdtempSync(join(tmpdir(), 'forge-real-apps-'));
+    browser = await launchChromium();
+    llm = await createScriptedLlmServer({
+      handler: createReplayLlmHandler([...apps.values()].map((app) => app.replay)),
+      models: ['replay'],
+      chunkSize: 2_000,
+    });
+    mkdirSync(E2E_TEMPLATE_CACHE, { recursive: true });
+    runner = await startRunnerTestApp(db, llm.url, {
+      LLM_MODEL_DESIGN: 'replay',
+      LLM_MODEL_CODE: 'replay',
+      LLM_SILENCE_TIMEOUT_MS: '60000',
+      SANDBOX_PROVIDER: 'process',
+      SANDBOX_ROOT: join(work, 'sandboxes'),
+      SANDBOX_TEMPLATE_CACHE: E2E_TEMPLATE_CACHE,
+      // One dev server started ahead (the default): the project's files stream into a running
+      // Vite and its packages are installed after them, as in production.
+      SANDBOX_POOL_SIZE: '1',
+    });
+  }, 900_000);
+
+  afterAll(async () => {
+    await runner?.close();
+    await llm?.close();
+    await browser?.close();
+    await db?.drop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it.each(CORPUS.map((entry) => [entry.id]))(
+    '%s: renders like the original, hot-reloads a follow-up, and its zip installs and builds',
+    async (id) => {
+      const { corpus, replay } = apps.get(id)!;
+      const { followUp } = corpus.entry;
+      const original = await renderOriginal(corpus, browser);
+      expect(original.text).toContain(followUp.from);
+
+      const projectId = await createProject(db, corpus.entry.title);
+      await runner.supervisor.generate(projectId, replay.request);
+      await requestEnded(runner, projectId, 1);
+      if (corpus.entry.packages.length) {
+        // The files streamed into the pooled, running Vite before their packages were installed.
+        const logs = runner.events.flatMap((event) =>
+          event.projectId === projectId && event.type === 'log' ? [event.text] : [],
+        );
+        expect(logs.filter((text) => text.includes('dev server restarted'))).toHaveLength(1);
+      }
+      const url = await runner.devServerUrl(projectId);
+
+      // The preview shows the app's own text, with no error the original does not print.
+      const context = await browser.newContext();
+      const page: Page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') errors.push(message.text());
+      });
+      page.on('pageerror', (error) => errors.push(error.message));
+      try {
+        await page.goto(url);
+        await page.getByText(followUp.from).first().waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+        await page.waitForLoadState('networkidle');
+        const text = await page.locator('body').innerText();
+        for (const line of original.text.split('\n').filter((l) => l.trim())) {
+          expect(text).toContain(line.trim());
+        }
+        expect(newErrors(errors, original)).toEqual([]);
+
+        // The follow-up changes the text in place: no reload (the page's own state survives).
+        await page.evaluate('window.__forgeMarker = "kept"');
+        await runner.supervisor.generate(projectId, replay.followUp.request);
+        await page.getByText(followUp.to).first().waitFor({ timeout: GENERATION_TIMEOUT_MS });
+        expect(await page.evaluate('window.__forgeMarker')).toBe('kept');
+        await requestEnded(runner, projectId, 2);
+        expect(newErrors(errors, original)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+
+      // The download installs with plain npm and builds with the app's build script.
+      const zipDir = join(work, `zip-${id}`);
+      mkdirSync(zipDir, { recursive: true });
+      writeFileSync(join(zipDir, 'app.zip'), await projectZip(db, projectId));
+      const unzip = spawnSync('unzip', ['-q', 'app.zip'], { cwd: zipDir, encoding: 'utf8' });
+      expect(unzip.status).toBe(0);
+      rmSync(join(zipDir, 'app.zip'));
+      npmInstallAndRun(zipDir, 'build');
+    },
+  );
+});
