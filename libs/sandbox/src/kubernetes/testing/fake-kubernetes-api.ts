@@ -100,7 +100,8 @@ export class FakeKubernetesApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname;
     this.requests.push(`${req.method} ${path}`);
     const match = RESOURCE_PATH.exec(path);
     if (!match) return send(res, 404, status(404, 'NotFound', `no route ${path}`));
@@ -119,6 +120,14 @@ export class FakeKubernetesApi {
       if (plural === 'pods') this.setPodReady(namespace, body.metadata.name, false);
       return send(res, 201, body);
     }
+    if (req.method === 'GET' && !name) {
+      return send(res, 200, {
+        kind: 'List',
+        apiVersion: 'v1',
+        metadata: {},
+        items: this.list(plural, namespace, url.searchParams.get('labelSelector')),
+      });
+    }
     const id = name ? key(plural, namespace, name) : '';
     const object = this.objects.get(id);
     if (!object) return send(res, 404, status(404, 'NotFound', `${plural} "${name}" not found`));
@@ -130,6 +139,22 @@ export class FakeKubernetesApi {
       return send(res, 200, object);
     }
     send(res, 405, status(405, 'MethodNotAllowed', `${req.method} ${path}`));
+  }
+
+  /** The namespace's objects of a kind, filtered by an equality label selector (`a=b,c=d`). */
+  private list(plural: string, namespace: string, selector: string | null): Resource[] {
+    const wanted = (selector ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((term) => term.split('=') as [string, string]);
+    const prefix = key(plural, namespace, '');
+    return [...this.objects.entries()]
+      .filter(([id]) => id.startsWith(prefix))
+      .map(([, object]) => object)
+      .filter((object) => {
+        const labels = (object.metadata as { labels?: Record<string, string> }).labels ?? {};
+        return wanted.every(([label, value]) => labels[label] === value);
+      });
   }
 
   private exec(ws: WebSocket, req: IncomingMessage, namespace: string, pod: string): void {
