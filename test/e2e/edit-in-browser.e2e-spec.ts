@@ -115,7 +115,16 @@ describe('editing an app in the browser (e2e)', () => {
     await page.getByRole('button', { name: 'Versions' }).click();
     const sheet = page.getByRole('dialog', { name: 'Versions', exact: true });
     const newest = sheet.locator('.version').first();
-    await newest.waitFor();
+    try {
+      await newest.waitFor({ timeout: COMMAND_TIMEOUT_MS * 2 });
+    } catch (error) {
+      // Seen twice on a loaded machine, never alone: keep what the sheet showed for the next look.
+      await shots.take(page, 'versions-not-listed');
+      const shown = await sheet.textContent().catch(() => '(no sheet)');
+      throw new Error(`the versions were not listed; the sheet showed: ${shown}`, {
+        cause: error,
+      });
+    }
     expect(await newest.locator('.number').textContent()).toBe(`Version ${savedVersion}`);
     expect(await newest.locator('.meta').textContent()).toContain('Your edit');
     await sheet.locator('.line[data-kind="added"]', { hasText: EDITED_TITLE }).waitFor();
