@@ -58,6 +58,12 @@ else
   base="${FORGE_BASE_IMAGE:-node:20-bookworm-slim}"
 fi
 
+# Parallel callers (test files) take turns: they stage into the same context folders, and a
+# context rewritten while docker reads it breaks the other build ("missed writing N bytes").
+mkdir -p "$contexts"
+exec 8>"$contexts/.build.lock"
+flock 8
+
 if [ "$mode" != source ]; then
   node_apps=()
   for app in "${apps[@]}"; do [ "$app" = web ] || node_apps+=("apps/$app"); done
