@@ -1,11 +1,11 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../../test/e2e/support/browser';
 import { createPreviewServer, previewUrl } from './preview-server';
 import { signPreviewToken } from './preview-token';
+import { close, listen, PREVIEW_TEST_SECRET } from './testing/test-servers';
 
-const secret = 'preview-test-secret-0123456789-abcdefghij';
+const secret = PREVIEW_TEST_SECRET;
 const hour = 3600_000;
 /** What a generated app on one preview host may run: a cookie for every preview host. */
 const TOSSING_PAGE = `<!doctype html><html><head><title>tosser</title></head><body>
@@ -16,17 +16,6 @@ interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-  );
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 describe('preview cookies and access', () => {

@@ -5,7 +5,6 @@ import {
   type OutgoingHttpHeaders,
   type Server,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { RUNTIME_ERROR_LIMITS, type RuntimeErrorReport } from '@forge/protocol';
 import type { Browser } from 'playwright-core';
@@ -13,8 +12,9 @@ import { launchChromium } from '../../../test/e2e/support/browser';
 import { createPreviewServer, PREVIEW_TOKEN_PARAM } from './preview-server';
 import { injectReporter, REPORTER_SCRIPT, REPORTER_TAG } from './preview-reporter';
 import { signPreviewToken } from './preview-token';
+import { close, listen, PREVIEW_TEST_SECRET } from './testing/test-servers';
 
-const secret = 'preview-test-secret-0123456789-abcdefghij';
+const secret = PREVIEW_TEST_SECRET;
 const hour = 3600_000;
 const minute = 60_000;
 const rateLimit = 5;
@@ -37,17 +37,6 @@ const BROWSER_PAGE = `<!doctype html><html><head><title>errors</title></head><bo
   Promise.reject(new Error('nobody waits'));
   setTimeout(() => { throw new Error('boom'); });
 </script></body></html>`;
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-  );
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
 
 describe('preview runtime errors', () => {
   let upstream: Server;

@@ -1,5 +1,4 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { ProcessSandboxProvider } from '@forge/sandbox';
@@ -7,25 +6,15 @@ import { makeTempDir } from '../../sandbox/src/workspace/testing/test-helpers';
 import { createPreviewServer, PREVIEW_TOKEN_PARAM, previewUrl } from './preview-server';
 import { REPORTER_TAG } from './preview-reporter';
 import { signPreviewToken } from './preview-token';
+import { close, listen, PREVIEW_TEST_SECRET } from './testing/test-servers';
 
-const secret = 'preview-test-secret-0123456789-abcdefghij';
+const secret = PREVIEW_TEST_SECRET;
 const hour = 3600_000;
 
 interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-  );
-}
-
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 describe(createPreviewServer.name, () => {
