@@ -1,5 +1,6 @@
 export * from './project-path';
 export * from './package-spec';
+export * from './errors';
 export * from './agent/agent-state';
 export * from './agent/chat-message';
 export * from './agent/events';

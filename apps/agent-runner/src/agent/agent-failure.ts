@@ -1,10 +1,7 @@
-/** An error that ends a generation: the agent goes back to IDLE and keeps it to show. */
-export class AgentFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AgentFailure';
-  }
-}
+import { CodedError } from '@forge/protocol';
+
+/**
+ * An error that ends a generation: the agent goes back to IDLE and keeps it to show. Its code is
+ * an ErrorCode, or the code of what failed underneath (the LLM's, the stream format's).
+ */
+export class AgentFailure extends CodedError<string> {}

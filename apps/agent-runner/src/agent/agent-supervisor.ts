@@ -5,7 +5,13 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { checkProjectPath, isBusyState, type RuntimeErrorReport } from '@forge/protocol';
+import {
+  checkProjectPath,
+  CodedError,
+  ErrorCode,
+  isBusyState,
+  type RuntimeErrorReport,
+} from '@forge/protocol';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { LLM_CLIENT } from '../llm/llm.module';
@@ -29,28 +35,8 @@ import { TemplateCatalog } from './template-catalog';
 /** The manifest whose change, by an edit or a rollback, means an install in the sandbox. */
 const PACKAGE_JSON = 'package.json';
 
-export enum AgentCommandErrorCode {
-  NotFound = 'PROJECT_NOT_FOUND',
-  Busy = 'GENERATION_RUNNING',
-  Leased = 'PROJECT_LEASED_ELSEWHERE',
-  RequestTooLong = 'REQUEST_TOO_LONG',
-  RequestEmpty = 'REQUEST_EMPTY',
-  InvalidPath = 'INVALID_PATH',
-  FileTooLarge = 'FILE_TOO_LARGE',
-  VersionNotFound = 'VERSION_NOT_FOUND',
-  TooManyGenerations = 'GENERATIONS_LIMIT',
-}
-
 /** A command the runner refuses, with a message for the user. */
-export class AgentCommandError extends Error {
-  constructor(
-    readonly code: AgentCommandErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AgentCommandError';
-  }
-}
+export class AgentCommandError extends CodedError {}
 
 /**
  * The runner's agents: starts generations, cancels them, and keeps leases — renewed by
@@ -126,13 +112,10 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   async generate(projectId: string, request: string): Promise<void> {
     const text = request.trim();
     if (!text)
-      throw new AgentCommandError(
-        AgentCommandErrorCode.RequestEmpty,
-        'Describe what to build or change.',
-      );
+      throw new AgentCommandError(ErrorCode.RequestEmpty, 'Describe what to build or change.');
     if (text.length > this.config.AGENT_REQUEST_MAX_LENGTH) {
       throw new AgentCommandError(
-        AgentCommandErrorCode.RequestTooLong,
+        ErrorCode.RequestTooLong,
         `The request is ${text.length} characters long; the limit (AGENT_REQUEST_MAX_LENGTH) is ${this.config.AGENT_REQUEST_MAX_LENGTH}.`,
       );
     }
@@ -141,7 +124,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     const current = await this.store.load(projectId);
     if (current && isBusyState(current.state)) throw this.busy();
     const ownerId = current?.ownerId ?? (await this.store.ownerOf(projectId));
-    if (!ownerId) throw new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
+    if (!ownerId) throw new AgentCommandError(ErrorCode.ProjectNotFound, 'No such project.');
     // The count and the start that makes it one more happen in one go per user.
     return this.perOwner.run(ownerId, async () => {
       await this.checkGenerationCap(ownerId, projectId);
@@ -155,7 +138,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     const busy = (await this.store.busyProjectsOf(ownerId)).filter((id) => id !== projectId);
     if (busy.length >= max) {
       throw new AgentCommandError(
-        AgentCommandErrorCode.TooManyGenerations,
+        ErrorCode.GenerationsLimit,
         `You already have ${busy.length} generations running; the limit (GENERATIONS_MAX_PER_USER) is ${max}. Wait for one to finish or stop it, then try again.`,
       );
     }
@@ -236,14 +219,14 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     const problem = checkProjectPath(path);
     if (problem) {
       throw new AgentCommandError(
-        AgentCommandErrorCode.InvalidPath,
+        ErrorCode.InvalidPath,
         `Cannot save ${JSON.stringify(path.slice(0, 200))}: ${problem.message}.`,
       );
     }
     const bytes = Buffer.byteLength(content, 'utf8');
     if (bytes > this.config.EDIT_FILE_MAX_BYTES) {
       throw new AgentCommandError(
-        AgentCommandErrorCode.FileTooLarge,
+        ErrorCode.FileTooLarge,
         `${path} is ${bytes} bytes; the largest file the editor may save (EDIT_FILE_MAX_BYTES) is ${this.config.EDIT_FILE_MAX_BYTES}.`,
       );
     }
@@ -269,7 +252,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       const restored = await this.history.restore(projectId, this.config.RUNNER_ID, version, phase);
       if (!restored) {
         throw new AgentCommandError(
-          AgentCommandErrorCode.VersionNotFound,
+          ErrorCode.VersionNotFound,
           `This project has no version ${version}.`,
         );
       }
@@ -427,7 +410,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
 
   private busy(): AgentCommandError {
     return new AgentCommandError(
-      AgentCommandErrorCode.Busy,
+      ErrorCode.GenerationRunning,
       'A generation is running on this project; wait for it to finish or stop it first.',
     );
   }
@@ -435,10 +418,10 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   /** Takes the project's lease and loads its state. */
   private async take(projectId: string): Promise<AgentSnapshotRow> {
     const row = await this.store.load(projectId);
-    if (!row) throw new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
+    if (!row) throw new AgentCommandError(ErrorCode.ProjectNotFound, 'No such project.');
     if (!(await this.leases.acquire(projectId, this.config.RUNNER_ID, this.config.LEASE_TTL_MS))) {
       throw new AgentCommandError(
-        AgentCommandErrorCode.Leased,
+        ErrorCode.ProjectLeasedElsewhere,
         'Another runner is working on this project.',
       );
     }

@@ -1,4 +1,4 @@
-import { type UnsequencedEvent } from '@forge/protocol';
+import { ErrorCode, type UnsequencedEvent } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
 import { deleteSandboxFiles, writeSandboxFiles } from '../sandbox/sandbox-batches';
 import { type AgentSnapshotRow, type AgentStore, withPaths } from './agent-store';
@@ -170,7 +170,7 @@ class QueuedPhaseSink implements PhaseSink {
     for (const { path, reason } of left) {
       await this.owner.emit({
         type: 'error',
-        code: 'SANDBOX_REFUSED_FILE',
+        code: ErrorCode.SandboxRefusedFile,
         message: `${path} is saved but not in the preview: ${reason}`,
         phase: this.phase,
         fatal: false,

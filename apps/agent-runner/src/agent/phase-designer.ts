@@ -1,5 +1,6 @@
 import { type ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import {
+  ErrorCode,
   formatForgeTaskLine,
   parsePhaseDesignAnswer,
   type PhaseDesign,
@@ -88,7 +89,7 @@ export class PhaseDesigner {
       }
     }
     throw new AgentFailure(
-      'DESIGN_INVALID',
+      ErrorCode.DesignInvalid,
       `The model gave no valid design for phase ${request.phase} in ${this.maxAttempts} answers (LLM_DESIGN_MAX_ATTEMPTS): ${lastProblem}`,
     );
   }

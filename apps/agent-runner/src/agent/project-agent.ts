@@ -1,13 +1,15 @@
 import { Logger } from '@nestjs/common';
 import {
   type AgentState,
+  ErrorCode,
   type PhaseDesign,
   type PhaseInfo,
   type UnsequencedEvent,
 } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
 import { type EventHub } from '../events/event-hub';
-import { LlmError, sleep } from '../llm/llm-error';
+import { abortableSleep } from '../common/abortable-sleep';
+import { LlmError } from '../llm/llm-error';
 import { AgentFailure } from './agent-failure';
 import { isDatabaseOutage } from './database-outage';
 import {
@@ -328,7 +330,7 @@ export class ProjectAgent {
       if (result.output) await this.emit({ type: 'log', stream: 'install', text: result.output });
       if (!result.ok) {
         throw new AgentFailure(
-          'INSTALL_FAILED',
+          ErrorCode.InstallFailed,
           `Installing ${packages.join(' ') || 'the dependencies'} failed (exit ${result.exitCode}).`,
         );
       }
@@ -409,7 +411,7 @@ export class ProjectAgent {
         });
       }
       return new AgentFailure(
-        'DEV_SERVER_FAILED',
+        ErrorCode.DevServerFailed,
         `The dev server did not start: ${(error as Error).message}`,
       );
     }
@@ -443,7 +445,8 @@ export class ProjectAgent {
         text: `The checks could not run: ${(error as Error).message}`,
       });
     }
-    if (checks.runtimeWaitMs > 0) await sleep(checks.runtimeWaitMs, this.controller.signal);
+    if (checks.runtimeWaitMs > 0)
+      await abortableSleep(checks.runtimeWaitMs, this.controller.signal, LlmError.aborted);
     problems.push(...devLogProblems(sandbox.logs(logged)));
     problems.push(...runtimeProblems(this.deps.runtimeErrors.since(this.projectId, startedAt)));
     return problems;

@@ -1,11 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { isBusyState, type RuntimeErrorReport } from '@forge/protocol';
+import { ErrorCode, isBusyState, type RuntimeErrorReport } from '@forge/protocol';
 import { AgentStore } from '../agent/agent-store';
-import {
-  AgentCommandError,
-  AgentCommandErrorCode,
-  AgentSupervisor,
-} from '../agent/agent-supervisor';
+import { AgentCommandError, AgentSupervisor } from '../agent/agent-supervisor';
 import { EventHub } from '../events/event-hub';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 
@@ -146,9 +142,9 @@ export class LinkCommands {
 }
 
 function busy(): AgentCommandError {
-  return new AgentCommandError(AgentCommandErrorCode.Busy, BUSY_MESSAGE);
+  return new AgentCommandError(ErrorCode.GenerationRunning, BUSY_MESSAGE);
 }
 
 function notFound(): AgentCommandError {
-  return new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
+  return new AgentCommandError(ErrorCode.ProjectNotFound, 'No such project.');
 }

@@ -12,6 +12,7 @@ import {
   describeIssues,
   projectRoom,
   RUNNER_LINK_COMMAND_SCHEMAS,
+  ErrorCode,
   RUNNER_LINK_MESSAGE_MAX_BYTES,
   RUNNER_LINK_PATH,
   type RunnerLinkCommandName,
@@ -21,7 +22,7 @@ import {
   type RunnerLinkReply,
   type ServerEvent,
 } from '@forge/protocol';
-import { AgentCommandError, AgentCommandErrorCode } from '../agent/agent-supervisor';
+import { AgentCommandError } from '../agent/agent-supervisor';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { checkServiceToken, isFromBrowser } from './link-auth';
@@ -161,7 +162,10 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     if (!parsed.success) {
       return {
         ok: false,
-        error: { code: 'INVALID_COMMAND', message: `${name}: ${describeIssues(parsed.error)}` },
+        error: {
+          code: ErrorCode.InvalidCommand,
+          message: `${name}: ${describeIssues(parsed.error)}`,
+        },
       };
     }
     try {
@@ -172,7 +176,10 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.error(`link ${name}: ${(error as Error)?.stack ?? String(error)}`);
       return {
         ok: false,
-        error: { code: 'INTERNAL', message: 'The runner failed on this command; it is logged.' },
+        error: {
+          code: ErrorCode.Internal,
+          message: 'The runner failed on this command; it is logged.',
+        },
       };
     }
   }
@@ -208,7 +215,7 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       // Joined before the seq is taken, so every later event reaches this API.
       await socket.join(projectRoom(projectId));
       const built = await this.snapshots.build(projectId, since);
-      if (!built) throw new AgentCommandError(AgentCommandErrorCode.NotFound, 'No such project.');
+      if (!built) throw new AgentCommandError(ErrorCode.ProjectNotFound, 'No such project.');
       return { ok: true, ...built, servedBy: this.config.RUNNER_ID };
     },
     preview: async (_socket, { projectId }) => ({

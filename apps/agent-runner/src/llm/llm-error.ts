@@ -1,3 +1,6 @@
+import { CodedError } from '@forge/protocol';
+import { abortableSleep } from '../common/abortable-sleep';
+
 export enum LlmErrorCode {
   RateLimited = 'LLM_RATE_LIMITED',
   ServerError = 'LLM_SERVER_ERROR',
@@ -9,15 +12,14 @@ export enum LlmErrorCode {
   Aborted = 'LLM_ABORTED',
 }
 
-export class LlmError extends Error {
+export class LlmError extends CodedError<LlmErrorCode> {
   constructor(
-    readonly code: LlmErrorCode,
+    code: LlmErrorCode,
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
   ) {
-    super(message);
-    this.name = 'LlmError';
+    super(code, message);
   }
 
   static aborted(): LlmError {
@@ -44,22 +46,6 @@ export interface RetryWait {
   delayMs: number;
   /** The provider asked for this wait (Retry-After), rather than our own backoff. */
   askedByProvider: boolean;
-}
-
-/** Waits `ms`, or less when `signal` aborts (then throws LlmError.aborted()). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(LlmError.aborted());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(LlmError.aborted());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** What the user is told about a wait: the provider's own wait reads "Waiting for the provider, n s". */
@@ -102,7 +88,7 @@ export async function withRetries<T>(
       const askedByProvider = asked !== undefined && asked > jittered;
       const delayMs = askedByProvider ? asked : jittered;
       await onRetry({ error, attempt: attemptNumber, delayMs, askedByProvider });
-      await sleep(delayMs, signal);
+      await abortableSleep(delayMs, signal, LlmError.aborted);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { LiveErrorCode } from '@forge/protocol';
+import { ErrorCode } from '@forge/protocol';
 import { type TestDatabase } from '../../../../test/support/test-database';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
 import { type DemoStack, eventually, type StackServer, startDemoStack } from './testing/live-stack';
@@ -55,7 +55,7 @@ describe('who may use the live link (e2e)', () => {
       { token: 'forged.signature' },
     ]) {
       await expect(open(auth)).rejects.toMatchObject({
-        data: { code: LiveErrorCode.Unauthenticated },
+        data: { code: ErrorCode.Unauthenticated },
       });
     }
   });
@@ -68,7 +68,7 @@ describe('who may use the live link (e2e)', () => {
   it('refuses a page from another origin even with the cookie', async () => {
     await expect(
       open({ cookie: alice.cookie, origin: 'http://evil.example' }),
-    ).rejects.toMatchObject({ data: { code: LiveErrorCode.ForbiddenOrigin } });
+    ).rejects.toMatchObject({ data: { code: ErrorCode.ForbiddenOrigin } });
     // The web app's own origin (PUBLIC_URL) is fine.
     expect(
       (await open({ cookie: alice.cookie, origin: 'http://localhost:3000' })).socket.connected,
@@ -78,7 +78,7 @@ describe('who may use the live link (e2e)', () => {
   it("lets a user neither join nor command another user's project, as if it did not exist", async () => {
     const intruder = await open({ cookie: bob.cookie });
     const missing = await intruder.command('join', { projectId: MISSING_PROJECT });
-    expect(missing).toMatchObject({ ok: false, error: { code: LiveErrorCode.ProjectNotFound } });
+    expect(missing).toMatchObject({ ok: false, error: { code: ErrorCode.ProjectNotFound } });
     for (const [name, payload] of [
       ['join', { projectId: aliceProject }],
       ['get_state', { projectId: aliceProject }],
@@ -128,14 +128,14 @@ describe('who may use the live link (e2e)', () => {
         'the deletion notice',
       );
       expect(notice).toEqual({
-        code: LiveErrorCode.ProjectNotFound,
+        code: ErrorCode.ProjectNotFound,
         message: 'This project was deleted.',
         projectId,
       });
     }
     expect(await tabs[0]!.command('get_state', { projectId })).toMatchObject({
       ok: false,
-      error: { code: LiveErrorCode.ProjectNotFound },
+      error: { code: ErrorCode.ProjectNotFound },
     });
   });
 
@@ -152,7 +152,7 @@ describe('who may use the live link (e2e)', () => {
     expect(await ended).toBe('io server disconnect');
     expect(tab.errors).toEqual([
       {
-        code: LiveErrorCode.Unauthenticated,
+        code: ErrorCode.Unauthenticated,
         message: 'Your session has ended (signed out or expired); sign in again.',
       },
     ]);

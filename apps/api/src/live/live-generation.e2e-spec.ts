@@ -1,6 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { DEMO_APPS } from '@forge/scripted-llm';
-import { isBusyState, LiveErrorCode, type ProjectView, type ServerEvent } from '@forge/protocol';
+import { isBusyState, ErrorCode, type ProjectView, type ServerEvent } from '@forge/protocol';
 import { type TestDatabase } from '../../../../test/support/test-database';
 import { applyScof } from '../../../agent-runner/src/testing/apply-scof';
 import { AgentSupervisor } from '../../../agent-runner/src/agent/agent-supervisor';
@@ -178,9 +178,9 @@ describe('generating over the live link (e2e)', () => {
       ok: true,
     });
     const again = await browser.command('generate', { projectId, description: 'Another' });
-    expect(again).toMatchObject({ ok: false, error: { code: LiveErrorCode.GenerationRunning } });
+    expect(again).toMatchObject({ ok: false, error: { code: ErrorCode.GenerationRunning } });
     expect(browser.errors.at(-1)).toMatchObject({
-      code: LiveErrorCode.GenerationRunning,
+      code: ErrorCode.GenerationRunning,
       command: 'generate',
       projectId,
     });

@@ -1,4 +1,4 @@
-import { type CommandAck, LiveErrorCode } from '@forge/protocol';
+import { type CommandAck, ErrorCode } from '@forge/protocol';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
 import { type DemoStack, eventually, type StackServer, startDemoStack } from './testing/live-stack';
 import { TestBrowser } from './testing/test-browser';
@@ -79,14 +79,14 @@ describe(LiveGateway.name, () => {
       const ack = (await browser.socket.timeout(10_000).emitWithAck(name, ...args)) as CommandAck;
       expect(ack).toMatchObject({
         ok: false,
-        error: { code: LiveErrorCode.InvalidCommand, command: name },
+        error: { code: ErrorCode.InvalidCommand, command: name },
       });
     }
     // Without an acknowledgement the refusal still arrives, as an error event.
     const before = browser.errors.length;
     browser.socket.emit('join', { projectId: 'nope' });
     await eventually(() => (browser.errors.length > before ? true : undefined), 'an error event');
-    expect(browser.errors.at(-1)).toMatchObject({ code: LiveErrorCode.InvalidCommand });
+    expect(browser.errors.at(-1)).toMatchObject({ code: ErrorCode.InvalidCommand });
     expect(browser.socket.connected).toBe(true);
     await expectServerUp();
   });
@@ -95,7 +95,7 @@ describe(LiveGateway.name, () => {
     const browser = await open();
     for (const name of ['hack', 'snapshot', 'constructor', '__proto__', 'x'.repeat(500)]) {
       const ack = (await browser.socket.timeout(10_000).emitWithAck(name, {})) as CommandAck;
-      expect(ack).toMatchObject({ ok: false, error: { code: LiveErrorCode.UnknownCommand } });
+      expect(ack).toMatchObject({ ok: false, error: { code: ErrorCode.UnknownCommand } });
     }
     expect(browser.socket.connected).toBe(true);
   });
@@ -104,13 +104,13 @@ describe(LiveGateway.name, () => {
     const browser = await open();
     expect(await browser.command('generate', { projectId, description: '   ' })).toMatchObject({
       ok: false,
-      error: { code: LiveErrorCode.PromptEmpty },
+      error: { code: ErrorCode.PromptEmpty },
     });
     const tooLong = await browser.command('generate', {
       projectId,
       description: 'x'.repeat(PROMPT_MAX_CHARS + 1),
     });
-    expect(tooLong).toMatchObject({ ok: false, error: { code: LiveErrorCode.PromptTooLong } });
+    expect(tooLong).toMatchObject({ ok: false, error: { code: ErrorCode.PromptTooLong } });
     expect(tooLong.ok || tooLong.error.message).toContain('GENERATE_PROMPT_MAX_CHARS');
   });
 
@@ -123,14 +123,14 @@ describe(LiveGateway.name, () => {
     });
     expect(answer).toMatchObject({
       ok: false,
-      error: { code: LiveErrorCode.MessageTooLarge, command: 'save_file' },
+      error: { code: ErrorCode.MessageTooLarge, command: 'save_file' },
     });
     expect(answer.ok || answer.error.message).toContain('SOCKET_MESSAGE_MAX_BYTES');
-    expect(browser.errors.at(-1)).toMatchObject({ code: LiveErrorCode.MessageTooLarge });
+    expect(browser.errors.at(-1)).toMatchObject({ code: ErrorCode.MessageTooLarge });
     // An unknown command that is too large is refused for its size, the same way.
     browser.socket.emit('shout', 'x'.repeat(MESSAGE_MAX_BYTES));
     await eventually(() => (browser.errors.length === 2 ? true : undefined), 'the second refusal');
-    expect(browser.errors[1]).toMatchObject({ code: LiveErrorCode.MessageTooLarge });
+    expect(browser.errors[1]).toMatchObject({ code: ErrorCode.MessageTooLarge });
     // The connection is still there and the next command is judged on its own.
     expect(browser.socket.connected).toBe(true);
     expect(await browser.join(projectId)).toEqual({ ok: true });
@@ -161,11 +161,11 @@ describe(LiveGateway.name, () => {
     // Refused as busy, and counted: the budget is for attempts.
     expect(
       await browser.command('generate', { projectId, description: 'A todo list' }),
-    ).toMatchObject({ ok: false, error: { code: LiveErrorCode.GenerationRunning } });
+    ).toMatchObject({ ok: false, error: { code: ErrorCode.GenerationRunning } });
     const limited = await browser.command('generate', { projectId, description: 'A todo list' });
     expect(limited).toMatchObject({
       ok: false,
-      error: { code: LiveErrorCode.RateLimited, retryAfterSeconds: expect.any(Number) },
+      error: { code: ErrorCode.RateLimited, retryAfterSeconds: expect.any(Number) },
     });
     expect(limited.ok || limited.error.message).toContain('GENERATE_RATE_LIMIT_MAX');
     expect(await browser.command('cancel', { projectId })).toEqual({ ok: true });

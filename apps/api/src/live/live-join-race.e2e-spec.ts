@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type CommandAck, LiveErrorCode, type LiveCommandName } from '@forge/protocol';
+import { type CommandAck, ErrorCode, type LiveCommandName } from '@forge/protocol';
 import { type TestDatabase } from '../../../../test/support/test-database';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
 import { type DemoStack, type StackServer, startDemoStack } from './testing/live-stack';
@@ -113,7 +113,7 @@ describe('joining a project races every command (e2e, property)', () => {
           refusals++;
           expect({ step, ack }).toMatchObject({
             step,
-            ack: { ok: false, error: { code: LiveErrorCode.ProjectNotFound } },
+            ack: { ok: false, error: { code: ErrorCode.ProjectNotFound } },
           });
         }
         // Nothing of the other user's project reached either tab, now or in an earlier round.

@@ -9,7 +9,7 @@ import {
   type CommandAck,
   isLiveCommandName,
   LIVE_COMMAND_SCHEMAS,
-  LiveErrorCode,
+  ErrorCode,
   type LiveCommandName,
   type LiveCommandPayloads,
   parseLiveCommand,
@@ -124,7 +124,7 @@ export class LiveGateway
       this.joined.get(socket)?.leave(projectId);
       this.feeds.leave(socket, projectId);
       socket.emit('error', {
-        code: LiveErrorCode.ProjectNotFound,
+        code: ErrorCode.ProjectNotFound,
         message: 'This project was deleted.',
         projectId,
       });

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
-import { type ProjectSnapshot, type RuntimeErrorReport, type ServerEvent } from '@forge/protocol';
+import {
+  ErrorCode,
+  type ProjectSnapshot,
+  type RuntimeErrorReport,
+  type ServerEvent,
+} from '@forge/protocol';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
 import { LiveError } from './live.error';
@@ -11,9 +16,6 @@ import { type RunnerLink, RunnerLinks } from './runner-links';
 /** Tries of a command that met a lease changing hands, and the pause before the next. */
 export const ROUTE_ATTEMPTS = 3;
 export const ROUTE_RETRY_DELAY_MS = 150;
-
-/** The runner's code for "another runner holds the lease" (AgentCommandErrorCode.Leased). */
-const LEASED_ELSEWHERE = 'PROJECT_LEASED_ELSEWHERE';
 
 /** The same runner for a project from every API replica, while the set of runners holds. */
 export function homeRunner(projectId: string, links: RunnerLink[]): RunnerLink | undefined {
@@ -159,7 +161,7 @@ export class RunnerRouter implements OnModuleInit {
     for (let attempt = 1; ; attempt++) {
       const reply = await send(await this.pick(projectId));
       if (reply.ok) return;
-      if (reply.error.code !== LEASED_ELSEWHERE || attempt >= ROUTE_ATTEMPTS)
+      if (reply.error.code !== ErrorCode.ProjectLeasedElsewhere || attempt >= ROUTE_ATTEMPTS)
         throw fromRunner(reply.error);
       await new Promise((resolve) => setTimeout(resolve, ROUTE_RETRY_DELAY_MS * attempt));
     }
@@ -182,7 +184,7 @@ export interface SnapshotWithMissed {
 }
 
 interface RunnerFailure {
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

@@ -1,7 +1,8 @@
+import { ErrorCode } from '@forge/protocol';
 import { AppError } from '@forge/nest-common';
 
 export enum ProjectErrorCode {
-  NotFound = 'PROJECT_NOT_FOUND',
+  NotFound = ErrorCode.ProjectNotFound,
   InvalidCursor = 'INVALID_CURSOR',
   PageTooLarge = 'PAGE_TOO_LARGE',
 }

@@ -1,32 +1,14 @@
 import { type ServerEvent, type ServerEventType } from '../agent/events';
 import { type LiveCommandPayloads } from './live-commands';
 import { type ProjectSnapshot } from './project-snapshot';
-
-/** Codes of the `error` a command gets when it is refused (agent failures carry their own). */
-export enum LiveErrorCode {
-  Unauthenticated = 'UNAUTHENTICATED',
-  ForbiddenOrigin = 'FORBIDDEN_ORIGIN',
-  UnknownCommand = 'UNKNOWN_COMMAND',
-  InvalidCommand = 'INVALID_COMMAND',
-  MessageTooLarge = 'MESSAGE_TOO_LARGE',
-  ProjectNotFound = 'PROJECT_NOT_FOUND',
-  TooManyProjects = 'TOO_MANY_PROJECTS',
-  PromptEmpty = 'PROMPT_EMPTY',
-  PromptTooLong = 'PROMPT_TOO_LONG',
-  RateLimited = 'RATE_LIMITED',
-  GenerationRunning = 'GENERATION_RUNNING',
-  RunnerUnavailable = 'RUNNER_UNAVAILABLE',
-  RunnerTimeout = 'RUNNER_TIMEOUT',
-  Internal = 'INTERNAL',
-}
+import { type ErrorCode } from '../errors';
 
 /**
  * A refused command, sent as an `error` event (and as the acknowledgement when the client
  * asked for one). Unlike the agent's `error` events it has no `seq`.
  */
 export interface CommandError {
-  /** A LiveErrorCode, or the runner's own code (e.g. REQUEST_TOO_LONG). */
-  code: string;
+  code: ErrorCode;
   message: string;
   /** The command refused, when there was one. */
   command?: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ServerEvent } from '../agent/events';
+import { ErrorCode } from '../errors';
 import { RuntimeErrorReportsSchema } from '../agent/versions';
 import {
   ProjectIdSchema,
@@ -77,14 +78,19 @@ export interface RunnerLinkResults {
 }
 
 export type RunnerLinkReply<K extends RunnerLinkCommandName> =
-  ({ ok: true } & RunnerLinkResults[K]) | { ok: false; error: { code: string; message: string } };
+  | ({ ok: true } & RunnerLinkResults[K])
+  | { ok: false; error: { code: ErrorCode; message: string } };
 
 /** The shape every reply has, checked by the API before it reads further. */
 export const RunnerLinkReplySchema = z.union([
   z.looseObject({ ok: z.literal(true) }),
   z.looseObject({
     ok: z.literal(false),
-    error: z.looseObject({ code: z.string(), message: z.string() }),
+    // A code this side does not know (a runner of another version) reads as INTERNAL.
+    error: z.looseObject({
+      code: z.enum(ErrorCode).catch(ErrorCode.Internal),
+      message: z.string(),
+    }),
   }),
 ]);
 

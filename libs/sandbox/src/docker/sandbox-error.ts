@@ -1,3 +1,5 @@
+import { CodedError } from '@forge/protocol';
+
 export type SandboxErrorCode =
   | 'INVALID_PROJECT_ID'
   | 'INVALID_PATH'
@@ -20,16 +22,7 @@ export type SandboxErrorCode =
   | 'ISOLATION_UNAVAILABLE';
 
 /** An error of the docker and kubernetes sandbox providers, with a code callers can act on. */
-export class SandboxError extends Error {
-  constructor(
-    readonly code: SandboxErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'SandboxError';
-  }
-}
+export class SandboxError extends CodedError<SandboxErrorCode> {}
 
 export function isSandboxError(error: unknown, code?: SandboxErrorCode): error is SandboxError {
   return error instanceof SandboxError && (code === undefined || error.code === code);

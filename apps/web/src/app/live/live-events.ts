@@ -1,3 +1,4 @@
+import { ErrorCode } from '@forge/protocol/errors';
 import { type ServerEventType } from '@forge/protocol/agent/events';
 import { type CommandError } from '@forge/protocol/socket/live-events';
 
@@ -30,12 +31,6 @@ export const AGENT_EVENT_TYPES = Object.keys(AGENT_EVENT_TYPE_SET) as Exclude<
   'error'
 >[];
 
-/** Codes this client gives to commands that never reached the server or got no answer. */
-export enum LiveClientErrorCode {
-  NotConnected = 'NOT_CONNECTED',
-  NoAnswer = 'NO_ANSWER',
-}
-
 /**
  * Tells the agent's `error` events (numbered, part of a project's history) from refused
  * commands (no seq): both arrive under the event name `error`.
@@ -55,5 +50,8 @@ export function handshakeRefusal(error: unknown): CommandError {
     return { code: data.code, message: data.message };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'HANDSHAKE_REFUSED', message: `The live connection was refused: ${message}` };
+  return {
+    code: ErrorCode.HandshakeRefused,
+    message: `The live connection was refused: ${message}`,
+  };
 }

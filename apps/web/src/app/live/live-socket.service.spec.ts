@@ -6,10 +6,9 @@
  */
 import { TestBed } from '@angular/core/testing';
 import { type ServerEvent } from '@forge/protocol/agent/events';
-import { LiveErrorCode } from '@forge/protocol/socket/live-events';
 import { type ProjectSnapshot } from '@forge/protocol/socket/project-snapshot';
 import { API_BASE_URL } from '../core/api-base-url.token';
-import { LiveClientErrorCode } from './live-events';
+import { ErrorCode } from '@forge/protocol/errors';
 import {
   type ConnectionStatus,
   LIVE_SOCKET_OPTIONS,
@@ -142,7 +141,7 @@ describe(LiveSocketService.name, () => {
     watch(PROJECT, recorder().listener);
     await until(() => live.status() === 'refused', 'the refusal');
     expect(live.refusal()).toEqual({
-      code: LiveErrorCode.Unauthenticated,
+      code: ErrorCode.Unauthenticated,
       message: 'Sign in to continue.',
     });
     expect(isSignedOutRefusal(live.refusal())).toBe(true);
@@ -152,12 +151,12 @@ describe(LiveSocketService.name, () => {
   it('tells the listener when joining the project is refused', async () => {
     server.refuseJoin = {
       ok: false,
-      error: { code: LiveErrorCode.ProjectNotFound, message: 'No such project.' },
+      error: { code: ErrorCode.ProjectNotFound, message: 'No such project.' },
     };
     const { heard, listener } = recorder();
     watch(PROJECT, listener);
     await until(() => heard.refusals.length === 1, 'the refusal');
-    expect(heard.refusals).toEqual([LiveErrorCode.ProjectNotFound]);
+    expect(heard.refusals).toEqual([ErrorCode.ProjectNotFound]);
   });
 
   it('sends commands and resolves with their acknowledgement', async () => {
@@ -170,7 +169,7 @@ describe(LiveSocketService.name, () => {
     ).resolves.toEqual({ ok: true });
     server.answer = {
       ok: false,
-      error: { code: LiveErrorCode.GenerationRunning, message: 'A generation is running.' },
+      error: { code: ErrorCode.GenerationRunning, message: 'A generation is running.' },
     };
     await expect(live.command('cancel', { projectId: PROJECT })).resolves.toEqual(server.answer);
     expect(server.commands.slice(1)).toEqual([
@@ -182,7 +181,7 @@ describe(LiveSocketService.name, () => {
   it('refuses a command at once while not connected', async () => {
     await expect(live.command('cancel', { projectId: PROJECT })).resolves.toMatchObject({
       ok: false,
-      error: { code: LiveClientErrorCode.NotConnected },
+      error: { code: ErrorCode.NotConnected },
     });
   });
 

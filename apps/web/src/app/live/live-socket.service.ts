@@ -1,21 +1,16 @@
 import { DOCUMENT, Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { type ServerEvent } from '@forge/protocol/agent/events';
+import { ErrorCode } from '@forge/protocol/errors';
 import {
   type CommandAck,
   type CommandError,
   type LiveClientCommands,
-  LiveErrorCode,
   type LiveServerEvents,
 } from '@forge/protocol/socket/live-events';
 import { type ProjectSnapshot } from '@forge/protocol/socket/project-snapshot';
 import { type ManagerOptions, type Socket, type SocketOptions, io } from 'socket.io-client';
 import { API_BASE_URL } from '../core/api-base-url.token';
-import {
-  AGENT_EVENT_TYPES,
-  LiveClientErrorCode,
-  handshakeRefusal,
-  isCommandError,
-} from './live-events';
+import { AGENT_EVENT_TYPES, handshakeRefusal, isCommandError } from './live-events';
 
 /** Where the API's Socket.IO server listens, on the API's origin. */
 export const SOCKET_PATH = '/socket.io';
@@ -111,7 +106,7 @@ export class LiveSocketService {
     if (!socket?.connected) {
       // socket.io would buffer it until the next connection; a user should hear now instead.
       return failure(
-        LiveClientErrorCode.NotConnected,
+        ErrorCode.NotConnected,
         'Not connected to Forge. Wait for the connection to come back, then try again.',
       );
     }
@@ -122,7 +117,7 @@ export class LiveSocketService {
       );
     } catch {
       return failure(
-        LiveClientErrorCode.NoAnswer,
+        ErrorCode.NoAnswer,
         `Forge did not answer within ${COMMAND_TIMEOUT_MS / 1000} s (COMMAND_TIMEOUT_MS). Try again.`,
       );
     }
@@ -251,11 +246,11 @@ export class LiveSocketService {
   }
 }
 
-function failure(code: string, message: string): CommandAck {
+function failure(code: ErrorCode, message: string): CommandAck {
   return { ok: false, error: { code, message } };
 }
 
 /** Refusals that mean the session is gone: the page sends the user to sign in. */
 export function isSignedOutRefusal(error: CommandError | null): boolean {
-  return error?.code === LiveErrorCode.Unauthenticated;
+  return error?.code === ErrorCode.Unauthenticated;
 }

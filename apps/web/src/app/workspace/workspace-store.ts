@@ -10,11 +10,8 @@ import {
 } from '@angular/core';
 import { Router } from '@angular/router';
 import { isBusyState } from '@forge/protocol/agent/agent-state';
-import {
-  type CommandAck,
-  type CommandError,
-  LiveErrorCode,
-} from '@forge/protocol/socket/live-events';
+import { ErrorCode } from '@forge/protocol/errors';
+import { type CommandAck, type CommandError } from '@forge/protocol/socket/live-events';
 import { type ChatMessageView } from '@forge/protocol/socket/project-snapshot';
 import { AuthService } from '../auth/auth.service';
 import { APP_PATHS, RETURN_URL_PARAM } from '../core/app-paths';
@@ -244,7 +241,7 @@ export class WorkspaceStore implements OnDestroy {
   }
 
   private onRefused(error: CommandError): void {
-    if (error.code === LiveErrorCode.ProjectNotFound) {
+    if (error.code === ErrorCode.ProjectNotFound) {
       this.project.set({ status: 'missing' });
     } else {
       this.joinError.set(`The live view of this project is not available: ${error.message}`);

@@ -15,7 +15,7 @@ import {
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { LiveErrorCode } from '@forge/protocol/socket/live-events';
+import { ErrorCode } from '@forge/protocol/errors';
 import { API_BASE_URL } from '../core/api-base-url.token';
 import { LIVE_SOCKET_OPTIONS } from '../live/live-socket.service';
 import { TestLiveServer, snapshotOf, until } from '../live/testing/test-live-server';
@@ -236,7 +236,7 @@ describe(WorkspaceComponent.name, () => {
     server.answer = {
       ok: false,
       error: {
-        code: LiveErrorCode.RateLimited,
+        code: ErrorCode.RateLimited,
         message: 'At most 10 generations per 60 s; try again in 42 s.',
       },
     };
@@ -290,7 +290,7 @@ describe(WorkspaceComponent.name, () => {
   it('says so when the project does not exist', async () => {
     server.refuseJoin = {
       ok: false,
-      error: { code: LiveErrorCode.ProjectNotFound, message: 'No such project.' },
+      error: { code: ErrorCode.ProjectNotFound, message: 'No such project.' },
     };
     await harness.navigateByUrl(`/project/${PROJECT}`);
     await render();

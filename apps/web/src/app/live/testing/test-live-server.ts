@@ -1,4 +1,5 @@
-import { LiveErrorCode, type CommandAck } from '@forge/protocol/socket/live-events';
+import { ErrorCode } from '@forge/protocol/errors';
+import { type CommandAck } from '@forge/protocol/socket/live-events';
 import { type ProjectSnapshot } from '@forge/protocol/socket/project-snapshot';
 import { type Server as HttpServer, createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -62,7 +63,7 @@ export class TestLiveServer {
         next();
         return;
       }
-      const data = { code: LiveErrorCode.Unauthenticated, message: 'Sign in to continue.' };
+      const data = { code: ErrorCode.Unauthenticated, message: 'Sign in to continue.' };
       next(Object.assign(new Error(data.message), { data }));
     });
     io.on('connection', (socket) => {

@@ -6,7 +6,7 @@
  */
 import { EditorView } from '@codemirror/view';
 import { type AgentState } from '@forge/protocol/agent/agent-state';
-import { LiveErrorCode } from '@forge/protocol/socket/live-events';
+import { ErrorCode } from '@forge/protocol/errors';
 import { PROJECT, WorkspacePage } from '../testing/workspace-page';
 import { CodePanelComponent } from './code-panel.component';
 
@@ -132,7 +132,7 @@ describe(CodePanelComponent.name, () => {
     await openCode('COMPLETE');
     page.server.answer = {
       ok: false,
-      error: { code: LiveErrorCode.GenerationRunning, message: 'A generation is running.' },
+      error: { code: ErrorCode.GenerationRunning, message: 'A generation is running.' },
     };
     type('Todo list', 'My todos');
     await page.render();

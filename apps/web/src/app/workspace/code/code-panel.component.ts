@@ -9,7 +9,8 @@ import {
   signal,
   untracked,
 } from '@angular/core';
-import { type CommandError, LiveErrorCode } from '@forge/protocol/socket/live-events';
+import { ErrorCode } from '@forge/protocol/errors';
+import { type CommandError } from '@forge/protocol/socket/live-events';
 import { ConfirmDialogComponent } from '../../core/confirm-dialog/confirm-dialog.component';
 import { httpErrorMessage } from '../../core/http-error-message';
 import { FileTreeComponent } from '../files/file-tree.component';
@@ -333,7 +334,7 @@ export class CodePanelComponent {
 /** A refused save in words; the edit itself is never lost, and the message says so. */
 function refusal(error: CommandError): string {
   const kept = 'Your changes are still in the editor.';
-  if (error.code === LiveErrorCode.GenerationRunning) {
+  if (error.code === ErrorCode.GenerationRunning) {
     return `Not saved: the agent is writing the app. ${kept} Save again once it is done.`;
   }
   return `Not saved: ${commandMessage(error)} ${kept}`;

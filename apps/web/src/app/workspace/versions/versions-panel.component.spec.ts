@@ -5,7 +5,7 @@
  * @jest-environment-options {"customExportConditions": ["node", "require", "default"]}
  */
 import { type VersionDiff, type VersionSummary } from '@forge/protocol/agent/versions';
-import { LiveErrorCode } from '@forge/protocol/socket/live-events';
+import { ErrorCode } from '@forge/protocol/errors';
 import { PROJECT, PROJECT_URL, WorkspacePage } from '../testing/workspace-page';
 import { VersionsPanelComponent } from './versions-panel.component';
 
@@ -164,7 +164,7 @@ describe(VersionsPanelComponent.name, () => {
     await openVersions();
     page.server.answer = {
       ok: false,
-      error: { code: LiveErrorCode.GenerationRunning, message: 'A generation is running.' },
+      error: { code: ErrorCode.GenerationRunning, message: 'A generation is running.' },
     };
     restoreButton().click();
     await page.render();
