@@ -13,7 +13,7 @@ import type {
 } from '../sandbox';
 import { checkToolArgv, finishToolRun, OutputTail, toolNotFound } from '../workspace/project-tools';
 import type { ContainerBackend, ExecResult } from './container-backend';
-import { DevServerSupervisor } from './dev-server-supervisor';
+import { ContainerDevServerSupervisor } from './container-dev-server-supervisor';
 import {
   deleteFilesCommand,
   installCommand,
@@ -51,7 +51,7 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
   private readonly log: SandboxLogBuffer;
   /** Replacing one file twice in quick succession would slip past Vite's watcher. */
   private readonly rewrites = new RewriteSpacing();
-  private readonly devServer: DevServerSupervisor;
+  private readonly devServer: ContainerDevServerSupervisor;
   private waking?: Promise<boolean>;
   private active = 0;
   private idleTimer?: NodeJS.Timeout;
@@ -63,7 +63,11 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
     private readonly options: ContainerSandboxOptions,
   ) {
     this.log = new SandboxLogBuffer(options.logLines);
-    this.devServer = new DevServerSupervisor(backend, this.log, options.devServerStartTimeoutMs);
+    this.devServer = new ContainerDevServerSupervisor(
+      backend,
+      this.log,
+      options.devServerStartTimeoutMs,
+    );
   }
 
   async writeFiles(files: SandboxFile[]): Promise<void> {

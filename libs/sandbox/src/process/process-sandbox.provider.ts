@@ -16,7 +16,7 @@ import {
   type ProcessSandboxOptions,
   processSandboxConfig,
 } from './process-sandbox.config';
-import { killDevServersIn, WorkspaceStore } from './workspace-store';
+import { killDevServersIn, WorkspaceFolders } from './workspace-folders';
 
 /**
  * Sandboxes as workspace folders and Vite child processes on this machine: the default
@@ -31,7 +31,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
   readonly kind = 'process' as const;
   readonly config: ProcessSandboxConfig;
   private readonly ports: PortAllocator;
-  private readonly store: WorkspaceStore;
+  private readonly store: WorkspaceFolders;
   private readonly pool: DevServerPool;
   private readonly sandboxes = new Map<string, ProcessSandbox>();
   private readonly opening = new Map<string, Promise<ProcessSandbox>>();
@@ -61,7 +61,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
       ],
     });
     this.ports = new PortAllocator(this.config.host, this.config.portRange);
-    this.store = new WorkspaceStore(this.config.root);
+    this.store = new WorkspaceFolders(this.config.root);
     this.pool = new DevServerPool(this.config.poolSize, {
       create: () => this.createPooled(),
       discard: (entry) => this.discardPooled(entry),

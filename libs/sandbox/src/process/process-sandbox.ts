@@ -37,7 +37,7 @@ import {
   writeWorkspaceFiles,
 } from '../workspace/workspace-files';
 import type { DevServerProcess } from './dev-server-process';
-import { DevServerSupervisor } from './dev-server-supervisor';
+import { ProcessDevServerSupervisor } from './process-dev-server-supervisor';
 import type { PortAllocator } from './port-allocator';
 import type { ProcessIsolation } from './process-isolation';
 import type { ProcessSandboxConfig } from './process-sandbox.config';
@@ -70,7 +70,7 @@ export class ProcessSandbox implements Sandbox {
   private readonly log: SandboxLogBuffer;
   /** Replacing one file twice in quick succession would slip past Vite's watcher. */
   private readonly rewrites = new RewriteSpacing();
-  private readonly devServer: DevServerSupervisor;
+  private readonly devServer: ProcessDevServerSupervisor;
   private readonly isolation: ProcessIsolation;
   private idleTimer?: NodeJS.Timeout;
   private active = 0;
@@ -90,7 +90,7 @@ export class ProcessSandbox implements Sandbox {
     this.config = parts.config;
     this.log = parts.log ?? new SandboxLogBuffer(parts.config.logLines);
     this.isolation = parts.isolation;
-    this.devServer = new DevServerSupervisor(
+    this.devServer = new ProcessDevServerSupervisor(
       this.workspaceDir,
       this.config,
       parts.ports,

@@ -17,7 +17,7 @@ type State = Exclude<SandboxStatus, 'absent'>;
  * after restartBackoffMs (doubling, up to maxRestartBackoffMs) at most maxAutoRestarts times,
  * and otherwise leaves it 'crashed' until the next start.
  */
-export class DevServerSupervisor {
+export class ProcessDevServerSupervisor {
   private state: State = 'stopped';
   private current?: DevServerProcess;
   private starting?: { generation: number; promise: Promise<DevServer> };

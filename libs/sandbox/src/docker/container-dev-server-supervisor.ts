@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * until it answers, marked crashed when the exec ends on its own. One started by an earlier
  * runner process is adopted when it still answers (its output is then not captured).
  */
-export class DevServerSupervisor {
+export class ContainerDevServerSupervisor {
   private state: DevServerState = 'idle';
   private launching?: Promise<DevServer>;
   // Bumped by reset(), so that the end of an exec from before a restart changes nothing.

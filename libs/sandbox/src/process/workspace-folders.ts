@@ -33,7 +33,7 @@ function code(error: unknown): string | undefined {
  * running Vite cannot be renamed), and two processes that race for one project agree on the
  * first link made.
  */
-export class WorkspaceStore {
+export class WorkspaceFolders {
   readonly workspacesDir: string;
   readonly projectsDir: string;
 
