@@ -173,6 +173,30 @@ describe(reduceWorkspace.name, () => {
     expect(state.early[0].seq).toBe(6);
   });
 
+  it('holds the current problems of each source as the last problems event gave them', () => {
+    const error = {
+      tool: 'runtime' as const,
+      message: 'TypeError: x',
+      text: 'error: TypeError: x',
+    };
+    const tsc = { tool: 'tsc' as const, message: 'TS2322', text: 'src/App.tsx:1:1 - TS2322' };
+    const state = reduceWorkspace(EMPTY_WORKSPACE, [
+      snapshot(1),
+      ...events(
+        2,
+        { type: 'problems', source: 'browser', problems: [error] },
+        { type: 'problems', source: 'checks', problems: [tsc] },
+        { type: 'problems', source: 'browser', problems: [error] },
+      ),
+    ]);
+    expect(state.problems).toEqual({ checks: [tsc], browser: [error] });
+    const cleared = reduceWorkspace(
+      state,
+      events(5, { type: 'problems', source: 'checks', problems: [] }),
+    );
+    expect(cleared.problems).toEqual({ checks: [], browser: [error] });
+  });
+
   it('keeps the latest version made, and the check and preview logs', () => {
     const state = reduceWorkspace(EMPTY_WORKSPACE, [
       snapshot(1),

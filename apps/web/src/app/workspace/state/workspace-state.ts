@@ -1,5 +1,10 @@
 import { type AgentState } from '@forge/protocol/agent/agent-state';
-import { type ServerEvent, type ServerEventPayloads } from '@forge/protocol/agent/events';
+import {
+  type ProblemItem,
+  type ProblemSource,
+  type ServerEvent,
+  type ServerEventPayloads,
+} from '@forge/protocol/agent/events';
 import { type ProjectSnapshot } from '@forge/protocol/socket/project-snapshot';
 import {
   type ProjectView,
@@ -64,6 +69,8 @@ export interface WorkspaceState {
   readonly gap: boolean;
   /** The version made last while this page watched (an edit, a rollback, a phase). */
   readonly latestVersion: VersionEvent | null;
+  /** The errors that hold now, by source, as the runner last said (distinct, never a log). */
+  readonly problems: Readonly<Record<ProblemSource, readonly ProblemItem[]>>;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceState = {
@@ -76,6 +83,7 @@ export const EMPTY_WORKSPACE: WorkspaceState = {
   stoppedFrom: null,
   gap: false,
   latestVersion: null,
+  problems: { checks: [], browser: [] },
 };
 
 /**
@@ -195,6 +203,9 @@ function withEvent(state: WorkspaceState, event: ServerEvent, firstSeq: number):
       break;
     case 'server_started':
       next.serverStarts = state.serverStarts + 1;
+      break;
+    case 'problems':
+      next.problems = { ...state.problems, [event.source]: event.problems };
       break;
     case 'version_created': {
       const { seq, number, label, reason, createdAt } = event;
