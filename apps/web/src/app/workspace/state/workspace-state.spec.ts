@@ -195,6 +195,12 @@ describe(reduceWorkspace.name, () => {
       events(5, { type: 'problems', source: 'checks', problems: [] }),
     );
     expect(cleared.problems).toEqual({ checks: [], browser: [error] });
+    // A tab that joins later, or a snapshot after a gap, has them from the snapshot.
+    const joined = reduceWorkspace(EMPTY_WORKSPACE, [
+      snapshot(9, { problems: { checks: [tsc], browser: [] } }),
+    ]);
+    expect(joined.problems).toEqual({ checks: [tsc], browser: [] });
+    expect(reduceWorkspace(joined, [snapshot(10)]).problems).toEqual({ checks: [], browser: [] });
   });
 
   it('keeps the latest version made, and the check and preview logs', () => {

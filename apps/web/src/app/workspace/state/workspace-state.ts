@@ -166,6 +166,7 @@ function withSnapshot(state: WorkspaceState, snapshot: ProjectSnapshot): Workspa
     early: [],
     gap: false,
     changed: changedFromPhases(view, state.changed),
+    problems: snapshot.problems ?? EMPTY_WORKSPACE.problems,
     // Where a failure happened is known from the events only; a snapshot without one clears it.
     stoppedFrom: view.error ? state.stoppedFrom : null,
   };
