@@ -26,8 +26,8 @@ export interface ServerEventPayloads {
     content: string;
     createdAt: string;
   };
-  /** `preview`: errors the app reported from a browser; `check`: the type-check and build. */
-  log: { stream: 'install' | 'dev' | 'system' | 'preview' | 'check'; text: string };
+  /** `check`: the checks' report after a phase (what they show now is in `problems`). */
+  log: { stream: 'install' | 'dev' | 'system' | 'check'; text: string };
   usage: {
     role: string;
     model: string;

@@ -203,13 +203,13 @@ describe(reduceWorkspace.name, () => {
     expect(reduceWorkspace(joined, [snapshot(10)]).problems).toEqual({ checks: [], browser: [] });
   });
 
-  it('keeps the latest version made, and the check and preview logs', () => {
+  it('keeps the latest version made, and the check and dev logs', () => {
     const state = reduceWorkspace(EMPTY_WORKSPACE, [
       snapshot(1),
       ...events(
         2,
         { type: 'log', stream: 'check', text: 'error TS2322' },
-        { type: 'log', stream: 'preview', text: 'TypeError' },
+        { type: 'log', stream: 'dev', text: 'VITE ready' },
         {
           type: 'version_created',
           number: 3,
@@ -219,7 +219,7 @@ describe(reduceWorkspace.name, () => {
         },
       ),
     ]);
-    expect(state.logs.map((entry) => entry.stream)).toEqual(['check', 'preview']);
+    expect(state.logs.map((entry) => entry.stream)).toEqual(['check', 'dev']);
     expect(state.latestVersion).toEqual({
       seq: 4,
       number: 3,

@@ -28,7 +28,7 @@ export type LogStream = ServerEventPayloads['log']['stream'];
 
 export interface LogEntry {
   readonly seq: number;
-  /** install and dev: the sandbox; check: type-check and build; preview: errors in the browser. */
+  /** install and dev: the sandbox; check: the checks' report after a phase. */
   readonly stream: LogStream;
   readonly text: string;
 }
