@@ -2,9 +2,11 @@ import { type Page } from 'playwright-core';
 import { type ConsoleErrors, Screenshots } from './support/browser';
 import { type WebStack } from './support/web-stack';
 import {
+  ERRORS_SHOW_WITHIN_MS,
   finalState,
   openWorkspaceBrowser,
   shownErrors,
+  shownProblems,
   sidewaysOverflow,
   type WorkspaceBrowser,
 } from './support/workspace-page';
@@ -79,6 +81,31 @@ describe('generating an app in the browser (e2e)', () => {
     }
     await shots.take(page, 'preview');
 
+    // The finished app works, and the workspace says so: no error of the half-written files
+    // the preview hot-reloaded on the way, after a Reload, nor with a second tab open.
+    await page.waitForTimeout(ERRORS_SHOW_WITHIN_MS);
+    expect(await shownProblems(page)).toBeNull();
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await preview.getByText('Todo list').first().waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+    await page.waitForTimeout(ERRORS_SHOW_WITHIN_MS);
+    expect(await shownProblems(page)).toBeNull();
+    const second = await page.context().newPage();
+    try {
+      await second.goto(page.url());
+      await second.getByRole('tab', { name: 'Preview' }).click();
+      await second
+        .frameLocator('iframe[title="Preview of the app"]')
+        .getByText('Todo list')
+        .first()
+        .waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+      await second.waitForTimeout(ERRORS_SHOW_WITHIN_MS);
+      await shots.take(second, 'second-tab');
+      expect(await shownProblems(second)).toBeNull();
+      expect(await shownProblems(page)).toBeNull();
+    } finally {
+      await second.close();
+    }
+
     // Ask for a change: the demo model rewrites the subtitle with the quoted words.
     const chat = page.getByLabel('Ask for a change…');
     await chat.fill(CHANGE);
@@ -93,7 +120,9 @@ describe('generating an app in the browser (e2e)', () => {
       });
     }
     expect(await finalState(page, GENERATION_TIMEOUT_MS)).toBe('Ready');
+    await page.waitForTimeout(ERRORS_SHOW_WITHIN_MS);
     await shots.take(page, 'changed');
+    expect(await shownProblems(page)).toBeNull();
 
     // On a phone the chat, the preview and the code are tabs, and nothing scrolls sideways.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -18,6 +18,16 @@ export const REPORTER_LIMITS = {
 /** Largest HTML document the preview holds to add the reporter; a bigger one passes unchanged. */
 export const REPORTER_HTML_MAX_BYTES = 5 * 1024 * 1024;
 
+/**
+ * An absolute path up to a project's own top-level entry (`/srv/forge/ws/p1/src/App.tsx` →
+ * `src/App.tsx`), never a URL's path (`http://host/src/App.tsx` stays): the same rule as the
+ * runner's cleaning of tool output, for the text the browser shows.
+ */
+export const HOST_PATH =
+  /(?<![\w:/.~-])(?:file:\/\/)?\/(?:[^\s"'()[\]:,/]+\/)+?(?=(?:src|public|node_modules|index\.html|package\.json|vite\.config\.[cm]?[jt]s|tsconfig[\w.]*\.json|postcss\.config\.[cm]?js|tailwind\.config\.[cm]?[jt]s)(?![\w.-]))/g;
+
+const HOST_PATH_SOURCE = HOST_PATH.toString();
+
 /** What goes first in every HTML page of a preview: a classic script, so it runs before the app. */
 export const REPORTER_TAG = `<script src="${REPORTER_SCRIPT_PATH}"></script>`;
 
@@ -38,6 +48,10 @@ export const REPORTER_SCRIPT = `(() => {
   const MAX_ERRORS = ${RUNTIME_ERROR_LIMITS.maxErrorsPerReport};
   const MAX_BYTES = ${RUNTIME_ERROR_LIMITS.maxReportBytes};
   const post = window.fetch.bind(window);
+  // One id per page load: the runner ties all of a load's errors to the code version it ran.
+  const LOAD_ID = Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
   const bytes = (text) => new TextEncoder().encode(text).length;
   const seen = new Set();
   let queue = [];
@@ -78,7 +92,10 @@ export const REPORTER_SCRIPT = `(() => {
       // How long this page has been loaded: the runner counts only errors of pages loaded
       // after a phase's code was complete (a hot reload on the way can raise passing errors).
       const age = Math.max(0, Math.round(performance.now()));
-      for (const report of batch) report.pageAgeMs = age;
+      for (const report of batch) {
+        report.pageAgeMs = age;
+        report.loadId = LOAD_ID;
+      }
       let body = JSON.stringify(batch);
       while (batch.length > 1 && bytes(body) > MAX_BYTES) {
         queue.unshift(batch.pop());
@@ -129,6 +146,75 @@ export const REPORTER_SCRIPT = `(() => {
     add('unhandledrejection', describe(reason), reason instanceof Error ? reason.stack : undefined);
   });
   addEventListener('pagehide', () => send(true));
+
+  // Vite's error overlay shows what the dev server sends over its hot-reload socket, with the
+  // sandbox's absolute paths in it; the page gets them project-relative (src/App.tsx).
+  const HOST_PATH = ${HOST_PATH_SOURCE};
+  const relative = (value) => {
+    if (typeof value === 'string') return value.replace(HOST_PATH, '');
+    if (Array.isArray(value)) return value.map(relative);
+    if (value && typeof value === 'object') {
+      const out = {};
+      for (const key of Object.keys(value)) out[key] = relative(value[key]);
+      return out;
+    }
+    return value;
+  };
+  const cleanEvent = (event) => {
+    if (typeof event.data !== 'string' || !event.data.includes('"error"')) return event;
+    try {
+      const payload = JSON.parse(event.data);
+      if (!payload || payload.type !== 'error') return event;
+      return new MessageEvent('message', {
+        data: JSON.stringify(relative(payload)),
+        origin: event.origin,
+        lastEventId: event.lastEventId,
+      });
+    } catch {
+      return event;
+    }
+  };
+  const NativeWebSocket = window.WebSocket;
+  if (typeof NativeWebSocket === 'function') {
+    const native = NativeWebSocket.prototype;
+    const wrappers = new WeakMap();
+    const wrap = (listener) => {
+      if (typeof listener !== 'function') return listener;
+      let wrapped = wrappers.get(listener);
+      if (!wrapped) {
+        wrapped = function (event) {
+          return listener.call(this, cleanEvent(event));
+        };
+        wrappers.set(listener, wrapped);
+      }
+      return wrapped;
+    };
+    class ForgeWebSocket extends NativeWebSocket {
+      constructor(url, protocols) {
+        super(url, protocols);
+        const list = Array.isArray(protocols) ? protocols : [protocols];
+        if (!list.includes('vite-hmr')) return;
+        this.addEventListener = function (type, listener, options) {
+          const chosen = type === 'message' ? wrap(listener) : listener;
+          return native.addEventListener.call(this, type, chosen, options);
+        };
+        this.removeEventListener = function (type, listener, options) {
+          const chosen = type === 'message' ? wrappers.get(listener) || listener : listener;
+          return native.removeEventListener.call(this, type, chosen, options);
+        };
+        let handler = null;
+        Object.defineProperty(this, 'onmessage', {
+          get: () => handler,
+          set: (value) => {
+            if (handler) native.removeEventListener.call(this, 'message', wrap(handler));
+            handler = typeof value === 'function' ? value : null;
+            if (handler) native.addEventListener.call(this, 'message', wrap(handler));
+          },
+        });
+      }
+    }
+    window.WebSocket = ForgeWebSocket;
+  }
 })();
 `;
 

@@ -50,6 +50,18 @@ export async function shownErrors(page: Page): Promise<string> {
   );
 }
 
+/**
+ * How long a preview's errors take at most to show up in the workspace: the reporter batches
+ * 250 ms, then API, runner and socket. Waited out before saying that none showed.
+ */
+export const ERRORS_SHOW_WITHIN_MS = 3_000;
+
+/** The "Checks and errors" strip's summary, or null when the workspace shows no error. */
+export async function shownProblems(page: Page): Promise<string | null> {
+  const strip = page.locator('details.problems summary');
+  return (await strip.count()) === 0 ? null : (await strip.innerText()).trim();
+}
+
 /** How far the page scrolls sideways, in CSS pixels (0 when nothing overflows). */
 export async function sidewaysOverflow(page: Page): Promise<number> {
   // A string: this file is compiled without the DOM's types.

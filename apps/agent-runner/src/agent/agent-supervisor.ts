@@ -25,7 +25,7 @@ import { LeaseService } from './lease.service';
 import { PhaseDesigner } from './phase-designer';
 import { PerOwnerQueue } from './per-owner-queue';
 import { PhaseImplementer } from './phase-implementer';
-import { runtimeProblems } from './app-checks';
+import { problemItems, runtimeProblems } from './app-checks';
 import { ProjectAgent } from './project-agent';
 import { ProjectHistory, type RecordedVersion, versionCreatedEvent } from './project-history';
 import { RuntimeErrorLog } from './runtime-error-log';
@@ -283,25 +283,29 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Errors the project's preview reported from a browser: kept for the checks after the next
-   * phase, and shown to the user as a `preview` log.
+   * Errors the project's preview reported from a browser: those of page loads that ran the
+   * current code are kept for the checks, and the distinct current ones are shown to the user.
    */
   async runtimeErrors(projectId: string, errors: RuntimeErrorReport[]): Promise<void> {
-    this.runtimeLog.add(projectId, errors);
-    const text = runtimeProblems(errors)
-      .map((problem) => problem.text)
-      .join('\n');
+    if (!this.runtimeLog.add(projectId, errors)) {
+      return;
+    }
+    const show = async () => {
+      const problems = problemItems(runtimeProblems(this.runtimeLog.current(projectId)));
+      await this.hub.emit(projectId, { type: 'problems', source: 'browser', problems });
+      this.runtimeLog.shown(projectId, 'browser', problems.length > 0);
+    };
     if (this.agents.has(projectId)) {
-      await this.hub.emit(projectId, { type: 'log', stream: 'preview', text });
+      await show();
       return;
     }
     try {
-      await this.whileIdle(projectId, async () => {
-        await this.hub.emit(projectId, { type: 'log', stream: 'preview', text });
-      });
+      await this.whileIdle(projectId, show);
     } catch (error) {
-      // Kept for the checks all the same; the log is only for eyes on the project right now.
-      if (!(error instanceof AgentCommandError)) throw error;
+      // Kept for the checks all the same; the event is only for eyes on the project right now.
+      if (!(error instanceof AgentCommandError)) {
+        throw error;
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import { type RuntimeErrorReport } from '@forge/protocol';
+import { type ProblemItem, type RuntimeErrorReport } from '@forge/protocol';
 import { type Sandbox, type SandboxLogLine } from '@forge/sandbox';
 import { checkCommands } from './check-commands';
 
@@ -269,6 +269,19 @@ export function runtimeProblems(reports: RuntimeErrorReport[]): CheckProblem[] {
     });
   }
   return problems;
+}
+
+/** The problems as the `problems` event carries them. */
+export function problemItems(problems: CheckProblem[]): ProblemItem[] {
+  return problems.map((problem) => ({
+    tool: problem.source,
+    message: problem.message,
+    text: problem.text,
+    ...(problem.path ? { file: problem.path } : {}),
+    ...(problem.line !== undefined ? { line: problem.line } : {}),
+    ...(problem.column !== undefined ? { column: problem.column } : {}),
+    ...(problem.code ? { code: problem.code } : {}),
+  }));
 }
 
 /** The problems as one text for the user and the fix phase, within `maxChars`. */

@@ -236,30 +236,78 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
             kind: 'error',
             message: 'Uncaught TypeError: items.map is not a function',
             source: `${started.url}src/App.tsx:2:9`,
-            pageAgeMs: 200,
+            // The preview's load on server_started, as the workspace makes it.
+            pageAgeMs: 0,
+            loadId: 'fresh-load',
           },
-          // From a page open since before the phase: hot-reloaded through it, not counted.
+        ]);
+        // From a page open since before the phase: hot-reloaded through it, not counted.
+        await runner.supervisor.runtimeErrors(projectId, [
           {
             kind: 'console.error',
             message: 'Rendered more hooks than during the previous render.',
             pageAgeMs: 600_000,
+            loadId: 'old-load',
           },
         ]);
         await complete(runner, projectId);
         await runner.supervisor.settled(projectId);
 
-        const shown = runner.events.find(
-          (e) => e.projectId === projectId && e.type === 'log' && e.stream === 'preview',
+        const shown = runner.events.filter(
+          (e) => e.projectId === projectId && e.type === 'problems' && e.source === 'browser',
         );
-        expect(shown).toMatchObject({
-          text: expect.stringContaining('items.map is not a function'),
+        expect(shown[0]).toMatchObject({
+          problems: [
+            { tool: 'runtime', message: 'Uncaught TypeError: items.map is not a function' },
+          ],
         });
+        // The fix wrote new code: the errors of the old code are gone from the workspace.
+        expect(shown.at(-1)).toMatchObject({ problems: [] });
         const fix = (await phasesOf(projectId))[1]!;
         expect(fix).toMatchObject({ kind: 'fix', files: [{ path: 'src/App.tsx' }] });
         expect(fix.description).toContain('Errors in the browser');
         expect(fix.description).toContain('items.map is not a function');
         expect(fix.description).not.toContain('Rendered more hooks');
         expect(llm.requests).toHaveLength(3);
+      },
+    );
+  });
+
+  it('says an import whose letter case differs from the file is exactly that', async () => {
+    const button = 'export default function Button() {\n  return <button>Go</button>;\n}\n';
+    const importing = (from: string) => ({
+      'src/App.tsx': `import Button from '${from}';\n\nexport default function App() {\n  return <Button />;\n}\n`,
+      'src/components/Button.tsx': button,
+    });
+    await withRunner(
+      {
+        replies: [
+          designAnswer(['src/App.tsx', 'src/components/Button.tsx']),
+          scofAnswer(importing('./components/button')),
+          scofAnswer(importing('./components/Button')),
+        ],
+      },
+      async (runner, _llm, projectId) => {
+        await runner.supervisor.generate(projectId, 'A button');
+        await complete(runner, projectId);
+        await runner.supervisor.settled(projectId);
+
+        const fix = (await phasesOf(projectId))[1]!;
+        expect(fix).toMatchObject({ kind: 'fix', files: [{ path: 'src/App.tsx' }] });
+        expect(fix.description).toContain(
+          'src/App.tsx imports "./components/button", but the file is src/components/Button.tsx: the letter case differs',
+        );
+        const checks = runner.events.filter(
+          (e) => e.projectId === projectId && e.type === 'problems' && e.source === 'checks',
+        );
+        const first = checks[0]!.type === 'problems' ? checks[0]!.problems : [];
+        expect(first.length).toBeGreaterThan(0);
+        for (const problem of first) {
+          expect(problem).toMatchObject({ code: 'IMPORT_CASE_MISMATCH', file: 'src/App.tsx' });
+        }
+        // The fix's checks pass: the workspace shows no error.
+        expect(checks.at(-1)).toMatchObject({ problems: [] });
+        expect(await savedFiles(db, projectId)).toEqual(importing('./components/Button'));
       },
     );
   });

@@ -25,13 +25,35 @@ export interface DesignRequest {
   onRetry: (message: string) => Promise<void>;
 }
 
-function describePlan(plan: PhaseInfo[]): string {
+/** Errors named in a fix phase's summary in a design prompt, and the characters of each. */
+const FIX_SUMMARY_ERRORS = 3;
+const FIX_SUMMARY_ERROR_CHARS = 120;
+
+export function describePlan(plan: PhaseInfo[]): string {
   if (plan.length === 0) return '(nothing yet: this is a new app)';
   return plan
     .map(
-      (phase) => `- phase ${phase.number} (${phase.status}): ${phase.name} — ${phase.description}`,
+      (phase) =>
+        `- phase ${phase.number} (${phase.status}): ${phase.name} — ${phase.kind === 'fix' ? summarizeFix(phase) : phase.description}`,
     )
     .join('\n');
+}
+
+/**
+ * A fix phase in a design prompt: how many errors it mended and the first few in a line each,
+ * never the log its own prompt quoted (a design needs to know what went wrong, not the output).
+ */
+export function summarizeFix(phase: PhaseInfo): string {
+  const [intro = '', ...log] = phase.description.split('\n');
+  const errors = log.filter((line) => line.trim() && !/^[\s…]/.test(line) && !/:$/.test(line));
+  const count = phase.fixing?.length ?? errors.length;
+  const named = errors
+    .slice(0, FIX_SUMMARY_ERRORS)
+    .map((line) =>
+      line.length > FIX_SUMMARY_ERROR_CHARS ? `${line.slice(0, FIX_SUMMARY_ERROR_CHARS)}…` : line,
+    );
+  const what = intro.replace(/, changing only what they need:?$/, '').replace(/:$/, '');
+  return `${what} (${count} error${count === 1 ? '' : 's'}${named.length ? `: ${named.join('; ')}${count > named.length ? '; …' : ''}` : ''})`;
 }
 
 /**

@@ -17,9 +17,11 @@ import {
   devLogProblems,
   startProblem,
   formatProblems,
+  problemItems,
   runtimeProblems,
   runToolChecks,
 } from './app-checks';
+import { explainImportCase } from './import-case';
 import {
   type AgentSnapshotRow,
   type AgentStatePatch,
@@ -354,15 +356,20 @@ export class ProjectAgent {
     let startFailure: AgentFailure | null = null;
     if (sandbox) {
       const logged = sandbox.logs().at(-1)?.seq ?? 0;
-      const startedAt = Date.now();
       const started = await this.startDevServer(sandbox, logged);
       if (started instanceof AgentFailure) {
         startFailure = started;
         problems = [startProblem(started, sandbox.logs(logged))];
       } else {
+        // The preview reloads on server_started: that load must see the phase's last write.
+        const settle = this.deps.runtimeErrors.settleLeft(this.projectId);
+        if (settle > 0) {
+          await sleep(settle, this.controller.signal);
+        }
         await this.emit({ type: 'server_started', phase: this.phase.number });
-        problems = await this.check(sandbox, logged, startedAt);
+        problems = await this.check(sandbox, logged);
       }
+      await this.showChecks(problems);
     } else {
       await this.emit({
         type: 'log',
@@ -419,13 +426,10 @@ export class ProjectAgent {
 
   /**
    * The errors the phase left: the type-check, the build, the dev server's transform errors and
-   * what an open preview reported from the browser since the dev server took the phase.
+   * what an open preview reported from a page loaded since server_started (the preview reloads
+   * on it), never from a page hot-reloaded through the phase's files on their way.
    */
-  private async check(
-    sandbox: Sandbox,
-    logged: number,
-    startedAt: number,
-  ): Promise<CheckProblem[]> {
+  private async check(sandbox: Sandbox, logged: number): Promise<CheckProblem[]> {
     const { checks } = this.deps;
     const problems: CheckProblem[] = [];
     try {
@@ -448,8 +452,16 @@ export class ProjectAgent {
     if (checks.runtimeWaitMs > 0)
       await abortableSleep(checks.runtimeWaitMs, this.controller.signal, LlmError.aborted);
     problems.push(...devLogProblems(sandbox.logs(logged)));
-    problems.push(...runtimeProblems(this.deps.runtimeErrors.since(this.projectId, startedAt)));
-    return problems;
+    problems.push(...runtimeProblems(this.deps.runtimeErrors.current(this.projectId)));
+    const files = [...(await this.deps.store.files(this.projectId)).keys()];
+    return explainImportCase(problems, files);
+  }
+
+  /** The checks' own errors as they stand now (the browser's are sent as they arrive). */
+  private async showChecks(problems: CheckProblem[]): Promise<void> {
+    const items = problemItems(problems.filter((problem) => problem.source !== 'runtime'));
+    await this.emit({ type: 'problems', source: 'checks', problems: items });
+    this.deps.runtimeErrors.shown(this.projectId, 'checks', items.length > 0);
   }
 
   /**

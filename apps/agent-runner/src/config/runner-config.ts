@@ -112,6 +112,10 @@ export const RUNNER_CONFIG_SPEC = {
     default: 50,
     min: 1,
   }),
+  RUNTIME_ERROR_SETTLE_MS: vars.int(
+    'Time after a file is written before a page load counts as running it (browser errors of earlier loads are dropped), in ms',
+    { default: 300, min: 0, max: 10_000 },
+  ),
   EDIT_FILE_MAX_BYTES: vars.int('Largest file a user may save from the editor, in bytes', {
     default: 512 * 1024,
     min: 1_024,

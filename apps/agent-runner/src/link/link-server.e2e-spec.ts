@@ -156,6 +156,46 @@ describe(LinkServer.name, () => {
     await runner.supervisor.settled(projectId);
   });
 
+  it('carries the current errors in snapshots, and not once a code change superseded them', async () => {
+    const projectId = await createProject(db);
+    const socket = track(connect(url, { token: TOKEN }));
+    await opened(socket);
+    const snapshot = async (): Promise<ProjectSnapshot> => {
+      const reply = (await socket.emitWithAck('snapshot', {
+        projectId,
+      })) as RunnerLinkReply<'snapshot'>;
+      if (!reply.ok) throw new Error(reply.error.message);
+      return reply.snapshot;
+    };
+    expect((await snapshot()).problems).toBeUndefined();
+
+    // Two tabs report the same error from fresh loads: one error, in the next tab's snapshot.
+    for (const loadId of ['tab-1', 'tab-2']) {
+      await runner.supervisor.runtimeErrors(projectId, [
+        { kind: 'error', message: 'TypeError: items.map is not a function', pageAgeMs: 5, loadId },
+      ]);
+    }
+    expect((await snapshot()).problems).toEqual({
+      checks: [],
+      browser: [
+        expect.objectContaining({
+          tool: 'runtime',
+          message: 'TypeError: items.map is not a function',
+        }),
+      ],
+    });
+
+    await runner.supervisor.saveFile(projectId, 'src/App.tsx', 'export default () => null;\n');
+    await until(
+      () =>
+        runner.events.some(
+          (e) => e.projectId === projectId && e.type === 'problems' && e.problems.length === 0,
+        ),
+      'the superseded errors cleared',
+    );
+    expect((await snapshot()).problems).toEqual({ checks: [], browser: [] });
+  });
+
   it('answers PROJECT_NOT_FOUND for a project that does not exist', async () => {
     const socket = track(connect(url, { token: TOKEN }));
     await opened(socket);

@@ -4,6 +4,8 @@ import { type DataSource } from 'typeorm';
 import {
   type ChatMessageView,
   nextStreaming,
+  type ProblemItem,
+  type ProblemSource,
   type ProjectSnapshot,
   type ServerEvent,
   SNAPSHOT_MESSAGES_MAX,
@@ -40,6 +42,8 @@ interface MessageRow {
 @Injectable()
 export class SnapshotBuilder {
   private readonly streaming = new Map<string, StreamingFile>();
+  /** The latest `problems` of each source, per project: a tab that joins shows them at once. */
+  private readonly problems = new Map<string, Record<ProblemSource, ProblemItem[]>>();
   private readonly replay: EventReplay;
 
   constructor(
@@ -54,6 +58,10 @@ export class SnapshotBuilder {
   /** Follows one event; called for every event, synchronously, as the hub numbers it. */
   track(event: ServerEvent): void {
     this.replay.keep(event);
+    if (event.type === 'problems') {
+      const known = this.problems.get(event.projectId) ?? { checks: [], browser: [] };
+      this.problems.set(event.projectId, { ...known, [event.source]: event.problems });
+    }
     const current = this.streaming.get(event.projectId) ?? null;
     const next = nextStreaming(current, event);
     if (next === current) return;
@@ -64,6 +72,7 @@ export class SnapshotBuilder {
   /** Drops what is followed of a deleted project. */
   forget(projectId: string): void {
     this.streaming.delete(projectId);
+    this.problems.delete(projectId);
     this.replay.forget(projectId);
   }
 
@@ -72,6 +81,7 @@ export class SnapshotBuilder {
     // Taken before any await: nothing numbered after this is in `streaming`.
     const seq = this.hub.lastSeq(projectId);
     const streaming = this.streaming.get(projectId) ?? null;
+    const problems = this.problems.get(projectId);
     const [row, files, messages, leaseOwner] = await Promise.all([
       this.store.load(projectId),
       this.store.files(projectId),
@@ -99,6 +109,7 @@ export class SnapshotBuilder {
         streaming: seq === undefined ? null : streaming,
         messages: messages.slice(0, SNAPSHOT_MESSAGES_MAX).reverse(),
         messagesTruncated: messages.length > SNAPSHOT_MESSAGES_MAX,
+        ...(problems ? { problems } : {}),
       },
     };
   }

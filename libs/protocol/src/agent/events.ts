@@ -26,8 +26,8 @@ export interface ServerEventPayloads {
     content: string;
     createdAt: string;
   };
-  /** `preview`: errors the app reported from a browser; `check`: the type-check and build. */
-  log: { stream: 'install' | 'dev' | 'system' | 'preview' | 'check'; text: string };
+  /** `check`: the checks' report after a phase (what they show now is in `problems`). */
+  log: { stream: 'install' | 'dev' | 'system' | 'check'; text: string };
   usage: {
     role: string;
     model: string;
@@ -36,6 +36,27 @@ export interface ServerEventPayloads {
     costUsd: number | null;
   };
   version_created: { number: number; label: string; reason: VersionReason; createdAt: string };
+  /**
+   * The errors that hold now, each distinct one once: `checks` after a phase's type-check,
+   * build and dev server (empty when they pass), `browser` what previews of the current code
+   * reported. Each replaces the last of its source; a code change empties both.
+   */
+  problems: { source: ProblemSource; problems: ProblemItem[] };
+}
+
+export type ProblemSource = 'checks' | 'browser';
+
+/** One current error, structured: the tool, where (project-relative) and what, clean. */
+export interface ProblemItem {
+  tool: 'tsc' | 'build' | 'dev' | 'runtime';
+  /** The first line, clean of colour codes and host paths. */
+  message: string;
+  /** A few readable lines (position, message, details). */
+  text: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  code?: string;
 }
 
 export type ServerEventType = keyof ServerEventPayloads;

@@ -47,6 +47,11 @@ export const RuntimeErrorReportSchema = z.strictObject({
   source: z.string().max(RUNTIME_ERROR_LIMITS.maxMessageChars).optional(),
   /** How long the page had been loaded when the report was sent, in ms. */
   pageAgeMs: z.number().int().nonnegative().max(RUNTIME_ERROR_LIMITS.maxPageAgeMs).optional(),
+  /** The page load it came from (random, one per load): its errors belong to the same code. */
+  loadId: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/)
+    .optional(),
 });
 
 export type RuntimeErrorReport = z.infer<typeof RuntimeErrorReportSchema>;

@@ -4,7 +4,7 @@ import {
   type Blueprint,
   type PhaseInfo,
 } from '../agent/agent-state';
-import { type ServerEventPayloads } from '../agent/events';
+import { type ProblemItem, type ProblemSource, type ServerEventPayloads } from '../agent/events';
 
 /** The most recent chat messages a snapshot carries; older ones page in over REST. */
 export const SNAPSHOT_MESSAGES_MAX = 50;
@@ -40,4 +40,6 @@ export interface ProjectSnapshot {
   messages: ChatMessageView[];
   /** Earlier messages exist: GET /api/projects/:id/messages pages them in. */
   messagesTruncated: boolean;
+  /** The errors that hold now, as the latest `problems` events gave them (absent: none known). */
+  problems?: Record<ProblemSource, ProblemItem[]>;
 }

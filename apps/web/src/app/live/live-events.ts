@@ -23,6 +23,7 @@ const AGENT_EVENT_TYPE_SET: Readonly<Record<Exclude<ServerEventType, 'error'>, t
   log: true,
   usage: true,
   version_created: true,
+  problems: true,
 };
 
 /** Agent event names other than `error`, which is shared with refused commands. */

@@ -258,14 +258,21 @@ describe(WorkspaceComponent.name, () => {
 
   it('sends the errors the checks found to the agent when asked to fix them', async () => {
     await openReady();
-    server.latest.emit('log', {
-      type: 'log',
-      stream: 'check',
-      text: "src/App.tsx(2,9): error TS2322: Type 'string' is not assignable to type 'number'.",
+    const problem = {
+      tool: 'tsc' as const,
+      message: "Type 'string' is not assignable to type 'number'.",
+      text: "src/App.tsx:2:9 - error TS2322: Type 'string' is not assignable to type 'number'.",
+      file: 'src/App.tsx',
+    };
+    server.latest.emit('problems', {
+      type: 'problems',
+      source: 'checks',
+      problems: [problem],
       projectId: PROJECT,
       seq: 2,
     });
     await eventually(() => text().includes('Checks and errors'), 'the problems strip');
+    expect(text()).toContain('Type-check and build (1 error)');
     page().querySelector<HTMLDetailsElement>('details.problems')!.setAttribute('open', '');
     const ask = [...page().querySelectorAll<HTMLButtonElement>('details.problems button')].find(
       (button) => button.textContent?.includes('Ask Forge to fix it'),
@@ -278,6 +285,16 @@ describe(WorkspaceComponent.name, () => {
     };
     expect(sent.description).toContain('Fix it');
     expect(sent.description).toContain('error TS2322');
+
+    // Once the runner says they are gone, the strip goes.
+    server.latest.emit('problems', {
+      type: 'problems',
+      source: 'checks',
+      problems: [],
+      projectId: PROJECT,
+      seq: 3,
+    });
+    await eventually(() => !text().includes('Checks and errors'), 'the strip cleared');
   });
 
   it('sends the user to sign in when the socket says the session is gone', async () => {

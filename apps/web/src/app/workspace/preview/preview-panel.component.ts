@@ -67,7 +67,7 @@ export class PreviewPanelComponent {
 
   /** Check output and browser errors; a failed start shows them in its own log instead. */
   protected readonly problems = computed(() =>
-    this.display().kind === 'failed' ? [] : problemOutputs(this.store.state().logs),
+    this.display().kind === 'failed' ? [] : problemOutputs(this.store.state().problems),
   );
 
   /** Changes whenever the link should be asked for again; null while there is nothing to show. */

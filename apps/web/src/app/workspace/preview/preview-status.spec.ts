@@ -1,3 +1,4 @@
+import { type ProblemItem } from '@forge/protocol/agent/events';
 import { type ProjectView } from '@forge/protocol/socket/project-view';
 import { type LogEntry } from '../state/workspace-state';
 import {
@@ -6,7 +7,6 @@ import {
   expectsRunningServer,
   FIX_REQUEST_LOG_MAX_CHARS,
   fixRequest,
-  PROBLEM_TAIL_LINES,
   logTail,
   previewDisplay,
   problemOutputs,
@@ -165,35 +165,38 @@ describe(expectsRunningServer.name, () => {
 });
 
 describe(problemOutputs.name, () => {
-  it('gives the check output and the browser errors each under its own title', () => {
-    const logs = [
-      log('dev', 'VITE ready'),
-      log('check', 'src/App.tsx(3,5): error TS2322\n', 2),
-      log('preview', 'TypeError: x is undefined\n', 3),
-      log('check', 'vite build: ok\n', 4),
-    ];
-    expect(problemOutputs(logs)).toEqual([
+  const tsc: ProblemItem = {
+    tool: 'tsc',
+    message: "Type 'string' is not assignable to type 'number'.",
+    text: "src/App.tsx:3:5 - error TS2322: Type 'string' is not assignable to type 'number'.",
+    file: 'src/App.tsx',
+    line: 3,
+    column: 5,
+    code: 'TS2322',
+  };
+  const runtime: ProblemItem = {
+    tool: 'runtime',
+    message: 'TypeError: x is undefined',
+    text: 'error: TypeError: x is undefined\n  at src/App.tsx:4:1',
+  };
+
+  it('gives the current checks and browser errors each under its own title, counted', () => {
+    expect(problemOutputs({ checks: [tsc, { ...tsc, line: 9 }], browser: [runtime] })).toEqual([
       {
-        stream: 'check',
+        source: 'checks',
         title: 'Type-check and build',
-        text: 'src/App.tsx(3,5): error TS2322\nvite build: ok',
-        lines: 2,
+        text: `${tsc.text}\n${tsc.text}`,
+        count: 2,
       },
-      {
-        stream: 'preview',
-        title: 'Errors in the browser',
-        text: 'TypeError: x is undefined',
-        lines: 1,
-      },
+      { source: 'browser', title: 'Errors in the browser', text: runtime.text, count: 1 },
     ]);
-    expect(problemOutputs([log('install', 'done')])).toEqual([]);
   });
 
-  it(`keeps the last ${PROBLEM_TAIL_LINES} lines of a stream`, () => {
-    const many = Array.from({ length: PROBLEM_TAIL_LINES + 3 }, (_, index) => `line ${index}`);
-    const [output] = problemOutputs([log('check', many.join('\n'))]);
-    expect(output.lines).toBe(PROBLEM_TAIL_LINES + 3);
-    expect(output.text.split('\n')[0]).toBe('line 3');
+  it('shows nothing once the runner says the errors are gone', () => {
+    expect(problemOutputs({ checks: [], browser: [] })).toEqual([]);
+    expect(problemOutputs({ checks: [], browser: [runtime] }).map((p) => p.source)).toEqual([
+      'browser',
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { type AgentState, isBusyState } from '@forge/protocol/agent/agent-state';
+import { type ProblemItem, type ProblemSource } from '@forge/protocol/agent/events';
 import { type ProjectView } from '@forge/protocol/socket/project-view';
 import { type LogEntry } from '../state/workspace-state';
 import { isPreviewFailure } from '../state/workspace-status';
@@ -61,37 +62,37 @@ export function logTail(logs: readonly LogEntry[], lines = PREVIEW_LOG_TAIL_LINE
   return all.slice(-lines).join('\n');
 }
 
-/** Lines of each check stream kept under the preview. */
-export const PROBLEM_TAIL_LINES = 80;
+const PROBLEM_TITLES: Record<ProblemSource, string> = {
+  checks: 'Type-check and build',
+  browser: 'Errors in the browser',
+};
 
-const PROBLEM_TITLES = {
-  check: 'Type-check and build',
-  preview: 'Errors in the browser',
-} as const;
-
-/** Output of the automatic checks, or errors the app raised in a browser, for the preview. */
+/** The current errors of one source, for the preview: what the agent mends in a fix phase. */
 export interface ProblemOutput {
-  readonly stream: keyof typeof PROBLEM_TITLES;
+  readonly source: ProblemSource;
   readonly title: string;
-  /** The last PROBLEM_TAIL_LINES lines. */
+  /** Each distinct error's lines, one after the other. */
   readonly text: string;
-  readonly lines: number;
+  /** Distinct errors. */
+  readonly count: number;
 }
 
 /**
- * What the checks after a phase printed (tsc, vite build) and what the preview reported from
- * the browser, each stream on its own; the agent mends these in a fix phase.
+ * The errors that hold now: the checks after the latest phase (tsc, the build, the dev
+ * server) and what previews of the current code reported from a browser, each source on its
+ * own. The runner sends each set whole and empties it when the code changes, so errors of
+ * superseded code never show, and two tabs or a reload do not repeat one.
  */
-export function problemOutputs(logs: readonly LogEntry[]): ProblemOutput[] {
-  return (Object.keys(PROBLEM_TITLES) as (keyof typeof PROBLEM_TITLES)[]).flatMap((stream) => {
-    const all = logs
-      .filter((log) => log.stream === stream)
-      .flatMap((log) => log.text.replace(/\n$/, '').split('\n'));
-    if (all.length === 0) {
+export function problemOutputs(
+  problems: Readonly<Record<ProblemSource, readonly ProblemItem[]>>,
+): ProblemOutput[] {
+  return (Object.keys(PROBLEM_TITLES) as ProblemSource[]).flatMap((source) => {
+    const items = problems[source];
+    if (items.length === 0) {
       return [];
     }
-    const text = all.slice(-PROBLEM_TAIL_LINES).join('\n');
-    return [{ stream, title: PROBLEM_TITLES[stream], text, lines: all.length }];
+    const text = items.map((item) => item.text).join('\n');
+    return [{ source, title: PROBLEM_TITLES[source], text, count: items.length }];
   });
 }
 

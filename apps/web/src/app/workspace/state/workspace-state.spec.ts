@@ -173,13 +173,43 @@ describe(reduceWorkspace.name, () => {
     expect(state.early[0].seq).toBe(6);
   });
 
-  it('keeps the latest version made, and the check and preview logs', () => {
+  it('holds the current problems of each source as the last problems event gave them', () => {
+    const error = {
+      tool: 'runtime' as const,
+      message: 'TypeError: x',
+      text: 'error: TypeError: x',
+    };
+    const tsc = { tool: 'tsc' as const, message: 'TS2322', text: 'src/App.tsx:1:1 - TS2322' };
+    const state = reduceWorkspace(EMPTY_WORKSPACE, [
+      snapshot(1),
+      ...events(
+        2,
+        { type: 'problems', source: 'browser', problems: [error] },
+        { type: 'problems', source: 'checks', problems: [tsc] },
+        { type: 'problems', source: 'browser', problems: [error] },
+      ),
+    ]);
+    expect(state.problems).toEqual({ checks: [tsc], browser: [error] });
+    const cleared = reduceWorkspace(
+      state,
+      events(5, { type: 'problems', source: 'checks', problems: [] }),
+    );
+    expect(cleared.problems).toEqual({ checks: [], browser: [error] });
+    // A tab that joins later, or a snapshot after a gap, has them from the snapshot.
+    const joined = reduceWorkspace(EMPTY_WORKSPACE, [
+      snapshot(9, { problems: { checks: [tsc], browser: [] } }),
+    ]);
+    expect(joined.problems).toEqual({ checks: [tsc], browser: [] });
+    expect(reduceWorkspace(joined, [snapshot(10)]).problems).toEqual({ checks: [], browser: [] });
+  });
+
+  it('keeps the latest version made, and the check and dev logs', () => {
     const state = reduceWorkspace(EMPTY_WORKSPACE, [
       snapshot(1),
       ...events(
         2,
         { type: 'log', stream: 'check', text: 'error TS2322' },
-        { type: 'log', stream: 'preview', text: 'TypeError' },
+        { type: 'log', stream: 'dev', text: 'VITE ready' },
         {
           type: 'version_created',
           number: 3,
@@ -189,7 +219,7 @@ describe(reduceWorkspace.name, () => {
         },
       ),
     ]);
-    expect(state.logs.map((entry) => entry.stream)).toEqual(['check', 'preview']);
+    expect(state.logs.map((entry) => entry.stream)).toEqual(['check', 'dev']);
     expect(state.latestVersion).toEqual({
       seq: 4,
       number: 3,

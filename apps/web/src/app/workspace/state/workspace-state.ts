@@ -1,5 +1,10 @@
 import { type AgentState } from '@forge/protocol/agent/agent-state';
-import { type ServerEvent, type ServerEventPayloads } from '@forge/protocol/agent/events';
+import {
+  type ProblemItem,
+  type ProblemSource,
+  type ServerEvent,
+  type ServerEventPayloads,
+} from '@forge/protocol/agent/events';
 import { type ProjectSnapshot } from '@forge/protocol/socket/project-snapshot';
 import {
   type ProjectView,
@@ -23,7 +28,7 @@ export type LogStream = ServerEventPayloads['log']['stream'];
 
 export interface LogEntry {
   readonly seq: number;
-  /** install and dev: the sandbox; check: type-check and build; preview: errors in the browser. */
+  /** install and dev: the sandbox; check: the checks' report after a phase. */
   readonly stream: LogStream;
   readonly text: string;
 }
@@ -64,6 +69,8 @@ export interface WorkspaceState {
   readonly gap: boolean;
   /** The version made last while this page watched (an edit, a rollback, a phase). */
   readonly latestVersion: VersionEvent | null;
+  /** The errors that hold now, by source, as the runner last said (distinct, never a log). */
+  readonly problems: Readonly<Record<ProblemSource, readonly ProblemItem[]>>;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceState = {
@@ -76,6 +83,7 @@ export const EMPTY_WORKSPACE: WorkspaceState = {
   stoppedFrom: null,
   gap: false,
   latestVersion: null,
+  problems: { checks: [], browser: [] },
 };
 
 /**
@@ -158,6 +166,7 @@ function withSnapshot(state: WorkspaceState, snapshot: ProjectSnapshot): Workspa
     early: [],
     gap: false,
     changed: changedFromPhases(view, state.changed),
+    problems: snapshot.problems ?? EMPTY_WORKSPACE.problems,
     // Where a failure happened is known from the events only; a snapshot without one clears it.
     stoppedFrom: view.error ? state.stoppedFrom : null,
   };
@@ -195,6 +204,9 @@ function withEvent(state: WorkspaceState, event: ServerEvent, firstSeq: number):
       break;
     case 'server_started':
       next.serverStarts = state.serverStarts + 1;
+      break;
+    case 'problems':
+      next.problems = { ...state.problems, [event.source]: event.problems };
       break;
     case 'version_created': {
       const { seq, number, label, reason, createdAt } = event;
