@@ -364,7 +364,7 @@ export class ProjectAgent {
         // The preview reloads on server_started: that load must see the phase's last write.
         const settle = this.deps.runtimeErrors.settleLeft(this.projectId);
         if (settle > 0) {
-          await sleep(settle, this.controller.signal);
+          await abortableSleep(settle, this.controller.signal, LlmError.aborted);
         }
         await this.emit({ type: 'server_started', phase: this.phase.number });
         problems = await this.check(sandbox, logged);
