@@ -81,6 +81,14 @@ export class AppDatabaseAdmin {
       await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
       await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(name)} TO ${role}`);
     });
+    // The public schema is the role's own, whoever template1 left it to (an upgraded cluster's
+    // is the bootstrap superuser's), and nobody else's to create in.
+    await this.withAdmin(async (client) => {
+      const role = quoteIdent(name);
+      await client.query(`ALTER SCHEMA public OWNER TO ${role}`);
+      await client.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+      await client.query(`GRANT ALL ON SCHEMA public TO ${role}`);
+    }, name);
     return { database: name, role: name, password };
   }
 
@@ -117,9 +125,11 @@ export class AppDatabaseAdmin {
     });
   }
 
-  private async withAdmin<T>(run: (client: Client) => Promise<T>): Promise<T> {
+  private async withAdmin<T>(run: (client: Client) => Promise<T>, database?: string): Promise<T> {
+    const url = new URL(this.options.adminUrl);
+    if (database) url.pathname = `/${database}`;
     const client = new Client({
-      connectionString: this.options.adminUrl,
+      connectionString: url.toString(),
       connectionTimeoutMillis: this.options.connectTimeoutMs,
       query_timeout: this.options.queryTimeoutMs,
     });
