@@ -72,16 +72,21 @@ describe(DatabasePanelComponent.name, () => {
     (await page.requestTo(rowsUrl(0))).flush(page1);
     await page.eventually(() => sheet()?.querySelector('tbody') !== null, 'the rows');
 
-    const tables = [...sheet()!.querySelectorAll('.table-button')].map((button) =>
-      button.textContent!.replace(/\s+/g, ' ').trim(),
-    );
-    expect(tables).toEqual(['entries 30 rows', 'forge_migrations 1 row']);
+    const parts = (selector: string, name: string) =>
+      [...sheet()!.querySelectorAll(selector)].map((item) =>
+        [name, '.meta'].map((part) => item.querySelector(part)!.textContent!.trim()),
+      );
+    expect(parts('.table-button', '.table-name')).toEqual([
+      ['entries', '30 rows'],
+      ['forge_migrations', '1 row'],
+    ]);
     // The app's own table is chosen first, not Forge's bookkeeping.
     expect(sheet()!.querySelector('[aria-current="true"]')?.textContent).toContain('entries');
-    const columns = [...sheet()!.querySelectorAll('.columns li')].map((item) =>
-      item.textContent!.replace(/\s+/g, ' ').trim(),
-    );
-    expect(columns).toEqual(['id integer, not null', 'author text, not null', 'body text']);
+    expect(parts('.columns li', '.column-name')).toEqual([
+      ['id', 'integer, not null'],
+      ['author', 'text, not null'],
+      ['body', 'text'],
+    ]);
     expect(sheet()!.querySelector('.migrations')?.textContent).toContain('001-create-entries.sql');
     expect(sheet()!.querySelector('.size')?.textContent).toContain('7.3 MB');
     expect(sheet()!.querySelector('.range')?.textContent).toContain('Rows 1–25 of 30');
