@@ -48,7 +48,7 @@ export type ProblemSource = 'checks' | 'browser';
 
 /** One current error, structured: the tool, where (project-relative) and what, clean. */
 export interface ProblemItem {
-  tool: 'tsc' | 'build' | 'dev' | 'runtime';
+  tool: 'tsc' | 'build' | 'dev' | 'runtime' | 'migration';
   /** The first line, clean of colour codes and host paths. */
   message: string;
   /** A few readable lines (position, message, details). */
