@@ -1,4 +1,5 @@
 export * from './project-path';
+export * from './project-file';
 export * from './package-spec';
 export * from './agent/agent-state';
 export * from './agent/chat-message';

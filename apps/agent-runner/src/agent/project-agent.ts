@@ -211,7 +211,7 @@ export class ProjectAgent {
       request: this.row.request ?? '',
       plan: this.row.phases.filter((p) => p.number < number),
       templateFiles: await this.deps.templates.list(),
-      existingFiles: [...files].map(([path, content]) => ({ path, content })),
+      existingFiles: [...files].map(([path, body]) => ({ path, ...body })),
       signal: this.controller.signal,
       onRetry: (text) => this.emit({ type: 'log', stream: 'system', text }),
     });
@@ -300,9 +300,12 @@ export class ProjectAgent {
     if (this.row.filesInFlight.length === 0) return;
     const files = await this.deps.store.files(this.projectId);
     for (const path of this.row.filesInFlight) {
-      const content = files.get(path);
-      if (content === undefined) await this.emit({ type: 'file_deleted', path, phase });
-      else await this.emit({ type: 'file_end', path, content, phase });
+      const body = files.get(path);
+      if (body === undefined) {
+        await this.emit({ type: 'file_deleted', path, phase });
+      } else {
+        await this.emit({ type: 'file_end', path, phase, ...body });
+      }
     }
   }
 

@@ -35,15 +35,22 @@ export class DownloadService {
     const project = await this.projects.get(ownerId, projectId);
     const slug = projectSlug(project.name);
     const generated = await this.generatedSizes(projectId);
+    const state = await this.state(projectId);
+    // A starter file the agent deleted stays deleted, as it is in the sandbox.
+    const deleted = new Set(state?.deletedPaths ?? []);
     const files = new Map<string, Buffer | string>();
     for (const file of await readStarterTemplate()) {
-      if (!generated.has(file.path)) files.set(file.path, file.data);
+      if (!generated.has(file.path) && !deleted.has(file.path)) files.set(file.path, file.data);
     }
     const templateManifest = files.get(PACKAGE_JSON);
     if (templateManifest !== undefined) {
       files.set(
         PACKAGE_JSON,
-        downloadPackageJson(templateManifest.toString(), slug, await this.dependencies(projectId)),
+        downloadPackageJson(
+          templateManifest.toString(),
+          slug,
+          phaseDependencies(state?.phases ?? []),
+        ),
       );
     }
 
@@ -56,7 +63,12 @@ export class DownloadService {
     }
 
     for (const file of await this.generatedFiles(projectId)) {
-      if (generated.has(file.path)) files.set(file.path, file.content);
+      if (generated.has(file.path)) {
+        files.set(
+          file.path,
+          file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content,
+        );
+      }
     }
     const entries: ZipEntry[] = [...files]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -70,7 +82,9 @@ export class DownloadService {
    */
   private async generatedSizes(projectId: string): Promise<Map<string, number>> {
     const rows: { path: string; size: number }[] = await this.dataSource.query(
-      `SELECT path, octet_length(content) AS size FROM generated_files WHERE project_id = $1`,
+      `SELECT path, CASE WHEN encoding = 'base64' THEN octet_length(decode(content, 'base64'))
+         ELSE octet_length(content) END AS size
+       FROM generated_files WHERE project_id = $1`,
       [projectId],
     );
     return new Map(
@@ -78,18 +92,19 @@ export class DownloadService {
     );
   }
 
-  private generatedFiles(projectId: string): Promise<Pick<GeneratedFile, 'path' | 'content'>[]> {
+  private generatedFiles(
+    projectId: string,
+  ): Promise<Pick<GeneratedFile, 'path' | 'content' | 'encoding'>[]> {
     return this.dataSource.getRepository(GeneratedFile).find({
-      select: { path: true, content: true },
+      select: { path: true, content: true, encoding: true },
       where: { projectId },
     });
   }
 
-  private async dependencies(projectId: string): Promise<string[]> {
-    const state = await this.dataSource.getRepository(AgentStateRow).findOne({
-      select: { projectId: true, phases: true },
+  private state(projectId: string): Promise<Pick<AgentStateRow, 'phases' | 'deletedPaths'> | null> {
+    return this.dataSource.getRepository(AgentStateRow).findOne({
+      select: { projectId: true, phases: true, deletedPaths: true },
       where: { projectId },
     });
-    return phaseDependencies(state?.phases ?? []);
   }
 }
