@@ -2,15 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { AgentStateRow, GeneratedFile } from '@forge/db';
-import { checkProjectPath } from '@forge/protocol';
+import { checkProjectPath, encodingOf } from '@forge/protocol';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
-import { downloadPackageJson, phaseDependencies, projectSlug } from './app-package-json';
+import { phaseDependencies, projectSlug } from './app-package-json';
+import { archiveEntries, starterEntries } from './project-archive';
 import { DownloadError } from './download.error';
 import { readStarterTemplate } from './starter-template';
-import { writeZip, type ZipEntry } from './zip-writer';
-
-const PACKAGE_JSON = 'package.json';
+import { writeZip } from './zip-writer';
 
 export interface ProjectArchive {
   fileName: string;
@@ -36,43 +35,31 @@ export class DownloadService {
     const slug = projectSlug(project.name);
     const generated = await this.generatedSizes(projectId);
     const state = await this.state(projectId);
-    // A starter file the agent deleted stays deleted, as it is in the sandbox.
-    const deleted = new Set(state?.deletedPaths ?? []);
-    const files = new Map<string, Buffer | string>();
-    for (const file of await readStarterTemplate()) {
-      if (!generated.has(file.path) && !deleted.has(file.path)) files.set(file.path, file.data);
-    }
-    const templateManifest = files.get(PACKAGE_JSON);
-    if (templateManifest !== undefined) {
-      files.set(
-        PACKAGE_JSON,
-        downloadPackageJson(
-          templateManifest.toString(),
-          slug,
-          phaseDependencies(state?.phases ?? []),
-        ),
-      );
-    }
+    const sources = {
+      starter: await readStarterTemplate(),
+      deletedPaths: state?.deletedPaths ?? [],
+      slug,
+      dependencies: phaseDependencies(state?.phases ?? []),
+    };
 
     // Checked before the generated contents are loaded and compressed.
     let bytes = 0;
-    for (const data of files.values()) bytes += Buffer.byteLength(data);
+    for (const entry of starterEntries({ ...sources, generatedPaths: new Set(generated.keys()) })) {
+      bytes += Buffer.byteLength(entry.data);
+    }
     for (const size of generated.values()) bytes += size;
     if (bytes > this.config.DOWNLOAD_MAX_BYTES) {
       throw DownloadError.tooLarge(bytes, this.config.DOWNLOAD_MAX_BYTES);
     }
 
-    for (const file of await this.generatedFiles(projectId)) {
-      if (generated.has(file.path)) {
-        files.set(
-          file.path,
-          file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content,
-        );
-      }
-    }
-    const entries: ZipEntry[] = [...files]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([path, data]) => ({ path, data }));
+    const files = (await this.generatedFiles(projectId))
+      .filter((file) => generated.has(file.path))
+      .map((file) => ({
+        path: file.path,
+        content: file.content,
+        ...encodingOf(file.encoding === 'base64' ? 'base64' : null),
+      }));
+    const entries = archiveEntries({ ...sources, generated: files });
     return { fileName: `${slug}.zip`, zip: await writeZip(entries) };
   }
 
