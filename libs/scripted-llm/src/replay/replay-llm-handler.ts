@@ -91,9 +91,9 @@ function appImplementation(app: ReplayApp): string {
   ].join('\n');
 }
 
-/** A fix that changes nothing: the first file written again as it is. */
+/** A fix that changes nothing: the first text file written again as it is. */
 function unchanged(app: ReplayApp): ReplayFile {
-  return app.files[0]!;
+  return app.files.find((file) => !file.encoding) ?? app.files[0]!;
 }
 
 function oneFileDesign(app: ReplayApp, file: ReplayFile, what: string): PhaseDesign {
