@@ -1,9 +1,17 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createScriptedLlmServer } from '@forge/scripted-llm';
+import { E2E_TEMPLATE_CACHE } from '../../../../test/e2e/support/web-stack';
 import { SnapshotBuilder } from '../link/snapshot-builder';
+import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import {
   agentRow,
+  createProject,
   type RunnerTestApp,
   savedProjectFiles,
+  startRunnerTestApp,
   waitForEvent,
   withScriptedRunner,
 } from '../testing/runner-test-app';
@@ -148,4 +156,52 @@ describe('binary files from the model (e2e)', () => {
       },
     );
   });
+
+  it('opens a new sandbox with the image as its bytes and without the starter files the agent deleted', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'forge-binary-sandbox-'));
+    mkdirSync(E2E_TEMPLATE_CACHE, { recursive: true });
+    const llm = await createScriptedLlmServer({ replies: [] });
+    const runner = await startRunnerTestApp(db, llm.url, {
+      SANDBOX_PROVIDER: 'process',
+      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
+      SANDBOX_TEMPLATE_CACHE: E2E_TEMPLATE_CACHE,
+      SANDBOX_POOL_SIZE: '0',
+    });
+    try {
+      const projectId = await createProject(db);
+      const logo = bytes(4_000, 3);
+      await db.query(
+        `INSERT INTO generated_files (project_id, path, content, encoding, phase) VALUES ($1, 'public/logo.png', $2, 'base64', 1)`,
+        [projectId, logo.toString('base64')],
+      );
+      // src/App.tsx was deleted and written again: it stays.
+      await db.query(
+        `INSERT INTO generated_files (project_id, path, content, phase) VALUES ($1, 'src/App.tsx', $2, 1)`,
+        [projectId, APP['src/App.tsx']],
+      );
+      await db.query(`UPDATE agent_states SET deleted_paths = $2 WHERE project_id = $1`, [
+        projectId,
+        JSON.stringify(['src/index.css', 'src/App.tsx']),
+      ]);
+      const sandbox = (await runner.app.get(SandboxSessions).open(projectId))!;
+      expect(await sandbox.readFile('src/index.css')).toBeNull();
+      expect(await sandbox.readFile('src/main.tsx')).not.toBeNull();
+      expect(await sandbox.readFile('src/App.tsx')).toBe(APP['src/App.tsx']);
+      const [written] = findFile(join(dataDir, 'sandboxes'), 'logo.png');
+      expect(readFileSync(written!)).toEqual(logo);
+    } finally {
+      await runner.close();
+      await llm.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** Files named `name` under `dir` (node_modules left out). */
+function findFile(dir: string, name: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findFile(path, name);
+    return entry.name === name ? [path] : [];
+  });
+}
