@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
@@ -162,6 +162,13 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
       const unzip = spawnSync('unzip', ['-q', 'app.zip'], { cwd: zipDir, encoding: 'utf8' });
       expect(unzip.status).toBe(0);
       rmSync(join(zipDir, 'app.zip'));
+      // The app's images came as binary blocks and are in the zip byte for byte.
+      for (const file of corpus.files.filter((f) => f.encoding === 'base64')) {
+        expect({
+          path: file.path,
+          same: readFileSync(join(zipDir, file.path)).equals(Buffer.from(file.content, 'base64')),
+        }).toEqual({ path: file.path, same: true });
+      }
       npmInstallAndRun(zipDir, 'build');
     },
   );
