@@ -25,6 +25,12 @@ describe(BinaryFileViewComponent.name, () => {
     expect(element.querySelector('[role="status"]')?.textContent).toContain('Binary file, 5 bytes');
   });
 
+  it('says a binary file being written arrives whole', () => {
+    const element = render('public/logo.png', '');
+    expect(element.querySelector('img')).toBeNull();
+    expect(element.textContent).toContain('arrives whole');
+  });
+
   it('knows the image types a browser shows', () => {
     expect(
       ['a.png', 'b.JPG', 'c.jpeg', 'd.gif', 'e.webp', 'f.svg', 'g.ico', 'h.woff', 'noext'].map(

@@ -38,8 +38,10 @@ function byteLength(base64: string): number {
         <img [src]="src" [alt]="path()" />
         <figcaption>{{ path() }} · {{ bytes() }} bytes</figcaption>
       </figure>
-    } @else {
+    } @else if (content()) {
       <p class="binary" role="status">Binary file, {{ bytes() }} bytes</p>
+    } @else {
+      <p class="binary" role="status">Binary file: it arrives whole once its block ends.</p>
     }
   `,
   styles: `
