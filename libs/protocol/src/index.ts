@@ -1,4 +1,5 @@
 export * from './project-path';
+export * from './project-file';
 export * from './package-spec';
 export * from './errors';
 export * from './agent/agent-state';

@@ -1,7 +1,16 @@
-/** A file as the agent hands it to a sandbox: a project-relative path and its full content. */
+/**
+ * A file as the agent hands it to a sandbox: a project-relative path and its full content,
+ * text, or with encoding 'base64' the base64 of a binary file's bytes.
+ */
 export interface SandboxFile {
   path: string;
   content: string;
+  encoding?: 'base64';
+}
+
+/** The bytes a sandbox writes for `file`: its UTF-8 text, or its base64 decoded. */
+export function sandboxFileBytes(file: SandboxFile): Buffer {
+  return Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
 export type SandboxStatus = 'absent' | 'stopped' | 'starting' | 'running' | 'crashed';

@@ -47,11 +47,20 @@ export function ensureWebBuild(): void {
   }
 }
 
+export interface WebStackOptions {
+  /** The model the runner talks to (started here, closed with the stack); the demo by default. */
+  llm?: () => Promise<ScriptedLlmServer>;
+  /** More runner settings (LLM_MODEL_CODE for a model that is not the demo, say). */
+  runnerEnv?: Record<string, string>;
+}
+
 export interface WebStack {
   /** The web app's origin, as a user opens it. */
   url: string;
   api: StackServer;
   runner: StackServer & { app: INestApplication };
+  /** Where the process sandbox keeps the projects' workspaces. */
+  sandboxRoot: string;
   close(): Promise<void>;
 }
 
@@ -61,7 +70,7 @@ export interface WebStack {
  * it, and the built web app behind scripts/lib/web-server.mjs (static files, /api and
  * /socket.io passed to the API), all on 127.0.0.1.
  */
-export async function startWebStack(): Promise<WebStack> {
+export async function startWebStack(options: WebStackOptions = {}): Promise<WebStack> {
   ensureWebBuild();
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -70,7 +79,9 @@ export async function startWebStack(): Promise<WebStack> {
   try {
     const db: TestDatabase = await createTestDatabase();
     closers.push(() => db.drop());
-    const llm: ScriptedLlmServer = await createDemoLlmServer({ host: '127.0.0.1', port: 0 });
+    const llm: ScriptedLlmServer = options.llm
+      ? await options.llm()
+      : await createDemoLlmServer({ host: '127.0.0.1', port: 0 });
     closers.push(() => llm.close());
     const sandboxRoot = mkdtempSync(join(tmpdir(), 'forge-e2e-sandboxes-'));
     closers.push(async () => rmSync(sandboxRoot, { recursive: true, force: true }));
@@ -82,6 +93,7 @@ export async function startWebStack(): Promise<WebStack> {
       SANDBOX_POOL_SIZE: '0',
       // The demo streams like a model typing; a silent minute means something is wrong.
       LLM_SILENCE_TIMEOUT_MS: '60000',
+      ...options.runnerEnv,
     });
     closers.push(() => runner.close());
     const [webPort, previewPort] = [await freePort(), await freePort()];
@@ -104,7 +116,7 @@ export async function startWebStack(): Promise<WebStack> {
           web.closeAllConnections();
         }),
     );
-    return { url, api, runner, close };
+    return { url, api, runner, sandboxRoot, close };
   } catch (error) {
     await close();
     throw error;

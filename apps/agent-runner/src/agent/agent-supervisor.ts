@@ -8,10 +8,12 @@ import {
 import {
   checkProjectPath,
   CodedError,
+  encodingOf,
   ErrorCode,
   isBusyState,
   type RuntimeErrorReport,
 } from '@forge/protocol';
+import { type SandboxFile } from '@forge/sandbox';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { LLM_CLIENT } from '../llm/llm.module';
@@ -82,6 +84,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     this.designer = new PhaseDesigner(llm, retry, config.LLM_DESIGN_MAX_ATTEMPTS);
     this.implementer = new PhaseImplementer(llm, retry, {
       fileMaxBytes: config.AGENT_FILE_MAX_BYTES,
+      binaryFileMaxBytes: config.AGENT_BINARY_FILE_MAX_BYTES,
       maxFiles: config.AGENT_ANSWER_MAX_FILES,
       errorsShown: config.AGENT_ANSWER_ERRORS_SHOWN,
     });
@@ -261,12 +264,16 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       // A path the version lacks goes away, unless the starter has it: a starter file edited
       // after that version (package.json, say) is the starter's again, as a new sandbox has it.
       const starter = new Map((await this.templates.list()).map((file) => [file.path, file]));
-      const writes: { path: string; content: string }[] = [];
+      const writes: SandboxFile[] = [];
       const deletes: string[] = [];
       for (const file of restored.changed) {
-        const content = file.content ?? starter.get(file.path)?.content ?? null;
-        if (content === null) deletes.push(file.path);
-        else writes.push({ path: file.path, content });
+        const write =
+          file.content !== null ? { ...file, content: file.content } : starter.get(file.path);
+        if (write) {
+          writes.push(write);
+        } else {
+          deletes.push(file.path);
+        }
       }
       await this.toSandbox(projectId, writes, deletes);
       for (const file of restored.changed) {
@@ -274,7 +281,13 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
           projectId,
           file.content === null
             ? { type: 'file_deleted', path: file.path, phase }
-            : { type: 'file_end', path: file.path, content: file.content, phase },
+            : {
+                type: 'file_end',
+                path: file.path,
+                content: file.content,
+                phase,
+                ...encodingOf(file.encoding),
+              },
         );
       }
       await this.announce(projectId, restored.version);
@@ -329,7 +342,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   /** Writes into the project's sandbox; a sandbox that fails is reported, the save stands. */
   private async toSandbox(
     projectId: string,
-    files: { path: string; content: string }[],
+    files: SandboxFile[],
     deleted: string[] = [],
   ): Promise<void> {
     try {

@@ -29,6 +29,7 @@ import {
   type AgentStatePatch,
   type AgentStore,
   LeaseLostError,
+  textContents,
 } from './agent-store';
 import { type RegistryOptions } from './dependency-fit';
 import { changesDependencyGraph, reloadDevServer } from './dev-server-reload';
@@ -219,7 +220,7 @@ export class ProjectAgent {
       request: this.row.request ?? '',
       plan: this.row.phases.filter((p) => p.number < number),
       templateFiles: await this.deps.templates.list(),
-      existingFiles: [...files].map(([path, content]) => ({ path, content })),
+      existingFiles: [...files].map(([path, body]) => ({ path, ...body })),
       signal: this.controller.signal,
       onRetry: (text) => this.emit({ type: 'log', stream: 'system', text }),
     });
@@ -308,9 +309,12 @@ export class ProjectAgent {
     if (this.row.filesInFlight.length === 0) return;
     const files = await this.deps.store.files(this.projectId);
     for (const path of this.row.filesInFlight) {
-      const content = files.get(path);
-      if (content === undefined) await this.emit({ type: 'file_deleted', path, phase });
-      else await this.emit({ type: 'file_end', path, content, phase });
+      const body = files.get(path);
+      if (body === undefined) {
+        await this.emit({ type: 'file_deleted', path, phase });
+      } else {
+        await this.emit({ type: 'file_end', path, phase, ...body });
+      }
     }
   }
 
@@ -430,7 +434,7 @@ export class ProjectAgent {
         const env = await databases.sandboxEnv(this.projectId);
         await sandbox.setAppEnv(env, { signal: this.controller.signal });
       }
-      const report = await databases.migrate(this.projectId, files);
+      const report = await databases.migrate(this.projectId, textContents(files));
       if (report?.applied.length) {
         const text = `Applied migrations: ${report.applied.join(', ')}.`;
         await this.emit({ type: 'log', stream: 'system', text });

@@ -124,6 +124,10 @@ export const RUNNER_CONFIG_SPEC = {
     'Largest file the agent saves from an answer, in bytes (UTF-8); a larger block is refused',
     { default: 1_048_576, min: 1_024, max: WORKSPACE_LIMITS.maxFileBytes },
   ),
+  AGENT_BINARY_FILE_MAX_BYTES: vars.int(
+    'Largest binary file (an image in a `base64 -d` block) the agent saves, in decoded bytes',
+    { default: 512 * 1024, min: 1_024, max: WORKSPACE_LIMITS.maxFileBytes },
+  ),
   AGENT_ANSWER_MAX_FILES: vars.int(
     'Most file and patch blocks taken from one answer; later blocks are refused',
     { default: 500, min: 1, max: 10_000 },

@@ -105,7 +105,7 @@ export class SnapshotBuilder {
         phases: row.phases,
         currentPhase: row.currentPhase,
         error: row.error,
-        files: [...files].map(([path, content]) => ({ path, content })),
+        files: [...files].map(([path, body]) => ({ path, ...body })),
         streaming: seq === undefined ? null : streaming,
         messages: messages.slice(0, SNAPSHOT_MESSAGES_MAX).reverse(),
         messagesTruncated: messages.length > SNAPSHOT_MESSAGES_MAX,

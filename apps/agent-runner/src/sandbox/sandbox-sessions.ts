@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Sandbox, type SandboxProvider } from '@forge/sandbox';
-import { AgentStore } from '../agent/agent-store';
+import { AgentStore, textContents } from '../agent/agent-store';
 import { PerOwnerQueue } from '../agent/per-owner-queue';
 import { AppDatabases } from '../app-database/app-databases';
 import { hasMigrations } from '../app-database/app-migrations';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
-import { writeSandboxFiles } from './sandbox-batches';
+import { deleteSandboxFiles, writeSandboxFiles } from './sandbox-batches';
 import { SANDBOX_PROVIDER } from './sandbox.module';
 
 interface Use {
@@ -117,8 +117,10 @@ export class SandboxSessions {
     const files = await this.store.files(projectId);
     const left = await writeSandboxFiles(
       sandbox,
-      [...files].map(([path, content]) => ({ path, content })),
+      [...files].map(([path, body]) => ({ path, ...body })),
     );
+    // A new workspace starts from the starter: what the agent deleted of it goes again.
+    await deleteSandboxFiles(sandbox, await this.store.deletedPaths(projectId));
     if (left.length > 0) {
       const text = `The preview runs without ${left.length} saved file${left.length === 1 ? '' : 's'} the sandbox cannot take: ${left
         .slice(0, 5)
@@ -129,7 +131,9 @@ export class SandboxSessions {
       if (this.hub.lastSeq(projectId) !== undefined)
         await this.hub.emit(projectId, { type: 'log', stream: 'system', text });
     }
-    if (hasMigrations(files.keys())) await this.openDatabase(projectId, sandbox, files);
+    if (hasMigrations(files.keys())) {
+      await this.openDatabase(projectId, sandbox, textContents(files));
+    }
     return sandbox;
   }
 

@@ -190,6 +190,31 @@ describe('project download (e2e)', () => {
     expect(existsSync(join(dir, 'bun.lock'))).toBe(false);
   });
 
+  it('leaves out a starter file the agent deleted, and writes a binary file as its bytes', async () => {
+    const id = await createProject('Deleted starter');
+    // Every byte value: a text round trip would mangle most of them.
+    const image = Buffer.from(Array.from({ length: 3_000 }, (_, i) => (i * 151 + 7) % 256));
+    await api.db.query(
+      `INSERT INTO generated_files (project_id, path, content, encoding, phase) VALUES ($1, $2, $3, 'base64', 1)`,
+      [id, 'public/logo.png', image.toString('base64')],
+    );
+    await api.db.query(`UPDATE agent_states SET deleted_paths = $2 WHERE project_id = $1`, [
+      id,
+      JSON.stringify(['src/index.css', 'src/gone.ts']),
+    ]);
+    const dir = await downloadAndUnzip(id, 'deleted-starter');
+    const template = await readStarterTemplate();
+    expect(template.some((file) => file.path === 'src/index.css')).toBe(true);
+    expect(existsSync(join(dir, 'src/index.css'))).toBe(false);
+    expect(await readFile(join(dir, 'public/logo.png'))).toEqual(image);
+    expect(await listFiles(dir)).toEqual(
+      [
+        ...template.map((file) => file.path).filter((path) => path !== 'src/index.css'),
+        'public/logo.png',
+      ].sort(),
+    );
+  });
+
   it('names a project with no usable letters forge-app.zip', async () => {
     const id = await createProject('!!!');
     const response = await download(id);

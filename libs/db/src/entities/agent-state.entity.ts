@@ -31,6 +31,13 @@ export class AgentStateRow {
   @Column({ name: 'files_in_flight', type: 'jsonb', default: () => `'[]'` })
   filesInFlight!: unknown[];
 
+  /**
+   * Paths the agent deleted (each once): a starter file among them stays removed in a new
+   * sandbox and in the download, which otherwise start from the starter template.
+   */
+  @Column({ name: 'deleted_paths', type: 'jsonb', default: () => `'[]'` })
+  deletedPaths!: string[];
+
   @Column({ type: 'jsonb', nullable: true })
   error!: unknown;
 

@@ -1,4 +1,5 @@
 import { type AgentError, type AgentState, type Blueprint, type PhaseInfo } from './agent-state';
+import { type FileEncoding } from '../project-file';
 import { type VersionReason } from './versions';
 
 /**
@@ -10,9 +11,11 @@ export interface ServerEventPayloads {
   blueprint: { blueprint: Blueprint };
   phase_designing: { phase: number };
   phase_designed: { phase: PhaseInfo };
-  file_start: { path: string; phase: number };
+  /** `encoding`: a binary file, which has no file_chunk events (its content comes whole). */
+  file_start: { path: string; phase: number; encoding?: FileEncoding };
   file_chunk: { path: string; chunk: string };
-  file_end: { path: string; content: string; phase: number };
+  /** `encoding` 'base64': a binary file, content the base64 of its bytes (see ProjectFile). */
+  file_end: { path: string; content: string; phase: number; encoding?: FileEncoding };
   file_deleted: { path: string; phase: number };
   files_written: { phase: number; paths: string[] };
   deps_installed: { packages: string[] };

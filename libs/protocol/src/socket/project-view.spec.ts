@@ -38,6 +38,10 @@ const GENERATION = numbered([
   { type: 'file_chunk', path: 'src/p1.ts', chunk: 'export const a' },
   { type: 'file_chunk', path: 'src/p1.ts', chunk: ' = 1;\n' },
   { type: 'file_end', path: 'src/p1.ts', content: 'export const a = 1;\n', phase: 1 },
+  { type: 'file_start', path: 'public/icon.png', phase: 1, encoding: 'base64' },
+  { type: 'file_end', path: 'public/icon.png', content: 'AAEC', phase: 1, encoding: 'base64' },
+  { type: 'file_start', path: 'public/old.png', phase: 1, encoding: 'base64' },
+  { type: 'file_end', path: 'public/old.png', content: 'AAEC', phase: 1, encoding: 'base64' },
   { type: 'state_change', state: 'INSTALLING_DEPS', previous: 'IMPLEMENTING_PHASE' },
   { type: 'files_written', phase: 1, paths: ['src/p1.ts'] },
   { type: 'deps_installed', packages: ['zustand'] },
@@ -51,6 +55,10 @@ const GENERATION = numbered([
   { type: 'error', code: 'SCOF_BAD', message: 'a refused block', phase: 2, fatal: false },
   { type: 'file_end', path: 'src/p2.ts', content: 'export const b = 2;\n', phase: 2 },
   { type: 'file_deleted', path: 'src/p1.ts', phase: 2 },
+  // The binary icon becomes a text file; the old image goes; a new image comes.
+  { type: 'file_end', path: 'public/icon.png', content: '<svg/>', phase: 2 },
+  { type: 'file_deleted', path: 'public/old.png', phase: 2 },
+  { type: 'file_end', path: 'public/logo.png', content: 'iVBORw==', phase: 2, encoding: 'base64' },
   { type: 'log', stream: 'system', text: 'no sandbox' },
   { type: 'state_change', state: 'INSTALLING_DEPS', previous: 'IMPLEMENTING_PHASE' },
   { type: 'files_written', phase: 2, paths: ['src/p2.ts'] },
@@ -82,7 +90,11 @@ function snapshotOf(view: ProjectView): ProjectSnapshot {
     ...view,
     files: Object.entries(view.files)
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([path, content]) => ({ path, content })),
+      .map(([path, content]) =>
+        view.encodings[path]
+          ? { path, content, encoding: view.encodings[path] }
+          : { path, content },
+      ),
   };
 }
 
@@ -97,7 +109,12 @@ describe(applyEvent.name, () => {
       state: 'COMPLETE',
       currentPhase: 2,
       error: null,
-      files: { 'src/p2.ts': 'export const b = 2;\n' },
+      files: {
+        'src/p2.ts': 'export const b = 2;\n',
+        'public/icon.png': '<svg/>',
+        'public/logo.png': 'iVBORw==',
+      },
+      encodings: { 'public/logo.png': 'base64' },
       streaming: null,
     });
     expect(watched.phases.map((p) => [p.number, p.status, p.dependencies])).toEqual([

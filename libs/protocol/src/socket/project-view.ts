@@ -5,6 +5,7 @@ import {
   type PhaseInfo,
 } from '../agent/agent-state';
 import { type ServerEvent } from '../agent/events';
+import { type FileEncoding } from '../project-file';
 import { type ChatMessageView, type ProjectSnapshot, type StreamingFile } from './project-snapshot';
 
 /**
@@ -20,7 +21,10 @@ export interface ProjectView {
   phases: PhaseInfo[];
   currentPhase: number;
   error: AgentError | null;
+  /** Text files by path; a binary file's entry is the base64 of its bytes. */
   files: Record<string, string>;
+  /** The binary files among `files` (their content is base64), by path. */
+  encodings: Record<string, FileEncoding>;
   streaming: StreamingFile | null;
   messages: ChatMessageView[];
 }
@@ -35,7 +39,9 @@ export function nextStreaming(
 ): StreamingFile | null {
   switch (event.type) {
     case 'file_start':
-      return { path: event.path, content: '' };
+      return event.encoding
+        ? { path: event.path, content: '', encoding: event.encoding }
+        : { path: event.path, content: '' };
     case 'file_chunk':
       return streaming?.path === event.path
         ? { path: event.path, content: streaming.content + event.chunk }
@@ -75,12 +81,29 @@ export function viewFromSnapshot(snapshot: ProjectSnapshot, previous?: ProjectVi
     currentPhase: snapshot.currentPhase,
     error: snapshot.error,
     files: Object.fromEntries(snapshot.files.map((file) => [file.path, file.content])),
+    encodings: Object.fromEntries(
+      snapshot.files.flatMap((file) => (file.encoding ? [[file.path, file.encoding]] : [])),
+    ),
     streaming: snapshot.streaming,
     messages: mergeMessages(
       previous?.projectId === snapshot.projectId ? previous.messages : [],
       snapshot.messages,
     ),
   };
+}
+
+function withEncoding(
+  encodings: Record<string, FileEncoding>,
+  path: string,
+  encoding: FileEncoding | undefined,
+): Record<string, FileEncoding> {
+  const next = { ...encodings };
+  if (encoding) {
+    next[path] = encoding;
+  } else {
+    delete next[path];
+  }
+  return next;
 }
 
 function withPhase(phases: PhaseInfo[], number: number, change: Partial<PhaseInfo>): PhaseInfo[] {
@@ -130,11 +153,17 @@ export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
       break;
     case 'file_end':
       next.files = { ...view.files, [event.path]: event.content };
+      if (event.encoding || event.path in view.encodings) {
+        next.encodings = withEncoding(view.encodings, event.path, event.encoding);
+      }
       break;
     case 'file_deleted': {
       const files = { ...view.files };
       delete files[event.path];
       next.files = files;
+      if (event.path in view.encodings) {
+        next.encodings = withEncoding(view.encodings, event.path, undefined);
+      }
       break;
     }
     case 'error':

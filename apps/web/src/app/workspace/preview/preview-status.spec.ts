@@ -23,6 +23,7 @@ function view(extra: Partial<ProjectView> = {}): ProjectView {
     currentPhase: 0,
     error: null,
     files: {},
+    encodings: {},
     streaming: null,
     messages: [],
     ...extra,
