@@ -11,12 +11,14 @@ web.get('*', serveStatic({ path: './dist/index.html' }));
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '0.0.0.0';
 
-serve({
-  fetch: (request) => {
-    const path = new URL(request.url).pathname;
-    return path === '/api' || path.startsWith('/api/') ? app.fetch(request) : web.fetch(request);
+serve(
+  {
+    fetch: (request) => {
+      const path = new URL(request.url).pathname;
+      return path === '/api' || path.startsWith('/api/') ? app.fetch(request) : web.fetch(request);
+    },
+    port,
+    hostname,
   },
-  port,
-  hostname,
-});
-console.log(`listening on http://${hostname}:${port}`);
+  (address) => console.log(`listening on http://${hostname}:${address.port}`),
+);
