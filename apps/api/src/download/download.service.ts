@@ -6,11 +6,13 @@ import { checkProjectPath } from '@forge/protocol';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
 import { downloadPackageJson, phaseDependencies, projectSlug } from './app-package-json';
+import { downloadReadme } from './download-readme';
 import { DownloadError } from './download.error';
 import { readStarterTemplate } from './starter-template';
 import { writeZip, type ZipEntry } from './zip-writer';
 
 const PACKAGE_JSON = 'package.json';
+const README = 'README.md';
 
 export interface ProjectArchive {
   fileName: string;
@@ -29,7 +31,8 @@ export class DownloadService {
    * The project as a zip a user runs with `npm install && npm run dev`: the starter template
    * (without bun.lock) under the project's current files. Unless the agent wrote its own
    * package.json, the template's is renamed after the project and given the packages the agent
-   * installed, which the sandbox added with bun but no stored file records.
+   * installed, which the sandbox added with bun but no stored file records. Unless it wrote a
+   * README.md, one says how to install, migrate, run and build the app.
    */
   async archive(ownerId: string, projectId: string): Promise<ProjectArchive> {
     const project = await this.projects.get(ownerId, projectId);
@@ -45,6 +48,10 @@ export class DownloadService {
         PACKAGE_JSON,
         downloadPackageJson(templateManifest.toString(), slug, await this.dependencies(projectId)),
       );
+    }
+
+    if (!generated.has(README)) {
+      files.set(README, downloadReadme(project.name, slug, [...files.keys(), ...generated.keys()]));
     }
 
     // Checked before the generated contents are loaded and compressed.
