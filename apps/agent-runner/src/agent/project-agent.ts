@@ -55,11 +55,6 @@ export interface ProjectAgentDeps {
   checks: AgentCheckSettings;
   /** Where requested packages are fitted to the project before they are installed. */
   registry: Omit<RegistryOptions, 'signal'>;
-  /**
-   * Makes sure the project has its PostgreSQL database before a phase with a data model is
-   * written (idempotent); absent where apps get no database.
-   */
-  appDatabase?: { ensure(projectId: string, signal: AbortSignal): Promise<void> };
 }
 
 /** What the agent checks after each phase, and how hard it tries to fix what it finds. */
@@ -268,9 +263,6 @@ export class ProjectAgent {
   private async implementPhase(): Promise<void> {
     const phase = this.phase;
     this.markPhase('implementing');
-    if (phase.dataModel && this.deps.appDatabase) {
-      await this.deps.appDatabase.ensure(this.projectId, this.controller.signal);
-    }
     const sandbox = await this.openSandbox();
     const sink = createImplementationSink(this.sinkOwner(), phase.number, sandbox);
     this.sink = sink;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 
 const DIR = join('db', 'migrations');
-const NAME = /^\d{3,}-[A-Za-z0-9_-]+\.sql$/;
+const NAME = /^\d{3,}-[A-Za-z0-9_.-]+\.sql$/;
 // Any constant works, as long as Forge's migration step takes the same lock.
 const LOCK_KEY = 4_271_957_019;
 
