@@ -3,6 +3,7 @@ import { DatabaseModule, HealthModule } from '@forge/nest-common';
 import { AuthModule } from './auth/auth.module';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { DownloadModule } from './download/download.module';
+import { AppDatabaseModule } from './app-database/app-database.module';
 import { FilesModule } from './files/files.module';
 import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
@@ -35,6 +36,7 @@ export class AppModule {
         HealthModule,
         ProjectsModule,
         FilesModule,
+        AppDatabaseModule,
         MessagesModule,
         LiveModule,
         PreviewModule,

@@ -14,6 +14,7 @@ const TABLES = [
   'conversation_messages',
   'versions',
   'llm_usage',
+  'app_databases',
 ];
 
 describe('migrations', () => {

@@ -77,6 +77,12 @@ export interface Sandbox {
   runTool(argv: string[], options?: RunToolOptions): Promise<ToolResult>;
   /** Idempotent: starts the dev server, or returns the running one; restarts a crashed one. */
   startDevServer(options?: CommandOptions): Promise<DevServer>;
+  /**
+   * Variables the app's dev server gets on top of the sandbox's own (the project's DATABASE_URL).
+   * A dev server running with other values is restarted with these (true); otherwise the next
+   * start takes them (false).
+   */
+  setAppEnv(env: Record<string, string>, options?: CommandOptions): Promise<boolean>;
   logs(since?: number): SandboxLogLine[];
   status(): Promise<SandboxStatus>;
   /** Stops processes but keeps the project's files; the next start brings it back. */

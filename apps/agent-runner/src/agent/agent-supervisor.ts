@@ -12,6 +12,7 @@ import { LLM_CLIENT } from '../llm/llm.module';
 import { type LlmClient } from '../llm/llm-client';
 import { type RetryPolicy } from '../llm/llm-error';
 import { deleteSandboxFiles, writeSandboxFiles } from '../sandbox/sandbox-batches';
+import { AppDatabases } from '../app-database/app-databases';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { AgentFailure } from './agent-failure';
 import { type AgentSnapshotRow, AgentStore } from './agent-store';
@@ -84,6 +85,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     private readonly hub: EventHub,
     private readonly history: ProjectHistory,
     private readonly runtimeLog: RuntimeErrorLog,
+    private readonly databases: AppDatabases,
   ) {
     const retry: RetryPolicy = {
       maxRetries: config.LLM_MAX_RETRIES,
@@ -479,6 +481,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         timeoutMs: this.config.NPM_REGISTRY_TIMEOUT_MS,
         maxBytes: this.config.NPM_REGISTRY_MAX_BYTES,
       },
+      databases: this.databases,
     });
     const done = agent
       .run()

@@ -3,7 +3,7 @@ import { type Sandbox, type SandboxLogLine } from '@forge/sandbox';
 import { checkCommands } from './check-commands';
 
 /** Where a problem was found: the tool that reported it. */
-export type CheckSource = 'tsc' | 'build' | 'dev' | 'runtime';
+export type CheckSource = 'tsc' | 'build' | 'dev' | 'runtime' | 'migration';
 
 /**
  * One error the checks found after a phase, structured: the tool, the project-relative file and
@@ -278,6 +278,7 @@ export function formatProblems(problems: CheckProblem[], maxChars: number): stri
     build: "Build errors (the app's build)",
     dev: 'Dev server errors',
     runtime: 'Errors in the browser',
+    migration: "Database migrations (db/migrations, applied to the app's database)",
   };
   const sections: string[] = [];
   for (const source of Object.keys(titles) as CheckSource[]) {

@@ -6,6 +6,8 @@ import {
   type UnsequencedEvent,
 } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
+import { type AppDatabases } from '../app-database/app-databases';
+import { wantsDatabase } from '../app-database/app-migrations';
 import { type EventHub } from '../events/event-hub';
 import { LlmError, sleep } from '../llm/llm-error';
 import { AgentFailure } from './agent-failure';
@@ -55,6 +57,8 @@ export interface ProjectAgentDeps {
   checks: AgentCheckSettings;
   /** Where requested packages are fitted to the project before they are installed. */
   registry: Omit<RegistryOptions, 'signal'>;
+  /** The projects' own databases (made when a phase writes db/migrations/); null: none. */
+  databases: Pick<AppDatabases, 'ensure' | 'sandboxEnv' | 'migrate'> | null;
 }
 
 /** What the agent checks after each phase, and how hard it tries to fix what it finds. */
@@ -352,18 +356,21 @@ export class ProjectAgent {
     let problems: CheckProblem[] = [];
     /** A dev server that did not start: mended like any error, fatal once fixes give up. */
     let startFailure: AgentFailure | null = null;
+    // The schema first: the app's server routes start against it, with DATABASE_URL set.
+    const migrationProblems = await this.prepareDatabase(sandbox);
     if (sandbox) {
       const logged = sandbox.logs().at(-1)?.seq ?? 0;
       const startedAt = Date.now();
       const started = await this.startDevServer(sandbox, logged);
       if (started instanceof AgentFailure) {
         startFailure = started;
-        problems = [startProblem(started, sandbox.logs(logged))];
+        problems = [...migrationProblems, startProblem(started, sandbox.logs(logged))];
       } else {
         await this.emit({ type: 'server_started', phase: this.phase.number });
-        problems = await this.check(sandbox, logged, startedAt);
+        problems = [...migrationProblems, ...(await this.check(sandbox, logged, startedAt))];
       }
     } else {
+      problems = migrationProblems;
       await this.emit({
         type: 'log',
         stream: 'system',
@@ -392,6 +399,49 @@ export class ProjectAgent {
       const phases = this.row.phases.filter((p) => p.request === phase.request && !p.kind).length;
       await this.emit({ type: 'generation_complete', files, phases });
       await this.say(`Done: ${phases} phase${phases === 1 ? '' : 's'}, ${files.length} files.`);
+    }
+  }
+
+  /**
+   * When the project has migrations (or its design a data model): its database made if need be,
+   * DATABASE_URL given to its dev server, its new migrations applied. A failed migration is a
+   * problem for the fix loop; a database that cannot be made is told, and the phase goes on.
+   */
+  private async prepareDatabase(sandbox: Sandbox | null): Promise<CheckProblem[]> {
+    const databases = this.deps.databases;
+    if (!databases) return [];
+    const files = await this.deps.store.files(this.projectId);
+    if (!wantsDatabase(files.keys(), this.phase)) return [];
+    try {
+      const { created } = await databases.ensure(this.projectId);
+      if (created) {
+        const text =
+          "Created the app's own PostgreSQL database; its server reads it from DATABASE_URL.";
+        await this.emit({ type: 'log', stream: 'system', text });
+      }
+      if (sandbox) {
+        const env = await databases.sandboxEnv(this.projectId);
+        await sandbox.setAppEnv(env, { signal: this.controller.signal });
+      }
+      const report = await databases.migrate(this.projectId, files);
+      if (report?.applied.length) {
+        const text = `Applied migrations: ${report.applied.join(', ')}.`;
+        await this.emit({ type: 'log', stream: 'system', text });
+      }
+      if (report?.sizeWarning) await this.say(report.sizeWarning);
+      return report?.problems ?? [];
+    } catch (error) {
+      if (this.controller.signal.aborted) throw error;
+      const message = `The app's database could not be prepared: ${(error as Error).message}`;
+      this.logger.warn(`project ${this.projectId}: ${message}`);
+      await this.emit({
+        type: 'error',
+        code: 'APP_DATABASE_FAILED',
+        message,
+        phase: this.phase.number,
+        fatal: false,
+      });
+      return [];
     }
   }
 

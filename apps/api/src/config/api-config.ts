@@ -87,6 +87,19 @@ export const API_CONFIG_SPEC = {
     min: 1,
     max: 200,
   }),
+  APPS_DATABASE_URL: vars.optionalUrl(
+    "The apps' PostgreSQL server (as the runner's; unset: DATABASE_URL's): the database panel reads there",
+    { secret: true, protocols: ['postgres', 'postgresql'] },
+  ),
+  APPS_DATABASE_PANEL_ROWS_MAX: vars.int('Most rows the database panel reads in one page', {
+    default: 100,
+    min: 1,
+    max: 1_000,
+  }),
+  APPS_DATABASE_PANEL_TIMEOUT_MS: vars.int(
+    "Longest one read of the database panel may run in an app's database, in ms",
+    { default: 5_000, min: 100 },
+  ),
   PUBLIC_URL: vars.url('The URL users open (the web app); auth cookies and origins follow it', {
     default: 'http://localhost:3000',
     protocols: ['http', 'https'],

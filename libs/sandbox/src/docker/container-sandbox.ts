@@ -170,6 +170,14 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
     return this.use(() => this.devServer.start(options.signal));
   }
 
+  async setAppEnv(env: Record<string, string>, options: CommandOptions = {}): Promise<boolean> {
+    if (!this.devServer.setAppEnv(env)) return false;
+    return this.use(async () => {
+      await this.devServer.restart(options.signal);
+      return true;
+    });
+  }
+
   logs(since?: number): SandboxLogLine[] {
     return this.log.since(since);
   }

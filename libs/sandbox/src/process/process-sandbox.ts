@@ -214,6 +214,10 @@ export class ProcessSandbox implements Sandbox {
     return this.use(() => this.devServer.start(options.signal)).finally(this.markFirstStart);
   }
 
+  setAppEnv(env: Record<string, string>, options: CommandOptions = {}): Promise<boolean> {
+    return this.use(() => this.devServer.setAppEnv(env, options.signal));
+  }
+
   logs(since?: number): SandboxLogLine[] {
     this.touch();
     return this.log.since(since);
