@@ -14,6 +14,7 @@ import { createDemoLlmServer, DEMO_LLM_DEFAULTS } from './demo-llm-server';
 const REQUESTS = {
   todo: 'Build me a simple todo list where I can tick things off.',
   pomodoro: 'I want a pomodoro timer with breaks.',
+  guestbook: 'A guestbook for my website, kept in a database.',
 } as const;
 
 async function ask(client: OpenAI, messages: ChatMessage[]): Promise<string> {
