@@ -184,6 +184,12 @@ describe('the starter’s /api routes in a process sandbox', () => {
     expect(await page.text()).toContain('/src/main.tsx');
     expect((await fetch(`${url}/server/app.ts`)).status).toBe(404);
     expect((await fetch(`${url}/server/db.ts?import`)).status).toBe(404);
+    expect((await fetch(`${url}/%73erver/app.ts`)).status).toBe(404);
+    expect((await fetch(`${url}/@fs${sandbox.workspaceDir}/server/db.ts`)).status).toBe(404);
+    expect(
+      (await fetch(`${url}/@fs${sandbox.workspaceDir}/db/migrations/001-create-notes.sql`)).status,
+    ).toBe(404);
+    expect((await fetch(`${url}/src/App.tsx`)).status).toBe(200);
     const unknown = await fetch(`${url}/api/nothing-here`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toContain('application/json');

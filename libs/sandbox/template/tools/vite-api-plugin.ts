@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import type { Plugin } from 'vite';
 
@@ -15,7 +16,21 @@ export function isApiPath(url: string): boolean {
 }
 
 /** Server code, migrations and these tools run on the server only; the browser never gets them. */
-const SERVER_ONLY = /^\/(server|db|tools)\//;
+const SERVER_ONLY = ['server', 'db', 'tools'];
+
+/** True for a URL of a file under server/, db/ or tools/, also by /@fs/ or percent-encoded. */
+export function isServerOnlyPath(url: string, root: string): boolean {
+  let path: string;
+  try {
+    path = decodeURIComponent(url.split('?', 1)[0] ?? '');
+  } catch {
+    return true;
+  }
+  const inRoot = posix.normalize(
+    path.startsWith('/@fs/') ? path.slice('/@fs'.length) : `${root}/${path}`,
+  );
+  return SERVER_ONLY.some((dir) => inRoot.startsWith(`${root}/${dir}/`));
+}
 
 /**
  * Serves the app's server routes (/api/*) from the dev server itself, one origin with the page.
@@ -44,7 +59,7 @@ export function apiRoutes(): Plugin {
         return module.app.fetch(request);
       });
       server.middlewares.use((req, res, next) => {
-        if (req.url && SERVER_ONLY.test(req.url)) {
+        if (req.url && isServerOnlyPath(req.url, server.config.root)) {
           res.statusCode = 404;
           res.end();
           return;
