@@ -78,7 +78,7 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
     await app.getByLabel('Message').fill(message);
     if (mood) await app.getByLabel('Mood').selectOption(mood);
     await app.getByRole('button', { name: 'Sign the guestbook' }).click();
-    await app.getByText(message).waitFor();
+    await app.getByRole('list', { name: 'Entries' }).getByText(message).waitFor();
   }
 
   it('generates a guestbook whose entries live in the project’s database, survive a sleep and a schema change', async () => {
@@ -132,9 +132,18 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
     await chat.fill(FOLLOW_UP);
     await chat.press('Enter');
     await page.locator('.message[data-role="user"]', { hasText: FOLLOW_UP }).waitFor();
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    try {
+      // The mood picker shows once the phase's files reach the dev server.
+      await preview().getByLabel('Mood').waitFor({ timeout: GENERATION_TIMEOUT_MS });
+    } catch (error) {
+      await shots.take(page, 'follow-up-missing');
+      throw new Error(`the preview did not show the follow-up: ${await shownErrors(page)}`, {
+        cause: error,
+      });
+    }
     expect(await finalState(page, GENERATION_TIMEOUT_MS)).toBe('Ready');
     await openPreview('follow-up', 'Hello from the preview');
-    await preview().getByLabel('Mood').waitFor({ timeout: PREVIEW_TIMEOUT_MS });
     await sign('Grace', 'Moods work too', 'thankful');
     await preview().getByLabel('mood: thankful').waitFor();
     await shots.take(page, 'with-mood');
