@@ -147,10 +147,10 @@ export const MOODS = ['happy', 'thankful', 'excited', 'curious'] as const;
 export type Mood = (typeof MOODS)[number];
 
 export const MOOD_EMOJI: Record<Mood, string> = {
-  happy: '😊',
-  thankful: '🙏',
-  excited: '🎉',
-  curious: '🤔',
+  happy: '☺',
+  thankful: '♥',
+  excited: '★',
+  curious: '?',
 };
 
 /** One guestbook entry, as the server sends it. */
