@@ -18,6 +18,9 @@ export interface AppDatabaseAdminOptions {
   queryTimeoutMs: number;
 }
 
+/** How long a drop waits for each open session of the app to end, in ms. */
+const DROP_WAIT_MS = 10_000;
+
 const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `app_<project id without dashes>`: the name of both the project's database and its role. */
@@ -95,10 +98,27 @@ export class AppDatabaseAdmin {
   /** Drops the project's database (its connections closed first) and its role; none is fine. */
   async drop(projectId: string): Promise<void> {
     const name = appDatabaseName(projectId);
-    await this.withAdmin(async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      await client.query(`DROP ROLE IF EXISTS ${quoteIdent(name)}`);
-    });
+    await this.withAdmin(
+      async (client) => {
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (exists.rowCount) {
+          // No new sessions, the open ones ended (each waited for), then the drop has nobody
+          // left to wait for.
+          await client.query(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS false`);
+          // An admin without the right to signal them leaves it to DROP … WITH (FORCE).
+          await client
+            .query(
+              'SELECT pg_terminate_backend(pid, $2) FROM pg_stat_activity WHERE datname = $1',
+              [name, DROP_WAIT_MS],
+            )
+            .catch(() => undefined);
+          await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+        }
+        await client.query(`DROP ROLE IF EXISTS ${quoteIdent(name)}`);
+      },
+      undefined,
+      Math.max(this.options.queryTimeoutMs, DROP_WAIT_MS * 4),
+    );
   }
 
   /** Whether the project's database exists on the server. */
@@ -125,13 +145,17 @@ export class AppDatabaseAdmin {
     });
   }
 
-  private async withAdmin<T>(run: (client: Client) => Promise<T>, database?: string): Promise<T> {
+  private async withAdmin<T>(
+    run: (client: Client) => Promise<T>,
+    database?: string,
+    queryTimeoutMs = this.options.queryTimeoutMs,
+  ): Promise<T> {
     const url = new URL(this.options.adminUrl);
     if (database) url.pathname = `/${database}`;
     const client = new Client({
       connectionString: url.toString(),
       connectionTimeoutMillis: this.options.connectTimeoutMs,
-      query_timeout: this.options.queryTimeoutMs,
+      query_timeout: queryTimeoutMs,
     });
     await client.connect();
     try {

@@ -115,6 +115,8 @@ describe(AppDatabases.name, () => {
     expect(await connectError(aIntoB)).toMatch(/permission denied for database/);
     const aIntoForge = appDatabaseUrl(pg.adminUrl, { ...credentialsA, database: 'forge' });
     expect(await connectError(aIntoForge)).toMatch(/permission denied for database "forge"/);
+    // Forge's own role still gets in.
+    expect(await connectError(forgeUrl)).toBe('connected');
     // B's own credentials still open B's database.
     expect(await connectError(await ownUrl(b))).toBe('connected');
   });

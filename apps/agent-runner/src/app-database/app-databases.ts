@@ -154,11 +154,17 @@ export class AppDatabases {
   private guardForgeDatabase(): Promise<void> {
     this.guarded ??= (async () => {
       // Whether the apps' server is Forge's cannot be told from host names; a database of that
-      // name on another server is closed to PUBLIC all the same, which harms nobody.
-      const forge = new URL(this.config.DATABASE_URL);
-      const name = decodeURIComponent(forge.pathname.replace(/^\//, '')) || 'postgres';
-      if (await this.admin.closeToPublic(name)) {
-        this.logger.log(`Forge's database ${name} is closed to the apps' roles (CONNECT revoked)`);
+      // name on another server is closed to PUBLIC all the same, which harms nobody. So is the
+      // admin connection's own database (`apps` in compose).
+      const names = new Set(
+        [this.config.DATABASE_URL, this.serverUrl].map(
+          (url) => decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres',
+        ),
+      );
+      for (const name of names) {
+        if (await this.admin.closeToPublic(name)) {
+          this.logger.log(`the database ${name} is closed to the apps' roles (CONNECT revoked)`);
+        }
       }
     })().catch((error: unknown) => {
       this.guarded = undefined;

@@ -19,6 +19,7 @@ import { TopBarComponent } from '../core/top-bar/top-bar.component';
 import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
 import { ChatPanelComponent } from './chat/chat-panel.component';
 import { CodePanelComponent } from './code/code-panel.component';
+import { DatabasePanelComponent } from './database/database-panel.component';
 import { PreviewPanelComponent } from './preview/preview-panel.component';
 import { saveBlob, zipFileName } from './project-download';
 import { phaseProgress, workspaceStateKey } from './state/workspace-status';
@@ -38,6 +39,7 @@ export type WorkspaceTab = 'chat' | 'preview' | 'code';
     ChatPanelComponent,
     CodePanelComponent,
     ConfirmDialogComponent,
+    DatabasePanelComponent,
     PreviewPanelComponent,
     ProjectStateBadgeComponent,
     RouterLink,
@@ -73,6 +75,8 @@ export class WorkspaceComponent {
   protected readonly confirmingStop = signal(false);
   /** The versions side sheet; its code loads the first time it opens. */
   protected readonly versionsOpen = signal(false);
+  /** The database side sheet (the app's own tables, read-only); loaded the first time it opens. */
+  protected readonly databaseOpen = signal(false);
   protected readonly downloading = signal(false);
   protected readonly downloadError = signal<string | null>(null);
   private readonly api = inject(WorkspaceApiService);
