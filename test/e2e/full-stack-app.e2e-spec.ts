@@ -20,6 +20,8 @@ const FIRST_PROMPT = 'A guestbook kept in a database';
 const FOLLOW_UP = 'Let visitors pick a mood for their entry';
 const GENERATION_TIMEOUT_MS = 300_000;
 const PREVIEW_TIMEOUT_MS = 120_000;
+/** The Database sheet loads its chunk and asks the API; generous on a loaded machine. */
+const SHEET_TIMEOUT_MS = 90_000;
 
 interface EntryRow {
   id: number;
@@ -81,6 +83,30 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
     await app.getByRole('list', { name: 'Entries' }).getByText(message).waitFor();
   }
 
+  /** Opens the workspace's Database sheet on the entries table and checks what it shows. */
+  async function checkDatabaseSheet(step: string, cells: string[], migrations: string[]) {
+    await page.getByRole('button', { name: 'Database', exact: true }).click();
+    const sheet = page.getByRole('dialog', { name: 'Database' });
+    try {
+      await sheet.locator('[data-table="entries"]').click({ timeout: SHEET_TIMEOUT_MS });
+      for (const cell of cells) {
+        await sheet.getByRole('cell', { name: cell, exact: true }).waitFor();
+      }
+      for (const migration of migrations) {
+        await sheet.locator('.migration-name', { hasText: migration }).waitFor();
+      }
+    } catch (error) {
+      await shots.take(page, `${step}-missing`);
+      const shown = await page.locator('dialog').allInnerTexts();
+      throw new Error(`the Database sheet did not show the rows: ${shown.join(' | ')}`, {
+        cause: error,
+      });
+    }
+    await shots.take(page, step);
+    await sheet.getByRole('button', { name: 'Close the database' }).click();
+    await sheet.waitFor({ state: 'hidden' });
+  }
+
   it('generates a guestbook whose entries live in the project’s database, survive a sleep and a schema change', async () => {
     await page.goto(`${stack.url}/sign-up`);
     await page.getByLabel('Name').fill('Grace Hopper');
@@ -116,6 +142,12 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
         'SELECT name FROM forge_migrations ORDER BY name',
       ),
     ).toEqual([{ name: '001-create-entries.sql' }]);
+    // The owner sees them in the workspace's Database sheet too.
+    await checkDatabaseSheet(
+      'database-sheet',
+      ['Hello from the preview', 'Second entry, same database'],
+      ['001-create-entries.sql'],
+    );
 
     // The sandbox goes to sleep (as when idle) and a visit wakes it: the rows are still there.
     const sessions = stack.runner.app.get(SandboxSessions);
@@ -163,6 +195,11 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
         'SELECT name FROM forge_migrations ORDER BY name',
       ),
     ).toEqual([{ name: '001-create-entries.sql' }, { name: '002-add-mood-to-entries.sql' }]);
+    await checkDatabaseSheet(
+      'database-sheet-after-follow-up',
+      ['Moods work too', 'thankful'],
+      ['001-create-entries.sql', '002-add-mood-to-entries.sql'],
+    );
 
     expect(errors.of(stack.url)).toEqual([]);
   });
