@@ -220,7 +220,7 @@ export function EntryForm({ onSign }: EntryFormProps) {
         value={mood}
         onChange={(event) => setMood(event.target.value as Mood | '')}
         aria-label="Mood"
-        className="rounded-lg border border-slate-300 bg-white px-3 py-2 focus:border-emerald-500 focus:outline-none"
+        className="mr-2 rounded-lg border border-slate-300 bg-white px-3 py-2 focus:border-emerald-500 focus:outline-none"
       >
         <option value="">No mood</option>
         {MOODS.map((choice) => (
