@@ -53,6 +53,7 @@ async function projectZip(db: TestDatabase, projectId: string): Promise<Buffer> 
     starter: await readStarterTemplate(),
     generated: await savedProjectFiles(db, projectId),
     deletedPaths,
+    name: 'Real app',
     slug: projectSlug('Real app'),
     dependencies: phaseDependencies(phases),
   });

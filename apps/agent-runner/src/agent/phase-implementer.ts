@@ -272,6 +272,7 @@ export class PhaseImplementer {
           phaseFiles:
             phase.files.map((file) => `- ${file.path}: ${file.purpose}`).join('\n') || '(none)',
           dependencies: phase.dependencies.length ? phase.dependencies.join(' ') : '(none)',
+          dataModel: describeDataModel(phase),
           alreadyWritten: written.length ? written.map((path) => `- ${path}`).join('\n') : '(none)',
           touchedFiles: touched.text,
           otherFiles: listFiles(others),
@@ -279,4 +280,17 @@ export class PhaseImplementer {
       },
     ];
   }
+}
+
+/** The phase's tables and routes as the implement prompt lists them. */
+export function describeDataModel(phase: Pick<PhaseInfo, 'dataModel' | 'routes'>): string {
+  const lines: string[] = [];
+  for (const table of phase.dataModel?.tables ?? []) {
+    const fields = table.fields.map((field) => `${field.name} ${field.type}`).join(', ');
+    lines.push(`- table ${table.name} (${fields})${table.purpose ? `: ${table.purpose}` : ''}`);
+  }
+  for (const route of phase.routes ?? []) {
+    lines.push(`- ${route.method} ${route.path}: ${route.purpose}`);
+  }
+  return lines.length ? lines.join('\n') : '(none: this phase keeps no data on the server)';
 }

@@ -264,6 +264,8 @@ export class ProjectAgent {
       dependencies: design.dependencies,
       lastPhase: design.lastPhase || capped,
       status: 'designed',
+      ...(design.dataModel ? { dataModel: design.dataModel } : {}),
+      ...(design.routes?.length ? { routes: design.routes } : {}),
     };
   }
 

@@ -18,10 +18,11 @@ const VITE_CONFIG = readFileSync(
   join(__dirname, '../../../../libs/sandbox/template/vite.config.ts'),
   'utf8',
 ).replace(
-  'plugins: [react(), tailwindcss()],',
+  'plugins: [react(), tailwindcss(), apiRoutes()],',
   `plugins: [
     react(),
     tailwindcss(),
+    apiRoutes(),
     {
       name: 'database-url',
       configureServer(server) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client, type DatabaseError } from 'pg';
+import { type PhaseInfo } from '@forge/protocol';
 import { type CheckProblem } from '../agent/app-checks';
 
 /** Where the model writes an app's migrations, one SQL file each. */
@@ -63,11 +64,13 @@ export function hasMigrations(paths: Iterable<string>): boolean {
 
 /**
  * Whether a project needs its database: it has migrations, or the phase's design names a data
- * model (`dataModel`, when the design schema has one).
+ * model (PhaseInfo.dataModel, with at least one table).
  */
-export function wantsDatabase(paths: Iterable<string>, phase: object): boolean {
-  const dataModel = (phase as { dataModel?: unknown }).dataModel;
-  return hasMigrations(paths) || (Array.isArray(dataModel) && dataModel.length > 0);
+export function wantsDatabase(
+  paths: Iterable<string>,
+  phase: Pick<PhaseInfo, 'dataModel'>,
+): boolean {
+  return hasMigrations(paths) || (phase.dataModel?.tables.length ?? 0) > 0;
 }
 
 /** The project's migration files in name order, and problems with misnamed `.sql` files. */

@@ -28,7 +28,8 @@ export class DownloadService {
    * The project as a zip a user runs with `npm install && npm run dev`: the starter template
    * (without bun.lock) under the project's current files. Unless the agent wrote its own
    * package.json, the template's is renamed after the project and given the packages the agent
-   * installed, which the sandbox added with bun but no stored file records.
+   * installed, which the sandbox added with bun but no stored file records. Unless it wrote a
+   * README.md, one says how to install, migrate, run and build the app.
    */
   async archive(ownerId: string, projectId: string): Promise<ProjectArchive> {
     const project = await this.projects.get(ownerId, projectId);
@@ -37,6 +38,7 @@ export class DownloadService {
     const state = await this.state(projectId);
     const sources = {
       starter: await readStarterTemplate(),
+      name: project.name,
       deletedPaths: state?.deletedPaths ?? [],
       slug,
       dependencies: phaseDependencies(state?.phases ?? []),

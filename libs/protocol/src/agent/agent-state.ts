@@ -1,4 +1,4 @@
-import { type PhaseBlueprint, type PhaseFile } from './phase-design';
+import { type ApiRoute, type DataModel, type PhaseBlueprint, type PhaseFile } from './phase-design';
 
 /** The agent's states (DESIGN.md "Agent"). */
 export const AGENT_STATES = [
@@ -35,6 +35,10 @@ export interface PhaseInfo {
   dependencies: string[];
   lastPhase: boolean;
   status: PhaseStatus;
+  /** The app's tables after this phase, when it keeps data in its database (PhaseDesign). */
+  dataModel?: DataModel;
+  /** The server routes this phase adds or changes. */
+  routes?: ApiRoute[];
   /** 'fix' for a phase the agent added to mend the errors the checks found after a phase. */
   kind?: 'fix';
   /** On a fix phase: the keys of the errors it was asked to mend (to spot a repeated error). */
