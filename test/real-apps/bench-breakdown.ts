@@ -15,6 +15,7 @@ export interface TimedEvent {
 export interface Breakdown {
   installAt: number | null;
   installMs: number | null;
+  /** From the later of the install's end and the files' to the restarted server answering. */
   restartMs: number | null;
   /** When Vite last logged a dependency optimisation (its start is not logged). */
   depOptimisedAt: number | null;
@@ -59,10 +60,14 @@ export function breakdown(
   const lastFile = lastFileWritten(events);
   const round = (ms: number) => Math.round(ms);
   const install = span(log, /^running bun (add|install)/, /^bun (add|install) (succeeded|failed)/);
-  const afterInstall = install ? log.filter((line) => line.time >= install.to) : [];
-  const restart = install
-    ? span(afterInstall, /^the dev server stopped/, /^the dev server answers at/)
-    : null;
+  // A restart follows the install and the last file (the install may run as the files stream).
+  const written = events.find(({ event }) => event.type === 'files_written')?.at ?? lastFile;
+  const restartFrom = Math.max(install?.to ?? 0, written);
+  const restart = span(
+    log.filter((line) => line.time >= restartFrom),
+    /^the dev server stopped/,
+    /^the dev server answers at/,
+  );
   const optimised = log
     .filter((line) => line.stream === 'dev' && DEP_OPTIMISATION.test(line.text))
     .at(-1);
@@ -74,7 +79,7 @@ export function breakdown(
   return {
     installAt: install ? round(install.from - lastFile) : null,
     installMs: install ? round(install.to - install.from) : null,
-    restartMs: restart && install ? round(restart.to - install.to) : null,
+    restartMs: restart ? round(restart.to - restartFrom) : null,
     depOptimisedAt: optimised ? round(optimised.time - lastFile) : null,
     serverStartedAt: started ? round(started.at - lastFile) : null,
     firstRenderMs: started && renderedAt !== null ? round(renderedAt - started.at) : null,
