@@ -30,8 +30,9 @@ interface Frame {
 
 /**
  * The running app in an iframe on its own origin, with reload, open-in-new-tab and a
- * phone/desktop width toggle. The link is asked for whenever a dev server (re)starts and on
- * reload; each answer makes a new iframe, so the app is loaded fresh after every phase.
+ * phone/desktop width toggle. The link is asked for when the preview first has a server to
+ * show, whenever the dev server restarts, and on reload; each answer makes a new iframe. A
+ * phase the running server took live hot-reloads in the frame as it is, never blank.
  */
 @Component({
   selector: 'forge-preview-panel',
@@ -77,7 +78,9 @@ export class PreviewPanelComponent {
     if (!view || !expectsRunningServer(view, state.serverStarts)) {
       return null;
     }
-    return `${this.store.projectId()}#${state.serverStarts}#${this.reloads()}`;
+    // Not on a phase the running dev server took live: its hot reload already shows it, and a
+    // new frame would blank the preview while the app loads again.
+    return `${this.store.projectId()}#${state.serverRestarts}#${this.reloads()}`;
   });
 
   constructor() {
