@@ -36,7 +36,10 @@ function median(values: number[]): number {
 }
 
 it('measures last file written → preview rendered and → Ready', async () => {
-  const apps = CORPUS.map((entry) => replayApp(loadCorpusApp(entry)));
+  // REAL_APPS_ONLY=id,id measures some of the apps.
+  const only = process.env.REAL_APPS_ONLY?.split(',');
+  const corpus = CORPUS.filter((entry) => !only || only.includes(entry.id));
+  const apps = corpus.map((entry) => replayApp(loadCorpusApp(entry)));
   const db = await createTestDatabase();
   const work = mkdtempSync(join(tmpdir(), 'forge-real-apps-bench-'));
   const llm = await createScriptedLlmServer({
@@ -61,7 +64,7 @@ it('measures last file written → preview rendered and → Ready', async () => 
   const rows: { app: string; renderedMs: number; readyMs: number; breakdown: Breakdown }[] = [];
   try {
     for (const [index, app] of apps.entries()) {
-      const entry = CORPUS[index]!;
+      const entry = corpus[index]!;
       const projectId = await createProject(db, app.title);
       const mine = () => timed.filter(({ event }) => event.projectId === projectId);
       await runner.supervisor.generate(projectId, app.request);
@@ -72,7 +75,16 @@ it('measures last file written → preview rendered and → Ready', async () => 
       let ready: number | undefined;
       let opened = false;
       while (rendered === undefined || ready === undefined) {
-        if (Date.now() > deadline) throw new Error(`${app.id}: no preview or Ready in time`);
+        if (Date.now() > deadline) {
+          const seen = mine().map(({ event }) => event.type);
+          const text = await page
+            .locator('body')
+            .innerText({ timeout: 1000 })
+            .catch(() => '');
+          throw new Error(
+            `${app.id}: ${rendered === undefined ? 'no preview' : 'preview'}, ${ready === undefined ? 'no Ready' : 'Ready'} in ${TIMEOUT_MS} ms; events ${seen.join(' ')}; page ${JSON.stringify(text.slice(0, 500))}`,
+          );
+        }
         const events = mine();
         const fatal = events.find(({ event }) => event.type === 'error' && event.fatal);
         if (fatal) throw new Error(`${app.id}: ${JSON.stringify(fatal.event)}`);
