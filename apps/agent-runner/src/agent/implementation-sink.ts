@@ -63,6 +63,7 @@ class QueuedPhaseSink implements PhaseSink {
     private readonly owner: SinkOwner,
     private readonly phase: number,
     private readonly sandbox: Sandbox | null,
+    private readonly sandboxReady: Promise<void>,
   ) {
     this.savedPaths = [...owner.row.filesInFlight];
   }
@@ -165,6 +166,8 @@ class QueuedPhaseSink implements PhaseSink {
     let sandboxError: unknown = null;
     const left: { path: string; reason: string }[] = [];
     try {
+      // Files wait for the phase's early install (EarlyInstall): announced once in the sandbox.
+      if (this.sandbox) await this.sandboxReady;
       if (this.sandbox && saved.length)
         left.push(...(await writeSandboxFiles(this.sandbox, saved)));
       if (this.sandbox && deleted.length) await deleteSandboxFiles(this.sandbox, deleted);
@@ -191,10 +194,15 @@ class QueuedPhaseSink implements PhaseSink {
   }
 }
 
+/**
+ * The phase's sink. Its files are written into the sandbox once `sandboxReady` settles (the
+ * phase's early install; saving and announcing them waits with them, in that order as ever).
+ */
 export function createImplementationSink(
   owner: SinkOwner,
   phase: number,
   sandbox: Sandbox | null,
+  sandboxReady: Promise<void> = Promise.resolve(),
 ): PhaseSink {
-  return new QueuedPhaseSink(owner, phase, sandbox);
+  return new QueuedPhaseSink(owner, phase, sandbox, sandboxReady);
 }

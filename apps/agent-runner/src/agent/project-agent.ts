@@ -33,7 +33,7 @@ import {
 } from './agent-store';
 import { type RegistryOptions } from './dependency-fit';
 import { changesDependencyGraph, reloadDevServer } from './dev-server-reload';
-import { planInstall } from './install-plan';
+import { EarlyInstall, installPackages, type PackageInstall } from './phase-install';
 import { type PhaseDesigner } from './phase-designer';
 import { createImplementationSink, type PhaseSink, type SinkOwner } from './implementation-sink';
 import { type PhaseImplementer } from './phase-implementer';
@@ -91,6 +91,10 @@ export class ProjectAgent {
   private sandbox?: Promise<Sandbox | null>;
   /** The sink of the phase being implemented: its closed files are saved behind the stream. */
   private sink: PhaseSink | null = null;
+  /** The install of the phase's designed packages, started as its code streams. */
+  private earlyInstall: EarlyInstall | null = null;
+  /** The dev server was restarted for the phase being installed (server_started says so). */
+  private restartedForPhase: number | null = null;
   /** closedInPhase()'s set and the row list it was made from (asked on every parsed event). */
   private closed: { from: string[] | null; paths: ReadonlySet<string> } = {
     from: null,
@@ -161,6 +165,8 @@ export class ProjectAgent {
       (error: unknown) => error,
     );
     const error = saving ?? cause;
+    // An install begun as the code streamed ends (cancelled with the run) before the next can.
+    await this.earlyInstall?.settled;
     if (this.abandoned || error instanceof LeaseLostError) {
       this.logger.warn(`project ${this.projectId}: stopped, another runner holds it now`);
       return;
@@ -273,7 +279,20 @@ export class ProjectAgent {
     const phase = this.phase;
     this.markPhase('implementing');
     const sandbox = await this.openSandbox();
-    const sink = createImplementationSink(this.sinkOwner(), phase.number, sandbox);
+    // Not for a resumed phase: its files reached the sandbox before, packages or not.
+    this.earlyInstall =
+      sandbox && phase.dependencies.length && this.row.filesInFlight.length === 0
+        ? new EarlyInstall(phase.number, sandbox, phase.dependencies, {
+            ...this.deps.registry,
+            signal: this.controller.signal,
+          })
+        : null;
+    const sink = createImplementationSink(
+      this.sinkOwner(),
+      phase.number,
+      sandbox,
+      this.earlyInstall?.settled,
+    );
     this.sink = sink;
     await this.reannounceClosedFiles(phase.number);
     const packages = await this.deps.implementer.implement(
@@ -324,21 +343,32 @@ export class ProjectAgent {
     let packages = this.phase.dependencies;
     const sandbox = await this.openSandbox();
     let phases: PhaseInfo[] | undefined;
-    if (sandbox && packages.length) {
-      // Versions whose peers fit what the project has, recorded exact for package.json and the zip.
-      const plan = await planInstall(packages, await sandbox.readFile('package.json'), {
-        ...this.deps.registry,
-        signal: this.controller.signal,
-      });
-      if (plan.notes.length) await this.say(`About the packages: ${plan.notes.join(' ')}`);
-      packages = plan.install;
-      const number = this.phase.number;
-      phases = this.row.phases.map((p) =>
-        p.number === number ? { ...p, dependencies: packages } : p,
-      );
-    }
     if (sandbox) {
-      const result = await sandbox.install(packages, { signal: this.controller.signal });
+      const number = this.phase.number;
+      const early = this.earlyInstall?.phase === number ? await this.earlyInstall.result() : null;
+      this.earlyInstall = null;
+      const wrote = this.row.filesInFlight;
+      // The `bun add` line may name more than the design did, and a package.json the model
+      // wrote replaced what the early install added to it: then the install runs (again).
+      const covered =
+        early &&
+        !wrote.includes('package.json') &&
+        packages.every((spec) => early.requested.includes(spec));
+      const install: PackageInstall = covered
+        ? early
+        : await installPackages(sandbox, packages, {
+            ...this.deps.registry,
+            signal: this.controller.signal,
+          });
+      const { plan, result } = install;
+      if (plan.notes.length) await this.say(`About the packages: ${plan.notes.join(' ')}`);
+      if (packages.length) {
+        // Versions whose peers fit what the project has, recorded exact for package.json and the zip.
+        packages = plan.install;
+        phases = this.row.phases.map((p) =>
+          p.number === number ? { ...p, dependencies: packages } : p,
+        );
+      }
       if (result.output) await this.emit({ type: 'log', stream: 'install', text: result.output });
       if (!result.ok) {
         throw new AgentFailure(
@@ -346,10 +376,13 @@ export class ProjectAgent {
           `Installing ${packages.join(' ') || 'the dependencies'} failed (exit ${result.exitCode}).`,
         );
       }
-      // Files written while the phase streamed may import what was installed only now.
-      if (packages.length || this.row.filesInFlight.some(changesDependencyGraph)) {
+      // Files written while the phase streamed may import what was installed only now; a
+      // replaced package may be loaded in the dev server; some configuration Vite reads once.
+      const installedAfterFiles = !covered && install.plan.install.length > 0;
+      if (installedAfterFiles || install.replaced.length || wrote.some(changesDependencyGraph)) {
         const reloaded = await reloadDevServer(sandbox, { signal: this.controller.signal });
         if (reloaded) {
+          this.restartedForPhase = number;
           const text = 'The dev server restarted to load the installed packages and configuration.';
           await this.emit({ type: 'log', stream: 'system', text });
         }
@@ -368,18 +401,24 @@ export class ProjectAgent {
     const migrationProblems = await this.prepareDatabase(sandbox);
     if (sandbox) {
       const logged = sandbox.logs().at(-1)?.seq ?? 0;
+      const wasRunning = (await sandbox.status()) === 'running';
       const started = await this.startDevServer(sandbox, logged);
       if (started instanceof AgentFailure) {
         startFailure = started;
         problems = [...migrationProblems, startProblem(started, sandbox.logs(logged))];
       } else {
-        // The preview reloads on server_started: that load must see the phase's last write.
+        // A server that took the phase live leaves open previews to hot-reload in place; they
+        // load the finished phase afresh (unseen, then shown) for its checks. That load must
+        // see the phase's last write.
+        const restarted = !wasRunning || this.restartedForPhase === this.phase.number;
+        this.restartedForPhase = null;
         const settle = this.deps.runtimeErrors.settleLeft(this.projectId);
         if (settle > 0) {
           await abortableSleep(settle, this.controller.signal, LlmError.aborted);
         }
-        await this.emit({ type: 'server_started', phase: this.phase.number });
-        problems = [...migrationProblems, ...(await this.check(sandbox, logged))];
+        const servedAt = Date.now();
+        await this.emit({ type: 'server_started', phase: this.phase.number, restarted });
+        problems = [...migrationProblems, ...(await this.check(sandbox, logged, servedAt))];
       }
       await this.showChecks(problems);
     } else {
@@ -485,7 +524,7 @@ export class ProjectAgent {
    * what an open preview reported from a page loaded since server_started (the preview reloads
    * on it), never from a page hot-reloaded through the phase's files on their way.
    */
-  private async check(sandbox: Sandbox, logged: number): Promise<CheckProblem[]> {
+  private async check(sandbox: Sandbox, logged: number, servedAt: number): Promise<CheckProblem[]> {
     const { checks } = this.deps;
     const problems: CheckProblem[] = [];
     try {
@@ -505,8 +544,12 @@ export class ProjectAgent {
         text: `The checks could not run: ${(error as Error).message}`,
       });
     }
-    if (checks.runtimeWaitMs > 0)
-      await abortableSleep(checks.runtimeWaitMs, this.controller.signal, LlmError.aborted);
+    // The wait for an open preview's reports runs from when the dev server took the phase,
+    // alongside the tool checks rather than after them.
+    const waitLeft = servedAt + checks.runtimeWaitMs - Date.now();
+    if (waitLeft > 0) {
+      await abortableSleep(waitLeft, this.controller.signal, LlmError.aborted);
+    }
     problems.push(...devLogProblems(sandbox.logs(logged)));
     problems.push(...runtimeProblems(this.deps.runtimeErrors.current(this.projectId)));
     const files = [...(await this.deps.store.files(this.projectId)).keys()];

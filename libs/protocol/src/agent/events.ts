@@ -19,8 +19,13 @@ export interface ServerEventPayloads {
   file_deleted: { path: string; phase: number };
   files_written: { phase: number; paths: string[] };
   deps_installed: { packages: string[] };
-  /** The dev server serves the phase's code; browsers open it through their preview link. */
-  server_started: { phase: number };
+  /**
+   * The dev server serves the phase's code; browsers open it through their preview link.
+   * `restarted`: the dev server process is new since the phase began (open previews load the
+   * app anew); false when the running one took the code live (hot reload, nothing to load;
+   * absent from older runners: treat as true).
+   */
+  server_started: { phase: number; restarted?: boolean };
   generation_complete: { files: string[]; phases: number };
   error: AgentError & { fatal: boolean };
   message: {

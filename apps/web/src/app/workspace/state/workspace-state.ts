@@ -61,8 +61,13 @@ export interface WorkspaceState {
   readonly notices: readonly Notice[];
   /** Files written or deleted in the latest phase: the file tree marks them. */
   readonly changed: ChangedFiles;
-  /** Dev-server starts seen on this page; the preview reloads on each. */
+  /** Dev-server starts (phases served) seen on this page. */
   readonly serverStarts: number;
+  /**
+   * Of those, the ones whose dev server was new (restarted): the preview loads the app anew on
+   * each. A server that took a phase's code live hot-reloads the open preview in place.
+   */
+  readonly serverRestarts: number;
   /** The state a generation left when it last went back to IDLE (where a failure happened). */
   readonly stoppedFrom: AgentState | null;
   /** An event skipped a number since the last snapshot: some were lost, a snapshot is due. */
@@ -80,6 +85,7 @@ export const EMPTY_WORKSPACE: WorkspaceState = {
   notices: [],
   changed: { phase: 0, paths: [] },
   serverStarts: 0,
+  serverRestarts: 0,
   stoppedFrom: null,
   gap: false,
   latestVersion: null,
@@ -204,6 +210,9 @@ function withEvent(state: WorkspaceState, event: ServerEvent, firstSeq: number):
       break;
     case 'server_started':
       next.serverStarts = state.serverStarts + 1;
+      if (event.restarted !== false) {
+        next.serverRestarts = state.serverRestarts + 1;
+      }
       break;
     case 'problems':
       next.problems = { ...state.problems, [event.source]: event.problems };
