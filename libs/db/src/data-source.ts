@@ -6,9 +6,13 @@ import {
   GeneratedFile,
   LlmUsage,
   Project,
+  Publication,
+  PublicationFile,
+  ShareLink,
   Version,
 } from './entities';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { PublishAndShare1765000000000 } from './migrations/1765000000000-publish-and-share';
 
 export const ENTITIES = [
   Project,
@@ -17,10 +21,13 @@ export const ENTITIES = [
   ConversationMessage,
   Version,
   LlmUsage,
+  Publication,
+  PublicationFile,
+  ShareLink,
 ];
 
 /** In order; listed by hand so the same list works from src (tests) and dist (node). */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, PublishAndShare1765000000000];
 
 /** node-postgres's error for a query past query_timeout. */
 const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
