@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VarSpec } from '@forge/config';
-import { API_CONFIG_SPEC, PREVIEW_CONFIG_SPEC } from '../../../apps/api/src/config/api-config';
+import {
+  API_CONFIG_SPEC,
+  PREVIEW_CONFIG_SPEC,
+  PUBLISH_CONFIG_SPEC,
+} from '../../../apps/api/src/config/api-config';
 import { RUNNER_CONFIG_SPEC } from '../../../apps/agent-runner/src/config/runner-config';
 import { REPO_ROOT } from './k8s-tools';
 import { type ContainerSpec, type K8sObject, podSpec } from './k8s-validation';
@@ -66,7 +70,7 @@ function webDefaults(): Record<string, string> {
 
 /** What each app uses when a variable is unset or empty. */
 const APP_DEFAULTS: Record<string, Record<string, string>> = {
-  'forge-api': specDefaults({ ...API_CONFIG_SPEC, ...PREVIEW_CONFIG_SPEC }),
+  'forge-api': specDefaults({ ...API_CONFIG_SPEC, ...PREVIEW_CONFIG_SPEC, ...PUBLISH_CONFIG_SPEC }),
   'forge-agent-runner': specDefaults(RUNNER_CONFIG_SPEC),
   'forge-web': webDefaults(),
 };

@@ -39,6 +39,9 @@ export enum AgentCommandErrorCode {
   FileTooLarge = 'FILE_TOO_LARGE',
   VersionNotFound = 'VERSION_NOT_FOUND',
   TooManyGenerations = 'GENERATIONS_LIMIT',
+  PublishUnsupported = 'PUBLISH_UNSUPPORTED',
+  BuildFailed = 'PUBLISH_BUILD_FAILED',
+  SiteTooLarge = 'PUBLISH_TOO_LARGE',
 }
 
 /** A command the runner refuses, with a message for the user. */
