@@ -70,8 +70,8 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
    * one is built first; the same one only changes the address or who may open it.
    */
   async publish(userId: string, projectId: string, dto: PublishDto): Promise<PublicationDto> {
-    if (!this.enabled) throw PublishError.disabled();
     await this.projects.assertOwned(userId, projectId);
+    if (!this.enabled) throw PublishError.disabled();
     const slug = checkSlug(dto.slug);
     if (!slug.ok) {
       throw slug.reserved
