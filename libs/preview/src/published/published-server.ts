@@ -100,7 +100,8 @@ export function createPublishedServer(options: PublishedServerOptions): Server {
     if (!app.open && !(await allowedByCookie(app, req.headers))) {
       return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
     }
-    sendFile(req, res, app, url.pathname);
+    // The path as sent: URL parsing would resolve dot segments that lookupSitePath refuses.
+    sendFile(req, res, app, (req.url ?? '/').split(/[?#]/, 1)[0]!);
   }
 
   async function allowedByCookie(app: PublishedApp, headers: IncomingHttpHeaders) {
