@@ -52,6 +52,8 @@ export interface WebStack {
   url: string;
   api: StackServer;
   runner: StackServer & { app: INestApplication };
+  /** Published apps' addresses: PUBLISH_URL_TEMPLATE, `{slug}` to replace. */
+  publishTemplate: string;
   close(): Promise<void>;
 }
 
@@ -84,7 +86,12 @@ export async function startWebStack(): Promise<WebStack> {
       LLM_SILENCE_TIMEOUT_MS: '60000',
     });
     closers.push(() => runner.close());
-    const [webPort, previewPort] = [await freePort(), await freePort()];
+    const [webPort, previewPort, publishPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const publishTemplate = `http://{slug}.apps.localhost:${publishPort}`;
     const url = `http://127.0.0.1:${webPort}`;
     const api = await startLiveApi(db, {
       RUNNER_URLS: runner.url,
@@ -93,6 +100,8 @@ export async function startWebStack(): Promise<WebStack> {
       PREVIEW_PORT: String(previewPort),
       PREVIEW_URL_TEMPLATE: `http://{projectId}.preview.localhost:${previewPort}`,
       PREVIEW_TOKEN_SECRET: 'e2e-preview-secret-0123456789abcdef0123',
+      PUBLISH_PORT: String(publishPort),
+      PUBLISH_URL_TEMPLATE: publishTemplate,
     });
     closers.push(() => api.close());
     const web = await startWebServer(webPort, api.url);
@@ -104,7 +113,7 @@ export async function startWebStack(): Promise<WebStack> {
           web.closeAllConnections();
         }),
     );
-    return { url, api, runner, close };
+    return { url, api, runner, publishTemplate, close };
   } catch (error) {
     await close();
     throw error;

@@ -134,7 +134,8 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
   async unpublish(userId: string, projectId: string): Promise<void> {
     await this.projects.assertOwned(userId, projectId);
     const slugs: { slug: string }[] = await this.dataSource.transaction(async (manager) => {
-      const removed: { slug: string }[] = await manager.query(
+      // TypeORM answers a DELETE as [rows returned, rows deleted].
+      const [removed]: [{ slug: string }[], number] = await manager.query(
         `DELETE FROM publications WHERE project_id = $1 RETURNING slug`,
         [projectId],
       );

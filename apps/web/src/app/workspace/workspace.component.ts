@@ -17,6 +17,8 @@ import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.co
 import { httpErrorMessage } from '../core/http-error-message';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
 import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
+import { PublishDialogComponent } from '../publish/publish-dialog.component';
+import { ShareDialogComponent } from '../publish/share-dialog.component';
 import { ChatPanelComponent } from './chat/chat-panel.component';
 import { CodePanelComponent } from './code/code-panel.component';
 import { PreviewPanelComponent } from './preview/preview-panel.component';
@@ -40,7 +42,9 @@ export type WorkspaceTab = 'chat' | 'preview' | 'code';
     ConfirmDialogComponent,
     PreviewPanelComponent,
     ProjectStateBadgeComponent,
+    PublishDialogComponent,
     RouterLink,
+    ShareDialogComponent,
     TopBarComponent,
     VersionsPanelComponent,
   ],
@@ -73,6 +77,8 @@ export class WorkspaceComponent {
   protected readonly confirmingStop = signal(false);
   /** The versions side sheet; its code loads the first time it opens. */
   protected readonly versionsOpen = signal(false);
+  protected readonly publishOpen = signal(false);
+  protected readonly shareOpen = signal(false);
   protected readonly downloading = signal(false);
   protected readonly downloadError = signal<string | null>(null);
   private readonly api = inject(WorkspaceApiService);
