@@ -92,10 +92,11 @@ describe('publishing and sharing an app (e2e)', () => {
     const visitor = await strangerPage();
     await visitor.goto(appUrl);
     await visitor.getByText('Todo list').first().waitFor({ timeout: PAGE_TIMEOUT_MS });
-    await visitor.getByRole('group', { name: 'Show' }).waitFor();
-    await visitor.getByPlaceholder(/./).first().fill('Buy milk');
+    await visitor.getByPlaceholder('What needs doing?').fill('Buy milk');
     await visitor.keyboard.press('Enter');
     await visitor.getByText('Buy milk').waitFor();
+    // Version 2's filters, shown once there is a todo.
+    await visitor.getByRole('group', { name: 'Show' }).waitFor();
     await shots.take(visitor, 'public-app');
     // A route of the app is the app too (single-page fallback).
     expect((await visitor.goto(`${appUrl}some/route`))?.status()).toBe(200);
@@ -150,6 +151,9 @@ describe('publishing and sharing an app (e2e)', () => {
     await publishWith('1');
     await visitor.goto(appUrl);
     await visitor.getByText('Todo list').first().waitFor({ timeout: PAGE_TIMEOUT_MS });
+    await visitor.getByPlaceholder('What needs doing?').fill('Call the plumber');
+    await visitor.keyboard.press('Enter');
+    await visitor.getByText('Call the plumber').waitFor();
     expect(await visitor.getByRole('group', { name: 'Show' }).count()).toBe(0);
     await shots.take(visitor, 'older-version');
 
