@@ -63,7 +63,7 @@ describe('publishing and sharing an app (e2e)', () => {
 
   it('publishes, shares, remixes, republishes an older version, outlives the sandbox, unpublishes', async () => {
     const slug = `todo-${Date.now().toString(36)}`;
-    const appUrl = stack.publishTemplate.replace('{slug}', slug);
+    const appUrl = new URL(stack.publishTemplate.replace('{slug}', slug)).toString();
 
     await page.goto(`${stack.url}/sign-up`);
     await page.getByLabel('Name').fill('Grace Hopper');

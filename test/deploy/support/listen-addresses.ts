@@ -36,6 +36,7 @@ const SERVERS: Record<string, ServerSpec[]> = {
   'forge-api': [
     { name: 'api', hostVariable: 'API_HOST', portVariable: 'API_PORT' },
     { name: 'preview proxy', hostVariable: 'PREVIEW_HOST', portVariable: 'PREVIEW_PORT' },
+    { name: 'published apps', hostVariable: 'PUBLISH_HOST', portVariable: 'PUBLISH_PORT' },
   ],
   'forge-agent-runner': [
     { name: 'runner', hostVariable: 'RUNNER_HOST', portVariable: 'RUNNER_PORT' },
