@@ -49,7 +49,7 @@ describe('publishing and sharing an app (e2e)', () => {
 
   async function publishWith(version: string | null): Promise<void> {
     const dialog = page.getByRole('dialog', { name: 'Publish' });
-    if (version) await dialog.getByLabel('Version').selectOption(version);
+    if (version) await dialog.getByLabel('Version', { exact: true }).selectOption(version);
     await dialog.getByRole('button', { name: /^(Publish|Update)$/ }).click();
     try {
       await dialog
@@ -106,7 +106,7 @@ describe('publishing and sharing an app (e2e)', () => {
     await page.getByRole('button', { name: 'Share' }).click();
     const share = page.getByRole('dialog', { name: 'Share' });
     await share.getByRole('button', { name: 'Create a link' }).click();
-    const shareUrl = await share.getByLabel('Share link').inputValue();
+    const shareUrl = await share.getByLabel('Share link', { exact: true }).inputValue();
     expect(shareUrl).toMatch(new RegExp(`^${stack.url}/s/[A-Za-z0-9_-]{43}$`));
     await shots.take(page, 'share-dialog');
 
