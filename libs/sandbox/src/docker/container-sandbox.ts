@@ -9,8 +9,11 @@ import type {
   SandboxFile,
   SandboxLogLine,
   SandboxStatus,
+  SiteBuildOptions,
+  SiteBuildResult,
   ToolResult,
 } from '../sandbox';
+import { buildSiteInContainer } from './container-site-build';
 import { checkToolArgv, finishToolRun, OutputTail, toolNotFound } from '../workspace/project-tools';
 import type { ContainerBackend, ExecResult } from './container-backend';
 import { DevServerSupervisor } from './dev-server-supervisor';
@@ -164,6 +167,10 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
       });
       return finishToolRun(this.log, name, result, timeoutMs, tail);
     });
+  }
+
+  buildSite(files: SandboxFile[], options: SiteBuildOptions): Promise<SiteBuildResult> {
+    return this.use(() => buildSiteInContainer(this.backend, this.log, files, options));
   }
 
   async startDevServer(options: CommandOptions = {}): Promise<DevServer> {
