@@ -154,6 +154,9 @@ try {
     RUNNER_SERVICE_TOKEN: TOKEN,
     LLM_BASE_URL: 'http://127.0.0.1:9',
     LLM_API_KEY: 'bench',
+    // Never called: nothing is generated here, the versions are written directly.
+    LLM_MODEL_DESIGN: 'forge-demo',
+    LLM_MODEL_CODE: 'forge-demo',
     SANDBOX_PROVIDER: 'process',
     SANDBOX_ROOT: sandboxRoot,
     SANDBOX_TEMPLATE_CACHE: templateCache,
