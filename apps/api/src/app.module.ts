@@ -9,7 +9,9 @@ import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
 import { PreviewModule } from './preview/preview.module';
 import { ProjectsModule } from './projects/projects.module';
+import { PublishModule } from './publish/publish.module';
 import { SandboxTrustModule } from './sandbox-trust/sandbox-trust.module';
+import { ShareModule } from './share/share.module';
 import { VersionsModule } from './versions/versions.module';
 
 @Global()
@@ -42,6 +44,8 @@ export class AppModule {
         PreviewModule,
         VersionsModule,
         DownloadModule,
+        PublishModule,
+        ShareModule,
         SandboxTrustModule,
       ],
     };

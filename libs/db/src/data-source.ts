@@ -6,11 +6,15 @@ import {
   GeneratedFile,
   LlmUsage,
   Project,
+  Publication,
+  PublicationFile,
+  ShareLink,
   Version,
 } from './entities';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { AppDatabases1765000000000 } from './migrations/1765000000000-app-databases';
 import { FileEncoding1765000000001 } from './migrations/1765000000001-file-encoding';
+import { PublishAndShare1765000000002 } from './migrations/1765000000002-publish-and-share';
 
 export const ENTITIES = [
   Project,
@@ -19,6 +23,9 @@ export const ENTITIES = [
   ConversationMessage,
   Version,
   LlmUsage,
+  Publication,
+  PublicationFile,
+  ShareLink,
 ];
 
 /** In order; listed by hand so the same list works from src (tests) and dist (node). */
@@ -26,6 +33,7 @@ export const MIGRATIONS = [
   InitialSchema1764000000000,
   AppDatabases1765000000000,
   FileEncoding1765000000001,
+  PublishAndShare1765000000002,
 ];
 
 /** node-postgres's error for a query past query_timeout. */

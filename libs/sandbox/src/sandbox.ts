@@ -67,6 +67,9 @@ export interface ToolResult {
  * One project's running environment. Every path is checked again here with checkProjectPath
  * (and against symbolic links leaving the workspace) whatever checked it before.
  */
+export type { SiteBuildOptions, SiteBuildResult, SiteFile } from './workspace/site-build';
+import type { SiteBuildOptions, SiteBuildResult } from './workspace/site-build';
+
 export interface Sandbox {
   readonly projectId: string;
   writeFiles(files: SandboxFile[]): Promise<void>;
@@ -84,6 +87,12 @@ export interface Sandbox {
    * ABORTED. A tool that fails is a result with its exit code, not an error.
    */
   runTool(argv: string[], options?: RunToolOptions): Promise<ToolResult>;
+  /**
+   * Builds `files` (a version of the app, not necessarily the workspace's) into a static site
+   * apart from the workspace's own files, with the workspace's installed dependencies, and
+   * answers the built files. Absent where the provider cannot (publishing is then refused).
+   */
+  buildSite?(files: SandboxFile[], options: SiteBuildOptions): Promise<SiteBuildResult>;
   /** Idempotent: starts the dev server, or returns the running one; restarts a crashed one. */
   startDevServer(options?: CommandOptions): Promise<DevServer>;
   /**

@@ -61,6 +61,8 @@ export interface WebStack {
   runner: StackServer & { app: INestApplication };
   /** Where the process sandbox keeps the projects' workspaces. */
   sandboxRoot: string;
+  /** Published apps' addresses: PUBLISH_URL_TEMPLATE, `{slug}` to replace. */
+  publishTemplate: string;
   close(): Promise<void>;
 }
 
@@ -96,7 +98,12 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
       ...options.runnerEnv,
     });
     closers.push(() => runner.close());
-    const [webPort, previewPort] = [await freePort(), await freePort()];
+    const [webPort, previewPort, publishPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const publishTemplate = `http://{slug}.apps.localhost:${publishPort}`;
     const url = `http://127.0.0.1:${webPort}`;
     const api = await startLiveApi(db, {
       RUNNER_URLS: runner.url,
@@ -105,6 +112,8 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
       PREVIEW_PORT: String(previewPort),
       PREVIEW_URL_TEMPLATE: `http://{projectId}.preview.localhost:${previewPort}`,
       PREVIEW_TOKEN_SECRET: 'e2e-preview-secret-0123456789abcdef0123',
+      PUBLISH_PORT: String(publishPort),
+      PUBLISH_URL_TEMPLATE: publishTemplate,
     });
     closers.push(() => api.close());
     const web = await startWebServer(webPort, api.url);
@@ -116,7 +125,7 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
           web.closeAllConnections();
         }),
     );
-    return { url, api, runner, sandboxRoot, close };
+    return { url, api, runner, sandboxRoot, publishTemplate, close };
   } catch (error) {
     await close();
     throw error;

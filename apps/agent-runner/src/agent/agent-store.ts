@@ -149,6 +149,18 @@ export class AgentStore {
     return rows[0] ? toSnapshot(rows[0]) : null;
   }
 
+  /** The files of the project's version `number`, or null when it has no such version. */
+  async versionFiles(
+    projectId: string,
+    number: number,
+  ): Promise<{ path: string; content: string }[] | null> {
+    const rows: { files: { path: string; content: string }[] }[] = await this.dataSource.query(
+      `SELECT files FROM versions WHERE project_id = $1 AND number = $2`,
+      [projectId, number],
+    );
+    return rows[0]?.files ?? null;
+  }
+
   /** The id of the project's owner, or null when there is no such project. */
   async ownerOf(projectId: string): Promise<string | null> {
     const rows: { owner_id: string }[] = await this.dataSource.query(

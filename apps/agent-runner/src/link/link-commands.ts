@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, isBusyState, type RuntimeErrorReport } from '@forge/protocol';
+import { isSandboxError, type SiteFile } from '@forge/sandbox';
 import { AgentStore } from '../agent/agent-store';
 import { AgentCommandError, AgentSupervisor } from '../agent/agent-supervisor';
 import { EventHub } from '../events/event-hub';
@@ -93,6 +94,51 @@ export class LinkCommands {
   async previewUrl(projectId: string): Promise<string | null> {
     if (!(await this.store.load(projectId))) throw notFound();
     return this.sandboxes.devServerUrl(projectId);
+  }
+
+  /**
+   * Builds one of the project's versions into a static site in its sandbox (beside the
+   * workspace's own files, which stay as they are) for publishing. Runs beside a generation:
+   * it reads a stored version, never the files being written.
+   */
+  async publishBuild(
+    projectId: string,
+    version: number,
+    limits: { maxBytes: number; maxFiles: number; timeoutMs: number },
+  ): Promise<SiteFile[]> {
+    if (!(await this.store.load(projectId))) throw notFound();
+    const files = await this.store.versionFiles(projectId, version);
+    if (!files) {
+      throw new AgentCommandError(
+        ErrorCode.VersionNotFound,
+        `The project has no version ${version}.`,
+      );
+    }
+    const sandbox = await this.sandboxes.open(projectId);
+    if (!sandbox?.buildSite) {
+      throw new AgentCommandError(
+        ErrorCode.PublishUnsupported,
+        'This server’s sandboxes cannot build apps for publishing (SANDBOX_PROVIDER).',
+      );
+    }
+    try {
+      const built = await sandbox.buildSite(files, limits);
+      if (!built.ok) {
+        throw new AgentCommandError(
+          ErrorCode.PublishBuildFailed,
+          `The app's build failed:\n${built.output.slice(-4_000)}`,
+        );
+      }
+      return built.files;
+    } catch (error) {
+      if (isSandboxError(error, 'TOO_MANY_FILES') || isSandboxError(error, 'FILE_TOO_LARGE')) {
+        throw new AgentCommandError(ErrorCode.PublishTooLarge, error.message);
+      }
+      if (isSandboxError(error)) {
+        throw new AgentCommandError(ErrorCode.PublishBuildFailed, error.message);
+      }
+      throw error;
+    }
   }
 
   /**

@@ -242,6 +242,13 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       await this.commands.runtimeErrors(projectId, errors);
       return { ok: true };
     },
+    publish_build: async (_socket, { projectId, version, ...limits }) => ({
+      ok: true,
+      files: (await this.commands.publishBuild(projectId, version, limits)).map((file) => ({
+        path: file.path,
+        content: file.content.toString('base64'),
+      })),
+    }),
     destroy: async (_socket, { projectId }) => {
       await this.commands.destroy(projectId);
       this.snapshots.forget(projectId);

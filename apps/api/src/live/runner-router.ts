@@ -128,6 +128,29 @@ export class RunnerRouter implements OnModuleInit {
   }
 
   /**
+   * Builds a version of the project into a static site on the runner that holds it (or its
+   * home runner) and answers the built files. The build's own deadline, plus a minute for
+   * waking the sandbox and carrying the files, bounds the wait.
+   */
+  async publishBuild(
+    projectId: string,
+    version: number,
+    limits: { maxBytes: number; maxFiles: number; timeoutMs: number },
+  ): Promise<{ path: string; content: Buffer }[]> {
+    const reply = await this.links.request(
+      await this.pick(projectId),
+      'publish_build',
+      { projectId, version, ...limits },
+      { ms: limits.timeoutMs + 60_000, setting: 'PUBLISH_BUILD_TIMEOUT_MS' },
+    );
+    if (!reply.ok) throw fromRunner(reply.error);
+    return reply.files.map((file) => ({
+      path: file.path,
+      content: Buffer.from(file.content, 'base64'),
+    }));
+  }
+
+  /**
    * The project's snapshot, and the kept events after `since` up to it; the runner answering
    * has started sending the project's events.
    */

@@ -43,6 +43,18 @@ export const RUNNER_LINK_COMMAND_SCHEMAS = {
   runtime_errors: z.strictObject({ projectId: ProjectIdSchema, errors: RuntimeErrorReportsSchema }),
   /** The project was deleted: stop its generation here and destroy its sandbox. */
   destroy: z.strictObject({ projectId: ProjectIdSchema }),
+  /**
+   * Build version `version` of the project into a static site in its sandbox, apart from its
+   * workspace's files, within the API's limits (PUBLISH_MAX_BYTES, PUBLISH_MAX_FILES,
+   * PUBLISH_BUILD_TIMEOUT_MS), and answer the built files.
+   */
+  publish_build: z.strictObject({
+    projectId: ProjectIdSchema,
+    version: z.number().int().min(1),
+    maxBytes: z.number().int().min(1),
+    maxFiles: z.number().int().min(1),
+    timeoutMs: z.number().int().min(1),
+  }),
 } as const;
 
 export type RunnerLinkCommandName = keyof typeof RUNNER_LINK_COMMAND_SCHEMAS;
@@ -75,6 +87,8 @@ export interface RunnerLinkResults {
   rollback: { version: number };
   runtime_errors: object;
   destroy: object;
+  /** The built site's files, their content in base64. */
+  publish_build: { files: { path: string; content: string }[] };
 }
 
 export type RunnerLinkReply<K extends RunnerLinkCommandName> =

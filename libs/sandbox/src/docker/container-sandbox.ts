@@ -9,8 +9,11 @@ import type {
   SandboxFile,
   SandboxLogLine,
   SandboxStatus,
+  SiteBuildOptions,
+  SiteBuildResult,
   ToolResult,
 } from '../sandbox';
+import { buildSiteInContainer } from './container-site-build';
 import { checkToolArgv, finishToolRun, OutputTail, toolNotFound } from '../workspace/project-tools';
 import type { ContainerBackend, ExecResult } from './container-backend';
 import { ContainerDevServerSupervisor } from './container-dev-server-supervisor';
@@ -168,6 +171,10 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
       });
       return finishToolRun(this.log, name, result, timeoutMs, tail);
     });
+  }
+
+  buildSite(files: SandboxFile[], options: SiteBuildOptions): Promise<SiteBuildResult> {
+    return this.use(() => buildSiteInContainer(this.backend, this.log, files, options));
   }
 
   async startDevServer(options: CommandOptions = {}): Promise<DevServer> {

@@ -17,6 +17,8 @@ import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.co
 import { httpErrorMessage } from '../core/http-error-message';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
 import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
+import { PublishDialogComponent } from '../publish/publish-dialog.component';
+import { ShareDialogComponent } from '../publish/share-dialog.component';
 import { ChatPanelComponent } from './chat/chat-panel.component';
 import { CodePanelComponent } from './code/code-panel.component';
 import { DatabasePanelComponent } from './database/database-panel.component';
@@ -42,7 +44,9 @@ export type WorkspaceTab = 'chat' | 'preview' | 'code';
     DatabasePanelComponent,
     PreviewPanelComponent,
     ProjectStateBadgeComponent,
+    PublishDialogComponent,
     RouterLink,
+    ShareDialogComponent,
     TopBarComponent,
     VersionsPanelComponent,
   ],
@@ -77,6 +81,8 @@ export class WorkspaceComponent {
   protected readonly versionsOpen = signal(false);
   /** The database side sheet (the app's own tables, read-only); loaded the first time it opens. */
   protected readonly databaseOpen = signal(false);
+  protected readonly publishOpen = signal(false);
+  protected readonly shareOpen = signal(false);
   protected readonly downloading = signal(false);
   protected readonly downloadError = signal<string | null>(null);
   private readonly api = inject(WorkspaceApiService);
