@@ -6,6 +6,7 @@ import { DownloadModule } from './download/download.module';
 import { FilesModule } from './files/files.module';
 import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
+import { ModelsModule } from './models/models.module';
 import { PreviewModule } from './preview/preview.module';
 import { ProjectsModule } from './projects/projects.module';
 import { SandboxTrustModule } from './sandbox-trust/sandbox-trust.module';
@@ -38,6 +39,7 @@ export class AppModule {
         MessagesModule,
         LiveModule,
         PreviewModule,
+        ModelsModule,
         VersionsModule,
         DownloadModule,
         SandboxTrustModule,

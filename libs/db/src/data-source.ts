@@ -9,6 +9,7 @@ import {
   Version,
 } from './entities';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { RequestModel1765000000000 } from './migrations/1765000000000-request-model';
 
 export const ENTITIES = [
   Project,
@@ -20,7 +21,7 @@ export const ENTITIES = [
 ];
 
 /** In order; listed by hand so the same list works from src (tests) and dist (node). */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, RequestModel1765000000000];
 
 /** node-postgres's error for a query past query_timeout. */
 const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';

@@ -16,6 +16,8 @@ export interface AgentSnapshotRow {
   state: AgentState;
   request: string | null;
   requestNumber: number;
+  /** The model the request chose; null: the configured one. */
+  requestModel: string | null;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
   currentPhase: number;
@@ -32,6 +34,7 @@ export type AgentStatePatch = Partial<
     | 'state'
     | 'request'
     | 'requestNumber'
+    | 'requestModel'
     | 'blueprint'
     | 'phases'
     | 'currentPhase'
@@ -63,6 +66,7 @@ interface StateRow {
   state: string;
   request: string | null;
   request_number: number;
+  request_model: string | null;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
   current_phase: number;
@@ -76,6 +80,7 @@ const COLUMNS: Record<keyof AgentStatePatch, string> = {
   state: 'state',
   request: 'request',
   requestNumber: 'request_number',
+  requestModel: 'request_model',
   blueprint: 'blueprint',
   phases: 'phases',
   currentPhase: 'current_phase',
@@ -93,6 +98,7 @@ function toSnapshot(row: StateRow): AgentSnapshotRow {
     state: row.state,
     request: row.request,
     requestNumber: row.request_number,
+    requestModel: row.request_model ?? null,
     blueprint: row.blueprint,
     phases: row.phases,
     currentPhase: row.current_phase,

@@ -15,6 +15,8 @@ export interface DesignRequest {
   projectId: string;
   phase: number;
   request: string;
+  /** The model the request chose; the configured one when absent. */
+  model?: string;
   /** Phases designed before this one (this request's and earlier ones). */
   plan: PhaseInfo[];
   templateFiles: SourceFile[];
@@ -68,6 +70,7 @@ export class PhaseDesigner {
           this.llm.complete({
             role: 'design',
             projectId: request.projectId,
+            ...(request.model ? { model: request.model } : {}),
             messages,
             signal: request.signal,
           }),

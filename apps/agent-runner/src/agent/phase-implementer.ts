@@ -22,6 +22,8 @@ export interface ImplementRequest {
   projectId: string;
   phase: PhaseInfo;
   request: string;
+  /** The model the request chose; the configured one when absent. */
+  model?: string;
   /** Paths already closed in this phase (a resumed or retried phase keeps them). */
   alreadyWritten: () => ReadonlySet<string>;
   /** The app's files now, as the database has them. */
@@ -126,6 +128,7 @@ export class PhaseImplementer {
           await this.llm.complete({
             role: 'code',
             projectId: request.projectId,
+            ...(request.model ? { model: request.model } : {}),
             messages,
             signal: request.signal,
             onDelta: (delta) => handle(parser.push(delta)),

@@ -3,6 +3,7 @@ import {
   type AgentState,
   type PhaseDesign,
   type PhaseInfo,
+  phaseIndexInRequest,
   type UnsequencedEvent,
 } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
@@ -159,7 +160,7 @@ export class ProjectAgent {
     if (!this.cancelled && isDatabaseOutage(error)) return this.pauseForDatabase(error);
     if (this.cancelled) {
       await this.move({ type: 'cancel' }, { error: null, filesInFlight: [] });
-      await this.say('Stopped. The files written so far are kept.');
+      await this.say('Stopped. The files written so far are kept.', 'system');
       return;
     }
     const code =
@@ -209,6 +210,7 @@ export class ProjectAgent {
       projectId: this.projectId,
       phase: number,
       request: this.row.request ?? '',
+      ...(this.row.requestModel ? { model: this.row.requestModel } : {}),
       plan: this.row.phases.filter((p) => p.number < number),
       templateFiles: await this.deps.templates.list(),
       existingFiles: [...files].map(([path, content]) => ({ path, content })),
@@ -230,13 +232,14 @@ export class ProjectAgent {
     await this.emit({ type: 'phase_designed', phase });
     if (capped) {
       await this.say(
-        `Phase ${number} is the last one: this request reached AGENT_MAX_PHASES (${this.deps.maxPhasesPerRequest}).`,
+        `Phase ${phasesInRequest} is the last one: this request reached AGENT_MAX_PHASES (${this.deps.maxPhasesPerRequest}).`,
       );
     }
     if (phasesInRequest === 1) {
-      await this.say(
-        `Plan: ${design.blueprint?.summary ?? design.description} Starting with phase ${number}: ${design.name}.`,
-      );
+      // The plan itself (blueprint, phases, files) shows in the chat's plan; this says only where it starts.
+      const planned = patch.blueprint?.roadmap.length ?? 0;
+      const of = design.lastPhase ? ' of 1' : planned > 1 ? ` of ${planned}` : '';
+      await this.say(`Planned. Starting with phase 1${of}: ${design.name}.`);
     }
   }
 
@@ -270,6 +273,7 @@ export class ProjectAgent {
         projectId: this.projectId,
         phase,
         request: this.row.request ?? '',
+        ...(this.row.requestModel ? { model: this.row.requestModel } : {}),
         alreadyWritten: () => this.closedInPhase(),
         currentFiles: async () => {
           await sink.flush();
@@ -359,6 +363,7 @@ export class ProjectAgent {
         problems = [startProblem(started, sandbox.logs(logged))];
       } else {
         await this.emit({ type: 'server_started', phase: this.phase.number });
+        await this.emit({ type: 'checking', phase: this.phase.number });
         problems = await this.check(sandbox, logged, startedAt);
       }
     } else {
@@ -386,11 +391,22 @@ export class ProjectAgent {
       },
     );
     if (!morePhases) {
-      const files = [...(await this.deps.store.files(this.projectId)).keys()];
+      const now = await this.deps.store.files(this.projectId);
+      const before = await this.deps.history.filesBeforeRequest(this.projectId);
+      const change = await this.changeOfRequest(before, now);
       const phases = this.row.phases.filter((p) => p.request === phase.request && !p.kind).length;
-      await this.emit({ type: 'generation_complete', files, phases });
-      await this.say(`Done: ${phases} phase${phases === 1 ? '' : 's'}, ${files.length} files.`);
+      await this.emit({ type: 'generation_complete', files: [...now.keys()], phases, ...change });
+      await this.say(doneMessage(phases, change));
     }
+  }
+
+  /** What the request changed, starter files included (a first request overwrites some). */
+  private async changeOfRequest(
+    before: Map<string, string>,
+    now: Map<string, string>,
+  ): Promise<FileChange> {
+    const starter = new Map((await this.deps.templates.list()).map((f) => [f.path, f.content]));
+    return diffFiles(new Map([...starter, ...before]), new Map([...starter, ...now]));
   }
 
   /** The dev server's URL, or the failure (with its log sent) when it did not start. */
@@ -468,7 +484,7 @@ export class ProjectAgent {
         : max === 0
           ? 'automatic fixes are off (AGENT_FIX_MAX_ATTEMPTS is 0)'
           : `${max} fix phase${max === 1 ? '' : 's'} in a row did not clear them (AGENT_FIX_MAX_ATTEMPTS)`;
-      const message = `Phase ${phase.number} left ${count(problems.length, 'error')} that I am not trying to fix again: ${why}.`;
+      const message = `Phase ${this.placeOf(phase)} left ${count(problems.length, 'error')} that I am not trying to fix again: ${why}.`;
       await this.emit({ type: 'error', code, message, phase: phase.number, fatal: false });
       await this.say(`${message} Here is the log:\n\n${log}`);
       return false;
@@ -492,6 +508,8 @@ export class ProjectAgent {
       status: 'designed',
       kind: 'fix',
       fixing: problems.map((p) => p.key),
+      attempt: chain.length + 1,
+      maxAttempts: max,
     };
     await this.move(
       { type: 'fix_needed' },
@@ -499,9 +517,14 @@ export class ProjectAgent {
     );
     await this.emit({ type: 'phase_designed', phase: fix });
     await this.say(
-      `Phase ${phase.number} left ${count(problems.length, 'error')}; fixing ${problems.length === 1 ? 'it' : 'them'} (attempt ${chain.length + 1} of ${max}).`,
+      `Phase ${this.placeOf(phase)} left ${count(problems.length, 'error')}; fixing ${problems.length === 1 ? 'it' : 'them'} (attempt ${chain.length + 1} of ${max}).`,
     );
     return true;
+  }
+
+  /** The phase's number as the user sees it: its place in the request (phaseIndexInRequest). */
+  private placeOf(phase: PhaseInfo): number {
+    return phaseIndexInRequest(this.row.phases, phase.number, phase.request);
   }
 
   /** The fix phases run in a row up to `phase` (itself included when it is one). */
@@ -572,12 +595,13 @@ export class ProjectAgent {
     await this.emit({ type: 'state_change', state, previous });
   }
 
-  private async say(content: string): Promise<void> {
-    const message = await this.deps.store.addMessage(this.projectId, 'assistant', content);
+  /** A chat message from the agent; 'system' for a short entry (a stop) rather than a reply. */
+  private async say(content: string, role: 'assistant' | 'system' = 'assistant'): Promise<void> {
+    const message = await this.deps.store.addMessage(this.projectId, role, content);
     await this.emit({
       type: 'message',
       id: message.id,
-      role: 'assistant',
+      role,
       content,
       createdAt: message.createdAt,
     });
@@ -586,6 +610,46 @@ export class ProjectAgent {
   private async emit(event: UnsequencedEvent): Promise<void> {
     await this.deps.hub.emit(this.projectId, event);
   }
+}
+
+/** Paths a request added, changed and removed, each in byte order. */
+export interface FileChange {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+export function diffFiles(before: Map<string, string>, now: Map<string, string>): FileChange {
+  const sorted = (paths: string[]) => paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    added: sorted([...now.keys()].filter((path) => !before.has(path))),
+    changed: sorted(
+      [...now]
+        .filter(([path, content]) => before.has(path) && before.get(path) !== content)
+        .map(([path]) => path),
+    ),
+    removed: sorted([...before.keys()].filter((path) => !now.has(path))),
+  };
+}
+
+/** Paths shown by name in the "Done" message before the rest are counted. */
+const DONE_PATHS_NAMED = 3;
+
+/** "Done in 2 phases: added src/a.ts; changed src/App.tsx and 2 more." */
+export function doneMessage(phases: number, change: FileChange): string {
+  const part = (verb: string, paths: string[]) => {
+    if (!paths.length) return null;
+    const named = paths.slice(0, DONE_PATHS_NAMED).join(', ');
+    const more = paths.length - DONE_PATHS_NAMED;
+    return `${verb} ${named}${more > 0 ? ` and ${more} more` : ''}`;
+  };
+  const parts = [
+    part('added', change.added),
+    part('changed', change.changed),
+    part('removed', change.removed),
+  ].filter((text): text is string => text !== null);
+  const what = parts.length ? parts.join('; ') : 'no file changed';
+  return `Done in ${count(phases, 'phase')}: ${what}.`;
 }
 
 function count(n: number, noun: string): string {

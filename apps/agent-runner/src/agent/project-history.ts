@@ -157,6 +157,21 @@ export class ProjectHistory {
   }
 
   /** Locks the project's state row, which must be leased to this runner. */
+  /**
+   * The generated files as they were before the running request: those of the latest version
+   * recorded before its message (none for a first request). Edits are refused while a request
+   * runs, so no version falls between.
+   */
+  async filesBeforeRequest(projectId: string): Promise<Map<string, string>> {
+    const rows: { files: FileRow[] }[] = await this.dataSource.query(
+      `SELECT files FROM versions WHERE project_id = $1 AND created_at < (
+         SELECT max(created_at) FROM conversation_messages WHERE project_id = $1 AND role = 'user')
+       ORDER BY number DESC LIMIT 1`,
+      [projectId],
+    );
+    return new Map((rows[0]?.files ?? []).map((file) => [file.path, file.content]));
+  }
+
   private async assertLease(
     manager: EntityManager,
     projectId: string,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import {
   type ChatMessageView,
+  nextChecking,
   nextStreaming,
   type ProjectSnapshot,
   type ServerEvent,
@@ -40,6 +41,8 @@ interface MessageRow {
 @Injectable()
 export class SnapshotBuilder {
   private readonly streaming = new Map<string, StreamingFile>();
+  /** The phase whose checks run, per project (nextChecking, as clients follow it). */
+  private readonly checking = new Map<string, number>();
   private readonly replay: EventReplay;
 
   constructor(
@@ -54,6 +57,9 @@ export class SnapshotBuilder {
   /** Follows one event; called for every event, synchronously, as the hub numbers it. */
   track(event: ServerEvent): void {
     this.replay.keep(event);
+    const checking = nextChecking(this.checking.get(event.projectId) ?? null, event);
+    if (checking === null) this.checking.delete(event.projectId);
+    else this.checking.set(event.projectId, checking);
     const current = this.streaming.get(event.projectId) ?? null;
     const next = nextStreaming(current, event);
     if (next === current) return;
@@ -64,6 +70,7 @@ export class SnapshotBuilder {
   /** Drops what is followed of a deleted project. */
   forget(projectId: string): void {
     this.streaming.delete(projectId);
+    this.checking.delete(projectId);
     this.replay.forget(projectId);
   }
 
@@ -72,6 +79,7 @@ export class SnapshotBuilder {
     // Taken before any await: nothing numbered after this is in `streaming`.
     const seq = this.hub.lastSeq(projectId);
     const streaming = this.streaming.get(projectId) ?? null;
+    const checking = this.checking.get(projectId) ?? null;
     const [row, files, messages, leaseOwner] = await Promise.all([
       this.store.load(projectId),
       this.store.files(projectId),
@@ -97,6 +105,7 @@ export class SnapshotBuilder {
         error: row.error,
         files: [...files].map(([path, content]) => ({ path, content })),
         streaming: seq === undefined ? null : streaming,
+        checking: seq === undefined ? null : checking,
         messages: messages.slice(0, SNAPSHOT_MESSAGES_MAX).reverse(),
         messagesTruncated: messages.length > SNAPSHOT_MESSAGES_MAX,
       },

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
-import { type ProjectSnapshot, type RuntimeErrorReport, type ServerEvent } from '@forge/protocol';
+import {
+  type LlmModelList,
+  LlmModelListSchema,
+  type ProjectSnapshot,
+  type RuntimeErrorReport,
+  type ServerEvent,
+} from '@forge/protocol';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
 import { LiveError } from './live.error';
@@ -70,10 +76,26 @@ export class RunnerRouter implements OnModuleInit {
     );
   }
 
-  async generate(projectId: string, description: string): Promise<void> {
+  async generate(projectId: string, description: string, model?: string): Promise<void> {
     await this.command(projectId, (link) =>
-      this.links.request(link, 'generate', { projectId, description }),
+      this.links.request(link, 'generate', {
+        projectId,
+        description,
+        ...(model ? { model } : {}),
+      }),
     );
+  }
+
+  /** The models a request may name, as a runner that is up lists them (all share one LLM). */
+  async models(): Promise<LlmModelList> {
+    const up = this.links.up();
+    if (up.length === 0) throw LiveError.runnerUnavailable();
+    const reply = await this.links.request(up[0]!, 'models', {});
+    if (!reply.ok) throw fromRunner(reply.error);
+    const list = LlmModelListSchema.safeParse(reply.list);
+    if (!list.success)
+      throw new LiveError('INTERNAL', 'The runner answered a malformed model list.');
+    return list.data;
   }
 
   async cancel(projectId: string): Promise<void> {

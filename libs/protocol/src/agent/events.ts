@@ -18,7 +18,19 @@ export interface ServerEventPayloads {
   deps_installed: { packages: string[] };
   /** The dev server serves the phase's code; browsers open it through their preview link. */
   server_started: { phase: number };
-  generation_complete: { files: string[]; phases: number };
+  /** The checks after a phase run (type-check, build, errors the preview reports). */
+  checking: { phase: number };
+  /**
+   * The request is done: every file of the project, the phases it took (fixes not counted) and
+   * what it changed against the files before it (paths, byte order).
+   */
+  generation_complete: {
+    files: string[];
+    phases: number;
+    added: string[];
+    changed: string[];
+    removed: string[];
+  };
   error: AgentError & { fatal: boolean };
   message: {
     id: string;
@@ -28,6 +40,7 @@ export interface ServerEventPayloads {
   };
   /** `preview`: errors the app reported from a browser; `check`: the type-check and build. */
   log: { stream: 'install' | 'dev' | 'system' | 'preview' | 'check'; text: string };
+  /** One LLM call's tokens and cost (null when the provider does not say), live. */
   usage: {
     role: string;
     model: string;

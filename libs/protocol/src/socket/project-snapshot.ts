@@ -36,6 +36,8 @@ export interface ProjectSnapshot {
   files: { path: string; content: string }[];
   /** The file being streamed right now, as far as the events up to `seq` took it. */
   streaming: StreamingFile | null;
+  /** The phase whose checks run right now (after its `checking` event), else null. */
+  checking?: number | null;
   /** The latest SNAPSHOT_MESSAGES_MAX chat messages, oldest first. */
   messages: ChatMessageView[];
   /** Earlier messages exist: GET /api/projects/:id/messages pages them in. */

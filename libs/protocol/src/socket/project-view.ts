@@ -22,7 +22,24 @@ export interface ProjectView {
   error: AgentError | null;
   files: Record<string, string>;
   streaming: StreamingFile | null;
+  /** The phase whose checks run now (see nextChecking). */
+  checking: number | null;
   messages: ChatMessageView[];
+}
+
+/**
+ * The phase being checked after `event`: set by `checking`, over with the next state change
+ * (a fix phase, the next phase, done, stopped or failed). Snapshots follow the same rule.
+ */
+export function nextChecking(checking: number | null, event: ServerEvent): number | null {
+  switch (event.type) {
+    case 'checking':
+      return event.phase;
+    case 'state_change':
+      return null;
+    default:
+      return checking;
+  }
 }
 
 /**
@@ -76,6 +93,7 @@ export function viewFromSnapshot(snapshot: ProjectSnapshot, previous?: ProjectVi
     error: snapshot.error,
     files: Object.fromEntries(snapshot.files.map((file) => [file.path, file.content])),
     streaming: snapshot.streaming,
+    checking: snapshot.checking ?? null,
     messages: mergeMessages(
       previous?.projectId === snapshot.projectId ? previous.messages : [],
       snapshot.messages,
@@ -99,6 +117,7 @@ export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
     ...view,
     seq: event.seq,
     streaming: nextStreaming(view.streaming, event),
+    checking: nextChecking(view.checking, event),
   };
   switch (event.type) {
     case 'state_change':
