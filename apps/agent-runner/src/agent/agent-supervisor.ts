@@ -234,7 +234,12 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       filesInFlight: [],
       error: null,
     });
-    await this.hub.emit(projectId, { type: 'state_change', state, previous: 'IDLE' });
+    await this.hub.emit(projectId, {
+      type: 'state_change',
+      state,
+      previous: 'IDLE',
+      request: row.requestNumber,
+    });
     return row;
   }
 

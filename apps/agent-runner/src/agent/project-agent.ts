@@ -33,6 +33,7 @@ import { createImplementationSink, type PhaseSink, type SinkOwner } from './impl
 import { type PhaseImplementer } from './phase-implementer';
 import { type ProjectHistory, versionCreatedEvent } from './project-history';
 import { type RuntimeErrorLog } from './runtime-error-log';
+import { diffFiles, doneMessage, type FileChange, usageSentence } from './request-summary';
 import { type AgentTransition, nextState } from './state-machine';
 import { type TemplateCatalog } from './template-catalog';
 
@@ -396,7 +397,8 @@ export class ProjectAgent {
       const change = await this.changeOfRequest(before, now);
       const phases = this.row.phases.filter((p) => p.request === phase.request && !p.kind).length;
       await this.emit({ type: 'generation_complete', files: [...now.keys()], phases, ...change });
-      await this.say(doneMessage(phases, change));
+      const usage = await this.deps.history.requestUsage(this.projectId);
+      await this.say(`${doneMessage(phases, change)}${usageSentence(usage)}`);
     }
   }
 
@@ -610,46 +612,6 @@ export class ProjectAgent {
   private async emit(event: UnsequencedEvent): Promise<void> {
     await this.deps.hub.emit(this.projectId, event);
   }
-}
-
-/** Paths a request added, changed and removed, each in byte order. */
-export interface FileChange {
-  added: string[];
-  changed: string[];
-  removed: string[];
-}
-
-export function diffFiles(before: Map<string, string>, now: Map<string, string>): FileChange {
-  const sorted = (paths: string[]) => paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return {
-    added: sorted([...now.keys()].filter((path) => !before.has(path))),
-    changed: sorted(
-      [...now]
-        .filter(([path, content]) => before.has(path) && before.get(path) !== content)
-        .map(([path]) => path),
-    ),
-    removed: sorted([...before.keys()].filter((path) => !now.has(path))),
-  };
-}
-
-/** Paths shown by name in the "Done" message before the rest are counted. */
-const DONE_PATHS_NAMED = 3;
-
-/** "Done in 2 phases: added src/a.ts; changed src/App.tsx and 2 more." */
-export function doneMessage(phases: number, change: FileChange): string {
-  const part = (verb: string, paths: string[]) => {
-    if (!paths.length) return null;
-    const named = paths.slice(0, DONE_PATHS_NAMED).join(', ');
-    const more = paths.length - DONE_PATHS_NAMED;
-    return `${verb} ${named}${more > 0 ? ` and ${more} more` : ''}`;
-  };
-  const parts = [
-    part('added', change.added),
-    part('changed', change.changed),
-    part('removed', change.removed),
-  ].filter((text): text is string => text !== null);
-  const what = parts.length ? parts.join('; ') : 'no file changed';
-  return `Done in ${count(phases, 'phase')}: ${what}.`;
 }
 
 function count(n: number, noun: string): string {

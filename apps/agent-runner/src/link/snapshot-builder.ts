@@ -101,6 +101,7 @@ export class SnapshotBuilder {
         state: row.state,
         blueprint: row.blueprint,
         phases: row.phases,
+        request: row.requestNumber,
         currentPhase: row.currentPhase,
         error: row.error,
         files: [...files].map(([path, content]) => ({ path, content })),

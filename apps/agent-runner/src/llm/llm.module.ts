@@ -113,6 +113,7 @@ export const llmProviders: Provider[] = [
         baseURL: target.options.baseURL,
         apiKey: target.options.apiKey,
         configured: [target.options.models.code, target.options.models.design],
+        demo: target.provider === 'demo' || target.options.models.code === DEMO_MODEL_ID,
       });
       const client = new LlmClient({
         ...target.options,

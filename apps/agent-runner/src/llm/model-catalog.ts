@@ -10,6 +10,8 @@ export interface ModelCatalogTarget {
   apiKey: string;
   /** The configured models (code first): always listed, used when a request names none. */
   configured: string[];
+  /** The offline demo model answers (in-process, or served apart and named by LLM_BASE_URL). */
+  demo: boolean;
 }
 
 /** A request named a model the configured server does not list. */
@@ -65,7 +67,7 @@ export class ModelCatalog {
       .map((id) => ({ id, name: null, promptUsdPerToken: null, completionUsdPerToken: null }));
     const list: LlmModelList = {
       provider,
-      demo: provider === 'demo',
+      demo: this.target.demo,
       defaultModel: configured[0]!,
       models: [...extra, ...listed],
     };

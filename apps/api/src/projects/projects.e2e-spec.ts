@@ -73,6 +73,10 @@ describe('projects (e2e)', () => {
       JSON.stringify([phase(2, 'done'), phase(1, 'done')]),
     ]);
     expect((await state()).state).toBe('IDLE');
+    await api.db.query(`UPDATE agent_states SET current_phase = 3 WHERE project_id = $1`, [id]);
+    expect((await state()).state).toBe('STOPPED');
+    await api.db.query(`UPDATE agent_states SET current_phase = 2 WHERE project_id = $1`, [id]);
+    expect((await state()).state).toBe('IDLE');
     await api.db.query(`UPDATE agent_states SET error = $2::jsonb WHERE project_id = $1`, [
       id,
       JSON.stringify({ code: 'INSTALL_FAILED', message: 'x' }),

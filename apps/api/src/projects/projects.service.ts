@@ -16,6 +16,7 @@ interface ProjectRow {
   state: string | null;
   failed: boolean | null;
   latest_phase_status: string | null;
+  stopped_designing: boolean | null;
   prompt_tokens: string;
   completion_tokens: string;
   cost_usd: string | null;
@@ -30,6 +31,8 @@ const SELECT_PROJECT = `
     s.error IS NOT NULL AND s.error <> 'null'::jsonb AS failed,
     (SELECT ph->>'status' FROM jsonb_array_elements(s.phases) ph
       ORDER BY (ph->>'number')::int DESC LIMIT 1) AS latest_phase_status,
+    s.current_phase > coalesce((SELECT max((ph->>'number')::int) FROM jsonb_array_elements(s.phases) ph), 0)
+      AS stopped_designing,
     u.prompt_tokens, u.completion_tokens, u.cost_usd, u.calls
   FROM projects p LEFT JOIN agent_states s ON s.project_id = p.id
   CROSS JOIN LATERAL (
@@ -40,18 +43,22 @@ const SELECT_PROJECT = `
 
 /**
  * The state a project shows: the agent's while it works; once idle, FAILED when an error is
- * kept, STOPPED when its latest phase never finished (a stop), else IDLE — the words the
+ * kept, STOPPED when its latest phase never finished or the next was being designed (a
+ * stop), else IDLE — the words the
  * workspace's header uses (apps/web workspace-status.ts).
  */
 export function projectStateKey(row: {
   state: string | null;
   failed: boolean | null;
   latest_phase_status: string | null;
+  stopped_designing: boolean | null;
 }): string {
   const state = row.state ?? 'IDLE';
   if (state !== 'IDLE') return state;
   if (row.failed) return 'FAILED';
-  return row.latest_phase_status && row.latest_phase_status !== 'done' ? 'STOPPED' : 'IDLE';
+  const unfinished = row.latest_phase_status !== null && row.latest_phase_status !== 'done';
+  // A stop while a phase was designed: the request moved current_phase past the recorded ones.
+  return unfinished || row.stopped_designing ? 'STOPPED' : 'IDLE';
 }
 
 function toDto(row: ProjectRow): ProjectDto {

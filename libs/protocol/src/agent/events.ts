@@ -6,7 +6,8 @@ import { type VersionReason } from './versions';
  * per-project `seq` that only grows, so a client can drop what it has seen and spot a gap.
  */
 export interface ServerEventPayloads {
-  state_change: { state: AgentState; previous: AgentState };
+  /** `request`: the request's number, on the change that starts one (IDLE → DESIGNING_PHASE). */
+  state_change: { state: AgentState; previous: AgentState; request?: number };
   blueprint: { blueprint: Blueprint };
   phase_designing: { phase: number };
   phase_designed: { phase: PhaseInfo };

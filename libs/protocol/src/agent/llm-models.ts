@@ -63,8 +63,8 @@ export function parseListedModels(body: unknown): LlmModelInfo[] {
     models.push({
       id: id.data,
       name: typeof name === 'string' && name.trim() ? name.trim() : null,
-      promptUsdPerToken: price(pricing?.prompt),
-      completionUsdPerToken: price(pricing?.completion),
+      promptUsdPerToken: price(pricing?.['prompt']),
+      completionUsdPerToken: price(pricing?.['completion']),
     });
   }
   return models;

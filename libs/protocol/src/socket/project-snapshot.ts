@@ -30,6 +30,8 @@ export interface ProjectSnapshot {
   state: AgentState;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
+  /** The number of the request being worked on, or of the latest one (0: none yet). */
+  request?: number;
   currentPhase: number;
   error: AgentError | null;
   /** Every saved file with its content, by path (byte order). */

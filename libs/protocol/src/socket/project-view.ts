@@ -18,6 +18,8 @@ export interface ProjectView {
   state: AgentState;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
+  /** The request being worked on, or the latest one: 1 for the first app, 2 for a follow-up… */
+  request: number;
   currentPhase: number;
   error: AgentError | null;
   files: Record<string, string>;
@@ -89,6 +91,8 @@ export function viewFromSnapshot(snapshot: ProjectSnapshot, previous?: ProjectVi
     state: snapshot.state,
     blueprint: snapshot.blueprint,
     phases: snapshot.phases,
+    request:
+      snapshot.request ?? snapshot.phases.reduce((max, phase) => Math.max(max, phase.request), 0),
     currentPhase: snapshot.currentPhase,
     error: snapshot.error,
     files: Object.fromEntries(snapshot.files.map((file) => [file.path, file.content])),
@@ -122,6 +126,7 @@ export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
   switch (event.type) {
     case 'state_change':
       next.state = event.state;
+      if (event.request !== undefined) next.request = event.request;
       if (event.state === 'IDLE') next.error = null;
       if (event.state === 'DESIGNING_PHASE' && event.previous === 'IDLE') next.error = null;
       // The server step ended the phase; a cancel or failure there leaves it as it was.

@@ -149,8 +149,8 @@ export interface DemoStack {
 
 export async function startDemoStack(
   options: {
-    /** The demo LLM's pace (the scripted server's own defaults otherwise). */
-    llm?: { chunkSize?: number; chunksPerSecond?: number };
+    /** The demo LLM's pace (the scripted server's own defaults otherwise), and its listed models. */
+    llm?: { chunkSize?: number; chunksPerSecond?: number; models?: string[] };
     /** The API's settings beyond the test defaults and RUNNER_URLS. */
     api?: Record<string, string>;
   } = {},

@@ -9,6 +9,10 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import { NgTemplateOutlet } from '@angular/common';
+import { type ChatMessageView } from '@forge/protocol/socket/project-snapshot';
+import { ModelPickerComponent } from '../../models/model-picker.component';
+import { usageLabel } from '../../models/model-list';
 import { PlanPanelComponent } from '../plan/plan-panel.component';
 import { WorkspaceStore } from '../workspace-store';
 
@@ -26,7 +30,7 @@ const SPEAKERS = { user: 'You', assistant: 'Forge', system: 'Forge (system)' } a
  */
 @Component({
   selector: 'forge-chat-panel',
-  imports: [PlanPanelComponent],
+  imports: [ModelPickerComponent, NgTemplateOutlet, PlanPanelComponent],
   templateUrl: './chat-panel.component.html',
   styleUrl: './chat-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -38,6 +42,20 @@ export class ChatPanelComponent {
 
   protected readonly speakers = SPEAKERS;
   protected readonly promptMaxLength = CHAT_PROMPT_MAX_LENGTH;
+  /** The conversation cut after the latest request, where that request's plan goes. */
+  protected readonly conversation = computed(() => splitAtLastRequest(this.store.messages()));
+  /** Tokens and cost of the request running (or last run) on this page, and of the project. */
+  protected readonly usage = computed(() => {
+    const request = this.store.state().requestUsage;
+    const project = this.store.projectUsage();
+    if (project.calls === 0) {
+      return null;
+    }
+    const total = `Project: ${usageLabel(project.tokens, project.costUsd)}`;
+    return request.calls > 0
+      ? `This request: ${usageLabel(request.tokens, request.costUsd)} · ${total}`
+      : total;
+  });
   protected readonly hasFiles = computed(() => this.store.paths().length > 0);
   protected readonly canSend = computed(
     () => this.store.draft().trim() !== '' && this.store.canGenerate(),
@@ -99,4 +117,16 @@ export class ChatPanelComponent {
     this.stickToBottom.set(true);
     await this.store.generate(prompt);
   }
+}
+
+/** Messages up to the latest user request, and those after it (the agent's replies to it). */
+export function splitAtLastRequest(messages: readonly ChatMessageView[]): {
+  before: readonly ChatMessageView[];
+  after: readonly ChatMessageView[];
+} {
+  let last = messages.length - 1;
+  while (last >= 0 && messages[last].role !== 'user') {
+    last--;
+  }
+  return { before: messages.slice(0, last + 1), after: messages.slice(last + 1) };
 }
