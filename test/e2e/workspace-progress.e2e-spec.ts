@@ -73,10 +73,17 @@ describe('the workspace tells the truth: progress, phone, model, chat (e2e)', ()
   const chat = () => page.getByRole('log', { name: 'Conversation' });
   const entry = (text: string | RegExp) => chat().locator('.entry', { hasText: text });
 
-  async function ready(what: string): Promise<void> {
+  /** Waits for the `count`th "Done" message (saved, so never a stale state) and a Ready badge. */
+  async function ready(what: string, count: number): Promise<void> {
+    const done = chat().locator('.message', { hasText: /Done in \d+ phases?:/ });
+    try {
+      await done.nth(count - 1).waitFor({ timeout: GENERATION_TIMEOUT_MS });
+    } catch (error) {
+      await shots.take(page, `${what.replace(/\W+/g, '-')}-not-done`);
+      throw new Error(`${what} did not finish: ${await shownErrors(page)}`, { cause: error });
+    }
     const state = await finalState(page, GENERATION_TIMEOUT_MS);
     if (state !== 'Ready') {
-      await shots.take(page, `${what}-ended-${state.toLowerCase()}`);
       throw new Error(`${what} ended ${state}: ${await shownErrors(page)}`);
     }
   }
@@ -109,7 +116,7 @@ describe('the workspace tells the truth: progress, phone, model, chat (e2e)', ()
       timeout: GENERATION_TIMEOUT_MS,
     });
     await shots.take(page, 'working');
-    await ready('the first request');
+    await ready('the first request', 1);
     await shots.take(page, 'first-ready');
 
     // One place for the plan: the blueprint's title and summary in it, no separate card.
@@ -130,7 +137,7 @@ describe('the workspace tells the truth: progress, phone, model, chat (e2e)', ()
     // A follow-up: its own plan replaces the first, counted from phase 1.
     const labelsBefore = (await labelsSeen(page)).length;
     await send(CHANGE);
-    await ready('the follow-up');
+    await ready('the follow-up', 2);
     expect(await page.locator('#plan-title').textContent()).toMatch(/^\s*Change\s+·\s+1 phase\s*$/);
     await chat()
       .locator('.message', { hasText: /Done in 1 phase: (changed|added) src\/subtitle\.ts\./ })
@@ -204,6 +211,7 @@ describe('the workspace tells the truth: progress, phone, model, chat (e2e)', ()
 
   it('on a phone: the state never clips, progress shows, a dot says a preview is ready, account in a menu', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(stack.url);
     await page.locator('forge-project-card a').first().click();
     await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);
     const badge = page.locator('.status-words forge-project-state-badge');
@@ -229,7 +237,7 @@ describe('the workspace tells the truth: progress, phone, model, chat (e2e)', ()
     await page.locator('[role="tab"][data-tab="preview"] [data-news="preview"]').waitFor({
       timeout: GENERATION_TIMEOUT_MS,
     });
-    await ready('the phone follow-up');
+    await ready('the phone follow-up', 3);
     await shots.take(page, 'phone-preview-dot');
     const phoneLabels = (await labelsSeen(page)).slice(labelsBefore);
     expect(phoneLabels.some((label) => /^Ready/.test(label))).toBe(true);

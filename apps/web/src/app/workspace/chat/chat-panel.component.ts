@@ -9,7 +9,6 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { NgTemplateOutlet } from '@angular/common';
 import { type ChatMessageView } from '@forge/protocol/socket/project-snapshot';
 import { ModelPickerComponent } from '../../models/model-picker.component';
 import { usageLabel } from '../../models/model-list';
@@ -30,7 +29,7 @@ const SPEAKERS = { user: 'You', assistant: 'Forge', system: 'Forge (system)' } a
  */
 @Component({
   selector: 'forge-chat-panel',
-  imports: [ModelPickerComponent, NgTemplateOutlet, PlanPanelComponent],
+  imports: [ModelPickerComponent, PlanPanelComponent],
   templateUrl: './chat-panel.component.html',
   styleUrl: './chat-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -43,7 +42,7 @@ export class ChatPanelComponent {
   protected readonly speakers = SPEAKERS;
   protected readonly promptMaxLength = CHAT_PROMPT_MAX_LENGTH;
   /** The conversation cut after the latest request, where that request's plan goes. */
-  protected readonly conversation = computed(() => splitAtLastRequest(this.store.messages()));
+  protected readonly conversation = computed(() => conversationItems(this.store.messages()));
   /** Tokens and cost of the request running (or last run) on this page, and of the project. */
   protected readonly usage = computed(() => {
     const request = this.store.state().requestUsage;
@@ -119,14 +118,19 @@ export class ChatPanelComponent {
   }
 }
 
-/** Messages up to the latest user request, and those after it (the agent's replies to it). */
-export function splitAtLastRequest(messages: readonly ChatMessageView[]): {
-  before: readonly ChatMessageView[];
-  after: readonly ChatMessageView[];
-} {
+/** A message of the conversation, or the place of the plan (message null). */
+export interface ConversationItem {
+  readonly key: string;
+  readonly message: ChatMessageView | null;
+}
+
+/** The messages in order, with the plan right after the latest user request (first if none). */
+export function conversationItems(messages: readonly ChatMessageView[]): ConversationItem[] {
   let last = messages.length - 1;
   while (last >= 0 && messages[last].role !== 'user') {
     last--;
   }
-  return { before: messages.slice(0, last + 1), after: messages.slice(last + 1) };
+  const items: ConversationItem[] = messages.map((message) => ({ key: message.id, message }));
+  items.splice(last + 1, 0, { key: 'plan', message: null });
+  return items;
 }

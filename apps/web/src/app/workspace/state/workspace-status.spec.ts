@@ -1,38 +1,5 @@
-import { type PhaseInfo } from '@forge/protocol/agent/agent-state';
-import { type ProjectView } from '@forge/protocol/socket/project-view';
+import { testView as view } from '../testing/project-views';
 import { isPreviewFailure } from './workspace-status';
-
-function phase(number: number, extra: Partial<PhaseInfo> = {}): PhaseInfo {
-  return {
-    number,
-    request: 1,
-    name: `Phase ${number}`,
-    description: 'd',
-    files: [],
-    dependencies: [],
-    lastPhase: false,
-    status: 'done',
-    ...extra,
-  };
-}
-
-function view(extra: Partial<ProjectView> = {}): ProjectView {
-  return {
-    projectId: 'p',
-    seq: 1,
-    state: 'IDLE',
-    blueprint: null,
-    phases: [],
-    request: 1,
-    currentPhase: 0,
-    checking: null,
-    error: null,
-    files: {},
-    streaming: null,
-    messages: [],
-    ...extra,
-  };
-}
 
 describe(isPreviewFailure.name, () => {
   const failed = view({ error: { code: 'INTERNAL', message: 'boom', phase: 1 } });
