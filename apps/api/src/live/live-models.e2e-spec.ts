@@ -1,6 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { type LlmModelList } from '@forge/protocol';
-import { type ScriptedLlmServer } from '@forge/scripted-llm';
+import { createDemoLlmHandler, DEMO_MODEL_ID, type ScriptedLlmServer } from '@forge/scripted-llm';
 import { type TestDatabase } from '../../../../test/support/test-database';
 import { AgentSupervisor } from '../../../agent-runner/src/agent/agent-supervisor';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
@@ -12,6 +12,7 @@ jest.setTimeout(600_000);
 
 const REQUEST = 'A todo list';
 const OTHER_MODEL = 'forge-demo-large';
+const demo = createDemoLlmHandler();
 
 describe('models, usage and the chat entries over the live link (e2e)', () => {
   let stack: DemoStack;
@@ -25,7 +26,14 @@ describe('models, usage and the chat entries over the live link (e2e)', () => {
   beforeAll(async () => {
     stack = await startDemoStack({
       // Paced, so that a stop can come while a file streams.
-      llm: { models: ['forge-demo', OTHER_MODEL], chunkSize: 20, chunksPerSecond: 100 },
+      // The demo serves its own name only: the other listed name is answered by it too (the
+      // server records the name each request asked for).
+      llm: {
+        models: [DEMO_MODEL_ID, OTHER_MODEL],
+        handler: (request) => demo({ ...request, model: DEMO_MODEL_ID }),
+        chunkSize: 20,
+        chunksPerSecond: 100,
+      },
     });
     ({ db, llm, runner, api } = stack);
     user = await signUp(api.url);
@@ -57,12 +65,16 @@ describe('models, usage and the chat entries over the live link (e2e)', () => {
   /** Waits for the request's end: its "Done" message (after generation_complete). */
   async function finished(projectId: string, count: number): Promise<void> {
     await eventually(
-      () =>
-        browser.eventsOf(projectId).filter((e) => e.type === 'generation_complete').length >= count
+      () => {
+        const events = browser.eventsOf(projectId);
+        const failure = events.find((e) => e.type === 'error' && e.fatal);
+        if (failure) throw new Error(`the request failed: ${JSON.stringify(failure)}`);
+        return events.filter((e) => e.type === 'generation_complete').length >= count
           ? true
-          : undefined,
+          : undefined;
+      },
       'the request to complete',
-      120_000,
+      300_000,
     );
     await runner.app.get(AgentSupervisor).settled(projectId);
   }
