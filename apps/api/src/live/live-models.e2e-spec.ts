@@ -30,7 +30,7 @@ describe('models, usage and the chat entries over the live link (e2e)', () => {
       // server records the name each request asked for).
       llm: {
         models: [DEMO_MODEL_ID, OTHER_MODEL],
-        handler: (request) => demo({ ...request, model: DEMO_MODEL_ID }),
+        handler: (request, index) => demo({ ...request, model: DEMO_MODEL_ID }, index),
         chunkSize: 20,
         chunksPerSecond: 100,
       },
