@@ -152,7 +152,8 @@ describe('generating an app in the browser (e2e)', () => {
     await card.getByText('Ready').waitFor();
     await shots.take(page, 'dashboard');
 
-    // Sign out.
+    // Sign out, from the account menu.
+    await page.getByRole('button', { name: /^Account/ }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);
     await shots.take(page, 'signed-out');

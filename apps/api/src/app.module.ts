@@ -7,6 +7,7 @@ import { AppDatabaseModule } from './app-database/app-database.module';
 import { FilesModule } from './files/files.module';
 import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
+import { ModelsModule } from './models/models.module';
 import { PreviewModule } from './preview/preview.module';
 import { ProjectsModule } from './projects/projects.module';
 import { PublishModule } from './publish/publish.module';
@@ -42,6 +43,7 @@ export class AppModule {
         MessagesModule,
         LiveModule,
         PreviewModule,
+        ModelsModule,
         VersionsModule,
         DownloadModule,
         PublishModule,

@@ -15,6 +15,7 @@ import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-s
 import { AppDatabases1765000000000 } from './migrations/1765000000000-app-databases';
 import { FileEncoding1765000000001 } from './migrations/1765000000001-file-encoding';
 import { PublishAndShare1765000000002 } from './migrations/1765000000002-publish-and-share';
+import { RequestModel1765000000003 } from './migrations/1765000000003-request-model';
 
 export const ENTITIES = [
   Project,
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   AppDatabases1765000000000,
   FileEncoding1765000000001,
   PublishAndShare1765000000002,
+  RequestModel1765000000003,
 ];
 
 /** node-postgres's error for a query past query_timeout. */

@@ -9,3 +9,4 @@ export * from './agent/forge-task';
 export * from './agent/phase-design';
 export * from './agent/versions';
 export * from './socket';
+export * from './agent/llm-models';

@@ -40,6 +40,8 @@ export interface AgentSnapshotRow {
   state: AgentState;
   request: string | null;
   requestNumber: number;
+  /** The model the request chose; null: the configured one. */
+  requestModel: string | null;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
   currentPhase: number;
@@ -56,6 +58,7 @@ export type AgentStatePatch = Partial<
     | 'state'
     | 'request'
     | 'requestNumber'
+    | 'requestModel'
     | 'blueprint'
     | 'phases'
     | 'currentPhase'
@@ -87,6 +90,7 @@ interface StateRow {
   state: string;
   request: string | null;
   request_number: number;
+  request_model: string | null;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
   current_phase: number;
@@ -100,6 +104,7 @@ const COLUMNS: Record<keyof AgentStatePatch, string> = {
   state: 'state',
   request: 'request',
   requestNumber: 'request_number',
+  requestModel: 'request_model',
   blueprint: 'blueprint',
   phases: 'phases',
   currentPhase: 'current_phase',
@@ -117,6 +122,7 @@ function toSnapshot(row: StateRow): AgentSnapshotRow {
     state: row.state,
     request: row.request,
     requestNumber: row.request_number,
+    requestModel: row.request_model ?? null,
     blueprint: row.blueprint,
     phases: row.phases,
     currentPhase: row.current_phase,

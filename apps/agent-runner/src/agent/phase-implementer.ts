@@ -25,6 +25,8 @@ export interface ImplementRequest {
   projectId: string;
   phase: PhaseInfo;
   request: string;
+  /** The model the request chose; the configured one when absent. */
+  model?: string;
   /** Paths already closed in this phase (a resumed or retried phase keeps them). */
   alreadyWritten: () => ReadonlySet<string>;
   /** The app's files now, as the database has them. */
@@ -134,6 +136,7 @@ export class PhaseImplementer {
           await this.llm.complete({
             role: 'code',
             projectId: request.projectId,
+            ...(request.model ? { model: request.model } : {}),
             messages,
             signal: request.signal,
             onDelta: (delta) => handle(parser.push(delta)),

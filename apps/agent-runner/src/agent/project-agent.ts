@@ -4,6 +4,7 @@ import {
   ErrorCode,
   type PhaseDesign,
   type PhaseInfo,
+  phaseIndexInRequest,
   type UnsequencedEvent,
 } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
@@ -39,6 +40,7 @@ import { createImplementationSink, type PhaseSink, type SinkOwner } from './impl
 import { type PhaseImplementer } from './phase-implementer';
 import { type ProjectHistory, versionCreatedEvent } from './project-history';
 import { type RuntimeErrorLog } from './runtime-error-log';
+import { diffFiles, doneMessage, type FileChange, usageSentence } from './request-summary';
 import { type AgentTransition, nextState } from './state-machine';
 import { type TemplateCatalog } from './template-catalog';
 
@@ -174,7 +176,7 @@ export class ProjectAgent {
     if (!this.cancelled && isDatabaseOutage(error)) return this.pauseForDatabase(error);
     if (this.cancelled) {
       await this.move({ type: 'cancel' }, { error: null, filesInFlight: [] });
-      await this.say('Stopped. The files written so far are kept.');
+      await this.say('Stopped. The files written so far are kept.', 'system');
       return;
     }
     const code =
@@ -224,6 +226,7 @@ export class ProjectAgent {
       projectId: this.projectId,
       phase: number,
       request: this.row.request ?? '',
+      ...(this.row.requestModel ? { model: this.row.requestModel } : {}),
       plan: this.row.phases.filter((p) => p.number < number),
       templateFiles: await this.deps.templates.list(),
       existingFiles: [...files].map(([path, body]) => ({ path, ...body })),
@@ -245,13 +248,14 @@ export class ProjectAgent {
     await this.emit({ type: 'phase_designed', phase });
     if (capped) {
       await this.say(
-        `Phase ${number} is the last one: this request reached AGENT_MAX_PHASES (${this.deps.maxPhasesPerRequest}).`,
+        `Phase ${phasesInRequest} is the last one: this request reached AGENT_MAX_PHASES (${this.deps.maxPhasesPerRequest}).`,
       );
     }
     if (phasesInRequest === 1) {
-      await this.say(
-        `Plan: ${design.blueprint?.summary ?? design.description} Starting with phase ${number}: ${design.name}.`,
-      );
+      // The plan itself (blueprint, phases, files) shows in the chat's plan; this says only where it starts.
+      const planned = patch.blueprint?.roadmap.length ?? 0;
+      const of = design.lastPhase ? ' of 1' : planned > 1 ? ` of ${planned}` : '';
+      await this.say(`Planned. Starting with phase 1${of}: ${design.name}.`);
     }
   }
 
@@ -300,6 +304,7 @@ export class ProjectAgent {
         projectId: this.projectId,
         phase,
         request: this.row.request ?? '',
+        ...(this.row.requestModel ? { model: this.row.requestModel } : {}),
         alreadyWritten: () => this.closedInPhase(),
         currentFiles: async () => {
           await sink.flush();
@@ -418,6 +423,7 @@ export class ProjectAgent {
         }
         const servedAt = Date.now();
         await this.emit({ type: 'server_started', phase: this.phase.number, restarted });
+        await this.emit({ type: 'checking', phase: this.phase.number });
         problems = [...migrationProblems, ...(await this.check(sandbox, logged, servedAt))];
       }
       await this.showChecks(problems);
@@ -447,10 +453,14 @@ export class ProjectAgent {
       },
     );
     if (!morePhases) {
-      const files = [...(await this.deps.store.files(this.projectId)).keys()];
+      const now = await this.deps.store.files(this.projectId);
+      const before = await this.deps.history.filesBeforeRequest(this.projectId);
+      const contents = new Map([...now].map(([path, file]) => [path, file.content]));
+      const change = await this.changeOfRequest(before, contents);
       const phases = this.row.phases.filter((p) => p.request === phase.request && !p.kind).length;
-      await this.emit({ type: 'generation_complete', files, phases });
-      await this.say(`Done: ${phases} phase${phases === 1 ? '' : 's'}, ${files.length} files.`);
+      await this.emit({ type: 'generation_complete', files: [...now.keys()], phases, ...change });
+      const usage = await this.deps.history.requestUsage(this.projectId);
+      await this.say(`${doneMessage(phases, change)}${usageSentence(usage)}`);
     }
   }
 
@@ -495,6 +505,15 @@ export class ProjectAgent {
       });
       return [];
     }
+  }
+
+  /** What the request changed, starter files included (a first request overwrites some). */
+  private async changeOfRequest(
+    before: Map<string, string>,
+    now: Map<string, string>,
+  ): Promise<FileChange> {
+    const starter = new Map((await this.deps.templates.list()).map((f) => [f.path, f.content]));
+    return diffFiles(new Map([...starter, ...before]), new Map([...starter, ...now]));
   }
 
   /** The dev server's URL, or the failure (with its log sent) when it did not start. */
@@ -582,7 +601,7 @@ export class ProjectAgent {
         : max === 0
           ? 'automatic fixes are off (AGENT_FIX_MAX_ATTEMPTS is 0)'
           : `${max} fix phase${max === 1 ? '' : 's'} in a row did not clear them (AGENT_FIX_MAX_ATTEMPTS)`;
-      const message = `Phase ${phase.number} left ${count(problems.length, 'error')} that I am not trying to fix again: ${why}.`;
+      const message = `Phase ${this.placeOf(phase)} left ${count(problems.length, 'error')} that I am not trying to fix again: ${why}.`;
       await this.emit({ type: 'error', code, message, phase: phase.number, fatal: false });
       await this.say(`${message} Here is the log:\n\n${log}`);
       return false;
@@ -606,6 +625,8 @@ export class ProjectAgent {
       status: 'designed',
       kind: 'fix',
       fixing: problems.map((p) => p.key),
+      attempt: chain.length + 1,
+      maxAttempts: max,
     };
     await this.move(
       { type: 'fix_needed' },
@@ -613,9 +634,14 @@ export class ProjectAgent {
     );
     await this.emit({ type: 'phase_designed', phase: fix });
     await this.say(
-      `Phase ${phase.number} left ${count(problems.length, 'error')}; fixing ${problems.length === 1 ? 'it' : 'them'} (attempt ${chain.length + 1} of ${max}).`,
+      `Phase ${this.placeOf(phase)} left ${count(problems.length, 'error')}; fixing ${problems.length === 1 ? 'it' : 'them'} (attempt ${chain.length + 1} of ${max}).`,
     );
     return true;
+  }
+
+  /** The phase's number as the user sees it: its place in the request (phaseIndexInRequest). */
+  private placeOf(phase: PhaseInfo): number {
+    return phaseIndexInRequest(this.row.phases, phase.number, phase.request);
   }
 
   /** The fix phases run in a row up to `phase` (itself included when it is one). */
@@ -686,12 +712,13 @@ export class ProjectAgent {
     await this.emit({ type: 'state_change', state, previous });
   }
 
-  private async say(content: string): Promise<void> {
-    const message = await this.deps.store.addMessage(this.projectId, 'assistant', content);
+  /** A chat message from the agent; 'system' for a short entry (a stop) rather than a reply. */
+  private async say(content: string, role: 'assistant' | 'system' = 'assistant'): Promise<void> {
+    const message = await this.deps.store.addMessage(this.projectId, role, content);
     await this.emit({
       type: 'message',
       id: message.id,
-      role: 'assistant',
+      role,
       content,
       createdAt: message.createdAt,
     });

@@ -172,6 +172,41 @@ export class ProjectHistory {
   }
 
   /** Locks the project's state row, which must be leased to this runner. */
+  /**
+   * The generated files as they were before the running request: those of the latest version
+   * recorded before its message (none for a first request). Edits are refused while a request
+   * runs, so no version falls between.
+   */
+  async filesBeforeRequest(projectId: string): Promise<Map<string, string>> {
+    const rows: { files: FileRow[] }[] = await this.dataSource.query(
+      `SELECT files FROM versions WHERE project_id = $1 AND created_at < (
+         SELECT max(created_at) FROM conversation_messages WHERE project_id = $1 AND role = 'user')
+       ORDER BY number DESC LIMIT 1`,
+      [projectId],
+    );
+    return new Map((rows[0]?.files ?? []).map((file) => [file.path, file.content]));
+  }
+
+  /** Tokens and cost of the LLM calls since the running request's message (cost: null if none said). */
+  async requestUsage(
+    projectId: string,
+  ): Promise<{ tokens: number; costUsd: number | null; calls: number }> {
+    const rows: { tokens: string; cost: string | null; calls: string }[] =
+      await this.dataSource.query(
+        `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens,
+           sum(cost_usd) AS cost, count(*) AS calls
+         FROM llm_usage WHERE project_id = $1 AND created_at >= (
+           SELECT max(created_at) FROM conversation_messages WHERE project_id = $1 AND role = 'user')`,
+        [projectId],
+      );
+    const row = rows[0];
+    return {
+      tokens: Number(row?.tokens ?? 0),
+      costUsd: row?.cost == null ? null : Number(row.cost),
+      calls: Number(row?.calls ?? 0),
+    };
+  }
+
   private async assertLease(
     manager: EntityManager,
     projectId: string,

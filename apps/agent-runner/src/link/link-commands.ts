@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, isBusyState, type RuntimeErrorReport } from '@forge/protocol';
+import {
+  ErrorCode,
+  isBusyState,
+  type LlmModelList,
+  type RuntimeErrorReport,
+} from '@forge/protocol';
 import { isSandboxError, type SiteFile } from '@forge/sandbox';
 import { AgentStore } from '../agent/agent-store';
 import { AgentCommandError, AgentSupervisor } from '../agent/agent-supervisor';
@@ -37,12 +42,17 @@ export class LinkCommands {
    * Starts a generation. A request while one runs is refused, not queued: a follow-up is
    * written against the finished files, and the user can stop the running one first.
    */
-  generate(projectId: string, description: string): Promise<void> {
+  generate(projectId: string, description: string, model?: string): Promise<void> {
     return this.serially(projectId, async () => {
       await this.whenIdle(projectId);
-      await this.supervisor.generate(projectId, description);
+      await this.supervisor.generate(projectId, description, model);
       this.observe(projectId);
     });
+  }
+
+  /** The models a request may name (the LLM server's list). */
+  models(): Promise<LlmModelList> {
+    return this.supervisor.listModels();
   }
 
   /** Stops the project's generation; nothing to stop is not an error. */

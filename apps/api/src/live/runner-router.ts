@@ -4,6 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import {
   ErrorCode,
+  type LlmModelList,
+  LlmModelListSchema,
   type ProjectSnapshot,
   type RuntimeErrorReport,
   type ServerEvent,
@@ -72,10 +74,26 @@ export class RunnerRouter implements OnModuleInit {
     );
   }
 
-  async generate(projectId: string, description: string): Promise<void> {
+  async generate(projectId: string, description: string, model?: string): Promise<void> {
     await this.command(projectId, (link) =>
-      this.links.request(link, 'generate', { projectId, description }),
+      this.links.request(link, 'generate', {
+        projectId,
+        description,
+        ...(model ? { model } : {}),
+      }),
     );
+  }
+
+  /** The models a request may name, as a runner that is up lists them (all share one LLM). */
+  async models(): Promise<LlmModelList> {
+    const up = this.links.up();
+    if (up.length === 0) throw LiveError.runnerUnavailable();
+    const reply = await this.links.request(up[0]!, 'models', {});
+    if (!reply.ok) throw fromRunner(reply.error);
+    const list = LlmModelListSchema.safeParse(reply.list);
+    if (!list.success)
+      throw new LiveError(ErrorCode.Internal, 'The runner answered a malformed model list.');
+    return list.data;
   }
 
   async cancel(projectId: string): Promise<void> {

@@ -18,6 +18,10 @@ export class AgentStateRow {
   @Column({ name: 'request_number', type: 'integer', default: 0 })
   requestNumber!: number;
 
+  /** The model the request chose; null: the runner's configured model. */
+  @Column({ name: 'request_model', type: 'text', nullable: true })
+  requestModel!: string | null;
+
   @Column({ type: 'jsonb', nullable: true })
   blueprint!: unknown;
 

@@ -43,6 +43,9 @@ export interface PhaseInfo {
   kind?: 'fix';
   /** On a fix phase: the keys of the errors it was asked to mend (to spot a repeated error). */
   fixing?: string[];
+  /** On a fix phase: its place in the fixes in a row (1-based) and the most allowed. */
+  attempt?: number;
+  maxAttempts?: number;
 }
 
 export interface AgentError {
@@ -53,3 +56,20 @@ export interface AgentError {
 }
 
 export type Blueprint = PhaseBlueprint;
+
+/**
+ * A phase's place among its request's own phases, 1-based, as the plan, the header and the chat
+ * number them (fix phases are not counted). A fix phase answers the place of the phase it
+ * mends; a number not designed yet answers the next place.
+ */
+export function phaseIndexInRequest(
+  phases: readonly PhaseInfo[],
+  number: number,
+  request: number,
+): number {
+  const before = phases.filter(
+    (phase) => phase.request === request && phase.kind !== 'fix' && phase.number < number,
+  ).length;
+  const phase = phases.find((p) => p.number === number);
+  return phase?.kind === 'fix' ? Math.max(before, 1) : before + 1;
+}

@@ -7,7 +7,8 @@ import { type VersionReason } from './versions';
  * per-project `seq` that only grows, so a client can drop what it has seen and spot a gap.
  */
 export interface ServerEventPayloads {
-  state_change: { state: AgentState; previous: AgentState };
+  /** `request`: the request's number, on the change that starts one (IDLE → DESIGNING_PHASE). */
+  state_change: { state: AgentState; previous: AgentState; request?: number };
   blueprint: { blueprint: Blueprint };
   phase_designing: { phase: number };
   phase_designed: { phase: PhaseInfo };
@@ -26,7 +27,19 @@ export interface ServerEventPayloads {
    * absent from older runners: treat as true).
    */
   server_started: { phase: number; restarted?: boolean };
-  generation_complete: { files: string[]; phases: number };
+  /** The checks after a phase run (type-check, build, errors the preview reports). */
+  checking: { phase: number };
+  /**
+   * The request is done: every file of the project, the phases it took (fixes not counted) and
+   * what it changed against the files before it (paths, byte order).
+   */
+  generation_complete: {
+    files: string[];
+    phases: number;
+    added: string[];
+    changed: string[];
+    removed: string[];
+  };
   error: AgentError & { fatal: boolean };
   message: {
     id: string;
@@ -36,6 +49,7 @@ export interface ServerEventPayloads {
   };
   /** `check`: the checks' report after a phase (what they show now is in `problems`). */
   log: { stream: 'install' | 'dev' | 'system' | 'check'; text: string };
+  /** One LLM call's tokens and cost (null when the provider does not say), live. */
   usage: {
     role: string;
     model: string;

@@ -33,12 +33,16 @@ export interface ProjectSnapshot {
   state: AgentState;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
+  /** The number of the request being worked on, or of the latest one (0: none yet). */
+  request?: number;
   currentPhase: number;
   error: AgentError | null;
   /** Every saved file with its content, by path (byte order); binary ones in base64. */
   files: ProjectFile[];
   /** The file being streamed right now, as far as the events up to `seq` took it. */
   streaming: StreamingFile | null;
+  /** The phase whose checks run right now (after its `checking` event), else null. */
+  checking?: number | null;
   /** The latest SNAPSHOT_MESSAGES_MAX chat messages, oldest first. */
   messages: ChatMessageView[];
   /** Earlier messages exist: GET /api/projects/:id/messages pages them in. */

@@ -19,6 +19,8 @@ export interface ProjectView {
   state: AgentState;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
+  /** The request being worked on, or the latest one: 1 for the first app, 2 for a follow-up… */
+  request: number;
   currentPhase: number;
   error: AgentError | null;
   /** Text files by path; a binary file's entry is the base64 of its bytes. */
@@ -26,7 +28,24 @@ export interface ProjectView {
   /** The binary files among `files` (their content is base64), by path. */
   encodings: Record<string, FileEncoding>;
   streaming: StreamingFile | null;
+  /** The phase whose checks run now (see nextChecking). */
+  checking: number | null;
   messages: ChatMessageView[];
+}
+
+/**
+ * The phase being checked after `event`: set by `checking`, over with the next state change
+ * (a fix phase, the next phase, done, stopped or failed). Snapshots follow the same rule.
+ */
+export function nextChecking(checking: number | null, event: ServerEvent): number | null {
+  switch (event.type) {
+    case 'checking':
+      return event.phase;
+    case 'state_change':
+      return null;
+    default:
+      return checking;
+  }
 }
 
 /**
@@ -78,6 +97,8 @@ export function viewFromSnapshot(snapshot: ProjectSnapshot, previous?: ProjectVi
     state: snapshot.state,
     blueprint: snapshot.blueprint,
     phases: snapshot.phases,
+    request:
+      snapshot.request ?? snapshot.phases.reduce((max, phase) => Math.max(max, phase.request), 0),
     currentPhase: snapshot.currentPhase,
     error: snapshot.error,
     files: Object.fromEntries(snapshot.files.map((file) => [file.path, file.content])),
@@ -85,6 +106,7 @@ export function viewFromSnapshot(snapshot: ProjectSnapshot, previous?: ProjectVi
       snapshot.files.flatMap((file) => (file.encoding ? [[file.path, file.encoding]] : [])),
     ),
     streaming: snapshot.streaming,
+    checking: snapshot.checking ?? null,
     messages: mergeMessages(
       previous?.projectId === snapshot.projectId ? previous.messages : [],
       snapshot.messages,
@@ -122,10 +144,12 @@ export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
     ...view,
     seq: event.seq,
     streaming: nextStreaming(view.streaming, event),
+    checking: nextChecking(view.checking, event),
   };
   switch (event.type) {
     case 'state_change':
       next.state = event.state;
+      if (event.request !== undefined) next.request = event.request;
       if (event.state === 'IDLE') next.error = null;
       if (event.state === 'DESIGNING_PHASE' && event.previous === 'IDLE') next.error = null;
       // The server step ended the phase; a cancel or failure there leaves it as it was.

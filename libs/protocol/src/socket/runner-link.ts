@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ServerEvent } from '../agent/events';
 import { ErrorCode } from '../errors';
+import { type LlmModelList, ModelIdSchema } from '../agent/llm-models';
 import { RuntimeErrorReportsSchema } from '../agent/versions';
 import {
   ProjectIdSchema,
@@ -33,7 +34,13 @@ export const RUNNER_LINK_COMMAND_SCHEMAS = {
   unwatch: z.strictObject({ projectIds: ProjectIds }),
   /** Watch the project and answer its snapshot (and the events since `since` it keeps). */
   snapshot: z.strictObject({ projectId: ProjectIdSchema, since: SinceSeqSchema }),
-  generate: z.strictObject({ projectId: ProjectIdSchema, description: z.string() }),
+  generate: z.strictObject({
+    projectId: ProjectIdSchema,
+    description: z.string(),
+    model: ModelIdSchema.optional(),
+  }),
+  /** The models requests may choose from (the LLM server's list, fetched and kept a while). */
+  models: z.strictObject({}),
   cancel: z.strictObject({ projectId: ProjectIdSchema }),
   /** Wake the project's sandbox and answer where its dev server listens (for the preview proxy). */
   preview: z.strictObject({ projectId: ProjectIdSchema }),
@@ -79,6 +86,7 @@ export interface RunnerLinkResults {
     missed: ServerEvent[];
   };
   generate: object;
+  models: { list: LlmModelList };
   cancel: object;
   /** The dev server as the API reaches it; null when the runner has no sandbox (none provider). */
   preview: { url: string | null };

@@ -46,6 +46,26 @@ export interface Notice {
   readonly phase?: number;
 }
 
+/** LLM tokens and cost added up; cost null until a call reported one. */
+export interface UsageTotal {
+  readonly tokens: number;
+  readonly costUsd: number | null;
+  readonly calls: number;
+}
+
+export const NO_USAGE: UsageTotal = { tokens: 0, costUsd: null, calls: 0 };
+
+export function addUsage(
+  total: UsageTotal,
+  usage: { promptTokens: number; completionTokens: number; costUsd: number | null },
+): UsageTotal {
+  return {
+    tokens: total.tokens + usage.promptTokens + usage.completionTokens,
+    costUsd: usage.costUsd === null ? total.costUsd : (total.costUsd ?? 0) + usage.costUsd,
+    calls: total.calls + 1,
+  };
+}
+
 export interface ChangedFiles {
   readonly phase: number;
   readonly paths: readonly string[];
@@ -76,6 +96,9 @@ export interface WorkspaceState {
   readonly latestVersion: VersionEvent | null;
   /** The errors that hold now, by source, as the runner last said (distinct, never a log). */
   readonly problems: Readonly<Record<ProblemSource, readonly ProblemItem[]>>;
+  /** LLM usage seen live on this page (`usage` events), and that of the request running now. */
+  readonly usage: UsageTotal;
+  readonly requestUsage: UsageTotal;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceState = {
@@ -90,6 +113,8 @@ export const EMPTY_WORKSPACE: WorkspaceState = {
   gap: false,
   latestVersion: null,
   problems: { checks: [], browser: [] },
+  usage: NO_USAGE,
+  requestUsage: NO_USAGE,
 };
 
 /**
@@ -217,6 +242,10 @@ function withEvent(state: WorkspaceState, event: ServerEvent, firstSeq: number):
     case 'problems':
       next.problems = { ...state.problems, [event.source]: event.problems };
       break;
+    case 'usage':
+      next.usage = addUsage(state.usage, event);
+      next.requestUsage = addUsage(state.requestUsage, event);
+      break;
     case 'version_created': {
       const { seq, number, label, reason, createdAt } = event;
       next.latestVersion = { seq, number, label, reason, createdAt };
@@ -230,6 +259,7 @@ function withEvent(state: WorkspaceState, event: ServerEvent, firstSeq: number):
         next.stoppedFrom = null;
         next.notices = [];
         next.logs = [];
+        next.requestUsage = NO_USAGE;
       }
       break;
     default:
