@@ -6,9 +6,11 @@ import {
   GeneratedFile,
   LlmUsage,
   Project,
+  ProjectThumbnail,
   Version,
 } from './entities';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { ProjectTitlesThumbnails1765000000000 } from './migrations/1765000000000-project-titles-thumbnails';
 
 export const ENTITIES = [
   Project,
@@ -17,10 +19,11 @@ export const ENTITIES = [
   ConversationMessage,
   Version,
   LlmUsage,
+  ProjectThumbnail,
 ];
 
 /** In order; listed by hand so the same list works from src (tests) and dist (node). */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, ProjectTitlesThumbnails1765000000000];
 
 /** node-postgres's error for a query past query_timeout. */
 const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';

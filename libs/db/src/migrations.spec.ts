@@ -9,6 +9,7 @@ const TABLES = [
   'verifications',
   'rate_limits',
   'projects',
+  'project_thumbnails',
   'agent_states',
   'generated_files',
   'conversation_messages',
@@ -77,8 +78,18 @@ describe('migrations', () => {
       `INSERT INTO versions (project_id, number, reason, label, files) VALUES ($1, 1, 'phase', 'v1', '[]')`,
       [id],
     );
+    await dataSource.query(
+      `INSERT INTO project_thumbnails (project_id, version_number, media_type, image) VALUES ($1, 1, 'image/png', '\\x89504e47')`,
+      [id],
+    );
     await dataSource.query(`DELETE FROM projects WHERE id = $1`, [id]);
-    for (const table of ['agent_states', 'generated_files', 'conversation_messages', 'versions']) {
+    for (const table of [
+      'agent_states',
+      'generated_files',
+      'conversation_messages',
+      'versions',
+      'project_thumbnails',
+    ]) {
       const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM ${table}`);
       expect({ table, count }).toEqual({ table, count: 0 });
     }

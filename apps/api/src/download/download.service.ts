@@ -12,6 +12,14 @@ import { writeZip, type ZipEntry } from './zip-writer';
 
 const PACKAGE_JSON = 'package.json';
 
+/** A file of the starter template the project has not replaced, as the code view shows it. */
+export interface StarterFileDto {
+  path: string;
+  size: number;
+  /** The text; null for a file that is not UTF-8 text (an image). */
+  content: string | null;
+}
+
 export interface ProjectArchive {
   fileName: string;
   zip: Buffer;
@@ -65,6 +73,29 @@ export class DownloadService {
   }
 
   /**
+   * The starter files the project still has as they came (those it did not write itself), with
+   * package.json as the zip holds it: named after the project, with the packages installed.
+   */
+  async starterFiles(ownerId: string, projectId: string): Promise<{ files: StarterFileDto[] }> {
+    const project = await this.projects.get(ownerId, projectId);
+    const generated = await this.generatedSizes(projectId);
+    const files: StarterFileDto[] = [];
+    for (const file of await readStarterTemplate()) {
+      if (generated.has(file.path)) {
+        continue;
+      }
+      let data: Buffer | string = file.data;
+      if (file.path === PACKAGE_JSON) {
+        const dependencies = await this.dependencies(projectId);
+        data = downloadPackageJson(data.toString(), projectSlug(project.name), dependencies);
+      }
+      const size = Buffer.byteLength(data);
+      files.push({ path: file.path, size, content: utf8Text(data) });
+    }
+    return { files };
+  }
+
+  /**
    * Size in bytes of each generated file that may go into a zip. Paths were checked when they
    * were written; they are checked again because this one lands on a user's disk.
    */
@@ -91,5 +122,20 @@ export class DownloadService {
       where: { projectId },
     });
     return phaseDependencies(state?.phases ?? []);
+  }
+}
+
+/** The data as text when it is valid UTF-8 without NUL bytes, else null. */
+function utf8Text(data: Buffer | string): string | null {
+  if (typeof data === 'string') {
+    return data;
+  }
+  if (data.includes(0)) {
+    return null;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return null;
   }
 }

@@ -11,6 +11,8 @@ export const PHASE_DESIGN_LIMITS = {
   maxPurposeLength: 500,
   maxDependencies: PACKAGE_SPEC_LIMITS.maxPackagesPerInstall,
   maxTitleLength: 100,
+  /** The project title a first design proposes: short, as on a dashboard card. */
+  maxProjectTitleLength: 40,
   maxSummaryLength: 4000,
   /** Most entries in blueprint.views and blueprint.roadmap. */
   maxBlueprintItems: 20,
@@ -73,6 +75,8 @@ export const PhaseDesignSchema = z.object({
   dependencies: z.array(packageSpec).max(L.maxDependencies),
   lastPhase: z.boolean(),
   blueprint: PhaseBlueprintSchema.optional(),
+  /** A short title for the project (2 to 4 words), proposed with phase 1 of a new app. */
+  title: z.string().trim().min(1).max(L.maxProjectTitleLength).optional(),
 });
 
 export type PhaseBlueprint = z.infer<typeof PhaseBlueprintSchema>;

@@ -6,4 +6,6 @@ export interface ProjectDto {
   state: string;
   createdAt: string;
   updatedAt: string;
+  /** When the latest thumbnail of its preview was taken; null when it has none. */
+  thumbnailAt: string | null;
 }
