@@ -42,6 +42,9 @@ export class ProjectCardComponent {
 
   protected readonly nameMaxLength = PROJECT_NAME_INPUT_MAX_LENGTH;
   protected readonly link = computed(() => APP_PATHS.project(this.project().id));
+  protected readonly thumbnail = computed(() => this.projects.thumbnailUrl(this.project()));
+  /** The placeholder of a project not pictured yet: its first letter. */
+  protected readonly initial = computed(() => (this.project().name.trim()[0] ?? '?').toUpperCase());
   protected readonly editing = signal(false);
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);

@@ -7,6 +7,7 @@ const PROJECT = {
   createdAt: '2026-03-10T10:00:00.000Z',
   updatedAt: '2026-03-10T11:00:00.000Z',
   state: 'IDLE',
+  thumbnailAt: null,
 };
 
 describe(parseProjectPage.name, () => {
@@ -32,6 +33,14 @@ describe(parseProjectPage.name, () => {
 });
 
 describe(parseProject.name, () => {
+  it('reads when the thumbnail was taken, and refuses a time that is not a string', () => {
+    const at = '2026-03-10T12:00:00.000Z';
+    expect(parseProject({ ...PROJECT, thumbnailAt: at }).thumbnailAt).toBe(at);
+    const { thumbnailAt: _none, ...older } = PROJECT;
+    expect(parseProject(older).thumbnailAt).toBeNull();
+    expect(() => parseProject({ ...PROJECT, thumbnailAt: 7 })).toThrow(ProjectResponseError);
+  });
+
   it('reads a missing description as empty', () => {
     expect(parseProject({ ...PROJECT, description: null })).toEqual({
       ...PROJECT,

@@ -6,6 +6,17 @@ export interface Project {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly state: string;
+  /** When the latest picture of its preview was taken; null when there is none. */
+  readonly thumbnailAt: string | null;
+}
+
+/** The orders the project list offers (the API's `sort`). */
+export type ProjectSort = 'recent' | 'name' | 'created';
+
+/** A search and an order for the project list. */
+export interface ProjectListQuery {
+  readonly q?: string;
+  readonly sort?: ProjectSort;
 }
 
 /** One page of GET /api/projects; `nextCursor` is null on the last page. */
@@ -33,18 +44,30 @@ export function parseProject(body: unknown, what = 'a project'): Project {
   if (typeof body !== 'object' || body === null) {
     throw new ProjectResponseError(what);
   }
-  const { id, name, description, createdAt, updatedAt, state } = body as Record<string, unknown>;
+  const { id, name, description, createdAt, updatedAt, state, thumbnailAt } = body as Record<
+    string,
+    unknown
+  >;
   if (
     typeof id !== 'string' ||
     typeof name !== 'string' ||
     typeof createdAt !== 'string' ||
     typeof updatedAt !== 'string' ||
     typeof state !== 'string' ||
-    (description !== null && description !== undefined && typeof description !== 'string')
+    (description !== null && description !== undefined && typeof description !== 'string') ||
+    (thumbnailAt !== null && thumbnailAt !== undefined && typeof thumbnailAt !== 'string')
   ) {
     throw new ProjectResponseError(what);
   }
-  return { id, name, description: description ?? '', createdAt, updatedAt, state };
+  return {
+    id,
+    name,
+    description: description ?? '',
+    createdAt,
+    updatedAt,
+    state,
+    thumbnailAt: thumbnailAt ?? null,
+  };
 }
 
 export function parseProjectPage(body: unknown): ProjectPage {

@@ -16,6 +16,7 @@ import { PHONE_LAYOUT_QUERY, mediaQuerySignal } from '../core/media-query';
 import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.component';
 import { httpErrorMessage } from '../core/http-error-message';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
+import { ProjectTitleComponent } from '../project/project-title.component';
 import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
 import { ChatPanelComponent } from './chat/chat-panel.component';
 import { CodePanelComponent } from './code/code-panel.component';
@@ -40,6 +41,7 @@ export type WorkspaceTab = 'chat' | 'preview' | 'code';
     ConfirmDialogComponent,
     PreviewPanelComponent,
     ProjectStateBadgeComponent,
+    ProjectTitleComponent,
     RouterLink,
     TopBarComponent,
     VersionsPanelComponent,

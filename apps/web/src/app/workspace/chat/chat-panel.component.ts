@@ -9,6 +9,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import { AutofocusDirective } from '../../core/autofocus.directive';
 import { PlanPanelComponent } from '../plan/plan-panel.component';
 import { WorkspaceStore } from '../workspace-store';
 
@@ -26,7 +27,7 @@ const SPEAKERS = { user: 'You', assistant: 'Forge', system: 'Forge (system)' } a
  */
 @Component({
   selector: 'forge-chat-panel',
-  imports: [PlanPanelComponent],
+  imports: [AutofocusDirective, PlanPanelComponent],
   templateUrl: './chat-panel.component.html',
   styleUrl: './chat-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
