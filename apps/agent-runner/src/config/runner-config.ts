@@ -277,7 +277,8 @@ export const RUNNER_CONFIG_SPEC = {
     { default: '/usr/bin/chromium' },
   ),
   THUMBNAIL_TIMEOUT_MS: vars.int('Deadline of one thumbnail (load, render, picture), in ms', {
-    default: 20_000,
+    // A dev server's first page load compiles every module; on a busy machine that takes a while.
+    default: 45_000,
     min: 1_000,
   }),
   THUMBNAIL_SETTLE_MS: vars.int('Wait after the preview loaded before it is pictured, in ms', {
