@@ -69,6 +69,15 @@ export class PreviewCamera {
           const allowed = target.startsWith('data:') || target.startsWith('blob:');
           return allowed || new URL(target).origin === origin ? route.continue() : route.abort();
         });
+        // Vite's hot-reload socket is the app's own; a socket elsewhere is closed.
+        const host = new URL(url).host;
+        await context.routeWebSocket(/.*/, (socket) => {
+          if (new URL(socket.url()).host === host) {
+            socket.connectToServer();
+          } else {
+            void socket.close();
+          }
+        });
         const page = await context.newPage();
         await page.goto(url, { waitUntil: 'load', timeout: left() });
         if (settleMs > 0) {
