@@ -8,6 +8,7 @@ import {
   Project,
   Publication,
   PublicationFile,
+  ProjectThumbnail,
   ShareLink,
   Version,
 } from './entities';
@@ -16,6 +17,7 @@ import { AppDatabases1765000000000 } from './migrations/1765000000000-app-databa
 import { FileEncoding1765000000001 } from './migrations/1765000000001-file-encoding';
 import { PublishAndShare1765000000002 } from './migrations/1765000000002-publish-and-share';
 import { RequestModel1765000000003 } from './migrations/1765000000003-request-model';
+import { ProjectTitlesThumbnails1765000000004 } from './migrations/1765000000004-project-titles-thumbnails';
 
 export const ENTITIES = [
   Project,
@@ -27,6 +29,7 @@ export const ENTITIES = [
   Publication,
   PublicationFile,
   ShareLink,
+  ProjectThumbnail,
 ];
 
 /** In order; listed by hand so the same list works from src (tests) and dist (node). */
@@ -36,6 +39,7 @@ export const MIGRATIONS = [
   FileEncoding1765000000001,
   PublishAndShare1765000000002,
   RequestModel1765000000003,
+  ProjectTitlesThumbnails1765000000004,
 ];
 
 /** node-postgres's error for a query past query_timeout. */

@@ -9,6 +9,7 @@ const TABLES = [
   'verifications',
   'rate_limits',
   'projects',
+  'project_thumbnails',
   'agent_states',
   'generated_files',
   'conversation_messages',
@@ -91,6 +92,10 @@ describe('migrations', () => {
       [id],
     );
     await dataSource.query(`INSERT INTO share_links (token, project_id) VALUES ('s', $1)`, [id]);
+    await dataSource.query(
+      `INSERT INTO project_thumbnails (project_id, version_number, media_type, image) VALUES ($1, 1, 'image/png', '\\x89504e47')`,
+      [id],
+    );
     await dataSource.query(`DELETE FROM projects WHERE id = $1`, [id]);
     for (const table of [
       'agent_states',
@@ -100,6 +105,7 @@ describe('migrations', () => {
       'publications',
       'publication_files',
       'share_links',
+      'project_thumbnails',
     ]) {
       const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM ${table}`);
       expect({ table, count }).toEqual({ table, count: 0 });

@@ -13,6 +13,7 @@ import {
   type StackServer,
 } from '../../../apps/api/src/live/testing/live-stack';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { CHROMIUM_PATH } from './browser';
 
 const ROOT = resolve(__dirname, '../../..');
 const WEB_DIR = join(ROOT, 'apps/web');
@@ -96,6 +97,8 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
       // The demo streams like a model typing; a silent minute means something is wrong.
       LLM_SILENCE_TIMEOUT_MS: '60000',
       ...options.runnerEnv,
+      // Dashboard thumbnails, pictured by the browser the tests use.
+      THUMBNAIL_CHROMIUM_PATH: CHROMIUM_PATH,
     });
     closers.push(() => runner.close());
     const [webPort, previewPort, publishPort] = [

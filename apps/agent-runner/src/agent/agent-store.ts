@@ -176,6 +176,19 @@ export class AgentStore {
     return rows[0]?.owner_id ?? null;
   }
 
+  /**
+   * Names the project after the title its first design proposed, unless the owner renamed it;
+   * true when the name changed.
+   */
+  async proposeTitle(projectId: string, title: string): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `UPDATE projects SET name = $2, updated_at = now()
+        WHERE id = $1 AND NOT renamed AND name <> $2`,
+      [projectId, title],
+    );
+    return result[1] > 0;
+  }
+
   /** The owner's projects whose agent is working (on any runner), by the state rows. */
   async busyProjectsOf(ownerId: string): Promise<string[]> {
     const rows: { project_id: string }[] = await this.dataSource.query(

@@ -4,6 +4,7 @@ import { EventHub } from '../events/event-hub';
 import { LLM_SHUTDOWN, llmProviders } from '../llm/llm.module';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { SandboxLifecycle, sandboxProviders } from '../sandbox/sandbox.module';
+import { ThumbnailService } from '../thumbnails/thumbnail.service';
 import { AgentStore } from './agent-store';
 import { AgentSupervisor } from './agent-supervisor';
 import { LeaseService } from './lease.service';
@@ -23,6 +24,7 @@ import { RuntimeErrorLog } from './runtime-error-log';
     ProjectHistory,
     RuntimeErrorLog,
     AgentSupervisor,
+    ThumbnailService,
   ],
   exports: [AgentSupervisor, EventHub, AgentStore, SandboxSessions, AppDatabases],
 })

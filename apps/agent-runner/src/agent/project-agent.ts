@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import {
   type AgentState,
   ErrorCode,
+  PHASE_DESIGN_LIMITS,
   type PhaseDesign,
   type PhaseInfo,
   phaseIndexInRequest,
@@ -243,6 +244,8 @@ export class ProjectAgent {
       filesInFlight: [],
     };
     if (design.blueprint && !this.row.blueprint) patch.blueprint = design.blueprint;
+    const title = patch.blueprint ? projectTitle(design) : null;
+    if (title) await this.deps.store.proposeTitle(this.projectId, title);
     await this.move({ type: 'phase_designed' }, patch);
     if (patch.blueprint) await this.emit({ type: 'blueprint', blueprint: patch.blueprint });
     await this.emit({ type: 'phase_designed', phase });
@@ -727,6 +730,16 @@ export class ProjectAgent {
   private async emit(event: UnsequencedEvent): Promise<void> {
     await this.deps.hub.emit(this.projectId, event);
   }
+}
+
+/** The short title a new app's first design proposes, else its blueprint's title when short. */
+export function projectTitle(design: PhaseDesign): string | null {
+  const blueprintTitle = design.blueprint?.title.trim();
+  const short =
+    blueprintTitle && blueprintTitle.length <= PHASE_DESIGN_LIMITS.maxProjectTitleLength
+      ? blueprintTitle
+      : null;
+  return design.title ?? short;
 }
 
 function count(n: number, noun: string): string {

@@ -299,6 +299,29 @@ export const RUNNER_CONFIG_SPEC = {
     default: 2,
     min: 1,
   }),
+
+  THUMBNAIL_CHROMIUM_PATH: vars.string(
+    'Chromium that pictures the preview for the dashboard when a version is recorded; off, or a path that is not there: no thumbnails',
+    { default: '/usr/bin/chromium' },
+  ),
+  THUMBNAIL_TIMEOUT_MS: vars.int('Deadline of one thumbnail (load, render, picture), in ms', {
+    // A dev server's first page load compiles every module; on a busy machine that takes a while.
+    default: 45_000,
+    min: 1_000,
+  }),
+  THUMBNAIL_SETTLE_MS: vars.int('Wait after the preview loaded before it is pictured, in ms', {
+    default: 800,
+    min: 0,
+  }),
+  THUMBNAIL_WIDTH: vars.int('Width of a thumbnail in pixels (the page is 1280×800, scaled)', {
+    default: 400,
+    min: 80,
+    max: 1280,
+  }),
+  THUMBNAIL_MAX_BYTES: vars.int('Largest thumbnail kept, in bytes; a larger one is dropped', {
+    default: 300_000,
+    min: 1_000,
+  }),
 };
 
 export type RunnerConfig = ConfigOf<typeof RUNNER_CONFIG_SPEC>;

@@ -44,6 +44,8 @@ export async function startRunnerTestApp(
     LEASE_TTL_MS: '1500',
     LEASE_HEARTBEAT_MS: '250',
     SANDBOX_PROVIDER: 'none',
+    // A browser per runner is heavy; the tests about thumbnails turn them on.
+    THUMBNAIL_CHROMIUM_PATH: 'off',
     ...env,
   });
   const app = await createRunnerApp(config);

@@ -11,6 +11,14 @@ import { DownloadError } from './download.error';
 import { readStarterTemplate } from './starter-template';
 import { writeZip } from './zip-writer';
 
+/** A file of the starter template the project has not replaced, as the code view shows it. */
+export interface StarterFileDto {
+  path: string;
+  size: number;
+  /** The text; null for a file that is not UTF-8 text (an image). */
+  content: string | null;
+}
+
 export interface ProjectArchive {
   fileName: string;
   zip: Buffer;
@@ -66,6 +74,31 @@ export class DownloadService {
   }
 
   /**
+   * The starter files the project still has as they came (those it neither wrote nor deleted),
+   * as the zip holds them: package.json named after the project, with the packages installed,
+   * and the README the zip adds.
+   */
+  async starterFiles(ownerId: string, projectId: string): Promise<{ files: StarterFileDto[] }> {
+    const project = await this.projects.get(ownerId, projectId);
+    const generated = await this.generatedSizes(projectId);
+    const state = await this.state(projectId);
+    const entries = starterEntries({
+      starter: await readStarterTemplate(),
+      deletedPaths: state?.deletedPaths ?? [],
+      name: project.name,
+      slug: projectSlug(project.name),
+      dependencies: phaseDependencies(state?.phases ?? []),
+      generatedPaths: new Set(generated.keys()),
+    });
+    const files = entries.map((entry) => ({
+      path: entry.path,
+      size: Buffer.byteLength(entry.data),
+      content: utf8Text(entry.data),
+    }));
+    return { files };
+  }
+
+  /**
    * Size in bytes of each generated file that may go into a zip. Paths were checked when they
    * were written; they are checked again because this one lands on a user's disk.
    */
@@ -95,5 +128,20 @@ export class DownloadService {
       select: { projectId: true, phases: true, deletedPaths: true },
       where: { projectId },
     });
+  }
+}
+
+/** The data as text when it is valid UTF-8 without NUL bytes, else null. */
+function utf8Text(data: Buffer | string): string | null {
+  if (typeof data === 'string') {
+    return data;
+  }
+  if (data.includes(0)) {
+    return null;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return null;
   }
 }

@@ -34,6 +34,43 @@ export function decodeCursor(cursor: string): KeysetPosition {
   throw ProjectError.invalidCursor();
 }
 
+/** A position in a list ordered by `sort`: its key as Postgres printed it, then the id. */
+export interface SortedPosition {
+  sort: string;
+  key: string;
+  id: string;
+}
+
+export function encodeSortedCursor(position: SortedPosition): string {
+  const value = [position.sort, position.key, position.id];
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** The position of a cursor handed out for `sort` (another order's cursor is refused). */
+export function decodeSortedCursor(
+  cursor: string,
+  sort: string,
+  keyIsTimestamp: boolean,
+): SortedPosition {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      value[0] === sort &&
+      typeof value[1] === 'string' &&
+      (!keyIsTimestamp || !Number.isNaN(Date.parse(value[1]))) &&
+      typeof value[2] === 'string' &&
+      UUID.test(value[2])
+    ) {
+      return { sort, key: value[1], id: value[2] };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw ProjectError.invalidCursor();
+}
+
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }

@@ -1,7 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
 import { type AuthUser, CurrentUser } from '../auth/auth-user';
 import { CreateProjectDto } from './dto/create-project.dto';
-import { type Page, PageQueryDto } from './dto/page-query.dto';
+import { type Page, ProjectListQueryDto } from './dto/page-query.dto';
 import { type ProjectDto } from './dto/project.dto';
 import { RenameProjectDto } from './dto/rename-project.dto';
 import { ProjectsService } from './projects.service';
@@ -16,13 +28,23 @@ export class ProjectsController {
   }
 
   @Get()
-  list(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<Page<ProjectDto>> {
+  list(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ProjectListQueryDto,
+  ): Promise<Page<ProjectDto>> {
     return this.projects.list(user.id, query);
   }
 
   @Get(':id')
   get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<ProjectDto> {
     return this.projects.get(user.id, id);
+  }
+
+  @Get(':id/thumbnail')
+  @Header('Cache-Control', 'private, no-cache')
+  async thumbnail(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<StreamableFile> {
+    const { mediaType, image } = await this.projects.thumbnail(user.id, id);
+    return new StreamableFile(image, { type: mediaType, length: image.length });
   }
 
   @Patch(':id')

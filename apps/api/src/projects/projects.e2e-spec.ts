@@ -149,6 +149,100 @@ describe('projects (e2e)', () => {
     expect(seen).toEqual([...names].reverse());
   });
 
+  it('searches names and sorts by name and by last activity, page by page', async () => {
+    const dana = await signUp(api.url);
+    const ids: Record<string, string> = {};
+    for (const name of ['beta notes', 'Alpha timer', '100% done_list', 'gamma Notes']) {
+      ids[name] = (await create(dana, { name })).body.id;
+    }
+    const all = async (query: string): Promise<string[]> => {
+      const names: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const path: string = `/api/projects?limit=1&${query}${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = await call(api.url, 'GET', path, { cookie: dana.cookie });
+        expect(page.status).toBe(200);
+        names.push(...page.body.items.map((item: { name: string }) => item.name));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return names;
+    };
+    expect(await all('sort=name')).toEqual([
+      '100% done_list',
+      'Alpha timer',
+      'beta notes',
+      'gamma Notes',
+    ]);
+    expect(await all('sort=name&q=NOTES')).toEqual(['beta notes', 'gamma Notes']);
+    // % and _ are letters in a search, not wildcards.
+    expect(await all('q=%25')).toEqual(['100% done_list']);
+    expect(await all('q=a_t')).toEqual([]);
+    // A rename is activity: the renamed project comes first when sorted by recent.
+    await call(api.url, 'PATCH', `/api/projects/${ids['beta notes']}`, {
+      cookie: dana.cookie,
+      body: { name: 'beta notes, renamed' },
+    });
+    expect((await all('sort=recent'))[0]).toBe('beta notes, renamed');
+    // Another user's search finds none of them.
+    const other = await call(api.url, 'GET', '/api/projects?q=notes', { cookie: bob.cookie });
+    expect(other.body.items).toEqual([]);
+  });
+
+  it('refuses an unknown sort, a long search and a cursor of another order', async () => {
+    const as = { cookie: alice.cookie };
+    const sort = await call(api.url, 'GET', '/api/projects?sort=size', as);
+    expect(sort.status).toBe(400);
+    expect(sort.body.message).toContain('sort must be one of recent, name, created');
+    const long = await call(api.url, 'GET', `/api/projects?q=${'x'.repeat(101)}`, as);
+    expect(long.status).toBe(400);
+    expect(long.body.message).toContain('q must be at most 100 characters long');
+    await create(alice, { name: 'one' });
+    await create(alice, { name: 'two' });
+    const first = await call(api.url, 'GET', '/api/projects?limit=1&sort=name', as);
+    const cursor: string = first.body.nextCursor;
+    const mixed = await call(api.url, 'GET', `/api/projects?limit=1&cursor=${cursor}`, as);
+    expect(mixed).toMatchObject({ status: 400, body: { code: 'INVALID_CURSOR' } });
+  });
+
+  it('marks a renamed project so a design title no longer replaces its name', async () => {
+    const { body } = await create(alice, { name: 'A todo app with due dates' });
+    const renamed = async () =>
+      (await api.db.query(`SELECT renamed FROM projects WHERE id = $1`, [body.id]))[0].renamed;
+    expect(await renamed()).toBe(false);
+    await call(api.url, 'PATCH', `/api/projects/${body.id}`, {
+      cookie: alice.cookie,
+      body: { name: 'Due dates' },
+    });
+    expect(await renamed()).toBe(true);
+  });
+
+  it('serves the preview thumbnail to the owner only', async () => {
+    const { body } = await create(alice, { name: 'Pictured' });
+    const id: string = body.id;
+    const path = `/api/projects/${id}/thumbnail`;
+    const none = await call(api.url, 'GET', path, { cookie: alice.cookie });
+    expect(none).toMatchObject({ status: 404, body: { code: 'THUMBNAIL_NOT_FOUND' } });
+    expect(body.thumbnailAt).toBeNull();
+
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    await api.db.query(
+      `INSERT INTO project_thumbnails (project_id, version_number, media_type, image) VALUES ($1, 3, 'image/png', $2)`,
+      [id, png],
+    );
+    const response = await fetch(`${api.url}${path}`, { headers: { cookie: alice.cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(response.headers.get('cache-control')).toBe('private, no-cache');
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(png);
+    const listed = await call(api.url, 'GET', `/api/projects/${id}`, { cookie: alice.cookie });
+    expect(typeof listed.body.thumbnailAt).toBe('string');
+
+    // Another user, and no user at all, learn nothing about it.
+    const asBob = await call(api.url, 'GET', path, { cookie: bob.cookie });
+    expect(asBob).toMatchObject({ status: 404, body: { code: 'PROJECT_NOT_FOUND' } });
+    expect((await call(api.url, 'GET', path)).status).toBe(401);
+  });
+
   it('hides another user’s project behind 404 for every route', async () => {
     const { body } = await create(alice, { name: 'Private' });
     const id: string = body.id;

@@ -4,9 +4,14 @@ import { type DataSource } from 'typeorm';
 import { AgentStateRow, Project } from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { type CreateProjectDto } from './dto/create-project.dto';
-import { DEFAULT_PAGE_SIZE, type Page, type PageQueryDto } from './dto/page-query.dto';
+import {
+  DEFAULT_PAGE_SIZE,
+  type Page,
+  type ProjectListQueryDto,
+  type ProjectSort,
+} from './dto/page-query.dto';
 import { type ProjectDto } from './dto/project.dto';
-import { decodeCursor, encodeCursor, isUuid } from './keyset-cursor';
+import { decodeSortedCursor, encodeSortedCursor, isUuid } from './keyset-cursor';
 import { ProjectError } from './project.error';
 
 interface ProjectRow {
@@ -23,23 +28,9 @@ interface ProjectRow {
   calls: string;
   created_at: Date;
   updated_at: Date;
-  created_key: string;
+  thumbnail_at: Date | null;
+  sort_key: string;
 }
-
-const SELECT_PROJECT = `
-  SELECT p.id, p.name, p.description, s.state, p.created_at, p.updated_at, p.created_at::text AS created_key,
-    s.error IS NOT NULL AND s.error <> 'null'::jsonb AS failed,
-    (SELECT ph->>'status' FROM jsonb_array_elements(s.phases) ph
-      ORDER BY (ph->>'number')::int DESC LIMIT 1) AS latest_phase_status,
-    s.current_phase > coalesce((SELECT max((ph->>'number')::int) FROM jsonb_array_elements(s.phases) ph), 0)
-      AS stopped_designing,
-    u.prompt_tokens, u.completion_tokens, u.cost_usd, u.calls
-  FROM projects p LEFT JOIN agent_states s ON s.project_id = p.id
-  CROSS JOIN LATERAL (
-    SELECT coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
-      coalesce(sum(completion_tokens), 0) AS completion_tokens,
-      sum(cost_usd) AS cost_usd, count(*) AS calls
-    FROM llm_usage WHERE project_id = p.id) u`;
 
 /**
  * The state a project shows: the agent's while it works; once idle, FAILED when an error is
@@ -61,6 +52,41 @@ export function projectStateKey(row: {
   return unfinished || row.stopped_designing ? 'STOPPED' : 'IDLE';
 }
 
+/** Last activity: a rename or title (the project row), or the agent's last step. */
+const ACTIVE_AT = 'GREATEST(p.updated_at, COALESCE(s.updated_at, p.updated_at))';
+
+/** Each order's key (as text for the cursor), its SQL type, and its direction. */
+const ORDERS: Record<ProjectSort, { key: string; cast: string; direction: 'ASC' | 'DESC' }> = {
+  created: { key: 'p.created_at', cast: 'timestamptz', direction: 'DESC' },
+  recent: { key: ACTIVE_AT, cast: 'timestamptz', direction: 'DESC' },
+  name: { key: 'lower(p.name)', cast: 'text', direction: 'ASC' },
+};
+
+function selectProject(sort: ProjectSort): string {
+  return `
+  SELECT p.id, p.name, p.description, s.state, p.created_at, p.updated_at,
+    t.taken_at AS thumbnail_at, (${ORDERS[sort].key})::text AS sort_key,
+    s.error IS NOT NULL AND s.error <> 'null'::jsonb AS failed,
+    (SELECT ph->>'status' FROM jsonb_array_elements(s.phases) ph
+      ORDER BY (ph->>'number')::int DESC LIMIT 1) AS latest_phase_status,
+    s.current_phase > coalesce((SELECT max((ph->>'number')::int) FROM jsonb_array_elements(s.phases) ph), 0)
+      AS stopped_designing,
+    u.prompt_tokens, u.completion_tokens, u.cost_usd, u.calls
+  FROM projects p
+  LEFT JOIN agent_states s ON s.project_id = p.id
+  LEFT JOIN project_thumbnails t ON t.project_id = p.id
+  CROSS JOIN LATERAL (
+    SELECT coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
+      coalesce(sum(completion_tokens), 0) AS completion_tokens,
+      sum(cost_usd) AS cost_usd, count(*) AS calls
+    FROM llm_usage WHERE project_id = p.id) u`;
+}
+
+/** `text` as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 function toDto(row: ProjectRow): ProjectDto {
   return {
     id: row.id,
@@ -75,6 +101,7 @@ function toDto(row: ProjectRow): ProjectDto {
     },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    thumbnailAt: row.thumbnail_at ? row.thumbnail_at.toISOString() : null,
   };
 }
 
@@ -98,22 +125,31 @@ export class ProjectsService {
     return this.get(ownerId, id);
   }
 
-  /** The owner's projects, newest first. */
-  async list(ownerId: string, query: PageQueryDto): Promise<Page<ProjectDto>> {
+  /** The owner's projects in the asked order (newest first by default), searched by name. */
+  async list(ownerId: string, query: ProjectListQueryDto): Promise<Page<ProjectDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (limit > this.config.PROJECTS_PAGE_SIZE_MAX) {
       throw ProjectError.pageTooLarge(this.config.PROJECTS_PAGE_SIZE_MAX);
     }
+    const sort = query.sort ?? 'created';
+    const order = ORDERS[sort];
     const params: unknown[] = [ownerId, limit + 1];
-    let after = '';
+    const where = ['p.owner_id = $1'];
+    const search = query.q?.trim();
+    if (search) {
+      params.push(containsPattern(search));
+      where.push(`p.name ILIKE $${params.length}`);
+    }
     if (query.cursor) {
-      const position = decodeCursor(query.cursor);
-      params.push(position.createdAt, position.id);
-      after = 'AND (p.created_at, p.id) < ($3::timestamptz, $4::uuid)';
+      const position = decodeSortedCursor(query.cursor, sort, order.cast === 'timestamptz');
+      params.push(position.key, position.id);
+      const [key, id] = [params.length - 1, params.length];
+      const compare = order.direction === 'DESC' ? '<' : '>';
+      where.push(`((${order.key}), p.id) ${compare} ($${key}::${order.cast}, $${id}::uuid)`);
     }
     const rows: ProjectRow[] = await this.dataSource.query(
-      `${SELECT_PROJECT} WHERE p.owner_id = $1 ${after}
-       ORDER BY p.created_at DESC, p.id DESC LIMIT $2`,
+      `${selectProject(sort)} WHERE ${where.join(' AND ')}
+       ORDER BY (${order.key}) ${order.direction}, p.id ${order.direction} LIMIT $2`,
       params,
     );
     const items = rows.slice(0, limit);
@@ -122,7 +158,7 @@ export class ProjectsService {
       items: items.map(toDto),
       nextCursor:
         rows.length > limit && last
-          ? encodeCursor({ createdAt: last.created_key, id: last.id })
+          ? encodeSortedCursor({ sort, key: last.sort_key, id: last.id })
           : null,
     };
   }
@@ -130,7 +166,7 @@ export class ProjectsService {
   async get(ownerId: string, id: string): Promise<ProjectDto> {
     if (!isUuid(id)) throw ProjectError.notFound();
     const rows: ProjectRow[] = await this.dataSource.query(
-      `${SELECT_PROJECT} WHERE p.id = $1 AND p.owner_id = $2`,
+      `${selectProject('created')} WHERE p.id = $1 AND p.owner_id = $2`,
       [id, ownerId],
     );
     if (rows.length === 0) throw ProjectError.notFound();
@@ -146,8 +182,24 @@ export class ProjectsService {
 
   async rename(ownerId: string, id: string, name: string): Promise<ProjectDto> {
     await this.assertOwned(ownerId, id);
-    await this.dataSource.getRepository(Project).update({ id, ownerId }, { name });
+    await this.dataSource.getRepository(Project).update({ id, ownerId }, { name, renamed: true });
     return this.get(ownerId, id);
+  }
+
+  /** The latest picture of the project's preview; not found for another user's project. */
+  async thumbnail(ownerId: string, id: string): Promise<{ mediaType: string; image: Buffer }> {
+    if (!isUuid(id)) throw ProjectError.notFound();
+    const rows: { media_type: string; image: Buffer; owner_id: string }[] =
+      await this.dataSource.query(
+        `SELECT t.media_type, t.image, p.owner_id FROM projects p
+         LEFT JOIN project_thumbnails t ON t.project_id = p.id
+         WHERE p.id = $1 AND p.owner_id = $2`,
+        [id, ownerId],
+      );
+    const row = rows[0];
+    if (!row) throw ProjectError.notFound();
+    if (!row.image) throw ProjectError.noThumbnail();
+    return { mediaType: row.media_type, image: row.image };
   }
 
   /** Files, messages, state and versions go with it (ON DELETE CASCADE). */

@@ -1,5 +1,5 @@
 import { type Routes } from '@angular/router';
-import { authGuard, guestGuard } from './auth/auth.guard';
+import { authGuard, guestGuard, guestMatch } from './auth/auth.guard';
 
 export const routes: Routes = [
   {
@@ -27,6 +27,14 @@ export const routes: Routes = [
     title: 'Shared project · Forge',
     loadComponent: () =>
       import('./shared/shared-page.component').then((m) => m.SharedPageComponent),
+  },
+  {
+    // A stranger meets the prompt box; a signed-in user the dashboard, at the same address.
+    path: '',
+    pathMatch: 'full',
+    title: 'Forge · Describe an app, watch it being built',
+    canMatch: [guestMatch],
+    loadComponent: () => import('./landing/landing.component').then((m) => m.LandingComponent),
   },
   {
     path: '',

@@ -3,5 +3,6 @@ export * from './conversation-message.entity';
 export * from './generated-file.entity';
 export * from './llm-usage.entity';
 export * from './project.entity';
+export * from './project-thumbnail.entity';
 export * from './version.entity';
 export * from './publication.entity';

@@ -21,6 +21,10 @@ export class Project {
   @Column({ type: 'text', default: '' })
   description!: string;
 
+  /** True once the owner named the project: a design's proposed title no longer replaces it. */
+  @Column({ type: 'boolean', default: false })
+  renamed!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

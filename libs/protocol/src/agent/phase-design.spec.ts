@@ -67,6 +67,15 @@ describe('PhaseDesignSchema', () => {
     expect(PhaseDesignSchema.safeParse({ ...DESIGN, ...change }).success).toBe(false);
   });
 
+  it('takes a short project title, trimmed, and refuses an empty or long one', () => {
+    expect(PhaseDesignSchema.parse({ ...DESIGN, title: '  Quick notes ' }).title).toBe(
+      'Quick notes',
+    );
+    expect(PhaseDesignSchema.safeParse({ ...DESIGN, title: '   ' }).success).toBe(false);
+    const long = 'x'.repeat(PHASE_DESIGN_LIMITS.maxProjectTitleLength + 1);
+    expect(PhaseDesignSchema.safeParse({ ...DESIGN, title: long }).success).toBe(false);
+  });
+
   it.each([
     ['a path outside the project', { files: [{ path: '../x.ts', purpose: '' }] }],
     ['a path under node_modules', { files: [{ path: 'node_modules/x.js', purpose: '' }] }],

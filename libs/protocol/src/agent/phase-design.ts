@@ -11,6 +11,8 @@ export const PHASE_DESIGN_LIMITS = {
   maxPurposeLength: 500,
   maxDependencies: PACKAGE_SPEC_LIMITS.maxPackagesPerInstall,
   maxTitleLength: 100,
+  /** The project title a first design proposes: short, as on a dashboard card. */
+  maxProjectTitleLength: 40,
   maxSummaryLength: 4000,
   /** Most entries in blueprint.views and blueprint.roadmap. */
   maxBlueprintItems: 20,
@@ -116,6 +118,8 @@ export const PhaseDesignSchema = z.object({
   dataModel: z.object({ tables: z.array(DataTableSchema).min(1).max(L.maxTables) }).optional(),
   /** The server routes (server/app.ts) this phase adds or changes. */
   routes: z.array(ApiRouteSchema).max(L.maxRoutes).optional(),
+  /** A short title for the project (2 to 4 words), proposed with phase 1 of a new app. */
+  title: z.string().trim().min(1).max(L.maxProjectTitleLength).optional(),
 });
 
 export type PhaseBlueprint = z.infer<typeof PhaseBlueprintSchema>;

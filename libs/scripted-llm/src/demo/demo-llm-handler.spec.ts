@@ -59,6 +59,8 @@ describe(createDemoLlmHandler.name, () => {
         expect(design.dependencies).toEqual([]);
         if (phase === 1) expect(design.blueprint?.summary).toContain('offline demo model');
         else expect(design.blueprint).toBeUndefined();
+        // The short project title comes with the first design only.
+        expect(design.title).toBe(phase === 1 ? app.heading : undefined);
 
         const answer = await ask(client, forgeMessages('implement', phase, REQUESTS[id]));
         const { files, prose } = scofFiles(answer);

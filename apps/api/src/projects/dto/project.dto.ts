@@ -8,6 +8,8 @@ export interface ProjectDto {
   usage: ProjectUsageDto;
   createdAt: string;
   updatedAt: string;
+  /** When the latest thumbnail of its preview was taken; null when it has none. */
+  thumbnailAt: string | null;
 }
 
 export interface ProjectUsageDto {

@@ -1,7 +1,8 @@
-import { inject, signal } from '@angular/core';
+import { ElementRef, Injector, afterNextRender, inject, signal } from '@angular/core';
 import { type AbstractControl, type FormGroup } from '@angular/forms';
 import { ActivatedRoute, Router } from '@angular/router';
 import { APP_PATHS, RETURN_URL_PARAM, safeReturnUrl } from '../core/app-paths';
+import { PendingPromptService } from '../project/pending-prompt.service';
 import { AuthError } from './auth-error';
 
 /**
@@ -12,12 +13,19 @@ import { AuthError } from './auth-error';
 export abstract class AuthFormPage<Controls extends Record<string, AbstractControl>> {
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
+  private readonly host: ElementRef<HTMLElement> = inject(ElementRef);
+  private readonly injector = inject(Injector);
 
   protected readonly paths = APP_PATHS;
   protected abstract readonly form: FormGroup<Controls>;
   protected readonly submitted = signal(false);
   protected readonly submitting = signal(false);
   protected readonly error = signal<string | null>(null);
+  protected readonly passwordShown = signal(false);
+  /** The prompt typed on the landing page, which starts once the user is in. */
+  protected readonly pendingPrompt = inject(PendingPromptService).peek();
+  /** The field to type in again after the server refused the form (the password). */
+  protected abstract readonly retryFieldId: string;
 
   protected showError(field: keyof Controls & string): boolean {
     const control = this.form.controls[field];
@@ -28,7 +36,11 @@ export abstract class AuthFormPage<Controls extends Record<string, AbstractContr
   protected async send(request: () => Promise<unknown>): Promise<void> {
     this.submitted.set(true);
     this.error.set(null);
-    if (this.form.invalid || this.submitting()) {
+    if (this.submitting()) {
+      return;
+    }
+    if (this.form.invalid) {
+      this.focusAfterRender('.input[aria-invalid="true"]');
       return;
     }
     this.submitting.set(true);
@@ -38,8 +50,21 @@ export abstract class AuthFormPage<Controls extends Record<string, AbstractContr
       await this.router.navigateByUrl(safeReturnUrl(returnUrl));
     } catch (error: unknown) {
       this.error.set(AuthError.fromHttp(error).message);
+      // The button that sent the form was disabled meanwhile and lost the focus.
+      this.focusAfterRender(`#${this.retryFieldId}`);
     } finally {
       this.submitting.set(false);
     }
+  }
+
+  private focusAfterRender(selector: string): void {
+    afterNextRender(
+      () => {
+        const field = this.host.nativeElement.querySelector<HTMLInputElement>(selector);
+        field?.focus();
+        field?.select();
+      },
+      { injector: this.injector },
+    );
   }
 }

@@ -4,7 +4,7 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { authGuard, guestGuard } from './auth.guard';
+import { authGuard, guestGuard, guestMatch } from './auth.guard';
 import { AUTH_ENDPOINTS } from './auth.service';
 import { sessionAnswer } from './testing/session-answer';
 
@@ -76,5 +76,57 @@ describe(authGuard.name, () => {
       http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA)),
     );
     expect(url).toBe('/');
+  });
+});
+
+describe(guestMatch.name, () => {
+  @Component({ template: 'landing', changeDetection: ChangeDetectionStrategy.OnPush })
+  class LandingPageComponent {}
+
+  @Component({ template: 'dashboard', changeDetection: ChangeDetectionStrategy.OnPush })
+  class DashboardPageComponent {}
+
+  let http: HttpTestingController;
+  let harness: RouterTestingHarness;
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([
+          { path: '', pathMatch: 'full', component: LandingPageComponent, canMatch: [guestMatch] },
+          {
+            path: '',
+            pathMatch: 'full',
+            component: DashboardPageComponent,
+            canActivate: [authGuard],
+          },
+        ]),
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+    harness = await RouterTestingHarness.create();
+  });
+
+  afterEach(() => http.verify());
+
+  async function open(answer: () => void): Promise<string> {
+    const navigation = harness.navigateByUrl('/');
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    answer();
+    await navigation;
+    await harness.fixture.whenStable();
+    return harness.routeNativeElement?.textContent ?? '';
+  }
+
+  it('shows a stranger the landing page at /', async () => {
+    expect(await open(() => http.expectOne(AUTH_ENDPOINTS.session).flush(null))).toBe('landing');
+  });
+
+  it('shows a signed-in user the dashboard at the same address', async () => {
+    const text = await open(() => http.expectOne(AUTH_ENDPOINTS.session).flush(sessionAnswer(ADA)));
+    expect(text).toBe('dashboard');
+    expect(TestBed.inject(Router).url).toBe('/');
   });
 });

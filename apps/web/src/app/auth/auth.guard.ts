@@ -1,5 +1,5 @@
 import { inject } from '@angular/core';
-import { type CanActivateFn, Router } from '@angular/router';
+import { type CanActivateFn, type CanMatchFn, Router } from '@angular/router';
 import { APP_PATHS, RETURN_URL_PARAM } from '../core/app-paths';
 import { AuthService } from './auth.service';
 
@@ -23,4 +23,12 @@ export const guestGuard: CanActivateFn = async () => {
   const router = inject(Router);
   const user = await auth.ensureSession().catch(() => null);
   return user ? router.parseUrl(APP_PATHS.dashboard) : true;
+};
+
+/** Matches a route for visitors who are not signed in (the landing page at `/`). */
+export const guestMatch: CanMatchFn = async () => {
+  const user = await inject(AuthService)
+    .ensureSession()
+    .catch(() => null);
+  return user === null;
 };

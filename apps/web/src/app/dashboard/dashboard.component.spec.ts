@@ -4,9 +4,10 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
+import { PENDING_PROMPT_KEY } from '../project/pending-prompt.service';
 import { PROJECTS_URL } from '../project/projects.service';
 import { StartPromptsService } from '../project/start-prompts.service';
-import { DashboardComponent } from './dashboard.component';
+import { DashboardComponent, SEARCH_DEBOUNCE_MS } from './dashboard.component';
 import { EXAMPLE_PROMPTS } from './example-prompts';
 import { answerModels } from '../models/testing/answer-models';
 
@@ -18,7 +19,15 @@ const HOUR = 3_600_000;
 
 function project(id: string, name: string, state: string) {
   const updatedAt = new Date(Date.now() - 2 * HOUR - 60_000).toISOString();
-  return { id, name, description: `${name}, described`, createdAt: updatedAt, updatedAt, state };
+  return {
+    id,
+    name,
+    description: `${name}, described`,
+    createdAt: updatedAt,
+    updatedAt,
+    state,
+    thumbnailAt: null as string | null,
+  };
 }
 
 describe(DashboardComponent.name, () => {
@@ -75,6 +84,54 @@ describe(DashboardComponent.name, () => {
       ['Notes', 'Notes, described', 'Failed', 'edited 2 h ago'],
     ]);
     expect(page().querySelector('.card a')?.getAttribute('href')).toBe('/project/p1');
+  });
+
+  it('names each card by its title alone and shows its thumbnail or a placeholder', async () => {
+    const pictured = {
+      ...project('p1', 'Todo list', 'COMPLETE'),
+      thumbnailAt: '2026-01-02T03:04:05.000Z',
+    };
+    await answerList({ items: [pictured, project('p2', 'Notes', 'IDLE')], nextCursor: null });
+    const links = [...page().querySelectorAll<HTMLAnchorElement>('.card a')];
+    // The link holds the title only; the description is its description, not part of its name.
+    expect(links.map((link) => link.textContent?.trim())).toEqual(['Todo list', 'Notes']);
+    const described = page().querySelector(`#${links[0].getAttribute('aria-describedby')}`);
+    expect(described?.textContent?.trim()).toBe('Todo list, described');
+    expect(page().querySelector('.card img')?.getAttribute('src')).toBe(
+      `${PROJECTS_URL}/p1/thumbnail?v=2026-01-02T03%3A04%3A05.000Z`,
+    );
+    expect(page().querySelectorAll('.card img')).toHaveLength(1);
+    expect(page().querySelectorAll('.thumb-placeholder')[0]?.textContent?.trim()).toBe('N');
+  });
+
+  it('searches by name once the typing pauses, and sorts', async () => {
+    await answerList({ items: [project('p1', 'Todo app', 'IDLE')], nextCursor: null });
+    const search = page().querySelector<HTMLInputElement>('#project-search')!;
+    search.value = 'no';
+    search.dispatchEvent(new Event('input'));
+    search.value = 'notes';
+    search.dispatchEvent(new Event('input'));
+    http.expectNone((req) => req.url === PROJECTS_URL);
+    await new Promise((resolve) => setTimeout(resolve, SEARCH_DEBOUNCE_MS + 50));
+    // One request, for what the box held when the typing paused.
+    const searched = http.expectOne((req) => req.url === PROJECTS_URL);
+    expect(searched.request.params.get('q')).toBe('notes');
+    expect(searched.request.params.get('sort')).toBe('recent');
+    searched.flush({ items: [], nextCursor: null });
+    await tick();
+    await harness.fixture.whenStable();
+    expect(page().textContent).toContain('No project’s name contains “notes”.');
+
+    const sort = page().querySelector<HTMLSelectElement>('#project-sort')!;
+    sort.value = 'name';
+    sort.dispatchEvent(new Event('change'));
+    const sorted = http.expectOne((req) => req.url === PROJECTS_URL);
+    expect(sorted.request.params.get('sort')).toBe('name');
+    expect(sorted.request.params.get('q')).toBe('notes');
+    sorted.flush({ items: [project('p3', 'Notes', 'IDLE')], nextCursor: null });
+    await tick();
+    await harness.fixture.whenStable();
+    expect(page().querySelector('.card-name')?.textContent?.trim()).toBe('Notes');
   });
 
   it('asks for a first project when there is none', async () => {
@@ -234,5 +291,42 @@ describe(DashboardComponent.name, () => {
       'Could not delete “Todo app”: No such project.',
     );
     expect(page().querySelectorAll('.card')).toHaveLength(1);
+  });
+});
+
+describe(`${DashboardComponent.name} after the landing page`, () => {
+  afterEach(() => sessionStorage.clear());
+
+  it('creates the project typed before signing up and opens it', async () => {
+    sessionStorage.setItem(PENDING_PROMPT_KEY, 'A recipe box with tags');
+    TestBed.configureTestingModule({
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter([
+          { path: '', component: DashboardComponent },
+          { path: 'project/:id', component: ProjectPageComponent },
+        ]),
+      ],
+    });
+    const http = TestBed.inject(HttpTestingController);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/', DashboardComponent);
+    const request = http.expectOne({ method: 'POST', url: PROJECTS_URL });
+    expect(request.request.body).toEqual({
+      name: 'A recipe box with tags',
+      description: 'A recipe box with tags',
+    });
+    request.flush(project('p7', 'A recipe box with tags', 'IDLE'));
+    await tick();
+    await harness.fixture.whenStable();
+    expect(TestBed.inject(Router).url).toBe('/project/p7');
+    expect(TestBed.inject(StartPromptsService).take('p7')).toBe('A recipe box with tags');
+    // Once only: the prompt is gone from the tab's storage.
+    expect(sessionStorage.getItem(PENDING_PROMPT_KEY)).toBeNull();
+    http
+      .match((req) => req.url === PROJECTS_URL)
+      .forEach((list) => list.flush({ items: [], nextCursor: null }));
+    http.verify();
   });
 });

@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   type ElementRef,
   type OnInit,
   computed,
@@ -10,24 +11,40 @@ import {
 } from '@angular/core';
 import { Router } from '@angular/router';
 import { APP_PATHS } from '../core/app-paths';
+import { AutofocusDirective } from '../core/autofocus.directive';
 import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.component';
 import { httpErrorMessage } from '../core/http-error-message';
 import { formatTimeAgo } from '../core/relative-time';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
 import { ModelPickerComponent } from '../models/model-picker.component';
 import { projectNameFromPrompt } from '../project/project-name';
-import { type Project } from '../project/project.model';
+import { PendingPromptService } from '../project/pending-prompt.service';
+import { type Project, type ProjectSort } from '../project/project.model';
 import { ProjectsService } from '../project/projects.service';
 import { StartPromptsService } from '../project/start-prompts.service';
 import { EXAMPLE_PROMPTS } from './example-prompts';
 import { ProjectCardComponent } from './project-card.component';
 
-/** The longest prompt the box accepts; the API enforces its own limit on the description too. */
-export const PROMPT_MAX_LENGTH = 4000;
+import { PROMPT_MAX_LENGTH } from './prompt-limits';
+
+/** How long the search waits for the typing to pause before it asks the server. */
+export const SEARCH_DEBOUNCE_MS = 250;
+
+export const SORT_OPTIONS: readonly { value: ProjectSort; label: string }[] = [
+  { value: 'recent', label: 'Recently active' },
+  { value: 'name', label: 'Name' },
+  { value: 'created', label: 'Newest' },
+];
 
 @Component({
   selector: 'forge-dashboard',
-  imports: [ConfirmDialogComponent, ModelPickerComponent, ProjectCardComponent, TopBarComponent],
+  imports: [
+    AutofocusDirective,
+    ConfirmDialogComponent,
+    ModelPickerComponent,
+    ProjectCardComponent,
+    TopBarComponent,
+  ],
   templateUrl: './dashboard.component.html',
   styleUrl: './dashboard.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -36,6 +53,10 @@ export class DashboardComponent implements OnInit {
   private readonly projectsService = inject(ProjectsService);
   private readonly startPrompts = inject(StartPromptsService);
   private readonly router = inject(Router);
+  private readonly pendingPrompt = inject(PendingPromptService);
+  private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts list loads, so the answer to an older search never replaces a newer one's. */
+  private listRequest = 0;
   private readonly promptBox = viewChild.required<ElementRef<HTMLTextAreaElement>>('promptBox');
 
   protected readonly examples = EXAMPLE_PROMPTS;
@@ -50,6 +71,11 @@ export class DashboardComponent implements OnInit {
   protected readonly loading = signal(true);
   protected readonly loadingMore = signal(false);
   protected readonly loadError = signal<string | null>(null);
+  protected readonly sortOptions = SORT_OPTIONS;
+  protected readonly search = signal('');
+  protected readonly sort = signal<ProjectSort>('recent');
+  /** The search the list on screen answers (the box may be ahead of it while typing). */
+  protected readonly shownSearch = signal('');
   protected readonly cards = computed(() => {
     const now = Date.now();
     return this.projects().map((project) => ({
@@ -61,8 +87,34 @@ export class DashboardComponent implements OnInit {
   protected readonly deleting = signal<Project | null>(null);
   protected readonly deleteError = signal<string | null>(null);
 
+  constructor() {
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.searchTimer));
+  }
+
   ngOnInit(): void {
+    // A prompt typed on the landing page before signing up: that project is made at once.
+    const pending = this.pendingPrompt.take();
+    if (pending) {
+      this.prompt.set(pending);
+      // Only a failure stays here: it is shown above the list.
+      void this.create().then(() => this.loadFirstPage());
+      return;
+    }
     void this.loadFirstPage();
+  }
+
+  protected onSearch(value: string): void {
+    this.search.set(value);
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => void this.loadFirstPage(), SEARCH_DEBOUNCE_MS);
+  }
+
+  protected onSort(value: string): void {
+    const option = SORT_OPTIONS.find((candidate) => candidate.value === value);
+    if (option) {
+      this.sort.set(option.value);
+      void this.loadFirstPage();
+    }
   }
 
   protected useExample(example: string): void {
@@ -103,16 +155,26 @@ export class DashboardComponent implements OnInit {
   }
 
   protected async loadFirstPage(): Promise<void> {
+    clearTimeout(this.searchTimer);
+    const request = ++this.listRequest;
+    const query = { q: this.search(), sort: this.sort() };
     this.loading.set(true);
     this.loadError.set(null);
     try {
-      const page = await this.projectsService.list();
-      this.projects.set(page.items);
-      this.nextCursor.set(page.nextCursor);
+      const page = await this.projectsService.list(null, query);
+      if (request === this.listRequest) {
+        this.projects.set(page.items);
+        this.nextCursor.set(page.nextCursor);
+        this.shownSearch.set(query.q.trim());
+      }
     } catch (error: unknown) {
-      this.loadError.set(httpErrorMessage(error, 'load your projects'));
+      if (request === this.listRequest) {
+        this.loadError.set(httpErrorMessage(error, 'load your projects'));
+      }
     } finally {
-      this.loading.set(false);
+      if (request === this.listRequest) {
+        this.loading.set(false);
+      }
     }
   }
 
@@ -124,7 +186,14 @@ export class DashboardComponent implements OnInit {
     this.loadingMore.set(true);
     this.loadError.set(null);
     try {
-      const page = await this.projectsService.list(cursor);
+      const request = this.listRequest;
+      const page = await this.projectsService.list(cursor, {
+        q: this.shownSearch(),
+        sort: this.sort(),
+      });
+      if (request !== this.listRequest) {
+        return;
+      }
       this.projects.update((loaded) => [...loaded, ...page.items]);
       this.nextCursor.set(page.nextCursor);
     } catch (error: unknown) {

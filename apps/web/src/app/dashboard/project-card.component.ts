@@ -50,6 +50,9 @@ export class ProjectCardComponent {
       ? usageLabel(usage.promptTokens + usage.completionTokens, usage.costUsd)
       : null;
   });
+  protected readonly thumbnail = computed(() => this.projects.thumbnailUrl(this.project()));
+  /** The placeholder of a project not pictured yet: its first letter. */
+  protected readonly initial = computed(() => (this.project().name.trim()[0] ?? '?').toUpperCase());
   protected readonly editing = signal(false);
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);

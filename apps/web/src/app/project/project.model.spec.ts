@@ -8,6 +8,7 @@ const PROJECT = {
   updatedAt: '2026-03-10T11:00:00.000Z',
   state: 'IDLE',
   usage: { promptTokens: 120, completionTokens: 30, costUsd: null, calls: 2 },
+  thumbnailAt: null,
 };
 
 describe(parseProjectPage.name, () => {
@@ -33,6 +34,14 @@ describe(parseProjectPage.name, () => {
 });
 
 describe(parseProject.name, () => {
+  it('reads when the thumbnail was taken, and refuses a time that is not a string', () => {
+    const at = '2026-03-10T12:00:00.000Z';
+    expect(parseProject({ ...PROJECT, thumbnailAt: at }).thumbnailAt).toBe(at);
+    const { thumbnailAt: _none, ...older } = PROJECT;
+    expect(parseProject(older).thumbnailAt).toBeNull();
+    expect(() => parseProject({ ...PROJECT, thumbnailAt: 7 })).toThrow(ProjectResponseError);
+  });
+
   it('reads a missing description as empty', () => {
     expect(parseProject({ ...PROJECT, description: null })).toEqual({
       ...PROJECT,

@@ -8,6 +8,8 @@ export interface Project {
   readonly state: string;
   /** The LLM calls made for it so far; null when the API did not say. */
   readonly usage: ProjectUsage | null;
+  /** When the latest picture of its preview was taken; null when there is none. */
+  readonly thumbnailAt: string | null;
 }
 
 export interface ProjectUsage {
@@ -32,6 +34,15 @@ function parseUsage(value: unknown): ProjectUsage | null {
     costUsd: count(costUsd) ? (costUsd as number) : null,
     calls: calls as number,
   };
+}
+
+/** The orders the project list offers (the API's `sort`). */
+export type ProjectSort = 'recent' | 'name' | 'created';
+
+/** A search and an order for the project list. */
+export interface ProjectListQuery {
+  readonly q?: string;
+  readonly sort?: ProjectSort;
 }
 
 /** One page of GET /api/projects; `nextCursor` is null on the last page. */
@@ -59,7 +70,7 @@ export function parseProject(body: unknown, what = 'a project'): Project {
   if (typeof body !== 'object' || body === null) {
     throw new ProjectResponseError(what);
   }
-  const { id, name, description, createdAt, updatedAt, state, usage } = body as Record<
+  const { id, name, description, createdAt, updatedAt, state, usage, thumbnailAt } = body as Record<
     string,
     unknown
   >;
@@ -69,7 +80,8 @@ export function parseProject(body: unknown, what = 'a project'): Project {
     typeof createdAt !== 'string' ||
     typeof updatedAt !== 'string' ||
     typeof state !== 'string' ||
-    (description !== null && description !== undefined && typeof description !== 'string')
+    (description !== null && description !== undefined && typeof description !== 'string') ||
+    (thumbnailAt !== null && thumbnailAt !== undefined && typeof thumbnailAt !== 'string')
   ) {
     throw new ProjectResponseError(what);
   }
@@ -81,6 +93,7 @@ export function parseProject(body: unknown, what = 'a project'): Project {
     updatedAt,
     state,
     usage: parseUsage(usage),
+    thumbnailAt: thumbnailAt ?? null,
   };
 }
 

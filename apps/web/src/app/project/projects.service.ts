@@ -4,6 +4,7 @@ import { firstValueFrom } from 'rxjs';
 import {
   type NewProject,
   type Project,
+  type ProjectListQuery,
   type ProjectPage,
   parseProject,
   parseProjectPage,
@@ -16,8 +17,17 @@ export const PROJECTS_URL = '/api/projects';
 export class ProjectsService {
   private readonly http = inject(HttpClient);
 
-  async list(cursor: string | null = null): Promise<ProjectPage> {
-    const params = cursor ? new HttpParams().set('cursor', cursor) : undefined;
+  async list(cursor: string | null = null, query: ProjectListQuery = {}): Promise<ProjectPage> {
+    let params = new HttpParams();
+    if (cursor) {
+      params = params.set('cursor', cursor);
+    }
+    if (query.q?.trim()) {
+      params = params.set('q', query.q.trim());
+    }
+    if (query.sort) {
+      params = params.set('sort', query.sort);
+    }
     const body = await firstValueFrom(this.http.get<unknown>(PROJECTS_URL, { params }));
     return parseProjectPage(body);
   }
@@ -40,6 +50,15 @@ export class ProjectsService {
       this.http.patch<unknown>(`${PROJECTS_URL}/${encodeURIComponent(id)}`, { name }),
     );
     return parseProject(body, 'the renamed project');
+  }
+
+  /** Where the picture of the project's preview is; the time makes a new picture a new URL. */
+  thumbnailUrl(project: Project): string | null {
+    if (!project.thumbnailAt) {
+      return null;
+    }
+    const version = encodeURIComponent(project.thumbnailAt);
+    return `${PROJECTS_URL}/${encodeURIComponent(project.id)}/thumbnail?v=${version}`;
   }
 
   async remove(id: string): Promise<void> {

@@ -49,6 +49,8 @@ export class WorkspaceStore implements OnDestroy {
   private unwatch: (() => void) | null = null;
   private snapshotAsked = false;
   private started = false;
+  /** The blueprint title the project's name was last read for. */
+  private titleSeen: string | null = null;
 
   readonly projectId = signal('');
   readonly project = signal<ProjectLoad>({ status: 'loading' });
@@ -139,6 +141,14 @@ export class WorkspaceStore implements OnDestroy {
         untracked(() => this.sendToSignIn());
       }
     });
+    // The first design names the project (unless its owner did): the name is read again.
+    effect(() => {
+      const title = this.view()?.blueprint?.title;
+      if (title && title !== this.titleSeen) {
+        this.titleSeen = title;
+        untracked(() => void this.reloadProject());
+      }
+    });
     effect(() => {
       const view = this.view();
       const load = this.project();
@@ -149,10 +159,18 @@ export class WorkspaceStore implements OnDestroy {
     });
   }
 
+  /** The project as renamed by its owner, or titled by its first design. */
+  setProject(project: Project): void {
+    if (this.projectId() === project.id) {
+      this.project.set({ status: 'ready', project });
+    }
+  }
+
   open(projectId: string): void {
     this.close();
     this.projectId.set(projectId);
     this.started = false;
+    this.titleSeen = null;
     void this.loadProject(projectId);
     void this.loadHistory(projectId, null);
     void this.loadFileList(projectId);
@@ -274,6 +292,19 @@ export class WorkspaceStore implements OnDestroy {
     void this.router.navigate([APP_PATHS.signIn], {
       queryParams: { [RETURN_URL_PARAM]: this.router.url },
     });
+  }
+
+  /** The project's row again, quietly: a failure keeps what is shown. */
+  private async reloadProject(): Promise<void> {
+    const projectId = this.projectId();
+    if (this.project().status !== 'ready') {
+      return;
+    }
+    try {
+      this.setProject(await this.projects.get(projectId));
+    } catch {
+      // The name shown stays; the next visit reads it again.
+    }
   }
 
   private async loadProject(projectId: string): Promise<void> {

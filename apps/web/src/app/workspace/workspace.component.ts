@@ -16,6 +16,7 @@ import { PHONE_LAYOUT_QUERY, mediaQuerySignal } from '../core/media-query';
 import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.component';
 import { httpErrorMessage } from '../core/http-error-message';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
+import { ProjectTitleComponent } from '../project/project-title.component';
 import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
 import { PublishDialogComponent } from '../publish/publish-dialog.component';
 import { ShareDialogComponent } from '../publish/share-dialog.component';
@@ -45,6 +46,7 @@ export type WorkspaceTab = 'chat' | 'preview' | 'code';
     PreviewPanelComponent,
     ProjectStateBadgeComponent,
     PublishDialogComponent,
+    ProjectTitleComponent,
     RouterLink,
     ShareDialogComponent,
     TopBarComponent,

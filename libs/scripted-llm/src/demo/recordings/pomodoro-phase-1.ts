@@ -34,6 +34,7 @@ export const POMODORO_PHASE_1: DemoPhaseRecording = {
     ],
     dependencies: [],
     lastPhase: false,
+    title: 'Pomodoro timer',
     blueprint: {
       title: 'Pomodoro timer',
       summary:

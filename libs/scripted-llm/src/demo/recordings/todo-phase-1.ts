@@ -34,6 +34,7 @@ export const TODO_PHASE_1: DemoPhaseRecording = {
     ],
     dependencies: [],
     lastPhase: false,
+    title: 'Todo list',
     blueprint: {
       title: 'Todo list',
       summary:

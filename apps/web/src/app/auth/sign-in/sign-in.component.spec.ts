@@ -87,6 +87,28 @@ describe(SignInComponent.name, () => {
     await tick();
     await harness.fixture.whenStable();
     expect(alertText()).toBe('Wrong email or password.');
+    // The focus is on the password again, all of it selected, ready for another try.
+    expect(document.activeElement).toBe(field('Password'));
+    expect(field('Password').selectionStart).toBe(0);
+    expect(field('Password').selectionEnd).toBe('wrong password'.length);
+  });
+
+  it('shows and hides the password', async () => {
+    const toggle = harness.routeNativeElement!.querySelector<HTMLButtonElement>('.reveal')!;
+    expect(toggle.textContent?.trim()).toBe('Show password');
+    toggle.click();
+    await harness.fixture.whenStable();
+    expect(field('Password').type).toBe('text');
+    expect(toggle.textContent?.trim()).toBe('Hide password');
+    expect(toggle.getAttribute('aria-controls')).toBe(field('Password').id);
+    toggle.click();
+    await harness.fixture.whenStable();
+    expect(field('Password').type).toBe('password');
+  });
+
+  it('puts the focus on the email field, where the user types first', async () => {
+    await harness.fixture.whenStable();
+    expect(document.activeElement).toBe(field('Email'));
   });
 
   it('asks the user to wait when rate-limited', async () => {

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
+import { AutofocusDirective } from '../../core/autofocus.directive';
 import { AuthFormPage } from '../auth-form-page';
 import { AuthService } from '../auth.service';
 
@@ -12,7 +13,7 @@ const signInForm = () =>
 
 @Component({
   selector: 'forge-sign-in',
-  imports: [ReactiveFormsModule, RouterLink],
+  imports: [AutofocusDirective, ReactiveFormsModule, RouterLink],
   templateUrl: './sign-in.component.html',
   styleUrl: '../auth-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -20,6 +21,7 @@ const signInForm = () =>
 export class SignInComponent extends AuthFormPage<ReturnType<typeof signInForm>['controls']> {
   private readonly auth = inject(AuthService);
 
+  protected readonly retryFieldId = 'sign-in-password';
   protected readonly form = signInForm();
 
   protected submit(): Promise<void> {

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
+import { AutofocusDirective } from '../../core/autofocus.directive';
 import { AuthFormPage } from '../auth-form-page';
 import { AuthService, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth.service';
 
@@ -23,7 +24,7 @@ const signUpForm = () =>
 
 @Component({
   selector: 'forge-sign-up',
-  imports: [ReactiveFormsModule, RouterLink],
+  imports: [AutofocusDirective, ReactiveFormsModule, RouterLink],
   templateUrl: './sign-up.component.html',
   styleUrl: '../auth-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -36,6 +37,7 @@ export class SignUpComponent extends AuthFormPage<ReturnType<typeof signUpForm>[
     passwordMin: PASSWORD_MIN_LENGTH,
     passwordMax: PASSWORD_MAX_LENGTH,
   };
+  protected readonly retryFieldId = 'sign-up-password';
   protected readonly form = signUpForm();
 
   protected submit(): Promise<void> {

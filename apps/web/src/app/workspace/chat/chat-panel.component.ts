@@ -12,6 +12,7 @@ import {
 import { type ChatMessageView } from '@forge/protocol/socket/project-snapshot';
 import { ModelPickerComponent } from '../../models/model-picker.component';
 import { usageLabel } from '../../models/model-list';
+import { AutofocusDirective } from '../../core/autofocus.directive';
 import { PlanPanelComponent } from '../plan/plan-panel.component';
 import { WorkspaceStore } from '../workspace-store';
 
@@ -29,7 +30,7 @@ const SPEAKERS = { user: 'You', assistant: 'Forge', system: 'Forge (system)' } a
  */
 @Component({
   selector: 'forge-chat-panel',
-  imports: [ModelPickerComponent, PlanPanelComponent],
+  imports: [AutofocusDirective, ModelPickerComponent, PlanPanelComponent],
   templateUrl: './chat-panel.component.html',
   styleUrl: './chat-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

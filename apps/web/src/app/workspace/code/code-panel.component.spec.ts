@@ -7,7 +7,7 @@
 import { EditorView } from '@codemirror/view';
 import { type AgentState } from '@forge/protocol/agent/agent-state';
 import { ErrorCode } from '@forge/protocol/errors';
-import { PROJECT, WorkspacePage } from '../testing/workspace-page';
+import { PROJECT, PROJECT_URL, WorkspacePage } from '../testing/workspace-page';
 import { CodePanelComponent } from './code-panel.component';
 
 const APP = 'export default function App() {\n  return <h1>Todo list</h1>;\n}\n';
@@ -80,6 +80,63 @@ describe(CodePanelComponent.name, () => {
   const readOnly = () => editor()!.state.readOnly;
   const saveButton = () => page.button('Save', page.query('.file-header')!)!;
   const unsavedMarks = () => page.element.querySelectorAll('.unsaved-dot, .dot.unsaved, .tab-dot');
+
+  it('shows the starter files the project did not rewrite, marked and read-only', async () => {
+    await openCode('COMPLETE');
+    const starter = await page.requestTo(`${PROJECT_URL}/starter-files`);
+    starter.flush({
+      files: [
+        { path: 'index.html', size: 30, content: '<div id="root"></div>\n' },
+        { path: 'package.json', size: 20, content: '{ "name": "todo-app" }\n' },
+        // Rewritten by the agent since it was asked for: the project's own copy is shown.
+        { path: 'src/main.tsx', size: 9, content: 'template\n' },
+      ],
+    });
+    await page.eventually(
+      () => page.query('[role="treeitem"][data-path="package.json"]') !== null,
+      'package.json in the tree',
+    );
+    const marked = [...page.element.querySelectorAll('[role="treeitem"].starter')].map((row) =>
+      row.getAttribute('data-path'),
+    );
+    expect(marked).toEqual(['index.html', 'package.json']);
+
+    page.query<HTMLElement>('[role="treeitem"][data-path="package.json"]')!.click();
+    await page.eventually(
+      () => editor()?.state.doc.toString() === '{ "name": "todo-app" }\n',
+      'package.json in the editor',
+    );
+    expect(readOnly()).toBe(true);
+    expect(page.text()).toContain('From the starter template, unchanged.');
+  }, 30_000);
+
+  it('opens a file by a loose part of its path with Ctrl+P', async () => {
+    await openCode('COMPLETE');
+    const event = new KeyboardEvent('keydown', {
+      key: 'p',
+      ctrlKey: true,
+      bubbles: true,
+      cancelable: true,
+    });
+    page.query('.cm-content')!.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    await page.render();
+    const field = page.query<HTMLInputElement>('#quick-open-field')!;
+    expect(page.query('dialog.quick-open')?.hasAttribute('open')).toBe(true);
+    field.value = 'mntsx';
+    field.dispatchEvent(new Event('input'));
+    await page.render();
+    const options = [...page.element.querySelectorAll('[role="option"]')].map((option) =>
+      option.getAttribute('data-path'),
+    );
+    expect(options).toEqual(['src/main.tsx']);
+    field.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await page.eventually(
+      () => editor()?.state.doc.toString() === 'import App from "./App";\n',
+      'src/main.tsx in the editor',
+    );
+    expect(page.query('dialog.quick-open')?.hasAttribute('open')).toBe(false);
+  }, 30_000);
 
   it('is read-only while the agent works and editable once it is done', async () => {
     await openCode('IMPLEMENTING_PHASE');
@@ -200,7 +257,8 @@ describe(CodePanelComponent.name, () => {
     type('Todo list', 'My todos');
     await page.render();
     const mainRow = () => page.query('[role="treeitem"][data-path="src/main.tsx"]')!;
-    const dialog = () => page.query<HTMLDialogElement>('forge-code-panel dialog')!;
+    const dialog = () =>
+      page.query<HTMLDialogElement>('forge-code-panel forge-confirm-dialog dialog')!;
 
     // The file being edited is open already: nothing to ask, nothing lost.
     page.query('[role="treeitem"][data-path="src/App.tsx"]')!.click();

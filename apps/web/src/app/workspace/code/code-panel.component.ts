@@ -14,6 +14,8 @@ import { type CommandError } from '@forge/protocol/socket/live-events';
 import { ConfirmDialogComponent } from '../../core/confirm-dialog/confirm-dialog.component';
 import { httpErrorMessage } from '../../core/http-error-message';
 import { FileTreeComponent } from '../files/file-tree.component';
+import { QuickOpenComponent } from '../files/quick-open.component';
+import { type StarterFile, StarterFilesService } from '../files/starter-files.service';
 import { WorkspaceApiService } from '../workspace-api.service';
 import { WorkspaceStore, commandMessage } from '../workspace-store';
 import { BinaryFileViewComponent } from './binary-file-view.component';
@@ -61,7 +63,13 @@ interface PendingSwitch {
  */
 @Component({
   selector: 'forge-code-panel',
-  imports: [BinaryFileViewComponent, CodeViewComponent, ConfirmDialogComponent, FileTreeComponent],
+  imports: [
+    BinaryFileViewComponent,
+    CodeViewComponent,
+    ConfirmDialogComponent,
+    FileTreeComponent,
+    QuickOpenComponent,
+  ],
   templateUrl: './code-panel.component.html',
   styleUrl: './code-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -74,6 +82,7 @@ export class CodePanelComponent {
   protected readonly store = inject(WorkspaceStore);
   private readonly api = inject(WorkspaceApiService);
   private readonly host: ElementRef<HTMLElement> = inject(ElementRef);
+  private readonly starterFiles = inject(StarterFilesService);
 
   /** The file the reader opened; null follows the agent. */
   private readonly picked = signal<string | null>(null);
@@ -81,6 +90,9 @@ export class CodePanelComponent {
   private readonly draft = signal<EditDraft | null>(null);
   private readonly saveState = signal<SaveState>({ kind: 'idle' });
   protected readonly pendingSwitch = signal<PendingSwitch | null>(null);
+  protected readonly quickOpen = signal(false);
+  /** The starter template's files the project had not rewritten when they were last asked for. */
+  private readonly starter = signal<ReadonlyMap<string, StarterFile>>(new Map());
 
   protected readonly writing = computed(() => this.store.view()?.streaming?.path ?? null);
   /** The file written last stays open after it closes, rather than jumping elsewhere. */
@@ -89,18 +101,30 @@ export class CodePanelComponent {
     computation: (writing, previous) => writing ?? previous?.value ?? null,
   });
   protected readonly changed = computed(() => this.store.state().changed.paths);
-  /** The live paths, and the file being edited even if it was deleted under the edit. */
+  /** Starter files the project still has as they came: those it has not written itself. */
+  protected readonly starterPaths = computed<ReadonlySet<string>>(() => {
+    const written = new Set(this.store.paths());
+    return new Set([...this.starter().keys()].filter((path) => !written.has(path)));
+  });
+  /** Every file a reader can open: the app's and the starter's. */
+  private readonly allPaths = computed(() => [...this.store.paths(), ...this.starterPaths()]);
+  /** The live paths, the starter's, and the file being edited even if it was deleted under the edit. */
   protected readonly treePaths = computed(() => {
-    const paths = this.store.paths();
+    const paths = this.allPaths();
     const editing = this.draft()?.path;
     return editing && !paths.includes(editing) ? [...paths, editing] : paths;
+  });
+  /** The open file when it is a starter file, unchanged. */
+  protected readonly starterFile = computed(() => {
+    const path = this.path();
+    return path && this.starterPaths().has(path) ? (this.starter().get(path) ?? null) : null;
   });
   protected readonly path = computed(() => {
     const editing = this.draft()?.path;
     if (editing) {
       return editing;
     }
-    const paths = this.store.paths();
+    const paths = this.allPaths();
     const candidates = [this.picked(), this.writing(), this.lastWritten(), ...FIRST_FILES];
     return candidates.find((path) => path !== null && paths.includes(path)) ?? paths.at(0) ?? null;
   });
@@ -122,6 +146,10 @@ export class CodePanelComponent {
     }
     if (draft?.path === path) {
       return draft.text;
+    }
+    const starter = this.starterFile();
+    if (starter) {
+      return starter.content ?? '(This file is not text; it is in the zip as it is.)';
     }
     if (view) {
       return view.streaming?.path === path ? view.streaming.content : (view.files[path] ?? '');
@@ -145,7 +173,7 @@ export class CodePanelComponent {
   });
   protected readonly restProblem = computed(() => {
     const rest = this.restContent();
-    if (this.store.view() || !rest || rest.path !== this.path()) {
+    if (this.store.view() || !rest || rest.path !== this.path() || this.starterFile()) {
       return null;
     }
     return rest.status === 'failed' ? rest.message : rest.status === 'loading' ? 'Loading…' : null;
@@ -196,8 +224,16 @@ export class CodePanelComponent {
   constructor() {
     effect(() => {
       const path = this.path();
-      if (path && !this.store.view()) {
+      if (path && !this.store.view() && !this.starterFile()) {
         untracked(() => void this.loadOverRest(path));
+      }
+    });
+    // Asked again after each version: the packages installed change package.json.
+    effect(() => {
+      const projectId = this.store.projectId();
+      this.store.latestVersion();
+      if (projectId) {
+        untracked(() => void this.loadStarterFiles(projectId));
       }
     });
     // The draft follows the file: dropped once the file has its text, kept while it differs.
@@ -300,15 +336,32 @@ export class CodePanelComponent {
     }
   }
 
-  /** Ctrl/Cmd+S saves while the Code tab shows (and never opens the browser's "Save page"). */
+  /**
+   * While the Code tab shows: Ctrl/Cmd+S saves (never the browser's "Save page"), Ctrl/Cmd+P
+   * opens a file by its path (never the browser's "Print").
+   */
   protected onKeydown(event: KeyboardEvent): void {
-    const saveKey =
-      (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's';
-    if (!saveKey || this.host.nativeElement.closest('[hidden]') !== null) {
+    const command = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+    const key = event.key.toLowerCase();
+    if (!command || (key !== 's' && key !== 'p')) {
+      return;
+    }
+    if (this.host.nativeElement.closest('[hidden]') !== null) {
       return;
     }
     event.preventDefault();
-    void this.save();
+    if (key === 's') {
+      void this.save();
+    } else {
+      this.quickOpen.set(true);
+    }
+  }
+
+  protected onQuickOpenClosed(path: string | null): void {
+    this.quickOpen.set(false);
+    if (path) {
+      this.open(path);
+    }
   }
 
   protected onBeforeUnload(event: BeforeUnloadEvent): void {
@@ -330,6 +383,17 @@ export class CodePanelComponent {
     this.picked.set(path);
     if (this.saveState().kind !== 'saving') {
       this.saveState.set({ kind: 'idle' });
+    }
+  }
+
+  private async loadStarterFiles(projectId: string): Promise<void> {
+    try {
+      const files = await this.starterFiles.list(projectId);
+      if (this.store.projectId() === projectId) {
+        this.starter.set(new Map(files.map((file) => [file.path, file])));
+      }
+    } catch {
+      // The app's own files are what matters: the tree shows those without the starter's.
     }
   }
 

@@ -13,7 +13,8 @@ import { type TreeRow, buildFileTree, parentFolders, visibleRows } from './file-
 /**
  * The project's files as a keyboard-navigable tree (the ARIA tree pattern: one tab stop, arrows
  * move, Right/Left open and close folders, Enter opens a file). A dot marks the file being
- * written, a bullet the files changed in the latest phase, an accent dot the file with unsaved edits.
+ * written, a bullet the files changed in the latest phase, an accent dot the file with unsaved
+ * edits; the starter template's files, unchanged, are dimmed and say so.
  */
 @Component({
   selector: 'forge-file-tree',
@@ -28,6 +29,8 @@ export class FileTreeComponent {
   readonly changed = input<readonly string[]>([]);
   /** The file with unsaved changes in the editor. */
   readonly unsaved = input<string | null>(null);
+  /** Files of the starter template the project has not changed. */
+  readonly starter = input<ReadonlySet<string>>(new Set());
   readonly selectFile = output<string>();
 
   private readonly collapsed = signal<ReadonlySet<string>>(new Set());

@@ -52,6 +52,10 @@ export class WorkspacePage {
 
   async close(): Promise<void> {
     answerModels(this.http);
+    // The Code tab asks for the starter template's files; specs about other things ignore them.
+    for (const request of this.http.match(`${PROJECT_URL}/starter-files`)) {
+      request.flush({ files: [] });
+    }
     this.http.verify();
     this.harness.fixture.destroy();
     await this.server.close();
