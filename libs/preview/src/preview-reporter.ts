@@ -1,4 +1,4 @@
-import { RUNTIME_ERROR_LIMITS } from '@forge/protocol';
+import { PREVIEW_RENDERED_MESSAGE, RUNTIME_ERROR_LIMITS } from '@forge/protocol';
 
 /** Paths the preview server answers itself, never the dev server. */
 export const REPORTER_SCRIPT_PATH = '/__forge/reporter.js';
@@ -14,6 +14,9 @@ export const REPORTER_LIMITS = {
   /** Largest body sent with fetch keepalive on pagehide (browsers allow 64 KiB in flight). */
   keepaliveMaxBytes: 60_000,
 } as const;
+
+/** After load, how long the reporter waits for the app to draw before it says so anyway. */
+export const PREVIEW_RENDER_WAIT_MS = 5_000;
 
 /** Largest HTML document the preview holds to add the reporter; a bigger one passes unchanged. */
 export const REPORTER_HTML_MAX_BYTES = 5 * 1024 * 1024;
@@ -146,6 +149,40 @@ export const REPORTER_SCRIPT = `(() => {
     add('unhandledrejection', describe(reason), reason instanceof Error ? reason.stack : undefined);
   });
   addEventListener('pagehide', () => send(true));
+
+  // Tells the framing window when the app has drawn after its load: an element in the body that
+  // is not a script and shows text or has a size (or the wait ran out), two frames later.
+  const RENDERED = ${JSON.stringify(PREVIEW_RENDERED_MESSAGE)};
+  const drawn = () =>
+    Array.from(document.body ? document.body.querySelectorAll('*') : []).some(
+      (el) =>
+        !['SCRIPT', 'STYLE', 'TEMPLATE', 'NOSCRIPT'].includes(el.tagName) &&
+        el.id !== 'vite-error-overlay' &&
+        el.getClientRects().length > 0 &&
+        ((el.textContent || '').trim() !== '' || el.getBoundingClientRect().height > 0),
+    );
+  const tellRendered = () =>
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        try {
+          if (window.parent !== window) window.parent.postMessage({ type: RENDERED, loadId: LOAD_ID }, '*');
+        } catch {}
+      }),
+    );
+  addEventListener('load', () => {
+    if (drawn()) return tellRendered();
+    const observer = new MutationObserver(() => {
+      if (!drawn()) return;
+      observer.disconnect();
+      clearTimeout(giveUp);
+      tellRendered();
+    });
+    const giveUp = setTimeout(() => {
+      observer.disconnect();
+      tellRendered();
+    }, ${PREVIEW_RENDER_WAIT_MS});
+    observer.observe(document.documentElement, { childList: true, subtree: true });
+  });
 
   // Vite's error overlay shows what the dev server sends over its hot-reload socket, with the
   // sandbox's absolute paths in it; the page gets them project-relative (src/App.tsx).

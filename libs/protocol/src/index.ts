@@ -2,6 +2,7 @@ export * from './project-path';
 export * from './project-file';
 export * from './package-spec';
 export * from './errors';
+export * from './preview-messages';
 export * from './agent/agent-state';
 export * from './agent/chat-message';
 export * from './agent/events';

@@ -3,12 +3,15 @@ import {
   Component,
   computed,
   DestroyRef,
+  ElementRef,
   effect,
   inject,
   signal,
   untracked,
 } from '@angular/core';
+import { DOCUMENT } from '@angular/common';
 import { DomSanitizer, type SafeResourceUrl } from '@angular/platform-browser';
+import { PREVIEW_RENDERED_MESSAGE } from '@forge/protocol/preview-messages';
 import { httpErrorMessage } from '../../core/http-error-message';
 import { WorkspaceApiService } from '../workspace-api.service';
 import { WorkspaceStore } from '../workspace-store';
@@ -22,9 +25,10 @@ import {
 
 /** The phone width of the width toggle, in CSS pixels (an iPhone 14's viewport). */
 export const PHONE_PREVIEW_WIDTH = 390;
-/** After its load event, how long a fresh frame loading behind gets to render before it shows. */
-export const FRESH_FRAME_SETTLE_MS = 150;
-/** A fresh frame that has not loaded by then is shown anyway (the app may never fire load). */
+/**
+ * A fresh frame loading behind is shown once its page says the app has drawn (the preview's
+ * reporter posts PREVIEW_RENDERED_MESSAGE); one that has not said so by then is shown anyway.
+ */
 export const FRESH_FRAME_DEADLINE_MS = 20_000;
 
 interface Frame {
@@ -52,6 +56,7 @@ export class PreviewPanelComponent {
   protected readonly store = inject(WorkspaceStore);
   private readonly api = inject(WorkspaceApiService);
   private readonly sanitizer = inject(DomSanitizer);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
   protected readonly phoneWidth = PHONE_PREVIEW_WIDTH;
   protected readonly width = signal<'desktop' | 'phone'>('desktop');
@@ -112,13 +117,27 @@ export class PreviewPanelComponent {
         untracked(() => void this.fetchLink(this.store.projectId(), replace));
       }
     });
-    inject(DestroyRef).onDestroy(() => clearTimeout(this.freshTimer));
+    const window = inject(DOCUMENT).defaultView;
+    const onMessage = (event: MessageEvent) => this.onFrameMessage(event);
+    window?.addEventListener('message', onMessage);
+    inject(DestroyRef).onDestroy(() => {
+      clearTimeout(this.freshTimer);
+      window?.removeEventListener('message', onMessage);
+    });
   }
 
-  /** The fresh frame loaded: it takes the shown frame's place once it has had time to render. */
-  protected freshLoaded(key: number): void {
-    clearTimeout(this.freshTimer);
-    this.freshTimer = setTimeout(() => this.showFresh(key), FRESH_FRAME_SETTLE_MS);
+  /** The fresh frame's page drew the app: it takes the shown frame's place. */
+  private onFrameMessage(event: MessageEvent): void {
+    const fresh = this.freshSignal();
+    const data = event.data as { type?: unknown } | null;
+    if (!fresh || data?.type !== PREVIEW_RENDERED_MESSAGE) {
+      return;
+    }
+    const element = this.host.nativeElement.querySelector<HTMLIFrameElement>('iframe.fresh');
+    if (element && event.source === element.contentWindow) {
+      clearTimeout(this.freshTimer);
+      this.showFresh(fresh.key);
+    }
   }
 
   private showFresh(key: number): void {
