@@ -106,6 +106,10 @@ export class PreviewWatch {
         return;
       }
       const sample = await this.read();
+      if (!sample && this.frame.isDetached()) {
+        // Swapped for a fresh frame while it was read: the next turn follows it.
+        continue;
+      }
       if (!sample) {
         this.blanks.push({ atMs: at, what: 'the preview frame did not answer (navigating)' });
       } else if (!sample.watched) {
