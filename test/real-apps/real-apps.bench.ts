@@ -14,7 +14,7 @@ import {
 import { launchChromium } from '../e2e/support/browser';
 import { E2E_TEMPLATE_CACHE } from '../e2e/support/web-stack';
 import { createTestDatabase } from '../support/test-database';
-import { CORPUS, loadCorpusApp, replayApp } from './corpus';
+import { loadCorpusApp, replayApp, selectedCorpus } from './corpus';
 
 jest.setTimeout(900_000);
 
@@ -27,7 +27,9 @@ function median(values: number[]): number {
 }
 
 it('measures last file written → preview rendered and → Ready', async () => {
-  const apps = CORPUS.map((entry) => replayApp(loadCorpusApp(entry)));
+  // REAL_APPS_ONLY=id,id measures some of the apps.
+  const corpus = selectedCorpus();
+  const apps = corpus.map((entry) => replayApp(loadCorpusApp(entry)));
   const db = await createTestDatabase();
   const work = mkdtempSync(join(tmpdir(), 'forge-real-apps-bench-'));
   const llm = await createScriptedLlmServer({
@@ -52,7 +54,7 @@ it('measures last file written → preview rendered and → Ready', async () => 
   const rows: { app: string; renderedMs: number; readyMs: number }[] = [];
   try {
     for (const [index, app] of apps.entries()) {
-      const entry = CORPUS[index]!;
+      const entry = corpus[index]!;
       const projectId = await createProject(db, app.title);
       const mine = () => timed.filter(({ event }) => event.projectId === projectId);
       await runner.supervisor.generate(projectId, app.request);
