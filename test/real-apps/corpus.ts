@@ -74,6 +74,20 @@ export const CORPUS: CorpusEntry[] = [
     covers: ['Redux Toolkit', 'react-redux', 'CSS modules'],
   },
   {
+    id: 'cra-redux-js',
+    title: 'Redux counter in JavaScript (CRA template)',
+    source: { package: 'cra-template-redux', version: '2.0.0', dir: 'template' },
+    layout: 'cra-js',
+    packages: ['@reduxjs/toolkit', 'react-redux'],
+    followUp: {
+      file: 'src/App.jsx',
+      from: 'and save to reload.',
+      to: 'and save to reload, replayed by Forge.',
+    },
+    styled: ['Add Amount'],
+    covers: ['Redux Toolkit in JavaScript', 'CSS modules'],
+  },
+  {
     id: 'cra-router-js',
     title: 'Router pages (CRA template)',
     source: { package: 'cra-template-router', version: '1.0.3', dir: 'template' },
@@ -134,7 +148,7 @@ export const CORPUS: CorpusEntry[] = [
  * The apps to run: all of them, or those named in REAL_APPS_ONLY (ids separated by commas).
  * An id the corpus does not have is an error, not an empty run.
  */
-export function selectedCorpus(only = process.env.REAL_APPS_ONLY): CorpusEntry[] {
+export function selectedCorpus(only: string | undefined): CorpusEntry[] {
   if (!only) {
     return CORPUS;
   }
@@ -157,7 +171,7 @@ const SKIPPED = [
   /\.spec\.[jt]sx?$/,
   /(^|\/)setupTests\.[jt]s$/,
   /(^|\/)serviceWorker\.js$/,
-  /(^|\/)reportWebVitals\.ts$/,
+  /(^|\/)reportWebVitals\.[jt]s$/,
   /(^|\/)manifest\.json$/,
 ];
 

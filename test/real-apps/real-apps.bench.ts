@@ -28,7 +28,7 @@ function median(values: number[]): number {
 
 it('measures last file written → preview rendered and → Ready', async () => {
   // REAL_APPS_ONLY=id,id measures some of the apps.
-  const corpus = selectedCorpus();
+  const corpus = selectedCorpus(process.env.REAL_APPS_ONLY);
   const apps = corpus.map((entry) => replayApp(loadCorpusApp(entry)));
   const db = await createTestDatabase();
   const work = mkdtempSync(join(tmpdir(), 'forge-real-apps-bench-'));

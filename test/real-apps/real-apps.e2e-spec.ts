@@ -39,7 +39,7 @@ import {
 jest.setTimeout(900_000);
 
 // REAL_APPS_ONLY=id,id runs some of the apps (see selectedCorpus).
-const SELECTED = selectedCorpus();
+const SELECTED = selectedCorpus(process.env.REAL_APPS_ONLY);
 
 const GENERATION_TIMEOUT_MS = 240_000;
 /** The generated previews as shown (the originals' are beside their rendering in the cache). */
