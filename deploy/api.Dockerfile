@@ -54,9 +54,11 @@ ENV NODE_ENV=production \
     API_HOST=0.0.0.0 \
     API_PORT=3001 \
     PREVIEW_HOST=0.0.0.0 \
-    PREVIEW_PORT=3004
+    PREVIEW_PORT=3004 \
+    PUBLISH_HOST=0.0.0.0 \
+    PUBLISH_PORT=3005
 USER 10001:10001
-EXPOSE 3001 3004
+EXPOSE 3001 3004 3005
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "/app/deploy/healthcheck.mjs", "API_PORT", "3001", "/api/health"]
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -19,6 +19,7 @@ const ports = {
   api: Number(env.API_PORT ?? 3001),
   runner: Number(env.RUNNER_PORT ?? 3002),
   preview: Number(env.PREVIEW_PORT ?? 3004),
+  publish: Number(env.PUBLISH_PORT ?? 3005),
   postgres: Number(env.EMBEDDED_PG_PORT ?? 54329),
 };
 /** How long each of web, api and runner may take to stop before it is killed. */
@@ -270,6 +271,9 @@ async function main() {
     AUTH_SECRET: secret('AUTH_SECRET', 'auth-secret'),
     PREVIEW_TOKEN_SECRET: secret('PREVIEW_TOKEN_SECRET', 'preview-secret'),
     PREVIEW_PORT: String(ports.preview),
+    PUBLISH_PORT: String(ports.publish),
+    PUBLISH_URL_TEMPLATE:
+      env.PUBLISH_URL_TEMPLATE ?? `http://{slug}.apps.localhost:${ports.publish}`,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${ports.web}`,
     RUNNER_URLS: env.RUNNER_URLS ?? `http://127.0.0.1:${ports.runner}`,
   });

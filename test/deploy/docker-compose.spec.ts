@@ -60,7 +60,16 @@ function dockerfileHasHealthcheck(service: ComposeService): boolean {
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL, Redis, the migration, the api, the runner and the web app on port 3000', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['agent-runner', 'api', 'migrate', 'postgres', 'redis', 'sandbox-image', 'web'].sort(),
+      [
+        'agent-runner',
+        'api',
+        'apps-postgres',
+        'migrate',
+        'postgres',
+        'redis',
+        'sandbox-image',
+        'web',
+      ].sort(),
     );
     expect(services.postgres!.image).toBe('${POSTGRES_IMAGE:-postgres:16}');
     expect(services.redis!.image).toBe('${REDIS_IMAGE:-redis:7-alpine}');
@@ -111,7 +120,29 @@ describe('docker-compose.yml', () => {
 
   it('keeps PostgreSQL data in a named volume', () => {
     expect(services.postgres!.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
-    expect(Object.keys(compose.volumes)).toEqual(['postgres-data']);
+    expect(services['apps-postgres']!.volumes).toEqual([
+      'apps-postgres-data:/var/lib/postgresql/data',
+    ]);
+    expect(Object.keys(compose.volumes)).toEqual(['postgres-data', 'apps-postgres-data']);
+  });
+
+  it("puts the apps' databases on a server of their own, on the sandboxes' network only", () => {
+    // Forge's PostgreSQL stays off the network sandboxes are on; the apps' server is only there.
+    expect(services.postgres!.networks).toBeUndefined();
+    expect(services['apps-postgres']!.networks).toEqual(['sandboxes']);
+    for (const name of ['agent-runner', 'api']) {
+      const env = services[name]!.environment as Record<string, string>;
+      expect([name, env.APPS_DATABASE_URL]).toEqual([
+        name,
+        expect.stringMatching(
+          /^postgres:\/\/forge:\$\{POSTGRES_PASSWORD:\?[^}]*\}@apps-postgres:5432\/apps$/,
+        ),
+      ]);
+      expect(services[name]!.networks).toContain('sandboxes');
+    }
+    expect(services['agent-runner']!.depends_on).toMatchObject({
+      'apps-postgres': { condition: 'service_healthy' },
+    });
   });
 
   it('takes every secret from .env, and refuses to start without the required ones', () => {

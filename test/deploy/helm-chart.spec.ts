@@ -256,7 +256,7 @@ describe('helm chart helm/forge', () => {
     expect(find(objects, 'Deployment', 'forge-redis').kind).toBe('Deployment');
   });
 
-  it('routes the UI host to web and api, and the wildcard preview host to the preview port', async () => {
+  it('routes the UI host to web and api, and the wildcard preview and published-app hosts to their ports', async () => {
     const objects = await render([
       '--set',
       'ingress.enabled=true',
@@ -264,6 +264,8 @@ describe('helm chart helm/forge', () => {
       'ingress.host=forge.test',
       '--set',
       'ingress.previewDomain=preview.forge.test',
+      '--set',
+      'ingress.publishDomain=apps.forge.test',
       '--set',
       'ingress.tlsSecretName=forge-tls',
     ]);
@@ -288,7 +290,8 @@ describe('helm chart helm/forge', () => {
       'forge.test/socket.io -> forge-api:http',
       'forge.test/ -> forge-web:http',
       '*.preview.forge.test/ -> forge-api-preview:preview',
+      '*.apps.forge.test/ -> forge-api-publish:publish',
     ]);
-    expect(spec.tls[0]!.hosts).toEqual(['forge.test', '*.preview.forge.test']);
+    expect(spec.tls[0]!.hosts).toEqual(['forge.test', '*.preview.forge.test', '*.apps.forge.test']);
   });
 });

@@ -1,5 +1,6 @@
 import { type Page } from 'playwright-core';
 import { type ConsoleErrors, Screenshots } from './support/browser';
+import { PreviewWatch } from './support/preview-watch';
 import { type WebStack } from './support/web-stack';
 import {
   ERRORS_SHOW_WITHIN_MS,
@@ -107,6 +108,10 @@ describe('generating an app in the browser (e2e)', () => {
     }
 
     // Ask for a change: the demo model rewrites the subtitle with the quoted words.
+    // Ask for a change: the demo model rewrites the subtitle with the quoted words. The
+    // preview is watched all along (every 100 ms, and by a MutationObserver inside it): a
+    // one-line change hot-reloads in place, so the app never leaves it, not even for a moment.
+    const watch = await PreviewWatch.start(page, 'iframe[title="Preview of the app"]', 'Todo list');
     const chat = page.getByLabel('Ask for a change…');
     await chat.fill(CHANGE);
     await chat.press('Enter');
@@ -123,6 +128,8 @@ describe('generating an app in the browser (e2e)', () => {
     await page.waitForTimeout(ERRORS_SHOW_WITHIN_MS);
     await shots.take(page, 'changed');
     expect(await shownProblems(page)).toBeNull();
+    expect(await watch.stop()).toEqual([]);
+    await preview.getByText(CHANGED_SUBTITLE).waitFor();
 
     // On a phone the chat, the preview and the code are tabs, and nothing scrolls sideways.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -145,7 +152,8 @@ describe('generating an app in the browser (e2e)', () => {
     await card.getByText('Ready').waitFor();
     await shots.take(page, 'dashboard');
 
-    // Sign out.
+    // Sign out, from the account menu.
+    await page.getByRole('button', { name: /^Account/ }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);
     await shots.take(page, 'signed-out');

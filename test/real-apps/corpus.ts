@@ -162,9 +162,18 @@ export function selectedCorpus(only: string | undefined): CorpusEntry[] {
   return CORPUS.filter((entry) => ids.includes(entry.id));
 }
 
-/** Files never sent: binaries (the stream format carries text), lockfiles, CRA's test set-up. */
+/** Images, sent as binary blocks (`base64 -d > path << 'EOF'`), as a model writes them. */
+const BINARY = /\.(png|ico|jpe?g|gif|webp)$/;
+
+/** The file as the replay model writes it: an image as its base64, anything else as text. */
+function replayFile(path: string, source: string): ReplayFile {
+  return BINARY.test(path)
+    ? { path, content: readFileSync(source).toString('base64'), encoding: 'base64' }
+    : { path, content: readFileSync(source, 'utf8') };
+}
+
+/** Files never sent: lockfiles, CRA's test set-up. */
 const SKIPPED = [
-  /\.(png|ico|jpe?g|gif|webp)$/,
   /(^|\/)(package-lock\.json|bun\.lock|yarn\.lock)$/,
   /(^|\/)README\.md$/,
   /\.test\.[jt]sx?$/,
@@ -191,10 +200,8 @@ function listFiles(dir: string, base = dir): string[] {
   });
 }
 
-/** The package's app folder, downloaded with `npm pack` into the cache on first use. */
-function downloaded(entry: CorpusEntry): string {
-  if ('own' in entry.source) return join(OWN_APPS, entry.source.own);
-  const { package: name, version, dir } = entry.source;
+/** The package, extracted from its `npm pack` tarball into the cache on first use. */
+export function npmPackage(name: string, version: string): string {
   const extracted = join(REAL_APPS_CACHE, 'packages', `${name}-${version}`);
   if (!existsSync(join(extracted, 'package.json'))) {
     const tarballs = join(REAL_APPS_CACHE, 'tarballs');
@@ -221,7 +228,14 @@ function downloaded(entry: CorpusEntry): string {
     run('tar', ['xzf', join(tarballs, packed), '-C', partial, '--strip-components=1'], partial);
     renameSync(partial, extracted);
   }
-  return join(extracted, dir);
+  return extracted;
+}
+
+/** The package's app folder, downloaded with `npm pack` into the cache on first use. */
+function downloaded(entry: CorpusEntry): string {
+  if ('own' in entry.source) return join(OWN_APPS, entry.source.own);
+  const { package: name, version, dir } = entry.source;
+  return join(npmPackage(name, version), dir);
 }
 
 /** An app of the corpus: the files a model writes into the starter, and its own package.json. */
@@ -285,9 +299,13 @@ function convertCra(entry: CorpusEntry, dir: string): ReplayFile[] {
   const files: ReplayFile[] = [];
   for (const path of listFiles(dir)) {
     if (SKIPPED.some((pattern) => pattern.test(path)) || path === 'gitignore') continue;
+    if (path === 'public/index.html') continue;
+    if (BINARY.test(path)) {
+      files.push(replayFile(path, join(dir, path)));
+      continue;
+    }
     let content = readFileSync(join(dir, path), 'utf8');
     let target = path;
-    if (path === 'public/index.html') continue;
     if (/^src\/index\.[jt]sx?$/.test(path)) content = craEntry(content);
     if (!ts && /^src\/.*\.js$/.test(path)) target = path.replace(/\.js$/, '.jsx');
     files.push({ path: target, content });
@@ -335,10 +353,11 @@ export function loadCorpusApp(entry: CorpusEntry): CorpusApp {
   const files: ReplayFile[] = [];
   let packageJson: string | null = null;
   for (const path of listFiles(dir)) {
-    const content = readFileSync(join(dir, path), 'utf8');
-    if (path === 'package.json') packageJson = content;
-    else if (path === '_gitignore') files.push({ path: '.gitignore', content });
-    else if (!SKIPPED.some((pattern) => pattern.test(path))) files.push({ path, content });
+    if (path === 'package.json') packageJson = readFileSync(join(dir, path), 'utf8');
+    else if (path === '_gitignore')
+      files.push({ ...replayFile(path, join(dir, path)), path: '.gitignore' });
+    else if (!SKIPPED.some((pattern) => pattern.test(path)))
+      files.push(replayFile(path, join(dir, path)));
   }
   const jsx = files.some((file) => file.path === 'src/main.jsx');
   return { entry, files, removes: jsx ? ['src/main.tsx', 'src/App.tsx'] : [], packageJson };

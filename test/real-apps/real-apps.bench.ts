@@ -1,10 +1,11 @@
 // Run by bench/real-apps/real-apps-bench.mjs through jest (for the TypeScript helpers): per app
 // of the corpus, with an instant replay model, the time from the last file written to the
-// preview showing the app, and to Ready (checks done). Prints a table and a JSON line.
+// preview showing the app, and to Ready (checks done), and where that time went (install,
+// dev-server restart, Vite's dependency optimisation, first render, type-check, build). Prints
+// tables and a JSON line.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServerEvent } from '@forge/protocol';
 import { createReplayLlmHandler, createScriptedLlmServer } from '@forge/scripted-llm';
 import { EventHub } from '../../apps/agent-runner/src/events/event-hub';
 import {
@@ -13,7 +14,15 @@ import {
 } from '../../apps/agent-runner/src/testing/runner-test-app';
 import { launchChromium } from '../e2e/support/browser';
 import { E2E_TEMPLATE_CACHE } from '../e2e/support/web-stack';
+import { SandboxSessions } from '../../apps/agent-runner/src/sandbox/sandbox-sessions';
 import { createTestDatabase } from '../support/test-database';
+import {
+  type Breakdown,
+  breakdown,
+  breakdownTable,
+  lastFileWritten,
+  type TimedEvent,
+} from './bench-breakdown';
 import { loadCorpusApp, replayApp, selectedCorpus } from './corpus';
 
 jest.setTimeout(900_000);
@@ -47,11 +56,11 @@ it('measures last file written → preview rendered and → Ready', async () => 
     SANDBOX_POOL_SIZE: '1',
   });
   const browser = await launchChromium();
-  const timed: { at: number; event: ServerEvent }[] = [];
+  const timed: TimedEvent[] = [];
   const unsubscribe = runner.app.get(EventHub).subscribe((event) => {
-    timed.push({ at: performance.now(), event });
+    timed.push({ at: Date.now(), event });
   });
-  const rows: { app: string; renderedMs: number; readyMs: number }[] = [];
+  const rows: { app: string; renderedMs: number; readyMs: number; breakdown: Breakdown }[] = [];
   try {
     for (const [index, app] of apps.entries()) {
       const entry = corpus[index]!;
@@ -65,7 +74,16 @@ it('measures last file written → preview rendered and → Ready', async () => 
       let ready: number | undefined;
       let opened = false;
       while (rendered === undefined || ready === undefined) {
-        if (Date.now() > deadline) throw new Error(`${app.id}: no preview or Ready in time`);
+        if (Date.now() > deadline) {
+          const seen = mine().map(({ event }) => event.type);
+          const text = await page
+            .locator('body')
+            .innerText({ timeout: 1000 })
+            .catch(() => '');
+          throw new Error(
+            `${app.id}: ${rendered === undefined ? 'no preview' : 'preview'}, ${ready === undefined ? 'no Ready' : 'Ready'} in ${TIMEOUT_MS} ms; events ${seen.join(' ')}; page ${JSON.stringify(text.slice(0, 500))}`,
+          );
+        }
         const events = mine();
         const fatal = events.find(({ event }) => event.type === 'error' && event.fatal);
         if (fatal) throw new Error(`${app.id}: ${JSON.stringify(fatal.event)}`);
@@ -83,19 +101,19 @@ it('measures last file written → preview rendered and → Ready', async () => 
             .first()
             .isVisible()
             .catch(() => false);
-          if (shown) rendered = performance.now();
+          if (shown) rendered = Date.now();
         }
         const complete = events.find(({ event }) => event.type === 'generation_complete');
         if (complete) ready = complete.at;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      const lastFile = mine()
-        .filter(({ event }) => event.type === 'file_end')
-        .at(-1)!.at;
+      const lastFile = lastFileWritten(mine());
+      const sandbox = await runner.app.get(SandboxSessions).open(projectId);
       rows.push({
         app: app.id,
         renderedMs: Math.round(rendered - lastFile),
         readyMs: Math.round(ready - lastFile),
+        breakdown: breakdown(mine(), sandbox?.logs(0) ?? [], rendered),
       });
       await context.close();
     }
@@ -117,6 +135,7 @@ it('measures last file written → preview rendered and → Ready', async () => 
       `${'median'.padEnd(25)}${`${median(rows.map((r) => r.renderedMs))} ms`.padStart(26)}${`${median(rows.map((r) => r.readyMs))} ms`.padStart(20)}`,
     ].join('\n'),
   );
+  console.log(`Where the time went (from the last file written):\n${breakdownTable(rows)}`);
   console.log(
     JSON.stringify({
       bench: 'real-apps',

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
@@ -9,18 +9,15 @@ import {
   type ReplayApp,
   type ScriptedLlmServer,
 } from '@forge/scripted-llm';
-import {
-  downloadPackageJson,
-  phaseDependencies,
-  projectSlug,
-} from '../../apps/api/src/download/app-package-json';
+import { phaseDependencies, projectSlug } from '../../apps/api/src/download/app-package-json';
+import { archiveEntries } from '../../apps/api/src/download/project-archive';
 import { readStarterTemplate } from '../../apps/api/src/download/starter-template';
 import { writeZip } from '../../apps/api/src/download/zip-writer';
 import {
   agentRow,
   createProject,
   type RunnerTestApp,
-  savedFiles,
+  savedProjectFiles,
   startRunnerTestApp,
 } from '../../apps/agent-runner/src/testing/runner-test-app';
 import { launchChromium, SCREENSHOT_DIR } from '../e2e/support/browser';
@@ -62,21 +59,16 @@ async function requestEnded(runner: RunnerTestApp, projectId: string, request: n
 
 /** The project as the API's download builds it: the starter under the saved files. */
 async function projectZip(db: TestDatabase, projectId: string): Promise<Buffer> {
-  const generated = await savedFiles(db, projectId);
-  const files = new Map<string, Buffer | string>();
-  for (const file of await readStarterTemplate()) {
-    if (!(file.path in generated)) files.set(file.path, file.data);
-  }
-  const manifest = files.get('package.json');
-  if (manifest !== undefined) {
-    const { phases } = await agentRow(db, projectId);
-    files.set(
-      'package.json',
-      downloadPackageJson(manifest.toString(), projectSlug('Real app'), phaseDependencies(phases)),
-    );
-  }
-  for (const [path, content] of Object.entries(generated)) files.set(path, content);
-  return writeZip([...files].map(([path, data]) => ({ path, data })));
+  const { phases, deleted_paths: deletedPaths } = await agentRow(db, projectId);
+  const entries = archiveEntries({
+    starter: await readStarterTemplate(),
+    generated: await savedProjectFiles(db, projectId),
+    deletedPaths,
+    name: 'Real app',
+    slug: projectSlug('Real app'),
+    dependencies: phaseDependencies(phases),
+  });
+  return writeZip(entries);
 }
 
 function newErrors(found: string[], original: RenderedPage): string[] {
@@ -186,6 +178,13 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
       const unzip = spawnSync('unzip', ['-q', 'app.zip'], { cwd: zipDir, encoding: 'utf8' });
       expect(unzip.status).toBe(0);
       rmSync(join(zipDir, 'app.zip'));
+      // The app's images came as binary blocks and are in the zip byte for byte.
+      for (const file of corpus.files.filter((f) => f.encoding === 'base64')) {
+        expect({
+          path: file.path,
+          same: readFileSync(join(zipDir, file.path)).equals(Buffer.from(file.content, 'base64')),
+        }).toEqual({ path: file.path, same: true });
+      }
       npmInstallAndRun(zipDir, 'build');
     },
   );

@@ -63,6 +63,7 @@ process.on('exit', say);
       API_PORT: await freePort(),
       RUNNER_PORT: await freePort(),
       PREVIEW_PORT: await freePort(),
+      PUBLISH_PORT: await freePort(),
       EMBEDDED_PG_PORT: await freePort(),
     };
   });

@@ -3,12 +3,16 @@ import { DatabaseModule, HealthModule } from '@forge/nest-common';
 import { AuthModule } from './auth/auth.module';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { DownloadModule } from './download/download.module';
+import { AppDatabaseModule } from './app-database/app-database.module';
 import { FilesModule } from './files/files.module';
 import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
+import { ModelsModule } from './models/models.module';
 import { PreviewModule } from './preview/preview.module';
 import { ProjectsModule } from './projects/projects.module';
+import { PublishModule } from './publish/publish.module';
 import { SandboxTrustModule } from './sandbox-trust/sandbox-trust.module';
+import { ShareModule } from './share/share.module';
 import { VersionsModule } from './versions/versions.module';
 
 @Global()
@@ -35,11 +39,15 @@ export class AppModule {
         HealthModule,
         ProjectsModule,
         FilesModule,
+        AppDatabaseModule,
         MessagesModule,
         LiveModule,
         PreviewModule,
+        ModelsModule,
         VersionsModule,
         DownloadModule,
+        PublishModule,
+        ShareModule,
         SandboxTrustModule,
       ],
     };

@@ -6,9 +6,16 @@ import {
   GeneratedFile,
   LlmUsage,
   Project,
+  Publication,
+  PublicationFile,
+  ShareLink,
   Version,
 } from './entities';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { AppDatabases1765000000000 } from './migrations/1765000000000-app-databases';
+import { FileEncoding1765000000001 } from './migrations/1765000000001-file-encoding';
+import { PublishAndShare1765000000002 } from './migrations/1765000000002-publish-and-share';
+import { RequestModel1765000000003 } from './migrations/1765000000003-request-model';
 
 export const ENTITIES = [
   Project,
@@ -17,10 +24,19 @@ export const ENTITIES = [
   ConversationMessage,
   Version,
   LlmUsage,
+  Publication,
+  PublicationFile,
+  ShareLink,
 ];
 
 /** In order; listed by hand so the same list works from src (tests) and dist (node). */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  AppDatabases1765000000000,
+  FileEncoding1765000000001,
+  PublishAndShare1765000000002,
+  RequestModel1765000000003,
+];
 
 /** node-postgres's error for a query past query_timeout. */
 const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';

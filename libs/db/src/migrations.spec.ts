@@ -14,6 +14,10 @@ const TABLES = [
   'conversation_messages',
   'versions',
   'llm_usage',
+  'app_databases',
+  'publications',
+  'publication_files',
+  'share_links',
 ];
 
 describe('migrations', () => {
@@ -77,8 +81,26 @@ describe('migrations', () => {
       `INSERT INTO versions (project_id, number, reason, label, files) VALUES ($1, 1, 'phase', 'v1', '[]')`,
       [id],
     );
+    await dataSource.query(
+      `INSERT INTO publications (project_id, slug, visibility, access_token, version_number, build_id, bytes, file_count)
+       VALUES ($1, 'my-app', 'public', 't', 1, gen_random_uuid(), 1, 1)`,
+      [id],
+    );
+    await dataSource.query(
+      `INSERT INTO publication_files (build_id, path, project_id, content) VALUES (gen_random_uuid(), 'index.html', $1, '\\x3c')`,
+      [id],
+    );
+    await dataSource.query(`INSERT INTO share_links (token, project_id) VALUES ('s', $1)`, [id]);
     await dataSource.query(`DELETE FROM projects WHERE id = $1`, [id]);
-    for (const table of ['agent_states', 'generated_files', 'conversation_messages', 'versions']) {
+    for (const table of [
+      'agent_states',
+      'generated_files',
+      'conversation_messages',
+      'versions',
+      'publications',
+      'publication_files',
+      'share_links',
+    ]) {
       const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM ${table}`);
       expect({ table, count }).toEqual({ table, count: 0 });
     }

@@ -7,3 +7,5 @@ export {
   RUNTIME_ERRORS_PATH,
 } from './preview-reporter';
 export type { RateLimit, RuntimeErrorsHook } from './preview-runtime-errors';
+export * from './published/published-site';
+export * from './published/published-server';

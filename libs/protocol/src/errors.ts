@@ -28,6 +28,10 @@ export enum ErrorCode {
   FileTooLarge = 'FILE_TOO_LARGE',
   VersionNotFound = 'VERSION_NOT_FOUND',
   GenerationsLimit = 'GENERATIONS_LIMIT',
+  UnknownModel = 'MODEL_UNKNOWN',
+  PublishUnsupported = 'PUBLISH_UNSUPPORTED',
+  PublishBuildFailed = 'PUBLISH_BUILD_FAILED',
+  PublishTooLarge = 'PUBLISH_TOO_LARGE',
   // End a generation (the agent's `error` events).
   InstallFailed = 'INSTALL_FAILED',
   DevServerFailed = 'DEV_SERVER_FAILED',

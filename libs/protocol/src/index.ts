@@ -1,4 +1,5 @@
 export * from './project-path';
+export * from './project-file';
 export * from './package-spec';
 export * from './errors';
 export * from './agent/agent-state';
@@ -8,3 +9,4 @@ export * from './agent/forge-task';
 export * from './agent/phase-design';
 export * from './agent/versions';
 export * from './socket';
+export * from './agent/llm-models';

@@ -1,7 +1,16 @@
-/** A file as the agent hands it to a sandbox: a project-relative path and its full content. */
+/**
+ * A file as the agent hands it to a sandbox: a project-relative path and its full content,
+ * text, or with encoding 'base64' the base64 of a binary file's bytes.
+ */
 export interface SandboxFile {
   path: string;
   content: string;
+  encoding?: 'base64';
+}
+
+/** The bytes a sandbox writes for `file`: its UTF-8 text, or its base64 decoded. */
+export function sandboxFileBytes(file: SandboxFile): Buffer {
+  return Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8');
 }
 
 export type SandboxStatus = 'absent' | 'stopped' | 'starting' | 'running' | 'crashed';
@@ -58,6 +67,9 @@ export interface ToolResult {
  * One project's running environment. Every path is checked again here with checkProjectPath
  * (and against symbolic links leaving the workspace) whatever checked it before.
  */
+export type { SiteBuildOptions, SiteBuildResult, SiteFile } from './workspace/site-build';
+import type { SiteBuildOptions, SiteBuildResult } from './workspace/site-build';
+
 export interface Sandbox {
   readonly projectId: string;
   writeFiles(files: SandboxFile[]): Promise<void>;
@@ -75,8 +87,20 @@ export interface Sandbox {
    * ABORTED. A tool that fails is a result with its exit code, not an error.
    */
   runTool(argv: string[], options?: RunToolOptions): Promise<ToolResult>;
+  /**
+   * Builds `files` (a version of the app, not necessarily the workspace's) into a static site
+   * apart from the workspace's own files, with the workspace's installed dependencies, and
+   * answers the built files. Absent where the provider cannot (publishing is then refused).
+   */
+  buildSite?(files: SandboxFile[], options: SiteBuildOptions): Promise<SiteBuildResult>;
   /** Idempotent: starts the dev server, or returns the running one; restarts a crashed one. */
   startDevServer(options?: CommandOptions): Promise<DevServer>;
+  /**
+   * Variables the app's dev server gets on top of the sandbox's own (the project's DATABASE_URL).
+   * A dev server running with other values is restarted with these (true); otherwise the next
+   * start takes them (false).
+   */
+  setAppEnv(env: Record<string, string>, options?: CommandOptions): Promise<boolean>;
   logs(since?: number): SandboxLogLine[];
   status(): Promise<SandboxStatus>;
   /** Stops processes but keeps the project's files; the next start brings it back. */

@@ -1,6 +1,7 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { apiRoutes } from './tools/vite-api-plugin.ts';
 
 // Forge runs this dev server inside a sandbox, behind a preview proxy on another origin, so
 // where it listens and where the browser finds its hot-reload websocket come from the
@@ -19,7 +20,8 @@ function numberFrom(name: string): number | undefined {
 }
 
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  // apiRoutes: the app's server routes (server/app.ts) under /api on this same origin.
+  plugins: [react(), tailwindcss(), apiRoutes()],
   server: {
     host: env.FORGE_DEV_HOST || '127.0.0.1',
     port: numberFrom('FORGE_DEV_PORT') ?? 5173,

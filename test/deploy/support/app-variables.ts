@@ -1,4 +1,8 @@
-import { API_CONFIG_SPEC, PREVIEW_CONFIG_SPEC } from '../../../apps/api/src/config/api-config';
+import {
+  API_CONFIG_SPEC,
+  PREVIEW_CONFIG_SPEC,
+  PUBLISH_CONFIG_SPEC,
+} from '../../../apps/api/src/config/api-config';
 import { RUNNER_CONFIG_SPEC } from '../../../apps/agent-runner/src/config/runner-config';
 import { type K8sObject, containers } from './k8s-validation';
 
@@ -19,6 +23,7 @@ export const WEB_VARIABLES = new Set(['WEB_HOST', 'WEB_PORT', 'API_URL', 'WEB_RO
 export const APP_VARIABLES = new Set([
   ...Object.keys(API_CONFIG_SPEC),
   ...Object.keys(PREVIEW_CONFIG_SPEC),
+  ...Object.keys(PUBLISH_CONFIG_SPEC),
   ...Object.keys(RUNNER_CONFIG_SPEC),
   ...ANNOUNCED,
   ...DEPLOYMENT_OWN,

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VarSpec } from '@forge/config';
-import { API_CONFIG_SPEC, PREVIEW_CONFIG_SPEC } from '../../../apps/api/src/config/api-config';
+import {
+  API_CONFIG_SPEC,
+  PREVIEW_CONFIG_SPEC,
+  PUBLISH_CONFIG_SPEC,
+} from '../../../apps/api/src/config/api-config';
 import { RUNNER_CONFIG_SPEC } from '../../../apps/agent-runner/src/config/runner-config';
 import { REPO_ROOT } from './k8s-tools';
 import { type ContainerSpec, type K8sObject, podSpec } from './k8s-validation';
@@ -32,6 +36,7 @@ const SERVERS: Record<string, ServerSpec[]> = {
   'forge-api': [
     { name: 'api', hostVariable: 'API_HOST', portVariable: 'API_PORT' },
     { name: 'preview proxy', hostVariable: 'PREVIEW_HOST', portVariable: 'PREVIEW_PORT' },
+    { name: 'published apps', hostVariable: 'PUBLISH_HOST', portVariable: 'PUBLISH_PORT' },
   ],
   'forge-agent-runner': [
     { name: 'runner', hostVariable: 'RUNNER_HOST', portVariable: 'RUNNER_PORT' },
@@ -66,7 +71,7 @@ function webDefaults(): Record<string, string> {
 
 /** What each app uses when a variable is unset or empty. */
 const APP_DEFAULTS: Record<string, Record<string, string>> = {
-  'forge-api': specDefaults({ ...API_CONFIG_SPEC, ...PREVIEW_CONFIG_SPEC }),
+  'forge-api': specDefaults({ ...API_CONFIG_SPEC, ...PREVIEW_CONFIG_SPEC, ...PUBLISH_CONFIG_SPEC }),
   'forge-agent-runner': specDefaults(RUNNER_CONFIG_SPEC),
   'forge-web': webDefaults(),
 };

@@ -47,11 +47,22 @@ export function ensureWebBuild(): void {
   }
 }
 
+export interface WebStackOptions {
+  /** The model the runner talks to (started here, closed with the stack); the demo by default. */
+  llm?: () => Promise<ScriptedLlmServer>;
+  /** More runner settings (LLM_MODEL_CODE for a model that is not the demo, say). */
+  runnerEnv?: Record<string, string>;
+}
+
 export interface WebStack {
   /** The web app's origin, as a user opens it. */
   url: string;
   api: StackServer;
   runner: StackServer & { app: INestApplication };
+  /** Where the process sandbox keeps the projects' workspaces. */
+  sandboxRoot: string;
+  /** Published apps' addresses: PUBLISH_URL_TEMPLATE, `{slug}` to replace. */
+  publishTemplate: string;
   close(): Promise<void>;
 }
 
@@ -61,7 +72,7 @@ export interface WebStack {
  * it, and the built web app behind scripts/lib/web-server.mjs (static files, /api and
  * /socket.io passed to the API), all on 127.0.0.1.
  */
-export async function startWebStack(): Promise<WebStack> {
+export async function startWebStack(options: WebStackOptions = {}): Promise<WebStack> {
   ensureWebBuild();
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -70,7 +81,9 @@ export async function startWebStack(): Promise<WebStack> {
   try {
     const db: TestDatabase = await createTestDatabase();
     closers.push(() => db.drop());
-    const llm: ScriptedLlmServer = await createDemoLlmServer({ host: '127.0.0.1', port: 0 });
+    const llm: ScriptedLlmServer = options.llm
+      ? await options.llm()
+      : await createDemoLlmServer({ host: '127.0.0.1', port: 0 });
     closers.push(() => llm.close());
     const sandboxRoot = mkdtempSync(join(tmpdir(), 'forge-e2e-sandboxes-'));
     closers.push(async () => rmSync(sandboxRoot, { recursive: true, force: true }));
@@ -82,9 +95,15 @@ export async function startWebStack(): Promise<WebStack> {
       SANDBOX_POOL_SIZE: '0',
       // The demo streams like a model typing; a silent minute means something is wrong.
       LLM_SILENCE_TIMEOUT_MS: '60000',
+      ...options.runnerEnv,
     });
     closers.push(() => runner.close());
-    const [webPort, previewPort] = [await freePort(), await freePort()];
+    const [webPort, previewPort, publishPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const publishTemplate = `http://{slug}.apps.localhost:${publishPort}`;
     const url = `http://127.0.0.1:${webPort}`;
     const api = await startLiveApi(db, {
       RUNNER_URLS: runner.url,
@@ -93,6 +112,8 @@ export async function startWebStack(): Promise<WebStack> {
       PREVIEW_PORT: String(previewPort),
       PREVIEW_URL_TEMPLATE: `http://{projectId}.preview.localhost:${previewPort}`,
       PREVIEW_TOKEN_SECRET: 'e2e-preview-secret-0123456789abcdef0123',
+      PUBLISH_PORT: String(publishPort),
+      PUBLISH_URL_TEMPLATE: publishTemplate,
     });
     closers.push(() => api.close());
     const web = await startWebServer(webPort, api.url);
@@ -104,7 +125,7 @@ export async function startWebStack(): Promise<WebStack> {
           web.closeAllConnections();
         }),
     );
-    return { url, api, runner, close };
+    return { url, api, runner, sandboxRoot, publishTemplate, close };
   } catch (error) {
     await close();
     throw error;

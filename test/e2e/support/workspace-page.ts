@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ConsoleErrors, launchChromium } from './browser';
-import { startWebStack, type WebStack } from './web-stack';
+import { startWebStack, type WebStack, type WebStackOptions } from './web-stack';
 
 /** Forge's web stack and one Chromium page (1280×800) for a spec file. */
 export interface WorkspaceBrowser {
@@ -12,8 +12,10 @@ export interface WorkspaceBrowser {
   close(): Promise<void>;
 }
 
-export async function openWorkspaceBrowser(): Promise<WorkspaceBrowser> {
-  const stack = await startWebStack();
+export async function openWorkspaceBrowser(
+  options: WebStackOptions = {},
+): Promise<WorkspaceBrowser> {
+  const stack = await startWebStack(options);
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   const close = async () => {

@@ -5,9 +5,33 @@ import {
   type AgentError,
   type AgentState,
   type Blueprint,
+  encodingOf,
+  type FileEncoding,
   isAgentState,
   type PhaseInfo,
 } from '@forge/protocol';
+
+/** A saved file's content; encoding 'base64' for a binary file (see ProjectFile). */
+export interface FileBody {
+  content: string;
+  encoding?: FileEncoding;
+}
+
+/** The text files' contents by path (binary files left out): what reads code, not bytes. */
+export function textContents(files: ReadonlyMap<string, FileBody>): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const [path, file] of files) {
+    if (file.encoding === undefined) {
+      texts.set(path, file.content);
+    }
+  }
+  return texts;
+}
+
+/** The database's encoding column for a file. */
+export function encodingColumn(file: { encoding?: FileEncoding }): 'utf8' | 'base64' {
+  return file.encoding ?? 'utf8';
+}
 
 /** The persisted state of one project's agent, as the agent works with it. */
 export interface AgentSnapshotRow {
@@ -16,6 +40,8 @@ export interface AgentSnapshotRow {
   state: AgentState;
   request: string | null;
   requestNumber: number;
+  /** The model the request chose; null: the configured one. */
+  requestModel: string | null;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
   currentPhase: number;
@@ -32,6 +58,7 @@ export type AgentStatePatch = Partial<
     | 'state'
     | 'request'
     | 'requestNumber'
+    | 'requestModel'
     | 'blueprint'
     | 'phases'
     | 'currentPhase'
@@ -43,7 +70,7 @@ export type AgentStatePatch = Partial<
 /** Files one phase closed or deleted, saved together (AgentStore.saveFiles). */
 export interface FileBatch {
   phase: number;
-  saved: { path: string; content: string }[];
+  saved: { path: string; content: string; encoding?: FileEncoding }[];
   deleted: string[];
   /** The phase's closed paths once this batch is in. */
   filesInFlight: string[];
@@ -63,6 +90,7 @@ interface StateRow {
   state: string;
   request: string | null;
   request_number: number;
+  request_model: string | null;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
   current_phase: number;
@@ -76,6 +104,7 @@ const COLUMNS: Record<keyof AgentStatePatch, string> = {
   state: 'state',
   request: 'request',
   requestNumber: 'request_number',
+  requestModel: 'request_model',
   blueprint: 'blueprint',
   phases: 'phases',
   currentPhase: 'current_phase',
@@ -93,6 +122,7 @@ function toSnapshot(row: StateRow): AgentSnapshotRow {
     state: row.state,
     request: row.request,
     requestNumber: row.request_number,
+    requestModel: row.request_model ?? null,
     blueprint: row.blueprint,
     phases: row.phases,
     currentPhase: row.current_phase,
@@ -123,6 +153,18 @@ export class AgentStore {
       [projectId],
     );
     return rows[0] ? toSnapshot(rows[0]) : null;
+  }
+
+  /** The files of the project's version `number`, or null when it has no such version. */
+  async versionFiles(
+    projectId: string,
+    number: number,
+  ): Promise<{ path: string; content: string }[] | null> {
+    const rows: { files: { path: string; content: string }[] }[] = await this.dataSource.query(
+      `SELECT files FROM versions WHERE project_id = $1 AND number = $2`,
+      [projectId, number],
+    );
+    return rows[0]?.files ?? null;
   }
 
   /** The id of the project's owner, or null when there is no such project. */
@@ -180,17 +222,22 @@ export class AgentStore {
   ): Promise<AgentSnapshotRow> {
     const rows: { version: number }[] = await this.dataSource.query(
       `WITH state AS (
-         UPDATE agent_states SET files_in_flight = $4, version = version + 1, updated_at = now()
+         UPDATE agent_states SET files_in_flight = $4, version = version + 1, updated_at = now(),
+           deleted_paths = CASE WHEN cardinality($8::text[]) = 0 THEN deleted_paths ELSE (
+             SELECT jsonb_agg(DISTINCT path ORDER BY path)
+             FROM (SELECT jsonb_array_elements_text(deleted_paths) UNION ALL SELECT unnest($8::text[]))
+               AS known (path)) END
          WHERE project_id = $1 AND version = $2 AND lease_owner = $3 RETURNING project_id, version
        ), removed AS (
          DELETE FROM generated_files f USING state
          WHERE f.project_id = state.project_id AND f.path = ANY($8::text[])
        ), saved AS (
-         INSERT INTO generated_files (project_id, path, content, phase)
-         SELECT state.project_id, file.path, file.content, $5::integer
-         FROM state, unnest($6::text[], $7::text[]) AS file (path, content)
+         INSERT INTO generated_files (project_id, path, content, encoding, phase)
+         SELECT state.project_id, file.path, file.content, file.encoding, $5::integer
+         FROM state, unnest($6::text[], $7::text[], $9::text[]) AS file (path, content, encoding)
          ON CONFLICT (project_id, path)
-         DO UPDATE SET content = EXCLUDED.content, phase = EXCLUDED.phase, updated_at = now()
+         DO UPDATE SET content = EXCLUDED.content, encoding = EXCLUDED.encoding,
+           phase = EXCLUDED.phase, updated_at = now()
        )
        SELECT version FROM state`,
       [
@@ -202,22 +249,39 @@ export class AgentStore {
         batch.saved.map((file) => file.path),
         batch.saved.map((file) => file.content),
         batch.deleted,
+        batch.saved.map(encodingColumn),
       ],
     );
     if (rows.length === 0) throw new LeaseLostError(row.projectId);
     return { ...row, filesInFlight: batch.filesInFlight, version: rows[0]!.version };
   }
 
+  /** Paths the agent deleted that the project has no file at now (starter files among them). */
+  async deletedPaths(projectId: string): Promise<string[]> {
+    const rows: { path: string }[] = await this.dataSource.query(
+      `SELECT d.path FROM agent_states s, jsonb_array_elements_text(s.deleted_paths) AS d (path)
+        WHERE s.project_id = $1 AND NOT EXISTS (
+          SELECT 1 FROM generated_files f WHERE f.project_id = s.project_id AND f.path = d.path)`,
+      [projectId],
+    );
+    return rows.map((row) => row.path);
+  }
+
   /** The project's generated files by path, in path order (`manager`: inside a transaction). */
   async files(
     projectId: string,
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<Map<string, string>> {
-    const rows: { path: string; content: string }[] = await manager.query(
-      `SELECT path, content FROM generated_files WHERE project_id = $1 ORDER BY path COLLATE "C"`,
+  ): Promise<Map<string, FileBody>> {
+    const rows: { path: string; content: string; encoding: string }[] = await manager.query(
+      `SELECT path, content, encoding FROM generated_files WHERE project_id = $1 ORDER BY path COLLATE "C"`,
       [projectId],
     );
-    return new Map(rows.map((row) => [row.path, row.content]));
+    return new Map(
+      rows.map((row) => [
+        row.path,
+        { content: row.content, ...encodingOf(row.encoding === 'base64' ? 'base64' : null) },
+      ]),
+    );
   }
 
   async addMessage(

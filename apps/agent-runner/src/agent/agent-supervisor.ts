@@ -8,16 +8,21 @@ import {
 import {
   checkProjectPath,
   CodedError,
+  encodingOf,
   ErrorCode,
   isBusyState,
+  type LlmModelList,
   type RuntimeErrorReport,
 } from '@forge/protocol';
+import { type SandboxFile } from '@forge/sandbox';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
-import { LLM_CLIENT } from '../llm/llm.module';
+import { LLM_CLIENT, LLM_MODELS } from '../llm/llm.module';
+import { type ModelCatalog, UnknownModelError } from '../llm/model-catalog';
 import { type LlmClient } from '../llm/llm-client';
 import { type RetryPolicy } from '../llm/llm-error';
 import { deleteSandboxFiles, writeSandboxFiles } from '../sandbox/sandbox-batches';
+import { AppDatabases } from '../app-database/app-databases';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { AgentFailure } from './agent-failure';
 import { type AgentSnapshotRow, AgentStore } from './agent-store';
@@ -70,6 +75,8 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     private readonly hub: EventHub,
     private readonly history: ProjectHistory,
     private readonly runtimeLog: RuntimeErrorLog,
+    private readonly databases: AppDatabases,
+    @Inject(LLM_MODELS) private readonly models: ModelCatalog,
   ) {
     const retry: RetryPolicy = {
       maxRetries: config.LLM_MAX_RETRIES,
@@ -80,6 +87,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     this.designer = new PhaseDesigner(llm, retry, config.LLM_DESIGN_MAX_ATTEMPTS);
     this.implementer = new PhaseImplementer(llm, retry, {
       fileMaxBytes: config.AGENT_FILE_MAX_BYTES,
+      binaryFileMaxBytes: config.AGENT_BINARY_FILE_MAX_BYTES,
       maxFiles: config.AGENT_ANSWER_MAX_FILES,
       errorsShown: config.AGENT_ANSWER_ERRORS_SHOWN,
     });
@@ -108,8 +116,11 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     await Promise.all([...this.agents.values()].map(({ done }) => done));
   }
 
-  /** Starts generating for a request on a project that is IDLE or COMPLETE. */
-  async generate(projectId: string, request: string): Promise<void> {
+  /**
+   * Starts generating for a request on a project that is IDLE or COMPLETE; `model`, when named,
+   * must be one the LLM server lists and is used for this request only.
+   */
+  async generate(projectId: string, request: string, model?: string): Promise<void> {
     const text = request.trim();
     if (!text)
       throw new AgentCommandError(ErrorCode.RequestEmpty, 'Describe what to build or change.');
@@ -118,6 +129,13 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         ErrorCode.RequestTooLong,
         `The request is ${text.length} characters long; the limit (AGENT_REQUEST_MAX_LENGTH) is ${this.config.AGENT_REQUEST_MAX_LENGTH}.`,
       );
+    }
+    if (model) {
+      await this.models.check(model).catch((error: unknown) => {
+        if (error instanceof UnknownModelError)
+          throw new AgentCommandError(ErrorCode.UnknownModel, error.message);
+        throw error;
+      });
     }
     if (this.agents.has(projectId)) throw this.busy();
     // Refuse before taking the lease: a refused command must not keep the project leased here.
@@ -128,8 +146,13 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     // The count and the start that makes it one more happen in one go per user.
     return this.perOwner.run(ownerId, async () => {
       await this.checkGenerationCap(ownerId, projectId);
-      await this.startGeneration(projectId, text);
+      await this.startGeneration(projectId, text, model ?? null);
     });
+  }
+
+  /** The models a request may name: the configured LLM server's list. */
+  listModels(): Promise<LlmModelList> {
+    return this.models.list();
   }
 
   /** Refuses a generation past GENERATIONS_MAX_PER_USER running ones of the same user. */
@@ -144,11 +167,15 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async startGeneration(projectId: string, text: string): Promise<void> {
+  private async startGeneration(
+    projectId: string,
+    text: string,
+    model: string | null,
+  ): Promise<void> {
     if (this.agents.has(projectId)) throw this.busy();
     let row = await this.take(projectId);
     try {
-      row = await this.begin(row, text);
+      row = await this.begin(row, text, model);
     } catch (error) {
       await this.release(projectId);
       throw error;
@@ -157,7 +184,11 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Moves a project taken for a request to DESIGNING_PHASE, with the request in its chat. */
-  private async begin(taken: AgentSnapshotRow, text: string): Promise<AgentSnapshotRow> {
+  private async begin(
+    taken: AgentSnapshotRow,
+    text: string,
+    model: string | null,
+  ): Promise<AgentSnapshotRow> {
     const projectId = taken.projectId;
     let row = taken;
     if (isBusyState(row.state)) throw this.busy();
@@ -181,11 +212,17 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       state,
       request: text,
       requestNumber: row.requestNumber + 1,
+      requestModel: model,
       currentPhase: lastPhase + 1,
       filesInFlight: [],
       error: null,
     });
-    await this.hub.emit(projectId, { type: 'state_change', state, previous: 'IDLE' });
+    await this.hub.emit(projectId, {
+      type: 'state_change',
+      state,
+      previous: 'IDLE',
+      request: row.requestNumber,
+    });
     return row;
   }
 
@@ -206,6 +243,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         error: null,
       });
       await this.hub.emit(projectId, { type: 'state_change', state: 'IDLE', previous: row.state });
+      await this.note(projectId, 'Stopped. The files written so far are kept.');
     } finally {
       await this.release(projectId);
     }
@@ -240,6 +278,8 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       await this.toSandbox(projectId, [{ path, content }]);
       await this.hub.emit(projectId, { type: 'file_end', path, content, phase });
       await this.announce(projectId, version);
+      if (version.created)
+        await this.note(projectId, `Edited ${path} (version ${version.number}).`);
       if (path === PACKAGE_JSON) await this.installPackageJson(projectId);
       return version.number;
     });
@@ -259,12 +299,16 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
       // A path the version lacks goes away, unless the starter has it: a starter file edited
       // after that version (package.json, say) is the starter's again, as a new sandbox has it.
       const starter = new Map((await this.templates.list()).map((file) => [file.path, file]));
-      const writes: { path: string; content: string }[] = [];
+      const writes: SandboxFile[] = [];
       const deletes: string[] = [];
       for (const file of restored.changed) {
-        const content = file.content ?? starter.get(file.path)?.content ?? null;
-        if (content === null) deletes.push(file.path);
-        else writes.push({ path: file.path, content });
+        const write =
+          file.content !== null ? { ...file, content: file.content } : starter.get(file.path);
+        if (write) {
+          writes.push(write);
+        } else {
+          deletes.push(file.path);
+        }
       }
       await this.toSandbox(projectId, writes, deletes);
       for (const file of restored.changed) {
@@ -272,10 +316,20 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
           projectId,
           file.content === null
             ? { type: 'file_deleted', path: file.path, phase }
-            : { type: 'file_end', path: file.path, content: file.content, phase },
+            : {
+                type: 'file_end',
+                path: file.path,
+                content: file.content,
+                phase,
+                ...encodingOf(file.encoding),
+              },
         );
       }
       await this.announce(projectId, restored.version);
+      await this.note(
+        projectId,
+        `Restored version ${version} (${restored.changed.length} file${restored.changed.length === 1 ? '' : 's'} changed), saved as version ${restored.version.number}.`,
+      );
       if (restored.changed.some((file) => file.path === PACKAGE_JSON))
         await this.installPackageJson(projectId);
       return restored.version.number;
@@ -327,7 +381,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
   /** Writes into the project's sandbox; a sandbox that fails is reported, the save stands. */
   private async toSandbox(
     projectId: string,
-    files: { path: string; content: string }[],
+    files: SandboxFile[],
     deleted: string[] = [],
   ): Promise<void> {
     try {
@@ -379,6 +433,18 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         `Saved, but the dependencies of package.json could not be installed: ${(error as Error).message}`,
       );
     }
+  }
+
+  /** A short entry in the chat (an edit, a restore, a stop), saved so a reload shows it. */
+  private async note(projectId: string, content: string): Promise<void> {
+    const message = await this.store.addMessage(projectId, 'system', content);
+    await this.hub.emit(projectId, {
+      type: 'message',
+      id: message.id,
+      role: 'system',
+      content,
+      createdAt: message.createdAt,
+    });
   }
 
   private async announce(projectId: string, version: RecordedVersion): Promise<void> {
@@ -466,6 +532,7 @@ export class AgentSupervisor implements OnApplicationBootstrap, OnApplicationShu
         timeoutMs: this.config.NPM_REGISTRY_TIMEOUT_MS,
         maxBytes: this.config.NPM_REGISTRY_MAX_BYTES,
       },
+      databases: this.databases,
     });
     const done = agent
       .run()

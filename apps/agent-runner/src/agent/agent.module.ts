@@ -1,4 +1,5 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { AppDatabases } from '../app-database/app-databases';
 import { EventHub } from '../events/event-hub';
 import { LLM_SHUTDOWN, llmProviders } from '../llm/llm.module';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
@@ -18,11 +19,12 @@ import { RuntimeErrorLog } from './runtime-error-log';
     ...sandboxProviders,
     SandboxLifecycle,
     SandboxSessions,
+    AppDatabases,
     ProjectHistory,
     RuntimeErrorLog,
     AgentSupervisor,
   ],
-  exports: [AgentSupervisor, EventHub, AgentStore, SandboxSessions],
+  exports: [AgentSupervisor, EventHub, AgentStore, SandboxSessions, AppDatabases],
 })
 export class AgentModule implements OnApplicationShutdown {
   constructor(@Inject(LLM_SHUTDOWN) private readonly llm: { close(): Promise<void> }) {}

@@ -15,7 +15,17 @@ describe('checkCommands', () => {
       scripts: { build: 'tsc -p tsconfig.build.json --pretty && vite build --outDir build -w' },
     });
     expect(checkCommands(manifest, STARTER_TSCONFIG)).toEqual({
-      typeCheck: ['tsc', '-p', 'tsconfig.build.json', '--noEmit', '--pretty', 'false'],
+      typeCheck: [
+        'tsc',
+        '-p',
+        'tsconfig.build.json',
+        '--noEmit',
+        '--pretty',
+        'false',
+        '--incremental',
+        '--tsBuildInfoFile',
+        'node_modules/.forge-tsc/tsconfig.build.tsbuildinfo',
+      ],
       builds: [
         [
           'vite',
@@ -38,13 +48,24 @@ describe('checkCommands', () => {
       '--noEmit',
       '--pretty',
       'false',
+      '--incremental',
     ]);
     expect(
       checkCommands(
         noTsc,
         '{ // comments and trailing commas, as tsc reads them\n "include": ["src",], }',
       ).typeCheck,
-    ).toEqual(['tsc', '-p', 'tsconfig.json', '--noEmit', '--pretty', 'false']);
+    ).toEqual([
+      'tsc',
+      '-p',
+      'tsconfig.json',
+      '--noEmit',
+      '--pretty',
+      'false',
+      '--incremental',
+      '--tsBuildInfoFile',
+      'node_modules/.forge-tsc/tsconfig.tsbuildinfo',
+    ]);
     expect(checkCommands(noTsc, null).typeCheck).toBeNull();
     // No manifest or no build script: the default build.
     expect(checkCommands(null, null).builds).toHaveLength(1);
@@ -164,6 +185,19 @@ describe('runToolChecks (process sandbox)', () => {
     expect(hostPathIn(problems)).toBe(false);
     // eslint-disable-next-line no-control-regex
     expect(JSON.stringify(problems)).not.toMatch(/\u001b\[|\\u001b/);
+  }, 180_000);
+
+  it('reports the same type errors again when nothing changed (the check is incremental)', async () => {
+    const again = await runToolChecks(sandbox, { ...options(), build: false });
+    expect(again).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ source: 'tsc', path: 'src/count.ts', code: 'TS2322' }),
+      ]),
+    );
+    await sandbox.writeFiles([{ path: 'src/count.ts', content: 'export const count = 3;\n' }]);
+    const fixed = await runToolChecks(sandbox, { ...options(), build: false });
+    expect(fixed.filter((problem) => problem.path === 'src/count.ts')).toEqual([]);
+    expect(fixed.length).toBe(again.length - 1);
   }, 180_000);
 
   it("type-checks with the app's own tsconfig, not the starter's", async () => {

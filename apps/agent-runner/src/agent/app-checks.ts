@@ -3,7 +3,7 @@ import { type Sandbox, type SandboxLogLine } from '@forge/sandbox';
 import { checkCommands } from './check-commands';
 
 /** Where a problem was found: the tool that reported it. */
-export type CheckSource = 'tsc' | 'build' | 'dev' | 'runtime';
+export type CheckSource = 'tsc' | 'build' | 'dev' | 'runtime' | 'migration';
 
 /**
  * One error the checks found after a phase, structured: the tool, the project-relative file and
@@ -68,32 +68,41 @@ export function cleanToolText(text: string): string {
   return text.replace(ANSI, '').replace(HOST_PREFIX, '');
 }
 
-/** Runs the app's own type-check and build (check-commands.ts) as the options ask. */
+/**
+ * Runs the app's own type-check and build (check-commands.ts) as the options ask, at the same
+ * time: neither writes what the other reads (the build goes under node_modules), and together
+ * they take as long as the slower one. The problems come type errors first, as before.
+ */
 export async function runToolChecks(
   sandbox: Sandbox,
   options: CheckOptions,
 ): Promise<CheckProblem[]> {
-  const problems: CheckProblem[] = [];
   const run = (argv: string[]) =>
     sandbox.runTool(argv, { signal: options.signal, timeoutMs: options.timeoutMs });
   const commands = checkCommands(
     await sandbox.readFile('package.json'),
     await sandbox.readFile('tsconfig.json'),
   );
-  if (options.tsc && commands.typeCheck) {
+  const typeCheck = async (): Promise<CheckProblem[]> => {
+    if (!options.tsc || !commands.typeCheck) return [];
     const result = await run(commands.typeCheck);
-    if (result.timedOut) problems.push(timedOut('tsc', options.timeoutMs));
-    else if (result.exitCode !== 0) problems.push(...tscProblems(result.output));
-  }
-  if (options.build) {
+    if (result.timedOut) return [timedOut('tsc', options.timeoutMs)];
+    return result.exitCode !== 0 ? tscProblems(result.output) : [];
+  };
+  const builds = async (): Promise<CheckProblem[]> => {
+    if (!options.build) return [];
     for (const build of commands.builds) {
       const result = await run(build);
-      if (result.timedOut) problems.push(timedOut('build', options.timeoutMs));
-      else if (result.exitCode !== 0) problems.push(...buildProblems(result.output));
-      if (result.timedOut || result.exitCode !== 0) break;
+      if (result.timedOut) return [timedOut('build', options.timeoutMs)];
+      if (result.exitCode !== 0) return buildProblems(result.output);
     }
-  }
-  return problems;
+    return [];
+  };
+  // Both are waited for, so neither outlives the call when the other throws.
+  const settled = await Promise.allSettled([typeCheck(), builds()]);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
 }
 
 /** `src/App.tsx(3,7): error TS2322: …` lines (with their indented continuations) as problems. */
@@ -291,6 +300,7 @@ export function formatProblems(problems: CheckProblem[], maxChars: number): stri
     build: "Build errors (the app's build)",
     dev: 'Dev server errors',
     runtime: 'Errors in the browser',
+    migration: "Database migrations (db/migrations, applied to the app's database)",
   };
   const sections: string[] = [];
   for (const source of Object.keys(titles) as CheckSource[]) {

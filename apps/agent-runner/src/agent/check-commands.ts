@@ -14,6 +14,11 @@ export interface CheckCommands {
 /** Where a check's build goes: not the app's own outDir, which its dev server or a zip may see. */
 export const CHECK_OUT_DIR = 'node_modules/.forge-check';
 const TYPE_CHECK_FLAGS = ['--noEmit', '--pretty', 'false'];
+/**
+ * Where a type-check that is not a `tsc -b` keeps its incremental state: out of the project's
+ * files (a `tsc -b` keeps it where the app's tsconfigs say, as the app's own build does).
+ */
+export const CHECK_TSBUILDINFO_DIR = 'node_modules/.forge-tsc';
 const BUILD_FLAGS = ['--outDir', CHECK_OUT_DIR, '--emptyOutDir', '--logLevel', 'error'];
 /** Options of the app's own command that the check replaces, with whether they take a value. */
 const TSC_DROPPED = new Map([
@@ -48,6 +53,7 @@ export function checkCommands(manifest: string | null, tsconfig: string | null):
       builds.push(['vite', 'build', ...without(args.slice(1), VITE_DROPPED), ...BUILD_FLAGS]);
   }
   typeCheck ??= tsconfigTypeCheck(tsconfig);
+  if (typeCheck) typeCheck = incremental(typeCheck);
   if (builds.length === 0) builds.push(['vite', 'build', ...BUILD_FLAGS]);
   return { typeCheck, builds };
 }
@@ -92,6 +98,27 @@ function tsconfigTypeCheck(tsconfig: string | null): string[] | null {
   return references.length > 0
     ? ['tsc', '-b', ...TYPE_CHECK_FLAGS]
     : ['tsc', '-p', 'tsconfig.json', ...TYPE_CHECK_FLAGS];
+}
+
+/**
+ * The type-check made incremental: the next check after a phase re-checks only what changed
+ * (and skips a referenced project none of whose files changed), with the same errors a full
+ * check reports. A `tsc -b` keeps its state where the app's tsconfigs say, as its own build
+ * does; any other keeps it under node_modules, never among the project's files.
+ */
+function incremental(argv: string[]): string[] {
+  if (argv.some((arg) => arg.startsWith('--incremental'))) return argv;
+  const kept = ['-b', '--build', '--tsBuildInfoFile'].some((flag) => argv.includes(flag));
+  if (kept) return [...argv, '--incremental'];
+  const project = argv.findIndex((arg) => arg === '-p' || arg === '--project');
+  const name = (project === -1 ? undefined : argv[project + 1]) ?? 'tsconfig.json';
+  const file = name.replace(/\.json$/, '').replace(/[^\w.-]/g, '_');
+  return [
+    ...argv,
+    '--incremental',
+    '--tsBuildInfoFile',
+    `${CHECK_TSBUILDINFO_DIR}/${file}.tsbuildinfo`,
+  ];
 }
 
 function without(args: string[], dropped: Map<string, boolean>): string[] {

@@ -1,3 +1,5 @@
+import { base64ByteLength, type FileEncoding } from '@forge/protocol';
+
 /**
  * What the LLM sees of the existing code: the files a phase touches in full, the others as a
  * list with a one-line summary, within a character budget (LLM_CONTEXT_MAX_CHARS).
@@ -5,6 +7,8 @@
 export interface SourceFile {
   path: string;
   content: string;
+  /** 'base64': a binary file, listed with its size, never shown. */
+  encoding?: FileEncoding;
 }
 
 const SUMMARY_MAX = 120;
@@ -22,9 +26,10 @@ export function summarize(content: string): string {
 export function listFiles(files: SourceFile[]): string {
   if (files.length === 0) return '(none)';
   return files
-    .map(
-      (file) =>
-        `- ${file.path} (${file.content.length} chars)${summarize(file.content) ? ` — ${summarize(file.content)}` : ''}`,
+    .map((file) =>
+      file.encoding
+        ? `- ${file.path} (binary, ${base64ByteLength(file.content)} bytes)`
+        : `- ${file.path} (${file.content.length} chars)${summarize(file.content) ? ` — ${summarize(file.content)}` : ''}`,
     )
     .join('\n');
 }
@@ -42,6 +47,10 @@ export function fullFiles(
   const omitted: SourceFile[] = [];
   let used = 0;
   for (const file of files) {
+    if (file.encoding) {
+      omitted.push(file);
+      continue;
+    }
     const lines = lineCount(file.content);
     const heading =
       lines > patchLines

@@ -1,9 +1,10 @@
 import { type Sandbox } from '@forge/sandbox';
 
 /**
- * Paths whose change Vite does not take in place: the dependency graph (package.json, the
- * lockfile), the build's configuration (Vite, PostCSS, Tailwind, TypeScript) and the page.
- * A change to any other file is a code change that hot-reloads.
+ * Paths whose change the running dev server does not take in place: the dependency graph
+ * (package.json, the lockfile) and the configuration Vite, PostCSS and Tailwind read at start.
+ * Vite takes any other change live: code hot-reloads, and index.html (read on every request)
+ * and a tsconfig (Vite clears its cache of them and reloads the page) need no restart.
  */
 export function changesDependencyGraph(path: string): boolean {
   const name = path.split('/').pop() ?? path;
@@ -11,10 +12,8 @@ export function changesDependencyGraph(path: string): boolean {
   return (
     name === 'package.json' ||
     name === 'bun.lock' ||
-    name === 'index.html' ||
     /^(vite|postcss|tailwind)\.config\.[cm]?[jt]s$/.test(name) ||
-    /^(postcss\.config|\.postcssrc)(\.json)?$/.test(name) ||
-    /^tsconfig(\.[\w-]+)?\.json$/.test(name)
+    /^(postcss\.config|\.postcssrc)(\.json)?$/.test(name)
   );
 }
 

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@forge/db';
 import { type ServerEvent } from '@forge/protocol';
+import { type Sandbox, type SandboxFile } from '@forge/sandbox';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { EventHub } from '../events/event-hub';
 import { createProject, savedFiles } from '../testing/runner-test-app';
@@ -46,7 +47,10 @@ describe('implementation sink (e2e)', () => {
   });
 
   /** A leased project in phase 1 and a sink working for it, as the agent sets one up. */
-  async function phaseSink(): Promise<{ projectId: string; sink: PhaseSink; owner: SinkOwner }> {
+  async function phaseSink(
+    sandbox: Sandbox | null = null,
+    sandboxReady?: Promise<void>,
+  ): Promise<{ projectId: string; sink: PhaseSink; owner: SinkOwner }> {
     const projectId = await createProject(db);
     await db.query(
       `UPDATE agent_states SET state = 'IMPLEMENTING_PHASE', current_phase = 1, lease_owner = $2,
@@ -70,7 +74,11 @@ describe('implementation sink (e2e)', () => {
         await hub.emit(projectId, event);
       },
     };
-    return { projectId, owner, sink: createImplementationSink(owner, 1, null) };
+    return {
+      projectId,
+      owner,
+      sink: createImplementationSink(owner, 1, sandbox, sandboxReady),
+    };
   }
 
   const kinds = (projectId: string) =>
@@ -152,6 +160,30 @@ describe('implementation sink (e2e)', () => {
     expect(kinds(projectId)).toEqual([]);
   });
 
+  it('writes files into the sandbox only once the early install is over, saved first', async () => {
+    const written: string[] = [];
+    // Only the calls the sink makes; anything else would throw.
+    const sandbox = {
+      writeFiles: async (files: SandboxFile[]) => {
+        written.push(...files.map((file) => file.path));
+      },
+    } as unknown as Sandbox;
+    let installed!: () => void;
+    const install = new Promise<void>((resolve) => (installed = resolve));
+    const { projectId, sink } = await phaseSink(sandbox, install);
+    await sink.fileClosed('src/store.ts', "import { configureStore } from '@reduxjs/toolkit';\n");
+    await sink.fileClosed('src/App.tsx', 'export default () => null;\n');
+    // Saved while the install runs, but neither in the sandbox nor announced.
+    await waitUntil(async () => Object.keys(await savedFiles(db, projectId)).length > 0);
+    expect(written).toEqual([]);
+    expect(kinds(projectId).filter((kind) => kind.startsWith('file_end'))).toEqual([]);
+
+    installed();
+    await sink.flush();
+    expect(written).toEqual(['src/store.ts', 'src/App.tsx']);
+    expect(kinds(projectId)).toEqual(['file_end src/store.ts', 'file_end src/App.tsx']);
+  });
+
   it('saves what is queued before a retried stream starts', async () => {
     const { projectId, sink } = await phaseSink();
     await sink.fileClosed('kept.txt', 'kept');
@@ -160,3 +192,11 @@ describe('implementation sink (e2e)', () => {
     expect(kinds(projectId)).toEqual(['file_end kept.txt', 'log']);
   });
 });
+
+async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('the condition did not come true within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,4 +1,4 @@
-import { ErrorCode, type UnsequencedEvent } from '@forge/protocol';
+import { encodingOf, ErrorCode, type FileEncoding, type UnsequencedEvent } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
 import { deleteSandboxFiles, writeSandboxFiles } from '../sandbox/sandbox-batches';
 import { type AgentSnapshotRow, type AgentStore, withPaths } from './agent-store';
@@ -31,6 +31,7 @@ export interface PhaseSink extends ImplementationSink {
 interface FileChange {
   path: string;
   content: string | null;
+  encoding?: FileEncoding;
 }
 
 /**
@@ -62,13 +63,14 @@ class QueuedPhaseSink implements PhaseSink {
     private readonly owner: SinkOwner,
     private readonly phase: number,
     private readonly sandbox: Sandbox | null,
+    private readonly sandboxReady: Promise<void>,
   ) {
     this.savedPaths = [...owner.row.filesInFlight];
   }
 
-  async fileStarted(path: string): Promise<void> {
+  async fileStarted(path: string, encoding?: FileEncoding): Promise<void> {
     this.check();
-    await this.owner.emit({ type: 'file_start', path, phase: this.phase });
+    await this.owner.emit({ type: 'file_start', path, phase: this.phase, ...encodingOf(encoding) });
   }
 
   async fileChunk(path: string, chunk: string): Promise<void> {
@@ -76,9 +78,9 @@ class QueuedPhaseSink implements PhaseSink {
     await this.owner.emit({ type: 'file_chunk', path, chunk });
   }
 
-  async fileClosed(path: string, content: string): Promise<void> {
+  async fileClosed(path: string, content: string, encoding?: FileEncoding): Promise<void> {
     this.check();
-    this.enqueue({ path, content });
+    this.enqueue({ path, content, ...encodingOf(encoding) });
   }
 
   async fileDeleted(path: string): Promise<void> {
@@ -136,13 +138,16 @@ class QueuedPhaseSink implements PhaseSink {
 
   private async write(changes: FileChange[]): Promise<void> {
     // A path changed twice in one batch is saved as it ended; every change is announced.
-    const last = new Map<string, string | null>();
-    for (const change of changes) last.set(change.path, change.content);
-    const saved: { path: string; content: string }[] = [];
+    const last = new Map<string, FileChange>();
+    for (const change of changes) last.set(change.path, change);
+    const saved: { path: string; content: string; encoding?: FileEncoding }[] = [];
     const deleted: string[] = [];
-    for (const [path, content] of last) {
-      if (content === null) deleted.push(path);
-      else saved.push({ path, content });
+    for (const [path, change] of last) {
+      if (change.content === null) {
+        deleted.push(path);
+      } else {
+        saved.push({ path, content: change.content, ...encodingOf(change.encoding) });
+      }
     }
     const filesInFlight = withPaths(
       this.savedPaths,
@@ -161,6 +166,8 @@ class QueuedPhaseSink implements PhaseSink {
     let sandboxError: unknown = null;
     const left: { path: string; reason: string }[] = [];
     try {
+      // Files wait for the phase's early install (EarlyInstall): announced once in the sandbox.
+      if (this.sandbox) await this.sandboxReady;
       if (this.sandbox && saved.length)
         left.push(...(await writeSandboxFiles(this.sandbox, saved)));
       if (this.sandbox && deleted.length) await deleteSandboxFiles(this.sandbox, deleted);
@@ -176,21 +183,26 @@ class QueuedPhaseSink implements PhaseSink {
         fatal: false,
       });
     }
-    for (const { path, content } of changes) {
+    for (const { path, content, encoding } of changes) {
       await this.owner.emit(
         content === null
           ? { type: 'file_deleted', path, phase: this.phase }
-          : { type: 'file_end', path, content, phase: this.phase },
+          : { type: 'file_end', path, content, phase: this.phase, ...encodingOf(encoding) },
       );
     }
     if (sandboxError) throw sandboxError;
   }
 }
 
+/**
+ * The phase's sink. Its files are written into the sandbox once `sandboxReady` settles (the
+ * phase's early install; saving and announcing them waits with them, in that order as ever).
+ */
 export function createImplementationSink(
   owner: SinkOwner,
   phase: number,
   sandbox: Sandbox | null,
+  sandboxReady: Promise<void> = Promise.resolve(),
 ): PhaseSink {
-  return new QueuedPhaseSink(owner, phase, sandbox);
+  return new QueuedPhaseSink(owner, phase, sandbox, sandboxReady);
 }

@@ -16,6 +16,8 @@ export interface DesignRequest {
   projectId: string;
   phase: number;
   request: string;
+  /** The model the request chose; the configured one when absent. */
+  model?: string;
   /** Phases designed before this one (this request's and earlier ones). */
   plan: PhaseInfo[];
   templateFiles: SourceFile[];
@@ -91,6 +93,7 @@ export class PhaseDesigner {
           this.llm.complete({
             role: 'design',
             projectId: request.projectId,
+            ...(request.model ? { model: request.model } : {}),
             messages,
             signal: request.signal,
           }),

@@ -1,16 +1,19 @@
 import { type ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { formatForgeTaskLine, type PhaseInfo } from '@forge/protocol';
+import { type FileEncoding, formatForgeTaskLine, type PhaseInfo } from '@forge/protocol';
 import { applyUnifiedDiff, createScofParser, type ScofEvent } from '@forge/scof';
 import { type LlmClient } from '../llm/llm-client';
 import { describeRetryWait, type RetryPolicy, withRetries } from '../llm/llm-error';
+import { type FileBody } from './agent-store';
 import { fullFiles, listFiles, type SourceFile } from './code-context';
 import { renderPrompt } from './prompts';
 
 /** What the implementer does with what the stream says; the agent persists and emits. */
 export interface ImplementationSink {
-  fileStarted(path: string): Promise<void>;
+  /** `encoding`: a binary file, whose content comes whole in fileClosed (no chunks). */
+  fileStarted(path: string, encoding?: FileEncoding): Promise<void>;
   fileChunk(path: string, chunk: string): Promise<void>;
-  fileClosed(path: string, content: string): Promise<void>;
+  /** `encoding` 'base64': content is the base64 of the binary file's bytes. */
+  fileClosed(path: string, content: string, encoding?: FileEncoding): Promise<void>;
   fileDeleted(path: string): Promise<void>;
   /** A refused block, a patch that does not apply, a truncated file: reported, not fatal. */
   problem(code: string, message: string): Promise<void>;
@@ -22,10 +25,12 @@ export interface ImplementRequest {
   projectId: string;
   phase: PhaseInfo;
   request: string;
+  /** The model the request chose; the configured one when absent. */
+  model?: string;
   /** Paths already closed in this phase (a resumed or retried phase keeps them). */
   alreadyWritten: () => ReadonlySet<string>;
   /** The app's files now, as the database has them. */
-  currentFiles: () => Promise<Map<string, string>>;
+  currentFiles: () => Promise<Map<string, FileBody>>;
   contextBudget: number;
   /** Touched files longer than this many lines are marked for a patch (AGENT_PATCH_PREFERRED_LINES). */
   patchPreferredLines: number;
@@ -36,6 +41,8 @@ export interface ImplementRequest {
 export interface AnswerLimits {
   /** AGENT_FILE_MAX_BYTES: largest file saved, in UTF-8 bytes (and the parser's block size). */
   fileMaxBytes: number;
+  /** AGENT_BINARY_FILE_MAX_BYTES: largest binary file (a base64 block), in decoded bytes. */
+  binaryFileMaxBytes: number;
   /** AGENT_ANSWER_MAX_FILES: most file and patch blocks taken from one answer. */
   maxFiles: number;
   /** AGENT_ANSWER_ERRORS_SHOWN: refusals sent one by one before the rest are only counted. */
@@ -45,13 +52,14 @@ export interface AnswerLimits {
 /** The config names of the parser's limits, for the messages the user sees. */
 const PARSER_LIMIT_NAMES: Record<string, string> = {
   maxFileSize: 'AGENT_FILE_MAX_BYTES',
+  maxBinaryFileSize: 'AGENT_BINARY_FILE_MAX_BYTES',
   maxFilesPerAnswer: 'AGENT_ANSWER_MAX_FILES',
 };
 
 /** A parser message naming the setting behind its limit rather than the parser's own name. */
 function withConfigNames(message: string): string {
   return message.replace(
-    /\((maxFileSize|maxFilesPerAnswer)\)/g,
+    /\((maxFileSize|maxBinaryFileSize|maxFilesPerAnswer)\)/g,
     (_all, key: string) => `(${PARSER_LIMIT_NAMES[key]})`,
   );
 }
@@ -113,8 +121,10 @@ export class PhaseImplementer {
         const parser = createScofParser({
           limits: {
             maxFileSize: this.limits.fileMaxBytes,
+            maxBinaryFileSize: this.limits.binaryFileMaxBytes,
             maxFilesPerAnswer: this.limits.maxFiles,
           },
+          binaryFiles: true,
         });
         const skipped = new Set<string>();
         const problems = new ProblemReport(sink, this.limits.errorsShown);
@@ -126,6 +136,7 @@ export class PhaseImplementer {
           await this.llm.complete({
             role: 'code',
             projectId: request.projectId,
+            ...(request.model ? { model: request.model } : {}),
             messages,
             signal: request.signal,
             onDelta: (delta) => handle(parser.push(delta)),
@@ -152,14 +163,22 @@ export class PhaseImplementer {
     const done = request.alreadyWritten();
     switch (event.type) {
       case 'file_start':
-        if (done.has(event.path)) skipped.add(event.path);
-        else await sink.fileStarted(event.path);
+        if (done.has(event.path)) {
+          skipped.add(event.path);
+        } else {
+          await sink.fileStarted(event.path, event.encoding);
+        }
         return;
       case 'file_chunk':
         if (!skipped.has(event.path)) await sink.fileChunk(event.path, event.chunk);
         return;
       case 'file_end':
         if (skipped.delete(event.path)) return;
+        if (event.encoding) {
+          // The parser held the block to maxBinaryFileSize (AGENT_BINARY_FILE_MAX_BYTES).
+          await sink.fileClosed(event.path, event.content, event.encoding);
+          return;
+        }
         if (await this.tooLarge(event.path, event.content, problems)) return;
         await sink.fileClosed(event.path, event.content);
         return;
@@ -170,7 +189,14 @@ export class PhaseImplementer {
           await problems.add('PATCH_FAILED', `cannot patch ${event.path}: the file does not exist`);
           return;
         }
-        const result = applyUnifiedDiff(original, event.diff);
+        if (original.encoding) {
+          await problems.add(
+            'PATCH_FAILED',
+            `cannot patch ${event.path}: it is a binary file; write it whole with a \`base64 -d\` block`,
+          );
+          return;
+        }
+        const result = applyUnifiedDiff(original.content, event.diff);
         if (!result.ok) {
           await problems.add('PATCH_FAILED', `cannot patch ${event.path}: ${result.message}`);
           return;
@@ -222,7 +248,7 @@ export class PhaseImplementer {
   private async messages(request: ImplementRequest): Promise<ChatCompletionMessageParam[]> {
     const { phase } = request;
     const files = await request.currentFiles();
-    const all: SourceFile[] = [...files].map(([path, content]) => ({ path, content }));
+    const all: SourceFile[] = [...files].map(([path, body]) => ({ path, ...body }));
     const phasePaths = new Set(phase.files.map((file) => file.path));
     const touched = fullFiles(
       all.filter((file) => phasePaths.has(file.path)),
@@ -232,7 +258,12 @@ export class PhaseImplementer {
     const others = [...all.filter((file) => !phasePaths.has(file.path)), ...touched.omitted];
     const written = [...request.alreadyWritten()];
     return [
-      { role: 'system', content: renderPrompt('implement.system') },
+      {
+        role: 'system',
+        content: renderPrompt('implement.system', {
+          binaryFileMaxBytes: String(this.limits.binaryFileMaxBytes),
+        }),
+      },
       {
         role: 'user',
         content: renderPrompt('implement.user', {
@@ -244,6 +275,7 @@ export class PhaseImplementer {
           phaseFiles:
             phase.files.map((file) => `- ${file.path}: ${file.purpose}`).join('\n') || '(none)',
           dependencies: phase.dependencies.length ? phase.dependencies.join(' ') : '(none)',
+          dataModel: describeDataModel(phase),
           alreadyWritten: written.length ? written.map((path) => `- ${path}`).join('\n') : '(none)',
           touchedFiles: touched.text,
           otherFiles: listFiles(others),
@@ -251,4 +283,17 @@ export class PhaseImplementer {
       },
     ];
   }
+}
+
+/** The phase's tables and routes as the implement prompt lists them. */
+export function describeDataModel(phase: Pick<PhaseInfo, 'dataModel' | 'routes'>): string {
+  const lines: string[] = [];
+  for (const table of phase.dataModel?.tables ?? []) {
+    const fields = table.fields.map((field) => `${field.name} ${field.type}`).join(', ');
+    lines.push(`- table ${table.name} (${fields})${table.purpose ? `: ${table.purpose}` : ''}`);
+  }
+  for (const route of phase.routes ?? []) {
+    lines.push(`- ${route.method} ${route.path}: ${route.purpose}`);
+  }
+  return lines.length ? lines.join('\n') : '(none: this phase keeps no data on the server)';
 }

@@ -4,9 +4,12 @@ import {
   ErrorCode,
   type PhaseDesign,
   type PhaseInfo,
+  phaseIndexInRequest,
   type UnsequencedEvent,
 } from '@forge/protocol';
 import { type Sandbox } from '@forge/sandbox';
+import { type AppDatabases } from '../app-database/app-databases';
+import { wantsDatabase } from '../app-database/app-migrations';
 import { type EventHub } from '../events/event-hub';
 import { abortableSleep } from '../common/abortable-sleep';
 import { LlmError } from '../llm/llm-error';
@@ -27,15 +30,17 @@ import {
   type AgentStatePatch,
   type AgentStore,
   LeaseLostError,
+  textContents,
 } from './agent-store';
 import { type RegistryOptions } from './dependency-fit';
 import { changesDependencyGraph, reloadDevServer } from './dev-server-reload';
-import { planInstall } from './install-plan';
+import { EarlyInstall, installPackages, type PackageInstall } from './phase-install';
 import { type PhaseDesigner } from './phase-designer';
 import { createImplementationSink, type PhaseSink, type SinkOwner } from './implementation-sink';
 import { type PhaseImplementer } from './phase-implementer';
 import { type ProjectHistory, versionCreatedEvent } from './project-history';
 import { type RuntimeErrorLog } from './runtime-error-log';
+import { diffFiles, doneMessage, type FileChange, usageSentence } from './request-summary';
 import { type AgentTransition, nextState } from './state-machine';
 import { type TemplateCatalog } from './template-catalog';
 
@@ -59,6 +64,8 @@ export interface ProjectAgentDeps {
   checks: AgentCheckSettings;
   /** Where requested packages are fitted to the project before they are installed. */
   registry: Omit<RegistryOptions, 'signal'>;
+  /** The projects' own databases (made when a phase writes db/migrations/); null: none. */
+  databases: Pick<AppDatabases, 'ensure' | 'sandboxEnv' | 'migrate'> | null;
 }
 
 /** What the agent checks after each phase, and how hard it tries to fix what it finds. */
@@ -86,6 +93,10 @@ export class ProjectAgent {
   private sandbox?: Promise<Sandbox | null>;
   /** The sink of the phase being implemented: its closed files are saved behind the stream. */
   private sink: PhaseSink | null = null;
+  /** The install of the phase's designed packages, started as its code streams. */
+  private earlyInstall: EarlyInstall | null = null;
+  /** The dev server was restarted for the phase being installed (server_started says so). */
+  private restartedForPhase: number | null = null;
   /** closedInPhase()'s set and the row list it was made from (asked on every parsed event). */
   private closed: { from: string[] | null; paths: ReadonlySet<string> } = {
     from: null,
@@ -156,6 +167,8 @@ export class ProjectAgent {
       (error: unknown) => error,
     );
     const error = saving ?? cause;
+    // An install begun as the code streamed ends (cancelled with the run) before the next can.
+    await this.earlyInstall?.settled;
     if (this.abandoned || error instanceof LeaseLostError) {
       this.logger.warn(`project ${this.projectId}: stopped, another runner holds it now`);
       return;
@@ -163,7 +176,7 @@ export class ProjectAgent {
     if (!this.cancelled && isDatabaseOutage(error)) return this.pauseForDatabase(error);
     if (this.cancelled) {
       await this.move({ type: 'cancel' }, { error: null, filesInFlight: [] });
-      await this.say('Stopped. The files written so far are kept.');
+      await this.say('Stopped. The files written so far are kept.', 'system');
       return;
     }
     const code =
@@ -213,9 +226,10 @@ export class ProjectAgent {
       projectId: this.projectId,
       phase: number,
       request: this.row.request ?? '',
+      ...(this.row.requestModel ? { model: this.row.requestModel } : {}),
       plan: this.row.phases.filter((p) => p.number < number),
       templateFiles: await this.deps.templates.list(),
-      existingFiles: [...files].map(([path, content]) => ({ path, content })),
+      existingFiles: [...files].map(([path, body]) => ({ path, ...body })),
       signal: this.controller.signal,
       onRetry: (text) => this.emit({ type: 'log', stream: 'system', text }),
     });
@@ -234,13 +248,14 @@ export class ProjectAgent {
     await this.emit({ type: 'phase_designed', phase });
     if (capped) {
       await this.say(
-        `Phase ${number} is the last one: this request reached AGENT_MAX_PHASES (${this.deps.maxPhasesPerRequest}).`,
+        `Phase ${phasesInRequest} is the last one: this request reached AGENT_MAX_PHASES (${this.deps.maxPhasesPerRequest}).`,
       );
     }
     if (phasesInRequest === 1) {
-      await this.say(
-        `Plan: ${design.blueprint?.summary ?? design.description} Starting with phase ${number}: ${design.name}.`,
-      );
+      // The plan itself (blueprint, phases, files) shows in the chat's plan; this says only where it starts.
+      const planned = patch.blueprint?.roadmap.length ?? 0;
+      const of = design.lastPhase ? ' of 1' : planned > 1 ? ` of ${planned}` : '';
+      await this.say(`Planned. Starting with phase 1${of}: ${design.name}.`);
     }
   }
 
@@ -259,6 +274,8 @@ export class ProjectAgent {
       dependencies: design.dependencies,
       lastPhase: design.lastPhase || capped,
       status: 'designed',
+      ...(design.dataModel ? { dataModel: design.dataModel } : {}),
+      ...(design.routes?.length ? { routes: design.routes } : {}),
     };
   }
 
@@ -266,7 +283,20 @@ export class ProjectAgent {
     const phase = this.phase;
     this.markPhase('implementing');
     const sandbox = await this.openSandbox();
-    const sink = createImplementationSink(this.sinkOwner(), phase.number, sandbox);
+    // Not for a resumed phase: its files reached the sandbox before, packages or not.
+    this.earlyInstall =
+      sandbox && phase.dependencies.length && this.row.filesInFlight.length === 0
+        ? new EarlyInstall(phase.number, sandbox, phase.dependencies, {
+            ...this.deps.registry,
+            signal: this.controller.signal,
+          })
+        : null;
+    const sink = createImplementationSink(
+      this.sinkOwner(),
+      phase.number,
+      sandbox,
+      this.earlyInstall?.settled,
+    );
     this.sink = sink;
     await this.reannounceClosedFiles(phase.number);
     const packages = await this.deps.implementer.implement(
@@ -274,6 +304,7 @@ export class ProjectAgent {
         projectId: this.projectId,
         phase,
         request: this.row.request ?? '',
+        ...(this.row.requestModel ? { model: this.row.requestModel } : {}),
         alreadyWritten: () => this.closedInPhase(),
         currentFiles: async () => {
           await sink.flush();
@@ -304,9 +335,12 @@ export class ProjectAgent {
     if (this.row.filesInFlight.length === 0) return;
     const files = await this.deps.store.files(this.projectId);
     for (const path of this.row.filesInFlight) {
-      const content = files.get(path);
-      if (content === undefined) await this.emit({ type: 'file_deleted', path, phase });
-      else await this.emit({ type: 'file_end', path, content, phase });
+      const body = files.get(path);
+      if (body === undefined) {
+        await this.emit({ type: 'file_deleted', path, phase });
+      } else {
+        await this.emit({ type: 'file_end', path, phase, ...body });
+      }
     }
   }
 
@@ -314,21 +348,32 @@ export class ProjectAgent {
     let packages = this.phase.dependencies;
     const sandbox = await this.openSandbox();
     let phases: PhaseInfo[] | undefined;
-    if (sandbox && packages.length) {
-      // Versions whose peers fit what the project has, recorded exact for package.json and the zip.
-      const plan = await planInstall(packages, await sandbox.readFile('package.json'), {
-        ...this.deps.registry,
-        signal: this.controller.signal,
-      });
-      if (plan.notes.length) await this.say(`About the packages: ${plan.notes.join(' ')}`);
-      packages = plan.install;
-      const number = this.phase.number;
-      phases = this.row.phases.map((p) =>
-        p.number === number ? { ...p, dependencies: packages } : p,
-      );
-    }
     if (sandbox) {
-      const result = await sandbox.install(packages, { signal: this.controller.signal });
+      const number = this.phase.number;
+      const early = this.earlyInstall?.phase === number ? await this.earlyInstall.result() : null;
+      this.earlyInstall = null;
+      const wrote = this.row.filesInFlight;
+      // The `bun add` line may name more than the design did, and a package.json the model
+      // wrote replaced what the early install added to it: then the install runs (again).
+      const covered =
+        early &&
+        !wrote.includes('package.json') &&
+        packages.every((spec) => early.requested.includes(spec));
+      const install: PackageInstall = covered
+        ? early
+        : await installPackages(sandbox, packages, {
+            ...this.deps.registry,
+            signal: this.controller.signal,
+          });
+      const { plan, result } = install;
+      if (plan.notes.length) await this.say(`About the packages: ${plan.notes.join(' ')}`);
+      if (packages.length) {
+        // Versions whose peers fit what the project has, recorded exact for package.json and the zip.
+        packages = plan.install;
+        phases = this.row.phases.map((p) =>
+          p.number === number ? { ...p, dependencies: packages } : p,
+        );
+      }
       if (result.output) await this.emit({ type: 'log', stream: 'install', text: result.output });
       if (!result.ok) {
         throw new AgentFailure(
@@ -336,10 +381,13 @@ export class ProjectAgent {
           `Installing ${packages.join(' ') || 'the dependencies'} failed (exit ${result.exitCode}).`,
         );
       }
-      // Files written while the phase streamed may import what was installed only now.
-      if (packages.length || this.row.filesInFlight.some(changesDependencyGraph)) {
+      // Files written while the phase streamed may import what was installed only now; a
+      // replaced package may be loaded in the dev server; some configuration Vite reads once.
+      const installedAfterFiles = !covered && install.plan.install.length > 0;
+      if (installedAfterFiles || install.replaced.length || wrote.some(changesDependencyGraph)) {
         const reloaded = await reloadDevServer(sandbox, { signal: this.controller.signal });
         if (reloaded) {
+          this.restartedForPhase = number;
           const text = 'The dev server restarted to load the installed packages and configuration.';
           await this.emit({ type: 'log', stream: 'system', text });
         }
@@ -354,23 +402,33 @@ export class ProjectAgent {
     let problems: CheckProblem[] = [];
     /** A dev server that did not start: mended like any error, fatal once fixes give up. */
     let startFailure: AgentFailure | null = null;
+    // The schema first: the app's server routes start against it, with DATABASE_URL set.
+    const migrationProblems = await this.prepareDatabase(sandbox);
     if (sandbox) {
       const logged = sandbox.logs().at(-1)?.seq ?? 0;
+      const wasRunning = (await sandbox.status()) === 'running';
       const started = await this.startDevServer(sandbox, logged);
       if (started instanceof AgentFailure) {
         startFailure = started;
-        problems = [startProblem(started, sandbox.logs(logged))];
+        problems = [...migrationProblems, startProblem(started, sandbox.logs(logged))];
       } else {
-        // The preview reloads on server_started: that load must see the phase's last write.
+        // A server that took the phase live leaves open previews to hot-reload in place; they
+        // load the finished phase afresh (unseen, then shown) for its checks. That load must
+        // see the phase's last write.
+        const restarted = !wasRunning || this.restartedForPhase === this.phase.number;
+        this.restartedForPhase = null;
         const settle = this.deps.runtimeErrors.settleLeft(this.projectId);
         if (settle > 0) {
           await abortableSleep(settle, this.controller.signal, LlmError.aborted);
         }
-        await this.emit({ type: 'server_started', phase: this.phase.number });
-        problems = await this.check(sandbox, logged);
+        const servedAt = Date.now();
+        await this.emit({ type: 'server_started', phase: this.phase.number, restarted });
+        await this.emit({ type: 'checking', phase: this.phase.number });
+        problems = [...migrationProblems, ...(await this.check(sandbox, logged, servedAt))];
       }
       await this.showChecks(problems);
     } else {
+      problems = migrationProblems;
       await this.emit({
         type: 'log',
         stream: 'system',
@@ -395,11 +453,67 @@ export class ProjectAgent {
       },
     );
     if (!morePhases) {
-      const files = [...(await this.deps.store.files(this.projectId)).keys()];
+      const now = await this.deps.store.files(this.projectId);
+      const before = await this.deps.history.filesBeforeRequest(this.projectId);
+      const contents = new Map([...now].map(([path, file]) => [path, file.content]));
+      const change = await this.changeOfRequest(before, contents);
       const phases = this.row.phases.filter((p) => p.request === phase.request && !p.kind).length;
-      await this.emit({ type: 'generation_complete', files, phases });
-      await this.say(`Done: ${phases} phase${phases === 1 ? '' : 's'}, ${files.length} files.`);
+      await this.emit({ type: 'generation_complete', files: [...now.keys()], phases, ...change });
+      const usage = await this.deps.history.requestUsage(this.projectId);
+      await this.say(`${doneMessage(phases, change)}${usageSentence(usage)}`);
     }
+  }
+
+  /**
+   * When the project has migrations (or its design a data model): its database made if need be,
+   * DATABASE_URL given to its dev server, its new migrations applied. A failed migration is a
+   * problem for the fix loop; a database that cannot be made is told, and the phase goes on.
+   */
+  private async prepareDatabase(sandbox: Sandbox | null): Promise<CheckProblem[]> {
+    const databases = this.deps.databases;
+    if (!databases) return [];
+    const files = await this.deps.store.files(this.projectId);
+    if (!wantsDatabase(files.keys(), this.phase)) return [];
+    try {
+      const { created } = await databases.ensure(this.projectId);
+      if (created) {
+        const text =
+          "Created the app's own PostgreSQL database; its server reads it from DATABASE_URL.";
+        await this.emit({ type: 'log', stream: 'system', text });
+      }
+      if (sandbox) {
+        const env = await databases.sandboxEnv(this.projectId);
+        await sandbox.setAppEnv(env, { signal: this.controller.signal });
+      }
+      const report = await databases.migrate(this.projectId, textContents(files));
+      if (report?.applied.length) {
+        const text = `Applied migrations: ${report.applied.join(', ')}.`;
+        await this.emit({ type: 'log', stream: 'system', text });
+      }
+      if (report?.sizeWarning) await this.say(report.sizeWarning);
+      return report?.problems ?? [];
+    } catch (error) {
+      if (this.controller.signal.aborted) throw error;
+      const message = `The app's database could not be prepared: ${(error as Error).message}`;
+      this.logger.warn(`project ${this.projectId}: ${message}`);
+      await this.emit({
+        type: 'error',
+        code: 'APP_DATABASE_FAILED',
+        message,
+        phase: this.phase.number,
+        fatal: false,
+      });
+      return [];
+    }
+  }
+
+  /** What the request changed, starter files included (a first request overwrites some). */
+  private async changeOfRequest(
+    before: Map<string, string>,
+    now: Map<string, string>,
+  ): Promise<FileChange> {
+    const starter = new Map((await this.deps.templates.list()).map((f) => [f.path, f.content]));
+    return diffFiles(new Map([...starter, ...before]), new Map([...starter, ...now]));
   }
 
   /** The dev server's URL, or the failure (with its log sent) when it did not start. */
@@ -429,7 +543,7 @@ export class ProjectAgent {
    * what an open preview reported from a page loaded since server_started (the preview reloads
    * on it), never from a page hot-reloaded through the phase's files on their way.
    */
-  private async check(sandbox: Sandbox, logged: number): Promise<CheckProblem[]> {
+  private async check(sandbox: Sandbox, logged: number, servedAt: number): Promise<CheckProblem[]> {
     const { checks } = this.deps;
     const problems: CheckProblem[] = [];
     try {
@@ -449,8 +563,12 @@ export class ProjectAgent {
         text: `The checks could not run: ${(error as Error).message}`,
       });
     }
-    if (checks.runtimeWaitMs > 0)
-      await abortableSleep(checks.runtimeWaitMs, this.controller.signal, LlmError.aborted);
+    // The wait for an open preview's reports runs from when the dev server took the phase,
+    // alongside the tool checks rather than after them.
+    const waitLeft = servedAt + checks.runtimeWaitMs - Date.now();
+    if (waitLeft > 0) {
+      await abortableSleep(waitLeft, this.controller.signal, LlmError.aborted);
+    }
     problems.push(...devLogProblems(sandbox.logs(logged)));
     problems.push(...runtimeProblems(this.deps.runtimeErrors.current(this.projectId)));
     const files = [...(await this.deps.store.files(this.projectId)).keys()];
@@ -483,7 +601,7 @@ export class ProjectAgent {
         : max === 0
           ? 'automatic fixes are off (AGENT_FIX_MAX_ATTEMPTS is 0)'
           : `${max} fix phase${max === 1 ? '' : 's'} in a row did not clear them (AGENT_FIX_MAX_ATTEMPTS)`;
-      const message = `Phase ${phase.number} left ${count(problems.length, 'error')} that I am not trying to fix again: ${why}.`;
+      const message = `Phase ${this.placeOf(phase)} left ${count(problems.length, 'error')} that I am not trying to fix again: ${why}.`;
       await this.emit({ type: 'error', code, message, phase: phase.number, fatal: false });
       await this.say(`${message} Here is the log:\n\n${log}`);
       return false;
@@ -507,6 +625,8 @@ export class ProjectAgent {
       status: 'designed',
       kind: 'fix',
       fixing: problems.map((p) => p.key),
+      attempt: chain.length + 1,
+      maxAttempts: max,
     };
     await this.move(
       { type: 'fix_needed' },
@@ -514,9 +634,14 @@ export class ProjectAgent {
     );
     await this.emit({ type: 'phase_designed', phase: fix });
     await this.say(
-      `Phase ${phase.number} left ${count(problems.length, 'error')}; fixing ${problems.length === 1 ? 'it' : 'them'} (attempt ${chain.length + 1} of ${max}).`,
+      `Phase ${this.placeOf(phase)} left ${count(problems.length, 'error')}; fixing ${problems.length === 1 ? 'it' : 'them'} (attempt ${chain.length + 1} of ${max}).`,
     );
     return true;
+  }
+
+  /** The phase's number as the user sees it: its place in the request (phaseIndexInRequest). */
+  private placeOf(phase: PhaseInfo): number {
+    return phaseIndexInRequest(this.row.phases, phase.number, phase.request);
   }
 
   /** The fix phases run in a row up to `phase` (itself included when it is one). */
@@ -587,12 +712,13 @@ export class ProjectAgent {
     await this.emit({ type: 'state_change', state, previous });
   }
 
-  private async say(content: string): Promise<void> {
-    const message = await this.deps.store.addMessage(this.projectId, 'assistant', content);
+  /** A chat message from the agent; 'system' for a short entry (a stop) rather than a reply. */
+  private async say(content: string, role: 'assistant' | 'system' = 'assistant'): Promise<void> {
+    const message = await this.deps.store.addMessage(this.projectId, role, content);
     await this.emit({
       type: 'message',
       id: message.id,
-      role: 'assistant',
+      role,
       content,
       createdAt: message.createdAt,
     });

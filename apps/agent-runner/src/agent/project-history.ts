@@ -1,8 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager } from 'typeorm';
-import { type UnsequencedEvent, type VersionReason } from '@forge/protocol';
-import { AgentStore, LeaseLostError } from './agent-store';
+import {
+  type FileEncoding,
+  type ProjectFile,
+  sameFileContent,
+  type UnsequencedEvent,
+  type VersionReason,
+} from '@forge/protocol';
+import { AgentStore, encodingColumn, LeaseLostError } from './agent-store';
 
 /** A version as the runner announces it. */
 export interface RecordedVersion {
@@ -18,12 +24,10 @@ export interface RecordedVersion {
 export interface RestoredFile {
   path: string;
   content: string | null;
+  encoding?: FileEncoding;
 }
 
-interface FileRow {
-  path: string;
-  content: string;
-}
+type FileRow = ProjectFile;
 
 /**
  * The project's versions: the whole generated file set after every phase, fix, edit and
@@ -77,16 +81,25 @@ export class ProjectHistory {
         [projectId, number],
       );
       if (!rows[0]) return null;
-      const target = new Map(rows[0].files.map((file) => [file.path, file.content]));
+      const target = new Map(rows[0].files.map((file) => [file.path, file]));
       const current = await this.store.files(projectId, manager);
       const changed: RestoredFile[] = [];
       for (const path of current.keys()) {
         if (!target.has(path)) changed.push({ path, content: null });
       }
-      for (const [path, content] of target) {
-        if (current.get(path) !== content) changed.push({ path, content });
+      for (const [path, file] of target) {
+        const now = current.get(path);
+        if (!now || !sameFileContent(now, file)) changed.push(file);
       }
       changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      // A starter file the version lacks is the starter's again (see AgentSupervisor.rollback).
+      await manager.query(
+        `UPDATE agent_states SET deleted_paths = COALESCE((
+           SELECT jsonb_agg(path ORDER BY path) FROM jsonb_array_elements_text(deleted_paths) AS d (path)
+           WHERE path <> ALL($2::text[])), '[]'::jsonb)
+         WHERE project_id = $1`,
+        [projectId, changed.map((file) => file.path)],
+      );
       const removed = changed.filter((file) => file.content === null).map((file) => file.path);
       if (removed.length) {
         await manager.query(
@@ -98,7 +111,9 @@ export class ProjectHistory {
         manager,
         projectId,
         phase,
-        changed.flatMap(({ path, content }) => (content === null ? [] : [{ path, content }])),
+        changed.flatMap((file) =>
+          file.content === null ? [] : [{ ...file, content: file.content }],
+        ),
       );
       // The files are now those of the version, as it holds them (in path order).
       const version = await this.recordIn(
@@ -122,9 +137,9 @@ export class ProjectHistory {
   ): Promise<RecordedVersion> {
     const files =
       given ??
-      [...(await this.store.files(projectId, manager))].map(([path, content]) => ({
+      [...(await this.store.files(projectId, manager))].map(([path, body]) => ({
         path,
-        content,
+        ...body,
       }));
     const latest: {
       number: number;
@@ -157,6 +172,41 @@ export class ProjectHistory {
   }
 
   /** Locks the project's state row, which must be leased to this runner. */
+  /**
+   * The generated files as they were before the running request: those of the latest version
+   * recorded before its message (none for a first request). Edits are refused while a request
+   * runs, so no version falls between.
+   */
+  async filesBeforeRequest(projectId: string): Promise<Map<string, string>> {
+    const rows: { files: FileRow[] }[] = await this.dataSource.query(
+      `SELECT files FROM versions WHERE project_id = $1 AND created_at < (
+         SELECT max(created_at) FROM conversation_messages WHERE project_id = $1 AND role = 'user')
+       ORDER BY number DESC LIMIT 1`,
+      [projectId],
+    );
+    return new Map((rows[0]?.files ?? []).map((file) => [file.path, file.content]));
+  }
+
+  /** Tokens and cost of the LLM calls since the running request's message (cost: null if none said). */
+  async requestUsage(
+    projectId: string,
+  ): Promise<{ tokens: number; costUsd: number | null; calls: number }> {
+    const rows: { tokens: string; cost: string | null; calls: string }[] =
+      await this.dataSource.query(
+        `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens,
+           sum(cost_usd) AS cost, count(*) AS calls
+         FROM llm_usage WHERE project_id = $1 AND created_at >= (
+           SELECT max(created_at) FROM conversation_messages WHERE project_id = $1 AND role = 'user')`,
+        [projectId],
+      );
+    const row = rows[0];
+    return {
+      tokens: Number(row?.tokens ?? 0),
+      costUsd: row?.cost == null ? null : Number(row.cost),
+      calls: Number(row?.calls ?? 0),
+    };
+  }
+
   private async assertLease(
     manager: EntityManager,
     projectId: string,
@@ -186,15 +236,26 @@ async function writeFiles(
 ): Promise<void> {
   if (files.length === 0) return;
   await manager.query(
-    `INSERT INTO generated_files (project_id, path, content, phase)
-     SELECT $1, file.path, file.content, $2 FROM unnest($3::text[], $4::text[]) AS file (path, content)
-     ON CONFLICT (project_id, path) DO UPDATE SET content = EXCLUDED.content, updated_at = now()`,
-    [projectId, phase, files.map((file) => file.path), files.map((file) => file.content)],
+    `INSERT INTO generated_files (project_id, path, content, encoding, phase)
+     SELECT $1, file.path, file.content, file.encoding, $2
+     FROM unnest($3::text[], $4::text[], $5::text[]) AS file (path, content, encoding)
+     ON CONFLICT (project_id, path)
+     DO UPDATE SET content = EXCLUDED.content, encoding = EXCLUDED.encoding, updated_at = now()`,
+    [
+      projectId,
+      phase,
+      files.map((file) => file.path),
+      files.map((file) => file.content),
+      files.map(encodingColumn),
+    ],
   );
 }
 
 function sameFiles(a: FileRow[], b: FileRow[]): boolean {
   if (a.length !== b.length) return false;
-  const byPath = new Map(a.map((file) => [file.path, file.content]));
-  return b.every((file) => byPath.get(file.path) === file.content);
+  const byPath = new Map(a.map((file) => [file.path, file]));
+  return b.every((file) => {
+    const other = byPath.get(file.path);
+    return other !== undefined && sameFileContent(other, file);
+  });
 }

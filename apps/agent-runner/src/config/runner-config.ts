@@ -124,6 +124,10 @@ export const RUNNER_CONFIG_SPEC = {
     'Largest file the agent saves from an answer, in bytes (UTF-8); a larger block is refused',
     { default: 1_048_576, min: 1_024, max: WORKSPACE_LIMITS.maxFileBytes },
   ),
+  AGENT_BINARY_FILE_MAX_BYTES: vars.int(
+    'Largest binary file (an image in a `base64 -d` block) the agent saves, in decoded bytes',
+    { default: 512 * 1024, min: 1_024, max: WORKSPACE_LIMITS.maxFileBytes },
+  ),
   AGENT_ANSWER_MAX_FILES: vars.int(
     'Most file and patch blocks taken from one answer; later blocks are refused',
     { default: 500, min: 1, max: 10_000 },
@@ -266,6 +270,26 @@ export const RUNNER_CONFIG_SPEC = {
   SANDBOX_PROCESS_CPU_SECONDS: vars.int(
     'process provider: CPU time of one install or check (RLIMIT_CPU), in seconds; 0: none',
     { default: 600, min: 0 },
+  ),
+  APPS_DATABASE_URL: vars.optionalUrl(
+    "Admin connection to the PostgreSQL server of the apps' databases (unset: DATABASE_URL's server)",
+    { secret: true, protocols: ['postgres', 'postgresql'] },
+  ),
+  APPS_DATABASE_SANDBOX_HOST: vars.optionalString(
+    "host[:port] of the apps' PostgreSQL as sandboxes reach it (unset: APPS_DATABASE_URL's)",
+  ),
+  APPS_DATABASE_CONNECTION_LIMIT: vars.int("Connections one app's database role may open", {
+    default: 10,
+    min: 1,
+    max: 1_000,
+  }),
+  APPS_DATABASE_MAX_BYTES: vars.int(
+    "Size an app's database may reach; checked after its migrations, a larger one is reported",
+    { default: 256 * 1024 * 1024, min: 1024 * 1024 },
+  ),
+  APPS_DATABASE_MIGRATION_TIMEOUT_MS: vars.int(
+    'Longest one app migration may run (statement_timeout), in ms; it then fails and is undone',
+    { default: 30_000, min: 100 },
   ),
   SANDBOX_MAX_PER_USER: vars.int(
     'Running sandboxes one user may have on a runner; the least recently used sleeps first',

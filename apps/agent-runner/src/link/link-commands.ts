@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, isBusyState, type RuntimeErrorReport } from '@forge/protocol';
+import {
+  ErrorCode,
+  isBusyState,
+  type LlmModelList,
+  type RuntimeErrorReport,
+} from '@forge/protocol';
+import { isSandboxError, type SiteFile } from '@forge/sandbox';
 import { AgentStore } from '../agent/agent-store';
 import { AgentCommandError, AgentSupervisor } from '../agent/agent-supervisor';
 import { EventHub } from '../events/event-hub';
@@ -36,12 +42,17 @@ export class LinkCommands {
    * Starts a generation. A request while one runs is refused, not queued: a follow-up is
    * written against the finished files, and the user can stop the running one first.
    */
-  generate(projectId: string, description: string): Promise<void> {
+  generate(projectId: string, description: string, model?: string): Promise<void> {
     return this.serially(projectId, async () => {
       await this.whenIdle(projectId);
-      await this.supervisor.generate(projectId, description);
+      await this.supervisor.generate(projectId, description, model);
       this.observe(projectId);
     });
+  }
+
+  /** The models a request may name (the LLM server's list). */
+  models(): Promise<LlmModelList> {
+    return this.supervisor.listModels();
   }
 
   /** Stops the project's generation; nothing to stop is not an error. */
@@ -93,6 +104,51 @@ export class LinkCommands {
   async previewUrl(projectId: string): Promise<string | null> {
     if (!(await this.store.load(projectId))) throw notFound();
     return this.sandboxes.devServerUrl(projectId);
+  }
+
+  /**
+   * Builds one of the project's versions into a static site in its sandbox (beside the
+   * workspace's own files, which stay as they are) for publishing. Runs beside a generation:
+   * it reads a stored version, never the files being written.
+   */
+  async publishBuild(
+    projectId: string,
+    version: number,
+    limits: { maxBytes: number; maxFiles: number; timeoutMs: number },
+  ): Promise<SiteFile[]> {
+    if (!(await this.store.load(projectId))) throw notFound();
+    const files = await this.store.versionFiles(projectId, version);
+    if (!files) {
+      throw new AgentCommandError(
+        ErrorCode.VersionNotFound,
+        `The project has no version ${version}.`,
+      );
+    }
+    const sandbox = await this.sandboxes.open(projectId);
+    if (!sandbox?.buildSite) {
+      throw new AgentCommandError(
+        ErrorCode.PublishUnsupported,
+        'This server’s sandboxes cannot build apps for publishing (SANDBOX_PROVIDER).',
+      );
+    }
+    try {
+      const built = await sandbox.buildSite(files, limits);
+      if (!built.ok) {
+        throw new AgentCommandError(
+          ErrorCode.PublishBuildFailed,
+          `The app's build failed:\n${built.output.slice(-4_000)}`,
+        );
+      }
+      return built.files;
+    } catch (error) {
+      if (isSandboxError(error, 'TOO_MANY_FILES') || isSandboxError(error, 'FILE_TOO_LARGE')) {
+        throw new AgentCommandError(ErrorCode.PublishTooLarge, error.message);
+      }
+      if (isSandboxError(error)) {
+        throw new AgentCommandError(ErrorCode.PublishBuildFailed, error.message);
+      }
+      throw error;
+    }
   }
 
   /**

@@ -222,10 +222,11 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       ok: true,
       url: await this.commands.previewUrl(projectId),
     }),
-    generate: async (_socket, { projectId, description }) => {
-      await this.commands.generate(projectId, description);
+    generate: async (_socket, { projectId, description, model }) => {
+      await this.commands.generate(projectId, description, model);
       return { ok: true };
     },
+    models: async () => ({ ok: true, list: await this.commands.models() }),
     cancel: async (_socket, { projectId }) => {
       await this.commands.cancel(projectId);
       return { ok: true };
@@ -242,6 +243,13 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       await this.commands.runtimeErrors(projectId, errors);
       return { ok: true };
     },
+    publish_build: async (_socket, { projectId, version, ...limits }) => ({
+      ok: true,
+      files: (await this.commands.publishBuild(projectId, version, limits)).map((file) => ({
+        path: file.path,
+        content: file.content.toString('base64'),
+      })),
+    }),
     destroy: async (_socket, { projectId }) => {
       await this.commands.destroy(projectId);
       this.snapshots.forget(projectId);

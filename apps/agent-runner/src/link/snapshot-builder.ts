@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import {
   type ChatMessageView,
+  nextChecking,
   nextStreaming,
   type ProblemItem,
   type ProblemSource,
@@ -44,6 +45,8 @@ export class SnapshotBuilder {
   private readonly streaming = new Map<string, StreamingFile>();
   /** The latest `problems` of each source, per project: a tab that joins shows them at once. */
   private readonly problems = new Map<string, Record<ProblemSource, ProblemItem[]>>();
+  /** The phase whose checks run, per project (nextChecking, as clients follow it). */
+  private readonly checking = new Map<string, number>();
   private readonly replay: EventReplay;
 
   constructor(
@@ -62,6 +65,9 @@ export class SnapshotBuilder {
       const known = this.problems.get(event.projectId) ?? { checks: [], browser: [] };
       this.problems.set(event.projectId, { ...known, [event.source]: event.problems });
     }
+    const checking = nextChecking(this.checking.get(event.projectId) ?? null, event);
+    if (checking === null) this.checking.delete(event.projectId);
+    else this.checking.set(event.projectId, checking);
     const current = this.streaming.get(event.projectId) ?? null;
     const next = nextStreaming(current, event);
     if (next === current) return;
@@ -73,6 +79,7 @@ export class SnapshotBuilder {
   forget(projectId: string): void {
     this.streaming.delete(projectId);
     this.problems.delete(projectId);
+    this.checking.delete(projectId);
     this.replay.forget(projectId);
   }
 
@@ -82,6 +89,7 @@ export class SnapshotBuilder {
     const seq = this.hub.lastSeq(projectId);
     const streaming = this.streaming.get(projectId) ?? null;
     const problems = this.problems.get(projectId);
+    const checking = this.checking.get(projectId) ?? null;
     const [row, files, messages, leaseOwner] = await Promise.all([
       this.store.load(projectId),
       this.store.files(projectId),
@@ -103,10 +111,12 @@ export class SnapshotBuilder {
         state: row.state,
         blueprint: row.blueprint,
         phases: row.phases,
+        request: row.requestNumber,
         currentPhase: row.currentPhase,
         error: row.error,
-        files: [...files].map(([path, content]) => ({ path, content })),
+        files: [...files].map(([path, body]) => ({ path, ...body })),
         streaming: seq === undefined ? null : streaming,
+        checking: seq === undefined ? null : checking,
         messages: messages.slice(0, SNAPSHOT_MESSAGES_MAX).reverse(),
         messagesTruncated: messages.length > SNAPSHOT_MESSAGES_MAX,
         ...(problems ? { problems } : {}),

@@ -17,6 +17,8 @@ export interface LlmCall {
   role: LlmRole;
   /** The project the call works for, for the usage record. */
   projectId: string;
+  /** The request's chosen model; the role's configured model when absent. */
+  model?: string;
   messages: ChatCompletionMessageParam[];
   signal: AbortSignal;
   /** Receives the answer as it streams; awaited, so a slow consumer slows the read. */
@@ -142,7 +144,7 @@ export class LlmClient {
   }
 
   async complete(call: LlmCall): Promise<LlmAnswer> {
-    const model = this.model(call.role);
+    const model = call.model ?? this.model(call.role);
     const controller = new AbortController();
     const abort = () => controller.abort();
     call.signal.addEventListener('abort', abort, { once: true });

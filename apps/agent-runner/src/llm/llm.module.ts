@@ -6,8 +6,14 @@ import { llmEndpoint, RUNNER_CONFIG, type RunnerConfig } from '../config/runner-
 import { EventHub } from '../events/event-hub';
 import { LlmClient, type LlmClientOptions, type LlmUsage } from './llm-client';
 import { resolveModels } from './llm-models';
+import { ModelCatalog } from './model-catalog';
 
 export const LLM_CLIENT = Symbol('LLM_CLIENT');
+
+/** The models a request may choose from (ModelCatalog). */
+export const LLM_MODELS = Symbol('LLM_MODELS');
+/** Where the client's factory leaves the catalog it made for the same target. */
+const LLM_CATALOG_HOLDER = Symbol('LLM_CATALOG_HOLDER');
 
 /** Closes the client's connections and the in-process demo server, if one runs, at shutdown. */
 export const LLM_SHUTDOWN = Symbol('LLM_SHUTDOWN');
@@ -38,6 +44,7 @@ async function recordUsage(
 /** Where the client connects, and what to close at shutdown besides the client. */
 interface LlmTarget {
   options: Pick<LlmClientOptions, 'baseURL' | 'apiKey' | 'models' | 'reportCost'>;
+  provider: 'openrouter' | 'openai-compatible' | 'demo';
   close(): Promise<void>;
 }
 
@@ -55,6 +62,7 @@ async function llmTarget(config: RunnerConfig): Promise<LlmTarget> {
         ),
         reportCost: endpoint.kind === 'openrouter',
       },
+      provider: endpoint.kind,
       close: async () => undefined,
     };
   }
@@ -69,6 +77,7 @@ async function llmTarget(config: RunnerConfig): Promise<LlmTarget> {
       models: { design: DEMO_MODEL_ID, code: DEMO_MODEL_ID },
       reportCost: false,
     },
+    provider: 'demo',
     close: () => server.close(),
   };
 }
@@ -78,20 +87,34 @@ async function llmTarget(config: RunnerConfig): Promise<LlmTarget> {
  * served in-process on loopback (model "forge-demo", labelled as a demo wherever it shows).
  */
 export const llmProviders: Provider[] = [
+  { provide: LLM_CATALOG_HOLDER, useValue: { target: null } },
+  {
+    provide: LLM_MODELS,
+    inject: [LLM_CLIENT, LLM_CATALOG_HOLDER],
+    useFactory: (_client: LlmClient, holder: { target: ModelCatalog | null }) => holder.target!,
+  },
   {
     provide: LLM_SHUTDOWN,
     useValue: { close: async () => undefined },
   },
   {
     provide: LLM_CLIENT,
-    inject: [RUNNER_CONFIG, getDataSourceToken(), EventHub, LLM_SHUTDOWN],
+    inject: [RUNNER_CONFIG, getDataSourceToken(), EventHub, LLM_SHUTDOWN, LLM_CATALOG_HOLDER],
     useFactory: async (
       config: RunnerConfig,
       dataSource: DataSource,
       hub: EventHub,
       shutdown: { close: () => Promise<void> },
+      catalog: { target: ModelCatalog | null },
     ) => {
       const target = await llmTarget(config);
+      catalog.target = new ModelCatalog({
+        provider: target.provider,
+        baseURL: target.options.baseURL,
+        apiKey: target.options.apiKey,
+        configured: [target.options.models.code, target.options.models.design],
+        demo: target.provider === 'demo' || target.options.models.code === DEMO_MODEL_ID,
+      });
       const client = new LlmClient({
         ...target.options,
         callTimeoutMs: config.LLM_CALL_TIMEOUT_MS,

@@ -1,4 +1,4 @@
-import { checkProjectPath } from '@forge/protocol';
+import { base64ByteLength, checkProjectPath } from '@forge/protocol';
 import { type Sandbox, type SandboxFile, WORKSPACE_LIMITS } from '@forge/sandbox';
 
 /** Files a sandbox cannot take at all, whatever the batch: too large, or a path it refuses. */
@@ -27,7 +27,10 @@ export function sandboxBatches(files: readonly SandboxFile[]): {
       unwritable.push({ path: file.path, reason: problem.message });
       continue;
     }
-    const size = Buffer.byteLength(file.content, 'utf8');
+    const size =
+      file.encoding === 'base64'
+        ? base64ByteLength(file.content)
+        : Buffer.byteLength(file.content, 'utf8');
     if (size > WORKSPACE_LIMITS.maxFileBytes) {
       unwritable.push({
         path: file.path,

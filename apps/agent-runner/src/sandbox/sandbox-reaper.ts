@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
+import { AppDatabases } from '../app-database/app-databases';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { SandboxSessions } from './sandbox-sessions';
 
@@ -27,6 +28,7 @@ export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sandboxes: SandboxSessions,
+    private readonly databases: AppDatabases,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,6 +61,15 @@ export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async pass(): Promise<string[]> {
+    // Databases too: a project may have one and no sandbox (SANDBOX_PROVIDER=none, reaped).
+    const databases = await this.databases.reap().catch((error: unknown) => {
+      this.logger.warn(`reaping app databases failed: ${(error as Error).message}`);
+      return [];
+    });
+    return [...new Set([...databases, ...(await this.sandboxPass())])];
+  }
+
+  private async sandboxPass(): Promise<string[]> {
     const ids = await this.sandboxes.projectIds();
     if (ids.length === 0) return [];
     const rows: { id: string }[] = await this.dataSource.query(

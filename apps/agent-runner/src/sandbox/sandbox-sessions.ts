@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Sandbox, type SandboxProvider } from '@forge/sandbox';
-import { AgentStore } from '../agent/agent-store';
+import { AgentStore, textContents } from '../agent/agent-store';
 import { PerOwnerQueue } from '../agent/per-owner-queue';
+import { AppDatabases } from '../app-database/app-databases';
+import { hasMigrations } from '../app-database/app-migrations';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
-import { writeSandboxFiles } from './sandbox-batches';
+import { deleteSandboxFiles, writeSandboxFiles } from './sandbox-batches';
 import { SANDBOX_PROVIDER } from './sandbox.module';
 
 interface Use {
@@ -36,6 +38,7 @@ export class SandboxSessions {
     private readonly store: AgentStore,
     private readonly hub: EventHub,
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
+    private readonly databases: AppDatabases,
   ) {}
 
   /** Null when SANDBOX_PROVIDER=none. */
@@ -59,14 +62,17 @@ export class SandboxSessions {
     return (await sandbox.startDevServer()).url;
   }
 
-  /** Removes the project's sandbox (workspace, dev server, container), made here or not. */
+  /**
+   * Removes the project's sandbox (workspace, dev server, container), made here or not, and its
+   * database with its role.
+   */
   async destroy(projectId: string): Promise<void> {
-    if (!this.provider) return;
     const opening = this.synced.get(projectId);
     this.synced.delete(projectId);
     this.uses.delete(projectId);
     await opening?.catch(() => undefined);
-    await this.provider.destroy(projectId);
+    await this.provider?.destroy(projectId);
+    await this.databases.drop(projectId);
   }
 
   /** Projects that have a sandbox with the provider; none without one. */
@@ -111,8 +117,10 @@ export class SandboxSessions {
     const files = await this.store.files(projectId);
     const left = await writeSandboxFiles(
       sandbox,
-      [...files].map(([path, content]) => ({ path, content })),
+      [...files].map(([path, body]) => ({ path, ...body })),
     );
+    // A new workspace starts from the starter: what the agent deleted of it goes again.
+    await deleteSandboxFiles(sandbox, await this.store.deletedPaths(projectId));
     if (left.length > 0) {
       const text = `The preview runs without ${left.length} saved file${left.length === 1 ? '' : 's'} the sandbox cannot take: ${left
         .slice(0, 5)
@@ -123,6 +131,36 @@ export class SandboxSessions {
       if (this.hub.lastSeq(projectId) !== undefined)
         await this.hub.emit(projectId, { type: 'log', stream: 'system', text });
     }
+    if (hasMigrations(files.keys())) {
+      await this.openDatabase(projectId, sandbox, textContents(files));
+    }
     return sandbox;
+  }
+
+  /**
+   * A project with migrations opens with its DATABASE_URL in the sandbox and its pending
+   * migrations applied (written by an edit, a rollback, or a runner that died before it ran them).
+   * What fails is told, never a reason not to open: the next phase's checks report it again.
+   */
+  private async openDatabase(
+    projectId: string,
+    sandbox: Sandbox,
+    files: ReadonlyMap<string, string>,
+  ): Promise<void> {
+    try {
+      await this.databases.ensure(projectId);
+      await sandbox.setAppEnv(await this.databases.sandboxEnv(projectId));
+      const report = await this.databases.migrate(projectId, files);
+      const lines = [
+        ...(report?.applied.length ? [`Applied migrations: ${report.applied.join(', ')}.`] : []),
+        ...(report?.problems.map((problem) => problem.text) ?? []),
+        ...(report?.sizeWarning ? [report.sizeWarning] : []),
+      ];
+      if (lines.length && this.hub.lastSeq(projectId) !== undefined) {
+        await this.hub.emit(projectId, { type: 'log', stream: 'system', text: lines.join('\n') });
+      }
+    } catch (error) {
+      this.logger.warn(`project ${projectId}: its database could not be opened: ${String(error)}`);
+    }
   }
 }

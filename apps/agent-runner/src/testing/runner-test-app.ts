@@ -141,11 +141,27 @@ export async function savedFiles(
   return Object.fromEntries(rows.map((row) => [row.path, row.content]));
 }
 
+/** The project's saved files as the database holds them (a binary one in base64). */
+export async function savedProjectFiles(db: TestDatabase, projectId: string) {
+  const rows = await db.query<{ path: string; content: string; encoding: string }>(
+    `SELECT path, content, encoding FROM generated_files WHERE project_id = $1 ORDER BY path`,
+    [projectId],
+  );
+  return rows.map((row) => ({
+    path: row.path,
+    content: row.content,
+    ...(row.encoding === 'base64' ? { encoding: 'base64' as const } : {}),
+  }));
+}
+
 export async function agentRow(db: TestDatabase, projectId: string) {
   const [row] = await db.query<{
     state: string;
     error: { code: string; message: string } | null;
     phases: unknown[];
-  }>(`SELECT state, error, phases FROM agent_states WHERE project_id = $1`, [projectId]);
+    deleted_paths: string[];
+  }>(`SELECT state, error, phases, deleted_paths FROM agent_states WHERE project_id = $1`, [
+    projectId,
+  ]);
   return row!;
 }

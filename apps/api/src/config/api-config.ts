@@ -1,5 +1,6 @@
 import { type ConfigOf, loadConfig, type VarSpec, vars } from '@forge/config';
 import { parsePreviewTemplate } from '../preview/preview-links';
+import { parsePublishTemplate } from '../publish/publish-links';
 
 /** A comma-separated list of http(s) URLs. */
 function urlList(description: string, fallback: string[]): VarSpec<string[]> {
@@ -63,6 +64,18 @@ function previewTemplate(description: string, fallback: string): VarSpec<string>
   };
 }
 
+/** PUBLISH_URL_TEMPLATE: an http(s) URL whose host starts with "{slug}.". */
+function publishTemplate(description: string, fallback: string): VarSpec<string> {
+  return {
+    description,
+    default: fallback,
+    parse(raw: string) {
+      parsePublishTemplate(raw);
+      return raw;
+    },
+  };
+}
+
 /** Every environment variable the API reads, with its default and what it is for. */
 export const API_CONFIG_SPEC = {
   NODE_ENV: vars.oneOf(
@@ -87,6 +100,19 @@ export const API_CONFIG_SPEC = {
     min: 1,
     max: 200,
   }),
+  APPS_DATABASE_URL: vars.optionalUrl(
+    "The apps' PostgreSQL server (as the runner's; unset: DATABASE_URL's): the database panel reads there",
+    { secret: true, protocols: ['postgres', 'postgresql'] },
+  ),
+  APPS_DATABASE_PANEL_ROWS_MAX: vars.int('Most rows the database panel reads in one page', {
+    default: 100,
+    min: 1,
+    max: 1_000,
+  }),
+  APPS_DATABASE_PANEL_TIMEOUT_MS: vars.int(
+    "Longest one read of the database panel may run in an app's database, in ms",
+    { default: 5_000, min: 100 },
+  ),
   PUBLIC_URL: vars.url('The URL users open (the web app); auth cookies and origins follow it', {
     default: 'http://localhost:3000',
     protocols: ['http', 'https'],
@@ -245,10 +271,57 @@ export const PREVIEW_CONFIG_SPEC = {
   ),
 };
 
-export type ApiConfig = ConfigOf<typeof API_CONFIG_SPEC & typeof PREVIEW_CONFIG_SPEC>;
+/** Published apps (served by the API on their own port and hosts) and share links. */
+export const PUBLISH_CONFIG_SPEC = {
+  PUBLISH_PORT: vars.int(
+    'Port published apps are served on (0: publishing is off; npm start uses 3005)',
+    {
+      default: 0,
+      min: 0,
+      max: 65535,
+    },
+  ),
+  PUBLISH_HOST: vars.host(
+    'Interface the published-app server listens on (0.0.0.0 in a container)',
+    { default: '127.0.0.1' },
+  ),
+  PUBLISH_URL_TEMPLATE: publishTemplate(
+    'The address of a published app; {slug} is replaced, and the host after it is the host suffix',
+    'http://{slug}.apps.localhost:3005',
+  ),
+  PUBLISH_MAX_BYTES: vars.int('Largest built app that may be published, in bytes', {
+    default: 25 * 1024 * 1024,
+    min: 1024,
+    max: 512 * 1024 * 1024,
+  }),
+  PUBLISH_MAX_FILES: vars.int('Most files a built app that is published may hold', {
+    default: 2_000,
+    min: 1,
+  }),
+  PUBLISH_BUILD_TIMEOUT_MS: vars.int("Longest a published version's build may run, in ms", {
+    default: 180_000,
+    min: 1_000,
+  }),
+  PUBLISH_CACHE_BYTES: vars.int(
+    "Bytes of published apps' files each API replica keeps in memory to serve them",
+    { default: 256 * 1024 * 1024, min: 0 },
+  ),
+  PUBLISH_CHECK_CACHE_MS: vars.int(
+    'How long a replica serves what it last read of an app (visibility, version) before reading it again; unpublishing on the same replica ends it at once',
+    { default: 2_000, min: 0, max: 60_000 },
+  ),
+  SHARE_LINKS_MAX: vars.int('Most share links one project may have at once', {
+    default: 10,
+    min: 1,
+  }),
+};
+
+export type ApiConfig = ConfigOf<
+  typeof API_CONFIG_SPEC & typeof PREVIEW_CONFIG_SPEC & typeof PUBLISH_CONFIG_SPEC
+>;
 
 export const API_CONFIG = Symbol('API_CONFIG');
 
 export function loadApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
-  return loadConfig({ ...API_CONFIG_SPEC, ...PREVIEW_CONFIG_SPEC }, source);
+  return loadConfig({ ...API_CONFIG_SPEC, ...PREVIEW_CONFIG_SPEC, ...PUBLISH_CONFIG_SPEC }, source);
 }

@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { prepareTemplate } from '@forge/sandbox';
+import { DEMO_APPS } from '@forge/scripted-llm';
 import {
   call,
   signUp,
@@ -12,6 +13,7 @@ import {
   type ApiTestApp,
   type TestUser,
 } from '../testing/api-test-app';
+import { createTestDatabase } from '../../../../test/support/test-database';
 import { readStarterTemplate } from './starter-template';
 
 const run = promisify(execFile);
@@ -40,6 +42,33 @@ export function Counter({ start }: { start: number }) {
   return <button onClick={() => setCount(count + 1)}>Clicked {count} times</button>;
 }
 `;
+
+const SCOF_BLOCK = /^cat > (\S+) << 'EOF'\n([\s\S]*?)^EOF$/gm;
+
+/** Resolves with the address `npm start` prints once it listens. */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(
+      () => reject(new Error(`npm start did not listen:\n${output}`)),
+      30_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve(url);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start ended (${code}):\n${output}`));
+    });
+  });
+}
 
 async function listFiles(root: string, dir = root): Promise<string[]> {
   const found: string[] = [];
@@ -124,7 +153,7 @@ describe('project download (e2e)', () => {
       const dir = await downloadAndUnzip(projectId, 'counter');
       const template = await readStarterTemplate();
       expect(await listFiles(dir)).toEqual(
-        [...template.map((file) => file.path), 'src/components/Counter.tsx'].sort(),
+        [...template.map((file) => file.path), 'README.md', 'src/components/Counter.tsx'].sort(),
       );
       expect(await readFile(join(dir, 'src/App.tsx'), 'utf8')).toBe(APP_TSX);
       expect(await readFile(join(dir, 'src/components/Counter.tsx'), 'utf8')).toBe(COUNTER_TSX);
@@ -138,6 +167,7 @@ describe('project download (e2e)', () => {
         ...templateManifest,
         name: 'my-counter-app',
         dependencies: {
+          ...templateManifest.dependencies,
           '@tanstack/react-query': '^5.0.0',
           'date-fns': 'latest',
           // Named again without a version: the template's pin stays.
@@ -177,6 +207,97 @@ describe('project download (e2e)', () => {
     BUILD_TIMEOUT_MS + 60_000,
   );
 
+  it(
+    'holds a full-stack app that installs with npm, migrates a real database and serves /api',
+    async () => {
+      const id = await createProject('Guest Book');
+      // The demo's guestbook and its follow-up, as the agent stores them.
+      for (const phase of DEMO_APPS.guestbook.phases) {
+        for (const [, path, content] of phase.implementation.matchAll(SCOF_BLOCK)) {
+          await api.db.query(
+            `INSERT INTO generated_files (project_id, path, content, phase) VALUES ($1, $2, $3, 1)
+             ON CONFLICT (project_id, path) DO UPDATE SET content = excluded.content`,
+            [id, path, content],
+          );
+        }
+      }
+      const dir = await downloadAndUnzip(id, 'guest-book');
+      const readme = await readFile(join(dir, 'README.md'), 'utf8');
+      expect(readme).toContain('# Guest Book');
+      expect(readme).toContain('npm install');
+      expect(readme).toMatch(/DATABASE_URL=\S+ npm run migrate/);
+      expect(readme).toMatch(/DATABASE_URL=\S+ npm run dev/);
+      expect(readme).toContain('npm run build && ');
+      expect(readme).toContain('npm start');
+      expect(readme).toContain('keeps its data in PostgreSQL');
+
+      // The app's own database: an empty one on the test server, as `createdb` would make it.
+      const appDb = await createTestDatabase({ migrate: false });
+      const databaseUrl = appDb.url;
+      const env = { ...process.env, NODE_OPTIONS: '', npm_config_update_notifier: 'false' };
+      const npm = (args: string[], extra: Record<string, string> = {}) =>
+        run('npm', args, { cwd: dir, timeout: BUILD_TIMEOUT_MS, env: { ...env, ...extra } }).catch(
+          (error: { code?: number; stdout?: string; stderr?: string }) => {
+            throw new Error(
+              `npm ${args.join(' ')} failed (${error.code}):\n${error.stdout}\n${error.stderr}`,
+            );
+          },
+        );
+      let server: ChildProcess | undefined;
+      try {
+        // The real registry, as a user's machine would use it.
+        await npm(['install', '--no-audit', '--no-fund']);
+        const migrated = await npm(['run', 'migrate'], { DATABASE_URL: databaseUrl });
+        expect(migrated.stdout).toContain('2 applied, 0 already there');
+        await npm(['run', 'build']);
+        await appDb.query(
+          `INSERT INTO entries (name, message, mood) VALUES ('Ada', 'hello', 'happy'), ('Bob', 'hi', '')`,
+        );
+
+        server = spawn('npm', ['start'], {
+          cwd: dir,
+          env: { ...env, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        });
+        const base = await listeningUrl(server);
+        const entries = (await (await fetch(`${base}/api/entries`)).json()) as {
+          name: string;
+          mood: string;
+        }[];
+        expect(entries.map((entry) => [entry.name, entry.mood])).toEqual([
+          ['Bob', ''],
+          ['Ada', 'happy'],
+        ]);
+        const created = await fetch(`${base}/api/entries`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Cy', message: 'from the zip', mood: 'curious' }),
+        });
+        expect(created.status).toBe(201);
+        expect(await appDb.query('SELECT name FROM entries ORDER BY id')).toEqual([
+          { name: 'Ada' },
+          { name: 'Bob' },
+          { name: 'Cy' },
+        ]);
+        const page = await (await fetch(`${base}/`)).text();
+        expect(page).toContain('<div id="root">');
+        const bundle = (await listFiles(join(dir, 'dist'))).filter((f) => f.endsWith('.js'));
+        for (const file of bundle) {
+          expect(await readFile(join(dir, 'dist', file), 'utf8')).not.toContain(databaseUrl);
+        }
+      } finally {
+        if (server?.pid !== undefined && server.exitCode === null) {
+          const exited = new Promise((resolve) => server!.once('exit', resolve));
+          process.kill(-server.pid, 'SIGTERM');
+          await exited;
+        }
+        await appDb.drop();
+      }
+    },
+    4 * BUILD_TIMEOUT_MS,
+  );
+
   it('keeps a package.json the agent wrote as it is', async () => {
     const id = await createProject('Own manifest');
     const own = '{ "name": "own-manifest", "private": true }\n';
@@ -188,6 +309,31 @@ describe('project download (e2e)', () => {
     const dir = await downloadAndUnzip(id, 'own-manifest');
     expect(await readFile(join(dir, 'package.json'), 'utf8')).toBe(own);
     expect(existsSync(join(dir, 'bun.lock'))).toBe(false);
+  });
+
+  it('leaves out a starter file the agent deleted, and writes a binary file as its bytes', async () => {
+    const id = await createProject('Deleted starter');
+    // Every byte value: a text round trip would mangle most of them.
+    const image = Buffer.from(Array.from({ length: 3_000 }, (_, i) => (i * 151 + 7) % 256));
+    await api.db.query(
+      `INSERT INTO generated_files (project_id, path, content, encoding, phase) VALUES ($1, $2, $3, 'base64', 1)`,
+      [id, 'public/logo.png', image.toString('base64')],
+    );
+    await api.db.query(`UPDATE agent_states SET deleted_paths = $2 WHERE project_id = $1`, [
+      id,
+      JSON.stringify(['src/index.css', 'src/gone.ts']),
+    ]);
+    const dir = await downloadAndUnzip(id, 'deleted-starter');
+    const template = await readStarterTemplate();
+    expect(template.some((file) => file.path === 'src/index.css')).toBe(true);
+    expect(existsSync(join(dir, 'src/index.css'))).toBe(false);
+    expect(await readFile(join(dir, 'public/logo.png'))).toEqual(image);
+    expect(await listFiles(dir)).toEqual(
+      [
+        ...template.map((file) => file.path).filter((path) => path !== 'src/index.css'),
+        'public/logo.png',
+      ].sort(),
+    );
   });
 
   it('names a project with no usable letters forge-app.zip', async () => {

@@ -2,15 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { AgentStateRow, GeneratedFile } from '@forge/db';
-import { checkProjectPath } from '@forge/protocol';
+import { checkProjectPath, encodingOf } from '@forge/protocol';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
-import { downloadPackageJson, phaseDependencies, projectSlug } from './app-package-json';
+import { phaseDependencies, projectSlug } from './app-package-json';
+import { archiveEntries, starterEntries } from './project-archive';
 import { DownloadError } from './download.error';
 import { readStarterTemplate } from './starter-template';
-import { writeZip, type ZipEntry } from './zip-writer';
-
-const PACKAGE_JSON = 'package.json';
+import { writeZip } from './zip-writer';
 
 export interface ProjectArchive {
   fileName: string;
@@ -29,38 +28,40 @@ export class DownloadService {
    * The project as a zip a user runs with `npm install && npm run dev`: the starter template
    * (without bun.lock) under the project's current files. Unless the agent wrote its own
    * package.json, the template's is renamed after the project and given the packages the agent
-   * installed, which the sandbox added with bun but no stored file records.
+   * installed, which the sandbox added with bun but no stored file records. Unless it wrote a
+   * README.md, one says how to install, migrate, run and build the app.
    */
   async archive(ownerId: string, projectId: string): Promise<ProjectArchive> {
     const project = await this.projects.get(ownerId, projectId);
     const slug = projectSlug(project.name);
     const generated = await this.generatedSizes(projectId);
-    const files = new Map<string, Buffer | string>();
-    for (const file of await readStarterTemplate()) {
-      if (!generated.has(file.path)) files.set(file.path, file.data);
-    }
-    const templateManifest = files.get(PACKAGE_JSON);
-    if (templateManifest !== undefined) {
-      files.set(
-        PACKAGE_JSON,
-        downloadPackageJson(templateManifest.toString(), slug, await this.dependencies(projectId)),
-      );
-    }
+    const state = await this.state(projectId);
+    const sources = {
+      starter: await readStarterTemplate(),
+      name: project.name,
+      deletedPaths: state?.deletedPaths ?? [],
+      slug,
+      dependencies: phaseDependencies(state?.phases ?? []),
+    };
 
     // Checked before the generated contents are loaded and compressed.
     let bytes = 0;
-    for (const data of files.values()) bytes += Buffer.byteLength(data);
+    for (const entry of starterEntries({ ...sources, generatedPaths: new Set(generated.keys()) })) {
+      bytes += Buffer.byteLength(entry.data);
+    }
     for (const size of generated.values()) bytes += size;
     if (bytes > this.config.DOWNLOAD_MAX_BYTES) {
       throw DownloadError.tooLarge(bytes, this.config.DOWNLOAD_MAX_BYTES);
     }
 
-    for (const file of await this.generatedFiles(projectId)) {
-      if (generated.has(file.path)) files.set(file.path, file.content);
-    }
-    const entries: ZipEntry[] = [...files]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([path, data]) => ({ path, data }));
+    const files = (await this.generatedFiles(projectId))
+      .filter((file) => generated.has(file.path))
+      .map((file) => ({
+        path: file.path,
+        content: file.content,
+        ...encodingOf(file.encoding === 'base64' ? 'base64' : null),
+      }));
+    const entries = archiveEntries({ ...sources, generated: files });
     return { fileName: `${slug}.zip`, zip: await writeZip(entries) };
   }
 
@@ -70,7 +71,9 @@ export class DownloadService {
    */
   private async generatedSizes(projectId: string): Promise<Map<string, number>> {
     const rows: { path: string; size: number }[] = await this.dataSource.query(
-      `SELECT path, octet_length(content) AS size FROM generated_files WHERE project_id = $1`,
+      `SELECT path, CASE WHEN encoding = 'base64' THEN octet_length(decode(content, 'base64'))
+         ELSE octet_length(content) END AS size
+       FROM generated_files WHERE project_id = $1`,
       [projectId],
     );
     return new Map(
@@ -78,18 +81,19 @@ export class DownloadService {
     );
   }
 
-  private generatedFiles(projectId: string): Promise<Pick<GeneratedFile, 'path' | 'content'>[]> {
+  private generatedFiles(
+    projectId: string,
+  ): Promise<Pick<GeneratedFile, 'path' | 'content' | 'encoding'>[]> {
     return this.dataSource.getRepository(GeneratedFile).find({
-      select: { path: true, content: true },
+      select: { path: true, content: true, encoding: true },
       where: { projectId },
     });
   }
 
-  private async dependencies(projectId: string): Promise<string[]> {
-    const state = await this.dataSource.getRepository(AgentStateRow).findOne({
-      select: { projectId: true, phases: true },
+  private state(projectId: string): Promise<Pick<AgentStateRow, 'phases' | 'deletedPaths'> | null> {
+    return this.dataSource.getRepository(AgentStateRow).findOne({
+      select: { projectId: true, phases: true, deletedPaths: true },
       where: { projectId },
     });
-    return phaseDependencies(state?.phases ?? []);
   }
 }

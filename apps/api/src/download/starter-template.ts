@@ -14,7 +14,14 @@ export const STARTER_TEMPLATE_DIR = resolve(__dirname, '../../../../libs/sandbox
  * Left out, as listTemplateFiles in @forge/sandbox leaves them out: installed or generated
  * things, and bun.lock, which is of no use to a user who runs npm.
  */
-const SKIPPED_NAMES = new Set(['node_modules', 'dist', '.vite', '.DS_Store', 'bun.lock']);
+const SKIPPED_NAMES = new Set([
+  'node_modules',
+  'dist',
+  'dist-server',
+  '.vite',
+  '.DS_Store',
+  'bun.lock',
+]);
 
 export interface TemplateFile {
   path: string;

@@ -89,6 +89,29 @@ describe('project files and messages (e2e)', () => {
     );
   });
 
+  it('lists and returns a binary file as its size in bytes and its base64', async () => {
+    const id = (
+      await call(api.url, 'POST', '/api/projects', {
+        cookie: owner.cookie,
+        body: { name: 'Images' },
+      })
+    ).body.id;
+    const image = Buffer.from(Array.from({ length: 1_001 }, (_, i) => (i * 151 + 5) % 256));
+    await api.db.query(
+      `INSERT INTO generated_files (project_id, path, content, encoding, phase) VALUES ($1, 'public/logo.png', $2, 'base64', 1)`,
+      [id, image.toString('base64')],
+    );
+    const list = await call(api.url, 'GET', `/api/projects/${id}/files`, { cookie: owner.cookie });
+    expect(list.body.files).toEqual([
+      { path: 'public/logo.png', size: 1_001, updatedAt: expect.any(String) },
+    ]);
+    const file = await call(api.url, 'GET', `/api/projects/${id}/files/public/logo.png`, {
+      cookie: owner.cookie,
+    });
+    expect(file.body).toMatchObject({ size: 1_001, encoding: 'base64' });
+    expect(Buffer.from(file.body.content, 'base64')).toEqual(image);
+  });
+
   it('answers 404 for a file that does not exist', async () => {
     const result = await call(api.url, 'GET', `/api/projects/${projectId}/files/src/Nope.tsx`, {
       cookie: owner.cookie,

@@ -2,18 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { GeneratedFile } from '@forge/db';
+import { base64ByteLength, encodingOf, type FileEncoding } from '@forge/protocol';
 import { FileError } from './file.error';
 import { ProjectsService } from '../projects/projects.service';
 
 export interface FileEntryDto {
   path: string;
-  /** In bytes (UTF-8). */
+  /** In bytes (UTF-8 for text, decoded for a binary file). */
   size: number;
   updatedAt: string;
 }
 
 export interface FileDto extends FileEntryDto {
+  /** The text, or with encoding 'base64' the base64 of a binary file's bytes. */
   content: string;
+  encoding?: FileEncoding;
 }
 
 @Injectable()
@@ -27,7 +30,9 @@ export class FilesService {
   async list(ownerId: string, projectId: string): Promise<{ files: FileEntryDto[] }> {
     await this.projects.assertOwned(ownerId, projectId);
     const rows: { path: string; size: number; updated_at: Date }[] = await this.dataSource.query(
-      `SELECT path, octet_length(content) AS size, updated_at FROM generated_files
+      `SELECT path, updated_at, CASE WHEN encoding = 'base64'
+         THEN octet_length(decode(content, 'base64')) ELSE octet_length(content) END AS size
+       FROM generated_files
        WHERE project_id = $1 ORDER BY path COLLATE "C"`,
       [projectId],
     );
@@ -47,7 +52,11 @@ export class FilesService {
     return {
       path: file.path,
       content: file.content,
-      size: Buffer.byteLength(file.content),
+      ...encodingOf(file.encoding === 'base64' ? 'base64' : null),
+      size:
+        file.encoding === 'base64'
+          ? base64ByteLength(file.content)
+          : Buffer.byteLength(file.content),
       updatedAt: file.updatedAt.toISOString(),
     };
   }

@@ -205,7 +205,7 @@ export class LiveGateway
       this.feeds.leave(socket, projectId);
       this.joined.get(socket)?.leave(projectId);
     },
-    generate: async (socket, { projectId, description }) => {
+    generate: async (socket, { projectId, description, model }) => {
       const prompt = description.trim();
       if (!prompt) throw LiveError.promptEmpty();
       const max = this.config.GENERATE_PROMPT_MAX_CHARS;
@@ -218,7 +218,7 @@ export class LiveGateway
           verdict.retryAfterSeconds,
         );
       }
-      await this.router.generate(projectId, prompt);
+      await this.router.generate(projectId, prompt, model);
     },
     cancel: (_socket, { projectId }) => this.router.cancel(projectId),
     save_file: async (_socket, { projectId, path, content }) => {

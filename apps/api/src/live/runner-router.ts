@@ -4,6 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import {
   ErrorCode,
+  type LlmModelList,
+  LlmModelListSchema,
   type ProjectSnapshot,
   type RuntimeErrorReport,
   type ServerEvent,
@@ -72,10 +74,26 @@ export class RunnerRouter implements OnModuleInit {
     );
   }
 
-  async generate(projectId: string, description: string): Promise<void> {
+  async generate(projectId: string, description: string, model?: string): Promise<void> {
     await this.command(projectId, (link) =>
-      this.links.request(link, 'generate', { projectId, description }),
+      this.links.request(link, 'generate', {
+        projectId,
+        description,
+        ...(model ? { model } : {}),
+      }),
     );
+  }
+
+  /** The models a request may name, as a runner that is up lists them (all share one LLM). */
+  async models(): Promise<LlmModelList> {
+    const up = this.links.up();
+    if (up.length === 0) throw LiveError.runnerUnavailable();
+    const reply = await this.links.request(up[0]!, 'models', {});
+    if (!reply.ok) throw fromRunner(reply.error);
+    const list = LlmModelListSchema.safeParse(reply.list);
+    if (!list.success)
+      throw new LiveError(ErrorCode.Internal, 'The runner answered a malformed model list.');
+    return list.data;
   }
 
   async cancel(projectId: string): Promise<void> {
@@ -125,6 +143,29 @@ export class RunnerRouter implements OnModuleInit {
     );
     if (!reply.ok) throw fromRunner(reply.error);
     return reply.url;
+  }
+
+  /**
+   * Builds a version of the project into a static site on the runner that holds it (or its
+   * home runner) and answers the built files. The build's own deadline, plus a minute for
+   * waking the sandbox and carrying the files, bounds the wait.
+   */
+  async publishBuild(
+    projectId: string,
+    version: number,
+    limits: { maxBytes: number; maxFiles: number; timeoutMs: number },
+  ): Promise<{ path: string; content: Buffer }[]> {
+    const reply = await this.links.request(
+      await this.pick(projectId),
+      'publish_build',
+      { projectId, version, ...limits },
+      { ms: limits.timeoutMs + 60_000, setting: 'PUBLISH_BUILD_TIMEOUT_MS' },
+    );
+    if (!reply.ok) throw fromRunner(reply.error);
+    return reply.files.map((file) => ({
+      path: file.path,
+      content: Buffer.from(file.content, 'base64'),
+    }));
   }
 
   /**

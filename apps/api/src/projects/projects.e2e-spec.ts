@@ -53,6 +53,59 @@ describe('projects (e2e)', () => {
     ).toBe(404);
   });
 
+  it('reads an idle project as stopped or failed as its state row says, with its LLM usage', async () => {
+    const { body } = await create(alice, { name: 'States' });
+    const id: string = body.id;
+    const state = async () =>
+      (await call(api.url, 'GET', `/api/projects/${id}`, { cookie: alice.cookie })).body;
+    expect(await state()).toMatchObject({
+      state: 'IDLE',
+      usage: { promptTokens: 0, completionTokens: 0, costUsd: null, calls: 0 },
+    });
+    const phase = (number: number, status: string) => ({ number, request: 1, status });
+    await api.db.query(`UPDATE agent_states SET phases = $2::jsonb WHERE project_id = $1`, [
+      id,
+      JSON.stringify([phase(1, 'done'), phase(2, 'implementing')]),
+    ]);
+    expect((await state()).state).toBe('STOPPED');
+    await api.db.query(`UPDATE agent_states SET phases = $2::jsonb WHERE project_id = $1`, [
+      id,
+      JSON.stringify([phase(2, 'done'), phase(1, 'done')]),
+    ]);
+    expect((await state()).state).toBe('IDLE');
+    await api.db.query(`UPDATE agent_states SET current_phase = 3 WHERE project_id = $1`, [id]);
+    expect((await state()).state).toBe('STOPPED');
+    await api.db.query(`UPDATE agent_states SET current_phase = 2 WHERE project_id = $1`, [id]);
+    expect((await state()).state).toBe('IDLE');
+    await api.db.query(`UPDATE agent_states SET error = $2::jsonb WHERE project_id = $1`, [
+      id,
+      JSON.stringify({ code: 'INSTALL_FAILED', message: 'x' }),
+    ]);
+    expect((await state()).state).toBe('FAILED');
+    await api.db.query(
+      `UPDATE agent_states SET error = 'null'::jsonb, state = 'COMPLETE' WHERE project_id = $1`,
+      [id],
+    );
+    expect((await state()).state).toBe('COMPLETE');
+    for (const [tokens, cost] of [
+      [100, 0.25],
+      [50, null],
+    ] as const) {
+      await api.db.query(
+        `INSERT INTO llm_usage (project_id, role, model, prompt_tokens, completion_tokens, cost_usd)
+         VALUES ($1, 'code', 'm', $2, $3, $4)`,
+        [id, tokens, tokens * 2, cost],
+      );
+    }
+    const listed = await call(api.url, 'GET', '/api/projects', { cookie: alice.cookie });
+    expect(listed.body.items.find((item: { id: string }) => item.id === id).usage).toEqual({
+      promptTokens: 150,
+      completionTokens: 300,
+      costUsd: 0.25,
+      calls: 2,
+    });
+  });
+
   it('deletes the files, messages, state and versions with the project', async () => {
     const { body } = await create(alice, { name: 'Doomed' });
     const id: string = body.id;

@@ -14,21 +14,65 @@ interface ProjectRow {
   name: string;
   description: string;
   state: string | null;
+  failed: boolean | null;
+  latest_phase_status: string | null;
+  stopped_designing: boolean | null;
+  prompt_tokens: string;
+  completion_tokens: string;
+  cost_usd: string | null;
+  calls: string;
   created_at: Date;
   updated_at: Date;
   created_key: string;
 }
 
 const SELECT_PROJECT = `
-  SELECT p.id, p.name, p.description, s.state, p.created_at, p.updated_at, p.created_at::text AS created_key
-  FROM projects p LEFT JOIN agent_states s ON s.project_id = p.id`;
+  SELECT p.id, p.name, p.description, s.state, p.created_at, p.updated_at, p.created_at::text AS created_key,
+    s.error IS NOT NULL AND s.error <> 'null'::jsonb AS failed,
+    (SELECT ph->>'status' FROM jsonb_array_elements(s.phases) ph
+      ORDER BY (ph->>'number')::int DESC LIMIT 1) AS latest_phase_status,
+    s.current_phase > coalesce((SELECT max((ph->>'number')::int) FROM jsonb_array_elements(s.phases) ph), 0)
+      AS stopped_designing,
+    u.prompt_tokens, u.completion_tokens, u.cost_usd, u.calls
+  FROM projects p LEFT JOIN agent_states s ON s.project_id = p.id
+  CROSS JOIN LATERAL (
+    SELECT coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
+      coalesce(sum(completion_tokens), 0) AS completion_tokens,
+      sum(cost_usd) AS cost_usd, count(*) AS calls
+    FROM llm_usage WHERE project_id = p.id) u`;
+
+/**
+ * The state a project shows: the agent's while it works; once idle, FAILED when an error is
+ * kept, STOPPED when its latest phase never finished or the next was being designed (a
+ * stop), else IDLE — the words the
+ * workspace's header uses (apps/web workspace-status.ts).
+ */
+export function projectStateKey(row: {
+  state: string | null;
+  failed: boolean | null;
+  latest_phase_status: string | null;
+  stopped_designing: boolean | null;
+}): string {
+  const state = row.state ?? 'IDLE';
+  if (state !== 'IDLE') return state;
+  if (row.failed) return 'FAILED';
+  const unfinished = row.latest_phase_status !== null && row.latest_phase_status !== 'done';
+  // A stop while a phase was designed: the request moved current_phase past the recorded ones.
+  return unfinished || row.stopped_designing ? 'STOPPED' : 'IDLE';
+}
 
 function toDto(row: ProjectRow): ProjectDto {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
-    state: row.state ?? 'IDLE',
+    state: projectStateKey(row),
+    usage: {
+      promptTokens: Number(row.prompt_tokens),
+      completionTokens: Number(row.completion_tokens),
+      costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+      calls: Number(row.calls),
+    },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -32,6 +32,42 @@ describe(diffFileSets.name, () => {
     ]);
   });
 
+  it('says a binary file changed, with its sizes, rather than diffing its base64', () => {
+    const png = (bytes: number[]) => ({
+      content: Buffer.from(bytes).toString('base64'),
+      encoding: 'base64' as const,
+    });
+    const before = [
+      { path: 'public/logo.png', ...png([1, 2, 3]) },
+      { path: 'public/same.png', ...png([9]) },
+      // The same characters as text: a text file and a binary one never match.
+      { path: 'public/turned.png', content: Buffer.from([7, 7]).toString('base64') },
+    ];
+    const after = [
+      { path: 'public/logo.png', ...png([1, 2, 3, 4]) },
+      { path: 'public/same.png', ...png([9]) },
+      { path: 'public/turned.png', ...png([7, 7]) },
+      { path: 'public/new.png', ...png([5]) },
+    ];
+    expect(diffFileSets(before, after)).toEqual([
+      {
+        path: 'public/logo.png',
+        status: 'changed',
+        diff: 'Binary files a/public/logo.png (3 bytes) and b/public/logo.png (4 bytes) differ\n',
+      },
+      {
+        path: 'public/new.png',
+        status: 'added',
+        diff: 'Binary files /dev/null (none) and b/public/new.png (1 bytes) differ\n',
+      },
+      {
+        path: 'public/turned.png',
+        status: 'changed',
+        diff: 'Binary files a/public/turned.png (4 bytes) and b/public/turned.png (2 bytes) differ\n',
+      },
+    ]);
+  });
+
   it('shows two very different long files as one replacement hunk that still applies', () => {
     // Every tenth line is shared: a minimal diff would keep them as context lines.
     const lines = DIFF_MAX_EDIT_LENGTH + 200;

@@ -1,10 +1,12 @@
 import { FILE_HEADERS_ONLY, formatPatch, type StructuredPatch, structuredPatch } from 'diff';
-import { type VersionDiff } from '@forge/protocol';
+import {
+  base64ByteLength,
+  type ProjectFile,
+  sameFileContent,
+  type VersionDiff,
+} from '@forge/protocol';
 
-export interface FileContent {
-  path: string;
-  content: string;
-}
+export type FileContent = ProjectFile;
 
 export type FileDiff = VersionDiff['files'][number];
 
@@ -27,18 +29,40 @@ export function diffFileSets(
   before: readonly FileContent[],
   after: readonly FileContent[],
 ): FileDiff[] {
-  const old = new Map(before.map((file) => [file.path, file.content]));
-  const next = new Map(after.map((file) => [file.path, file.content]));
+  const old = new Map(before.map((file) => [file.path, file]));
+  const next = new Map(after.map((file) => [file.path, file]));
   const paths = [...new Set([...old.keys(), ...next.keys()])].sort(byCodeUnits);
   const files: FileDiff[] = [];
   for (const path of paths) {
     const was = old.get(path);
     const is = next.get(path);
-    if (was === is) continue;
+    if (was && is && sameFileContent(was, is)) continue;
     const status = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
-    files.push({ path, status, diff: unifiedDiff(path, was, is) });
+    const diff =
+      was?.encoding || is?.encoding
+        ? binaryDiff(path, was, is)
+        : unifiedDiff(path, was?.content, is?.content);
+    files.push({ path, status, diff });
   }
   return files;
+}
+
+/**
+ * A binary file (or a file that turned binary or text) is not diffed line by line: git's
+ * `Binary files … differ` line, with the sizes on each side.
+ */
+function binaryDiff(path: string, was?: FileContent, is?: FileContent): string {
+  const oldName = was === undefined ? '/dev/null' : `a/${path}`;
+  const newName = is === undefined ? '/dev/null' : `b/${path}`;
+  return `Binary files ${oldName} (${sizeOf(was)}) and ${newName} (${sizeOf(is)}) differ\n`;
+}
+
+function sizeOf(file?: FileContent): string {
+  if (!file) return 'none';
+  const bytes = file.encoding
+    ? base64ByteLength(file.content)
+    : Buffer.byteLength(file.content, 'utf8');
+  return `${bytes} bytes`;
 }
 
 function unifiedDiff(path: string, was: string | undefined, is: string | undefined): string {

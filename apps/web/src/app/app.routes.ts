@@ -22,6 +22,13 @@ export const routes: Routes = [
       import('./workspace/workspace.component').then((m) => m.WorkspaceComponent),
   },
   {
+    // Open to anyone holding the link, signed in or not.
+    path: 's/:token',
+    title: 'Shared project · Forge',
+    loadComponent: () =>
+      import('./shared/shared-page.component').then((m) => m.SharedPageComponent),
+  },
+  {
     path: '',
     pathMatch: 'full',
     title: 'Projects · Forge',

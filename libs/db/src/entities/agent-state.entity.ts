@@ -18,6 +18,10 @@ export class AgentStateRow {
   @Column({ name: 'request_number', type: 'integer', default: 0 })
   requestNumber!: number;
 
+  /** The model the request chose; null: the runner's configured model. */
+  @Column({ name: 'request_model', type: 'text', nullable: true })
+  requestModel!: string | null;
+
   @Column({ type: 'jsonb', nullable: true })
   blueprint!: unknown;
 
@@ -30,6 +34,13 @@ export class AgentStateRow {
   /** Files of the running phase already closed, and the one being streamed. */
   @Column({ name: 'files_in_flight', type: 'jsonb', default: () => `'[]'` })
   filesInFlight!: unknown[];
+
+  /**
+   * Paths the agent deleted (each once): a starter file among them stays removed in a new
+   * sandbox and in the download, which otherwise start from the starter template.
+   */
+  @Column({ name: 'deleted_paths', type: 'jsonb', default: () => `'[]'` })
+  deletedPaths!: string[];
 
   @Column({ type: 'jsonb', nullable: true })
   error!: unknown;

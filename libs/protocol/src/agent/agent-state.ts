@@ -1,4 +1,4 @@
-import { type PhaseBlueprint, type PhaseFile } from './phase-design';
+import { type ApiRoute, type DataModel, type PhaseBlueprint, type PhaseFile } from './phase-design';
 
 /** The agent's states (DESIGN.md "Agent"). */
 export const AGENT_STATES = [
@@ -35,10 +35,17 @@ export interface PhaseInfo {
   dependencies: string[];
   lastPhase: boolean;
   status: PhaseStatus;
+  /** The app's tables after this phase, when it keeps data in its database (PhaseDesign). */
+  dataModel?: DataModel;
+  /** The server routes this phase adds or changes. */
+  routes?: ApiRoute[];
   /** 'fix' for a phase the agent added to mend the errors the checks found after a phase. */
   kind?: 'fix';
   /** On a fix phase: the keys of the errors it was asked to mend (to spot a repeated error). */
   fixing?: string[];
+  /** On a fix phase: its place in the fixes in a row (1-based) and the most allowed. */
+  attempt?: number;
+  maxAttempts?: number;
 }
 
 export interface AgentError {
@@ -49,3 +56,20 @@ export interface AgentError {
 }
 
 export type Blueprint = PhaseBlueprint;
+
+/**
+ * A phase's place among its request's own phases, 1-based, as the plan, the header and the chat
+ * number them (fix phases are not counted). A fix phase answers the place of the phase it
+ * mends; a number not designed yet answers the next place.
+ */
+export function phaseIndexInRequest(
+  phases: readonly PhaseInfo[],
+  number: number,
+  request: number,
+): number {
+  const before = phases.filter(
+    (phase) => phase.request === request && phase.kind !== 'fix' && phase.number < number,
+  ).length;
+  const phase = phases.find((p) => p.number === number);
+  return phase?.kind === 'fix' ? Math.max(before, 1) : before + 1;
+}

@@ -1,4 +1,5 @@
 import { type AgentError, type AgentState, type Blueprint, type PhaseInfo } from './agent-state';
+import { type FileEncoding } from '../project-file';
 import { type VersionReason } from './versions';
 
 /**
@@ -6,19 +7,39 @@ import { type VersionReason } from './versions';
  * per-project `seq` that only grows, so a client can drop what it has seen and spot a gap.
  */
 export interface ServerEventPayloads {
-  state_change: { state: AgentState; previous: AgentState };
+  /** `request`: the request's number, on the change that starts one (IDLE → DESIGNING_PHASE). */
+  state_change: { state: AgentState; previous: AgentState; request?: number };
   blueprint: { blueprint: Blueprint };
   phase_designing: { phase: number };
   phase_designed: { phase: PhaseInfo };
-  file_start: { path: string; phase: number };
+  /** `encoding`: a binary file, which has no file_chunk events (its content comes whole). */
+  file_start: { path: string; phase: number; encoding?: FileEncoding };
   file_chunk: { path: string; chunk: string };
-  file_end: { path: string; content: string; phase: number };
+  /** `encoding` 'base64': a binary file, content the base64 of its bytes (see ProjectFile). */
+  file_end: { path: string; content: string; phase: number; encoding?: FileEncoding };
   file_deleted: { path: string; phase: number };
   files_written: { phase: number; paths: string[] };
   deps_installed: { packages: string[] };
-  /** The dev server serves the phase's code; browsers open it through their preview link. */
-  server_started: { phase: number };
-  generation_complete: { files: string[]; phases: number };
+  /**
+   * The dev server serves the phase's code; browsers open it through their preview link.
+   * `restarted`: the dev server process is new since the phase began (open previews load the
+   * app anew); false when the running one took the code live (hot reload, nothing to load;
+   * absent from older runners: treat as true).
+   */
+  server_started: { phase: number; restarted?: boolean };
+  /** The checks after a phase run (type-check, build, errors the preview reports). */
+  checking: { phase: number };
+  /**
+   * The request is done: every file of the project, the phases it took (fixes not counted) and
+   * what it changed against the files before it (paths, byte order).
+   */
+  generation_complete: {
+    files: string[];
+    phases: number;
+    added: string[];
+    changed: string[];
+    removed: string[];
+  };
   error: AgentError & { fatal: boolean };
   message: {
     id: string;
@@ -28,6 +49,7 @@ export interface ServerEventPayloads {
   };
   /** `check`: the checks' report after a phase (what they show now is in `problems`). */
   log: { stream: 'install' | 'dev' | 'system' | 'check'; text: string };
+  /** One LLM call's tokens and cost (null when the provider does not say), live. */
   usage: {
     role: string;
     model: string;
@@ -48,7 +70,7 @@ export type ProblemSource = 'checks' | 'browser';
 
 /** One current error, structured: the tool, where (project-relative) and what, clean. */
 export interface ProblemItem {
-  tool: 'tsc' | 'build' | 'dev' | 'runtime';
+  tool: 'tsc' | 'build' | 'dev' | 'runtime' | 'migration';
   /** The first line, clean of colour codes and host paths. */
   message: string;
   /** A few readable lines (position, message, details). */

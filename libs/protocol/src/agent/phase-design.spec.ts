@@ -16,6 +16,57 @@ describe('PhaseDesignSchema', () => {
     expect(PhaseDesignSchema.safeParse(withoutBlueprint).success).toBe(true);
   });
 
+  it('accepts a data model and routes', () => {
+    const fullStack = {
+      ...DESIGN,
+      dataModel: {
+        tables: [
+          {
+            name: 'notes',
+            purpose: 'one note',
+            fields: [
+              { name: 'id', type: 'serial primary key' },
+              { name: 'body', type: 'text not null' },
+            ],
+          },
+        ],
+      },
+      routes: [
+        { method: 'GET', path: '/api/notes', purpose: 'list notes' },
+        { method: 'DELETE', path: '/api/notes/:id', purpose: 'delete one' },
+      ],
+    };
+    expect(PhaseDesignSchema.parse(fullStack)).toEqual(fullStack);
+  });
+
+  const table = (name: string, fields = [{ name: 'id', type: 'serial primary key' }]) => ({
+    dataModel: { tables: [{ name, fields }] },
+  });
+
+  it.each([
+    ['a table name that needs quoting', table('Guest Book')],
+    ['a table name with SQL in it', table('notes; drop table x')],
+    ['a field name in upper case', table('notes', [{ name: 'Body', type: 'text' }])],
+    ['a table without fields', table('notes', [])],
+    ['an empty data model', { dataModel: { tables: [] } }],
+    ['a route outside /api', { routes: [{ method: 'GET', path: '/notes', purpose: '' }] }],
+    ['a route with a query', { routes: [{ method: 'GET', path: '/api/x?y=1', purpose: '' }] }],
+    ['an unknown method', { routes: [{ method: 'TRACE', path: '/api/x', purpose: '' }] }],
+    [
+      'more tables than the limit',
+      {
+        dataModel: {
+          tables: Array.from({ length: PHASE_DESIGN_LIMITS.maxTables + 1 }, (_, i) => ({
+            name: `t${i}`,
+            fields: [{ name: 'id', type: 'int' }],
+          })),
+        },
+      },
+    ],
+  ])('refuses %s', (_label, change) => {
+    expect(PhaseDesignSchema.safeParse({ ...DESIGN, ...change }).success).toBe(false);
+  });
+
   it.each([
     ['a path outside the project', { files: [{ path: '../x.ts', purpose: '' }] }],
     ['a path under node_modules', { files: [{ path: 'node_modules/x.js', purpose: '' }] }],

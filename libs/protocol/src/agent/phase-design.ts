@@ -15,6 +15,15 @@ export const PHASE_DESIGN_LIMITS = {
   /** Most entries in blueprint.views and blueprint.roadmap. */
   maxBlueprintItems: 20,
   maxBlueprintItemLength: 500,
+  /** Most tables in one phase's data model. */
+  maxTables: 20,
+  /** Most fields of one table. */
+  maxFields: 40,
+  /** Longest SQL column type with its constraints ("text not null default ''"). */
+  maxFieldTypeLength: 120,
+  /** Most server routes one phase declares. */
+  maxRoutes: 30,
+  maxRoutePathLength: 200,
 } as const;
 
 const L = PHASE_DESIGN_LIMITS;
@@ -46,6 +55,33 @@ export const PhaseFileSchema = z.object({
   purpose: z.string().max(L.maxPurposeLength),
 });
 
+/** A PostgreSQL identifier as the model should write it: lower case, no quoting needed. */
+const SQL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const sqlName = z
+  .string()
+  .regex(SQL_NAME, 'a lower-case SQL name: letters, digits and _, starting with a letter or _');
+
+export const DataFieldSchema = z.object({
+  name: sqlName,
+  /** The column's SQL type and constraints, e.g. "text not null". */
+  type: z.string().min(1).max(L.maxFieldTypeLength),
+});
+
+export const DataTableSchema = z.object({
+  name: sqlName,
+  purpose: z.string().max(L.maxPurposeLength).optional(),
+  fields: z.array(DataFieldSchema).min(1).max(L.maxFields),
+});
+
+export const ApiRouteSchema = z.object({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  path: z
+    .string()
+    .max(L.maxRoutePathLength)
+    .regex(/^\/api(\/[^\s?#]*)?$/, 'a path under /api, such as /api/notes/:id'),
+  purpose: z.string().max(L.maxPurposeLength),
+});
+
 /**
  * The JSON a design call answers with. Unknown keys are dropped rather than refused: models add
  * them often and they carry nothing the agent uses. `blueprint` is expected in phase 1 only.
@@ -73,10 +109,20 @@ export const PhaseDesignSchema = z.object({
   dependencies: z.array(packageSpec).max(L.maxDependencies),
   lastPhase: z.boolean(),
   blueprint: PhaseBlueprintSchema.optional(),
+  /**
+   * The tables the app keeps in its PostgreSQL database once this phase is done (all of them,
+   * not only the new ones); absent for an app that keeps no data on a server.
+   */
+  dataModel: z.object({ tables: z.array(DataTableSchema).min(1).max(L.maxTables) }).optional(),
+  /** The server routes (server/app.ts) this phase adds or changes. */
+  routes: z.array(ApiRouteSchema).max(L.maxRoutes).optional(),
 });
 
 export type PhaseBlueprint = z.infer<typeof PhaseBlueprintSchema>;
 export type PhaseFile = z.infer<typeof PhaseFileSchema>;
+export type DataTable = z.infer<typeof DataTableSchema>;
+export type DataModel = { tables: DataTable[] };
+export type ApiRoute = z.infer<typeof ApiRouteSchema>;
 export type PhaseDesign = z.infer<typeof PhaseDesignSchema>;
 
 export type PhaseDesignProblemCode = 'NO_JSON' | 'INVALID_JSON' | 'INVALID_DESIGN';

@@ -12,6 +12,9 @@ describe(parseLiveCommand.name, () => {
       ok: true,
       value: { projectId: PROJECT, description: 'An app' },
     });
+    expect(
+      parseLiveCommand('generate', { projectId: PROJECT, description: 'An app', model: ' m/x ' }),
+    ).toEqual({ ok: true, value: { projectId: PROJECT, description: 'An app', model: 'm/x' } });
   });
 
   it('refuses other shapes with a message naming the field', () => {
@@ -22,6 +25,9 @@ describe(parseLiveCommand.name, () => {
       ['join', { projectId: PROJECT, admin: true }, 'admin'],
       ['generate', { projectId: PROJECT }, 'description'],
       ['generate', { projectId: PROJECT, description: ['a'] }, 'description'],
+      ['generate', { projectId: PROJECT, description: 'a', model: '  ' }, 'model'],
+      ['generate', { projectId: PROJECT, description: 'a', model: 7 }, 'model'],
+      ['generate', { projectId: PROJECT, description: 'a', model: 'm'.repeat(201) }, 'model'],
     ];
     for (const [name, payload, field] of cases) {
       const result = parseLiveCommand(name, payload);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelIdSchema } from '../agent/llm-models';
 
 /** A project id as the database gives them out. */
 export const ProjectIdSchema = z.uuid({ message: 'projectId must be a project id (a UUID)' });
@@ -29,10 +30,14 @@ export const GetStateCommandSchema = z.strictObject({
   since: SinceSeqSchema,
 });
 
-/** `generate {projectId, description}`: the user's request, saved as a chat message. */
+/**
+ * `generate {projectId, description, model?}`: the user's request, saved as a chat message;
+ * `model`, one of the models GET /api/models lists, is used for this request only.
+ */
 export const GenerateCommandSchema = z.strictObject({
   projectId: ProjectIdSchema,
   description: z.string({ message: 'description must be text' }),
+  model: ModelIdSchema.optional(),
 });
 
 /** `cancel {projectId}`: stops the running generation; files closed so far are kept. */

@@ -5,6 +5,7 @@ import {
   type PhaseInfo,
 } from '../agent/agent-state';
 import { type ProblemItem, type ProblemSource, type ServerEventPayloads } from '../agent/events';
+import { type FileEncoding, type ProjectFile } from '../project-file';
 
 /** The most recent chat messages a snapshot carries; older ones page in over REST. */
 export const SNAPSHOT_MESSAGES_MAX = 50;
@@ -16,6 +17,8 @@ export type ChatMessageView = ServerEventPayloads['message'];
 export interface StreamingFile {
   path: string;
   content: string;
+  /** A binary file: its content arrives whole in file_end, so it stays empty while streaming. */
+  encoding?: FileEncoding;
 }
 
 /**
@@ -30,12 +33,16 @@ export interface ProjectSnapshot {
   state: AgentState;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
+  /** The number of the request being worked on, or of the latest one (0: none yet). */
+  request?: number;
   currentPhase: number;
   error: AgentError | null;
-  /** Every saved file with its content, by path (byte order). */
-  files: { path: string; content: string }[];
+  /** Every saved file with its content, by path (byte order); binary ones in base64. */
+  files: ProjectFile[];
   /** The file being streamed right now, as far as the events up to `seq` took it. */
   streaming: StreamingFile | null;
+  /** The phase whose checks run right now (after its `checking` event), else null. */
+  checking?: number | null;
   /** The latest SNAPSHOT_MESSAGES_MAX chat messages, oldest first. */
   messages: ChatMessageView[];
   /** Earlier messages exist: GET /api/projects/:id/messages pages them in. */

@@ -1,7 +1,13 @@
 import { type PhaseInfo } from '../agent/agent-state';
 import { type ServerEvent, type UnsequencedEvent } from '../agent/events';
 import { type ProjectSnapshot } from './project-snapshot';
-import { applyEvent, nextStreaming, type ProjectView, viewFromSnapshot } from './project-view';
+import {
+  applyEvent,
+  nextChecking,
+  nextStreaming,
+  type ProjectView,
+  viewFromSnapshot,
+} from './project-view';
 
 const PROJECT = '11111111-1111-4111-8111-111111111111';
 
@@ -29,7 +35,7 @@ function message(id: string, at: string, content: string): UnsequencedEvent {
 /** A two-phase generation as the agent emits it. */
 const GENERATION = numbered([
   message('m1', '2026-01-01T00:00:00.000Z', 'A todo list'),
-  { type: 'state_change', state: 'DESIGNING_PHASE', previous: 'IDLE' },
+  { type: 'state_change', state: 'DESIGNING_PHASE', previous: 'IDLE', request: 1 },
   { type: 'phase_designing', phase: 1 },
   { type: 'state_change', state: 'IMPLEMENTING_PHASE', previous: 'DESIGNING_PHASE' },
   { type: 'blueprint', blueprint: { title: 'T', summary: 'S', views: [], roadmap: [] } },
@@ -38,10 +44,16 @@ const GENERATION = numbered([
   { type: 'file_chunk', path: 'src/p1.ts', chunk: 'export const a' },
   { type: 'file_chunk', path: 'src/p1.ts', chunk: ' = 1;\n' },
   { type: 'file_end', path: 'src/p1.ts', content: 'export const a = 1;\n', phase: 1 },
+  { type: 'file_start', path: 'public/icon.png', phase: 1, encoding: 'base64' },
+  { type: 'file_end', path: 'public/icon.png', content: 'AAEC', phase: 1, encoding: 'base64' },
+  { type: 'file_start', path: 'public/old.png', phase: 1, encoding: 'base64' },
+  { type: 'file_end', path: 'public/old.png', content: 'AAEC', phase: 1, encoding: 'base64' },
   { type: 'state_change', state: 'INSTALLING_DEPS', previous: 'IMPLEMENTING_PHASE' },
   { type: 'files_written', phase: 1, paths: ['src/p1.ts'] },
   { type: 'deps_installed', packages: ['zustand'] },
   { type: 'state_change', state: 'STARTING_SERVER', previous: 'INSTALLING_DEPS' },
+  { type: 'server_started', phase: 1 },
+  { type: 'checking', phase: 1 },
   { type: 'state_change', state: 'DESIGNING_PHASE', previous: 'STARTING_SERVER' },
   { type: 'phase_designing', phase: 2 },
   { type: 'state_change', state: 'IMPLEMENTING_PHASE', previous: 'DESIGNING_PHASE' },
@@ -51,13 +63,25 @@ const GENERATION = numbered([
   { type: 'error', code: 'SCOF_BAD', message: 'a refused block', phase: 2, fatal: false },
   { type: 'file_end', path: 'src/p2.ts', content: 'export const b = 2;\n', phase: 2 },
   { type: 'file_deleted', path: 'src/p1.ts', phase: 2 },
+  // The binary icon becomes a text file; the old image goes; a new image comes.
+  { type: 'file_end', path: 'public/icon.png', content: '<svg/>', phase: 2 },
+  { type: 'file_deleted', path: 'public/old.png', phase: 2 },
+  { type: 'file_end', path: 'public/logo.png', content: 'iVBORw==', phase: 2, encoding: 'base64' },
   { type: 'log', stream: 'system', text: 'no sandbox' },
   { type: 'state_change', state: 'INSTALLING_DEPS', previous: 'IMPLEMENTING_PHASE' },
   { type: 'files_written', phase: 2, paths: ['src/p2.ts'] },
   { type: 'deps_installed', packages: [] },
   { type: 'state_change', state: 'STARTING_SERVER', previous: 'INSTALLING_DEPS' },
+  { type: 'checking', phase: 2 },
   { type: 'state_change', state: 'COMPLETE', previous: 'STARTING_SERVER' },
-  { type: 'generation_complete', files: ['src/p2.ts'], phases: 2 },
+  {
+    type: 'generation_complete',
+    files: ['src/p2.ts'],
+    phases: 2,
+    added: ['src/p2.ts'],
+    changed: [],
+    removed: [],
+  },
   message('m2', '2026-01-01T00:00:09.000Z', 'Done'),
 ]);
 
@@ -82,7 +106,11 @@ function snapshotOf(view: ProjectView): ProjectSnapshot {
     ...view,
     files: Object.entries(view.files)
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([path, content]) => ({ path, content })),
+      .map(([path, content]) =>
+        view.encodings[path]
+          ? { path, content, encoding: view.encodings[path] }
+          : { path, content },
+      ),
   };
 }
 
@@ -96,8 +124,15 @@ describe(applyEvent.name, () => {
       seq: GENERATION.length,
       state: 'COMPLETE',
       currentPhase: 2,
+      request: 1,
+      checking: null,
       error: null,
-      files: { 'src/p2.ts': 'export const b = 2;\n' },
+      files: {
+        'src/p2.ts': 'export const b = 2;\n',
+        'public/icon.png': '<svg/>',
+        'public/logo.png': 'iVBORw==',
+      },
+      encodings: { 'public/logo.png': 'base64' },
       streaming: null,
     });
     expect(watched.phases.map((p) => [p.number, p.status, p.dependencies])).toEqual([
@@ -215,5 +250,24 @@ describe(nextStreaming.name, () => {
       { type: 'state_change', state: 'IDLE', previous: 'IMPLEMENTING_PHASE' },
     ])[0]!;
     expect(nextStreaming({ path: 'a.ts', content: 'x' }, stopped)).toBeNull();
+  });
+});
+
+describe(nextChecking.name, () => {
+  it('holds the checked phase from its checking event to the next state change', () => {
+    const [checking, log, moved] = numbered([
+      { type: 'checking', phase: 3 },
+      { type: 'log', stream: 'check', text: 'x' },
+      { type: 'state_change', state: 'IMPLEMENTING_PHASE', previous: 'STARTING_SERVER' },
+    ]);
+    expect(nextChecking(null, checking!)).toBe(3);
+    expect(nextChecking(3, log!)).toBe(3);
+    expect(nextChecking(3, moved!)).toBeNull();
+  });
+
+  it('is seen by a view while the checks run, and the request number with it', () => {
+    const cut = GENERATION.findIndex((event) => event.type === 'checking');
+    const view = replay(viewFromSnapshot(EMPTY), GENERATION.slice(0, cut + 1));
+    expect(view).toMatchObject({ state: 'STARTING_SERVER', checking: 1, request: 1 });
   });
 });

@@ -5,6 +5,7 @@ import {
   type PhaseInfo,
 } from '../agent/agent-state';
 import { type ServerEvent } from '../agent/events';
+import { type FileEncoding } from '../project-file';
 import { type ChatMessageView, type ProjectSnapshot, type StreamingFile } from './project-snapshot';
 
 /**
@@ -18,11 +19,33 @@ export interface ProjectView {
   state: AgentState;
   blueprint: Blueprint | null;
   phases: PhaseInfo[];
+  /** The request being worked on, or the latest one: 1 for the first app, 2 for a follow-up… */
+  request: number;
   currentPhase: number;
   error: AgentError | null;
+  /** Text files by path; a binary file's entry is the base64 of its bytes. */
   files: Record<string, string>;
+  /** The binary files among `files` (their content is base64), by path. */
+  encodings: Record<string, FileEncoding>;
   streaming: StreamingFile | null;
+  /** The phase whose checks run now (see nextChecking). */
+  checking: number | null;
   messages: ChatMessageView[];
+}
+
+/**
+ * The phase being checked after `event`: set by `checking`, over with the next state change
+ * (a fix phase, the next phase, done, stopped or failed). Snapshots follow the same rule.
+ */
+export function nextChecking(checking: number | null, event: ServerEvent): number | null {
+  switch (event.type) {
+    case 'checking':
+      return event.phase;
+    case 'state_change':
+      return null;
+    default:
+      return checking;
+  }
 }
 
 /**
@@ -35,7 +58,9 @@ export function nextStreaming(
 ): StreamingFile | null {
   switch (event.type) {
     case 'file_start':
-      return { path: event.path, content: '' };
+      return event.encoding
+        ? { path: event.path, content: '', encoding: event.encoding }
+        : { path: event.path, content: '' };
     case 'file_chunk':
       return streaming?.path === event.path
         ? { path: event.path, content: streaming.content + event.chunk }
@@ -72,15 +97,35 @@ export function viewFromSnapshot(snapshot: ProjectSnapshot, previous?: ProjectVi
     state: snapshot.state,
     blueprint: snapshot.blueprint,
     phases: snapshot.phases,
+    request:
+      snapshot.request ?? snapshot.phases.reduce((max, phase) => Math.max(max, phase.request), 0),
     currentPhase: snapshot.currentPhase,
     error: snapshot.error,
     files: Object.fromEntries(snapshot.files.map((file) => [file.path, file.content])),
+    encodings: Object.fromEntries(
+      snapshot.files.flatMap((file) => (file.encoding ? [[file.path, file.encoding]] : [])),
+    ),
     streaming: snapshot.streaming,
+    checking: snapshot.checking ?? null,
     messages: mergeMessages(
       previous?.projectId === snapshot.projectId ? previous.messages : [],
       snapshot.messages,
     ),
   };
+}
+
+function withEncoding(
+  encodings: Record<string, FileEncoding>,
+  path: string,
+  encoding: FileEncoding | undefined,
+): Record<string, FileEncoding> {
+  const next = { ...encodings };
+  if (encoding) {
+    next[path] = encoding;
+  } else {
+    delete next[path];
+  }
+  return next;
 }
 
 function withPhase(phases: PhaseInfo[], number: number, change: Partial<PhaseInfo>): PhaseInfo[] {
@@ -99,10 +144,12 @@ export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
     ...view,
     seq: event.seq,
     streaming: nextStreaming(view.streaming, event),
+    checking: nextChecking(view.checking, event),
   };
   switch (event.type) {
     case 'state_change':
       next.state = event.state;
+      if (event.request !== undefined) next.request = event.request;
       if (event.state === 'IDLE') next.error = null;
       if (event.state === 'DESIGNING_PHASE' && event.previous === 'IDLE') next.error = null;
       // The server step ended the phase; a cancel or failure there leaves it as it was.
@@ -130,11 +177,17 @@ export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
       break;
     case 'file_end':
       next.files = { ...view.files, [event.path]: event.content };
+      if (event.encoding || event.path in view.encodings) {
+        next.encodings = withEncoding(view.encodings, event.path, event.encoding);
+      }
       break;
     case 'file_deleted': {
       const files = { ...view.files };
       delete files[event.path];
       next.files = files;
+      if (event.path in view.encodings) {
+        next.encodings = withEncoding(view.encodings, event.path, undefined);
+      }
       break;
     }
     case 'error':

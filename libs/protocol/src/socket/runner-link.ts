@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ServerEvent } from '../agent/events';
 import { ErrorCode } from '../errors';
+import { type LlmModelList, ModelIdSchema } from '../agent/llm-models';
 import { RuntimeErrorReportsSchema } from '../agent/versions';
 import {
   ProjectIdSchema,
@@ -33,7 +34,13 @@ export const RUNNER_LINK_COMMAND_SCHEMAS = {
   unwatch: z.strictObject({ projectIds: ProjectIds }),
   /** Watch the project and answer its snapshot (and the events since `since` it keeps). */
   snapshot: z.strictObject({ projectId: ProjectIdSchema, since: SinceSeqSchema }),
-  generate: z.strictObject({ projectId: ProjectIdSchema, description: z.string() }),
+  generate: z.strictObject({
+    projectId: ProjectIdSchema,
+    description: z.string(),
+    model: ModelIdSchema.optional(),
+  }),
+  /** The models requests may choose from (the LLM server's list, fetched and kept a while). */
+  models: z.strictObject({}),
   cancel: z.strictObject({ projectId: ProjectIdSchema }),
   /** Wake the project's sandbox and answer where its dev server listens (for the preview proxy). */
   preview: z.strictObject({ projectId: ProjectIdSchema }),
@@ -43,6 +50,18 @@ export const RUNNER_LINK_COMMAND_SCHEMAS = {
   runtime_errors: z.strictObject({ projectId: ProjectIdSchema, errors: RuntimeErrorReportsSchema }),
   /** The project was deleted: stop its generation here and destroy its sandbox. */
   destroy: z.strictObject({ projectId: ProjectIdSchema }),
+  /**
+   * Build version `version` of the project into a static site in its sandbox, apart from its
+   * workspace's files, within the API's limits (PUBLISH_MAX_BYTES, PUBLISH_MAX_FILES,
+   * PUBLISH_BUILD_TIMEOUT_MS), and answer the built files.
+   */
+  publish_build: z.strictObject({
+    projectId: ProjectIdSchema,
+    version: z.number().int().min(1),
+    maxBytes: z.number().int().min(1),
+    maxFiles: z.number().int().min(1),
+    timeoutMs: z.number().int().min(1),
+  }),
 } as const;
 
 export type RunnerLinkCommandName = keyof typeof RUNNER_LINK_COMMAND_SCHEMAS;
@@ -67,6 +86,7 @@ export interface RunnerLinkResults {
     missed: ServerEvent[];
   };
   generate: object;
+  models: { list: LlmModelList };
   cancel: object;
   /** The dev server as the API reaches it; null when the runner has no sandbox (none provider). */
   preview: { url: string | null };
@@ -75,6 +95,8 @@ export interface RunnerLinkResults {
   rollback: { version: number };
   runtime_errors: object;
   destroy: object;
+  /** The built site's files, their content in base64. */
+  publish_build: { files: { path: string; content: string }[] };
 }
 
 export type RunnerLinkReply<K extends RunnerLinkCommandName> =

@@ -9,6 +9,7 @@ import {
 import { SandboxError } from './sandbox-error';
 import type { SandboxLogBuffer } from './sandbox-log';
 import { runStoppable, STOP_GRACE_MS, type StoppableResult } from './stoppable-command';
+import { appEnvEntries } from '../workspace/sandbox-env';
 
 export type DevServerState = 'idle' | 'starting' | 'running' | 'crashed';
 
@@ -31,6 +32,11 @@ export class ContainerDevServerSupervisor {
   private generation = 0;
   // False once this process has seen the container start: no earlier server can be running.
   private mayAdopt = true;
+  /** The app's own variables (DATABASE_URL) for the next start. */
+  private appEnv: [string, string][] = [];
+  private appEnvKey = '[]';
+  /** Those the current server started with; undefined for one adopted from an earlier runner. */
+  private serverAppEnvKey?: string;
 
   constructor(
     private readonly backend: ContainerBackend,
@@ -54,6 +60,27 @@ export class ContainerDevServerSupervisor {
     return this.state;
   }
 
+  /**
+   * Sets the app's variables for the next start; true when a server runs (or starts) with others
+   * and needs restart(). One adopted from an earlier runner is taken to have them.
+   */
+  setAppEnv(env: Record<string, string>): boolean {
+    const { entries, key } = appEnvEntries(env);
+    this.appEnv = entries;
+    this.appEnvKey = key;
+    if (this.state !== 'running' && this.state !== 'starting') return false;
+    return this.serverAppEnvKey !== undefined && this.serverAppEnvKey !== key;
+  }
+
+  /** Stops the dev server and starts it again (to take new variables). */
+  async restart(signal?: AbortSignal): Promise<DevServer> {
+    await this.launching?.catch(() => undefined);
+    this.log.append('system', "the app's variables changed: restarting the dev server");
+    await this.kill(this.generation);
+    this.mayAdopt = false;
+    return this.start(signal);
+  }
+
   /** Forgets the server after the container stopped or started: its processes are gone. */
   reset(): void {
     this.generation++;
@@ -72,12 +99,13 @@ export class ContainerDevServerSupervisor {
     }
     const generation = ++this.generation;
     this.state = 'starting';
+    this.serverAppEnvKey = this.appEnvKey;
     this.log.append('system', `starting the dev server: ${devServerCommand().join(' ')}`);
     const stdout = this.log.lineWriter('dev');
     const stderr = this.log.lineWriter('dev');
     let ended: StoppableResult | Error | undefined;
     // Not given `signal`: that cancels this start, not the server once it is up.
-    void runStoppable(this.backend, devServerCommand(), {
+    void runStoppable(this.backend, devServerCommand(this.appEnv), {
       name: 'dev-server',
       pidFile: DEV_SERVER_PID_FILE,
       onOutput: (stream, chunk) => (stream === 'stdout' ? stdout : stderr).write(chunk),
@@ -132,6 +160,7 @@ export class ContainerDevServerSupervisor {
     if (alive.exitCode !== 0) return false;
     if (await this.backend.devServerAnswers()) {
       this.state = 'running';
+      this.serverAppEnvKey = undefined;
       this.log.append(
         'system',
         'the dev server was already running; its earlier output is not here',

@@ -9,8 +9,11 @@ import type {
   SandboxFile,
   SandboxLogLine,
   SandboxStatus,
+  SiteBuildOptions,
+  SiteBuildResult,
   ToolResult,
 } from '../sandbox';
+import { buildSiteInContainer } from './container-site-build';
 import { checkToolArgv, finishToolRun, OutputTail, toolNotFound } from '../workspace/project-tools';
 import type { ContainerBackend, ExecResult } from './container-backend';
 import { ContainerDevServerSupervisor } from './container-dev-server-supervisor';
@@ -170,8 +173,20 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
     });
   }
 
+  buildSite(files: SandboxFile[], options: SiteBuildOptions): Promise<SiteBuildResult> {
+    return this.use(() => buildSiteInContainer(this.backend, this.log, files, options));
+  }
+
   async startDevServer(options: CommandOptions = {}): Promise<DevServer> {
     return this.use(() => this.devServer.start(options.signal));
+  }
+
+  async setAppEnv(env: Record<string, string>, options: CommandOptions = {}): Promise<boolean> {
+    if (!this.devServer.setAppEnv(env)) return false;
+    return this.use(async () => {
+      await this.devServer.restart(options.signal);
+      return true;
+    });
   }
 
   logs(since?: number): SandboxLogLine[] {

@@ -109,10 +109,14 @@ export function installCommand(specs: string[]): string[] {
 
 /**
  * The Vite dev server, listening on every interface so the runner (docker) or the Service
- * (kubernetes) reaches it. The flags win over the project's vite.config.ts.
+ * (kubernetes) reaches it. The flags win over the project's vite.config.ts. The app's own
+ * variables (checked names, `appEnvEntries`) go through `env`, which execs node: neither
+ * Docker's nor Kubernetes' exec API takes an environment for every platform alike.
  */
-export function devServerCommand(): string[] {
+export function devServerCommand(appEnv: [string, string][] = []): string[] {
+  const env = appEnv.length ? ['env', ...appEnv.map(([name, value]) => `${name}=${value}`)] : [];
   return [
+    ...env,
     'node',
     'node_modules/vite/bin/vite.js',
     '--host',

@@ -1,14 +1,15 @@
 import { extract, type Header } from 'tar-stream';
 import { WORKSPACE_LIMITS, workspaceTar } from './workspace-files';
 
-async function entries(tar: Buffer): Promise<{ header: Header; body: string }[]> {
-  const found: { header: Header; body: string }[] = [];
+async function entries(tar: Buffer): Promise<{ header: Header; body: string; bytes: Buffer }[]> {
+  const found: { header: Header; body: string; bytes: Buffer }[] = [];
   const reader = extract();
   reader.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk) => chunks.push(chunk as Buffer));
     stream.on('end', () => {
-      found.push({ header, body: Buffer.concat(chunks).toString('utf8') });
+      const bytes = Buffer.concat(chunks);
+      found.push({ header, body: bytes.toString('utf8'), bytes });
       next();
     });
   });
@@ -40,6 +41,16 @@ describe(workspaceTar.name, () => {
       true,
     );
     expect(found[3]!.body).toBe('ünïcode\n');
+  });
+
+  it('writes a binary file (base64) as its bytes, which the docker and kubernetes sandboxes unpack', async () => {
+    const image = Buffer.from(Array.from({ length: 1_000 }, (_, i) => (i * 151 + 3) % 256));
+    const tar = await workspaceTar([
+      { path: 'public/logo.png', content: image.toString('base64'), encoding: 'base64' },
+    ]);
+    const file = (await entries(tar)).find((entry) => entry.header.name === 'public/logo.png');
+    expect(file?.bytes).toEqual(image);
+    expect(file?.header.size).toBe(image.length);
   });
 
   it('refuses bad paths, clashes and files over the limits', async () => {

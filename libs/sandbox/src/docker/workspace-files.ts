@@ -1,6 +1,6 @@
 import { checkProjectPath } from '@forge/protocol';
 import { pack } from 'tar-stream';
-import type { SandboxFile } from '../sandbox';
+import { type SandboxFile, sandboxFileBytes } from '../sandbox';
 import { SandboxError } from './sandbox-error';
 
 /** Limits on what one call may write to or read from a sandbox. */
@@ -39,7 +39,7 @@ export function checkPaths(paths: readonly string[]): void {
  */
 export async function workspaceTar(files: readonly SandboxFile[]): Promise<Buffer> {
   checkPaths(files.map((file) => file.path));
-  const contents = files.map((file) => Buffer.from(file.content, 'utf8'));
+  const contents = files.map(sandboxFileBytes);
   let total = 0;
   contents.forEach((content, index) => {
     total += content.length;

@@ -1,7 +1,7 @@
 import type { DevServer, SandboxStatus } from '../sandbox';
 import { SandboxError } from '../docker/sandbox-error';
 import type { SandboxLogBuffer } from '../docker/sandbox-log';
-import { processSandboxEnv } from '../workspace/sandbox-env';
+import { appEnvEntries, processSandboxEnv } from '../workspace/sandbox-env';
 import { DevServerProcess } from './dev-server-process';
 import type { PortAllocator } from './port-allocator';
 import type { ProcessIsolation } from './process-isolation';
@@ -26,6 +26,10 @@ export class ProcessDevServerSupervisor {
   private stableTimer?: NodeJS.Timeout;
   // Bumped by stop(): a start begun before gives up quietly and leaves the state alone.
   private generation = 0;
+  /** The app's own variables (DATABASE_URL), and those the current server was started with. */
+  private appEnv: Record<string, string> = {};
+  private appEnvKey = '[]';
+  private serverAppEnvKey = '[]';
 
   constructor(
     private readonly workspaceDir: string,
@@ -46,6 +50,7 @@ export class ProcessDevServerSupervisor {
   /** Takes over a dev server started elsewhere (the pool) in this workspace. */
   adopt(server: DevServerProcess, ready: Promise<void>): void {
     this.state = 'starting';
+    this.serverAppEnvKey = '[]';
     this.watch(server);
     const generation = this.generation;
     this.begin(() =>
@@ -70,6 +75,19 @@ export class ProcessDevServerSupervisor {
     this.restarts = 0;
     this.clearRestart();
     return this.begin(() => this.launch(signal));
+  }
+
+  /** Sets the app's variables; a server started with others is restarted (true). */
+  async setAppEnv(env: Record<string, string>, signal?: AbortSignal): Promise<boolean> {
+    const { entries, key } = appEnvEntries(env);
+    this.appEnv = Object.fromEntries(entries);
+    this.appEnvKey = key;
+    const live = this.current !== undefined || this.starting !== undefined;
+    if (!live || this.serverAppEnvKey === key) return false;
+    this.log.append('system', "the app's variables changed: restarting the dev server");
+    await this.stop();
+    await this.start(signal);
+    return true;
   }
 
   async stop(): Promise<void> {
@@ -101,13 +119,14 @@ export class ProcessDevServerSupervisor {
     const generation = this.generation;
     for (let attempt = 1; ; attempt++) {
       this.state = 'starting';
+      this.serverAppEnvKey = this.appEnvKey;
       const port = await this.ports.allocate();
       const server = new DevServerProcess({
         workspaceDir: this.workspaceDir,
         host: this.config.host,
         port,
         maxOldSpaceMb: this.config.devServerMaxOldSpaceMb,
-        env: processSandboxEnv(this.config.env),
+        env: processSandboxEnv({ ...this.config.env, ...this.appEnv }),
         log: this.log,
         isolation: this.isolation,
       });

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { RewriteSpacing } from '../workspace/rewrite-spacing';
-import { access, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, chown, mkdir, rm, stat } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import type {
   CommandOptions,
@@ -11,8 +12,16 @@ import type {
   SandboxFile,
   SandboxLogLine,
   SandboxStatus,
+  SiteBuildOptions,
+  SiteBuildResult,
   ToolResult,
 } from '../sandbox';
+import {
+  readSiteFiles,
+  SITE_BUILD_DIR,
+  siteBuildArgv,
+  SITE_OUT_DIR,
+} from '../workspace/site-build';
 import { SandboxError } from '../docker/sandbox-error';
 import { SandboxLogBuffer } from '../docker/sandbox-log';
 import { bunInstall, bunInstallArgs, checkPackageSpecs } from '../workspace/bun-install';
@@ -29,6 +38,7 @@ import {
   writeContainedFiles,
 } from '../workspace/contained-files';
 import { lastLines, runCommand } from '../workspace/run-command';
+import { listTemplateFiles } from '../workspace/template';
 import { checkPaths } from '../docker/workspace-files';
 import { defaultBunPath, processSandboxEnv } from '../workspace/sandbox-env';
 import {
@@ -210,8 +220,70 @@ export class ProcessSandbox implements Sandbox {
     });
   }
 
+  buildSite(files: SandboxFile[], options: SiteBuildOptions): Promise<SiteBuildResult> {
+    return this.use(async () => {
+      const parent = join(this.workspaceDir, SITE_BUILD_DIR);
+      const name = randomBytes(8).toString('hex');
+      const dir = join(parent, name);
+      const argv = siteBuildArgv(`${SITE_BUILD_DIR}/${name}`);
+      const owner = this.sandboxOwner();
+      for (const each of [parent, dir]) {
+        await mkdir(each, { recursive: true });
+        if (owner) await chown(each, owner.uid, owner.gid);
+      }
+      try {
+        // A version holds the files the agent and the user wrote: the template's are beneath.
+        const byPath = new Map<string, SandboxFile>();
+        const template = await listTemplateFiles({ templateDir: this.config.templateDir });
+        for (const file of [...template, ...files]) byPath.set(file.path, file);
+        const all = [...byPath.values()];
+        if (this.isolation.active) await writeContainedFiles(dir, all, owner);
+        else await writeWorkspaceFiles(dir, all);
+        const binDir = join(this.workspaceDir, TOOL_BIN_DIR);
+        const tool = join(binDir, argv[0]!);
+        if (!(await isExecutableFile(tool))) throw toolNotFound(argv[0]!);
+        const env = this.isolation.env(processSandboxEnv(this.config.env));
+        env.PATH = [binDir, dirname(process.execPath), env.PATH].filter(Boolean).join(delimiter);
+        this.log.append('system', `building a site: ${argv.join(' ')}`);
+        const tail = new OutputTail();
+        const result = await runCommand(tool, argv.slice(1), {
+          cwd: this.workspaceDir,
+          env: { ...env, CI: 'true', NODE_ENV: 'production' },
+          signal: options.signal,
+          timeoutMs: options.timeoutMs,
+          onOutput: (chunk) => tail.add(chunk),
+          wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'tool'),
+        });
+        const run = finishToolRun(this.log, 'vite', result, options.timeoutMs, tail);
+        if (run.exitCode !== 0) return { ok: false, output: run.output };
+        return { ok: true, files: await readSiteFiles(join(dir, SITE_OUT_DIR), options) };
+      } finally {
+        await this.removeBuild(dir);
+      }
+    });
+  }
+
+  /** A build's folder goes; under isolation its files are the sandbox user's, removed as it. */
+  private async removeBuild(dir: string): Promise<void> {
+    try {
+      await rm(dir, { recursive: true, force: true });
+    } catch {
+      if (!this.isolation.active) return;
+      await runCommand('/usr/bin/find', [dir, '-delete'], {
+        cwd: this.workspaceDir,
+        env: this.isolation.env(processSandboxEnv(this.config.env)),
+        timeoutMs: 60_000,
+        wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'tool'),
+      }).catch(() => undefined);
+    }
+  }
+
   startDevServer(options: CommandOptions = {}): Promise<DevServer> {
     return this.use(() => this.devServer.start(options.signal)).finally(this.markFirstStart);
+  }
+
+  setAppEnv(env: Record<string, string>, options: CommandOptions = {}): Promise<boolean> {
+    return this.use(() => this.devServer.setAppEnv(env, options.signal));
   }
 
   logs(since?: number): SandboxLogLine[] {

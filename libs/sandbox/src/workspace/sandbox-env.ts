@@ -41,3 +41,21 @@ export function processSandboxEnv(extra: Record<string, string> = {}): NodeJS.Pr
 export function defaultBunPath(): string {
   return join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe');
 }
+
+/** Names an app's own variables may have (DATABASE_URL, …): never one the sandbox itself sets. */
+const APP_ENV_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/** The app's variables checked and in a stable order, with a key that tells two sets apart. */
+export function appEnvEntries(env: Record<string, string>): {
+  entries: [string, string][];
+  key: string;
+} {
+  const entries = Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, value] of entries) {
+    if (!APP_ENV_NAME.test(name) || (INHERITED_ENV as readonly string[]).includes(name)) {
+      throw new Error(`${name} cannot be an app variable`);
+    }
+    if (value.includes('\0')) throw new Error(`${name} holds a NUL character`);
+  }
+  return { entries, key: JSON.stringify(entries) };
+}

@@ -9,7 +9,7 @@ export const TEMPLATE_DIR = resolve(__dirname, '..', '..', 'template');
 export const TEMPLATE_LOCKFILE = 'bun.lock';
 
 // Installed or generated, never part of the template's source.
-const SKIPPED_NAMES = new Set(['node_modules', 'dist', '.vite', '.DS_Store']);
+const SKIPPED_NAMES = new Set(['node_modules', 'dist', 'dist-server', '.vite', '.DS_Store']);
 
 export interface ListTemplateFilesOptions {
   /** Where the template is; TEMPLATE_DIR by default. */

@@ -50,6 +50,14 @@ describe(writeWorkspaceFiles.name, () => {
     await expect(readdir(join(workspace, WORKSPACE_TEMP_DIR))).resolves.toEqual([]);
   });
 
+  it('writes a binary file (base64) as its bytes', async () => {
+    const image = Buffer.from(Array.from({ length: 1_000 }, (_, i) => (i * 151 + 3) % 256));
+    await writeWorkspaceFiles(workspace, [
+      { path: 'public/logo.png', content: image.toString('base64'), encoding: 'base64' },
+    ]);
+    await expect(readFile(join(workspace, 'public/logo.png'))).resolves.toEqual(image);
+  });
+
   it('replaces an existing file', async () => {
     await writeWorkspaceFiles(workspace, [{ path: 'src/a.ts', content: 'one' }]);
     await writeWorkspaceFiles(workspace, [{ path: 'src/a.ts', content: 'two' }]);

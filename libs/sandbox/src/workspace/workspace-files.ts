@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { SandboxFile } from '../sandbox';
+import { type SandboxFile, sandboxFileBytes } from '../sandbox';
 import { SandboxError } from '../docker/sandbox-error';
 import { checkPaths, WORKSPACE_LIMITS } from '../docker/workspace-files';
 import { resolveWorkspacePath } from './workspace-paths';
@@ -28,7 +28,7 @@ export function byteLimitError(
 /** Checks the paths and sizes of a write (nothing is written when one fails); the contents. */
 export function checkFileWrites(files: SandboxFile[]): Buffer[] {
   checkPaths(files.map((file) => file.path));
-  const contents = files.map((file) => Buffer.from(file.content, 'utf8'));
+  const contents = files.map(sandboxFileBytes);
   let total = 0;
   contents.forEach((content, index) => {
     total += content.length;

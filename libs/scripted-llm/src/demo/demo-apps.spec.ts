@@ -15,6 +15,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const REQUESTS: Record<DemoAppId, string> = {
   todo: 'A todo list, please.',
   pomodoro: 'A pomodoro timer, please.',
+  guestbook: 'A guestbook, please.',
 };
 const FOLLOW_UP = 'Change the subtitle to "Built offline"';
 const CHECK_TIMEOUT_MS = 120_000;

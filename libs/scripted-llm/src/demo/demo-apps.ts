@@ -1,5 +1,7 @@
 import { messageText, type ChatMessage } from '../server/chat-message';
 import { type DemoApp, type DemoAppId } from './demo-recording';
+import { GUESTBOOK_PHASE_1 } from './recordings/guestbook-phase-1';
+import { GUESTBOOK_PHASE_2 } from './recordings/guestbook-phase-2';
 import { POMODORO_PHASE_1 } from './recordings/pomodoro-phase-1';
 import { POMODORO_PHASE_2 } from './recordings/pomodoro-phase-2';
 import { TODO_PHASE_1 } from './recordings/todo-phase-1';
@@ -18,10 +20,20 @@ export const DEMO_APPS: Readonly<Record<DemoAppId, DemoApp>> = {
     keywords: /\b(pomodoros?|timers?|countdown|tomato)\b/i,
     phases: [POMODORO_PHASE_1, POMODORO_PHASE_2],
   },
+  guestbook: {
+    id: 'guestbook',
+    heading: 'Guestbook',
+    keywords: /\b(guest ?books?|full[- ]?stack|databases?|backend|server routes?)\b/i,
+    // Phase 1 is the whole app; phase 2, the first follow-up, adds a column by a new migration.
+    phases: [GUESTBOOK_PHASE_1, GUESTBOOK_PHASE_2],
+  },
 };
 
-/** Asked first: an app both match goes to the pomodoro ("a timer for my tasks"). */
-const KEYWORD_ORDER: readonly DemoAppId[] = ['pomodoro', 'todo'];
+/**
+ * Asked first: a request for a database goes to the guestbook, the only app that has one; an
+ * app both others match goes to the pomodoro ("a timer for my tasks").
+ */
+const KEYWORD_ORDER: readonly DemoAppId[] = ['guestbook', 'pomodoro', 'todo'];
 
 /**
  * Picks the recording to replay: by keywords in the user's request; else by an app's heading

@@ -1,7 +1,7 @@
 import { type PhaseDesign } from '@forge/protocol';
 import { type DemoApp } from './demo-recording';
 
-/** The one file a follow-up rewrites; both recorded apps keep their subtitle there. */
+/** The one file a follow-up rewrites; every recorded app keeps its subtitle there. */
 export const FOLLOW_UP_FILE = 'src/subtitle.ts';
 /** Longest subtitle a follow-up writes; a longer request is cut, ending in "…". */
 export const FOLLOW_UP_SUBTITLE_MAX_LENGTH = 80;

@@ -14,6 +14,7 @@ import { createDemoLlmServer, DEMO_LLM_DEFAULTS } from './demo-llm-server';
 const REQUESTS = {
   todo: 'Build me a simple todo list where I can tick things off.',
   pomodoro: 'I want a pomodoro timer with breaks.',
+  guestbook: 'A guestbook for my website, kept in a database.',
 } as const;
 
 async function ask(client: OpenAI, messages: ChatMessage[]): Promise<string> {
@@ -97,9 +98,47 @@ describe(createDemoLlmHandler.name, () => {
     }
   });
 
+  it('replays the guestbook: a table, routes and a migration, then a follow-up migration', async () => {
+    const first = expectDesign(
+      await ask(client, forgeMessages('design', 1, 'A guestbook saved in a database')),
+    );
+    expect(first).toMatchObject({ name: 'Guestbook', lastPhase: true });
+    expect(first.dataModel?.tables.map((table) => table.name)).toEqual(['entries']);
+    expect(first.routes?.map((route) => `${route.method} ${route.path}`)).toEqual([
+      'GET /api/entries',
+      'POST /api/entries',
+    ]);
+    const phase1 = scofFiles(await ask(client, forgeMessages('implement', 1, 'a guestbook')));
+    expect(phase1.files.get('db/migrations/001-create-entries.sql')).toContain(
+      'create table entries',
+    );
+    expect(phase1.files.get('server/app.ts')).toContain("app.post('/entries'");
+    expect(phase1.files.get('src/api.ts')).toContain("'/api/entries'");
+
+    // The follow-up: found by the heading in the project's files, whatever the request says.
+    const request = 'Let people pick a mood';
+    const messages = forgeMessages('design', 2, request);
+    messages.push({ role: 'user', content: '<h1 className="x">Guestbook</h1>' });
+    const second = expectDesign(await ask(client, messages));
+    expect(second.files.map((file) => file.path)).toContain(
+      'db/migrations/002-add-mood-to-entries.sql',
+    );
+    expect(second.dataModel?.tables[0]?.fields.map((field) => field.name)).toContain('mood');
+    const implement = forgeMessages('implement', 2, request);
+    implement.push({ role: 'user', content: 'Guestbook' });
+    const phase2 = scofFiles(await ask(client, implement));
+    // A new migration; the first one is not written again.
+    expect(phase2.files.has('db/migrations/001-create-entries.sql')).toBe(false);
+    expect(phase2.files.get('db/migrations/002-add-mood-to-entries.sql')).toMatch(
+      /alter table entries add column mood text not null default ''/,
+    );
+  });
+
   it('picks the app by keywords and defaults to the todo list', () => {
     const nameFor = (request: string) =>
       expectDesign(demoAnswer(forgeMessages('design', 1, request))).name;
+    expect(nameFor('A guestbook for my wedding')).toBe('Guestbook');
+    expect(nameFor('a full-stack app with a database')).toBe('Guestbook');
     expect(nameFor('A countdown timer for focus')).toBe('Pomodoro timer');
     expect(nameFor('my chores')).toBe('Todo list');
     expect(nameFor('a recipe book')).toBe('Todo list');

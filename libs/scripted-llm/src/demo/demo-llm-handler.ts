@@ -11,7 +11,8 @@ export const DEMO_MODEL_ID = 'forge-demo';
 /** What the demo says to anything that is not a FORGE-TASK request. */
 export const DEMO_CHAT_ANSWER =
   'This is the offline demo model (forge-demo). It does not understand requests: it replays ' +
-  'recorded generations of two small apps, a todo list and a pomodoro timer. Configure an LLM ' +
+  'recorded generations of three small apps: a todo list, a pomodoro timer and a guestbook ' +
+  'kept in a database. Configure an LLM ' +
   `key to build anything else. (The agent's requests start with "${formatForgeTaskLine('design', 1)}".)`;
 
 function designAnswer(design: PhaseDesign): string {
@@ -20,7 +21,8 @@ function designAnswer(design: PhaseDesign): string {
 
 /**
  * The demo's answer to a conversation: the recorded design or SCOF of the app the request
- * asks for (todo list unless it mentions a pomodoro or timer), a subtitle change for a phase
+ * asks for (todo list unless it mentions a pomodoro or timer, or a guestbook or a database),
+ * a subtitle change for a phase
  * past the recording, and a plain notice for anything else.
  */
 export function demoAnswer(messages: readonly ChatMessage[]): string {

@@ -7,7 +7,7 @@ export interface DemoPhaseRecording {
   implementation: string;
 }
 
-export type DemoAppId = 'todo' | 'pomodoro';
+export type DemoAppId = 'todo' | 'pomodoro' | 'guestbook';
 
 export interface DemoApp {
   id: DemoAppId;

@@ -72,6 +72,28 @@ describe(replayAnswer.name, () => {
     expect(changed.files).toEqual({ 'src/App.tsx': APP.followUp.file.content });
   });
 
+  it('writes a binary file as a base64 block the parser gives back byte for byte', () => {
+    // Every byte value, and a length whose base64 needs padding and several lines.
+    const bytes = Buffer.from(Array.from({ length: 1_000 }, (_, i) => (i * 37) % 256));
+    const logo = {
+      path: 'public/logo.png',
+      content: bytes.toString('base64'),
+      encoding: 'base64' as const,
+    };
+    const app: ReplayApp = { ...APP, files: [...APP.files, logo] };
+    const answer = replayAnswer([app], ask('implement', 1, app.request));
+    expect(answer).toContain(`base64 -d > public/logo.png << 'EOF'`);
+    const events = parseInChunks(answer, [5, 300], { binaryFiles: true });
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    const ends = events.filter((e) => e.type === 'file_end' && e.path === logo.path);
+    expect(ends).toEqual([
+      { type: 'file_end', path: logo.path, content: logo.content, encoding: 'base64' },
+    ]);
+    expect(Buffer.from(ends[0]!.type === 'file_end' ? ends[0]!.content : '', 'base64')).toEqual(
+      bytes,
+    );
+  });
+
   it('says so to a request it has no app for', () => {
     expect(replayAnswer([APP], ask('design', 1, 'Something else'))).toBe(REPLAY_UNKNOWN_REQUEST);
     expect(replayAnswer([APP], [{ role: 'user', content: 'Hello' }])).toBe(REPLAY_UNKNOWN_REQUEST);

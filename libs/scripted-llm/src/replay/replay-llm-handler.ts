@@ -5,8 +5,14 @@ import { type ScriptedHandler } from '../server/scripted-reply';
 /** One file of a replayed app, as the model writes it. */
 export interface ReplayFile {
   path: string;
+  /** The text, or with encoding 'base64' the base64 of a binary file's bytes. */
   content: string;
+  /** A binary file (an image): written as a `base64 -d` block. */
+  encoding?: 'base64';
 }
+
+/** Characters of a base64 block's lines, as `base64` wraps them. */
+const BASE64_LINE = 76;
 
 /**
  * A complete app the replay model "writes": answered to the first request as one phase (its
@@ -42,9 +48,19 @@ function terminator(content: string): string {
   return word;
 }
 
-/** Files in the stream format (SCOF): `cat > path << 'EOF'` … `EOF`. */
+/**
+ * Files in the stream format (SCOF): `cat > path << 'EOF'` … `EOF`, and a binary file as
+ * `base64 -d > path << 'EOF'` with its base64 in lines of 76 characters.
+ */
 export function scofFiles(files: readonly ReplayFile[]): string[] {
   return files.flatMap((file) => {
+    if (file.encoding === 'base64') {
+      const lines: string[] = [];
+      for (let at = 0; at < file.content.length; at += BASE64_LINE) {
+        lines.push(file.content.slice(at, at + BASE64_LINE));
+      }
+      return [`base64 -d > ${file.path} << 'EOF'`, ...lines, 'EOF', ''];
+    }
     const end = terminator(file.content);
     const body = file.content.endsWith('\n') ? file.content : `${file.content}\n`;
     return [`cat > ${file.path} << '${end}'`, ...body.slice(0, -1).split('\n'), end, ''];
@@ -75,9 +91,9 @@ function appImplementation(app: ReplayApp): string {
   ].join('\n');
 }
 
-/** A fix that changes nothing: the first file written again as it is. */
+/** A fix that changes nothing: the first text file written again as it is. */
 function unchanged(app: ReplayApp): ReplayFile {
-  return app.files[0]!;
+  return app.files.find((file) => !file.encoding) ?? app.files[0]!;
 }
 
 function oneFileDesign(app: ReplayApp, file: ReplayFile, what: string): PhaseDesign {

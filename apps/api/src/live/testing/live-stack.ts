@@ -7,6 +7,7 @@ import {
   createDemoLlmHandler,
   createScriptedLlmServer,
   type ScriptedLlmServer,
+  type ScriptedLlmServerOptions,
 } from '@forge/scripted-llm';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
 import { startRunnerTestApp } from '../../../../agent-runner/src/testing/runner-test-app';
@@ -149,8 +150,9 @@ export interface DemoStack {
 
 export async function startDemoStack(
   options: {
-    /** The demo LLM's pace (the scripted server's own defaults otherwise). */
-    llm?: { chunkSize?: number; chunksPerSecond?: number };
+    /** The demo LLM's pace (the scripted server's own defaults otherwise), its listed models and
+     * a handler in front of the demo's own (to serve the demo under other model names). */
+    llm?: Pick<ScriptedLlmServerOptions, 'chunkSize' | 'chunksPerSecond' | 'models' | 'handler'>;
     /** The API's settings beyond the test defaults and RUNNER_URLS. */
     api?: Record<string, string>;
   } = {},

@@ -8,6 +8,7 @@ import { PROJECTS_URL } from '../project/projects.service';
 import { StartPromptsService } from '../project/start-prompts.service';
 import { DashboardComponent } from './dashboard.component';
 import { EXAMPLE_PROMPTS } from './example-prompts';
+import { answerModels } from '../models/testing/answer-models';
 
 @Component({ template: 'project page', changeDetection: ChangeDetectionStrategy.OnPush })
 class ProjectPageComponent {}
@@ -40,7 +41,10 @@ describe(DashboardComponent.name, () => {
     await harness.navigateByUrl('/', DashboardComponent);
   });
 
-  afterEach(() => http.verify());
+  afterEach(() => {
+    answerModels(http);
+    http.verify();
+  });
 
   const page = () => harness.routeNativeElement!;
   const promptBox = () => page().querySelector<HTMLTextAreaElement>('#prompt')!;

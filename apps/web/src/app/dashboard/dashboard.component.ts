@@ -14,6 +14,7 @@ import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.co
 import { httpErrorMessage } from '../core/http-error-message';
 import { formatTimeAgo } from '../core/relative-time';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
+import { ModelPickerComponent } from '../models/model-picker.component';
 import { projectNameFromPrompt } from '../project/project-name';
 import { type Project } from '../project/project.model';
 import { ProjectsService } from '../project/projects.service';
@@ -26,7 +27,7 @@ export const PROMPT_MAX_LENGTH = 4000;
 
 @Component({
   selector: 'forge-dashboard',
-  imports: [ConfirmDialogComponent, ProjectCardComponent, TopBarComponent],
+  imports: [ConfirmDialogComponent, ModelPickerComponent, ProjectCardComponent, TopBarComponent],
   templateUrl: './dashboard.component.html',
   styleUrl: './dashboard.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

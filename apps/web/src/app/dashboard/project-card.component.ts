@@ -18,6 +18,7 @@ import { PROJECT_NAME_INPUT_MAX_LENGTH } from '../project/project-name';
 import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
 import { type Project } from '../project/project.model';
 import { ProjectsService } from '../project/projects.service';
+import { usageLabel } from '../models/model-list';
 
 /**
  * A project on the dashboard: its name (a link to the workspace), description, state and last
@@ -42,6 +43,13 @@ export class ProjectCardComponent {
 
   protected readonly nameMaxLength = PROJECT_NAME_INPUT_MAX_LENGTH;
   protected readonly link = computed(() => APP_PATHS.project(this.project().id));
+  /** "12.3k tokens · $0.04" once the project made LLM calls. */
+  protected readonly usage = computed(() => {
+    const usage = this.project().usage;
+    return usage && usage.calls > 0
+      ? usageLabel(usage.promptTokens + usage.completionTokens, usage.costUsd)
+      : null;
+  });
   protected readonly editing = signal(false);
   protected readonly saving = signal(false);
   protected readonly error = signal<string | null>(null);

@@ -18,6 +18,7 @@ const AGENT_EVENT_TYPE_SET: Readonly<Record<Exclude<ServerEventType, 'error'>, t
   files_written: true,
   deps_installed: true,
   server_started: true,
+  checking: true,
   generation_complete: true,
   message: true,
   log: true,

@@ -7,6 +7,8 @@ describe(describeProjectState.name, () => {
     ['IMPLEMENTING_PHASE', 'Writing code', 'busy'],
     ['INSTALLING_DEPS', 'Installing', 'busy'],
     ['STARTING_SERVER', 'Starting', 'busy'],
+    ['CHECKING', 'Checking', 'busy'],
+    ['FIXING', 'Fixing', 'busy'],
     ['COMPLETE', 'Ready', 'ready'],
     ['stopped', 'Stopped', 'stopped'],
     ['failed', 'Failed', 'failed'],

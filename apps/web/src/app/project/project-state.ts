@@ -21,6 +21,8 @@ const STATE_VIEWS: Readonly<Record<string, ProjectStateView>> = {
   INSTALLING_DEPS: { label: 'Installing', tone: 'busy' },
   STARTING: { label: 'Starting', tone: 'busy' },
   STARTING_SERVER: { label: 'Starting', tone: 'busy' },
+  CHECKING: { label: 'Checking', tone: 'busy' },
+  FIXING: { label: 'Fixing', tone: 'busy' },
   COMPLETE: { label: 'Ready', tone: 'ready' },
   READY: { label: 'Ready', tone: 'ready' },
   STOPPED: { label: 'Stopped', tone: 'stopped' },

@@ -7,6 +7,7 @@ const PROJECT = {
   createdAt: '2026-03-10T10:00:00.000Z',
   updatedAt: '2026-03-10T11:00:00.000Z',
   state: 'IDLE',
+  usage: { promptTokens: 120, completionTokens: 30, costUsd: null, calls: 2 },
 };
 
 describe(parseProjectPage.name, () => {
@@ -37,5 +38,17 @@ describe(parseProject.name, () => {
       ...PROJECT,
       description: '',
     });
+  });
+
+  it('reads usage it cannot make sense of as unknown, keeping the project', () => {
+    const { usage: _usage, ...withoutUsage } = PROJECT;
+    expect(parseProject(withoutUsage).usage).toBeNull();
+    expect(parseProject({ ...PROJECT, usage: { promptTokens: -1 } }).usage).toBeNull();
+    expect(
+      parseProject({
+        ...PROJECT,
+        usage: { promptTokens: 1, completionTokens: 2, costUsd: 0.5, calls: 1 },
+      }).usage,
+    ).toEqual({ promptTokens: 1, completionTokens: 2, costUsd: 0.5, calls: 1 });
   });
 });

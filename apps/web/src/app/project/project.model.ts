@@ -6,6 +6,32 @@ export interface Project {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly state: string;
+  /** The LLM calls made for it so far; null when the API did not say. */
+  readonly usage: ProjectUsage | null;
+}
+
+export interface ProjectUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly costUsd: number | null;
+  readonly calls: number;
+}
+
+function parseUsage(value: unknown): ProjectUsage | null {
+  if (typeof value !== 'object' || value === null) {
+    return null;
+  }
+  const { promptTokens, completionTokens, costUsd, calls } = value as Record<string, unknown>;
+  const count = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  if (!count(promptTokens) || !count(completionTokens) || !count(calls)) {
+    return null;
+  }
+  return {
+    promptTokens: promptTokens as number,
+    completionTokens: completionTokens as number,
+    costUsd: count(costUsd) ? (costUsd as number) : null,
+    calls: calls as number,
+  };
 }
 
 /** One page of GET /api/projects; `nextCursor` is null on the last page. */
@@ -33,7 +59,10 @@ export function parseProject(body: unknown, what = 'a project'): Project {
   if (typeof body !== 'object' || body === null) {
     throw new ProjectResponseError(what);
   }
-  const { id, name, description, createdAt, updatedAt, state } = body as Record<string, unknown>;
+  const { id, name, description, createdAt, updatedAt, state, usage } = body as Record<
+    string,
+    unknown
+  >;
   if (
     typeof id !== 'string' ||
     typeof name !== 'string' ||
@@ -44,7 +73,15 @@ export function parseProject(body: unknown, what = 'a project'): Project {
   ) {
     throw new ProjectResponseError(what);
   }
-  return { id, name, description: description ?? '', createdAt, updatedAt, state };
+  return {
+    id,
+    name,
+    description: description ?? '',
+    createdAt,
+    updatedAt,
+    state,
+    usage: parseUsage(usage),
+  };
 }
 
 export function parseProjectPage(body: unknown): ProjectPage {

@@ -132,15 +132,19 @@ export class WorkspaceApiService {
     );
   }
 
-  async fileContent(projectId: string, path: string): Promise<string> {
-    const { content } = record(
+  /** A file's text, or with `binary` the base64 of its bytes. */
+  async fileContent(
+    projectId: string,
+    path: string,
+  ): Promise<{ content: string; binary: boolean }> {
+    const { content, encoding } = record(
       await firstValueFrom(this.http.get<unknown>(fileUrl(projectId, path))),
       'a file',
     );
     if (typeof content !== 'string') {
       throw new ProjectResponseError('a file');
     }
-    return content;
+    return { content, binary: encoding === 'base64' };
   }
 
   /**

@@ -17,6 +17,7 @@ import { AuthService } from '../auth/auth.service';
 import { APP_PATHS, RETURN_URL_PARAM } from '../core/app-paths';
 import { httpErrorMessage } from '../core/http-error-message';
 import { LiveSocketService, isSignedOutRefusal } from '../live/live-socket.service';
+import { ModelsService } from '../models/models.service';
 import { type Project } from '../project/project.model';
 import { ProjectsService } from '../project/projects.service';
 import { StartPromptsService } from '../project/start-prompts.service';
@@ -42,6 +43,7 @@ export class WorkspaceStore implements OnDestroy {
   private readonly projects = inject(ProjectsService);
   private readonly startPrompts = inject(StartPromptsService);
   private readonly auth = inject(AuthService);
+  private readonly models = inject(ModelsService);
   private readonly router = inject(Router);
   private readonly batcher = new FrameBatcher<LiveItem>((items) => this.apply(items));
   private unwatch: (() => void) | null = null;
@@ -65,6 +67,23 @@ export class WorkspaceStore implements OnDestroy {
     return view !== null && !isBusyState(view.state) && view.streaming === null;
   });
   readonly latestVersion = computed(() => this.state().latestVersion);
+  /** The project's LLM usage: the total the API gave when the page opened, plus what came live. */
+  readonly projectUsage = computed(() => {
+    const load = this.project();
+    const live = this.state().usage;
+    const base = load.status === 'ready' ? load.project.usage : null;
+    if (!base) {
+      return live;
+    }
+    return {
+      tokens: base.promptTokens + base.completionTokens + live.tokens,
+      costUsd:
+        base.costUsd === null && live.costUsd === null
+          ? null
+          : (base.costUsd ?? 0) + (live.costUsd ?? 0),
+      calls: base.calls + live.calls,
+    };
+  });
   /** The file with unsaved changes in the code editor, if any (the Code tab marks it). */
   readonly unsavedPath = signal<string | null>(null);
   readonly connection = this.live.status;
@@ -157,9 +176,11 @@ export class WorkspaceStore implements OnDestroy {
     this.sendError.set(null);
     this.sendingFrom = this.messages().length;
     this.sending.set(prompt);
+    const model = this.models.requested();
     const ack = await this.live.command('generate', {
       projectId: this.projectId(),
       description: prompt,
+      ...(model ? { model } : {}),
     });
     this.sending.set(null);
     if (!ack.ok) {

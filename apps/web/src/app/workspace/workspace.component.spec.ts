@@ -22,6 +22,7 @@ import { TestLiveServer, snapshotOf, until } from '../live/testing/test-live-ser
 import { PROJECTS_URL } from '../project/projects.service';
 import { StartPromptsService } from '../project/start-prompts.service';
 import { WorkspaceComponent } from './workspace.component';
+import { answerModels } from '../models/testing/answer-models';
 
 @Component({ template: 'sign in', changeDetection: ChangeDetectionStrategy.OnPush })
 class SignInPageComponent {}
@@ -56,6 +57,7 @@ describe(WorkspaceComponent.name, () => {
   });
 
   afterEach(async () => {
+    answerModels(http);
     http.verify();
     // Leaving the page closes its socket.
     harness.fixture.destroy();

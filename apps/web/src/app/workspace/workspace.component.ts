@@ -17,11 +17,14 @@ import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.co
 import { httpErrorMessage } from '../core/http-error-message';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
 import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
+import { PublishDialogComponent } from '../publish/publish-dialog.component';
+import { ShareDialogComponent } from '../publish/share-dialog.component';
 import { ChatPanelComponent } from './chat/chat-panel.component';
 import { CodePanelComponent } from './code/code-panel.component';
+import { DatabasePanelComponent } from './database/database-panel.component';
 import { PreviewPanelComponent } from './preview/preview-panel.component';
 import { saveBlob, zipFileName } from './project-download';
-import { phaseProgress, workspaceStateKey } from './state/workspace-status';
+import { progressOf } from './state/progress';
 import { VersionsPanelComponent } from './versions/versions-panel.component';
 import { WorkspaceApiService } from './workspace-api.service';
 import { WorkspaceStore } from './workspace-store';
@@ -38,9 +41,12 @@ export type WorkspaceTab = 'chat' | 'preview' | 'code';
     ChatPanelComponent,
     CodePanelComponent,
     ConfirmDialogComponent,
+    DatabasePanelComponent,
     PreviewPanelComponent,
     ProjectStateBadgeComponent,
+    PublishDialogComponent,
     RouterLink,
+    ShareDialogComponent,
     TopBarComponent,
     VersionsPanelComponent,
   ],
@@ -70,9 +76,19 @@ export class WorkspaceComponent {
   /** The Code tab's editor is loaded the first time the tab opens, and kept. */
   protected readonly codeOpened = computed(() => this.tab() === 'code' || this.codeWasOpened());
   private readonly codeWasOpened = signal(false);
+  /** Dev-server starts seen while the Preview tab showed; a later one is news elsewhere. */
+  private readonly previewSeen = signal(0);
+  /** A new preview is ready while another tab shows: the Preview tab gets a dot. */
+  protected readonly previewNews = computed(
+    () => this.tab() !== 'preview' && this.store.state().serverStarts > this.previewSeen(),
+  );
   protected readonly confirmingStop = signal(false);
   /** The versions side sheet; its code loads the first time it opens. */
   protected readonly versionsOpen = signal(false);
+  /** The database side sheet (the app's own tables, read-only); loaded the first time it opens. */
+  protected readonly databaseOpen = signal(false);
+  protected readonly publishOpen = signal(false);
+  protected readonly shareOpen = signal(false);
   protected readonly downloading = signal(false);
   protected readonly downloadError = signal<string | null>(null);
   private readonly api = inject(WorkspaceApiService);
@@ -86,19 +102,19 @@ export class WorkspaceComponent {
     const load = this.store.project();
     return load.status === 'failed' ? load.message : null;
   });
-  protected readonly stateKey = computed(() => {
+  /** The one reading of the project's progress the header, the plan and the preview share. */
+  protected readonly progress = computed(() => {
     const view = this.store.view();
-    if (view) {
-      return workspaceStateKey(view);
+    return view ? progressOf(view) : null;
+  });
+  protected readonly stateKey = computed(() => {
+    const progress = this.progress();
+    if (progress) {
+      return progress.step;
     }
     const load = this.store.project();
     return load.status === 'ready' ? load.project.state : null;
   });
-  protected readonly progress = computed(() => {
-    const view = this.store.view();
-    return view ? phaseProgress(view) : null;
-  });
-  protected readonly writing = computed(() => this.store.view()?.streaming?.path ?? null);
   protected readonly banner = computed(() => {
     switch (this.store.connection()) {
       case 'reconnecting':
@@ -114,6 +130,12 @@ export class WorkspaceComponent {
     effect(() => {
       const id = this.id();
       untracked(() => this.store.open(id));
+    });
+    effect(() => {
+      const starts = this.store.state().serverStarts;
+      if (this.tab() === 'preview') {
+        untracked(() => this.previewSeen.set(starts));
+      }
     });
     const title = inject(Title);
     effect(() => {

@@ -9,6 +9,9 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import { type ChatMessageView } from '@forge/protocol/socket/project-snapshot';
+import { ModelPickerComponent } from '../../models/model-picker.component';
+import { usageLabel } from '../../models/model-list';
 import { PlanPanelComponent } from '../plan/plan-panel.component';
 import { WorkspaceStore } from '../workspace-store';
 
@@ -26,7 +29,7 @@ const SPEAKERS = { user: 'You', assistant: 'Forge', system: 'Forge (system)' } a
  */
 @Component({
   selector: 'forge-chat-panel',
-  imports: [PlanPanelComponent],
+  imports: [ModelPickerComponent, PlanPanelComponent],
   templateUrl: './chat-panel.component.html',
   styleUrl: './chat-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -38,6 +41,20 @@ export class ChatPanelComponent {
 
   protected readonly speakers = SPEAKERS;
   protected readonly promptMaxLength = CHAT_PROMPT_MAX_LENGTH;
+  /** The conversation cut after the latest request, where that request's plan goes. */
+  protected readonly conversation = computed(() => conversationItems(this.store.messages()));
+  /** Tokens and cost of the request running (or last run) on this page, and of the project. */
+  protected readonly usage = computed(() => {
+    const request = this.store.state().requestUsage;
+    const project = this.store.projectUsage();
+    if (project.calls === 0) {
+      return null;
+    }
+    const total = `Project: ${usageLabel(project.tokens, project.costUsd)}`;
+    return request.calls > 0
+      ? `This request: ${usageLabel(request.tokens, request.costUsd)} · ${total}`
+      : total;
+  });
   protected readonly hasFiles = computed(() => this.store.paths().length > 0);
   protected readonly canSend = computed(
     () => this.store.draft().trim() !== '' && this.store.canGenerate(),
@@ -99,4 +116,21 @@ export class ChatPanelComponent {
     this.stickToBottom.set(true);
     await this.store.generate(prompt);
   }
+}
+
+/** A message of the conversation, or the place of the plan (message null). */
+export interface ConversationItem {
+  readonly key: string;
+  readonly message: ChatMessageView | null;
+}
+
+/** The messages in order, with the plan right after the latest user request (first if none). */
+export function conversationItems(messages: readonly ChatMessageView[]): ConversationItem[] {
+  let last = messages.length - 1;
+  while (last >= 0 && messages[last].role !== 'user') {
+    last--;
+  }
+  const items: ConversationItem[] = messages.map((message) => ({ key: message.id, message }));
+  items.splice(last + 1, 0, { key: 'plan', message: null });
+  return items;
 }

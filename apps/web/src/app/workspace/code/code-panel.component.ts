@@ -16,6 +16,7 @@ import { httpErrorMessage } from '../../core/http-error-message';
 import { FileTreeComponent } from '../files/file-tree.component';
 import { WorkspaceApiService } from '../workspace-api.service';
 import { WorkspaceStore, commandMessage } from '../workspace-store';
+import { BinaryFileViewComponent } from './binary-file-view.component';
 import { CodeViewComponent } from './code-view.component';
 import {
   type EditDraft,
@@ -32,7 +33,12 @@ const FIRST_FILES = ['src/App.tsx', 'src/App.jsx', 'src/main.tsx', 'index.html']
 
 type RestContent =
   | { readonly path: string; readonly status: 'loading' }
-  | { readonly path: string; readonly status: 'ready'; readonly content: string }
+  | {
+      readonly path: string;
+      readonly status: 'ready';
+      readonly content: string;
+      readonly binary: boolean;
+    }
   | { readonly path: string; readonly status: 'failed'; readonly message: string };
 
 /** The last save of the file open; `after` is the view's seq when it was sent. */
@@ -55,7 +61,7 @@ interface PendingSwitch {
  */
 @Component({
   selector: 'forge-code-panel',
-  imports: [CodeViewComponent, ConfirmDialogComponent, FileTreeComponent],
+  imports: [BinaryFileViewComponent, CodeViewComponent, ConfirmDialogComponent, FileTreeComponent],
   templateUrl: './code-panel.component.html',
   styleUrl: './code-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -123,6 +129,20 @@ export class CodePanelComponent {
     const rest = this.restContent();
     return rest?.path === path && rest.status === 'ready' ? rest.content : '';
   });
+  /** The open file is binary (its content is base64): shown by BinaryFileViewComponent. */
+  protected readonly binary = computed(() => {
+    const path = this.path();
+    const view = this.store.view();
+    if (!path || this.draft()?.path === path) {
+      return false;
+    }
+    if (view) {
+      const streaming = view.streaming?.path === path ? view.streaming : null;
+      return streaming ? streaming.encoding !== undefined : path in view.encodings;
+    }
+    const rest = this.restContent();
+    return rest?.path === path && rest.status === 'ready' && rest.binary;
+  });
   protected readonly restProblem = computed(() => {
     const rest = this.restContent();
     if (this.store.view() || !rest || rest.path !== this.path()) {
@@ -133,7 +153,8 @@ export class CodePanelComponent {
 
   /** Editable: the agent is idle and the file is one it has (or the one being edited). */
   protected readonly editable = computed(
-    () => this.store.editable() && (this.current() !== null || this.draft() !== null),
+    () =>
+      this.store.editable() && !this.binary() && (this.current() !== null || this.draft() !== null),
   );
   protected readonly status = computed(() => {
     const draft = this.draft();
@@ -319,8 +340,8 @@ export class CodePanelComponent {
     }
     this.restContent.set({ path, status: 'loading' });
     try {
-      const content = await this.api.fileContent(this.store.projectId(), path);
-      this.restContent.set({ path, status: 'ready', content });
+      const { content, binary } = await this.api.fileContent(this.store.projectId(), path);
+      this.restContent.set({ path, status: 'ready', content, binary });
     } catch (error: unknown) {
       this.restContent.set({
         path,

@@ -9,6 +9,7 @@ const STATUS_WORDS: Record<PlanRowStatus, string> = {
   done: 'done',
   failed: 'failed',
   planned: 'to do',
+  stopped: 'stopped',
 };
 
 const STATUS_MARKS: Record<PlanRowStatus, string> = {
@@ -18,9 +19,13 @@ const STATUS_MARKS: Record<PlanRowStatus, string> = {
   done: '✓',
   failed: '✕',
   planned: '○',
+  stopped: '■',
 };
 
-/** The blueprint and the plan: each phase with its files, a mark when done, errors in place. */
+/**
+ * The plan of the request in one place: the blueprint's title and summary (first request), then
+ * each phase with its files, a mark when done, errors in place. A follow-up's plan replaces it.
+ */
 @Component({
   selector: 'forge-plan-panel',
   templateUrl: './plan-panel.component.html',
@@ -32,11 +37,29 @@ export class PlanPanelComponent {
 
   protected readonly words = STATUS_WORDS;
   protected readonly marks = STATUS_MARKS;
-  protected readonly blueprint = computed(() => this.store.view()?.blueprint ?? null);
+  /** The blueprint belongs to the first request's plan; a follow-up's plan is its own. */
+  protected readonly blueprint = computed(() => {
+    const view = this.store.view();
+    return view && view.request <= 1 ? view.blueprint : null;
+  });
   protected readonly rows = computed(() => {
     const state = this.store.state();
     return state.view ? planRows(state.view, state.changed, state.notices) : [];
   });
+  protected fixWords(status: PlanRowStatus): string {
+    switch (status) {
+      case 'done':
+        return 'Fixed errors';
+      case 'stopped':
+        return 'Fix stopped';
+      case 'failed':
+        return 'Fix failed';
+      default:
+        return 'Fixing errors';
+    }
+  }
+
+  protected readonly followUp = computed(() => (this.store.view()?.request ?? 0) > 1);
   /** The plan's own phases; fix phases the agent added are not counted. */
   protected readonly phaseCount = computed(() => this.rows().filter((row) => !row.fix).length);
   /** A fatal error no phase row shows (it happened outside a phase). */

@@ -26,9 +26,12 @@ function view(extra: Partial<ProjectView> = {}): ProjectView {
     state: 'IDLE',
     blueprint: null,
     phases: [],
+    request: 1,
     currentPhase: 0,
+    checking: null,
     error: null,
     files: {},
+    encodings: {},
     streaming: null,
     messages: [],
     ...extra,
@@ -111,6 +114,7 @@ describe(planRows.name, () => {
     const rows = planRows(
       view({
         state: 'IMPLEMENTING_PHASE',
+        request: 2,
         currentPhase: 3,
         phases: [
           phase(1),
@@ -148,5 +152,41 @@ describe(planRows.name, () => {
       [null, true, 2, 'Fix type errors', 'designed'],
       [2, false, 0, 'Dark mode', 'planned'],
     ]);
+  });
+
+  it('reads unfinished phases as stopped after a stop, not as in progress', () => {
+    const rows = planRows(
+      view({
+        currentPhase: 2,
+        phases: [phase(1), phase(2, { status: 'implementing' })],
+      }),
+      NO_CHANGES,
+      [],
+    );
+    expect(rows.map((row) => row.status)).toEqual(['done', 'stopped']);
+    const duringDesign = planRows(view({ currentPhase: 2, phases: [phase(1)] }), NO_CHANGES, []);
+    expect(duringDesign.map((row) => [row.index, row.status])).toEqual([
+      [1, 'done'],
+      [2, 'stopped'],
+    ]);
+  });
+
+  it("shows a follow-up's own phases only, counted from 1, without the first plan's roadmap", () => {
+    const rows = planRows(
+      view({
+        state: 'IMPLEMENTING_PHASE',
+        request: 2,
+        currentPhase: 3,
+        blueprint: { title: 'T', summary: 's', views: [], roadmap: ['a', 'b', 'c', 'd'] },
+        phases: [
+          phase(1),
+          phase(2, { lastPhase: true }),
+          phase(3, { request: 2, status: 'designed' }),
+        ],
+      }),
+      NO_CHANGES,
+      [],
+    );
+    expect(rows.map((row) => [row.key, row.index, row.status])).toEqual([[3, 1, 'designed']]);
   });
 });

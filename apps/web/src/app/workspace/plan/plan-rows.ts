@@ -1,10 +1,10 @@
 import { type PhaseInfo } from '@forge/protocol/agent/agent-state';
 import { type ProjectView } from '@forge/protocol/socket/project-view';
 import { type ChangedFiles, type Notice } from '../state/workspace-state';
-import { currentRequestPhases } from '../state/workspace-status';
+import { requestPhases, stoppedShort } from '../state/progress';
 
 export type PlanFileState = 'written' | 'writing' | 'pending';
-export type PlanRowStatus = PhaseInfo['status'] | 'designing' | 'planned';
+export type PlanRowStatus = PhaseInfo['status'] | 'designing' | 'planned' | 'stopped';
 
 export interface PlanFileRow {
   readonly path: string;
@@ -21,6 +21,8 @@ export interface PlanRow {
   readonly fix: boolean;
   /** How many errors a fix phase was asked to mend. */
   readonly fixing: number;
+  /** A fix phase's attempt and the most allowed, when the runner said. */
+  readonly attempt: string | null;
   readonly name: string;
   readonly status: PlanRowStatus;
   readonly files: readonly PlanFileRow[];
@@ -54,15 +56,23 @@ export function planRows(
   changed: ChangedFiles,
   notices: readonly Notice[],
 ): PlanRow[] {
-  const phases = currentRequestPhases(view);
+  const phases = requestPhases(view);
+  // After a stop nothing is in progress: an unfinished phase reads as stopped, not running.
+  const stopped = stoppedShort(view);
+  const statusOf = (phase: PhaseInfo): PlanRowStatus =>
+    stopped && phase.status !== 'done' && phase.status !== 'failed' ? 'stopped' : phase.status;
   let counted = 0;
   const rows: PlanRow[] = phases.map((phase) => ({
     key: phase.number,
     index: phase.kind === 'fix' ? null : ++counted,
     fix: phase.kind === 'fix',
     fixing: phase.fixing?.length ?? 0,
+    attempt:
+      phase.attempt && phase.maxAttempts
+        ? `attempt ${phase.attempt} of ${phase.maxAttempts}`
+        : null,
     name: phase.name,
-    status: phase.status,
+    status: statusOf(phase),
     files: phase.files.map((file) => ({
       path: file.path,
       purpose: file.purpose,
@@ -75,20 +85,22 @@ export function planRows(
   const unlisted = !phases.some((phase) => phase.number === view.currentPhase);
   const designing = unlisted && view.state === 'DESIGNING_PHASE';
   const designFailed = unlisted && view.error !== null && view.error.phase === view.currentPhase;
-  if (designing || designFailed) {
+  const designStopped = unlisted && stopped && view.currentPhase > 0;
+  if (designing || designFailed || designStopped) {
     rows.push({
       key: view.currentPhase,
       index: ++counted,
       fix: false,
       fixing: 0,
+      attempt: null,
       name: designing ? 'Designing the next phase…' : 'Designing the next phase',
-      status: designing ? 'designing' : 'failed',
+      status: designing ? 'designing' : designStopped ? 'stopped' : 'failed',
       files: [],
       error: designFailed ? view.error!.message : null,
       notices: notices.filter((notice) => notice.phase === view.currentPhase),
     });
   }
-  const firstRequest = phases.length === 0 || phases[0].request === 1;
+  const firstRequest = view.request <= 1;
   const roadmap =
     firstRequest && !phases.some((p) => p.lastPhase) ? (view.blueprint?.roadmap ?? []) : [];
   for (let position = counted; position < roadmap.length; position++) {
@@ -97,6 +109,7 @@ export function planRows(
       index: position + 1,
       fix: false,
       fixing: 0,
+      attempt: null,
       name: roadmap[position],
       status: 'planned',
       files: [],

@@ -2,6 +2,7 @@ import {
   ChangeDetectionStrategy,
   Component,
   computed,
+  DestroyRef,
   effect,
   inject,
   signal,
@@ -21,6 +22,10 @@ import {
 
 /** The phone width of the width toggle, in CSS pixels (an iPhone 14's viewport). */
 export const PHONE_PREVIEW_WIDTH = 390;
+/** After its load event, how long a fresh frame loading behind gets to render before it shows. */
+export const FRESH_FRAME_SETTLE_MS = 150;
+/** A fresh frame that has not loaded by then is shown anyway (the app may never fire load). */
+export const FRESH_FRAME_DEADLINE_MS = 20_000;
 
 interface Frame {
   readonly key: number;
@@ -30,8 +35,12 @@ interface Frame {
 
 /**
  * The running app in an iframe on its own origin, with reload, open-in-new-tab and a
- * phone/desktop width toggle. The link is asked for whenever a dev server (re)starts and on
- * reload; each answer makes a new iframe, so the app is loaded fresh after every phase.
+ * phone/desktop width toggle. The link is asked for when the preview first has a server to
+ * show, whenever the dev server starts a phase, and on reload. After a restart or a reload the
+ * answer replaces the frame. A phase the running server took live hot-reloads in the frame as
+ * it is, never blank, and the finished phase is also loaded afresh in a second frame, unseen
+ * behind it, which takes its place once loaded: that fresh load is the one whose browser errors
+ * count for the phase's checks (errors of hot-reloaded half-written code never do).
  */
 @Component({
   selector: 'forge-preview-panel',
@@ -50,9 +59,21 @@ export class PreviewPanelComponent {
   private readonly reloads = signal(0);
   private frameCount = 0;
   private readonly frameSignal = signal<Frame | null>(null);
+  /** The fresh load of a phase the server took live, behind the shown frame until it loads. */
+  private readonly freshSignal = signal<Frame | null>(null);
+  private freshTimer?: ReturnType<typeof setTimeout>;
+  /** The restarts and reloads the shown frame was made after: a new one replaces it. */
+  private frameMadeFor = '';
   protected readonly frames = computed(() => {
     const frame = this.frameSignal();
-    return frame && this.link().status === 'ready' ? [frame] : [];
+    const fresh = this.freshSignal();
+    if (this.link().status !== 'ready') {
+      return [];
+    }
+    return [
+      ...(frame ? [{ ...frame, fresh: false }] : []),
+      ...(fresh ? [{ ...fresh, fresh: true }] : []),
+    ];
   });
 
   protected readonly display = computed(() => {
@@ -77,16 +98,36 @@ export class PreviewPanelComponent {
     if (!view || !expectsRunningServer(view, state.serverStarts)) {
       return null;
     }
-    return `${this.store.projectId()}#${state.serverStarts}#${this.reloads()}`;
+    return `${this.store.projectId()}#${state.serverStarts}#${state.serverRestarts}#${this.reloads()}`;
   });
 
   constructor() {
     effect(() => {
       const request = this.linkRequest();
       if (request !== null) {
-        untracked(() => void this.fetchLink(this.store.projectId()));
+        const state = untracked(() => this.store.state());
+        // A phase the running server took live: the frame hot-reloaded already, and replacing
+        // it would blank the preview while the app loads again; the fresh load goes behind it.
+        const replace = `${this.store.projectId()}#${state.serverRestarts}#${this.reloads()}`;
+        untracked(() => void this.fetchLink(this.store.projectId(), replace));
       }
     });
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.freshTimer));
+  }
+
+  /** The fresh frame loaded: it takes the shown frame's place once it has had time to render. */
+  protected freshLoaded(key: number): void {
+    clearTimeout(this.freshTimer);
+    this.freshTimer = setTimeout(() => this.showFresh(key), FRESH_FRAME_SETTLE_MS);
+  }
+
+  private showFresh(key: number): void {
+    const fresh = this.freshSignal();
+    if (fresh?.key !== key) {
+      return;
+    }
+    this.frameSignal.set(fresh);
+    this.freshSignal.set(null);
   }
 
   /** Sends the failure or the errors to the agent as the next request. */
@@ -98,7 +139,7 @@ export class PreviewPanelComponent {
     this.reloads.update((count) => count + 1);
   }
 
-  private async fetchLink(projectId: string): Promise<void> {
+  private async fetchLink(projectId: string, replace: string): Promise<void> {
     if (this.link().status !== 'ready') {
       this.link.set({ status: 'loading' });
     }
@@ -108,12 +149,22 @@ export class PreviewPanelComponent {
         return;
       }
       if (link.status === 'ready') {
-        this.frameSignal.set({
+        const frame = {
           key: ++this.frameCount,
           url: link.url,
           // parsePreviewUrl let only http(s) URLs through.
           src: this.sanitizer.bypassSecurityTrustResourceUrl(link.url),
-        });
+        };
+        if (this.frameSignal() === null || replace !== this.frameMadeFor) {
+          this.frameMadeFor = replace;
+          clearTimeout(this.freshTimer);
+          this.freshSignal.set(null);
+          this.frameSignal.set(frame);
+        } else {
+          this.freshSignal.set(frame);
+          clearTimeout(this.freshTimer);
+          this.freshTimer = setTimeout(() => this.showFresh(frame.key), FRESH_FRAME_DEADLINE_MS);
+        }
       }
       this.link.set(link);
     } catch (error: unknown) {

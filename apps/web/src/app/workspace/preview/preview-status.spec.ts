@@ -20,9 +20,12 @@ function view(extra: Partial<ProjectView> = {}): ProjectView {
     state: 'IDLE',
     blueprint: null,
     phases: [],
+    request: 1,
     currentPhase: 0,
+    checking: null,
     error: null,
     files: {},
+    encodings: {},
     streaming: null,
     messages: [],
     ...extra,
@@ -76,6 +79,17 @@ describe(previewDisplay.name, () => {
         link: NONE,
       }),
     ).toEqual({ kind: 'waiting', title: 'Starting the dev server…', detail: null });
+  });
+
+  it('says the checks run, not the start, once the dev server took the phase', () => {
+    expect(
+      previewDisplay({
+        view: view({ state: 'STARTING_SERVER', checking: 1 }),
+        stoppedFrom: null,
+        logs: [],
+        link: READY,
+      }),
+    ).toEqual({ kind: 'frame', busy: 'Checking the app…' });
   });
 
   it('shows a failed start with its message and output, even over a running app', () => {

@@ -36,6 +36,14 @@ const STEP_WORDS: Partial<Record<AgentState, string>> = {
   STARTING_SERVER: 'Starting the dev server…',
 };
 
+/** The step in words; once the dev server took the phase, its checks run, not its start. */
+function stepWords(view: ProjectView): string | null {
+  if (view.state === 'STARTING_SERVER' && view.checking !== null) {
+    return 'Checking the app…';
+  }
+  return STEP_WORDS[view.state] ?? null;
+}
+
 /**
  * "Waiting for the provider, 60 s…" while the agent waits out the LLM provider's Retry-After:
  * the runner's log line saying so is the latest event (anything after it means the wait ended).
@@ -128,7 +136,7 @@ export function previewDisplay({ view, stoppedFrom, logs, link }: PreviewInputs)
       log: logTail(logs),
     };
   }
-  const step = view ? (providerWait(view, logs) ?? STEP_WORDS[view.state] ?? null) : null;
+  const step = view ? (providerWait(view, logs) ?? stepWords(view)) : null;
   if (link.status === 'ready') {
     return { kind: 'frame', busy: step };
   }

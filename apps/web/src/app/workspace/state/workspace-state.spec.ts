@@ -316,9 +316,24 @@ describe(reduceWorkspace.name, () => {
       ),
     ]);
     expect(state.serverStarts).toBe(1);
+    expect(state.serverRestarts).toBe(1);
     expect(state.stoppedFrom).toBe('STARTING_SERVER');
     expect(state.view?.error).toEqual({ code: 'INTERNAL', message: 'Vite crashed', phase: 1 });
     expect(state.view?.phases[0].status).toBe('failed');
+  });
+
+  it('tells a dev server that took a phase live from one that restarted', () => {
+    const state = reduceWorkspace(EMPTY_WORKSPACE, [
+      snapshot(0, { phases: [phase(1), phase(2)], currentPhase: 2, state: 'STARTING_SERVER' }),
+      ...events(
+        1,
+        { type: 'server_started', phase: 1, restarted: true },
+        { type: 'server_started', phase: 2, restarted: false },
+      ),
+    ]);
+    expect(state.serverStarts).toBe(2);
+    // Only the restart makes the preview load the app anew; the other hot-reloaded in place.
+    expect(state.serverRestarts).toBe(1);
   });
 
   it('keeps recovered errors as notices and install output as logs, until the next request', () => {

@@ -46,6 +46,26 @@ export interface Notice {
   readonly phase?: number;
 }
 
+/** LLM tokens and cost added up; cost null until a call reported one. */
+export interface UsageTotal {
+  readonly tokens: number;
+  readonly costUsd: number | null;
+  readonly calls: number;
+}
+
+export const NO_USAGE: UsageTotal = { tokens: 0, costUsd: null, calls: 0 };
+
+export function addUsage(
+  total: UsageTotal,
+  usage: { promptTokens: number; completionTokens: number; costUsd: number | null },
+): UsageTotal {
+  return {
+    tokens: total.tokens + usage.promptTokens + usage.completionTokens,
+    costUsd: usage.costUsd === null ? total.costUsd : (total.costUsd ?? 0) + usage.costUsd,
+    calls: total.calls + 1,
+  };
+}
+
 export interface ChangedFiles {
   readonly phase: number;
   readonly paths: readonly string[];
@@ -61,8 +81,13 @@ export interface WorkspaceState {
   readonly notices: readonly Notice[];
   /** Files written or deleted in the latest phase: the file tree marks them. */
   readonly changed: ChangedFiles;
-  /** Dev-server starts seen on this page; the preview reloads on each. */
+  /** Dev-server starts (phases served) seen on this page. */
   readonly serverStarts: number;
+  /**
+   * Of those, the ones whose dev server was new (restarted): the preview loads the app anew on
+   * each. A server that took a phase's code live hot-reloads the open preview in place.
+   */
+  readonly serverRestarts: number;
   /** The state a generation left when it last went back to IDLE (where a failure happened). */
   readonly stoppedFrom: AgentState | null;
   /** An event skipped a number since the last snapshot: some were lost, a snapshot is due. */
@@ -71,6 +96,9 @@ export interface WorkspaceState {
   readonly latestVersion: VersionEvent | null;
   /** The errors that hold now, by source, as the runner last said (distinct, never a log). */
   readonly problems: Readonly<Record<ProblemSource, readonly ProblemItem[]>>;
+  /** LLM usage seen live on this page (`usage` events), and that of the request running now. */
+  readonly usage: UsageTotal;
+  readonly requestUsage: UsageTotal;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceState = {
@@ -80,10 +108,13 @@ export const EMPTY_WORKSPACE: WorkspaceState = {
   notices: [],
   changed: { phase: 0, paths: [] },
   serverStarts: 0,
+  serverRestarts: 0,
   stoppedFrom: null,
   gap: false,
   latestVersion: null,
   problems: { checks: [], browser: [] },
+  usage: NO_USAGE,
+  requestUsage: NO_USAGE,
 };
 
 /**
@@ -204,9 +235,16 @@ function withEvent(state: WorkspaceState, event: ServerEvent, firstSeq: number):
       break;
     case 'server_started':
       next.serverStarts = state.serverStarts + 1;
+      if (event.restarted !== false) {
+        next.serverRestarts = state.serverRestarts + 1;
+      }
       break;
     case 'problems':
       next.problems = { ...state.problems, [event.source]: event.problems };
+      break;
+    case 'usage':
+      next.usage = addUsage(state.usage, event);
+      next.requestUsage = addUsage(state.requestUsage, event);
       break;
     case 'version_created': {
       const { seq, number, label, reason, createdAt } = event;
@@ -221,6 +259,7 @@ function withEvent(state: WorkspaceState, event: ServerEvent, firstSeq: number):
         next.stoppedFrom = null;
         next.notices = [];
         next.logs = [];
+        next.requestUsage = NO_USAGE;
       }
       break;
     default:

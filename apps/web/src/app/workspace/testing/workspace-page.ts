@@ -14,6 +14,7 @@ import { LIVE_SOCKET_OPTIONS } from '../../live/live-socket.service';
 import { TestLiveServer, snapshotOf, until } from '../../live/testing/test-live-server';
 import { PROJECTS_URL } from '../../project/projects.service';
 import { WorkspaceComponent } from '../workspace.component';
+import { answerModels } from '../../models/testing/answer-models';
 
 /*
  * The workspace page for specs: the real page at /project/:id against a real Socket.IO server
@@ -50,6 +51,7 @@ export class WorkspacePage {
   }
 
   async close(): Promise<void> {
+    answerModels(this.http);
     this.http.verify();
     this.harness.fixture.destroy();
     await this.server.close();

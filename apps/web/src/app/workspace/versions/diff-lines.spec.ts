@@ -38,6 +38,16 @@ describe(readUnifiedDiff.name, () => {
     expect(view).toMatchObject({ added: 5, hidden: 3 });
   });
 
+  it('shows a binary file’s line as a note, neither added nor removed', () => {
+    const text = 'Binary files a/public/logo.png (3 bytes) and b/public/logo.png (4 bytes) differ';
+    expect(readUnifiedDiff(`${text}\n`)).toEqual({
+      lines: [{ kind: 'note', text, oldNumber: null, newNumber: null }],
+      hidden: 0,
+      added: 0,
+      removed: 0,
+    });
+  });
+
   it('reads an empty diff as no lines', () => {
     expect(readUnifiedDiff('')).toEqual({ lines: [], hidden: 0, added: 0, removed: 0 });
   });

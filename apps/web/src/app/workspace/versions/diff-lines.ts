@@ -54,6 +54,9 @@ export function readUnifiedDiff(diff: string, max = DIFF_LINES_MAX): DiffView {
       keep({ kind: 'hunk', text, oldNumber: null, newNumber: null });
     } else if (!inHunk && FILE_HEADER.test(text)) {
       continue;
+    } else if (!inHunk && text.startsWith('Binary files ')) {
+      // A binary file is not diffed: the server says it changed, with its sizes.
+      keep({ kind: 'note', text, oldNumber: null, newNumber: null });
     } else if (text.startsWith('+')) {
       added++;
       keep({ kind: 'added', text: text.slice(1), oldNumber: null, newNumber: newNumber++ });

@@ -20,7 +20,7 @@ import { ConfirmDialogComponent } from '../../core/confirm-dialog/confirm-dialog
 import { httpErrorMessage } from '../../core/http-error-message';
 import { formatTimeAgo } from '../../core/relative-time';
 import { describeProjectState } from '../../project/project-state';
-import { workspaceStateKey } from '../state/workspace-status';
+import { progressOf } from '../state/progress';
 import { WorkspaceStore, commandMessage } from '../workspace-store';
 import { readUnifiedDiff } from './diff-lines';
 import { VersionsApiService } from './versions-api.service';
@@ -108,7 +108,7 @@ export class VersionsPanelComponent {
       return 'Connecting to the project…';
     }
     if (this.store.busy()) {
-      const state = describeProjectState(workspaceStateKey(view)).label;
+      const state = describeProjectState(progressOf(view).step).label;
       return `The agent is working (${state}): restore a version once it is done.`;
     }
     return null;

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/** What one project's database is called on the apps' server, and how its role signs in. */
+export interface AppDatabaseCredentials {
+  database: string;
+  role: string;
+  password: string;
+}
+
+export interface AppDatabaseAdminOptions {
+  /** An admin connection (CREATEDB and CREATEROLE, or a superuser) to the apps' server. */
+  adminUrl: string;
+  /** APPS_DATABASE_CONNECTION_LIMIT */
+  connectionLimit: number;
+  connectTimeoutMs: number;
+  /** Longest one admin statement may take, in ms. */
+  queryTimeoutMs: number;
+}
+
+/** How long a drop waits for each open session of the app to end, in ms. */
+const DROP_WAIT_MS = 10_000;
+
+const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `app_<project id without dashes>`: the name of both the project's database and its role. */
+export function appDatabaseName(projectId: string): string {
+  if (!PROJECT_ID.test(projectId)) throw new Error(`not a project id: ${projectId}`);
+  return `app_${projectId.replaceAll('-', '').toLowerCase()}`;
+}
+
+/** A PostgreSQL identifier, quoted. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** The same server with other credentials and database (host and port kept, or `host`'s). */
+export function appDatabaseUrl(
+  serverUrl: string,
+  credentials: AppDatabaseCredentials,
+  host?: string | null,
+): string {
+  const url = new URL(serverUrl);
+  if (host) {
+    const parsed = new URL(`postgres://${host}`);
+    url.hostname = parsed.hostname;
+    url.port = parsed.port || url.port;
+  }
+  url.username = encodeURIComponent(credentials.role);
+  url.password = encodeURIComponent(credentials.password);
+  url.pathname = `/${credentials.database}`;
+  url.search = '';
+  return url.toString();
+}
+
+/**
+ * Creates and drops projects' databases on the apps' PostgreSQL server with the admin
+ * connection. A project's role logs in with a random password, owns its database and nothing
+ * else (no superuser, no CREATEDB, no CREATEROLE), and may open APPS_DATABASE_CONNECTION_LIMIT
+ * connections; nobody else may connect to that database (CONNECT revoked from PUBLIC).
+ */
+export class AppDatabaseAdmin {
+  constructor(private readonly options: AppDatabaseAdminOptions) {}
+
+  /** Creates the project's role and database; an existing role gets a new password. */
+  async create(projectId: string): Promise<AppDatabaseCredentials> {
+    const name = appDatabaseName(projectId);
+    const password = randomBytes(24).toString('base64url');
+    await this.withAdmin(async (client) => {
+      const role = quoteIdent(name);
+      const rights = `LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS CONNECTION LIMIT ${this.options.connectionLimit} PASSWORD ${quoteLiteral(password)}`;
+      const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+      await client.query(`${exists.rowCount ? 'ALTER' : 'CREATE'} ROLE ${role} WITH ${rights}`);
+      const database = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (!database.rowCount) {
+        // The role must be a member to be made owner by a CREATEROLE admin (PostgreSQL 16+).
+        await client.query(`GRANT ${role} TO CURRENT_USER`).catch(() => undefined);
+        await client.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${role}`);
+      }
+      await client.query(`REVOKE ALL ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
+      await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdent(name)} TO ${role}`);
+    });
+    // The public schema is the role's own, whoever template1 left it to (an upgraded cluster's
+    // is the bootstrap superuser's), and nobody else's to create in.
+    await this.withAdmin(async (client) => {
+      const role = quoteIdent(name);
+      await client.query(`ALTER SCHEMA public OWNER TO ${role}`);
+      await client.query('REVOKE ALL ON SCHEMA public FROM PUBLIC');
+      await client.query(`GRANT ALL ON SCHEMA public TO ${role}`);
+    }, name);
+    return { database: name, role: name, password };
+  }
+
+  /** Drops the project's database (its connections closed first) and its role; none is fine. */
+  async drop(projectId: string): Promise<void> {
+    const name = appDatabaseName(projectId);
+    await this.withAdmin(
+      async (client) => {
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (exists.rowCount) {
+          // No new sessions, the open ones ended (each waited for), then the drop has nobody
+          // left to wait for.
+          await client.query(`ALTER DATABASE ${quoteIdent(name)} WITH ALLOW_CONNECTIONS false`);
+          // An admin without the right to signal them leaves it to DROP … WITH (FORCE).
+          await client
+            .query(
+              'SELECT pg_terminate_backend(pid, $2) FROM pg_stat_activity WHERE datname = $1',
+              [name, DROP_WAIT_MS],
+            )
+            .catch(() => undefined);
+          await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+        }
+        await client.query(`DROP ROLE IF EXISTS ${quoteIdent(name)}`);
+      },
+      undefined,
+      Math.max(this.options.queryTimeoutMs, DROP_WAIT_MS * 4),
+    );
+  }
+
+  /** Whether the project's database exists on the server. */
+  async exists(projectId: string): Promise<boolean> {
+    const name = appDatabaseName(projectId);
+    return this.withAdmin(
+      async (client) =>
+        !!(await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount,
+    );
+  }
+
+  /**
+   * Closes `database` (Forge's own, when it lives on the apps' server) to roles not granted
+   * CONNECT: by default PUBLIC may connect to every database, project roles included. The
+   * admin's own role keeps its way in.
+   */
+  async closeToPublic(database: string): Promise<boolean> {
+    return this.withAdmin(async (client) => {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (!found.rowCount) return false;
+      await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO CURRENT_USER`);
+      await client.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+      return true;
+    });
+  }
+
+  private async withAdmin<T>(
+    run: (client: Client) => Promise<T>,
+    database?: string,
+    queryTimeoutMs = this.options.queryTimeoutMs,
+  ): Promise<T> {
+    const url = new URL(this.options.adminUrl);
+    if (database) url.pathname = `/${database}`;
+    const client = new Client({
+      connectionString: url.toString(),
+      connectionTimeoutMillis: this.options.connectTimeoutMs,
+      query_timeout: queryTimeoutMs,
+    });
+    await client.connect();
+    try {
+      return await run(client);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}

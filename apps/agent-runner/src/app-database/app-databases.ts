@@ -1,0 +1,175 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
+import {
+  AppDatabaseAdmin,
+  type AppDatabaseCredentials,
+  appDatabaseUrl,
+} from './app-database-admin';
+import { applyMigrations, type MigrationRun } from './app-migrations';
+
+interface AppDatabaseRow {
+  database_name: string;
+  role_name: string;
+  password: string;
+}
+
+/** What a migration run found beyond its problems: the size against APPS_DATABASE_MAX_BYTES. */
+export interface AppMigrationReport extends MigrationRun {
+  /** A sentence for the user when the database grew past APPS_DATABASE_MAX_BYTES. */
+  sizeWarning: string | null;
+}
+
+/**
+ * Each project's own PostgreSQL database on APPS_DATABASE_URL's server (DATABASE_URL's when
+ * unset), made on demand: its role and password are kept in Forge's `app_databases` table and
+ * reach the project's sandbox as DATABASE_URL only. Deleting the project drops both.
+ */
+@Injectable()
+export class AppDatabases {
+  private readonly logger = new Logger(AppDatabases.name);
+  private readonly admin: AppDatabaseAdmin;
+  private readonly serverUrl: string;
+  private readonly creating = new Map<string, Promise<AppDatabaseCredentials>>();
+  private guarded?: Promise<void>;
+
+  constructor(
+    @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.serverUrl = config.APPS_DATABASE_URL ?? config.DATABASE_URL;
+    this.admin = new AppDatabaseAdmin({
+      adminUrl: this.serverUrl,
+      connectionLimit: config.APPS_DATABASE_CONNECTION_LIMIT,
+      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+    });
+  }
+
+  /** The project's credentials, or null when it has no database. */
+  async credentials(projectId: string): Promise<AppDatabaseCredentials | null> {
+    const rows: AppDatabaseRow[] = await this.dataSource.query(
+      'SELECT database_name, role_name, password FROM app_databases WHERE project_id = $1',
+      [projectId],
+    );
+    const row = rows[0];
+    return row
+      ? { database: row.database_name, role: row.role_name, password: row.password }
+      : null;
+  }
+
+  /** The project's database, created now when it has none (true in `created`). */
+  async ensure(
+    projectId: string,
+  ): Promise<{ credentials: AppDatabaseCredentials; created: boolean }> {
+    const known = await this.credentials(projectId);
+    if (known) return { credentials: known, created: false };
+    let creating = this.creating.get(projectId);
+    if (!creating) {
+      creating = this.create(projectId).finally(() => this.creating.delete(projectId));
+      this.creating.set(projectId, creating);
+    }
+    return { credentials: await creating, created: true };
+  }
+
+  /** `{ DATABASE_URL }` as the project's sandbox reaches its database; none without one. */
+  async sandboxEnv(projectId: string): Promise<Record<string, string>> {
+    const credentials = await this.credentials(projectId);
+    if (!credentials) return {};
+    const url = appDatabaseUrl(this.serverUrl, credentials, this.config.APPS_DATABASE_SANDBOX_HOST);
+    return { DATABASE_URL: url };
+  }
+
+  /** Applies the project's new migrations as its own role; null when it has no database. */
+  async migrate(
+    projectId: string,
+    files: ReadonlyMap<string, string>,
+  ): Promise<AppMigrationReport | null> {
+    const credentials = await this.credentials(projectId);
+    if (!credentials) return null;
+    const run = await applyMigrations(files, {
+      url: appDatabaseUrl(this.serverUrl, credentials),
+      timeoutMs: this.config.APPS_DATABASE_MIGRATION_TIMEOUT_MS,
+      connectTimeoutMs: this.config.DATABASE_CONNECT_TIMEOUT_MS,
+    });
+    const max = this.config.APPS_DATABASE_MAX_BYTES;
+    const sizeWarning =
+      run.sizeBytes !== null && run.sizeBytes > max
+        ? `The app's database holds ${run.sizeBytes} bytes, more than APPS_DATABASE_MAX_BYTES (${max}): keep seed data small and delete what the app no longer needs.`
+        : null;
+    return { ...run, sizeWarning };
+  }
+
+  /** Drops the project's database and role, and forgets them; nothing when it had none. */
+  async drop(projectId: string): Promise<boolean> {
+    const known = await this.credentials(projectId);
+    await this.creating.get(projectId)?.catch(() => undefined);
+    if (!known && !(await this.credentials(projectId))) return false;
+    await this.admin.drop(projectId);
+    await this.dataSource.query('DELETE FROM app_databases WHERE project_id = $1', [projectId]);
+    this.logger.log(`dropped the database of project ${projectId}`);
+    return true;
+  }
+
+  /** Drops the databases of projects that are gone (deleted while no runner heard it). */
+  async reap(): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT a.project_id::text AS id FROM app_databases a
+       WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = a.project_id)`,
+    );
+    const dropped: string[] = [];
+    for (const { id } of rows) {
+      try {
+        if (await this.drop(id)) dropped.push(id);
+      } catch (error) {
+        this.logger.warn(`could not drop the database of deleted project ${id}: ${String(error)}`);
+      }
+    }
+    return dropped;
+  }
+
+  private async create(projectId: string): Promise<AppDatabaseCredentials> {
+    await this.guardForgeDatabase();
+    const credentials = await this.admin.create(projectId);
+    const rows: AppDatabaseRow[] = await this.dataSource.query(
+      `INSERT INTO app_databases (project_id, database_name, role_name, password)
+       SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM projects WHERE id = $1)
+       RETURNING database_name`,
+      [projectId, credentials.database, credentials.role, credentials.password],
+    );
+    if (rows.length === 0) {
+      // Deleted meanwhile: nothing may outlive it.
+      await this.admin.drop(projectId);
+      throw new Error(`project ${projectId} was deleted while its database was being created`);
+    }
+    this.logger.log(`created the database of project ${projectId}`);
+    return credentials;
+  }
+
+  /**
+   * When Forge's own database lives on the apps' server, PUBLIC's default CONNECT on it is
+   * revoked once, so no project role can open it.
+   */
+  private guardForgeDatabase(): Promise<void> {
+    this.guarded ??= (async () => {
+      // Whether the apps' server is Forge's cannot be told from host names; a database of that
+      // name on another server is closed to PUBLIC all the same, which harms nobody. So is the
+      // admin connection's own database (`apps` in compose).
+      const names = new Set(
+        [this.config.DATABASE_URL, this.serverUrl].map(
+          (url) => decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres',
+        ),
+      );
+      for (const name of names) {
+        if (await this.admin.closeToPublic(name)) {
+          this.logger.log(`the database ${name} is closed to the apps' roles (CONNECT revoked)`);
+        }
+      }
+    })().catch((error: unknown) => {
+      this.guarded = undefined;
+      throw error;
+    });
+    return this.guarded;
+  }
+}

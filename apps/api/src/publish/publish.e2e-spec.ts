@@ -1,0 +1,239 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { Version, type VersionFile } from '@forge/db';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import {
+  freePort,
+  startLinkedRunner,
+  startLiveApi,
+  type StackServer,
+} from '../live/testing/live-stack';
+import { call, signUp, type TestUser } from '../testing/api-test-app';
+
+// The first run prepares the app template (bun install); later runs reuse the cache.
+jest.setTimeout(600_000);
+
+const TEMPLATE_CACHE = join(tmpdir(), 'forge-e2e-template-cache');
+
+function app(label: string): VersionFile[] {
+  return [
+    {
+      path: 'src/App.tsx',
+      content: `export default function App() {\n  return <h1 className="text-4xl font-bold">${label}</h1>;\n}\n`,
+    },
+  ];
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A GET to the published-app server as a browser at `host` would send it. */
+function fetchPublished(
+  port: number,
+  host: string,
+  path: string,
+  cookie?: string,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, headers: { host, ...(cookie ? { cookie } : {}) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('publishing (e2e, real runner and process sandbox)', () => {
+  let db: TestDatabase;
+  let runner: StackServer;
+  let api: StackServer & { app: import('@nestjs/common').INestApplication };
+  let sandboxRoot: string;
+  let publishPort: number;
+  let owner: TestUser;
+  let other: TestUser;
+  let projectId: string;
+
+  async function addVersion(id: string, number: number, files: VersionFile[]): Promise<void> {
+    const versions = api.app.get<DataSource>(getDataSourceToken()).getRepository(Version);
+    await versions.save(
+      versions.create({ projectId: id, number, reason: 'phase', label: `v${number}`, files }),
+    );
+  }
+
+  const publish = (body: object, user = owner, id = projectId) =>
+    call(api.url, 'PUT', `/api/projects/${id}/publication`, { cookie: user.cookie, body });
+
+  /** The page and its script, as a visitor gets them at `slug`. */
+  async function served(slug: string, cookie?: string): Promise<{ page: Answer; script: string }> {
+    const host = `${slug}.apps.localhost:${publishPort}`;
+    const page = await fetchPublished(publishPort, host, '/', cookie);
+    const src = /<script type="module" crossorigin src="([^"]+)"/.exec(page.body)?.[1];
+    if (page.status !== 200 || !src) return { page, script: '' };
+    const script = await fetchPublished(publishPort, host, src, cookie);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.headers['cache-control']).toMatch(/max-age=31536000, immutable$/);
+    return { page, script: script.body };
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sandboxRoot = mkdtempSync(join(tmpdir(), 'forge-publish-sandboxes-'));
+    mkdirSync(TEMPLATE_CACHE, { recursive: true });
+    runner = await startLinkedRunner(db, 'http://127.0.0.1:9', {
+      SANDBOX_PROVIDER: 'process',
+      SANDBOX_ROOT: sandboxRoot,
+      SANDBOX_TEMPLATE_CACHE: TEMPLATE_CACHE,
+      SANDBOX_POOL_SIZE: '0',
+    });
+    publishPort = await freePort();
+    api = await startLiveApi(db, {
+      RUNNER_URLS: runner.url,
+      PUBLISH_PORT: String(publishPort),
+      PUBLISH_URL_TEMPLATE: `http://{slug}.apps.localhost:${publishPort}`,
+      PUBLISH_CHECK_CACHE_MS: '0',
+      SANDBOX_PROVIDER: 'none',
+    });
+    owner = await signUp(api.url);
+    other = await signUp(api.url);
+    projectId = (
+      await call(api.url, 'POST', '/api/projects', { cookie: owner.cookie, body: { name: 'Pub' } })
+    ).body.id;
+    await addVersion(projectId, 1, app('Version one'));
+    await addVersion(projectId, 2, app('Version two'));
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await runner?.close();
+    await db?.drop();
+    rmSync(sandboxRoot, { recursive: true, force: true });
+  });
+
+  it('builds the latest version and serves it at its slug, then an older one', async () => {
+    const first = await publish({ slug: 'pub-app', visibility: 'public' });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      slug: 'pub-app',
+      visibility: 'public',
+      version: 2,
+      url: `http://pub-app.apps.localhost:${publishPort}/`,
+      openUrl: `http://pub-app.apps.localhost:${publishPort}/`,
+    });
+    let site = await served('pub-app');
+    expect(site.page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(site.script).toContain('Version two');
+    // Tailwind ran over the version's files, not the workspace's.
+    const css = /href="(\/assets\/[^"]+\.css)"/.exec(site.page.body)?.[1];
+    const style = await fetchPublished(publishPort, `pub-app.apps.localhost`, css!);
+    expect(style.body).toContain('text-4xl');
+
+    const older = await publish({ slug: 'pub-app', visibility: 'public', version: 1 });
+    expect(older.body.version).toBe(1);
+    site = await served('pub-app');
+    expect(site.script).toContain('Version one');
+    expect(site.script).not.toContain('Version two');
+    // Only the live build's files are kept.
+    const [{ builds }]: { builds: number }[] = await api.app
+      .get<DataSource>(getDataSourceToken())
+      .query(
+        `SELECT count(DISTINCT build_id)::int AS builds FROM publication_files WHERE project_id = $1`,
+        [projectId],
+      );
+    expect(builds).toBe(1);
+    const live = await call(api.url, 'GET', `/api/projects/${projectId}/publication`, {
+      cookie: owner.cookie,
+    });
+    expect(live.body.publication).toMatchObject({ version: 1, slug: 'pub-app' });
+  });
+
+  it('refuses bad, reserved and taken names, a missing version and another user', async () => {
+    expect((await publish({ slug: 'Bad Name', visibility: 'public' })).body.code).toBe(
+      'INVALID_SLUG',
+    );
+    expect((await publish({ slug: 'admin', visibility: 'public' })).body.code).toBe(
+      'SLUG_RESERVED',
+    );
+    expect((await publish({ slug: 'pub-app', visibility: 'nobody' })).status).toBe(400);
+    const missing = await publish({ slug: 'pub-app', visibility: 'public', version: 99 });
+    expect(missing).toMatchObject({ status: 404, body: { code: 'VERSION_NOT_FOUND' } });
+    const theirs = (
+      await call(api.url, 'POST', '/api/projects', {
+        cookie: other.cookie,
+        body: { name: 'Theirs' },
+      })
+    ).body.id;
+    await addVersion(theirs, 1, app('Theirs'));
+    const taken = await publish({ slug: 'pub-app', visibility: 'public' }, other, theirs);
+    expect(taken).toMatchObject({ status: 409, body: { code: 'SLUG_TAKEN' } });
+    expect((await publish({ slug: 'their-app', visibility: 'public' }, other)).status).toBe(404);
+    expect((await served('pub-app')).script).toContain('Version one');
+  });
+
+  it('keeps the live build when a version does not build, with the build error', async () => {
+    await addVersion(projectId, 3, [
+      { path: 'src/App.tsx', content: 'export default function App( {\n' },
+    ]);
+    const broken = await publish({ slug: 'pub-app', visibility: 'public', version: 3 });
+    expect(broken.status).toBe(422);
+    expect(broken.body.code).toBe('PUBLISH_BUILD_FAILED');
+    expect(broken.body.message).toContain('src/App.tsx');
+    expect((await served('pub-app')).script).toContain('Version one');
+  });
+
+  it('opens unlisted and private apps only with their link, and unpublishes', async () => {
+    const unlisted = await publish({ slug: 'pub-app', visibility: 'unlisted', version: 1 });
+    expect(unlisted.body.openUrl).toMatch(/\?forge_access=[A-Za-z0-9_-]{32}$/);
+    const host = `pub-app.apps.localhost:${publishPort}`;
+    expect((await served('pub-app')).page.status).toBe(404);
+    const open = new URL(unlisted.body.openUrl);
+    const redirect = await fetchPublished(publishPort, host, `${open.pathname}${open.search}`);
+    expect(redirect.status).toBe(303);
+    const cookie = String(redirect.headers['set-cookie']).split(';')[0]!;
+    expect((await served('pub-app', cookie)).script).toContain('Version one');
+
+    const made = await publish({ slug: 'pub-app', visibility: 'private', version: 1 });
+    // The unlisted secret no longer opens it; the owner's signed link does.
+    expect((await served('pub-app', cookie)).page.status).toBe(404);
+    const ownerLink = new URL(made.body.openUrl);
+    const ownerRedirect = await fetchPublished(
+      publishPort,
+      host,
+      `${ownerLink.pathname}${ownerLink.search}`,
+    );
+    const ownerCookie = String(ownerRedirect.headers['set-cookie']).split(';')[0]!;
+    expect((await served('pub-app', ownerCookie)).page.status).toBe(200);
+
+    const gone = await call(api.url, 'DELETE', `/api/projects/${projectId}/publication`, {
+      cookie: owner.cookie,
+    });
+    expect(gone.status).toBe(204);
+    const after = await fetchPublished(publishPort, host, '/', ownerCookie);
+    expect(after.status).toBe(404);
+    expect(after.body).toContain('Nothing published here');
+    expect(
+      (
+        await call(api.url, 'DELETE', `/api/projects/${projectId}/publication`, {
+          cookie: owner.cookie,
+        })
+      ).status,
+    ).toBe(404);
+  });
+});

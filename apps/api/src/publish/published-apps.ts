@@ -1,0 +1,132 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { type PublicationVisibility } from '@forge/db';
+import {
+  type PublishedApp,
+  type PublishedSite,
+  publishedSite,
+  verifyPreviewToken,
+} from '@forge/preview';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+
+/** What the server needs of a publication, read by slug. */
+interface LiveRow {
+  project_id: string;
+  owner_id: string;
+  visibility: PublicationVisibility;
+  access_token: string;
+  build_id: string;
+}
+
+/** Slugs remembered at most; past it that memory starts over. */
+const REMEMBERED_MAX = 10_000;
+
+/** The key signing private apps' owner tokens, derived from AUTH_SECRET for this use only. */
+export function ownerTokenSecret(authSecret: string): string {
+  return createHash('sha256').update(`forge published apps\0${authSecret}`).digest('hex');
+}
+
+/**
+ * The published apps as the server finds them: a publication by its slug (remembered for
+ * PUBLISH_CHECK_CACHE_MS), a build's files from memory (least recently used out past
+ * PUBLISH_CACHE_BYTES), read from PostgreSQL when missing. Every replica serves every app.
+ */
+@Injectable()
+export class PublishedApps {
+  private readonly bySlug = new Map<string, { row: LiveRow | null; until: number }>();
+  private readonly sites = new Map<string, PublishedSite>();
+  private readonly loading = new Map<string, Promise<PublishedSite>>();
+  private cachedBytes = 0;
+  readonly ownerSecret: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {
+    this.ownerSecret = ownerTokenSecret(config.AUTH_SECRET);
+  }
+
+  /** The app at `slug`, or null. */
+  async find(slug: string): Promise<PublishedApp | null> {
+    const row = await this.row(slug);
+    if (!row) return null;
+    const site = await this.site(row.build_id);
+    return {
+      site,
+      open: row.visibility === 'public',
+      allows: (credential) => this.allows(row, credential),
+    };
+  }
+
+  /** Forgets what this replica read of these slugs: a change made here shows at once. */
+  forget(...slugs: string[]): void {
+    for (const slug of slugs) this.bySlug.delete(slug);
+  }
+
+  private allows(row: LiveRow, credential: string): boolean {
+    if (row.visibility === 'unlisted') {
+      const given = Buffer.from(credential);
+      const secret = Buffer.from(row.access_token);
+      return given.length === secret.length && timingSafeEqual(given, secret);
+    }
+    if (row.visibility === 'private') {
+      const check = verifyPreviewToken(credential, this.ownerSecret, {
+        projectId: row.project_id,
+      });
+      return check.ok && check.claims.userId === row.owner_id;
+    }
+    return true;
+  }
+
+  private async row(slug: string): Promise<LiveRow | null> {
+    const now = Date.now();
+    const known = this.bySlug.get(slug);
+    if (known && known.until > now) return known.row;
+    const rows: LiveRow[] = await this.dataSource.query(
+      `SELECT p.project_id, pr.owner_id, p.visibility, p.access_token, p.build_id
+       FROM publications p JOIN projects pr ON pr.id = p.project_id WHERE p.slug = $1`,
+      [slug],
+    );
+    const row = rows[0] ?? null;
+    if (this.bySlug.size >= REMEMBERED_MAX) this.bySlug.clear();
+    this.bySlug.set(slug, { row, until: now + this.config.PUBLISH_CHECK_CACHE_MS });
+    return row;
+  }
+
+  private async site(buildId: string): Promise<PublishedSite> {
+    const cached = this.sites.get(buildId);
+    if (cached) {
+      // Most recently used last.
+      this.sites.delete(buildId);
+      this.sites.set(buildId, cached);
+      return cached;
+    }
+    let loading = this.loading.get(buildId);
+    if (!loading) {
+      loading = this.load(buildId).finally(() => this.loading.delete(buildId));
+      this.loading.set(buildId, loading);
+    }
+    return loading;
+  }
+
+  private async load(buildId: string): Promise<PublishedSite> {
+    const rows: { path: string; content: Buffer }[] = await this.dataSource.query(
+      `SELECT path, content FROM publication_files WHERE build_id = $1`,
+      [buildId],
+    );
+    const site = publishedSite(rows);
+    const max = this.config.PUBLISH_CACHE_BYTES;
+    if (site.bytes <= max) {
+      for (const [id, old] of this.sites) {
+        if (this.cachedBytes + site.bytes <= max) break;
+        this.sites.delete(id);
+        this.cachedBytes -= old.bytes;
+      }
+      this.sites.set(buildId, site);
+      this.cachedBytes += site.bytes;
+    }
+    return site;
+  }
+}
