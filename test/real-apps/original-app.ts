@@ -130,7 +130,10 @@ export async function renderOriginal(app: CorpusApp, browser: Browser): Promise<
   rmSync(dir, { recursive: true, force: true });
   for (const file of app.files) {
     mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.content);
+    writeFileSync(
+      join(dir, file.path),
+      file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content,
+    );
   }
   if (app.packageJson) writeFileSync(join(dir, 'package.json'), app.packageJson);
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
