@@ -29,6 +29,12 @@ export interface CorpusEntry {
   packages: string[];
   /** The follow-up: in `file`, `from` becomes `to` (both visible in the page). */
   followUp: { file: string; from: string; to: string };
+  /**
+   * Texts besides the follow-up's whose elements must look as in the original (computed colour,
+   * font, background, corners): one per stylesheet kind the app uses (global CSS, CSS modules,
+   * Tailwind utilities).
+   */
+  styled: string[];
   covers: string[];
 }
 
@@ -40,6 +46,7 @@ export const CORPUS: CorpusEntry[] = [
     layout: 'vite',
     packages: [],
     followUp: { file: 'src/App.tsx', from: 'Vite + React', to: 'Vite + React, replayed by Forge' },
+    styled: ['count is 0'],
     covers: ['TypeScript', 'project references'],
   },
   {
@@ -49,6 +56,7 @@ export const CORPUS: CorpusEntry[] = [
     layout: 'vite',
     packages: [],
     followUp: { file: 'src/App.jsx', from: 'Vite + React', to: 'Vite + React, replayed by Forge' },
+    styled: ['count is 0'],
     covers: ['JavaScript'],
   },
   {
@@ -62,7 +70,22 @@ export const CORPUS: CorpusEntry[] = [
       from: 'and save to reload.',
       to: 'and save to reload, replayed by Forge.',
     },
+    styled: ['Add Amount'],
     covers: ['Redux Toolkit', 'react-redux', 'CSS modules'],
+  },
+  {
+    id: 'cra-redux-js',
+    title: 'Redux counter in JavaScript (CRA template)',
+    source: { package: 'cra-template-redux', version: '2.0.0', dir: 'template' },
+    layout: 'cra-js',
+    packages: ['@reduxjs/toolkit', 'react-redux'],
+    followUp: {
+      file: 'src/App.jsx',
+      from: 'and save to reload.',
+      to: 'and save to reload, replayed by Forge.',
+    },
+    styled: ['Add Amount'],
+    covers: ['Redux Toolkit in JavaScript', 'CSS modules'],
   },
   {
     id: 'cra-router-js',
@@ -71,7 +94,22 @@ export const CORPUS: CorpusEntry[] = [
     layout: 'cra-js',
     packages: ['react-router-dom@5.3.4'],
     followUp: { file: 'src/pages/Home.jsx', from: 'Home page', to: 'Home page, replayed by Forge' },
+    styled: [],
     covers: ['react-router'],
+  },
+  {
+    id: 'cra-ts',
+    title: 'React starter (CRA TypeScript template)',
+    source: { package: 'cra-template-typescript', version: '1.3.0', dir: 'template' },
+    layout: 'cra-ts',
+    packages: [],
+    followUp: {
+      file: 'src/App.tsx',
+      from: 'and save to reload.',
+      to: 'and save to reload, replayed by Forge.',
+    },
+    styled: ['Learn React'],
+    covers: ['TypeScript', 'SVG import'],
   },
   {
     id: 'tailwind3-redux-axios',
@@ -91,9 +129,38 @@ export const CORPUS: CorpusEntry[] = [
       from: 'My reading list',
       to: 'My reading list, replayed by Forge',
     },
+    styled: ['Mark read'],
     covers: ['Tailwind 3 + PostCSS', 'Redux Toolkit', 'axios'],
   },
+  {
+    id: 'tailwind4-scss-query',
+    title: 'Recipe box (ours: Tailwind 4, SCSS modules, TanStack Query)',
+    source: { own: 'tailwind4-scss-query' },
+    layout: 'vite',
+    packages: ['@tanstack/react-query', 'sass'],
+    followUp: { file: 'src/App.tsx', from: 'Recipe box', to: 'Recipe box, replayed by Forge' },
+    styled: ['30 min', '#vegan'],
+    covers: ['Tailwind 4 (@tailwindcss/vite)', 'SCSS + CSS modules', 'TanStack Query'],
+  },
 ];
+
+/**
+ * The apps to run: all of them, or those named in REAL_APPS_ONLY (ids separated by commas).
+ * An id the corpus does not have is an error, not an empty run.
+ */
+export function selectedCorpus(only: string | undefined): CorpusEntry[] {
+  if (!only) {
+    return CORPUS;
+  }
+  const ids = only.split(',').map((id) => id.trim());
+  const unknown = ids.filter((id) => !CORPUS.some((entry) => entry.id === id));
+  if (unknown.length) {
+    throw new Error(
+      `REAL_APPS_ONLY names no app of the corpus: ${unknown.join(', ')} (apps: ${CORPUS.map((entry) => entry.id).join(', ')})`,
+    );
+  }
+  return CORPUS.filter((entry) => ids.includes(entry.id));
+}
 
 /** Images, sent as binary blocks (`base64 -d > path << 'EOF'`), as a model writes them. */
 const BINARY = /\.(png|ico|jpe?g|gif|webp)$/;
@@ -113,7 +180,7 @@ const SKIPPED = [
   /\.spec\.[jt]sx?$/,
   /(^|\/)setupTests\.[jt]s$/,
   /(^|\/)serviceWorker\.js$/,
-  /(^|\/)reportWebVitals\.ts$/,
+  /(^|\/)reportWebVitals\.[jt]s$/,
   /(^|\/)manifest\.json$/,
 ];
 

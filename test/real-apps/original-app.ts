@@ -1,14 +1,57 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Browser } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { freePort } from '../../apps/api/src/live/testing/live-stack';
-import { type CorpusApp, NPM_CACHE_DIR, REAL_APPS_CACHE } from './corpus';
+import { type CorpusApp, type CorpusEntry, NPM_CACHE_DIR, REAL_APPS_CACHE } from './corpus';
 
-/** What a page showed: its visible text and the console errors it printed. */
+/** The computed style properties compared between the original and the generated copy. */
+const STYLE_PROPERTIES = [
+  'color',
+  'backgroundColor',
+  'fontFamily',
+  'fontSize',
+  'fontWeight',
+  'borderRadius',
+] as const;
+
+/** The page's getComputedStyle (this TypeScript has no DOM library; the call runs in the page). */
+declare function getComputedStyle(element: unknown): Record<string, string>;
+
+/** An element's computed style, for the properties in STYLE_PROPERTIES. */
+export type ShownStyle = Record<(typeof STYLE_PROPERTIES)[number], string>;
+
+/** What a page showed: its visible text, the console errors it printed, how it looked. */
 export interface RenderedPage {
   text: string;
   errors: string[];
+  /** By text: the computed style of the first element showing it (see styledTexts). */
+  styles: Record<string, ShownStyle>;
+}
+
+/** The texts whose elements' styles must match the original's: its stylesheets applied. */
+export function styledTexts(entry: CorpusEntry): string[] {
+  return [entry.followUp.from, ...entry.styled];
+}
+
+/** The computed style of the first element showing each text. */
+export async function shownStyles(
+  page: Page,
+  texts: readonly string[],
+): Promise<Record<string, ShownStyle>> {
+  const styles: Record<string, ShownStyle> = {};
+  for (const text of texts) {
+    styles[text] = await page
+      .getByText(text)
+      .first()
+      .evaluate((element, properties) => {
+        const computed = getComputedStyle(element);
+        return Object.fromEntries(
+          properties.map((property) => [property, computed[property]]),
+        ) as ShownStyle;
+      }, STYLE_PROPERTIES);
+  }
+  return styles;
 }
 
 /** `npm install` then `npm run <script>` with the cache's npm cache; throws with npm's output. */
@@ -27,11 +70,14 @@ export function npmInstallAndRun(dir: string, script: string, timeoutMs = 300_00
   }
 }
 
-/** Opens `url` in a fresh page and returns what it shows once the network is quiet. */
+/**
+ * Opens `url` in a fresh page and returns what it shows once the network is quiet (and leaves a
+ * screenshot at `screenshot`).
+ */
 export async function renderPage(
   browser: Browser,
   url: string,
-  shows: string,
+  { shows, styled, screenshot }: { shows: string; styled: readonly string[]; screenshot: string },
   timeoutMs = 60_000,
 ): Promise<RenderedPage> {
   const context = await browser.newContext();
@@ -46,7 +92,8 @@ export async function renderPage(
     await page.getByText(shows).first().waitFor({ timeout: timeoutMs });
     await page.waitForLoadState('networkidle');
     const text = await page.locator('body').innerText();
-    return { text, errors };
+    await page.screenshot({ path: screenshot, fullPage: true });
+    return { text, errors, styles: await shownStyles(page, styled) };
   } finally {
     await context.close();
   }
@@ -71,12 +118,22 @@ async function waitUntilAnswers(url: string, timeoutMs: number): Promise<void> {
  */
 export async function renderOriginal(app: CorpusApp, browser: Browser): Promise<RenderedPage> {
   const cached = join(REAL_APPS_CACHE, 'originals', `${app.entry.id}.json`);
-  if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as RenderedPage;
+  if (existsSync(cached)) {
+    const rendered = JSON.parse(readFileSync(cached, 'utf8')) as Partial<RenderedPage>;
+    // A page rendered before styles were recorded, or for other styled texts, is rendered again.
+    const styles = rendered.styles ?? {};
+    if (styledTexts(app.entry).every((text) => text in styles)) {
+      return rendered as RenderedPage;
+    }
+  }
   const dir = join(REAL_APPS_CACHE, 'originals', app.entry.id);
   rmSync(dir, { recursive: true, force: true });
   for (const file of app.files) {
     mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.content);
+    writeFileSync(
+      join(dir, file.path),
+      file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content,
+    );
   }
   if (app.packageJson) writeFileSync(join(dir, 'package.json'), app.packageJson);
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
@@ -103,7 +160,11 @@ export async function renderOriginal(app: CorpusApp, browser: Browser): Promise<
   try {
     const url = `http://127.0.0.1:${port}/`;
     await waitUntilAnswers(url, 30_000);
-    const rendered = await renderPage(browser, url, app.entry.followUp.from);
+    const rendered = await renderPage(browser, url, {
+      shows: app.entry.followUp.from,
+      styled: styledTexts(app.entry),
+      screenshot: join(REAL_APPS_CACHE, 'originals', `${app.entry.id}.png`),
+    });
     writeFileSync(cached, JSON.stringify(rendered, null, 2));
     return rendered;
   } finally {

@@ -23,7 +23,7 @@ import {
   lastFileWritten,
   type TimedEvent,
 } from './bench-breakdown';
-import { CORPUS, loadCorpusApp, replayApp } from './corpus';
+import { loadCorpusApp, replayApp, selectedCorpus } from './corpus';
 
 jest.setTimeout(900_000);
 
@@ -37,8 +37,7 @@ function median(values: number[]): number {
 
 it('measures last file written → preview rendered and → Ready', async () => {
   // REAL_APPS_ONLY=id,id measures some of the apps.
-  const only = process.env.REAL_APPS_ONLY?.split(',');
-  const corpus = CORPUS.filter((entry) => !only || only.includes(entry.id));
+  const corpus = selectedCorpus(process.env.REAL_APPS_ONLY);
   const apps = corpus.map((entry) => replayApp(loadCorpusApp(entry)));
   const db = await createTestDatabase();
   const work = mkdtempSync(join(tmpdir(), 'forge-real-apps-bench-'));

@@ -20,16 +20,27 @@ import {
   savedProjectFiles,
   startRunnerTestApp,
 } from '../../apps/agent-runner/src/testing/runner-test-app';
-import { launchChromium } from '../e2e/support/browser';
+import { launchChromium, SCREENSHOT_DIR } from '../e2e/support/browser';
 import { E2E_TEMPLATE_CACHE } from '../e2e/support/web-stack';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { CORPUS, type CorpusApp, loadCorpusApp, replayApp } from './corpus';
-import { npmInstallAndRun, renderOriginal, type RenderedPage } from './original-app';
+import { type CorpusApp, loadCorpusApp, replayApp, selectedCorpus } from './corpus';
+import {
+  npmInstallAndRun,
+  renderOriginal,
+  type RenderedPage,
+  shownStyles,
+  styledTexts,
+} from './original-app';
 
 // Downloads, npm installs of the originals (cached) and of each zip, a first template install.
 jest.setTimeout(900_000);
 
+// REAL_APPS_ONLY=id,id runs some of the apps (see selectedCorpus).
+const SELECTED = selectedCorpus(process.env.REAL_APPS_ONLY);
+
 const GENERATION_TIMEOUT_MS = 240_000;
+/** The generated previews as shown (the originals' are beside their rendering in the cache). */
+const SCREENSHOTS = join(SCREENSHOT_DIR, '../real-apps');
 const PREVIEW_TIMEOUT_MS = 60_000;
 
 /** Resolves when the project's request number `request` ended: complete, or failed. */
@@ -73,7 +84,7 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
   const apps = new Map<string, { corpus: CorpusApp; replay: ReplayApp }>();
 
   beforeAll(async () => {
-    for (const entry of CORPUS) {
+    for (const entry of SELECTED) {
       const corpus = loadCorpusApp(entry);
       apps.set(entry.id, { corpus, replay: replayApp(corpus) });
     }
@@ -107,7 +118,7 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it.each(CORPUS.map((entry) => [entry.id]))(
+  it.each(SELECTED.map((entry) => [entry.id]))(
     '%s: renders like the original, hot-reloads a follow-up, and its zip installs and builds',
     async (id) => {
       const { corpus, replay } = apps.get(id)!;
@@ -144,6 +155,10 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
           expect(text).toContain(line.trim());
         }
         expect(newErrors(errors, original)).toEqual([]);
+        // Its stylesheets apply as in the original (global CSS, CSS modules, Tailwind, SCSS).
+        expect(await shownStyles(page, styledTexts(corpus.entry))).toEqual(original.styles);
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.screenshot({ path: join(SCREENSHOTS, `${id}.png`), fullPage: true });
 
         // The follow-up changes the text in place: no reload (the page's own state survives).
         await page.evaluate('window.__forgeMarker = "kept"');

@@ -1,0 +1,9 @@
+import { useQuery } from '@tanstack/react-query';
+import { fetchRecipes } from '../api';
+
+export function useRecipes() {
+  return useQuery({
+    queryKey: ['recipes'],
+    queryFn: fetchRecipes,
+  });
+}
