@@ -327,6 +327,7 @@ describe(`${DashboardComponent.name} after the landing page`, () => {
     http
       .match((req) => req.url === PROJECTS_URL)
       .forEach((list) => list.flush({ items: [], nextCursor: null }));
+    answerModels(http);
     http.verify();
   });
 });
