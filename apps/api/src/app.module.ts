@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { DownloadModule } from './download/download.module';
 import { FilesModule } from './files/files.module';
+import { GitIoModule } from './git-io/git-io.module';
 import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
 import { PreviewModule } from './preview/preview.module';
@@ -39,6 +40,7 @@ export class AppModule {
         LiveModule,
         PreviewModule,
         VersionsModule,
+        GitIoModule,
         DownloadModule,
         SandboxTrustModule,
       ],

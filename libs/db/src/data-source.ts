@@ -4,11 +4,13 @@ import {
   AgentStateRow,
   ConversationMessage,
   GeneratedFile,
+  GitRemote,
   LlmUsage,
   Project,
   Version,
 } from './entities';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { GitRemotes1765200000000 } from './migrations/1765200000000-git-remotes';
 
 export const ENTITIES = [
   Project,
@@ -17,10 +19,11 @@ export const ENTITIES = [
   ConversationMessage,
   Version,
   LlmUsage,
+  GitRemote,
 ];
 
 /** In order; listed by hand so the same list works from src (tests) and dist (node). */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, GitRemotes1765200000000];
 
 /** node-postgres's error for a query past query_timeout. */
 const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';

@@ -14,6 +14,7 @@ const TABLES = [
   'conversation_messages',
   'versions',
   'llm_usage',
+  'git_remotes',
 ];
 
 describe('migrations', () => {
@@ -77,8 +78,18 @@ describe('migrations', () => {
       `INSERT INTO versions (project_id, number, reason, label, files) VALUES ($1, 1, 'phase', 'v1', '[]')`,
       [id],
     );
+    await dataSource.query(
+      `INSERT INTO git_remotes (project_id, url, branch) VALUES ($1, 'https://git.example.com/a.git', 'main')`,
+      [id],
+    );
     await dataSource.query(`DELETE FROM projects WHERE id = $1`, [id]);
-    for (const table of ['agent_states', 'generated_files', 'conversation_messages', 'versions']) {
+    for (const table of [
+      'agent_states',
+      'generated_files',
+      'conversation_messages',
+      'versions',
+      'git_remotes',
+    ]) {
       const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM ${table}`);
       expect({ table, count }).toEqual({ table, count: 0 });
     }

@@ -19,8 +19,12 @@ export class GeneratedFile {
   @Column({ type: 'text' })
   path!: string;
 
+  /** The file's text, or with encoding 'base64' the base64 of its bytes. */
   @Column({ type: 'text' })
   content!: string;
+
+  @Column({ type: 'varchar', length: 8, default: 'utf8' })
+  encoding!: 'utf8' | 'base64';
 
   /** The phase that last wrote the file; null for a file the user edited or the template's. */
   @Column({ type: 'integer', nullable: true })

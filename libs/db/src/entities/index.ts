@@ -4,3 +4,4 @@ export * from './generated-file.entity';
 export * from './llm-usage.entity';
 export * from './project.entity';
 export * from './version.entity';
+export * from './git-remote.entity';

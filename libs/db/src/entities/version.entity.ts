@@ -4,7 +4,9 @@ export type VersionReason = 'phase' | 'edit' | 'rollback' | 'fix';
 
 export interface VersionFile {
   path: string;
+  /** The text, or with encoding 'base64' the base64 of a binary file's bytes. */
   content: string;
+  encoding?: 'base64';
 }
 
 /** The whole file set after a phase or a user's edit, for history and rollback. */
