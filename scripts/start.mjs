@@ -269,6 +269,7 @@ async function main() {
     API_PORT: String(ports.api),
     AUTH_SECRET: secret('AUTH_SECRET', 'auth-secret'),
     PREVIEW_TOKEN_SECRET: secret('PREVIEW_TOKEN_SECRET', 'preview-secret'),
+    GIT_TOKEN_KEY: secret('GIT_TOKEN_KEY', 'git-token-key'),
     PREVIEW_PORT: String(ports.preview),
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${ports.web}`,
     RUNNER_URLS: env.RUNNER_URLS ?? `http://127.0.0.1:${ports.runner}`,
