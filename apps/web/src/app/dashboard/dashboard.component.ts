@@ -14,6 +14,7 @@ import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.co
 import { httpErrorMessage } from '../core/http-error-message';
 import { formatTimeAgo } from '../core/relative-time';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
+import { ImportDialogComponent } from '../git/import-dialog.component';
 import { projectNameFromPrompt } from '../project/project-name';
 import { type Project } from '../project/project.model';
 import { ProjectsService } from '../project/projects.service';
@@ -26,7 +27,7 @@ export const PROMPT_MAX_LENGTH = 4000;
 
 @Component({
   selector: 'forge-dashboard',
-  imports: [ConfirmDialogComponent, ProjectCardComponent, TopBarComponent],
+  imports: [ConfirmDialogComponent, ImportDialogComponent, ProjectCardComponent, TopBarComponent],
   templateUrl: './dashboard.component.html',
   styleUrl: './dashboard.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -59,6 +60,7 @@ export class DashboardComponent implements OnInit {
   /** The project the delete dialog asks about. */
   protected readonly deleting = signal<Project | null>(null);
   protected readonly deleteError = signal<string | null>(null);
+  protected readonly importing = signal(false);
 
   ngOnInit(): void {
     void this.loadFirstPage();
@@ -131,6 +133,11 @@ export class DashboardComponent implements OnInit {
     } finally {
       this.loadingMore.set(false);
     }
+  }
+
+  protected async onImported(project: Project): Promise<void> {
+    this.importing.set(false);
+    await this.router.navigate(APP_PATHS.project(project.id));
   }
 
   protected onRenamed(project: Project): void {

@@ -20,6 +20,7 @@ import { ProjectStateBadgeComponent } from '../project/project-state-badge.compo
 import { ChatPanelComponent } from './chat/chat-panel.component';
 import { CodePanelComponent } from './code/code-panel.component';
 import { PreviewPanelComponent } from './preview/preview-panel.component';
+import { PushDialogComponent } from '../git/push-dialog.component';
 import { saveBlob, zipFileName } from './project-download';
 import { phaseProgress, workspaceStateKey } from './state/workspace-status';
 import { VersionsPanelComponent } from './versions/versions-panel.component';
@@ -39,6 +40,7 @@ export type WorkspaceTab = 'chat' | 'preview' | 'code';
     CodePanelComponent,
     ConfirmDialogComponent,
     PreviewPanelComponent,
+    PushDialogComponent,
     ProjectStateBadgeComponent,
     RouterLink,
     TopBarComponent,
@@ -74,6 +76,7 @@ export class WorkspaceComponent {
   /** The versions side sheet; its code loads the first time it opens. */
   protected readonly versionsOpen = signal(false);
   protected readonly downloading = signal(false);
+  protected readonly pushOpen = signal(false);
   protected readonly downloadError = signal<string | null>(null);
   private readonly api = inject(WorkspaceApiService);
   private readonly document = inject(DOCUMENT);
