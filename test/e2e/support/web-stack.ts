@@ -61,7 +61,9 @@ export interface WebStack {
  * it, and the built web app behind scripts/lib/web-server.mjs (static files, /api and
  * /socket.io passed to the API), all on 127.0.0.1.
  */
-export async function startWebStack(): Promise<WebStack> {
+export async function startWebStack(
+  options: { apiEnv?: Record<string, string> } = {},
+): Promise<WebStack> {
   ensureWebBuild();
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -93,6 +95,7 @@ export async function startWebStack(): Promise<WebStack> {
       PREVIEW_PORT: String(previewPort),
       PREVIEW_URL_TEMPLATE: `http://{projectId}.preview.localhost:${previewPort}`,
       PREVIEW_TOKEN_SECRET: 'e2e-preview-secret-0123456789abcdef0123',
+      ...options.apiEnv,
     });
     closers.push(() => api.close());
     const web = await startWebServer(webPort, api.url);

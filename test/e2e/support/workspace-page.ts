@@ -12,8 +12,10 @@ export interface WorkspaceBrowser {
   close(): Promise<void>;
 }
 
-export async function openWorkspaceBrowser(): Promise<WorkspaceBrowser> {
-  const stack = await startWebStack();
+export async function openWorkspaceBrowser(
+  options: { apiEnv?: Record<string, string> } = {},
+): Promise<WorkspaceBrowser> {
+  const stack = await startWebStack(options);
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   const close = async () => {
