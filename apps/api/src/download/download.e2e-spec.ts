@@ -332,6 +332,8 @@ describe('project download (e2e)', () => {
       [
         ...template.map((file) => file.path).filter((path) => path !== 'src/index.css'),
         'public/logo.png',
+        // The README the zip adds (how to install, migrate, run and build).
+        'README.md',
       ].sort(),
     );
   });
