@@ -82,19 +82,24 @@ export class DownloadService {
     const project = await this.projects.get(ownerId, projectId);
     const generated = await this.generatedSizes(projectId);
     const state = await this.state(projectId);
+    const starter = await readStarterTemplate();
     const entries = starterEntries({
-      starter: await readStarterTemplate(),
+      starter,
       deletedPaths: state?.deletedPaths ?? [],
       name: project.name,
       slug: projectSlug(project.name),
       dependencies: phaseDependencies(state?.phases ?? []),
       generatedPaths: new Set(generated.keys()),
     });
-    const files = entries.map((entry) => ({
-      path: entry.path,
-      size: Buffer.byteLength(entry.data),
-      content: utf8Text(entry.data),
-    }));
+    // The starter's own files: the README the zip adds is not one of them.
+    const templatePaths = new Set(starter.map((file) => file.path));
+    const files = entries
+      .filter((entry) => templatePaths.has(entry.path))
+      .map((entry) => ({
+        path: entry.path,
+        size: Buffer.byteLength(entry.data),
+        content: utf8Text(entry.data),
+      }));
     return { files };
   }
 

@@ -11,10 +11,11 @@ import {
 
 /** The starter's config with a route that says which DATABASE_URL the dev server was given. */
 const VITE_CONFIG = readFileSync(join(__dirname, '../../template/vite.config.ts'), 'utf8').replace(
-  'plugins: [react(), tailwindcss()],',
+  'plugins: [react(), tailwindcss(), apiRoutes()],',
   `plugins: [
     react(),
     tailwindcss(),
+    apiRoutes(),
     {
       name: 'database-url',
       configureServer(server) {
