@@ -7,6 +7,7 @@ import { type Pool } from 'pg';
 import { AUTH, AUTH_POOL, type Auth, trustedOrigins } from './auth/auth.factory';
 import { mountAuth } from './auth/mount-auth';
 import { type ApiConfig } from './config/api-config';
+import { ZIP_IMPORT_PATH } from './git-io/project-import.controller';
 import { limitRequestBodies, useBodyParsers } from './http/body-limit';
 import { refuseCrossSiteWrites } from './http/cross-site-writes';
 import { LiveIoAdapter } from './live/live-io-adapter';
@@ -28,7 +29,14 @@ export async function createApiApp(config: ApiConfig): Promise<INestApplication>
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
   // Before better-auth and the body parsers, so they hold for every route.
-  limitRequestBodies(app, config.HTTP_BODY_LIMIT_BYTES);
+  limitRequestBodies(app, config.HTTP_BODY_LIMIT_BYTES, [
+    {
+      method: 'POST',
+      path: ZIP_IMPORT_PATH,
+      limitBytes: config.IMPORT_MAX_BYTES,
+      setting: 'IMPORT_MAX_BYTES',
+    },
+  ]);
   refuseCrossSiteWrites(app, trustedOrigins(config));
   mountSignUpGate(app, app.get<SandboxTrust>(SANDBOX_TRUST), app.get<Pool>(AUTH_POOL));
   await mountAuth(app, app.get<Auth>(AUTH));

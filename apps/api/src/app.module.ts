@@ -5,6 +5,7 @@ import { API_CONFIG, type ApiConfig } from './config/api-config';
 import { DownloadModule } from './download/download.module';
 import { AppDatabaseModule } from './app-database/app-database.module';
 import { FilesModule } from './files/files.module';
+import { GitIoModule } from './git-io/git-io.module';
 import { LiveModule } from './live/live.module';
 import { MessagesModule } from './messages/messages.module';
 import { ModelsModule } from './models/models.module';
@@ -45,6 +46,7 @@ export class AppModule {
         PreviewModule,
         ModelsModule,
         VersionsModule,
+        GitIoModule,
         DownloadModule,
         PublishModule,
         ShareModule,

@@ -4,6 +4,7 @@ import {
   AgentStateRow,
   ConversationMessage,
   GeneratedFile,
+  GitRemote,
   LlmUsage,
   Project,
   Publication,
@@ -18,6 +19,7 @@ import { FileEncoding1765000000001 } from './migrations/1765000000001-file-encod
 import { PublishAndShare1765000000002 } from './migrations/1765000000002-publish-and-share';
 import { RequestModel1765000000003 } from './migrations/1765000000003-request-model';
 import { ProjectTitlesThumbnails1765000000004 } from './migrations/1765000000004-project-titles-thumbnails';
+import { GitRemotes1765000000005 } from './migrations/1765000000005-git-remotes';
 
 export const ENTITIES = [
   Project,
@@ -30,6 +32,7 @@ export const ENTITIES = [
   PublicationFile,
   ShareLink,
   ProjectThumbnail,
+  GitRemote,
 ];
 
 /** In order; listed by hand so the same list works from src (tests) and dist (node). */
@@ -40,6 +43,7 @@ export const MIGRATIONS = [
   PublishAndShare1765000000002,
   RequestModel1765000000003,
   ProjectTitlesThumbnails1765000000004,
+  GitRemotes1765000000005,
 ];
 
 /** node-postgres's error for a query past query_timeout. */

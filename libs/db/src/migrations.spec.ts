@@ -19,6 +19,7 @@ const TABLES = [
   'publications',
   'publication_files',
   'share_links',
+  'git_remotes',
 ];
 
 describe('migrations', () => {
@@ -96,6 +97,10 @@ describe('migrations', () => {
       `INSERT INTO project_thumbnails (project_id, version_number, media_type, image) VALUES ($1, 1, 'image/png', '\\x89504e47')`,
       [id],
     );
+    await dataSource.query(
+      `INSERT INTO git_remotes (project_id, url, branch) VALUES ($1, 'https://git.example.com/a.git', 'main')`,
+      [id],
+    );
     await dataSource.query(`DELETE FROM projects WHERE id = $1`, [id]);
     for (const table of [
       'agent_states',
@@ -106,6 +111,7 @@ describe('migrations', () => {
       'publication_files',
       'share_links',
       'project_thumbnails',
+      'git_remotes',
     ]) {
       const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM ${table}`);
       expect({ table, count }).toEqual({ table, count: 0 });

@@ -211,6 +211,37 @@ export const API_CONFIG_SPEC = {
     // A zip without the zip64 extension holds at most 4 GiB; the archive is built in memory.
     { default: 50 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024 },
   ),
+  GIT_TOKEN_KEY: vars.string(
+    'Key that encrypts git tokens at rest (AES-256-GCM; 32+ characters; empty: git push is off)',
+    { default: '', secret: true, minLength: 32 },
+  ),
+  GIT_PUSH_TIMEOUT_MS: vars.int(
+    'Longest a push (or the fetch before it) to a git remote may take',
+    {
+      default: 120_000,
+      min: 1_000,
+    },
+  ),
+  GIT_PUSH_MAX_BYTES: vars.int(
+    'Largest push, in bytes of the files of the versions it sends (before compression)',
+    { default: 100 * 1024 * 1024, min: 1024 },
+  ),
+  GIT_ALLOW_HTTP_LOOPBACK: vars.bool(
+    'Allow http:// git remotes on a loopback address (tests only; every other remote must be https)',
+    { default: false },
+  ),
+  IMPORT_MAX_BYTES: vars.int(
+    'Largest import (a zip upload, a git clone, the files kept), in bytes (IMPORT_TOO_LARGE above)',
+    { default: 50 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024 },
+  ),
+  IMPORT_MAX_FILES: vars.int('Most files an import may hold (IMPORT_TOO_MANY_FILES above)', {
+    default: 2_000,
+    min: 1,
+  }),
+  IMPORT_TIMEOUT_MS: vars.int('Longest a git clone for an import may take', {
+    default: 120_000,
+    min: 1_000,
+  }),
 };
 
 /** The preview proxy's variables (on its own origin: previews never share the UI's cookies). */

@@ -3,15 +3,27 @@ import { json, urlencoded } from 'express';
 import { type NextFunction, type Request, type Response } from 'express';
 import { toErrorBody } from '@forge/nest-common';
 
-export function sendBodyTooLarge(res: Response, limitBytes: number) {
+export function sendBodyTooLarge(
+  res: Response,
+  limitBytes: number,
+  setting = 'HTTP_BODY_LIMIT_BYTES',
+) {
   res
     .status(413)
     .set('connection', 'close')
     .json({
       statusCode: 413,
       code: 'PAYLOAD_TOO_LARGE',
-      message: `The request body is larger than the limit (HTTP_BODY_LIMIT_BYTES) of ${limitBytes} bytes.`,
+      message: `The request body is larger than the limit (${setting}) of ${limitBytes} bytes.`,
     });
+}
+
+/** A route whose body may be larger than HTTP_BODY_LIMIT_BYTES (an upload), and its setting. */
+export interface BodyLimitRoute {
+  method: string;
+  path: string;
+  limitBytes: number;
+  setting: string;
 }
 
 /**
@@ -22,10 +34,19 @@ export function sendBodyTooLarge(res: Response, limitBytes: number) {
  * carries Connection: close: Node ends the connection once it is out, and a reader still
  * waiting for the body (a body parser, better-auth) sees the request aborted.
  */
-export function limitRequestBodies(app: INestApplication, limitBytes: number) {
+export function limitRequestBodies(
+  app: INestApplication,
+  defaultLimitBytes: number,
+  routes: BodyLimitRoute[] = [],
+) {
   app.use((req: Request, res: Response, next: NextFunction) => {
+    const route = routes.find(
+      (candidate) => req.method === candidate.method && req.path === candidate.path,
+    );
+    const limitBytes = route?.limitBytes ?? defaultLimitBytes;
+    const setting = route?.setting ?? 'HTTP_BODY_LIMIT_BYTES';
     if (Number(req.headers['content-length'] ?? 0) > limitBytes) {
-      sendBodyTooLarge(res, limitBytes);
+      sendBodyTooLarge(res, limitBytes, setting);
       return;
     }
     let received = 0;
@@ -37,7 +58,7 @@ export function limitRequestBodies(app: INestApplication, limitBytes: number) {
         received += (chunk as Buffer | string).length;
         if (received > limitBytes) {
           refused = true;
-          if (!res.headersSent) sendBodyTooLarge(res, limitBytes);
+          if (!res.headersSent) sendBodyTooLarge(res, limitBytes, setting);
           // Answered without reading the body: Node would drain it for the next request.
           else if (res.writableFinished) req.socket.destroy();
           else res.once('finish', () => req.socket.destroy());

@@ -6,3 +6,4 @@ export * from './project.entity';
 export * from './project-thumbnail.entity';
 export * from './version.entity';
 export * from './publication.entity';
+export * from './git-remote.entity';

@@ -1,0 +1,248 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { AgentStateRow, GeneratedFile, Project, Version } from '@forge/db';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { type ProjectDto } from '../projects/dto/project.dto';
+import { ProjectsService } from '../projects/projects.service';
+import { runGit } from './git-command';
+import { GitIoError } from './git-io.error';
+import { checkBranch, checkRemoteUrl } from './git-remote-url';
+import {
+  checkViteReactApp,
+  type ImportedFile,
+  type ImportEntry,
+  selectImportEntries,
+  toImportedFile,
+} from './import-files';
+import { listZip, readZipEntry } from './zip-reader';
+
+/** How often a running clone's folder is measured against IMPORT_MAX_BYTES. */
+const CLONE_SIZE_CHECK_MS = 200;
+const PROJECT_NAME_MAX = 100;
+
+interface TreeEntry extends ImportEntry {
+  object: string;
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) {
+      total += (await stat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size;
+    }
+  }
+  return total;
+}
+
+/**
+ * New projects from a git repository (a shallow bare clone: nothing is checked out, so no path
+ * of the repository is ever written to disk) or from an uploaded zip (read in memory). Either
+ * way the app's files become version 1 in one transaction: a refused import leaves nothing.
+ */
+@Injectable()
+export class ProjectImportService {
+  private readonly logger = new Logger(ProjectImportService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly projects: ProjectsService,
+  ) {}
+
+  async fromZip(ownerId: string, zip: Buffer, name?: string): Promise<ProjectDto> {
+    const limits = {
+      maxBytes: this.config.IMPORT_MAX_BYTES,
+      maxFiles: this.config.IMPORT_MAX_FILES,
+    };
+    const selected = selectImportEntries(listZip(zip, this.config.IMPORT_MAX_FILES), limits);
+    const files = selected.map(({ entry, path }) => toImportedFile(path, readZipEntry(zip, entry)));
+    const app = checkViteReactApp(files);
+    return this.save(ownerId, name || app.name || 'Imported app', 'Imported from a zip', files);
+  }
+
+  async fromGit(
+    ownerId: string,
+    source: { url: string; branch?: string; token?: string; name?: string },
+  ): Promise<ProjectDto> {
+    const url = checkRemoteUrl(source.url, this.config.GIT_ALLOW_HTTP_LOOPBACK);
+    const branch = source.branch ? checkBranch(source.branch) : null;
+    const dir = await mkdtemp(join(tmpdir(), 'forge-import-'));
+    const deadline = {
+      at: Date.now() + this.config.IMPORT_TIMEOUT_MS,
+      setting: 'IMPORT_TIMEOUT_MS',
+      ms: this.config.IMPORT_TIMEOUT_MS,
+    };
+    const common = {
+      cwd: dir,
+      host: url.host,
+      deadline,
+      auth: source.token ? { username: 'forge', token: source.token } : null,
+    };
+    const controller = new AbortController();
+    const max = this.config.IMPORT_MAX_BYTES;
+    const watch = setInterval(() => {
+      void folderBytes(dir).then((bytes) => {
+        if (bytes > max && !controller.signal.aborted) {
+          controller.abort(GitIoError.importTooLarge(`the clone passed ${bytes} bytes`, max));
+        }
+      });
+    }, CLONE_SIZE_CHECK_MS);
+    try {
+      await runGit({
+        ...common,
+        signal: controller.signal,
+        args: [
+          'clone',
+          '--bare',
+          '--depth=1',
+          '--no-tags',
+          '--single-branch',
+          ...(branch ? ['--branch', branch] : []),
+          '--',
+          url.href,
+          'repo',
+        ],
+      });
+      clearInterval(watch);
+      const repo = { ...common, cwd: join(dir, 'repo'), auth: null };
+      const listing: Buffer[] = [];
+      await runGit({
+        ...repo,
+        args: ['ls-tree', '-r', '-l', '-z', 'HEAD'],
+        onStdout: (chunk) => listing.push(chunk),
+      });
+      const entries = parseTree(Buffer.concat(listing).toString('utf8'));
+      const selected = selectImportEntries(entries, {
+        maxBytes: max,
+        maxFiles: this.config.IMPORT_MAX_FILES,
+      });
+      const blobs = await readBlobs(
+        repo,
+        selected.map(({ entry }) => entry.object),
+      );
+      const files = selected.map(({ entry, path }, index) => {
+        const bytes = blobs[index];
+        if (!bytes) {
+          throw GitIoError.remoteFailed(url.host, `the object of ${entry.name} is missing`);
+        }
+        return toImportedFile(path, bytes);
+      });
+      const app = checkViteReactApp(files);
+      const repoName = url.pathname
+        .split('/')
+        .filter(Boolean)
+        .at(-1)
+        ?.replace(/\.git$/, '');
+      return await this.save(
+        ownerId,
+        source.name || repoName || app.name || 'Imported app',
+        `Imported from ${url.host}${url.pathname}${branch ? ` (${branch})` : ''}`,
+        files,
+      );
+    } finally {
+      clearInterval(watch);
+      await rm(dir, { recursive: true, force: true }).catch((error: unknown) =>
+        this.logger.warn(`could not remove ${dir}: ${(error as Error).message}`),
+      );
+    }
+  }
+
+  private async save(
+    ownerId: string,
+    name: string,
+    label: string,
+    files: ImportedFile[],
+  ): Promise<ProjectDto> {
+    const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const id = await this.dataSource.transaction(async (manager) => {
+      const project = await manager.save(
+        manager.create(Project, {
+          ownerId,
+          name: name.slice(0, PROJECT_NAME_MAX),
+          description: label,
+        }),
+      );
+      await manager.insert(AgentStateRow, { projectId: project.id });
+      const rows = sorted.map((file) => ({
+        projectId: project.id,
+        path: file.path,
+        content: file.content,
+        encoding: file.encoding ?? ('utf8' as const),
+        phase: null,
+      }));
+      // A few hundred rows per statement keeps the parameter count under PostgreSQL's limit.
+      for (let at = 0; at < rows.length; at += 500) {
+        await manager.insert(GeneratedFile, rows.slice(at, at + 500));
+      }
+      await manager.insert(Version, {
+        projectId: project.id,
+        number: 1,
+        reason: 'edit',
+        label,
+        files: sorted.map((file) =>
+          file.encoding
+            ? { path: file.path, content: file.content, encoding: file.encoding }
+            : { path: file.path, content: file.content },
+        ),
+      });
+      return project.id;
+    });
+    return this.projects.get(ownerId, id);
+  }
+}
+
+/** `git ls-tree -r -l -z` output: blobs, links (mode 120000) and submodules (left out). */
+function parseTree(output: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of output.split('\0')) {
+    if (!record) {
+      continue;
+    }
+    const tab = record.indexOf('\t');
+    const [mode, type, object, size] = record.slice(0, tab).split(/ +/);
+    const name = record.slice(tab + 1);
+    if (type === 'commit') {
+      continue;
+    }
+    entries.push({
+      name,
+      object: object ?? '',
+      directory: false,
+      link: mode === '120000',
+      size: Number(size),
+    });
+  }
+  return entries;
+}
+
+/** The blobs' bytes, in order, through one `git cat-file --batch`. */
+async function readBlobs(
+  run: Omit<Parameters<typeof runGit>[0], 'args'>,
+  objects: string[],
+): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  await runGit({
+    ...run,
+    args: ['cat-file', '--batch'],
+    input: objects.map((object) => `${object}\n`).join(''),
+    onStdout: (chunk) => chunks.push(chunk),
+  });
+  const out = Buffer.concat(chunks);
+  const blobs: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; i < objects.length; i++) {
+    const newline = out.indexOf(0x0a, at);
+    const header = out.toString('utf8', at, newline).split(' ');
+    const size = Number(header[2]);
+    if (header[1] !== 'blob' || !Number.isFinite(size)) {
+      throw GitIoError.badArchive(`git could not read object ${objects[i]}`);
+    }
+    blobs.push(out.subarray(newline + 1, newline + 1 + size));
+    at = newline + 1 + size + 1;
+  }
+  return blobs;
+}
