@@ -30,11 +30,19 @@ COPY --from=deps /src/ ./
 RUN node deploy/image/forge-image.mjs build "$APP_BUILD" apps/api
 
 FROM ${BASE_IMAGE}
+# git for "Push to git" and git imports (INSTALL_GIT=0: offline builds, where apt cannot reach a
+# mirror; such an image answers GIT_UNAVAILABLE to them).
+ARG INSTALL_GIT=1
 # tini reaps orphans and forwards signals; the offline base has it already.
 RUN set -eux; \
     if ! command -v tini >/dev/null 2>&1; then \
       apt-get update; \
       apt-get install -y --no-install-recommends tini; \
+      rm -rf /var/lib/apt/lists/*; \
+    fi; \
+    if [ "$INSTALL_GIT" = 1 ] && ! command -v git >/dev/null 2>&1; then \
+      apt-get update; \
+      apt-get install -y --no-install-recommends git ca-certificates; \
       rm -rf /var/lib/apt/lists/*; \
     fi; \
     groupadd --gid 10001 forge; \

@@ -47,6 +47,7 @@ done
 command -v docker >/dev/null 2>&1 || fail "docker is not installed"
 cd "$repo"
 
+extra_args=()
 if [ "$mode" = offline ]; then
   # Starts dockerd when none answers, then imports the base and builds the sandbox image
   # (idempotent: skipped when both are up to date).
@@ -54,6 +55,8 @@ if [ "$mode" = offline ]; then
   base="${FORGE_BASE_IMAGE:-${FORGE_SANDBOX_BASE_IMAGE:-forge-sandbox-base:local}}"
   # The legacy builder: BuildKit would fetch its own frontend image.
   export DOCKER_BUILDKIT=0
+  # No Debian mirror offline: the API image goes without git unless the base has it.
+  extra_args=(--build-arg INSTALL_GIT=0)
 else
   base="${FORGE_BASE_IMAGE:-node:20-bookworm-slim}"
 fi
@@ -82,13 +85,13 @@ for app in "${apps[@]}"; do
   dockerfile="$repo/deploy/$app.Dockerfile"
   if [ "$mode" = source ]; then
     log "docker build $image from the repository (BASE_IMAGE=$base)"
-    docker build -f "$dockerfile" --build-arg "BASE_IMAGE=$base" -t "$image" "$repo"
+    docker build -f "$dockerfile" --build-arg "BASE_IMAGE=$base" "${extra_args[@]}" -t "$image" "$repo"
   else
     context="$contexts/$app"
     log "staging apps/$app into $context"
     node deploy/image/forge-image.mjs prebuilt-context "$repo" "apps/$app" "$context"
     log "docker build $image from the staged context (BASE_IMAGE=$base, APP_BUILD=prebuilt)"
-    docker build -f "$dockerfile" --build-arg "BASE_IMAGE=$base" --build-arg APP_BUILD=prebuilt \
+    docker build -f "$dockerfile" --build-arg "BASE_IMAGE=$base" --build-arg APP_BUILD=prebuilt "${extra_args[@]}" \
       --force-rm -t "$image" "$context"
   fi
   # The image this build replaced, if any, is now untagged.

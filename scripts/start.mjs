@@ -270,6 +270,7 @@ async function main() {
     API_PORT: String(ports.api),
     AUTH_SECRET: secret('AUTH_SECRET', 'auth-secret'),
     PREVIEW_TOKEN_SECRET: secret('PREVIEW_TOKEN_SECRET', 'preview-secret'),
+    GIT_TOKEN_KEY: secret('GIT_TOKEN_KEY', 'git-token-key'),
     PREVIEW_PORT: String(ports.preview),
     PUBLISH_PORT: String(ports.publish),
     PUBLISH_URL_TEMPLATE:

@@ -110,6 +110,11 @@ export async function runGit(run: GitRun): Promise<GitResult> {
   let code: number | null;
   try {
     code = await exit;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw GitIoError.unavailable();
+    }
+    throw error;
   } finally {
     clearTimeout(timer);
     run.signal?.removeEventListener('abort', onAbort);

@@ -2,6 +2,7 @@ import { AppError } from '@forge/nest-common';
 
 export enum GitIoErrorCode {
   PushOff = 'GIT_PUSH_OFF',
+  Unavailable = 'GIT_UNAVAILABLE',
   BadRemoteUrl = 'GIT_BAD_REMOTE_URL',
   BadBranch = 'GIT_BAD_BRANCH',
   NoRemote = 'GIT_NO_REMOTE',
@@ -25,6 +26,14 @@ export class GitIoError extends AppError {
     return new GitIoError(
       GitIoErrorCode.PushOff,
       'Git push is off on this server: GIT_TOKEN_KEY is not set.',
+      503,
+    );
+  }
+
+  static unavailable(): GitIoError {
+    return new GitIoError(
+      GitIoErrorCode.Unavailable,
+      'git is not installed where the API runs (an image built with INSTALL_GIT=0): git push and git imports are off.',
       503,
     );
   }
