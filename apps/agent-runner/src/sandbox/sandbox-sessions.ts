@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Sandbox, type SandboxProvider } from '@forge/sandbox';
+import { listTemplateFiles, type Sandbox, type SandboxProvider } from '@forge/sandbox';
 import { AgentStore, textContents } from '../agent/agent-store';
 import { PerOwnerQueue } from '../agent/per-owner-queue';
 import { AppDatabases } from '../app-database/app-databases';
@@ -7,6 +7,7 @@ import { hasMigrations } from '../app-database/app-migrations';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { deleteSandboxFiles, writeSandboxFiles } from './sandbox-batches';
+import { needsInstall } from './saved-manifest';
 import { SANDBOX_PROVIDER } from './sandbox.module';
 
 interface Use {
@@ -22,6 +23,10 @@ interface Use {
  * apply to new writes only: what is stored is written in as many calls as the sandbox takes,
  * and a stored file no call can take is left out and named, never a reason not to open.
  *
+ * When the saved package.json asks for other packages than the template's (an imported app, or
+ * packages the agent added before this sandbox existed), they are installed before the sandbox
+ * is handed out; a failed install is reported, the sandbox still opens.
+ *
  * A user keeps at most SANDBOX_MAX_PER_USER sandboxes running on this runner: opening one more
  * puts the least recently used of the others to sleep (stopped; the next visit wakes it).
  */
@@ -32,6 +37,7 @@ export class SandboxSessions {
   private readonly uses = new Map<string, Use>();
   private readonly perOwner = new PerOwnerQueue();
   private useCount = 0;
+  private templateManifest?: Promise<string | undefined>;
 
   constructor(
     @Inject(SANDBOX_PROVIDER) private readonly provider: SandboxProvider | null,
@@ -131,6 +137,13 @@ export class SandboxSessions {
       if (this.hub.lastSeq(projectId) !== undefined)
         await this.hub.emit(projectId, { type: 'log', stream: 'system', text });
     }
+    this.templateManifest ??= listTemplateFiles().then(
+      (template) => template.find((file) => file.path === 'package.json')?.content,
+    );
+    const manifest = files.get('package.json');
+    if (manifest?.encoding === undefined && needsInstall(manifest?.content, await this.templateManifest)) {
+      await this.installSaved(projectId, sandbox);
+    }
     if (hasMigrations(files.keys())) {
       await this.openDatabase(projectId, sandbox, textContents(files));
     }
@@ -161,6 +174,33 @@ export class SandboxSessions {
       }
     } catch (error) {
       this.logger.warn(`project ${projectId}: its database could not be opened: ${String(error)}`);
+    }
+  }
+
+  private async installSaved(projectId: string, sandbox: Sandbox): Promise<void> {
+    const tell = async (text: string, stream: 'system' | 'install' = 'system') => {
+      if (this.hub.lastSeq(projectId) !== undefined)
+        await this.hub.emit(projectId, { type: 'log', stream, text });
+    };
+    await tell('package.json asks for packages the new sandbox lacks: installing them.');
+    try {
+      const result = await sandbox.install();
+      if (result.output) {
+        await tell(result.output, 'install');
+      }
+      if (!result.ok) {
+        this.logger.warn(`project ${projectId}: install of the saved package.json failed`);
+        await tell(
+          `Installing the dependencies of package.json failed (exit ${result.exitCode}): the preview may not find them.`,
+        );
+      }
+    } catch (error) {
+      this.logger.warn(
+        `project ${projectId}: install of the saved package.json failed: ${(error as Error).message}`,
+      );
+      await tell(
+        `The dependencies of package.json could not be installed: ${(error as Error).message}`,
+      );
     }
   }
 }
