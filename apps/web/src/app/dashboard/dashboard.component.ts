@@ -16,6 +16,7 @@ import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.co
 import { httpErrorMessage } from '../core/http-error-message';
 import { formatTimeAgo } from '../core/relative-time';
 import { TopBarComponent } from '../core/top-bar/top-bar.component';
+import { ImportDialogComponent } from '../git/import-dialog.component';
 import { ModelPickerComponent } from '../models/model-picker.component';
 import { projectNameFromPrompt } from '../project/project-name';
 import { PendingPromptService } from '../project/pending-prompt.service';
@@ -41,6 +42,7 @@ export const SORT_OPTIONS: readonly { value: ProjectSort; label: string }[] = [
   imports: [
     AutofocusDirective,
     ConfirmDialogComponent,
+    ImportDialogComponent,
     ModelPickerComponent,
     ProjectCardComponent,
     TopBarComponent,
@@ -86,6 +88,7 @@ export class DashboardComponent implements OnInit {
   /** The project the delete dialog asks about. */
   protected readonly deleting = signal<Project | null>(null);
   protected readonly deleteError = signal<string | null>(null);
+  protected readonly importing = signal(false);
 
   constructor() {
     inject(DestroyRef).onDestroy(() => clearTimeout(this.searchTimer));
@@ -201,6 +204,11 @@ export class DashboardComponent implements OnInit {
     } finally {
       this.loadingMore.set(false);
     }
+  }
+
+  protected async onImported(project: Project): Promise<void> {
+    this.importing.set(false);
+    await this.router.navigate(APP_PATHS.project(project.id));
   }
 
   protected onRenamed(project: Project): void {

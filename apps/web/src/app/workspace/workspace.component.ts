@@ -24,6 +24,7 @@ import { ChatPanelComponent } from './chat/chat-panel.component';
 import { CodePanelComponent } from './code/code-panel.component';
 import { DatabasePanelComponent } from './database/database-panel.component';
 import { PreviewPanelComponent } from './preview/preview-panel.component';
+import { PushDialogComponent } from '../git/push-dialog.component';
 import { saveBlob, zipFileName } from './project-download';
 import { progressOf } from './state/progress';
 import { VersionsPanelComponent } from './versions/versions-panel.component';
@@ -44,6 +45,7 @@ export type WorkspaceTab = 'chat' | 'preview' | 'code';
     ConfirmDialogComponent,
     DatabasePanelComponent,
     PreviewPanelComponent,
+    PushDialogComponent,
     ProjectStateBadgeComponent,
     PublishDialogComponent,
     ProjectTitleComponent,
@@ -92,6 +94,7 @@ export class WorkspaceComponent {
   protected readonly publishOpen = signal(false);
   protected readonly shareOpen = signal(false);
   protected readonly downloading = signal(false);
+  protected readonly pushOpen = signal(false);
   protected readonly downloadError = signal<string | null>(null);
   private readonly api = inject(WorkspaceApiService);
   private readonly document = inject(DOCUMENT);
