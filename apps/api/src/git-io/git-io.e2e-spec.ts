@@ -416,6 +416,12 @@ describe('git push and git/zip import', () => {
         says: 'declares',
       },
       {
+        name: 'a path twice',
+        zip: () => appZip([{ name: 'zip-app-main/index.html', data: 'again' }]),
+        code: 'IMPORT_BAD_PATH',
+        says: 'twice',
+      },
+      {
         name: 'not a zip',
         zip: () => Buffer.from('just some text, no archive at all'),
         code: 'IMPORT_BAD_ARCHIVE',

@@ -71,6 +71,20 @@ export function selectImportEntries<E extends ImportEntry>(
     bytes += entry.size;
     kept.push({ entry, path });
   }
+  const paths = new Set(kept.map(({ path }) => path));
+  if (paths.size !== kept.length) {
+    const twice = kept.find(
+      ({ path }, index) => kept.findIndex((other) => other.path === path) !== index,
+    );
+    throw GitIoError.badPath(twice!.path, 'the path appears twice');
+  }
+  for (const { path } of kept) {
+    for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+      if (paths.has(path.slice(0, slash))) {
+        throw GitIoError.badPath(path, `${path.slice(0, slash)} is a file and a folder at once`);
+      }
+    }
+  }
   if (kept.length > limits.maxFiles) {
     throw GitIoError.importTooManyFiles(kept.length, limits.maxFiles);
   }
