@@ -53,6 +53,8 @@ export interface WebStackOptions {
   llm?: () => Promise<ScriptedLlmServer>;
   /** More runner settings (LLM_MODEL_CODE for a model that is not the demo, say). */
   runnerEnv?: Record<string, string>;
+  /** More API settings (GIT_ALLOW_HTTP_LOOPBACK for a loopback git server, say). */
+  apiEnv?: Record<string, string>;
 }
 
 export interface WebStack {
@@ -117,6 +119,7 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
       PREVIEW_TOKEN_SECRET: 'e2e-preview-secret-0123456789abcdef0123',
       PUBLISH_PORT: String(publishPort),
       PUBLISH_URL_TEMPLATE: publishTemplate,
+      ...options.apiEnv,
     });
     closers.push(() => api.close());
     const web = await startWebServer(webPort, api.url);

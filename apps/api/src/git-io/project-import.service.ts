@@ -85,11 +85,15 @@ export class ProjectImportService {
     const controller = new AbortController();
     const max = this.config.IMPORT_MAX_BYTES;
     const watch = setInterval(() => {
-      void folderBytes(dir).then((bytes) => {
-        if (bytes > max && !controller.signal.aborted) {
-          controller.abort(GitIoError.importTooLarge(`the clone passed ${bytes} bytes`, max));
-        }
-      });
+      // git creates and renames files as it goes: a folder gone mid-walk is measured next time.
+      folderBytes(dir).then(
+        (bytes) => {
+          if (bytes > max && !controller.signal.aborted) {
+            controller.abort(GitIoError.importTooLarge(`the clone passed ${bytes} bytes`, max));
+          }
+        },
+        () => undefined,
+      );
     }, CLONE_SIZE_CHECK_MS);
     try {
       await runGit({
