@@ -64,6 +64,17 @@ async function publishApp(server: GitHttpServer): Promise<Record<string, Buffer>
   return files;
 }
 
+/** Waits for the new project's page; the dialog's error, if it shows one instead, is the failure. */
+async function waitForProject(page: Page, shots: Screenshots, name: string): Promise<void> {
+  try {
+    await page.waitForURL(/\/project\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+  } catch (error) {
+    await shots.take(page, name);
+    const alerts = await page.getByRole('alert').allTextContents();
+    throw new Error(`the import did not open a project: ${alerts.join(' | ')}`, { cause: error });
+  }
+}
+
 async function waitForPreviewHeading(page: Page, text: string): Promise<void> {
   await page.getByRole('tab', { name: 'Preview' }).click();
   await page
@@ -116,7 +127,7 @@ describe('importing an app in the browser (e2e)', () => {
     // The right one imports the app and opens it; the preview runs it.
     await page.getByLabel(/^Token/).fill(TOKEN);
     await page.getByRole('button', { name: 'Import from git' }).click();
-    await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);
+    await waitForProject(page, shots, 'git-import-failed');
     await waitForPreviewHeading(page, HEADING);
     await shots.take(page, 'imported-from-git');
 
@@ -154,7 +165,7 @@ describe('importing an app in the browser (e2e)', () => {
       .getByLabel(/^Zip of the app/)
       .setInputFiles({ name: 'app.zip', mimeType: 'application/zip', buffer: zip });
     await page.getByRole('button', { name: 'Import the zip' }).click();
-    await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);
+    await waitForProject(page, shots, 'zip-import-failed');
     await waitForPreviewHeading(page, 'Imported from a zip');
     await shots.take(page, 'imported-from-zip');
 

@@ -306,6 +306,31 @@ describe('git push and git/zip import', () => {
     expect(await projectCount(other)).toBe(before);
   });
 
+  it('says when a repository has nothing on its default branch, and imports the branch named', async () => {
+    await server.createRepository('elsewhere');
+    // HEAD names main; the app is only on another branch.
+    const imported = await uploadZip(api, owner, appZip(), 'elsewhere');
+    await call(api.url, 'PUT', `/api/projects/${imported.body.id}/git`, {
+      cookie: owner.cookie,
+      body: { url: `${server.url}/elsewhere.git`, branch: 'feature', token: TOKEN },
+    });
+    const pushed = await call(api.url, 'POST', `/api/projects/${imported.body.id}/git/push`, {
+      cookie: owner.cookie,
+    });
+    expect(pushed.status).toBe(200);
+    const headless = await call(api.url, 'POST', '/api/projects/import/git', {
+      cookie: other.cookie,
+      body: { url: `${server.url}/elsewhere.git`, token: TOKEN },
+    });
+    expect(headless.status).toBe(400);
+    expect(headless.body.code).toBe('IMPORT_NO_BRANCH');
+    const named = await call(api.url, 'POST', '/api/projects/import/git', {
+      cookie: other.cookie,
+      body: { url: `${server.url}/elsewhere.git`, token: TOKEN, branch: 'feature' },
+    });
+    expect(named.status).toBe(201);
+  });
+
   it('refuses remotes that are not https (http only on loopback here) and credentials in the URL', async () => {
     const imported = await uploadZip(api, owner, appZip(), 'remotes');
     const projectId = imported.body.id!;

@@ -12,6 +12,7 @@ export enum GitIoErrorCode {
   Timeout = 'GIT_TIMEOUT',
   PushTooLarge = 'GIT_PUSH_TOO_LARGE',
   NothingToPush = 'GIT_NOTHING_TO_PUSH',
+  ImportNoBranch = 'IMPORT_NO_BRANCH',
   ImportTooLarge = 'IMPORT_TOO_LARGE',
   ImportTooManyFiles = 'IMPORT_TOO_MANY_FILES',
   ImportBadArchive = 'IMPORT_BAD_ARCHIVE',
@@ -100,6 +101,16 @@ export class GitIoError extends AppError {
 
   static nothingToPush(): GitIoError {
     return new GitIoError(GitIoErrorCode.NothingToPush, 'The project has no versions yet.', 409);
+  }
+
+  static noBranch(branch: string | null): GitIoError {
+    return new GitIoError(
+      GitIoErrorCode.ImportNoBranch,
+      branch
+        ? `The repository has no commit on ${branch}.`
+        : 'The repository has no commit on its default branch (HEAD): name the branch to import.',
+      400,
+    );
   }
 
   static importTooLarge(detail: string, max: number): GitIoError {

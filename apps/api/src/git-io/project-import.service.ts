@@ -113,6 +113,13 @@ export class ProjectImportService {
       });
       clearInterval(watch);
       const repo = { ...common, cwd: join(dir, 'repo'), auth: null };
+      const head = await runGit({
+        ...repo,
+        args: ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'],
+      }).catch(() => null);
+      if (!head) {
+        throw GitIoError.noBranch(branch);
+      }
       const listing: Buffer[] = [];
       await runGit({
         ...repo,

@@ -102,7 +102,7 @@ export async function startGitHttpServer(token: string): Promise<GitHttpServer> 
     requests,
     async createRepository(name: string) {
       const dir = join(root, `${name}.git`);
-      await run('git', ['init', '--quiet', '--bare', dir]);
+      await run('git', ['init', '--quiet', '--bare', '--initial-branch=main', dir]);
       await run('git', ['-C', dir, 'config', 'http.receivepack', 'true']);
       return dir;
     },
