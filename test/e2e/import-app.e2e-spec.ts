@@ -18,7 +18,7 @@ jest.setTimeout(600_000);
 
 const run = promisify(execFile);
 const TOKEN = 'e2e-git-token-0123456789abcdef';
-const PREVIEW_TIMEOUT_MS = 180_000;
+const PREVIEW_TIMEOUT_MS = 90_000;
 const HEADING = 'Imported through git';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
@@ -75,12 +75,23 @@ async function waitForProject(page: Page, shots: Screenshots, name: string): Pro
   }
 }
 
-async function waitForPreviewHeading(page: Page, text: string): Promise<void> {
+async function waitForPreviewHeading(page: Page, shots: Screenshots, text: string): Promise<void> {
   await page.getByRole('tab', { name: 'Preview' }).click();
-  await page
-    .frameLocator('iframe[title="Preview of the app"]')
-    .getByRole('heading', { name: text })
-    .waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+  // A project no phase ran in does not open its preview by itself (a known gap for imports):
+  // the panel offers to open it, and a user clicks.
+  await page.getByRole('button', { name: 'Try again' }).click({ timeout: 30_000 });
+  try {
+    await page
+      .frameLocator('iframe[title="Preview of the app"]')
+      .getByRole('heading', { name: text })
+      .waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+  } catch (error) {
+    await shots.take(page, 'preview-missing');
+    const shown = await page.locator('main').innerText();
+    throw new Error(`the preview did not show "${text}": ${shown.slice(0, 1500)}`, {
+      cause: error,
+    });
+  }
 }
 
 describe('importing an app in the browser (e2e)', () => {
@@ -128,7 +139,7 @@ describe('importing an app in the browser (e2e)', () => {
     await page.getByLabel(/^Token/).fill(TOKEN);
     await page.getByRole('button', { name: 'Import from git' }).click();
     await waitForProject(page, shots, 'git-import-failed');
-    await waitForPreviewHeading(page, HEADING);
+    await waitForPreviewHeading(page, shots, HEADING);
     await shots.take(page, 'imported-from-git');
 
     // Push it to another repository on the same server.
@@ -166,7 +177,7 @@ describe('importing an app in the browser (e2e)', () => {
       .setInputFiles({ name: 'app.zip', mimeType: 'application/zip', buffer: zip });
     await page.getByRole('button', { name: 'Import the zip' }).click();
     await waitForProject(page, shots, 'zip-import-failed');
-    await waitForPreviewHeading(page, 'Imported from a zip');
+    await waitForPreviewHeading(page, shots, 'Imported from a zip');
     await shots.take(page, 'imported-from-zip');
 
     // Every git request went to the loopback server.

@@ -100,7 +100,8 @@ export class PreviewPanelComponent {
   private readonly linkRequest = computed(() => {
     const state = this.store.state();
     const view = state.view;
-    if (!view || !expectsRunningServer(view, state.serverStarts)) {
+    // "Try again" asks for the preview even when none is expected.
+    if (!view || (!expectsRunningServer(view, state.serverStarts) && this.reloads() === 0)) {
       return null;
     }
     return `${this.store.projectId()}#${state.serverStarts}#${state.serverRestarts}#${this.reloads()}`;
