@@ -141,7 +141,10 @@ export class SandboxSessions {
       (template) => template.find((file) => file.path === 'package.json')?.content,
     );
     const manifest = files.get('package.json');
-    if (manifest?.encoding === undefined && needsInstall(manifest?.content, await this.templateManifest)) {
+    if (
+      manifest?.encoding === undefined &&
+      needsInstall(manifest?.content, await this.templateManifest)
+    ) {
       await this.installSaved(projectId, sandbox);
     }
     if (hasMigrations(files.keys())) {
