@@ -182,6 +182,13 @@ describe('git push and git/zip import', () => {
     expect(versions.body.versions).toEqual([
       expect.objectContaining({ number: 1, label: 'Imported from a zip', fileCount: 4 }),
     ]);
+    // The app is whole as imported: none of the starter's files (its server, lockfile, tools)
+    // joins it in the code view, and so none in its sandbox or its zip.
+    const starter = await call(api.url, 'GET', `/api/projects/${body.id}/starter-files`, {
+      cookie: owner.cookie,
+    });
+    expect(starter.status).toBe(200);
+    expect(starter.body.files).toEqual([]);
   });
 
   it('pushes one commit per version with its label, then only the new versions; the token never comes back', async () => {

@@ -6,6 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { AgentStateRow, GeneratedFile, Project, Version } from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { readStarterTemplate } from '../download/starter-template';
 import { type ProjectDto } from '../projects/dto/project.dto';
 import { ProjectsService } from '../projects/projects.service';
 import { runGit } from './git-command';
@@ -169,6 +170,13 @@ export class ProjectImportService {
     files: ImportedFile[],
   ): Promise<ProjectDto> {
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // The app is whole as imported: the starter's other files (its server, lockfile, tools) stay
+    // out of its sandbox and its zip, as files the agent deleted do.
+    const imported = new Set(files.map((file) => file.path));
+    const deletedPaths = (await readStarterTemplate())
+      .map((file) => file.path)
+      .filter((path) => !imported.has(path))
+      .sort();
     const id = await this.dataSource.transaction(async (manager) => {
       const project = await manager.save(
         manager.create(Project, {
@@ -177,7 +185,7 @@ export class ProjectImportService {
           description: label,
         }),
       );
-      await manager.insert(AgentStateRow, { projectId: project.id });
+      await manager.insert(AgentStateRow, { projectId: project.id, deletedPaths });
       const rows = sorted.map((file) => ({
         projectId: project.id,
         path: file.path,

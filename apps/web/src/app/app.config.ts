@@ -8,6 +8,7 @@ import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { sessionExpiredInterceptor } from './auth/session-expired.interceptor';
 import { apiInterceptor } from './core/api.interceptor';
+import { requestDeadlineInterceptor } from './core/request-deadline.interceptor';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -15,7 +16,11 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     // Route parameters arrive as component inputs (the workspace's `id`).
     provideRouter(routes, withComponentInputBinding()),
-    // sessionExpiredInterceptor runs first so that it sees the app's own '/api/…' URLs.
-    provideHttpClient(withFetch(), withInterceptors([sessionExpiredInterceptor, apiInterceptor])),
+    // sessionExpiredInterceptor and the deadline run first so that they see the app's own
+    // '/api/…' URLs.
+    provideHttpClient(
+      withFetch(),
+      withInterceptors([sessionExpiredInterceptor, requestDeadlineInterceptor, apiInterceptor]),
+    ),
   ],
 };

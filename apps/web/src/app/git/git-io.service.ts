@@ -3,6 +3,7 @@ import { Injectable, inject } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { type Project, parseProject } from '../project/project.model';
 import { PROJECTS_URL } from '../project/projects.service';
+import { longRequest } from '../core/request-deadline.interceptor';
 
 /** What the API says of a project's git remote: never the token, only whether one is set. */
 export interface GitRemote {
@@ -86,18 +87,22 @@ export class GitIoService {
 
   async push(projectId: string): Promise<GitRemote> {
     const body = await firstValueFrom(
-      this.http.post<unknown>(`${this.remoteUrl(projectId)}/push`, {}),
+      this.http.post<unknown>(`${this.remoteUrl(projectId)}/push`, {}, { context: longRequest() }),
     );
     return parseGitRemote(body);
   }
 
   async importGit(source: { url: string; branch: string; token: string }): Promise<Project> {
     const body = await firstValueFrom(
-      this.http.post<unknown>(`${PROJECTS_URL}/import/git`, {
-        url: source.url,
-        ...(source.branch ? { branch: source.branch } : {}),
-        ...(source.token ? { token: source.token } : {}),
-      }),
+      this.http.post<unknown>(
+        `${PROJECTS_URL}/import/git`,
+        {
+          url: source.url,
+          ...(source.branch ? { branch: source.branch } : {}),
+          ...(source.token ? { token: source.token } : {}),
+        },
+        { context: longRequest() },
+      ),
     );
     return parseProject(body, 'the imported project');
   }
@@ -106,6 +111,7 @@ export class GitIoService {
     const body = await firstValueFrom(
       this.http.post<unknown>(`${PROJECTS_URL}/import/zip`, file, {
         headers: { 'content-type': 'application/zip' },
+        context: longRequest(),
       }),
     );
     return parseProject(body, 'the imported project');

@@ -6,6 +6,7 @@ import { ProjectResponseError, type Project, parseProject } from '../project/pro
 import { PROJECTS_URL } from '../project/projects.service';
 import { parseVersionList } from '../workspace/versions/versions-api.service';
 import { record } from '../workspace/workspace-api.service';
+import { longRequest } from '../core/request-deadline.interceptor';
 
 export type Visibility = 'public' | 'unlisted' | 'private';
 export const VISIBILITIES: readonly Visibility[] = ['public', 'unlisted', 'private'];
@@ -127,7 +128,10 @@ export class PublishApiService {
     request: { slug: string; visibility: Visibility; version?: number },
   ): Promise<Publication> {
     const url = `${PROJECTS_URL}/${encodeURIComponent(projectId)}/publication`;
-    return parsePublished(await firstValueFrom(this.http.put(url, request)));
+    // The runner builds the version first (PUBLISH_BUILD_TIMEOUT_MS on the server).
+    return parsePublished(
+      await firstValueFrom(this.http.put(url, request, { context: longRequest() })),
+    );
   }
 
   async unpublish(projectId: string): Promise<void> {

@@ -82,6 +82,11 @@ export class DatabasePanelComponent {
     return !!rows && rows.offset + rows.rows.length < rows.total;
   });
 
+  /** What the sheet shows depends on: the project and its latest version. */
+  private readonly loadKey = computed(
+    () => `${this.store.projectId()} ${this.store.latestVersion() ?? ''}`,
+  );
+
   constructor() {
     afterNextRender(() => {
       const sheet = this.sheet().nativeElement;
@@ -92,10 +97,16 @@ export class DatabasePanelComponent {
       }
     });
     // Loaded on open and again whenever a version is made (a phase may have migrated).
+    // The first load starts here, not in the effect: a view effect made while the page renders
+    // was seen to wait for the next change detection (none came while the page sat idle).
+    let loaded = this.loadKey();
+    void this.load(this.store.projectId());
     effect(() => {
-      this.store.latestVersion();
-      const projectId = this.store.projectId();
-      untracked(() => void this.load(projectId));
+      const key = this.loadKey();
+      if (key !== loaded) {
+        loaded = key;
+        untracked(() => void this.load(this.store.projectId()));
+      }
     });
   }
 

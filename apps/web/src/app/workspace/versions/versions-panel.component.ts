@@ -136,6 +136,11 @@ export class VersionsPanelComponent {
     }
   });
 
+  /** What the sheet shows depends on: the project and its latest version. */
+  private readonly loadKey = computed(
+    () => `${this.store.projectId()} ${this.store.latestVersion() ?? ''}`,
+  );
+
   constructor() {
     afterNextRender(() => {
       const sheet = this.sheet().nativeElement;
@@ -146,10 +151,16 @@ export class VersionsPanelComponent {
       }
     });
     // Loaded on open and again whenever a version is made (a phase, an edit, a rollback).
+    // The first load starts here, not in the effect: a view effect made while the page renders
+    // was seen to wait for the next change detection (none came while the page sat idle).
+    let loaded = this.loadKey();
+    void this.loadList(this.store.projectId());
     effect(() => {
-      this.store.latestVersion();
-      const projectId = this.store.projectId();
-      untracked(() => void this.loadList(projectId));
+      const key = this.loadKey();
+      if (key !== loaded) {
+        loaded = key;
+        untracked(() => void this.loadList(this.store.projectId()));
+      }
     });
   }
 
