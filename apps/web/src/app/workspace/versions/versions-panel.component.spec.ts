@@ -158,6 +158,25 @@ describe(VersionsPanelComponent.name, () => {
     await page.eventually(() => page.text().includes('Restored version 2.'), 'the result');
   });
 
+  it('says, before restoring an app with a database, that its data and schema stay', async () => {
+    page.serve({
+      state: 'COMPLETE',
+      files: [
+        { path: 'db/migrations/001-create-entries.sql', content: 'CREATE TABLE entries ();' },
+      ],
+    });
+    await page.open();
+    await openVersions();
+    page.button('Version 2', sheet()!)!.click();
+    (await page.requestTo(`${PROJECT_URL}/versions/2/diff`)).flush({ ...EDIT_DIFF, number: 2 });
+    await page.render();
+    restoreButton().click();
+    await page.render();
+    expect(confirm().textContent).toContain(
+      "The app's database is not restored: its tables and rows stay as they are, and migrations applied since version 2 stay applied.",
+    );
+  });
+
   it('shows a refused rollback in the sheet', async () => {
     page.serve({ state: 'COMPLETE' });
     await page.open();

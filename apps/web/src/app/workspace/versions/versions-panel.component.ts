@@ -136,6 +136,22 @@ export class VersionsPanelComponent {
     }
   });
 
+  /**
+   * What a restore does, said before it is done: files only. An app with a database keeps its
+   * tables, rows and applied migrations; the user is told so rather than finding out.
+   */
+  protected readonly restoreQuestion = computed(() => {
+    const version = this.confirming();
+    if (!version) {
+      return '';
+    }
+    const files = `The files become those of version ${version.number} (${version.label}). This makes a new version, so you can come back to the current one.`;
+    const hasDatabase = this.store.paths().some((path) => path.startsWith('db/migrations/'));
+    return hasDatabase
+      ? `${files} The app's database is not restored: its tables and rows stay as they are, and migrations applied since version ${version.number} stay applied.`
+      : files;
+  });
+
   /** What the sheet shows depends on: the project and its latest version. */
   private readonly loadKey = computed(
     () => `${this.store.projectId()} ${this.store.latestVersion() ?? ''}`,
