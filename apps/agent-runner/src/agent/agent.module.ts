@@ -7,9 +7,21 @@ import { SandboxLifecycle, sandboxProviders } from '../sandbox/sandbox.module';
 import { ThumbnailService } from '../thumbnails/thumbnail.service';
 import { AgentStore } from './agent-store';
 import { AgentSupervisor } from './agent-supervisor';
+import { CancelGeneration } from './commands/cancel-generation.use-case';
+import { ProjectNotes } from './commands/project-notes';
+import { ReportRuntimeErrors } from './commands/report-runtime-errors.use-case';
+import { Rollback } from './commands/rollback.use-case';
+import { SandboxSync } from './commands/sandbox-sync';
+import { SaveFile } from './commands/save-file.use-case';
+import { StartGeneration } from './commands/start-generation.use-case';
+import { LeaseHeartbeat } from './lease-heartbeat';
 import { LeaseService } from './lease.service';
+import { ProjectActivity } from './project-activity';
 import { ProjectHistory } from './project-history';
+import { ProjectLeases } from './project-leases';
+import { RunningAgents } from './running-agents';
 import { RuntimeErrorLog } from './runtime-error-log';
+import { TemplateCatalog } from './template-catalog';
 
 @Module({
   providers: [
@@ -23,10 +35,22 @@ import { RuntimeErrorLog } from './runtime-error-log';
     AppDatabases,
     ProjectHistory,
     RuntimeErrorLog,
+    TemplateCatalog,
+    ProjectLeases,
+    RunningAgents,
+    ProjectActivity,
+    LeaseHeartbeat,
+    ProjectNotes,
+    SandboxSync,
+    StartGeneration,
+    CancelGeneration,
+    SaveFile,
+    Rollback,
+    ReportRuntimeErrors,
     AgentSupervisor,
     ThumbnailService,
   ],
-  exports: [AgentSupervisor, EventHub, AgentStore, SandboxSessions, AppDatabases],
+  exports: [AgentSupervisor, ProjectActivity, EventHub, AgentStore, SandboxSessions, AppDatabases],
 })
 export class AgentModule implements OnApplicationShutdown {
   constructor(@Inject(LLM_SHUTDOWN) private readonly llm: { close(): Promise<void> }) {}

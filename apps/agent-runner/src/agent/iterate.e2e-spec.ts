@@ -8,7 +8,7 @@ import {
   withScriptedRunner,
 } from '../testing/runner-test-app';
 import { designAnswer, scofAnswer } from '../testing/scripted-answers';
-import { AgentCommandError } from './agent-supervisor';
+import { AgentCommandError } from './agent-command-error';
 
 const LIST = Array.from({ length: 12 }, (_, i) => `  <li>Item ${i + 1}</li>\n`).join('');
 const APP = {

@@ -1,18 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ErrorCode,
-  isBusyState,
-  type LlmModelList,
-  type RuntimeErrorReport,
-} from '@forge/protocol';
+import { ErrorCode, type LlmModelList, type RuntimeErrorReport } from '@forge/protocol';
 import { isSandboxError, type SiteFile } from '@forge/sandbox';
+import { AgentCommandError, projectNotFound } from '../agent/agent-command-error';
 import { AgentStore } from '../agent/agent-store';
-import { AgentCommandError, AgentSupervisor } from '../agent/agent-supervisor';
+import { AgentSupervisor } from '../agent/agent-supervisor';
+import { ProjectActivity } from '../agent/project-activity';
 import { EventHub } from '../events/event-hub';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
-
-const BUSY_MESSAGE =
-  'A generation is running on this project; wait for it to finish or stop it first.';
 
 /**
  * generate and cancel as the link runs them: one at a time per project, each after the
@@ -26,6 +20,7 @@ export class LinkCommands {
 
   constructor(
     private readonly supervisor: AgentSupervisor,
+    private readonly activity: ProjectActivity,
     private readonly store: AgentStore,
     private readonly hub: EventHub,
     private readonly sandboxes: SandboxSessions,
@@ -61,8 +56,8 @@ export class LinkCommands {
       if (!this.supervisor.running(projectId)) {
         await this.winding.get(projectId);
         const row = await this.store.load(projectId);
-        if (!row) throw notFound();
-        if (!isBusyState(row.state)) return;
+        if (!row) throw projectNotFound();
+        if (!this.activity.isBusy(row)) return;
         this.renumber(projectId);
       }
       await this.supervisor.cancel(projectId);
@@ -102,7 +97,7 @@ export class LinkCommands {
 
   /** Wakes the project's dev server; a deleted project's sandbox is not made again. */
   async previewUrl(projectId: string): Promise<string | null> {
-    if (!(await this.store.load(projectId))) throw notFound();
+    if (!(await this.store.load(projectId))) throw projectNotFound();
     return this.sandboxes.devServerUrl(projectId);
   }
 
@@ -116,7 +111,7 @@ export class LinkCommands {
     version: number,
     limits: { maxBytes: number; maxFiles: number; timeoutMs: number },
   ): Promise<SiteFile[]> {
-    if (!(await this.store.load(projectId))) throw notFound();
+    if (!(await this.store.load(projectId))) throw projectNotFound();
     const files = await this.store.versionFiles(projectId, version);
     if (!files) {
       throw new AgentCommandError(
@@ -165,13 +160,16 @@ export class LinkCommands {
     });
   }
 
-  /** Refuses when a generation runs; otherwise waits for the last one here to wind down. */
+  /**
+   * Refuses when the project is busy (ProjectActivity); otherwise waits for the last generation
+   * here to wind down.
+   */
   private async whenIdle(projectId: string): Promise<void> {
-    if (this.supervisor.running(projectId)) throw busy();
+    this.activity.refuseIfRunning(projectId);
     await this.winding.get(projectId);
     const row = await this.store.load(projectId);
-    if (!row) throw notFound();
-    if (isBusyState(row.state)) throw busy();
+    if (!row) throw projectNotFound();
+    this.activity.refuseIfBusy(row);
     this.renumber(projectId);
   }
 
@@ -195,12 +193,4 @@ export class LinkCommands {
     });
     return result;
   }
-}
-
-function busy(): AgentCommandError {
-  return new AgentCommandError(ErrorCode.GenerationRunning, BUSY_MESSAGE);
-}
-
-function notFound(): AgentCommandError {
-  return new AgentCommandError(ErrorCode.ProjectNotFound, 'No such project.');
 }

@@ -22,7 +22,7 @@ import {
   type RunnerLinkReply,
   type ServerEvent,
 } from '@forge/protocol';
-import { AgentCommandError } from '../agent/agent-supervisor';
+import { AgentCommandError } from '../agent/agent-command-error';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { checkServiceToken, isFromBrowser } from './link-auth';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScriptedLlmServer, type ScriptedLlmServer } from '@forge/scripted-llm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { AgentCommandError } from '../agent/agent-supervisor';
+import { AgentCommandError } from '../agent/agent-command-error';
 import { createProject, type RunnerTestApp, startRunnerTestApp } from '../testing/runner-test-app';
 import { SandboxSessions } from './sandbox-sessions';
 
