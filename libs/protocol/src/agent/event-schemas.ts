@@ -165,8 +165,9 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 export function parseServerEvent(value: unknown): Parsed<ServerEvent> {
   const type: unknown =
     typeof value === 'object' && value !== null && 'type' in value && value.type;
-  if (typeof type !== 'string' || !isServerEventType(type)) {
-    return { ok: false, problem: `not an event: type ${JSON.stringify(type).slice(0, 80)}` };
+  if (typeof type !== 'string') return { ok: false, problem: 'not an event: it has no type' };
+  if (!isServerEventType(type)) {
+    return { ok: false, problem: `not an event: type ${JSON.stringify(type.slice(0, 80))}` };
   }
   const result = SERVER_EVENT_SCHEMAS[type].safeParse(value);
   if (result.success) return { ok: true, value: result.data };
