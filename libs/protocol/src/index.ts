@@ -11,3 +11,4 @@ export * from './agent/phase-design';
 export * from './agent/versions';
 export * from './socket';
 export * from './agent/llm-models';
+export * from './agent/event-schemas';

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { type BroadcastOperator, Server, type Socket } from 'socket.io';
 import {
   describeIssues,
   projectRoom,
@@ -18,6 +18,8 @@ import {
   type RunnerLinkCommandName,
   type RunnerLinkCommandPayloads,
   type RunnerLinkCommands,
+  type RunnerLinkEventMap,
+  type RunnerLinkEventName,
   type RunnerLinkEvents,
   type RunnerLinkReply,
   type ServerEvent,
@@ -31,6 +33,22 @@ import { SnapshotBuilder } from './snapshot-builder';
 
 type LinkServerIo = Server<RunnerLinkCommands, RunnerLinkEvents>;
 type LinkSocket = Socket<RunnerLinkCommands, RunnerLinkEvents>;
+type LinkTarget = LinkSocket | BroadcastOperator<RunnerLinkEvents, unknown>;
+
+/**
+ * The one way the runner sends to APIs: a message of RunnerLinkEventMap with what it carries.
+ * Socket.IO's typed emit cannot follow a name that is a type parameter, hence the plain
+ * signature, here only.
+ */
+function sendToApi<K extends RunnerLinkEventName>(
+  target: LinkTarget | undefined,
+  name: K,
+  payload: RunnerLinkEventMap[K],
+): void {
+  const emitter: { emit(name: string, payload: unknown): boolean } | undefined = target;
+  emitter?.emit(name, payload);
+}
+
 type Results = { [K in RunnerLinkCommandName]: Extract<RunnerLinkReply<K>, { ok: true }> };
 
 /**
@@ -121,17 +139,18 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     if (socketId !== undefined) {
       const batch = this.outbox.get(socketId);
       this.outbox.delete(socketId);
-      if (batch) io?.sockets.sockets.get(socketId)?.emit('events', batch);
+      if (batch) sendToApi(io?.sockets.sockets.get(socketId), 'events', batch);
       return;
     }
     this.flushScheduled = false;
     const everything: string[] = [];
     for (const [id, batch] of this.outbox) {
       if (batch.length === this.turn.length) everything.push(id);
-      else io?.sockets.sockets.get(id)?.emit('events', batch);
+      else sendToApi(io?.sockets.sockets.get(id), 'events', batch);
     }
-    if (everything.length === 1) io?.sockets.sockets.get(everything[0]!)?.emit('events', this.turn);
-    else if (everything.length > 1) io?.to(everything).emit('events', this.turn);
+    if (everything.length === 1)
+      sendToApi(io?.sockets.sockets.get(everything[0]!), 'events', this.turn);
+    else if (everything.length > 1) sendToApi(io?.to(everything), 'events', this.turn);
     this.outbox.clear();
     this.turn = [];
   }

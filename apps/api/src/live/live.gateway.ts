@@ -18,7 +18,7 @@ import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
 import { GenerateRateLimiter } from './generate-rate-limiter';
 import { LiveAuth } from './live-auth';
-import { type LiveServer, type LiveSocket } from './live-socket';
+import { type LiveServer, type LiveSocket, sendLive } from './live-socket';
 import { LiveError, toCommandError } from './live.error';
 import { ProjectFeeds } from './project-feeds';
 import { RunnerRouter } from './runner-router';
@@ -123,7 +123,7 @@ export class LiveGateway
     for (const socket of this.feeds.members(projectId)) {
       this.joined.get(socket)?.leave(projectId);
       this.feeds.leave(socket, projectId);
-      socket.emit('error', {
+      sendLive(socket, 'error', {
         code: ErrorCode.ProjectNotFound,
         message: 'This project was deleted.',
         projectId,
@@ -273,7 +273,7 @@ export class LiveGateway
     projectId?: string,
   ): void {
     const refusal = toCommandError(error, command, projectId);
-    socket.emit('error', refusal);
+    sendLive(socket, 'error', refusal);
     ack?.({ ok: false, error: refusal });
   }
 }

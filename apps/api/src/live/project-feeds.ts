@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { projectRoom, type ServerEvent } from '@forge/protocol';
-import { type LiveServer, type LiveSocket } from './live-socket';
+import { type LiveServer, type LiveSocket, sendLive, sendServerEvent } from './live-socket';
 import { RunnerLinks } from './runner-links';
 import { RunnerRouter, type SnapshotWithMissed } from './runner-router';
 
@@ -40,11 +40,6 @@ interface ProjectFeed {
   wait: SnapshotWait | null;
   /** Counts link outages: a snapshot asked for before the last one may miss events. */
   epoch: number;
-}
-
-/** One event out under its own name (the typed emit cannot follow a union of names). */
-function send(target: { emit: unknown }, event: ServerEvent): void {
-  (target.emit as (name: string, payload: ServerEvent) => void).call(target, event.type, event);
 }
 
 /**
@@ -127,7 +122,7 @@ export class ProjectFeeds implements OnModuleInit {
     const feed = this.feeds.get(event.projectId);
     if (!feed || event.seq <= feed.lastSeq) return;
     feed.lastSeq = event.seq;
-    if (this.server) send(this.server.local.to(feed.room), event);
+    if (this.server) sendServerEvent(this.server.local.to(feed.room), event);
     feed.wait?.buffer.push(event);
   }
 
@@ -188,9 +183,9 @@ export class ProjectFeeds implements OnModuleInit {
       if (feed.members.has(socket) && socket.connected) {
         // Before the snapshot, so that the socket's events keep growing in seq.
         if (since !== undefined)
-          for (const event of missed) if (event.seq > since) send(socket, event);
-        socket.emit('snapshot', snapshot);
-        for (const event of later) send(socket, event);
+          for (const event of missed) if (event.seq > since) sendServerEvent(socket, event);
+        sendLive(socket, 'snapshot', snapshot);
+        for (const event of later) sendServerEvent(socket, event);
         void socket.join(feed.room);
       }
       for (const waiter of waiters) waiter.resolve();

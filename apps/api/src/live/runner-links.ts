@@ -15,7 +15,8 @@ import {
   type RunnerLinkCommands,
   type RunnerLinkEvents,
   type RunnerLinkReply,
-  RunnerLinkReplySchema,
+  parseRunnerEventBatch,
+  parseRunnerLinkReply,
   type ServerEvent,
 } from '@forge/protocol';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
@@ -97,22 +98,25 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
     const timeoutMs = timeout.ms;
     // Not queued for a later reconnect: a command sent minutes late would surprise the user.
     if (!link.socket.connected) throw LiveError.runnerUnavailable();
+    // Socket.IO's typed emitWithAck cannot follow a name that is a type parameter; what
+    // comes back is checked against the command's schema below anyway.
+    const timed: { emitWithAck(name: string, payload: unknown): Promise<unknown> } =
+      link.socket.timeout(timeoutMs);
     let reply: unknown;
     try {
-      // The typed emitWithAck cannot follow a generic event name, hence the plain signature.
-      const timed = link.socket.timeout(timeoutMs) as unknown as {
-        emitWithAck(name: string, payload: unknown): Promise<unknown>;
-      };
       reply = await timed.emitWithAck(name, payload);
     } catch {
       throw link.socket.connected
         ? LiveError.runnerTimeout(timeoutMs, timeout.setting)
         : LiveError.runnerLost();
     }
-    if (!RunnerLinkReplySchema.safeParse(reply).success) {
-      throw new Error(`runner at ${link.url} answered ${name} with an unexpected shape`);
+    const parsed = parseRunnerLinkReply(name, reply);
+    if (!parsed.ok) {
+      throw new Error(
+        `runner at ${link.url} answered ${name} with an unexpected shape: ${parsed.problem}`,
+      );
     }
-    return reply as RunnerLinkReply<K>;
+    return parsed.value;
   }
 
   /** Asks runners (all up ones by default) to send these projects' events. */
@@ -174,10 +178,19 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
       if (!failing) this.logger.warn(`cannot link to ${url}: ${error.message}`);
       failing = true;
     });
-    socket.on('events', (events) => {
+    // Checked before anything reads it: a bad event is logged and dropped, the rest go on.
+    socket.on('events', (batch: unknown) => {
+      const { events, problems } = parseRunnerEventBatch(batch);
+      if (problems.length > 0) this.refused(link, problems);
       for (const event of events) this.eventHandler(event);
     });
     return link;
+  }
+
+  /** One line per batch, however many of its events were bad (a broken runner sends many). */
+  private refused(link: RunnerLink, problems: string[]): void {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    this.logger.warn(`dropped an invalid event from ${link.url}: ${problems[0]}${more}`);
   }
 
   private async greet(link: RunnerLink): Promise<void> {

@@ -91,3 +91,37 @@ export type ServerEvent = {
 export type UnsequencedEvent = {
   [K in ServerEventType]: { type: K } & ServerEventPayloads[K];
 }[ServerEventType];
+
+/**
+ * Every event type, spelled once here (the Record makes the compiler name a type the payloads
+ * add). Kept free of zod: the web app reads it from this module.
+ */
+const SERVER_EVENT_TYPE_SET: Readonly<Record<ServerEventType, true>> = {
+  state_change: true,
+  blueprint: true,
+  phase_designing: true,
+  phase_designed: true,
+  file_start: true,
+  file_chunk: true,
+  file_end: true,
+  file_deleted: true,
+  files_written: true,
+  deps_installed: true,
+  server_started: true,
+  checking: true,
+  generation_complete: true,
+  error: true,
+  message: true,
+  log: true,
+  usage: true,
+  version_created: true,
+  problems: true,
+};
+
+export function isServerEventType(name: string): name is ServerEventType {
+  return Object.prototype.hasOwnProperty.call(SERVER_EVENT_TYPE_SET, name);
+}
+
+/** Every event type; the set's keys are exactly ServerEventType. */
+export const SERVER_EVENT_TYPES: readonly ServerEventType[] =
+  Object.keys(SERVER_EVENT_TYPE_SET).filter(isServerEventType);

@@ -3,3 +3,4 @@ export * from './live-events';
 export * from './project-snapshot';
 export * from './project-view';
 export * from './runner-link';
+export * from './live-event-schemas';

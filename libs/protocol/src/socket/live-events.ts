@@ -20,19 +20,23 @@ export interface CommandError {
 /** What a command's acknowledgement carries. */
 export type CommandAck = { ok: true } | { ok: false; error: CommandError };
 
-type AgentEventHandlers = {
-  [K in Exclude<ServerEventType, 'error'>]: (event: Extract<ServerEvent, { type: K }>) => void;
-};
-
 /**
- * Server → browser events. Each agent event goes out under its own type name, carrying the
- * whole event (projectId, seq, type, payload); `snapshot` answers join/get_state; `error` is
- * either the agent's (with a seq) or a refused command (without).
+ * Server → browser events, by name, with what each carries. Each agent event goes out under its
+ * own type name, carrying the whole event (projectId, seq, type, payload); `snapshot` answers
+ * join/get_state; `error` is either the agent's (with a seq) or a refused command (without).
  */
-export interface LiveServerEvents extends AgentEventHandlers {
-  snapshot: (snapshot: ProjectSnapshot) => void;
-  error: (error: Extract<ServerEvent, { type: 'error' }> | CommandError) => void;
-}
+export type LiveServerEventMap = {
+  [K in ServerEventType]: K extends 'error'
+    ? Extract<ServerEvent, { type: 'error' }> | CommandError
+    : Extract<ServerEvent, { type: K }>;
+} & { snapshot: ProjectSnapshot };
+
+export type LiveServerEventName = keyof LiveServerEventMap;
+
+/** The map as Socket.IO types a server's emits and a client's listeners. */
+export type LiveServerEvents = {
+  [K in LiveServerEventName]: (payload: LiveServerEventMap[K]) => void;
+};
 
 /** Browser → server commands; each may pass an acknowledgement callback last. */
 export type LiveClientCommands = {

@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import { type ServerEvent } from '../agent/events';
+import { type Parsed, parseServerEvent, ServerEventSchema } from '../agent/event-schemas';
 import { ErrorCode } from '../errors';
-import { type LlmModelList, ModelIdSchema } from '../agent/llm-models';
+import { type LlmModelList, LlmModelListSchema, ModelIdSchema } from '../agent/llm-models';
 import { RuntimeErrorReportsSchema } from '../agent/versions';
 import {
   ProjectIdSchema,
   RollbackCommandSchema,
   SaveFileCommandSchema,
   SinceSeqSchema,
+  describeIssues,
 } from './live-commands';
+import { ProjectSnapshotSchema } from './live-event-schemas';
 import { type ProjectSnapshot } from './project-snapshot';
 
 /**
@@ -103,6 +106,35 @@ export type RunnerLinkReply<K extends RunnerLinkCommandName> =
   | ({ ok: true } & RunnerLinkResults[K])
   | { ok: false; error: { code: ErrorCode; message: string } };
 
+const Done = z.looseObject({});
+const Version = z.looseObject({ version: z.number().int().min(1) });
+
+/** What each command answers on success, checked by the API (keys it does not know pass). */
+export const RUNNER_LINK_RESULT_SCHEMAS: {
+  [K in RunnerLinkCommandName]: z.ZodType<RunnerLinkResults[K]>;
+} = {
+  hello: z.looseObject({ runnerId: z.string() }),
+  watch: Done,
+  unwatch: Done,
+  snapshot: z.looseObject({
+    snapshot: ProjectSnapshotSchema,
+    servedBy: z.string(),
+    leaseOwner: z.string().nullable(),
+    missed: z.array(ServerEventSchema),
+  }),
+  generate: Done,
+  models: z.looseObject({ list: LlmModelListSchema }),
+  cancel: Done,
+  preview: z.looseObject({ url: z.string().nullable() }),
+  save_file: Version,
+  rollback: Version,
+  runtime_errors: Done,
+  destroy: Done,
+  publish_build: z.looseObject({
+    files: z.array(z.looseObject({ path: z.string(), content: z.string() })),
+  }),
+};
+
 /** The shape every reply has, checked by the API before it reads further. */
 export const RunnerLinkReplySchema = z.union([
   z.looseObject({ ok: z.literal(true) }),
@@ -116,6 +148,22 @@ export const RunnerLinkReplySchema = z.union([
   }),
 ]);
 
+/** Checks a runner's answer to `name`: a refusal, or the command's result. */
+export function parseRunnerLinkReply<K extends RunnerLinkCommandName>(
+  name: K,
+  reply: unknown,
+): Parsed<RunnerLinkReply<K>> {
+  const outcome = RunnerLinkReplySchema.safeParse(reply);
+  if (!outcome.success) return { ok: false, problem: describeIssues(outcome.error) };
+  if (!outcome.data.ok) {
+    const { code, message } = outcome.data.error;
+    return { ok: true, value: { ok: false, error: { code, message } } };
+  }
+  const result = RUNNER_LINK_RESULT_SCHEMAS[name].safeParse(reply);
+  if (!result.success) return { ok: false, problem: describeIssues(result.error) };
+  return { ok: true, value: { ...result.data, ok: true } };
+}
+
 export type RunnerLinkCommands = {
   [K in RunnerLinkCommandName]: (
     payload: RunnerLinkCommandPayloads[K],
@@ -124,10 +172,43 @@ export type RunnerLinkCommands = {
 };
 
 /**
- * Runner → API: the events of the projects the API watches, in seq order per project, sent in
- * batches of what the runner emitted in one turn of its event loop (a frame per event costs a
- * system call each). A command's answer always follows the events emitted before it.
+ * Runner → API messages besides replies, by name, with what each carries. `events`: the events
+ * of the projects the API watches, in seq order per project, sent in batches of what the runner
+ * emitted in one turn of its event loop (a frame per event costs a system call each). A
+ * command's answer always follows the events emitted before it.
  */
-export interface RunnerLinkEvents {
-  events: (events: ServerEvent[]) => void;
+export interface RunnerLinkEventMap {
+  events: ServerEvent[];
 }
+
+export type RunnerLinkEventName = keyof RunnerLinkEventMap;
+
+export const RUNNER_LINK_EVENT_SCHEMAS: {
+  [K in RunnerLinkEventName]: z.ZodType<RunnerLinkEventMap[K]>;
+} = {
+  events: z.array(ServerEventSchema),
+};
+
+/**
+ * Checks an `events` batch event by event: the good ones, and a line for each one refused
+ * (one bad event does not cost the others), or for the batch when it is no list at all.
+ */
+export function parseRunnerEventBatch(batch: unknown): {
+  events: ServerEvent[];
+  problems: string[];
+} {
+  if (!Array.isArray(batch)) return { events: [], problems: ['events: not a list of events'] };
+  const events: ServerEvent[] = [];
+  const problems: string[] = [];
+  for (const item of batch) {
+    const parsed = parseServerEvent(item);
+    if (parsed.ok) events.push(parsed.value);
+    else problems.push(parsed.problem);
+  }
+  return { events, problems };
+}
+
+/** The map as Socket.IO types the runner's emits and the API's listeners. */
+export type RunnerLinkEvents = {
+  [K in RunnerLinkEventName]: (payload: RunnerLinkEventMap[K]) => void;
+};

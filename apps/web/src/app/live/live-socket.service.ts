@@ -5,8 +5,14 @@ import {
   type CommandAck,
   type CommandError,
   type LiveClientCommands,
+  type LiveServerEventMap,
+  type LiveServerEventName,
   type LiveServerEvents,
 } from '@forge/protocol/socket/live-events';
+import {
+  type LiveCommandName,
+  type LiveCommandPayloads,
+} from '@forge/protocol/socket/live-commands';
 import { type ProjectSnapshot } from '@forge/protocol/socket/project-snapshot';
 import { type ManagerOptions, type Socket, type SocketOptions, io } from 'socket.io-client';
 import { API_BASE_URL } from '../core/api-base-url.token';
@@ -40,12 +46,33 @@ export interface ProjectFeedListener {
 }
 
 type LiveSocket = Socket<LiveServerEvents, LiveClientCommands>;
-/**
- * The protocol types each command's acknowledgement as an optional last argument, which
- * socket.io's emitWithAck typing cannot infer through; this is the shape it has at run time.
+
+/*
+ * Socket.IO's typed on() and emitWithAck() cannot follow an event name that is a type
+ * parameter (nor the protocol's optional acknowledgement); these two take the name and its
+ * payload from the protocol's maps and call them through their plain signatures.
  */
-interface AckingSocket {
-  emitWithAck(event: string, payload: unknown): Promise<CommandAck>;
+
+/** Listens to one server event, its handler typed by LiveServerEventMap. */
+function listen<K extends LiveServerEventName>(
+  socket: LiveSocket,
+  name: K,
+  handler: (payload: LiveServerEventMap[K]) => void,
+): void {
+  const target: { on(name: string, handler: (payload: LiveServerEventMap[K]) => void): unknown } =
+    socket;
+  target.on(name, handler);
+}
+
+/** Sends a command and resolves with its acknowledgement (rejects when none comes in time). */
+function sendCommand<K extends LiveCommandName>(
+  socket: LiveSocket,
+  name: K,
+  payload: LiveCommandPayloads[K],
+): Promise<CommandAck> {
+  const timed: { emitWithAck(name: string, payload: unknown): Promise<CommandAck> } =
+    socket.timeout(COMMAND_TIMEOUT_MS);
+  return timed.emitWithAck(name, payload);
 }
 type ProjectCommand = 'generate' | 'cancel' | 'save_file' | 'rollback';
 
@@ -100,7 +127,7 @@ export class LiveSocketService {
   /** Sends a command and resolves with its acknowledgement, or a client-side error. */
   async command<K extends ProjectCommand>(
     name: K,
-    payload: Parameters<LiveClientCommands[K]>[0],
+    payload: LiveCommandPayloads[K],
   ): Promise<CommandAck> {
     const socket = this.socket;
     if (!socket?.connected) {
@@ -111,10 +138,7 @@ export class LiveSocketService {
       );
     }
     try {
-      return await (socket.timeout(COMMAND_TIMEOUT_MS) as unknown as AckingSocket).emitWithAck(
-        name,
-        payload,
-      );
+      return await sendCommand(socket, name, payload);
     } catch {
       return failure(
         ErrorCode.NoAnswer,
@@ -194,11 +218,7 @@ export class LiveSocketService {
         this.see(event.projectId, event.seq);
         this.listenersOf(event.projectId, (listener) => listener.event(event));
       };
-      (socket.on as (name: string, handler: (event: ServerEvent) => void) => void).call(
-        socket,
-        type,
-        deliver,
-      );
+      listen(socket, type, deliver);
     }
     this.socket = socket;
     return socket;
@@ -223,17 +243,19 @@ export class LiveSocketService {
   /** Joins; after a reconnect, with the last seq seen, so the events missed meanwhile come too. */
   private join(socket: LiveSocket, projectId: string): void {
     const since = this.seen.get(projectId);
-    void (socket.timeout(COMMAND_TIMEOUT_MS) as unknown as AckingSocket)
-      .emitWithAck('join', since === undefined ? { projectId } : { projectId, since })
-      .then(
-        (ack) => {
-          if (!ack.ok) {
-            this.listenersOf(projectId, (listener) => listener.refused(ack.error));
-          }
-        },
-        // No answer: the connection most likely dropped, and the next 'connect' joins again.
-        () => undefined,
-      );
+    void sendCommand(
+      socket,
+      'join',
+      since === undefined ? { projectId } : { projectId, since },
+    ).then(
+      (ack) => {
+        if (!ack.ok) {
+          this.listenersOf(projectId, (listener) => listener.refused(ack.error));
+        }
+      },
+      // No answer: the connection most likely dropped, and the next 'connect' joins again.
+      () => undefined,
+    );
   }
 
   private listenersOf(projectId: unknown, call: (listener: ProjectFeedListener) => void): void {

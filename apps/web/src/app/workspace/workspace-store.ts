@@ -52,9 +52,12 @@ export class WorkspaceStore implements OnDestroy {
   /** The blueprint title the project's name was last read for. */
   private titleSeen: string | null = null;
 
-  readonly projectId = signal('');
-  readonly project = signal<ProjectLoad>({ status: 'loading' });
-  readonly state = signal(EMPTY_WORKSPACE);
+  private readonly projectIdSignal = signal('');
+  readonly projectId = this.projectIdSignal.asReadonly();
+  private readonly projectSignal = signal<ProjectLoad>({ status: 'loading' });
+  readonly project = this.projectSignal.asReadonly();
+  private readonly stateSignal = signal(EMPTY_WORKSPACE);
+  readonly state = this.stateSignal.asReadonly();
   readonly view = computed(() => this.state().view);
   readonly busy = computed(() => {
     const view = this.view();
@@ -87,16 +90,20 @@ export class WorkspaceStore implements OnDestroy {
     };
   });
   /** The file with unsaved changes in the code editor, if any (the Code tab marks it). */
-  readonly unsavedPath = signal<string | null>(null);
+  private readonly unsavedPathSignal = signal<string | null>(null);
+  readonly unsavedPath = this.unsavedPathSignal.asReadonly();
   readonly connection = this.live.status;
   readonly refusal = this.live.refusal;
   /** Joining was refused for another reason than a missing project (shown on the page). */
-  readonly joinError = signal<string | null>(null);
+  private readonly joinErrorSignal = signal<string | null>(null);
+  readonly joinError = this.joinErrorSignal.asReadonly();
 
   /** The chat input's text, kept here so a refused prompt can be put back. */
-  readonly draft = signal('');
+  private readonly draftSignal = signal('');
+  readonly draft = this.draftSignal.asReadonly();
   /** The prompt on its way, shown in the chat until the server acknowledges it. */
-  readonly sending = signal<string | null>(null);
+  private readonly sendingSignal = signal<string | null>(null);
+  readonly sending = this.sendingSignal.asReadonly();
   /** Whether a new request may be sent now: no generation runs and none is on its way. */
   readonly canGenerate = computed(() => !this.busy() && this.sending() === null);
   /** How many messages there were when the prompt being sent left. */
@@ -110,12 +117,16 @@ export class WorkspaceStore implements OnDestroy {
       .some((message) => message.role === 'user' && message.content === prompt);
     return arrived ? null : prompt;
   });
-  readonly sendError = signal<string | null>(null);
+  private readonly sendErrorSignal = signal<string | null>(null);
+  readonly sendError = this.sendErrorSignal.asReadonly();
 
   private readonly history = signal<readonly ChatMessageView[]>([]);
-  readonly historyCursor = signal<string | null>(null);
-  readonly historyLoading = signal(false);
-  readonly historyError = signal<string | null>(null);
+  private readonly historyCursorSignal = signal<string | null>(null);
+  readonly historyCursor = this.historyCursorSignal.asReadonly();
+  private readonly historyLoadingSignal = signal(false);
+  readonly historyLoading = this.historyLoadingSignal.asReadonly();
+  private readonly historyErrorSignal = signal<string | null>(null);
+  readonly historyError = this.historyErrorSignal.asReadonly();
   readonly messages = computed(() => mergeMessages(this.history(), this.view()?.messages ?? []), {
     equal: sameList,
   });
@@ -162,13 +173,23 @@ export class WorkspaceStore implements OnDestroy {
   /** The project as renamed by its owner, or titled by its first design. */
   setProject(project: Project): void {
     if (this.projectId() === project.id) {
-      this.project.set({ status: 'ready', project });
+      this.projectSignal.set({ status: 'ready', project });
     }
+  }
+
+  /** The chat input's text as the user types it. */
+  setDraft(text: string): void {
+    this.draftSignal.set(text);
+  }
+
+  /** The code editor's file with unsaved changes (null: none). */
+  setUnsavedPath(path: string | null): void {
+    this.unsavedPathSignal.set(path);
   }
 
   open(projectId: string): void {
     this.close();
-    this.projectId.set(projectId);
+    this.projectIdSignal.set(projectId);
     this.started = false;
     this.titleSeen = null;
     void this.loadProject(projectId);
@@ -191,30 +212,30 @@ export class WorkspaceStore implements OnDestroy {
     if (!prompt || this.sending()) {
       return false;
     }
-    this.sendError.set(null);
+    this.sendErrorSignal.set(null);
     this.sendingFrom = this.messages().length;
-    this.sending.set(prompt);
+    this.sendingSignal.set(prompt);
     const model = this.models.requested();
     const ack = await this.live.command('generate', {
       projectId: this.projectId(),
       description: prompt,
       ...(model ? { model } : {}),
     });
-    this.sending.set(null);
+    this.sendingSignal.set(null);
     if (!ack.ok) {
-      this.sendError.set(commandMessage(ack.error));
+      this.sendErrorSignal.set(commandMessage(ack.error));
       if (!this.draft().trim()) {
-        this.draft.set(prompt);
+        this.draftSignal.set(prompt);
       }
     }
     return ack.ok;
   }
 
   async cancel(): Promise<void> {
-    this.sendError.set(null);
+    this.sendErrorSignal.set(null);
     const ack = await this.live.command('cancel', { projectId: this.projectId() });
     if (!ack.ok) {
-      this.sendError.set(`Could not stop: ${commandMessage(ack.error)}`);
+      this.sendErrorSignal.set(`Could not stop: ${commandMessage(ack.error)}`);
     }
   }
 
@@ -240,10 +261,10 @@ export class WorkspaceStore implements OnDestroy {
 
   private apply(items: LiveItem[]): void {
     const next = reduceWorkspace(this.state(), items);
-    this.state.set(next);
+    this.stateSignal.set(next);
     if (items.some((item) => item.kind === 'snapshot')) {
       // A refused join (no runner answered) is over once a snapshot gets through.
-      this.joinError.set(null);
+      this.joinErrorSignal.set(null);
     }
     if (!next.gap) {
       this.snapshotAsked = false;
@@ -258,12 +279,12 @@ export class WorkspaceStore implements OnDestroy {
     this.unwatch?.();
     this.unwatch = null;
     this.batcher.dispose();
-    this.state.set(EMPTY_WORKSPACE);
+    this.stateSignal.set(EMPTY_WORKSPACE);
     this.history.set([]);
-    this.historyCursor.set(null);
+    this.historyCursorSignal.set(null);
     this.restPaths.set([]);
-    this.joinError.set(null);
-    this.sendError.set(null);
+    this.joinErrorSignal.set(null);
+    this.sendErrorSignal.set(null);
     this.snapshotAsked = false;
   }
 
@@ -275,15 +296,15 @@ export class WorkspaceStore implements OnDestroy {
     if (prompt && fresh) {
       void this.generate(prompt);
     } else if (fresh && Object.keys(view.files).length === 0 && !this.draft()) {
-      this.draft.set(project.description);
+      this.draftSignal.set(project.description);
     }
   }
 
   private onRefused(error: CommandError): void {
     if (error.code === ErrorCode.ProjectNotFound) {
-      this.project.set({ status: 'missing' });
+      this.projectSignal.set({ status: 'missing' });
     } else {
-      this.joinError.set(`The live view of this project is not available: ${error.message}`);
+      this.joinErrorSignal.set(`The live view of this project is not available: ${error.message}`);
     }
   }
 
@@ -308,18 +329,18 @@ export class WorkspaceStore implements OnDestroy {
   }
 
   private async loadProject(projectId: string): Promise<void> {
-    this.project.set({ status: 'loading' });
+    this.projectSignal.set({ status: 'loading' });
     try {
       const project = await this.projects.get(projectId);
       if (this.projectId() === projectId) {
-        this.project.set({ status: 'ready', project });
+        this.projectSignal.set({ status: 'ready', project });
       }
     } catch (error: unknown) {
       if (this.projectId() !== projectId) {
         return;
       }
       // Someone else's project is a 404 too (DESIGN.md), so both read as "not found".
-      this.project.set(
+      this.projectSignal.set(
         error instanceof HttpErrorResponse && error.status === 404
           ? { status: 'missing' }
           : { status: 'failed', message: httpErrorMessage(error, 'load the project') },
@@ -328,20 +349,20 @@ export class WorkspaceStore implements OnDestroy {
   }
 
   private async loadHistory(projectId: string, cursor: string | null): Promise<void> {
-    this.historyLoading.set(true);
-    this.historyError.set(null);
+    this.historyLoadingSignal.set(true);
+    this.historyErrorSignal.set(null);
     try {
       const page = await this.api.messages(projectId, cursor);
       if (this.projectId() === projectId) {
         this.history.update((known) => mergeMessages(known, page.items));
-        this.historyCursor.set(page.nextCursor);
+        this.historyCursorSignal.set(page.nextCursor);
       }
     } catch (error: unknown) {
       if (this.projectId() === projectId && !isNotFound(error)) {
-        this.historyError.set(httpErrorMessage(error, 'load the chat history'));
+        this.historyErrorSignal.set(httpErrorMessage(error, 'load the chat history'));
       }
     } finally {
-      this.historyLoading.set(false);
+      this.historyLoadingSignal.set(false);
     }
   }
 

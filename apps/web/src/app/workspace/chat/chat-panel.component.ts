@@ -113,7 +113,7 @@ export class ChatPanelComponent {
       return;
     }
     const prompt = this.store.draft();
-    this.store.draft.set('');
+    this.store.setDraft('');
     this.stickToBottom.set(true);
     await this.store.generate(prompt);
   }

@@ -262,7 +262,7 @@ export class CodePanelComponent {
     });
     effect(() => {
       const path = this.unsaved() ? this.path() : null;
-      untracked(() => this.store.unsavedPath.set(path));
+      untracked(() => this.store.setUnsavedPath(path));
     });
   }
 
