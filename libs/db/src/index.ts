@@ -1,3 +1,4 @@
 export * from './auth-schema';
 export * from './data-source';
 export * from './entities';
+export * from './repositories';

@@ -1,6 +1,7 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from '@forge/db';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { dataSourceOptions, REPOSITORIES } from '@forge/db';
 
 export interface DatabaseModuleOptions {
   url: string;
@@ -9,12 +10,23 @@ export interface DatabaseModuleOptions {
   queryTimeoutMs?: number;
 }
 
-/** TypeORM on our entities; the schema comes from migrations only, never `synchronize`. */
+/** Each repository of libs/db, built on the app's DataSource. */
+const REPOSITORY_PROVIDERS: Provider[] = REPOSITORIES.map((repository) => ({
+  provide: repository,
+  useFactory: (dataSource: DataSource) => new repository(dataSource),
+  inject: [getDataSourceToken()],
+}));
+
+/**
+ * TypeORM on our entities, and the repositories that hold every query of Forge's database
+ * (global: any module injects them). The schema comes from migrations only, never `synchronize`.
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
     return {
       module: DatabaseModule,
+      global: true,
       imports: [
         TypeOrmModule.forRoot({
           ...dataSourceOptions(options),
@@ -22,7 +34,8 @@ export class DatabaseModule {
           retryDelay: 500,
         }),
       ],
-      exports: [TypeOrmModule],
+      providers: REPOSITORY_PROVIDERS,
+      exports: [TypeOrmModule, ...REPOSITORIES],
     };
   }
 }

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
+import {
+  type AgentStateColumns,
+  type AgentStateRecord,
+  AgentStateRepository,
+  type GeneratedFile,
+  GeneratedFileRepository,
+  MessageRepository,
+  ProjectRepository,
+  type VersionFile,
+  VersionRepository,
+} from '@forge/db';
 import {
   type AgentError,
   type AgentState,
@@ -29,7 +39,7 @@ export function textContents(files: ReadonlyMap<string, FileBody>): Map<string, 
 }
 
 /** The database's encoding column for a file. */
-export function encodingColumn(file: { encoding?: FileEncoding }): 'utf8' | 'base64' {
+export function encodingColumn(file: { encoding?: FileEncoding }): GeneratedFile['encoding'] {
   return file.encoding ?? 'utf8';
 }
 
@@ -84,23 +94,7 @@ export class LeaseLostError extends Error {
   }
 }
 
-interface StateRow {
-  project_id: string;
-  owner_id: string;
-  state: string;
-  request: string | null;
-  request_number: number;
-  request_model: string | null;
-  blueprint: Blueprint | null;
-  phases: PhaseInfo[];
-  current_phase: number;
-  files_in_flight: string[];
-  error: AgentError | null;
-  last_seq: string;
-  version: number;
-}
-
-const COLUMNS: Record<keyof AgentStatePatch, string> = {
+const COLUMNS: Record<keyof AgentStatePatch, keyof AgentStateColumns> = {
   state: 'state',
   request: 'request',
   requestNumber: 'request_number',
@@ -111,9 +105,8 @@ const COLUMNS: Record<keyof AgentStatePatch, string> = {
   filesInFlight: 'files_in_flight',
   error: 'error',
 };
-const JSON_COLUMNS = new Set(['blueprint', 'phases', 'files_in_flight', 'error']);
 
-function toSnapshot(row: StateRow): AgentSnapshotRow {
+function toSnapshot(row: AgentStateRecord): AgentSnapshotRow {
   if (!isAgentState(row.state))
     throw new Error(`project ${row.project_id} has unknown state ${row.state}`);
   return {
@@ -133,6 +126,15 @@ function toSnapshot(row: StateRow): AgentSnapshotRow {
   };
 }
 
+/** The patch by column name. */
+function toColumns(patch: AgentStatePatch): AgentStateColumns {
+  const columns: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch) as [keyof AgentStatePatch, unknown][]) {
+    columns[COLUMNS[key]] = value;
+  }
+  return columns;
+}
+
 /** `paths` appended to `list`, each once. */
 export function withPaths(list: readonly string[], paths: readonly string[]): string[] {
   const added = paths.filter((path, i) => !list.includes(path) && paths.indexOf(path) === i);
@@ -145,58 +147,40 @@ export function withPaths(list: readonly string[], paths: readonly string[]): st
  */
 @Injectable()
 export class AgentStore {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly states: AgentStateRepository,
+    private readonly generatedFiles: GeneratedFileRepository,
+    private readonly versions: VersionRepository,
+    private readonly projects: ProjectRepository,
+    private readonly messages: MessageRepository,
+  ) {}
 
   async load(projectId: string): Promise<AgentSnapshotRow | null> {
-    const rows: StateRow[] = await this.dataSource.query(
-      `SELECT s.*, p.owner_id FROM agent_states s JOIN projects p ON p.id = s.project_id WHERE s.project_id = $1`,
-      [projectId],
-    );
-    return rows[0] ? toSnapshot(rows[0]) : null;
+    const row = await this.states.load(projectId);
+    return row ? toSnapshot(row) : null;
   }
 
   /** The files of the project's version `number`, or null when it has no such version. */
-  async versionFiles(
-    projectId: string,
-    number: number,
-  ): Promise<{ path: string; content: string }[] | null> {
-    const rows: { files: { path: string; content: string }[] }[] = await this.dataSource.query(
-      `SELECT files FROM versions WHERE project_id = $1 AND number = $2`,
-      [projectId, number],
-    );
-    return rows[0]?.files ?? null;
+  versionFiles(projectId: string, number: number): Promise<VersionFile[] | null> {
+    return this.versions.files(projectId, number);
   }
 
   /** The id of the project's owner, or null when there is no such project. */
-  async ownerOf(projectId: string): Promise<string | null> {
-    const rows: { owner_id: string }[] = await this.dataSource.query(
-      `SELECT owner_id FROM projects WHERE id = $1`,
-      [projectId],
-    );
-    return rows[0]?.owner_id ?? null;
+  ownerOf(projectId: string): Promise<string | null> {
+    return this.projects.ownerOf(projectId);
   }
 
   /**
    * Names the project after the title its first design proposed, unless the owner renamed it;
    * true when the name changed.
    */
-  async proposeTitle(projectId: string, title: string): Promise<boolean> {
-    const result: [unknown[], number] = await this.dataSource.query(
-      `UPDATE projects SET name = $2, updated_at = now()
-        WHERE id = $1 AND NOT renamed AND name <> $2`,
-      [projectId, title],
-    );
-    return result[1] > 0;
+  proposeTitle(projectId: string, title: string): Promise<boolean> {
+    return this.projects.proposeTitle(projectId, title);
   }
 
   /** The owner's projects whose agent is working (on any runner), by the state rows. */
-  async busyProjectsOf(ownerId: string): Promise<string[]> {
-    const rows: { project_id: string }[] = await this.dataSource.query(
-      `SELECT s.project_id FROM agent_states s JOIN projects p ON p.id = s.project_id
-        WHERE p.owner_id = $1 AND s.state NOT IN ('IDLE', 'COMPLETE')`,
-      [ownerId],
-    );
-    return rows.map((row) => row.project_id);
+  busyProjectsOf(ownerId: string): Promise<string[]> {
+    return this.states.busyProjectsOf(ownerId);
   }
 
   /** Applies `patch` if the row is still at `version` and leased to `runnerId`; returns the new row. */
@@ -204,22 +188,17 @@ export class AgentStore {
     row: AgentSnapshotRow,
     runnerId: string,
     patch: AgentStatePatch,
-    manager: EntityManager = this.dataSource.manager,
+    manager?: EntityManager,
   ): Promise<AgentSnapshotRow> {
-    const sets: string[] = [];
-    const params: unknown[] = [row.projectId, row.version, runnerId];
-    for (const [key, value] of Object.entries(patch) as [keyof AgentStatePatch, unknown][]) {
-      const column = COLUMNS[key];
-      params.push(JSON_COLUMNS.has(column) ? JSON.stringify(value) : value);
-      sets.push(`${column} = $${params.length}`);
-    }
-    const [rows]: [{ version: number }[], number] = await manager.query(
-      `UPDATE agent_states SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
-       WHERE project_id = $1 AND version = $2 AND lease_owner = $3 RETURNING version`,
-      params,
+    const version = await this.states.update(
+      row.projectId,
+      row.version,
+      runnerId,
+      toColumns(patch),
+      manager,
     );
-    if (rows.length === 0) throw new LeaseLostError(row.projectId);
-    return { ...row, ...patch, version: rows[0]!.version };
+    if (version === null) throw new LeaseLostError(row.projectId);
+    return { ...row, ...patch, version };
   }
 
   /**
@@ -233,62 +212,22 @@ export class AgentStore {
     runnerId: string,
     batch: FileBatch,
   ): Promise<AgentSnapshotRow> {
-    const rows: { version: number }[] = await this.dataSource.query(
-      `WITH state AS (
-         UPDATE agent_states SET files_in_flight = $4, version = version + 1, updated_at = now(),
-           deleted_paths = CASE WHEN cardinality($8::text[]) = 0 THEN deleted_paths ELSE (
-             SELECT jsonb_agg(DISTINCT path ORDER BY path)
-             FROM (SELECT jsonb_array_elements_text(deleted_paths) UNION ALL SELECT unnest($8::text[]))
-               AS known (path)) END
-         WHERE project_id = $1 AND version = $2 AND lease_owner = $3 RETURNING project_id, version
-       ), removed AS (
-         DELETE FROM generated_files f USING state
-         WHERE f.project_id = state.project_id AND f.path = ANY($8::text[])
-       ), saved AS (
-         INSERT INTO generated_files (project_id, path, content, encoding, phase)
-         SELECT state.project_id, file.path, file.content, file.encoding, $5::integer
-         FROM state, unnest($6::text[], $7::text[], $9::text[]) AS file (path, content, encoding)
-         ON CONFLICT (project_id, path)
-         DO UPDATE SET content = EXCLUDED.content, encoding = EXCLUDED.encoding,
-           phase = EXCLUDED.phase, updated_at = now()
-       )
-       SELECT version FROM state`,
-      [
-        row.projectId,
-        row.version,
-        runnerId,
-        JSON.stringify(batch.filesInFlight),
-        batch.phase,
-        batch.saved.map((file) => file.path),
-        batch.saved.map((file) => file.content),
-        batch.deleted,
-        batch.saved.map(encodingColumn),
-      ],
-    );
-    if (rows.length === 0) throw new LeaseLostError(row.projectId);
-    return { ...row, filesInFlight: batch.filesInFlight, version: rows[0]!.version };
+    const version = await this.states.saveFiles(row.projectId, row.version, runnerId, {
+      ...batch,
+      saved: batch.saved.map((file) => ({ ...file, encoding: encodingColumn(file) })),
+    });
+    if (version === null) throw new LeaseLostError(row.projectId);
+    return { ...row, filesInFlight: batch.filesInFlight, version };
   }
 
   /** Paths the agent deleted that the project has no file at now (starter files among them). */
-  async deletedPaths(projectId: string): Promise<string[]> {
-    const rows: { path: string }[] = await this.dataSource.query(
-      `SELECT d.path FROM agent_states s, jsonb_array_elements_text(s.deleted_paths) AS d (path)
-        WHERE s.project_id = $1 AND NOT EXISTS (
-          SELECT 1 FROM generated_files f WHERE f.project_id = s.project_id AND f.path = d.path)`,
-      [projectId],
-    );
-    return rows.map((row) => row.path);
+  deletedPaths(projectId: string): Promise<string[]> {
+    return this.states.deletedPaths(projectId);
   }
 
   /** The project's generated files by path, in path order (`manager`: inside a transaction). */
-  async files(
-    projectId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<Map<string, FileBody>> {
-    const rows: { path: string; content: string; encoding: string }[] = await manager.query(
-      `SELECT path, content, encoding FROM generated_files WHERE project_id = $1 ORDER BY path COLLATE "C"`,
-      [projectId],
-    );
+  async files(projectId: string, manager?: EntityManager): Promise<Map<string, FileBody>> {
+    const rows = await this.generatedFiles.contents(projectId, manager);
     return new Map(
       rows.map((row) => [
         row.path,
@@ -302,18 +241,12 @@ export class AgentStore {
     role: 'user' | 'assistant' | 'system',
     content: string,
   ): Promise<{ id: string; createdAt: string }> {
-    const [row]: { id: string; created_at: Date }[] = await this.dataSource.query(
-      `INSERT INTO conversation_messages (project_id, role, content) VALUES ($1, $2, $3) RETURNING id, created_at`,
-      [projectId, role, content],
-    );
-    return { id: row!.id, createdAt: row!.created_at.toISOString() };
+    const row = await this.messages.add(projectId, role, content);
+    return { id: row.id, createdAt: row.created_at.toISOString() };
   }
 
   /** Reserves sequence numbers up to `upTo` so a runner taking over starts past them. */
-  async reserveSeq(projectId: string, upTo: number): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE agent_states SET last_seq = GREATEST(last_seq, $2) WHERE project_id = $1`,
-      [projectId, upTo],
-    );
+  reserveSeq(projectId: string, upTo: number): Promise<void> {
+    return this.states.reserveSeq(projectId, upTo);
   }
 }

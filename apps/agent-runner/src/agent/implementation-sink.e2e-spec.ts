@@ -6,6 +6,7 @@ import { type Sandbox, type SandboxFile } from '@forge/sandbox';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { EventHub } from '../events/event-hub';
 import { createProject, savedFiles } from '../testing/runner-test-app';
+import { agentStoreOn } from '../testing/agent-store-on';
 import { type AgentSnapshotRow, AgentStore, LeaseLostError } from './agent-store';
 import { createImplementationSink, type PhaseSink, type SinkOwner } from './implementation-sink';
 
@@ -34,7 +35,7 @@ describe('implementation sink (e2e)', () => {
     db = await createTestDatabase();
     dataSource = new DataSource(dataSourceOptions({ url: db.url, poolSize: 4 }));
     await dataSource.initialize();
-    store = new AgentStore(dataSource);
+    store = agentStoreOn(dataSource);
     hub = new EventHub(store);
     hub.subscribe((event) => events.push(event));
   });

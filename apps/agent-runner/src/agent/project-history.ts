@@ -2,6 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager } from 'typeorm';
 import {
+  AgentStateRepository,
+  GeneratedFileRepository,
+  LeaseRepository,
+  UsageRepository,
+  VersionRepository,
+} from '@forge/db';
+import {
   type FileEncoding,
   type ProjectFile,
   sameFileContent,
@@ -39,6 +46,11 @@ export class ProjectHistory {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: AgentStore,
+    private readonly leases: LeaseRepository,
+    private readonly states: AgentStateRepository,
+    private readonly generatedFiles: GeneratedFileRepository,
+    private readonly versions: VersionRepository,
+    private readonly usage: UsageRepository,
   ) {}
 
   /**
@@ -59,7 +71,7 @@ export class ProjectHistory {
   ): Promise<RecordedVersion> {
     return this.dataSource.transaction(async (manager) => {
       await this.assertLease(manager, projectId, runnerId);
-      await writeFiles(manager, projectId, file.phase, [file]);
+      await this.writeFiles(manager, projectId, file.phase, [file]);
       return this.recordIn(manager, projectId, 'edit', `Edited ${file.path}`);
     });
   }
@@ -76,12 +88,9 @@ export class ProjectHistory {
   ): Promise<{ version: RecordedVersion; changed: RestoredFile[] } | null> {
     return this.dataSource.transaction(async (manager) => {
       await this.assertLease(manager, projectId, runnerId);
-      const rows: { files: FileRow[] }[] = await manager.query(
-        `SELECT files FROM versions WHERE project_id = $1 AND number = $2`,
-        [projectId, number],
-      );
-      if (!rows[0]) return null;
-      const target = new Map(rows[0].files.map((file) => [file.path, file]));
+      const files = await this.versions.files(projectId, number, manager);
+      if (!files) return null;
+      const target = new Map(files.map((file) => [file.path, file]));
       const current = await this.store.files(projectId, manager);
       const changed: RestoredFile[] = [];
       for (const path of current.keys()) {
@@ -93,21 +102,16 @@ export class ProjectHistory {
       }
       changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       // A starter file the version lacks is the starter's again (see AgentSupervisor.rollback).
-      await manager.query(
-        `UPDATE agent_states SET deleted_paths = COALESCE((
-           SELECT jsonb_agg(path ORDER BY path) FROM jsonb_array_elements_text(deleted_paths) AS d (path)
-           WHERE path <> ALL($2::text[])), '[]'::jsonb)
-         WHERE project_id = $1`,
-        [projectId, changed.map((file) => file.path)],
+      await this.states.undelete(
+        manager,
+        projectId,
+        changed.map((file) => file.path),
       );
       const removed = changed.filter((file) => file.content === null).map((file) => file.path);
       if (removed.length) {
-        await manager.query(
-          `DELETE FROM generated_files WHERE project_id = $1 AND path = ANY($2::text[])`,
-          [projectId, removed],
-        );
+        await this.generatedFiles.remove(manager, projectId, removed);
       }
-      await writeFiles(
+      await this.writeFiles(
         manager,
         projectId,
         phase,
@@ -121,7 +125,7 @@ export class ProjectHistory {
         projectId,
         'rollback',
         `Restored version ${number}`,
-        rows[0].files,
+        files,
       );
       return { version, changed };
     });
@@ -141,18 +145,7 @@ export class ProjectHistory {
         path,
         ...body,
       }));
-    const latest: {
-      number: number;
-      reason: VersionReason;
-      label: string;
-      created_at: Date;
-      files: FileRow[];
-    }[] = await manager.query(
-      `SELECT number, reason, label, created_at, files FROM versions
-         WHERE project_id = $1 ORDER BY number DESC LIMIT 1`,
-      [projectId],
-    );
-    const last = latest[0];
+    const last = await this.versions.latest(manager, projectId);
     if (last && sameFiles(last.files, files)) {
       return {
         number: last.number,
@@ -162,13 +155,15 @@ export class ProjectHistory {
         created: false,
       };
     }
-    const [row]: { number: number; created_at: Date }[] = await manager.query(
-      `INSERT INTO versions (project_id, number, reason, label, files)
-       VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING number, created_at`,
-      [projectId, (last?.number ?? 0) + 1, reason, label, JSON.stringify(files)],
-    );
-    const createdAt = new Date(row!.created_at).toISOString();
-    return { number: row!.number, reason, label, createdAt, created: true };
+    const row = await this.versions.insert(manager, {
+      projectId,
+      number: (last?.number ?? 0) + 1,
+      reason,
+      label,
+      files,
+    });
+    const createdAt = new Date(row.created_at).toISOString();
+    return { number: row.number, reason, label, createdAt, created: true };
   }
 
   /** Locks the project's state row, which must be leased to this runner. */
@@ -178,28 +173,15 @@ export class ProjectHistory {
    * runs, so no version falls between.
    */
   async filesBeforeRequest(projectId: string): Promise<Map<string, string>> {
-    const rows: { files: FileRow[] }[] = await this.dataSource.query(
-      `SELECT files FROM versions WHERE project_id = $1 AND created_at < (
-         SELECT max(created_at) FROM conversation_messages WHERE project_id = $1 AND role = 'user')
-       ORDER BY number DESC LIMIT 1`,
-      [projectId],
-    );
-    return new Map((rows[0]?.files ?? []).map((file) => [file.path, file.content]));
+    const files = await this.versions.filesBeforeLastRequest(projectId);
+    return new Map(files.map((file) => [file.path, file.content]));
   }
 
   /** Tokens and cost of the LLM calls since the running request's message (cost: null if none said). */
   async requestUsage(
     projectId: string,
   ): Promise<{ tokens: number; costUsd: number | null; calls: number }> {
-    const rows: { tokens: string; cost: string | null; calls: string }[] =
-      await this.dataSource.query(
-        `SELECT coalesce(sum(prompt_tokens + completion_tokens), 0) AS tokens,
-           sum(cost_usd) AS cost, count(*) AS calls
-         FROM llm_usage WHERE project_id = $1 AND created_at >= (
-           SELECT max(created_at) FROM conversation_messages WHERE project_id = $1 AND role = 'user')`,
-        [projectId],
-      );
-    const row = rows[0];
+    const row = await this.usage.sinceLastRequest(projectId);
     return {
       tokens: Number(row?.tokens ?? 0),
       costUsd: row?.cost == null ? null : Number(row.cost),
@@ -212,11 +194,25 @@ export class ProjectHistory {
     projectId: string,
     runnerId: string,
   ): Promise<void> {
-    const rows: unknown[] = await manager.query(
-      `SELECT 1 FROM agent_states WHERE project_id = $1 AND lease_owner = $2 FOR UPDATE`,
-      [projectId, runnerId],
+    if (!(await this.leases.lockHeld(manager, projectId, runnerId))) {
+      throw new LeaseLostError(projectId);
+    }
+  }
+
+  /** Writes the user's files (an edit, a restored version); each keeps the phase it had. */
+  private async writeFiles(
+    manager: EntityManager,
+    projectId: string,
+    phase: number,
+    files: FileRow[],
+  ): Promise<void> {
+    if (files.length === 0) return;
+    await this.generatedFiles.write(
+      manager,
+      projectId,
+      phase,
+      files.map((file) => ({ ...file, encoding: encodingColumn(file) })),
     );
-    if (rows.length === 0) throw new LeaseLostError(projectId);
   }
 }
 
@@ -225,30 +221,6 @@ export function versionCreatedEvent(version: RecordedVersion): UnsequencedEvent 
   if (!version.created) return null;
   const { number, reason, label, createdAt } = version;
   return { type: 'version_created', number, reason, label, createdAt };
-}
-
-/** Writes the user's files (an edit, a restored version); each keeps the phase it had. */
-async function writeFiles(
-  manager: EntityManager,
-  projectId: string,
-  phase: number,
-  files: FileRow[],
-): Promise<void> {
-  if (files.length === 0) return;
-  await manager.query(
-    `INSERT INTO generated_files (project_id, path, content, encoding, phase)
-     SELECT $1, file.path, file.content, file.encoding, $2
-     FROM unnest($3::text[], $4::text[], $5::text[]) AS file (path, content, encoding)
-     ON CONFLICT (project_id, path)
-     DO UPDATE SET content = EXCLUDED.content, encoding = EXCLUDED.encoding, updated_at = now()`,
-    [
-      projectId,
-      phase,
-      files.map((file) => file.path),
-      files.map((file) => file.content),
-      files.map(encodingColumn),
-    ],
-  );
 }
 
 function sameFiles(a: FileRow[], b: FileRow[]): boolean {

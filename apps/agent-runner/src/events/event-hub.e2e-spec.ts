@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@forge/db';
 import { type ServerEvent } from '@forge/protocol';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { AgentStore } from '../agent/agent-store';
+import { agentStoreOn } from '../testing/agent-store-on';
 import { createProject } from '../testing/runner-test-app';
 import { EventHub, SEQ_RESERVATION_AHEAD, SEQ_RESERVATION_BLOCK } from './event-hub';
 
@@ -17,7 +17,7 @@ describe('event hub (e2e)', () => {
     db = await createTestDatabase();
     dataSource = new DataSource(dataSourceOptions({ url: db.url, poolSize: 4 }));
     await dataSource.initialize();
-    hub = new EventHub(new AgentStore(dataSource));
+    hub = new EventHub(agentStoreOn(dataSource));
     seen = [];
     hub.subscribe((event) => seen.push(event));
   });

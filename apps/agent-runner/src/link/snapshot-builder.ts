@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
+import { LeaseRepository, MessageRepository } from '@forge/db';
 import {
   type ChatMessageView,
   nextChecking,
@@ -25,13 +24,6 @@ export interface BuiltSnapshot {
   leaseOwner: string | null;
 }
 
-interface MessageRow {
-  id: string;
-  role: ChatMessageView['role'];
-  content: string;
-  created_at: Date;
-}
-
 /**
  * Snapshots for the link. The file being streamed is followed from the events themselves
  * (nextStreaming, the rule clients use), not read from the agent: the agent appends a chunk
@@ -51,7 +43,8 @@ export class SnapshotBuilder {
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessageRepository,
+    private readonly leases: LeaseRepository,
     private readonly store: AgentStore,
     private readonly hub: EventHub,
   ) {
@@ -94,7 +87,7 @@ export class SnapshotBuilder {
       this.store.load(projectId),
       this.store.files(projectId),
       this.recentMessages(projectId),
-      this.leaseOwner(projectId),
+      this.leases.owner(projectId),
     ]);
     if (!row) return null;
     // Numbering began while we read: the row's last_seq may now be past events we did not see.
@@ -130,25 +123,12 @@ export class SnapshotBuilder {
 
   /** The newest messages first, one more than a snapshot carries (to tell if there are more). */
   private async recentMessages(projectId: string): Promise<ChatMessageView[]> {
-    const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT id, role, content, created_at FROM conversation_messages WHERE project_id = $1
-       ORDER BY created_at DESC, id DESC LIMIT $2`,
-      [projectId, SNAPSHOT_MESSAGES_MAX + 1],
-    );
+    const rows = await this.messages.recent(projectId, SNAPSHOT_MESSAGES_MAX + 1);
     return rows.map((row) => ({
       id: row.id,
       role: row.role,
       content: row.content,
       createdAt: row.created_at.toISOString(),
     }));
-  }
-
-  private async leaseOwner(projectId: string): Promise<string | null> {
-    const rows: { lease_owner: string }[] = await this.dataSource.query(
-      `SELECT lease_owner FROM agent_states
-       WHERE project_id = $1 AND lease_owner IS NOT NULL AND lease_expires_at > now()`,
-      [projectId],
-    );
-    return rows[0]?.lease_owner ?? null;
   }
 }

@@ -1,6 +1,5 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
+import { UsageRepository } from '@forge/db';
 import { createDemoLlmServer, DEMO_MODEL_ID } from '@forge/scripted-llm';
 import { llmEndpoint, RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
@@ -19,23 +18,12 @@ const LLM_CATALOG_HOLDER = Symbol('LLM_CATALOG_HOLDER');
 export const LLM_SHUTDOWN = Symbol('LLM_SHUTDOWN');
 
 async function recordUsage(
-  dataSource: DataSource,
+  usageRows: UsageRepository,
   hub: EventHub,
   call: { projectId: string; role: string; model: string },
   usage: LlmUsage,
 ): Promise<void> {
-  await dataSource.query(
-    `INSERT INTO llm_usage (project_id, user_id, role, model, prompt_tokens, completion_tokens, cost_usd)
-     SELECT p.id, p.owner_id, $2, $3, $4, $5, $6 FROM projects p WHERE p.id = $1`,
-    [
-      call.projectId,
-      call.role,
-      call.model,
-      usage.promptTokens,
-      usage.completionTokens,
-      usage.costUsd,
-    ],
-  );
+  await usageRows.record({ ...call, ...usage });
   if (hub.lastSeq(call.projectId) !== undefined) {
     await hub.emit(call.projectId, { type: 'usage', ...call, ...usage });
   }
@@ -99,10 +87,10 @@ export const llmProviders: Provider[] = [
   },
   {
     provide: LLM_CLIENT,
-    inject: [RUNNER_CONFIG, getDataSourceToken(), EventHub, LLM_SHUTDOWN, LLM_CATALOG_HOLDER],
+    inject: [RUNNER_CONFIG, UsageRepository, EventHub, LLM_SHUTDOWN, LLM_CATALOG_HOLDER],
     useFactory: async (
       config: RunnerConfig,
-      dataSource: DataSource,
+      usageRows: UsageRepository,
       hub: EventHub,
       shutdown: { close: () => Promise<void> },
       catalog: { target: ModelCatalog | null },
@@ -120,7 +108,7 @@ export const llmProviders: Provider[] = [
         callTimeoutMs: config.LLM_CALL_TIMEOUT_MS,
         silenceTimeoutMs: config.LLM_SILENCE_TIMEOUT_MS,
         onUsage: (call: { projectId: string; role: string; model: string }, usage: LlmUsage) =>
-          recordUsage(dataSource, hub, call, usage).catch((error: unknown) =>
+          recordUsage(usageRows, hub, call, usage).catch((error: unknown) =>
             new Logger('LlmUsage').error(`could not record usage: ${(error as Error).message}`),
           ),
       });

@@ -5,8 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
+import { ProjectRepository } from '@forge/db';
 import { AppDatabases } from '../app-database/app-databases';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { SandboxSessions } from './sandbox-sessions';
@@ -26,7 +25,7 @@ export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly projects: ProjectRepository,
     private readonly sandboxes: SandboxSessions,
     private readonly databases: AppDatabases,
   ) {}
@@ -72,11 +71,7 @@ export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutd
   private async sandboxPass(): Promise<string[]> {
     const ids = await this.sandboxes.projectIds();
     if (ids.length === 0) return [];
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id::text AS id FROM projects WHERE id::text = ANY($1::text[])`,
-      [ids],
-    );
-    const alive = new Set(rows.map((row) => row.id));
+    const alive = await this.projects.existing(ids);
     const gone = ids.filter((id) => !alive.has(id));
     for (const projectId of gone) {
       try {

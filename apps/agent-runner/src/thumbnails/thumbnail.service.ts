@@ -5,8 +5,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
+import { ProjectThumbnailRepository } from '@forge/db';
 import { type ServerEvent } from '@forge/protocol';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
@@ -32,7 +31,7 @@ export class ThumbnailService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly hub: EventHub,
     private readonly sessions: SandboxSessions,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly thumbnails: ProjectThumbnailRepository,
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
   ) {
     const path = config.THUMBNAIL_CHROMIUM_PATH;
@@ -107,14 +106,6 @@ export class ThumbnailService implements OnModuleInit, OnApplicationShutdown {
       throw new Error(`the picture has ${image.length} bytes, over THUMBNAIL_MAX_BYTES (${max})`);
     }
     // A project deleted meanwhile has no row to refer to: nothing is inserted.
-    await this.dataSource.query(
-      `INSERT INTO project_thumbnails (project_id, version_number, media_type, image, taken_at)
-       SELECT p.id, $2, 'image/png', $3, now() FROM projects p WHERE p.id = $1
-       ON CONFLICT (project_id) DO UPDATE
-         SET version_number = EXCLUDED.version_number, media_type = EXCLUDED.media_type,
-             image = EXCLUDED.image, taken_at = EXCLUDED.taken_at
-         WHERE project_thumbnails.version_number <= EXCLUDED.version_number`,
-      [projectId, version, image],
-    );
+    await this.thumbnails.save(projectId, version, image);
   }
 }

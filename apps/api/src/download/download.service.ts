@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
-import { AgentStateRow, GeneratedFile } from '@forge/db';
+import {
+  type AgentStateRow,
+  AgentStateRepository,
+  type GeneratedFile,
+  GeneratedFileRepository,
+} from '@forge/db';
 import { checkProjectPath, encodingOf } from '@forge/protocol';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
@@ -27,7 +30,8 @@ export interface ProjectArchive {
 @Injectable()
 export class DownloadService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly fileRows: GeneratedFileRepository,
+    private readonly states: AgentStateRepository,
     private readonly projects: ProjectsService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
@@ -108,12 +112,7 @@ export class DownloadService {
    * were written; they are checked again because this one lands on a user's disk.
    */
   private async generatedSizes(projectId: string): Promise<Map<string, number>> {
-    const rows: { path: string; size: number }[] = await this.dataSource.query(
-      `SELECT path, CASE WHEN encoding = 'base64' THEN octet_length(decode(content, 'base64'))
-         ELSE octet_length(content) END AS size
-       FROM generated_files WHERE project_id = $1`,
-      [projectId],
-    );
+    const rows = await this.fileRows.sizes(projectId);
     return new Map(
       rows.filter((row) => checkProjectPath(row.path) === null).map((row) => [row.path, row.size]),
     );
@@ -122,17 +121,11 @@ export class DownloadService {
   private generatedFiles(
     projectId: string,
   ): Promise<Pick<GeneratedFile, 'path' | 'content' | 'encoding'>[]> {
-    return this.dataSource.getRepository(GeneratedFile).find({
-      select: { path: true, content: true, encoding: true },
-      where: { projectId },
-    });
+    return this.fileRows.all(projectId);
   }
 
   private state(projectId: string): Promise<Pick<AgentStateRow, 'phases' | 'deletedPaths'> | null> {
-    return this.dataSource.getRepository(AgentStateRow).findOne({
-      select: { projectId: true, phases: true, deletedPaths: true },
-      where: { projectId },
-    });
+    return this.states.downloadState(projectId);
   }
 }
 

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
-import { GeneratedFile } from '@forge/db';
+import { GeneratedFileRepository } from '@forge/db';
 import { base64ByteLength, encodingOf, type FileEncoding } from '@forge/protocol';
 import { FileError } from './file.error';
 import { ProjectsService } from '../projects/projects.service';
@@ -22,20 +20,14 @@ export interface FileDto extends FileEntryDto {
 @Injectable()
 export class FilesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly generatedFiles: GeneratedFileRepository,
     private readonly projects: ProjectsService,
   ) {}
 
   /** Every file of the project, sorted by path (the client folds them into a tree). */
   async list(ownerId: string, projectId: string): Promise<{ files: FileEntryDto[] }> {
     await this.projects.assertOwned(ownerId, projectId);
-    const rows: { path: string; size: number; updated_at: Date }[] = await this.dataSource.query(
-      `SELECT path, updated_at, CASE WHEN encoding = 'base64'
-         THEN octet_length(decode(content, 'base64')) ELSE octet_length(content) END AS size
-       FROM generated_files
-       WHERE project_id = $1 ORDER BY path COLLATE "C"`,
-      [projectId],
-    );
+    const rows = await this.generatedFiles.list(projectId);
     return {
       files: rows.map((row) => ({
         path: row.path,
@@ -47,7 +39,7 @@ export class FilesService {
 
   async read(ownerId: string, projectId: string, path: string): Promise<FileDto> {
     await this.projects.assertOwned(ownerId, projectId);
-    const file = await this.dataSource.getRepository(GeneratedFile).findOneBy({ projectId, path });
+    const file = await this.generatedFiles.findOne(projectId, path);
     if (!file) throw FileError.notFound(path);
     return {
       path: file.path,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
+import { LeaseRepository } from '@forge/db';
 import {
   ErrorCode,
   type LlmModelList,
@@ -43,7 +42,7 @@ export class RunnerRouter implements OnModuleInit {
   private readonly logger = new Logger(RunnerRouter.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly leases: LeaseRepository,
     private readonly links: RunnerLinks,
     private readonly projects: ProjectsService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -190,7 +189,7 @@ export class RunnerRouter implements OnModuleInit {
   async pick(projectId: string): Promise<RunnerLink> {
     const up = this.links.up();
     if (up.length === 0) throw LiveError.runnerUnavailable();
-    const owner = await this.leaseOwner(projectId);
+    const owner = await this.leases.owner(projectId);
     const holder = owner ? up.find((link) => link.runnerId === owner) : undefined;
     return holder ?? homeRunner(projectId, up)!;
   }
@@ -206,15 +205,6 @@ export class RunnerRouter implements OnModuleInit {
         throw fromRunner(reply.error);
       await new Promise((resolve) => setTimeout(resolve, ROUTE_RETRY_DELAY_MS * attempt));
     }
-  }
-
-  private async leaseOwner(projectId: string): Promise<string | null> {
-    const rows: { lease_owner: string }[] = await this.dataSource.query(
-      `SELECT lease_owner FROM agent_states
-       WHERE project_id = $1 AND lease_owner IS NOT NULL AND lease_expires_at > now()`,
-      [projectId],
-    );
-    return rows[0]?.lease_owner ?? null;
   }
 }
 

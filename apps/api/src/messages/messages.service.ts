@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
+import { MessageRepository } from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { DEFAULT_PAGE_SIZE, type Page, type PageQueryDto } from '../projects/dto/page-query.dto';
 import { decodeCursor, encodeCursor } from '../projects/keyset-cursor';
@@ -14,18 +13,10 @@ export interface MessageDto {
   createdAt: string;
 }
 
-interface MessageRow {
-  id: string;
-  role: MessageDto['role'];
-  content: string;
-  created_at: Date;
-  created_key: string;
-}
-
 @Injectable()
 export class MessagesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly messages: MessageRepository,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly projects: ProjectsService,
   ) {}
@@ -40,18 +31,8 @@ export class MessagesService {
     if (limit > this.config.PROJECTS_PAGE_SIZE_MAX) {
       throw ProjectError.pageTooLarge(this.config.PROJECTS_PAGE_SIZE_MAX);
     }
-    const params: unknown[] = [projectId, limit + 1];
-    let before = '';
-    if (query.cursor) {
-      const position = decodeCursor(query.cursor);
-      params.push(position.createdAt, position.id);
-      before = 'AND (created_at, id) < ($3::timestamptz, $4::uuid)';
-    }
-    const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT id, role, content, created_at, created_at::text AS created_key FROM conversation_messages
-       WHERE project_id = $1 ${before} ORDER BY created_at DESC, id DESC LIMIT $2`,
-      params,
-    );
+    const position = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = await this.messages.page(projectId, limit + 1, position);
     const page = rows.slice(0, limit);
     const oldest = page.at(-1);
     return {

@@ -1,36 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
-import { AgentStateRow, Project } from '@forge/db';
+import {
+  AgentStateRepository,
+  ProjectRepository,
+  projectOrderByTime,
+  type ProjectRow,
+  ProjectThumbnailRepository,
+} from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { type CreateProjectDto } from './dto/create-project.dto';
-import {
-  DEFAULT_PAGE_SIZE,
-  type Page,
-  type ProjectListQueryDto,
-  type ProjectSort,
-} from './dto/page-query.dto';
+import { DEFAULT_PAGE_SIZE, type Page, type ProjectListQueryDto } from './dto/page-query.dto';
 import { type ProjectDto } from './dto/project.dto';
 import { decodeSortedCursor, encodeSortedCursor, isUuid } from './keyset-cursor';
 import { ProjectError } from './project.error';
-
-interface ProjectRow {
-  id: string;
-  name: string;
-  description: string;
-  state: string | null;
-  failed: boolean | null;
-  latest_phase_status: string | null;
-  stopped_designing: boolean | null;
-  prompt_tokens: string;
-  completion_tokens: string;
-  cost_usd: string | null;
-  calls: string;
-  created_at: Date;
-  updated_at: Date;
-  thumbnail_at: Date | null;
-  sort_key: string;
-}
 
 /**
  * The state a project shows: the agent's while it works; once idle, FAILED when an error is
@@ -50,41 +33,6 @@ export function projectStateKey(row: {
   const unfinished = row.latest_phase_status !== null && row.latest_phase_status !== 'done';
   // A stop while a phase was designed: the request moved current_phase past the recorded ones.
   return unfinished || row.stopped_designing ? 'STOPPED' : 'IDLE';
-}
-
-/** Last activity: a rename or title (the project row), or the agent's last step. */
-const ACTIVE_AT = 'GREATEST(p.updated_at, COALESCE(s.updated_at, p.updated_at))';
-
-/** Each order's key (as text for the cursor), its SQL type, and its direction. */
-const ORDERS: Record<ProjectSort, { key: string; cast: string; direction: 'ASC' | 'DESC' }> = {
-  created: { key: 'p.created_at', cast: 'timestamptz', direction: 'DESC' },
-  recent: { key: ACTIVE_AT, cast: 'timestamptz', direction: 'DESC' },
-  name: { key: 'lower(p.name)', cast: 'text', direction: 'ASC' },
-};
-
-function selectProject(sort: ProjectSort): string {
-  return `
-  SELECT p.id, p.name, p.description, s.state, p.created_at, p.updated_at,
-    t.taken_at AS thumbnail_at, (${ORDERS[sort].key})::text AS sort_key,
-    s.error IS NOT NULL AND s.error <> 'null'::jsonb AS failed,
-    (SELECT ph->>'status' FROM jsonb_array_elements(s.phases) ph
-      ORDER BY (ph->>'number')::int DESC LIMIT 1) AS latest_phase_status,
-    s.current_phase > coalesce((SELECT max((ph->>'number')::int) FROM jsonb_array_elements(s.phases) ph), 0)
-      AS stopped_designing,
-    u.prompt_tokens, u.completion_tokens, u.cost_usd, u.calls
-  FROM projects p
-  LEFT JOIN agent_states s ON s.project_id = p.id
-  LEFT JOIN project_thumbnails t ON t.project_id = p.id
-  CROSS JOIN LATERAL (
-    SELECT coalesce(sum(prompt_tokens), 0) AS prompt_tokens,
-      coalesce(sum(completion_tokens), 0) AS completion_tokens,
-      sum(cost_usd) AS cost_usd, count(*) AS calls
-    FROM llm_usage WHERE project_id = p.id) u`;
-}
-
-/** `text` as a LIKE pattern that matches it anywhere, its own % and _ taken literally. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 function toDto(row: ProjectRow): ProjectDto {
@@ -112,15 +60,20 @@ export class ProjectsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly projects: ProjectRepository,
+    private readonly states: AgentStateRepository,
+    private readonly thumbnails: ProjectThumbnailRepository,
   ) {}
 
   async create(ownerId: string, dto: CreateProjectDto): Promise<ProjectDto> {
     const id = await this.dataSource.transaction(async (manager) => {
-      const project = await manager.save(
-        manager.create(Project, { ownerId, name: dto.name, description: dto.description ?? '' }),
-      );
-      await manager.insert(AgentStateRow, { projectId: project.id });
-      return project.id;
+      const projectId = await this.projects.create(manager, {
+        ownerId,
+        name: dto.name,
+        description: dto.description ?? '',
+      });
+      await this.states.create(manager, projectId);
+      return projectId;
     });
     return this.get(ownerId, id);
   }
@@ -132,26 +85,16 @@ export class ProjectsService {
       throw ProjectError.pageTooLarge(this.config.PROJECTS_PAGE_SIZE_MAX);
     }
     const sort = query.sort ?? 'created';
-    const order = ORDERS[sort];
-    const params: unknown[] = [ownerId, limit + 1];
-    const where = ['p.owner_id = $1'];
     const search = query.q?.trim();
-    if (search) {
-      params.push(containsPattern(search));
-      where.push(`p.name ILIKE $${params.length}`);
-    }
-    if (query.cursor) {
-      const position = decodeSortedCursor(query.cursor, sort, order.cast === 'timestamptz');
-      params.push(position.key, position.id);
-      const [key, id] = [params.length - 1, params.length];
-      const compare = order.direction === 'DESC' ? '<' : '>';
-      where.push(`((${order.key}), p.id) ${compare} ($${key}::${order.cast}, $${id}::uuid)`);
-    }
-    const rows: ProjectRow[] = await this.dataSource.query(
-      `${selectProject(sort)} WHERE ${where.join(' AND ')}
-       ORDER BY (${order.key}) ${order.direction}, p.id ${order.direction} LIMIT $2`,
-      params,
-    );
+    const position = query.cursor
+      ? decodeSortedCursor(query.cursor, sort, projectOrderByTime(sort))
+      : undefined;
+    const rows = await this.projects.page(ownerId, {
+      sort,
+      limit: limit + 1,
+      ...(search ? { search } : {}),
+      ...(position ? { after: { key: position.key, id: position.id } } : {}),
+    });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
@@ -165,48 +108,36 @@ export class ProjectsService {
 
   async get(ownerId: string, id: string): Promise<ProjectDto> {
     if (!isUuid(id)) throw ProjectError.notFound();
-    const rows: ProjectRow[] = await this.dataSource.query(
-      `${selectProject('created')} WHERE p.id = $1 AND p.owner_id = $2`,
-      [id, ownerId],
-    );
-    if (rows.length === 0) throw ProjectError.notFound();
-    return toDto(rows[0]!);
+    const row = await this.projects.view(ownerId, id);
+    if (!row) throw ProjectError.notFound();
+    return toDto(row);
   }
 
   /** Throws PROJECT_NOT_FOUND unless the project exists and belongs to the user. */
   async assertOwned(ownerId: string, id: string): Promise<void> {
     if (!isUuid(id)) throw ProjectError.notFound();
-    const found = await this.dataSource.getRepository(Project).exists({ where: { id, ownerId } });
-    if (!found) throw ProjectError.notFound();
+    if (!(await this.projects.isOwned(ownerId, id))) throw ProjectError.notFound();
   }
 
   async rename(ownerId: string, id: string, name: string): Promise<ProjectDto> {
     await this.assertOwned(ownerId, id);
-    await this.dataSource.getRepository(Project).update({ id, ownerId }, { name, renamed: true });
+    await this.projects.rename(ownerId, id, name);
     return this.get(ownerId, id);
   }
 
   /** The latest picture of the project's preview; not found for another user's project. */
   async thumbnail(ownerId: string, id: string): Promise<{ mediaType: string; image: Buffer }> {
     if (!isUuid(id)) throw ProjectError.notFound();
-    const rows: { media_type: string; image: Buffer; owner_id: string }[] =
-      await this.dataSource.query(
-        `SELECT t.media_type, t.image, p.owner_id FROM projects p
-         LEFT JOIN project_thumbnails t ON t.project_id = p.id
-         WHERE p.id = $1 AND p.owner_id = $2`,
-        [id, ownerId],
-      );
-    const row = rows[0];
+    const row = await this.thumbnails.findOwned(ownerId, id);
     if (!row) throw ProjectError.notFound();
-    if (!row.image) throw ProjectError.noThumbnail();
+    if (!row.image || row.media_type === null) throw ProjectError.noThumbnail();
     return { mediaType: row.media_type, image: row.image };
   }
 
   /** Files, messages, state and versions go with it (ON DELETE CASCADE). */
   async remove(ownerId: string, id: string): Promise<void> {
     if (!isUuid(id)) throw ProjectError.notFound();
-    const result = await this.dataSource.getRepository(Project).delete({ id, ownerId });
-    if (!result.affected) throw ProjectError.notFound();
+    if (!(await this.projects.remove(ownerId, id))) throw ProjectError.notFound();
     for (const listener of this.removedListeners) listener(id);
   }
 

@@ -9,7 +9,12 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { Publication } from '@forge/db';
+import {
+  type Publication,
+  PublicationRepository,
+  ProjectRepository,
+  VersionRepository,
+} from '@forge/db';
 import { createPublishedServer, PUBLISHED_ACCESS_PARAM, signPreviewToken } from '@forge/preview';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { LiveError } from '../live/live.error';
@@ -52,6 +57,9 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     private readonly projects: ProjectsService,
     private readonly runners: RunnerRouter,
     private readonly apps: PublishedApps,
+    private readonly publications: PublicationRepository,
+    private readonly projectRows: ProjectRepository,
+    private readonly versions: VersionRepository,
   ) {}
 
   get enabled(): boolean {
@@ -61,7 +69,7 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
   /** The project's publication, or null when it is not published. */
   async get(userId: string, projectId: string): Promise<PublicationDto | null> {
     await this.projects.assertOwned(userId, projectId);
-    const row = await this.dataSource.getRepository(Publication).findOneBy({ projectId });
+    const row = await this.publications.findByProject(projectId);
     return row ? this.toDto(row, userId) : null;
   }
 
@@ -81,8 +89,7 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     const version = dto.version ?? (await this.latestVersion(projectId));
     await this.assertVersion(projectId, version);
     await this.assertSlugFree(slug.slug, projectId);
-    const repository = this.dataSource.getRepository(Publication);
-    const before = await repository.findOneBy({ projectId });
+    const before = await this.publications.findByProject(projectId);
 
     let build: { buildId: string; files: { path: string; content: Buffer }[] } | null = null;
     if (!before || before.versionNumber !== version) {
@@ -90,16 +97,10 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     }
     try {
       await this.dataSource.transaction(async (manager) => {
-        const owned = await manager.query(
-          `SELECT 1 FROM projects WHERE id = $1 AND owner_id = $2 FOR SHARE`,
-          [projectId, userId],
-        );
-        if (owned.length === 0) throw ProjectError.notFound();
+        const owned = await this.projectRows.lockOwned(manager, userId, projectId, 'FOR SHARE');
+        if (!owned) throw ProjectError.notFound();
         if (build) await this.insertFiles(manager, projectId, build.buildId, build.files);
-        const current: Publication | null = await manager.findOne(Publication, {
-          where: { projectId },
-          lock: { mode: 'pessimistic_write' },
-        });
+        const current = await this.publications.lockByProject(manager, projectId);
         if (!build && !current) throw PublishError.changedMeanwhile();
         const accessToken =
           current && current.visibility === dto.visibility
@@ -114,41 +115,32 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
           bytes: build ? sum(build.files) : current!.bytes,
           fileCount: build ? build.files.length : current!.fileCount,
         };
-        if (current) await manager.update(Publication, { projectId }, values);
-        else await manager.insert(Publication, { projectId, ...values });
-        await manager.query(
-          `DELETE FROM publication_files WHERE project_id = $1 AND build_id <> $2`,
-          [projectId, values.buildId],
-        );
+        if (current) await this.publications.update(manager, projectId, values);
+        else await this.publications.insert(manager, { projectId, ...values });
+        await this.publications.removeOtherBuilds(manager, projectId, values.buildId);
       });
     } catch (error) {
       throw translateWriteError(error, slug.slug);
     } finally {
       this.apps.forget(slug.slug, ...(before ? [before.slug] : []));
     }
-    const row = await repository.findOneByOrFail({ projectId });
+    const row = await this.publications.findByProjectOrFail(projectId);
     return this.toDto(row, userId);
   }
 
   /** Takes the app down: its address answers 404 at once on this replica. */
   async unpublish(userId: string, projectId: string): Promise<void> {
     await this.projects.assertOwned(userId, projectId);
-    const slugs: { slug: string }[] = await this.dataSource.transaction(async (manager) => {
-      // TypeORM answers a DELETE as [rows returned, rows deleted].
-      const [removed]: [{ slug: string }[], number] = await manager.query(
-        `DELETE FROM publications WHERE project_id = $1 RETURNING slug`,
-        [projectId],
-      );
-      await manager.query(`DELETE FROM publication_files WHERE project_id = $1`, [projectId]);
-      return removed;
-    });
+    const slugs = await this.dataSource.transaction((manager) =>
+      this.publications.remove(manager, projectId),
+    );
     if (slugs.length === 0) throw PublishError.notPublished();
-    this.apps.forget(...slugs.map((row) => row.slug));
+    this.apps.forget(...slugs);
   }
 
   /** The app's address and the one that opens it, for the project's share page (null: private). */
   async sharedApp(projectId: string): Promise<{ url: string; openUrl: string } | null> {
-    const row = await this.dataSource.getRepository(Publication).findOneBy({ projectId });
+    const row = await this.publications.findByProject(projectId);
     if (!row || row.visibility === 'private' || !this.enabled) return null;
     const url = publishedUrl(this.config.PUBLISH_URL_TEMPLATE, row.slug);
     return { url, openUrl: this.openUrl(row, url, null) };
@@ -196,30 +188,20 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async latestVersion(projectId: string): Promise<number> {
-    const rows: { number: number | null }[] = await this.dataSource.query(
-      `SELECT max(number) AS number FROM versions WHERE project_id = $1`,
-      [projectId],
-    );
-    const latest = rows[0]?.number;
+    const latest = await this.versions.latestNumber(projectId);
     if (!latest) throw PublishError.noVersion();
     return latest;
   }
 
   private async assertVersion(projectId: string, version: number): Promise<void> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM versions WHERE project_id = $1 AND number = $2`,
-      [projectId, version],
-    );
-    if (rows.length === 0) throw PublishError.versionNotFound(version);
+    if (!(await this.versions.exists(projectId, version)))
+      throw PublishError.versionNotFound(version);
   }
 
   /** Before a build: an address taken by another project fails at once, not after minutes. */
   private async assertSlugFree(slug: string, projectId: string): Promise<void> {
-    const rows: { project_id: string }[] = await this.dataSource.query(
-      `SELECT project_id FROM publications WHERE slug = $1`,
-      [slug],
-    );
-    if (rows[0] && rows[0].project_id !== projectId) throw PublishError.slugTaken(slug);
+    const holder = await this.publications.projectAt(slug);
+    if (holder !== null && holder !== projectId) throw PublishError.slugTaken(slug);
   }
 
   private async insertFiles(
@@ -230,11 +212,7 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
   ): Promise<void> {
     for (let start = 0; start < files.length; start += INSERT_BATCH_FILES) {
       const batch = files.slice(start, start + INSERT_BATCH_FILES);
-      await manager.query(
-        `INSERT INTO publication_files (build_id, path, project_id, content)
-         SELECT $1, path, $2, content FROM unnest($3::text[], $4::bytea[]) AS f(path, content)`,
-        [buildId, projectId, batch.map((file) => file.path), batch.map((file) => file.content)],
-      );
+      await this.publications.insertFiles(manager, projectId, buildId, batch);
     }
   }
 

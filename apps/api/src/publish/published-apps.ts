@@ -1,8 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
-import { type PublicationVisibility } from '@forge/db';
+import { type LivePublicationRow, PublicationRepository } from '@forge/db';
 import {
   type PublishedApp,
   type PublishedSite,
@@ -10,15 +8,6 @@ import {
   verifyPreviewToken,
 } from '@forge/preview';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
-
-/** What the server needs of a publication, read by slug. */
-interface LiveRow {
-  project_id: string;
-  owner_id: string;
-  visibility: PublicationVisibility;
-  access_token: string;
-  build_id: string;
-}
 
 /** Slugs remembered at most; past it that memory starts over. */
 const REMEMBERED_MAX = 10_000;
@@ -35,14 +24,14 @@ export function ownerTokenSecret(authSecret: string): string {
  */
 @Injectable()
 export class PublishedApps {
-  private readonly bySlug = new Map<string, { row: LiveRow | null; until: number }>();
+  private readonly bySlug = new Map<string, { row: LivePublicationRow | null; until: number }>();
   private readonly sites = new Map<string, PublishedSite>();
   private readonly loading = new Map<string, Promise<PublishedSite>>();
   private cachedBytes = 0;
   readonly ownerSecret: string;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly publications: PublicationRepository,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {
     this.ownerSecret = ownerTokenSecret(config.AUTH_SECRET);
@@ -65,7 +54,7 @@ export class PublishedApps {
     for (const slug of slugs) this.bySlug.delete(slug);
   }
 
-  private allows(row: LiveRow, credential: string): boolean {
+  private allows(row: LivePublicationRow, credential: string): boolean {
     if (row.visibility === 'unlisted') {
       const given = Buffer.from(credential);
       const secret = Buffer.from(row.access_token);
@@ -80,16 +69,11 @@ export class PublishedApps {
     return true;
   }
 
-  private async row(slug: string): Promise<LiveRow | null> {
+  private async row(slug: string): Promise<LivePublicationRow | null> {
     const now = Date.now();
     const known = this.bySlug.get(slug);
     if (known && known.until > now) return known.row;
-    const rows: LiveRow[] = await this.dataSource.query(
-      `SELECT p.project_id, pr.owner_id, p.visibility, p.access_token, p.build_id
-       FROM publications p JOIN projects pr ON pr.id = p.project_id WHERE p.slug = $1`,
-      [slug],
-    );
-    const row = rows[0] ?? null;
+    const row = await this.publications.live(slug);
     if (this.bySlug.size >= REMEMBERED_MAX) this.bySlug.clear();
     this.bySlug.set(slug, { row, until: now + this.config.PUBLISH_CHECK_CACHE_MS });
     return row;
@@ -112,10 +96,7 @@ export class PublishedApps {
   }
 
   private async load(buildId: string): Promise<PublishedSite> {
-    const rows: { path: string; content: Buffer }[] = await this.dataSource.query(
-      `SELECT path, content FROM publication_files WHERE build_id = $1`,
-      [buildId],
-    );
+    const rows = await this.publications.files(buildId);
     const site = publishedSite(rows);
     const max = this.config.PUBLISH_CACHE_BYTES;
     if (site.bytes <= max) {

@@ -1,35 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, LessThanOrEqual } from 'typeorm';
-import { Version } from '@forge/db';
-import { type VersionDiff, type VersionList, type VersionReason } from '@forge/protocol';
+import { VersionRepository } from '@forge/db';
+import { type VersionDiff, type VersionList } from '@forge/protocol';
 import { ProjectsService } from '../projects/projects.service';
 import { diffFileSets } from './file-set-diff';
 import { VersionError } from './version.error';
 
-interface VersionSummaryRow {
-  number: number;
-  reason: VersionReason;
-  label: string;
-  created_at: Date;
-  file_count: number;
-}
-
 @Injectable()
 export class VersionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly versions: VersionRepository,
     private readonly projects: ProjectsService,
   ) {}
 
   /** Every version of the project, newest first; the file sets stay in the database. */
   async list(ownerId: string, projectId: string): Promise<VersionList> {
     await this.projects.assertOwned(ownerId, projectId);
-    const rows: VersionSummaryRow[] = await this.dataSource.query(
-      `SELECT number, reason, label, created_at, jsonb_array_length(files) AS file_count
-       FROM versions WHERE project_id = $1 ORDER BY number DESC`,
-      [projectId],
-    );
+    const rows = await this.versions.summaries(projectId);
     return {
       versions: rows.map((row) => ({
         number: row.number,
@@ -47,12 +33,7 @@ export class VersionsService {
    */
   async diff(ownerId: string, projectId: string, number: number): Promise<VersionDiff> {
     await this.projects.assertOwned(ownerId, projectId);
-    const [version, previous] = await this.dataSource.getRepository(Version).find({
-      select: { number: true, files: true },
-      where: { projectId, number: LessThanOrEqual(number) },
-      order: { number: 'DESC' },
-      take: 2,
-    });
+    const [version, previous] = await this.versions.upTo(projectId, number);
     if (version?.number !== number) throw VersionError.notFound(number);
     return {
       number,
