@@ -15,7 +15,6 @@ import { SandboxSync } from './commands/sandbox-sync';
 import { SaveFile } from './commands/save-file.use-case';
 import { StartGeneration } from './commands/start-generation.use-case';
 import { LeaseHeartbeat } from './lease-heartbeat';
-import { LeaseService } from './lease.service';
 import { ProjectActivity } from './project-activity';
 import { ProjectHistory } from './project-history';
 import { ProjectLeases } from './project-leases';
@@ -26,7 +25,6 @@ import { TemplateCatalog } from './template-catalog';
 @Module({
   providers: [
     AgentStore,
-    LeaseService,
     EventHub,
     ...llmProviders,
     ...sandboxProviders,

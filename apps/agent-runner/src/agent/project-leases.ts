@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LeaseRepository } from '@forge/db';
 import { ErrorCode } from '@forge/protocol';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { AgentCommandError, projectNotFound } from './agent-command-error';
 import { type AgentSnapshotRow, AgentStore } from './agent-store';
-import { LeaseService } from './lease.service';
 
 /**
  * The leases this runner holds on projects for work under way (a generation, a command), with
@@ -19,7 +19,7 @@ export class ProjectLeases {
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
     private readonly store: AgentStore,
-    private readonly leases: LeaseService,
+    private readonly leases: LeaseRepository,
     private readonly hub: EventHub,
   ) {}
 
