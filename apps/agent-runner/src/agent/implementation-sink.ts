@@ -2,7 +2,20 @@ import { encodingOf, ErrorCode, type FileEncoding, type UnsequencedEvent } from 
 import { type Sandbox } from '@forge/sandbox';
 import { deleteSandboxFiles, writeSandboxFiles } from '../sandbox/sandbox-batches';
 import { type AgentSnapshotRow, type AgentStore, withPaths } from './agent-store';
-import { type ImplementationSink } from './phase-implementer';
+
+/** What the implementer does with what the stream says; the agent persists and emits. */
+export interface ImplementationSink {
+  /** `encoding`: a binary file, whose content comes whole in fileClosed (no chunks). */
+  fileStarted(path: string, encoding?: FileEncoding): Promise<void>;
+  fileChunk(path: string, chunk: string): Promise<void>;
+  /** `encoding` 'base64': content is the base64 of the binary file's bytes. */
+  fileClosed(path: string, content: string, encoding?: FileEncoding): Promise<void>;
+  fileDeleted(path: string): Promise<void>;
+  /** A refused block, a patch that does not apply, a truncated file: reported, not fatal. */
+  problem(code: string, message: string): Promise<void>;
+  /** The stream broke and the phase is being asked for again: drop the file in progress. */
+  restarting(message: string): Promise<void>;
+}
 
 /** Most closed files saved in one statement; the rest wait for the next one. */
 export const FILE_SAVE_BATCH_MAX = 50;

@@ -1,25 +1,12 @@
 import { type ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { type FileEncoding, formatForgeTaskLine, type PhaseInfo } from '@forge/protocol';
+import { formatForgeTaskLine, type PhaseInfo } from '@forge/protocol';
 import { applyUnifiedDiff, createScofParser, type ScofEvent } from '@forge/scof';
 import { type LlmClient } from '../llm/llm-client';
 import { describeRetryWait, type RetryPolicy, withRetries } from '../llm/llm-error';
 import { type FileBody } from './agent-store';
 import { fullFiles, listFiles, type SourceFile } from './code-context';
+import { type ImplementationSink } from './implementation-sink';
 import { renderPrompt } from './prompts';
-
-/** What the implementer does with what the stream says; the agent persists and emits. */
-export interface ImplementationSink {
-  /** `encoding`: a binary file, whose content comes whole in fileClosed (no chunks). */
-  fileStarted(path: string, encoding?: FileEncoding): Promise<void>;
-  fileChunk(path: string, chunk: string): Promise<void>;
-  /** `encoding` 'base64': content is the base64 of the binary file's bytes. */
-  fileClosed(path: string, content: string, encoding?: FileEncoding): Promise<void>;
-  fileDeleted(path: string): Promise<void>;
-  /** A refused block, a patch that does not apply, a truncated file: reported, not fatal. */
-  problem(code: string, message: string): Promise<void>;
-  /** The stream broke and the phase is being asked for again: drop the file in progress. */
-  restarting(message: string): Promise<void>;
-}
 
 export interface ImplementRequest {
   projectId: string;
