@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -46,6 +46,38 @@ const skipReason = !engine
     ? 'neither docker-compose nor the docker compose plugin is installed (scripts/setup-test-env.sh installs docker-compose)'
     : undefined;
 if (skipReason) console.warn(`compose e2e skipped: ${skipReason}`);
+
+/**
+ * What a TCP connection from inside a container to host:port does: 'open', 'timeout', or the
+ * error's code (ENOTFOUND: the name is not on its networks).
+ */
+function connectFrom(container: string, host: string, port: number): string {
+  const script = [
+    "const socket = require('net').connect({ host: process.argv[1], port: Number(process.argv[2]), timeout: 3000 });",
+    'const say = (what) => { console.log(what); process.exit(0); };',
+    "socket.on('connect', () => say('open'));",
+    "socket.on('timeout', () => say('timeout'));",
+    "socket.on('error', (error) => say(error.code ?? error.message));",
+  ].join(' ');
+  const argv = ['docker', 'exec', container, 'node', '-e', script, host, String(port)];
+  return check(
+    argv,
+    spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 }),
+  ).trim();
+}
+
+/** A container's address on one of its networks. */
+function addressOf(container: string): string {
+  const argv = [
+    'docker',
+    'inspect',
+    '--format',
+    '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
+    container,
+  ];
+  const out = check(argv, spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' }));
+  return out.trim().split(/\s+/)[0]!;
+}
 
 jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
 
@@ -203,6 +235,19 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
       `forge-sandbox-${projectId}-workspace`,
     ]);
     await shots.take(page, 'preview');
+
+    // The sandbox reaches the apps' PostgreSQL and nothing of Forge's own: not its database or
+    // Redis, by name or by address.
+    const sandbox = `forge-sandbox-${projectId}`;
+    const forgeDatabase = labelled('container', [
+      `com.docker.compose.project=${stack.project}`,
+      'com.docker.compose.service=postgres',
+    ])[0];
+    expect(forgeDatabase).toBeDefined();
+    expect(connectFrom(sandbox, 'apps-postgres', 5432)).toBe('open');
+    expect(connectFrom(sandbox, 'postgres', 5432)).not.toBe('open');
+    expect(connectFrom(sandbox, 'redis', 6379)).not.toBe('open');
+    expect(connectFrom(sandbox, addressOf(forgeDatabase!), 5432)).not.toBe('open');
   });
 
   it('after `down` and `up`, the preview wakes and a follow-up works', async () => {
