@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, runMigrations } from '@forge/db';
+import { AppDatabaseRepository, dataSourceOptions, runMigrations } from '@forge/db';
 import { loadRunnerConfig } from '../config/runner-config';
 import { appDatabaseName, appDatabaseUrl } from './app-database-admin';
 import { AppDatabases } from './app-databases';
@@ -32,7 +32,7 @@ describe(AppDatabases.name, () => {
         APPS_DATABASE_MIGRATION_TIMEOUT_MS: String(TIMEOUT_MS),
         APPS_DATABASE_CONNECTION_LIMIT: '4',
       }),
-      dataSource,
+      new AppDatabaseRepository(dataSource),
     );
   }, 120_000);
 
@@ -297,7 +297,7 @@ describe(AppDatabases.name, () => {
   it('reports a database larger than APPS_DATABASE_MAX_BYTES', async () => {
     const small = new AppDatabases(
       loadRunnerConfig({ DATABASE_URL: forgeUrl, APPS_DATABASE_MAX_BYTES: String(1024 * 1024) }),
-      dataSource,
+      new AppDatabaseRepository(dataSource),
     );
     const projectId = await newProject();
     await small.ensure(projectId);

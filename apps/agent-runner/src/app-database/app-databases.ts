@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
+import { AppDatabaseRepository } from '@forge/db';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import {
   AppDatabaseAdmin,
@@ -8,12 +7,6 @@ import {
   appDatabaseUrl,
 } from './app-database-admin';
 import { applyMigrations, type MigrationRun } from './app-migrations';
-
-interface AppDatabaseRow {
-  database_name: string;
-  role_name: string;
-  password: string;
-}
 
 /** What a migration run found beyond its problems: the size against APPS_DATABASE_MAX_BYTES. */
 export interface AppMigrationReport extends MigrationRun {
@@ -36,7 +29,7 @@ export class AppDatabases {
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rows: AppDatabaseRepository,
   ) {
     this.serverUrl = config.APPS_DATABASE_URL ?? config.DATABASE_URL;
     this.admin = new AppDatabaseAdmin({
@@ -49,11 +42,7 @@ export class AppDatabases {
 
   /** The project's credentials, or null when it has no database. */
   async credentials(projectId: string): Promise<AppDatabaseCredentials | null> {
-    const rows: AppDatabaseRow[] = await this.dataSource.query(
-      'SELECT database_name, role_name, password FROM app_databases WHERE project_id = $1',
-      [projectId],
-    );
-    const row = rows[0];
+    const row = await this.rows.find(projectId);
     return row
       ? { database: row.database_name, role: row.role_name, password: row.password }
       : null;
@@ -107,19 +96,15 @@ export class AppDatabases {
     await this.creating.get(projectId)?.catch(() => undefined);
     if (!known && !(await this.credentials(projectId))) return false;
     await this.admin.drop(projectId);
-    await this.dataSource.query('DELETE FROM app_databases WHERE project_id = $1', [projectId]);
+    await this.rows.remove(projectId);
     this.logger.log(`dropped the database of project ${projectId}`);
     return true;
   }
 
   /** Drops the databases of projects that are gone (deleted while no runner heard it). */
   async reap(): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT a.project_id::text AS id FROM app_databases a
-       WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = a.project_id)`,
-    );
     const dropped: string[] = [];
-    for (const { id } of rows) {
+    for (const id of await this.rows.orphans()) {
       try {
         if (await this.drop(id)) dropped.push(id);
       } catch (error) {
@@ -132,13 +117,12 @@ export class AppDatabases {
   private async create(projectId: string): Promise<AppDatabaseCredentials> {
     await this.guardForgeDatabase();
     const credentials = await this.admin.create(projectId);
-    const rows: AppDatabaseRow[] = await this.dataSource.query(
-      `INSERT INTO app_databases (project_id, database_name, role_name, password)
-       SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM projects WHERE id = $1)
-       RETURNING database_name`,
-      [projectId, credentials.database, credentials.role, credentials.password],
-    );
-    if (rows.length === 0) {
+    const recorded = await this.rows.insertIfProjectExists(projectId, {
+      database_name: credentials.database,
+      role_name: credentials.role,
+      password: credentials.password,
+    });
+    if (!recorded) {
       // Deleted meanwhile: nothing may outlive it.
       await this.admin.drop(projectId);
       throw new Error(`project ${projectId} was deleted while its database was being created`);

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
-import { type DataSource } from 'typeorm';
+import { AppDatabaseRepository, type AppDatabaseRow } from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
 import { AppDatabaseError } from './app-database.error';
@@ -46,12 +45,6 @@ const VALUE_MAX_CHARS = 2_000;
 /** Every type as the text PostgreSQL sends: the panel shows values, it does not compute. */
 const AS_TEXT = { getTypeParser: () => (value: string) => value };
 
-interface Credentials {
-  database_name: string;
-  role_name: string;
-  password: string;
-}
-
 /**
  * The database panel: an app's tables, columns, rows (paged) and applied migrations, read with
  * the project's own credentials in a read-only transaction with a statement timeout. Owner
@@ -61,13 +54,13 @@ interface Credentials {
 export class AppDatabaseService {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly appDatabases: AppDatabaseRepository,
     private readonly projects: ProjectsService,
   ) {}
 
   async describe(ownerId: string, projectId: string): Promise<AppDatabaseDto> {
     await this.projects.assertOwned(ownerId, projectId);
-    const credentials = await this.credentials(projectId);
+    const credentials = await this.appDatabases.find(projectId);
     if (!credentials) return { exists: false, tables: [], migrations: [], sizeBytes: null };
     return this.read(credentials, async (client) => {
       const columns = await client.query<{
@@ -133,7 +126,7 @@ export class AppDatabaseService {
     limit: number,
   ): Promise<RowsDto> {
     await this.projects.assertOwned(ownerId, projectId);
-    const credentials = await this.credentials(projectId);
+    const credentials = await this.appDatabases.find(projectId);
     if (!credentials) throw AppDatabaseError.tableNotFound(table);
     const pageSize = Math.min(limit, this.config.APPS_DATABASE_PANEL_ROWS_MAX);
     return this.read(credentials, async (client) => {
@@ -170,17 +163,9 @@ export class AppDatabaseService {
     });
   }
 
-  private async credentials(projectId: string): Promise<Credentials | null> {
-    const rows: Credentials[] = await this.dataSource.query(
-      'SELECT database_name, role_name, password FROM app_databases WHERE project_id = $1',
-      [projectId],
-    );
-    return rows[0] ?? null;
-  }
-
   /** Runs `work` as the project's role in a read-only transaction, rolled back after. */
   private async read<T>(
-    credentials: Credentials,
+    credentials: AppDatabaseRow,
     work: (client: Client) => Promise<T>,
   ): Promise<T> {
     const url = new URL(this.config.APPS_DATABASE_URL ?? this.config.DATABASE_URL);

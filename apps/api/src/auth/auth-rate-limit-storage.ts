@@ -34,6 +34,7 @@ export function authRateLimitStorage(
     async consume(key, rule) {
       const now = Date.now();
       const windowMs = rule.window * 1000;
+      // Not in a libs/db repository: better-auth's own table, on better-auth's pg Pool it hands us.
       // Insert, restart an ended window, or count one more while under max: one statement, so
       // concurrent requests cannot all read the same count.
       const counted = await pool.query<{ count: number }>(

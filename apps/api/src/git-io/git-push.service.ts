@@ -2,9 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, IsNull } from 'typeorm';
-import { GitRemote, type VersionFile } from '@forge/db';
+import { type GitRemote, GitRemoteRepository, VersionRepository } from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
 import { type GitRemoteDto, type SetGitRemoteDto } from './dto/git-remote.dto';
@@ -15,13 +13,6 @@ import { checkBranch, checkRemoteUrl } from './git-remote-url';
 import { TokenCipher } from './token-cipher';
 
 const DEFAULT_USERNAME = 'forge';
-
-interface VersionRow {
-  number: number;
-  label: string;
-  files: VersionFile[];
-  created_at: Date;
-}
 
 function toDto(row: GitRemote): GitRemoteDto {
   return {
@@ -48,7 +39,8 @@ export class GitPushService {
   private readonly cipher: TokenCipher | null;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly remotes: GitRemoteRepository,
+    private readonly versions: VersionRepository,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly projects: ProjectsService,
   ) {
@@ -57,7 +49,7 @@ export class GitPushService {
 
   async get(ownerId: string, projectId: string): Promise<GitRemoteDto | null> {
     await this.projects.assertOwned(ownerId, projectId);
-    const row = await this.dataSource.getRepository(GitRemote).findOneBy({ projectId });
+    const row = await this.remotes.find(projectId);
     return row ? toDto(row) : null;
   }
 
@@ -66,8 +58,7 @@ export class GitPushService {
     const cipher = this.requireCipher();
     const url = checkRemoteUrl(dto.url, this.config.GIT_ALLOW_HTTP_LOOPBACK).href;
     const branch = checkBranch(dto.branch);
-    const repository = this.dataSource.getRepository(GitRemote);
-    const old = await repository.findOneBy({ projectId });
+    const old = await this.remotes.find(projectId);
     const moved = !old || old.url !== url || old.branch !== branch;
     const row: Partial<GitRemote> & { projectId: string } = {
       projectId,
@@ -85,23 +76,18 @@ export class GitPushService {
       lastCommit: moved ? null : old.lastCommit,
       lastPushedAt: moved ? null : old.lastPushedAt,
     };
-    await repository.save(repository.create(row));
-    return toDto((await repository.findOneBy({ projectId }))!);
+    await this.remotes.save(row);
+    return toDto((await this.remotes.find(projectId))!);
   }
 
   async push(ownerId: string, projectId: string): Promise<GitRemoteDto> {
     await this.projects.assertOwned(ownerId, projectId);
     const cipher = this.requireCipher();
-    const repository = this.dataSource.getRepository(GitRemote);
-    const remote = await repository.findOneBy({ projectId });
+    const remote = await this.remotes.find(projectId);
     if (!remote) {
       throw GitIoError.noRemote();
     }
-    const versions: VersionRow[] = await this.dataSource.query(
-      `SELECT number, label, files, created_at FROM versions
-       WHERE project_id = $1 AND number > $2 ORDER BY number`,
-      [projectId, remote.pushedVersion ?? 0],
-    );
+    const versions = await this.versions.since(projectId, remote.pushedVersion ?? 0);
     if (versions.length === 0) {
       if (remote.pushedVersion === null) {
         throw GitIoError.nothingToPush();
@@ -162,12 +148,13 @@ export class GitPushService {
       });
       const last = versions.at(-1)!.number;
       // Only if no other push of the same remote finished meanwhile (git refused one of them).
-      await repository.update(
-        { projectId, lastCommit: remote.lastCommit ?? IsNull() },
-        { pushedVersion: last, lastCommit: commit, lastPushedAt: new Date() },
-      );
+      await this.remotes.recordPush(projectId, remote.lastCommit, {
+        pushedVersion: last,
+        lastCommit: commit,
+        lastPushedAt: new Date(),
+      });
       this.logger.log(`project ${projectId}: pushed versions up to ${last} to ${url.host}`);
-      return toDto((await repository.findOneBy({ projectId }))!);
+      return toDto((await this.remotes.find(projectId))!);
     } finally {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
-import { AgentStateRow, GeneratedFile, Project, Version } from '@forge/db';
+import {
+  AgentStateRepository,
+  GeneratedFileRepository,
+  ProjectRepository,
+  VersionRepository,
+} from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { readStarterTemplate } from '../download/starter-template';
 import { type ProjectDto } from '../projects/dto/project.dto';
@@ -52,6 +57,10 @@ export class ProjectImportService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly projects: ProjectsService,
+    private readonly projectRows: ProjectRepository,
+    private readonly states: AgentStateRepository,
+    private readonly generatedFiles: GeneratedFileRepository,
+    private readonly versions: VersionRepository,
   ) {}
 
   async fromZip(ownerId: string, zip: Buffer, name?: string): Promise<ProjectDto> {
@@ -178,27 +187,23 @@ export class ProjectImportService {
       .filter((path) => !imported.has(path))
       .sort();
     const id = await this.dataSource.transaction(async (manager) => {
-      const project = await manager.save(
-        manager.create(Project, {
-          ownerId,
-          name: name.slice(0, PROJECT_NAME_MAX),
-          description: label,
-        }),
+      const projectId = await this.projectRows.create(manager, {
+        ownerId,
+        name: name.slice(0, PROJECT_NAME_MAX),
+        description: label,
+      });
+      await this.states.createDeleting(manager, projectId, deletedPaths);
+      await this.generatedFiles.insertNew(
+        manager,
+        projectId,
+        sorted.map((file) => ({
+          path: file.path,
+          content: file.content,
+          encoding: file.encoding ?? 'utf8',
+        })),
       );
-      await manager.insert(AgentStateRow, { projectId: project.id, deletedPaths });
-      const rows = sorted.map((file) => ({
-        projectId: project.id,
-        path: file.path,
-        content: file.content,
-        encoding: file.encoding ?? ('utf8' as const),
-        phase: null,
-      }));
-      // A few hundred rows per statement keeps the parameter count under PostgreSQL's limit.
-      for (let at = 0; at < rows.length; at += 500) {
-        await manager.insert(GeneratedFile, rows.slice(at, at + 500));
-      }
-      await manager.insert(Version, {
-        projectId: project.id,
+      await this.versions.insert(manager, {
+        projectId,
         number: 1,
         reason: 'edit',
         label,
@@ -208,7 +213,7 @@ export class ProjectImportService {
             : { path: file.path, content: file.content },
         ),
       });
-      return project.id;
+      return projectId;
     });
     return this.projects.get(ownerId, id);
   }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource } from 'typeorm';
 import { type IncomingHttpHeaders } from 'node:http';
+import { SessionRepository } from '@forge/db';
 import { type AuthUser, toWebHeaders } from '../auth/auth-user';
 import { AUTH, type Auth } from '../auth/auth.factory';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
@@ -32,7 +31,7 @@ export class LiveAuth {
   constructor(
     @Inject(AUTH) private readonly auth: Auth,
     @Inject(API_CONFIG) config: ApiConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionRepository,
   ) {
     this.origins = new Set(
       [config.PUBLIC_URL, ...config.AUTH_TRUSTED_ORIGINS.split(',')]
@@ -61,12 +60,7 @@ export class LiveAuth {
   }
 
   /** Which of these sessions still exist and have not expired (sign-out deletes the row). */
-  async liveSessions(sessionIds: string[]): Promise<Set<string>> {
-    if (sessionIds.length === 0) return new Set();
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM sessions WHERE id = ANY($1::text[]) AND expires_at > now()`,
-      [sessionIds],
-    );
-    return new Set(rows.map((row) => row.id));
+  liveSessions(sessionIds: string[]): Promise<Set<string>> {
+    return this.sessions.live(sessionIds);
   }
 }

@@ -20,6 +20,7 @@ export function mountSignUpGate(app: INestApplication, trust: SandboxTrust, pool
   express.post('/api/auth/sign-up/email', (req: Request, res: Response, next: NextFunction) => {
     queue = queue.then(async () => {
       try {
+        // Not in a libs/db repository: it asks better-auth's users table on better-auth's pg Pool.
         const { rows } = await pool.query<{ taken: boolean }>(
           'SELECT EXISTS (SELECT 1 FROM users) AS taken',
         );

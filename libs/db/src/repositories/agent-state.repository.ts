@@ -65,6 +65,15 @@ export class AgentStateRepository {
     await manager.query(`INSERT INTO agent_states (project_id) VALUES ($1)`, [projectId]);
   }
 
+  /** As create(), with paths counted as deleted from the start (an import's unused starter files). */
+  async createDeleting(
+    manager: EntityManager,
+    projectId: string,
+    deletedPaths: string[],
+  ): Promise<void> {
+    await manager.insert(AgentStateRow, { projectId, deletedPaths });
+  }
+
   /** The owner's projects whose agent is working (on any runner), by the state rows. */
   async busyProjectsOf(ownerId: string): Promise<string[]> {
     const rows: { project_id: string }[] = await this.dataSource.query(

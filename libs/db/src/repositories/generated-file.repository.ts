@@ -57,6 +57,15 @@ export class GeneratedFileRepository {
     );
   }
 
+  /** Adds the files of a new project (an import), written by no phase. */
+  async insertNew(manager: EntityManager, projectId: string, files: FileWrite[]): Promise<void> {
+    const rows = files.map((file) => ({ ...file, projectId, phase: null }));
+    // A few hundred rows per statement keeps the parameter count under PostgreSQL's limit.
+    for (let at = 0; at < rows.length; at += 500) {
+      await manager.insert(GeneratedFile, rows.slice(at, at + 500));
+    }
+  }
+
   async remove(manager: EntityManager, projectId: string, paths: string[]): Promise<void> {
     await manager.query(
       `DELETE FROM generated_files WHERE project_id = $1 AND path = ANY($2::text[])`,

@@ -19,6 +19,14 @@ export interface LatestVersionRow {
   files: VersionFile[];
 }
 
+/** A version with its files, as a push reads it. */
+export interface VersionFilesRow {
+  number: number;
+  label: string;
+  files: VersionFile[];
+  created_at: Date;
+}
+
 /** The project's versions: its whole file set after every phase, fix, edit and rollback. */
 export class VersionRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -99,6 +107,15 @@ export class VersionRepository {
        SELECT $1, number, reason, label, files, created_at FROM versions
        WHERE project_id = $2 AND number <= $3`,
       [projectId, fromProjectId, upTo],
+    );
+  }
+
+  /** The versions numbered above `after`, oldest first. */
+  since(projectId: string, after: number): Promise<VersionFilesRow[]> {
+    return this.dataSource.query(
+      `SELECT number, label, files, created_at FROM versions
+       WHERE project_id = $1 AND number > $2 ORDER BY number`,
+      [projectId, after],
     );
   }
 
