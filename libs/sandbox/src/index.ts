@@ -15,7 +15,7 @@ export {
 } from './workspace/prepare-template';
 export { createWorkspace } from './workspace/create-workspace';
 export { TOOL_BIN_DIR, TOOL_LIMITS } from './workspace/project-tools';
-export { WORKSPACE_LIMITS } from './docker/workspace-files';
+export { WORKSPACE_LIMITS } from './docker/workspace-limits';
 export { ProcessSandboxProvider } from './process/process-sandbox.provider';
 export { ProcessSandbox } from './process/process-sandbox';
 export {

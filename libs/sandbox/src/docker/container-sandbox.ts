@@ -28,7 +28,8 @@ import {
 import { SandboxError } from './sandbox-error';
 import { SandboxLogBuffer } from './sandbox-log';
 import { runStoppable } from './stoppable-command';
-import { checkPaths, WORKSPACE_LIMITS, workspaceTar } from './workspace-files';
+import { workspaceTar } from './workspace-files';
+import { checkPaths, WORKSPACE_LIMITS } from './workspace-limits';
 
 export interface ContainerSandboxOptions {
   /** Stop the container after this long without a call; 0 keeps it running. */

@@ -9,7 +9,8 @@ import { toolCommand, WORKSPACE_DIR } from './sandbox-commands';
 import { SandboxError } from './sandbox-error';
 import { type SandboxLogBuffer } from './sandbox-log';
 import { runStoppable } from './stoppable-command';
-import { checkPaths, SANDBOX_UID } from './workspace-files';
+import { SANDBOX_UID } from './workspace-files';
+import { checkPaths } from './workspace-limits';
 
 /** Room in the output tar for headers and padding, above the files' own bytes. */
 const TAR_OVERHEAD_PER_FILE = 1_024;

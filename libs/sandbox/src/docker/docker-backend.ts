@@ -2,12 +2,10 @@ import { request } from 'node:http';
 import type Dockerode from 'dockerode';
 import type { ContainerBackend, ExecRequest, ExecResult } from './container-backend';
 import { dockerExec } from './docker-exec';
-import { dockerStatus, type DockerEngine, MANAGED_LABEL, PROJECT_LABEL } from './docker-engine';
-import {
-  type DockerSandboxConfig,
-  SANDBOX_CA_BUNDLE_PATH,
-  containerSandboxEnv,
-} from './docker-sandbox.config';
+import { containerSandboxEnv, SANDBOX_CA_BUNDLE_PATH } from './container-env';
+import { MANAGED_LABEL, PROJECT_LABEL } from './container-labels';
+import { dockerStatus, type DockerEngine } from './docker-engine';
+import type { DockerSandboxConfig } from './docker-sandbox.config';
 import { DEV_SERVER_PORT, prepareWorkspaceCommand, WORKSPACE_DIR } from './sandbox-commands';
 import { SandboxError } from './sandbox-error';
 import { SANDBOX_UID } from './workspace-files';

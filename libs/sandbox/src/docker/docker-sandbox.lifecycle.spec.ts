@@ -3,7 +3,7 @@ import Dockerode from 'dockerode';
 import type { ContainerSandbox } from './container-sandbox';
 import type { DockerBackend } from './docker-backend';
 import { DockerSandboxProvider } from './docker-sandbox.provider';
-import { SANDBOX_CA_BUNDLE_PATH } from './docker-sandbox.config';
+import { SANDBOX_CA_BUNDLE_PATH } from './container-env';
 import {
   ensureDockerSandboxImage,
   IMAGE_BUILD_TIMEOUT_MS,

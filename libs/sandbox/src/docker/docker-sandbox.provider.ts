@@ -1,7 +1,8 @@
 import Dockerode from 'dockerode';
 import { ContainerSandboxProvider, containerSandboxOptions } from './container-sandbox.provider';
 import { DockerBackend } from './docker-backend';
-import { DockerEngine, MANAGED_LABEL, PROJECT_LABEL } from './docker-engine';
+import { MANAGED_LABEL, PROJECT_LABEL } from './container-labels';
+import { DockerEngine } from './docker-engine';
 import { DOCKER_SANDBOX_DEFAULTS, type DockerSandboxConfig } from './docker-sandbox.config';
 import { SandboxError } from './sandbox-error';
 

@@ -2,6 +2,7 @@ export * from './container-backend';
 export * from './container-sandbox';
 export * from './docker-backend';
 export * from './docker-sandbox.config';
+export * from './container-env';
 export * from './docker-sandbox.provider';
 export * from './page-modules';
 export * from './sandbox-error';

@@ -1,5 +1,6 @@
 import { extract, type Header } from 'tar-stream';
-import { WORKSPACE_LIMITS, workspaceTar } from './workspace-files';
+import { workspaceTar } from './workspace-files';
+import { WORKSPACE_LIMITS } from './workspace-limits';
 
 async function entries(tar: Buffer): Promise<{ header: Header; body: string; bytes: Buffer }[]> {
   const found: { header: Header; body: string; bytes: Buffer }[] = [];

@@ -7,8 +7,8 @@ import type {
   V1Volume,
   V1VolumeMount,
 } from '@kubernetes/client-node';
-import { SANDBOX_CA_BUNDLE_PATH, containerSandboxEnv } from '../docker/docker-sandbox.config';
-import { MANAGED_LABEL, PROJECT_LABEL } from '../docker/docker-engine';
+import { containerSandboxEnv, SANDBOX_CA_BUNDLE_PATH } from '../docker/container-env';
+import { MANAGED_LABEL, PROJECT_LABEL } from '../docker/container-labels';
 import {
   DEV_SERVER_PORT,
   prepareWorkspaceCommand,

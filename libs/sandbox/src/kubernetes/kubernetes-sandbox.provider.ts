@@ -2,7 +2,7 @@ import {
   ContainerSandboxProvider,
   containerSandboxOptions,
 } from '../docker/container-sandbox.provider';
-import { MANAGED_LABEL, PROJECT_LABEL } from '../docker/docker-engine';
+import { MANAGED_LABEL, PROJECT_LABEL } from '../docker/container-labels';
 import { SandboxError } from '../docker/sandbox-error';
 import { KubernetesBackend } from './kubernetes-backend';
 import { type KubernetesClients, kubernetesClients } from './kubernetes-clients';

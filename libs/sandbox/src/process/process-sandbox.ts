@@ -39,7 +39,7 @@ import {
 } from '../workspace/contained-files';
 import { lastLines, runCommand } from '../workspace/run-command';
 import { listTemplateFiles } from '../workspace/template';
-import { checkPaths } from '../docker/workspace-files';
+import { checkPaths } from '../docker/workspace-limits';
 import { defaultBunPath, processSandboxEnv } from '../workspace/sandbox-env';
 import {
   deleteWorkspaceFiles,

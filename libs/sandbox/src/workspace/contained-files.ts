@@ -4,7 +4,7 @@ import { type FileHandle, lstat, mkdir, open, rename, unlink } from 'node:fs/pro
 import { checkProjectPath } from '@forge/protocol';
 import type { SandboxFile } from '../sandbox';
 import { SandboxError } from '../docker/sandbox-error';
-import { WORKSPACE_LIMITS } from '../docker/workspace-files';
+import { WORKSPACE_LIMITS } from '../docker/workspace-limits';
 import { byteLimitError, checkFileWrites, WORKSPACE_TEMP_DIR } from './workspace-files';
 
 /** The uid and gid new files and folders are given (the sandbox's), or none to keep Forge's. */

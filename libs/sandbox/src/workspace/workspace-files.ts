@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/pr
 import { dirname, join } from 'node:path';
 import { type SandboxFile, sandboxFileBytes } from '../sandbox';
 import { SandboxError } from '../docker/sandbox-error';
-import { checkPaths, WORKSPACE_LIMITS } from '../docker/workspace-files';
+import { checkPaths, WORKSPACE_LIMITS } from '../docker/workspace-limits';
 import { resolveWorkspacePath } from './workspace-paths';
 
 /**
