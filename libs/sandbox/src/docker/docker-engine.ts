@@ -1,7 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { DockerSandboxConfig } from './docker-sandbox.config';
-import { MANAGED_LABEL } from './container-labels';
-import { SandboxError } from './sandbox-error';
+import { MANAGED_LABEL } from '../container/container-labels';
+import { SandboxError } from '../core/sandbox-error';
 
 /** The status code of a failed Docker API call, when there is one. */
 export function dockerStatus(error: unknown): number | undefined {

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { SandboxLogLine, SandboxLogStream } from '../sandbox';
+import type { SandboxLogLine, SandboxLogStream } from './sandbox';
 
 /** Lines kept per sandbox unless configured otherwise; older lines are dropped first. */
 export const DEFAULT_LOG_LINES = 2000;

@@ -1,6 +1,6 @@
-import { SandboxError } from '../docker/sandbox-error';
-import { type SandboxLogBuffer } from '../docker/sandbox-log';
-import { type ToolResult } from '../sandbox';
+import { SandboxError } from './sandbox-error';
+import { type SandboxLogBuffer } from './sandbox-log';
+import { type ToolResult } from './sandbox';
 
 /** Limits of Sandbox.runTool, the same for every provider. */
 export const TOOL_LIMITS = {

@@ -1,6 +1,6 @@
 import { extract, type Header } from 'tar-stream';
-import { workspaceTar } from './workspace-files';
-import { WORKSPACE_LIMITS } from './workspace-limits';
+import { workspaceTar } from './workspace-tar';
+import { WORKSPACE_LIMITS } from '../core/workspace-limits';
 
 async function entries(tar: Buffer): Promise<{ header: Header; body: string; bytes: Buffer }[]> {
   const found: { header: Header; body: string; bytes: Buffer }[] = [];

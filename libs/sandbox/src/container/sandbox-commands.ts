@@ -1,4 +1,5 @@
-import { TOOL_BIN_DIR } from '../workspace/project-tools';
+import { bunInstallArgs } from '../core/bun-install';
+import { TOOL_BIN_DIR } from '../core/project-tools';
 
 /**
  * The commands the container providers run inside a sandbox. Each is an argv (never a string
@@ -102,9 +103,7 @@ export function prepareWorkspaceCommand(): string[] {
 
 /** `bun install`, or `bun add <specs>` when packages are asked for (specs checked by the caller). */
 export function installCommand(specs: string[]): string[] {
-  return specs.length === 0
-    ? ['bun', 'install', '--no-progress']
-    : ['bun', 'add', '--no-progress', ...specs];
+  return ['bun', ...bunInstallArgs(specs)];
 }
 
 /**

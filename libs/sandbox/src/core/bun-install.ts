@@ -1,20 +1,10 @@
 import { isPackageSpecProblem, PACKAGE_SPEC_LIMITS, parsePackageSpec } from '@forge/protocol';
-import type { InstallResult } from '../sandbox';
-import { SandboxError } from '../docker/sandbox-error';
-import { lastLines, runCommand, type RunCommandOptions } from './run-command';
+import { lastLines } from './output-lines';
+import type { InstallResult } from './sandbox';
+import { SandboxError } from './sandbox-error';
 
 /** Installer output lines returned in InstallResult.output. */
 export const INSTALL_OUTPUT_LINES = 40;
-
-export interface BunInstallOptions {
-  cwd: string;
-  bunPath: string;
-  env: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
-  timeoutMs: number;
-  onOutput?: (chunk: Buffer) => void;
-  wrap?: RunCommandOptions['wrap'];
-}
 
 /** Checks install arguments with parsePackageSpec; throws INVALID_PACKAGE on the first bad one. */
 export function checkPackageSpecs(packages: readonly string[]): string[] {
@@ -38,22 +28,23 @@ export function bunInstallArgs(specs: readonly string[]): string[] {
     : ['add', '--no-progress', '--', ...specs];
 }
 
-/**
- * Runs bun in a workspace with the specs as separate arguments (never a shell). A failed
- * install is a result with ok false; a cancelled one throws ABORTED.
- */
-export async function bunInstall(
-  packages: readonly string[],
-  options: BunInstallOptions,
-): Promise<InstallResult> {
-  const specs = checkPackageSpecs(packages);
-  const result = await runCommand(options.bunPath, bunInstallArgs(specs), options);
-  if (result.aborted) throw new SandboxError('ABORTED', 'the install was cancelled');
-  let output = lastLines(result.output, INSTALL_OUTPUT_LINES);
-  if (result.timedOut) output += `\nstopped after ${options.timeoutMs} ms (installTimeoutMs)`;
+/** How a bun run ended, wherever it ran (the host, a container). */
+export interface BunRun {
+  exitCode: number | null;
+  aborted: boolean;
+  timedOut: boolean;
+  /** stdout and stderr, as much of their end as was kept. */
+  output: string;
+}
+
+/** The result of a finished install: a failed one has ok false; a cancelled one throws ABORTED. */
+export function installResult(specs: string[], run: BunRun, timeoutMs: number): InstallResult {
+  if (run.aborted) throw new SandboxError('ABORTED', 'the install was cancelled');
+  let output = lastLines(run.output, INSTALL_OUTPUT_LINES);
+  if (run.timedOut) output += `\nstopped after ${timeoutMs} ms (installTimeoutMs)`;
   return {
-    ok: result.exitCode === 0 && !result.timedOut,
-    exitCode: result.exitCode,
+    ok: run.exitCode === 0 && !run.timedOut,
+    exitCode: run.exitCode,
     packages: specs,
     output,
   };

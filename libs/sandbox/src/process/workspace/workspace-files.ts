@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type SandboxFile, sandboxFileBytes } from '../sandbox';
-import { SandboxError } from '../docker/sandbox-error';
-import { checkPaths, WORKSPACE_LIMITS } from '../docker/workspace-limits';
+import { type SandboxFile, sandboxFileBytes } from '../../core/sandbox';
+import { SandboxError } from '../../core/sandbox-error';
+import { checkPaths, WORKSPACE_LIMITS } from '../../core/workspace-limits';
 import { resolveWorkspacePath } from './workspace-paths';
 
 /**

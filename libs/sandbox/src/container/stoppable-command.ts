@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ContainerBackend, ExecResult } from './container-backend';
 import { killCommand, RUN_DIR, withPidFile } from './sandbox-commands';
-import { stopTrigger } from '../workspace/stop-trigger';
-import { SandboxError } from './sandbox-error';
+import { stopTrigger } from '../core/stop-trigger';
+import { SandboxError } from '../core/sandbox-error';
 
 export interface StoppableOptions {
   /** Names the pid file (`<RUN_DIR>/<name>-<random>.pid`) unless pidFile is given. */

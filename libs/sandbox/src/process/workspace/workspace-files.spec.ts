@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSandboxError } from '../docker/sandbox-error';
-import { makeTempDir } from './testing/test-helpers';
+import { isSandboxError } from '../../core/sandbox-error';
+import { makeTempDir } from '../../testing/test-helpers';
 import {
   deleteWorkspaceFiles,
   readWorkspaceFile,

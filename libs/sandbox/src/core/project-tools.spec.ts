@@ -1,4 +1,4 @@
-import { isSandboxError } from '../docker/sandbox-error';
+import { isSandboxError } from './sandbox-error';
 import { checkToolArgv, OutputTail, TOOL_LIMITS } from './project-tools';
 
 describe(OutputTail.name, () => {

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SandboxError } from '../docker/sandbox-error';
-import { lastLines, runCommand } from './run-command';
-import { defaultBunPath, processSandboxEnv } from './sandbox-env';
-import { listTemplateFiles, TEMPLATE_DIR, TEMPLATE_LOCKFILE } from './template';
+import { SandboxError } from '../../core/sandbox-error';
+import { lastLines } from '../../core/output-lines';
+import { runCommand } from './run-command';
+import { defaultBunPath, processSandboxEnv } from '../../core/sandbox-env';
+import { listTemplateFiles, TEMPLATE_DIR, TEMPLATE_LOCKFILE } from '../../core/template';
 
 /** Longest `bun install --frozen-lockfile` of the template, in ms. */
 export const PREPARE_TEMPLATE_TIMEOUT_MS = 5 * 60_000;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { parentWatchImport } from './process-groups';
-import { isRunning, waitFor } from './testing/test-helpers';
+import { isRunning, waitFor } from '../../testing/test-helpers';
 
 describe(parentWatchImport.name, () => {
   it('makes a detached child end itself when its parent is SIGKILLed', async () => {

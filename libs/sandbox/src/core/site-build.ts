@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { SandboxError } from '../docker/sandbox-error';
+import { SandboxError } from './sandbox-error';
 
 /**
  * Where a site build happens inside a workspace: under node_modules, which neither the dev

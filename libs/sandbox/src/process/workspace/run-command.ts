@@ -1,6 +1,6 @@
-import { spawnWrapped, type WrappedCommand } from '../process/process-isolation';
+import { spawnWrapped, type WrappedCommand } from '../process-isolation';
 import { killProcessGroup, trackProcessGroup, untrackProcessGroup } from './process-groups';
-import { stopTrigger } from './stop-trigger';
+import { stopTrigger } from '../../core/stop-trigger';
 
 /** How long a stopped command gets between SIGTERM and SIGKILL, in ms. */
 export const COMMAND_STOP_GRACE_MS = 500;
@@ -84,14 +84,4 @@ export function runCommand(
       resolve({ exitCode, aborted: trigger.aborted, timedOut: trigger.timedOut, output });
     });
   });
-}
-
-/** The last `count` non-empty lines of a command's output. */
-export function lastLines(text: string, count: number): string {
-  return text
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .filter((line) => line.length > 0)
-    .slice(-count)
-    .join('\n');
 }

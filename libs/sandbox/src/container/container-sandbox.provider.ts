@@ -1,4 +1,4 @@
-import type { Sandbox, SandboxProvider, SandboxProviderKind } from '../sandbox';
+import type { Sandbox, SandboxProvider, SandboxProviderKind } from '../core/sandbox';
 import type { ContainerBackend } from './container-backend';
 import { ContainerSandbox, type ContainerSandboxOptions } from './container-sandbox';
 

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { SandboxFile } from '../sandbox';
+import type { SandboxFile } from './sandbox';
 
 /** The app template every project starts from (libs/sandbox/template), from src/ or dist/. */
 export const TEMPLATE_DIR = resolve(__dirname, '..', '..', 'template');

@@ -1,7 +1,7 @@
 import { pack } from 'tar-stream';
-import { type SandboxFile, sandboxFileBytes } from '../sandbox';
-import { SandboxError } from './sandbox-error';
-import { checkPaths, WORKSPACE_LIMITS } from './workspace-limits';
+import { type SandboxFile, sandboxFileBytes } from '../core/sandbox';
+import { SandboxError } from '../core/sandbox-error';
+import { checkPaths, WORKSPACE_LIMITS } from '../core/workspace-limits';
 
 /** uid and gid of the image's `sandbox` user, who owns every written file. */
 export const SANDBOX_UID = 1000;

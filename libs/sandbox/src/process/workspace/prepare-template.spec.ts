@@ -2,8 +2,8 @@ import { cp, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createWorkspace } from './create-workspace';
 import { PREPARED_MARKER, prepareTemplate } from './prepare-template';
-import { TEMPLATE_DIR } from './template';
-import { makeTempDir } from './testing/test-helpers';
+import { TEMPLATE_DIR } from '../../core/template';
+import { makeTempDir } from '../../testing/test-helpers';
 
 describe(prepareTemplate.name, () => {
   let cacheRoot: string;

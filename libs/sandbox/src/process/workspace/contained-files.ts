@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { checkProjectPath } from '@forge/protocol';
-import type { SandboxFile } from '../sandbox';
-import { SandboxError } from '../docker/sandbox-error';
-import { WORKSPACE_LIMITS } from '../docker/workspace-limits';
+import type { SandboxFile } from '../../core/sandbox';
+import { SandboxError } from '../../core/sandbox-error';
+import { WORKSPACE_LIMITS } from '../../core/workspace-limits';
 import { byteLimitError, checkFileWrites, WORKSPACE_TEMP_DIR } from './workspace-files';
 
 /** The uid and gid new files and folders are given (the sandbox's), or none to keep Forge's. */

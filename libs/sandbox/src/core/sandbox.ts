@@ -67,8 +67,8 @@ export interface ToolResult {
  * One project's running environment. Every path is checked again here with checkProjectPath
  * (and against symbolic links leaving the workspace) whatever checked it before.
  */
-export type { SiteBuildOptions, SiteBuildResult, SiteFile } from './workspace/site-build';
-import type { SiteBuildOptions, SiteBuildResult } from './workspace/site-build';
+export type { SiteBuildOptions, SiteBuildResult, SiteFile } from './site-build';
+import type { SiteBuildOptions, SiteBuildResult } from './site-build';
 
 export interface Sandbox {
   readonly projectId: string;

@@ -1,4 +1,4 @@
-import type { DevServer, SandboxStatus } from '../sandbox';
+import type { DevServer, SandboxStatus } from '../core/sandbox';
 import type { ContainerBackend } from './container-backend';
 import {
   DEV_SERVER_PID_FILE,
@@ -6,10 +6,10 @@ import {
   isAliveCommand,
   killCommand,
 } from './sandbox-commands';
-import { SandboxError } from './sandbox-error';
-import type { SandboxLogBuffer } from './sandbox-log';
+import { SandboxError } from '../core/sandbox-error';
+import type { SandboxLogBuffer } from '../core/sandbox-log';
 import { runStoppable, STOP_GRACE_MS, type StoppableResult } from './stoppable-command';
-import { appEnvEntries } from '../workspace/sandbox-env';
+import { appEnvEntries } from '../core/sandbox-env';
 
 export type DevServerState = 'idle' | 'starting' | 'running' | 'crashed';
 

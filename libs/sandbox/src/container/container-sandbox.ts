@@ -1,5 +1,5 @@
-import { isPackageSpecProblem, PACKAGE_SPEC_LIMITS, parsePackageSpec } from '@forge/protocol';
-import { RewriteSpacing } from '../workspace/rewrite-spacing';
+import { checkPackageSpecs, installResult } from '../core/bun-install';
+import { RewriteSpacing } from '../core/rewrite-spacing';
 import type {
   CommandOptions,
   DevServer,
@@ -12,9 +12,9 @@ import type {
   SiteBuildOptions,
   SiteBuildResult,
   ToolResult,
-} from '../sandbox';
+} from '../core/sandbox';
 import { buildSiteInContainer } from './container-site-build';
-import { checkToolArgv, finishToolRun, OutputTail, toolNotFound } from '../workspace/project-tools';
+import { checkToolArgv, finishToolRun, OutputTail, toolNotFound } from '../core/project-tools';
 import type { ContainerBackend, ExecResult } from './container-backend';
 import { ContainerDevServerSupervisor } from './container-dev-server-supervisor';
 import {
@@ -25,11 +25,11 @@ import {
   toolCommand,
   toolExistsCommand,
 } from './sandbox-commands';
-import { SandboxError } from './sandbox-error';
-import { SandboxLogBuffer } from './sandbox-log';
+import { SandboxError } from '../core/sandbox-error';
+import { SandboxLogBuffer } from '../core/sandbox-log';
 import { runStoppable } from './stoppable-command';
-import { workspaceTar } from './workspace-files';
-import { checkPaths, WORKSPACE_LIMITS } from './workspace-limits';
+import { workspaceTar } from './workspace-tar';
+import { checkPaths, WORKSPACE_LIMITS } from '../core/workspace-limits';
 
 export interface ContainerSandboxOptions {
   /** Stop the container after this long without a call; 0 keeps it running. */
@@ -42,9 +42,6 @@ export interface ContainerSandboxOptions {
   /** Told when the sandbox is destroyed, so its provider forgets it. */
   onDestroyed?: () => void;
 }
-
-/** Lines of installer output returned in InstallResult.output. */
-export const INSTALL_OUTPUT_LINES = 40;
 
 /**
  * A Sandbox on a container platform (Docker or Kubernetes, behind ContainerBackend): files go in
@@ -121,7 +118,7 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
   }
 
   async install(packages: string[] = [], options: CommandOptions = {}): Promise<InstallResult> {
-    const specs = checkPackages(packages);
+    const specs = checkPackageSpecs(packages);
     return this.use(async () => {
       const argv = installCommand(specs);
       this.log.append('system', `running ${argv.join(' ')}`);
@@ -141,17 +138,13 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
       });
       writers.stdout.flush();
       writers.stderr.flush();
-      if (result.aborted) throw new SandboxError('ABORTED', 'the install was cancelled');
-      let output = lastLines(Buffer.concat(tail).toString('utf8'), INSTALL_OUTPUT_LINES);
-      if (result.timedOut) {
-        output += `\nstopped after ${this.options.installTimeoutMs} ms (installTimeoutMs)`;
-      }
-      const ok = result.exitCode === 0 && !result.timedOut;
+      const output = Buffer.concat(tail).toString('utf8');
+      const install = installResult(specs, { ...result, output }, this.options.installTimeoutMs);
       this.log.append(
         'system',
-        `${argv.join(' ')} ${ok ? 'succeeded' : `failed (${result.exitCode})`}`,
+        `${argv.join(' ')} ${install.ok ? 'succeeded' : `failed (${install.exitCode})`}`,
       );
-      return { ok, exitCode: result.exitCode, packages: specs, output };
+      return install;
     });
   }
 
@@ -259,24 +252,6 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
   }
-}
-
-function checkPackages(packages: readonly string[]): string[] {
-  if (packages.length > PACKAGE_SPEC_LIMITS.maxPackagesPerInstall) {
-    throw new SandboxError(
-      'INVALID_PACKAGE',
-      `${packages.length} packages in one install; the limit (maxPackagesPerInstall) is ${PACKAGE_SPEC_LIMITS.maxPackagesPerInstall}`,
-    );
-  }
-  for (const spec of packages) {
-    const parsed = parsePackageSpec(spec);
-    if (isPackageSpecProblem(parsed)) throw new SandboxError('INVALID_PACKAGE', parsed.message);
-  }
-  return [...packages];
-}
-
-function lastLines(text: string, count: number): string {
-  return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
 function stderrOf(result: ExecResult): string {

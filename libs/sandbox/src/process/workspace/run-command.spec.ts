@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
-import { lastLines, runCommand } from './run-command';
-import { isRunning, waitFor } from './testing/test-helpers';
+import { lastLines } from '../../core/output-lines';
+import { runCommand } from './run-command';
+import { isRunning, waitFor } from '../../testing/test-helpers';
 
 describe(runCommand.name, () => {
   it('runs a program with arguments as given, no shell involved, and returns its output', async () => {

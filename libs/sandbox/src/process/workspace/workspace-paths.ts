@@ -1,7 +1,7 @@
 import { checkProjectPath } from '@forge/protocol';
 import { lstat, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { SandboxError } from '../docker/sandbox-error';
+import { SandboxError } from '../../core/sandbox-error';
 
 function isInside(realRoot: string, realPath: string): boolean {
   return realPath === realRoot || realPath.startsWith(realRoot + sep);

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { PreparedTemplate } from './prepare-template';
-import { listTemplateFiles } from './template';
+import { listTemplateFiles } from '../../core/template';
 
 const run = promisify(execFile);
 

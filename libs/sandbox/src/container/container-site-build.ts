@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { extract, pack } from 'tar-stream';
-import type { SandboxFile, SiteBuildOptions, SiteBuildResult, SiteFile } from '../sandbox';
-import { finishToolRun, OutputTail } from '../workspace/project-tools';
-import { SITE_BUILD_DIR, SITE_OUT_DIR, siteBuildArgv } from '../workspace/site-build';
-import { listTemplateFiles } from '../workspace/template';
+import type { SandboxFile, SiteBuildOptions, SiteBuildResult, SiteFile } from '../core/sandbox';
+import { finishToolRun, OutputTail } from '../core/project-tools';
+import { SITE_BUILD_DIR, SITE_OUT_DIR, siteBuildArgv } from '../core/site-build';
+import { listTemplateFiles } from '../core/template';
 import type { ContainerBackend } from './container-backend';
 import { toolCommand, WORKSPACE_DIR } from './sandbox-commands';
-import { SandboxError } from './sandbox-error';
-import { type SandboxLogBuffer } from './sandbox-log';
+import { SandboxError } from '../core/sandbox-error';
+import { type SandboxLogBuffer } from '../core/sandbox-log';
 import { runStoppable } from './stoppable-command';
-import { SANDBOX_UID } from './workspace-files';
-import { checkPaths } from './workspace-limits';
+import { SANDBOX_UID } from './workspace-tar';
+import { checkPaths } from '../core/workspace-limits';
 
 /** Room in the output tar for headers and padding, above the files' own bytes. */
 const TAR_OVERHEAD_PER_FILE = 1_024;

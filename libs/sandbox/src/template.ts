@@ -1,0 +1,7 @@
+// `@forge/sandbox/template`: the template listing alone, without the providers' clients.
+export {
+  listTemplateFiles,
+  TEMPLATE_DIR,
+  TEMPLATE_LOCKFILE,
+  type ListTemplateFilesOptions,
+} from './core/template';
