@@ -26,12 +26,18 @@ export async function listTemplateFiles(
   options: ListTemplateFilesOptions = {},
 ): Promise<SandboxFile[]> {
   const root = options.templateDir ?? TEMPLATE_DIR;
-  const paths = await listPaths(root, '');
-  const wanted = paths.filter((path) => options.includeLockfile || path !== TEMPLATE_LOCKFILE);
-  const files = await Promise.all(
-    wanted.map(async (path) => ({ path, content: await readFile(join(root, path), 'utf8') })),
+  const paths = await listTemplatePaths(options);
+  return Promise.all(
+    paths.map(async (path) => ({ path, content: await readFile(join(root, path), 'utf8') })),
   );
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The paths of the template's files, sorted: for a reader that wants bytes rather than text. */
+export async function listTemplatePaths(options: ListTemplateFilesOptions = {}): Promise<string[]> {
+  const paths = await listPaths(options.templateDir ?? TEMPLATE_DIR, '');
+  return paths
+    .filter((path) => options.includeLockfile || path !== TEMPLATE_LOCKFILE)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 async function listPaths(root: string, prefix: string): Promise<string[]> {
