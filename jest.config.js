@@ -25,7 +25,11 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@forge/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  // A package's subpath export (@forge/sandbox/template) is its src/template.ts or src/template/.
+  moduleNameMapper: {
+    '^@forge/([a-z-]+)$': '<rootDir>/libs/$1/src',
+    '^@forge/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2',
+  },
   globalSetup: '<rootDir>/test/global-setup.mjs',
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
   testTimeout: 60_000,

@@ -79,9 +79,9 @@ function stageNode(root, app, out, link) {
     copyTree(join(root, workspace), join(out, workspace), { skip: buildOnly, link });
   }
   copyPackages(root, productionPackages(root, workspaces), out, { link });
-  // Project downloads zip the starter template under the generated files; the API reads it as
-  // plain files (apps/api/src/download/starter-template.ts). Copied here unless libs/sandbox is
-  // in the image already (the API loads its isolation probe), template included.
+  // Project downloads zip the starter template under the generated files; the API reads it
+  // through @forge/sandbox/template, so libs/sandbox (template included) is normally in the image
+  // already. Copied here should an API image be staged without it.
   if (app === 'apps/api' && !workspaces.includes('libs/sandbox')) {
     copyTree(join(root, TEMPLATE_DIR), join(out, TEMPLATE_DIR), {
       skip: (rel) => /(^|\/)(node_modules|dist|\.vite)$/.test(rel),

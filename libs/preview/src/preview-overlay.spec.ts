@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { ProcessSandboxProvider } from '@forge/sandbox';
-import { makeTempDir } from '../../sandbox/src/workspace/testing/test-helpers';
+import { makeTempDir } from '../../sandbox/src/testing/test-helpers';
 import { createPreviewServer, previewUrl } from './preview-server';
 import { HOST_PATH } from './preview-reporter';
 import { signPreviewToken } from './preview-token';

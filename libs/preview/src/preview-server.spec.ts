@@ -2,7 +2,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import { rm } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { ProcessSandboxProvider } from '@forge/sandbox';
-import { makeTempDir } from '../../sandbox/src/workspace/testing/test-helpers';
+import { makeTempDir } from '../../sandbox/src/testing/test-helpers';
 import { createPreviewServer, PREVIEW_TOKEN_PARAM, previewUrl } from './preview-server';
 import { REPORTER_TAG } from './preview-reporter';
 import { signPreviewToken } from './preview-token';

@@ -1,33 +1,13 @@
-export * from './sandbox';
+// Everything, the docker and kubernetes clients included; the subpaths (./template, ./process,
+// ./docker, ./kubernetes) load only their part.
+export * from './core/sandbox';
+export * from './core/sandbox-error';
+export * from './core/page-modules';
+export { INSTALL_OUTPUT_LINES } from './core/bun-install';
+export { TOOL_BIN_DIR, TOOL_LIMITS } from './core/project-tools';
+export { WORKSPACE_LIMITS } from './core/workspace-limits';
+export * from './template';
+export * from './container';
 export * from './docker';
 export * from './kubernetes';
-export {
-  listTemplateFiles,
-  TEMPLATE_DIR,
-  TEMPLATE_LOCKFILE,
-  type ListTemplateFilesOptions,
-} from './workspace/template';
-export {
-  prepareTemplate,
-  PREPARED_MARKER,
-  type PreparedTemplate,
-  type PrepareTemplateOptions,
-} from './workspace/prepare-template';
-export { createWorkspace } from './workspace/create-workspace';
-export { TOOL_BIN_DIR, TOOL_LIMITS } from './workspace/project-tools';
-export { WORKSPACE_LIMITS } from './docker/workspace-files';
-export { ProcessSandboxProvider } from './process/process-sandbox.provider';
-export { ProcessSandbox } from './process/process-sandbox';
-export {
-  PROCESS_SANDBOX_DEFAULTS,
-  processSandboxConfig,
-  type ProcessSandboxOptions,
-  type ProcessSandboxConfig,
-} from './process/process-sandbox.config';
-export type { PortRange } from './process/port-allocator';
-export {
-  ProcessIsolation,
-  type IsolationStatus,
-  type ProcessIsolationMode,
-  type ProcessIsolationOptions,
-} from './process/process-isolation';
+export * from './process';

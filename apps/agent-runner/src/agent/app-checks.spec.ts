@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { ProcessSandboxProvider, type Sandbox } from '@forge/sandbox';
-import { makeTempDir } from '../../../../libs/sandbox/src/workspace/testing/test-helpers';
+import { makeTempDir } from '../../../../libs/sandbox/src/testing/test-helpers';
 import { cleanToolText, runToolChecks, tscProblems } from './app-checks';
 import { buildScriptCommands, checkCommands, parseJsonc } from './check-commands';
 

@@ -5,7 +5,7 @@ import {
   IMAGE_BUILD_TIMEOUT_MS,
   testProjectId,
 } from '../../../../libs/sandbox/src/docker/testing/docker-test-environment';
-import { makeTempDir, waitFor } from '../../../../libs/sandbox/src/workspace/testing/test-helpers';
+import { makeTempDir, waitFor } from '../../../../libs/sandbox/src/testing/test-helpers';
 import { changesDependencyGraph, reloadDevServer } from './dev-server-reload';
 
 describe(changesDependencyGraph.name, () => {

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listTemplateFiles } from '@forge/sandbox';
+import { listTemplateFiles } from '@forge/sandbox/template';
 import { readStarterTemplate, STARTER_TEMPLATE_DIR } from './starter-template';
 
 describe(readStarterTemplate.name, () => {

@@ -1,8 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type * as SandboxLib from '@forge/sandbox';
 import { type ApiConfig } from '../config/api-config';
-
-const ISOLATION_MODULE: string = '@forge/sandbox/dist/process/process-isolation.js';
 
 /** What the API knows of how generated apps run, and what it means for sign-up. */
 export interface SandboxTrust {
@@ -37,12 +34,9 @@ export async function resolveSandboxTrust(config: ApiConfig): Promise<SandboxTru
       firstAccountOnly: false,
     };
   }
-  // Only this module of @forge/sandbox at run time: its index would load the docker and
-  // kubernetes clients. The name is a variable so that tsc takes the types from the index.
-  const { ProcessIsolation } = (await import(ISOLATION_MODULE)) as Pick<
-    typeof SandboxLib,
-    'ProcessIsolation'
-  >;
+  // Only the process part of @forge/sandbox, and only for this provider: its index would load
+  // the docker and kubernetes clients.
+  const { ProcessIsolation } = await import('@forge/sandbox/process');
   const isolation = new ProcessIsolation({
     mode: config.SANDBOX_PROCESS_ISOLATION === 'off' ? 'off' : 'auto',
     uid: config.SANDBOX_PROCESS_UID,

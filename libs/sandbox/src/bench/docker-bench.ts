@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import Dockerode from 'dockerode';
-import type { SandboxFile } from '../sandbox';
+import type { SandboxFile } from '../core/sandbox';
 import { DockerSandboxProvider } from '../docker/docker-sandbox.provider';
-import { fetchPageModules } from '../docker/page-modules';
+import { fetchPageModules } from '../core/page-modules';
 
 /** How long the preview container sits untouched before its memory is read, in ms. */
 export const IDLE_SETTLE_MS = 5000;

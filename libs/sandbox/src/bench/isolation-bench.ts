@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessSandboxProvider } from '../process/process-sandbox.provider';
 import type { ProcessIsolationMode } from '../process/process-isolation';
-import { prepareTemplate } from '../workspace/prepare-template';
+import { prepareTemplate } from '../process/workspace/prepare-template';
 import { type ProcessBenchProject, timeProject, treeMemory } from './process-bench';
 
 /** Projects timed per mode; the modes take turns so that a warming machine favours neither. */

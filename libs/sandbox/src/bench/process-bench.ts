@@ -2,10 +2,10 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fetchPageModules } from '../docker/page-modules';
+import { fetchPageModules } from '../core/page-modules';
 import { ProcessSandboxProvider } from '../process/process-sandbox.provider';
-import type { SandboxFile } from '../sandbox';
-import { prepareTemplate } from '../workspace/prepare-template';
+import type { SandboxFile } from '../core/sandbox';
+import { prepareTemplate } from '../process/workspace/prepare-template';
 
 /** When the memory of an untouched preview is read, in ms after its last request. */
 export const IDLE_READINGS_MS = [5_000, 30_000];

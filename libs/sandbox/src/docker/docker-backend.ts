@@ -1,16 +1,18 @@
 import { request } from 'node:http';
 import type Dockerode from 'dockerode';
-import type { ContainerBackend, ExecRequest, ExecResult } from './container-backend';
+import type { ContainerBackend, ExecRequest, ExecResult } from '../container/container-backend';
 import { dockerExec } from './docker-exec';
-import { dockerStatus, type DockerEngine, MANAGED_LABEL, PROJECT_LABEL } from './docker-engine';
+import { containerSandboxEnv, SANDBOX_CA_BUNDLE_PATH } from '../container/container-env';
+import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
+import { dockerStatus, type DockerEngine } from './docker-engine';
+import type { DockerSandboxConfig } from './docker-sandbox.config';
 import {
-  type DockerSandboxConfig,
-  SANDBOX_CA_BUNDLE_PATH,
-  containerSandboxEnv,
-} from './docker-sandbox.config';
-import { DEV_SERVER_PORT, prepareWorkspaceCommand, WORKSPACE_DIR } from './sandbox-commands';
-import { SandboxError } from './sandbox-error';
-import { SANDBOX_UID } from './workspace-files';
+  DEV_SERVER_PORT,
+  prepareWorkspaceCommand,
+  WORKSPACE_DIR,
+} from '../container/sandbox-commands';
+import { SandboxError } from '../core/sandbox-error';
+import { SANDBOX_UID } from '../container/workspace-tar';
 
 /** How long one probe of the dev server may take, in ms. */
 const PROBE_TIMEOUT_MS = 1000;

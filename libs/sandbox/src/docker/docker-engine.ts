@@ -1,11 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { DockerSandboxConfig } from './docker-sandbox.config';
-import { SandboxError } from './sandbox-error';
-
-/** The label every container, volume and network of the provider carries. */
-export const MANAGED_LABEL = 'forge.managed';
-/** The label naming the project a container or volume belongs to. */
-export const PROJECT_LABEL = 'forge.project';
+import { MANAGED_LABEL } from '../container/container-labels';
+import { SandboxError } from '../core/sandbox-error';
 
 /** The status code of a failed Docker API call, when there is one. */
 export function dockerStatus(error: unknown): number | undefined {

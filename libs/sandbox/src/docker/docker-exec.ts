@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { OutputCollector, type ExecRequest, type ExecResult } from './container-backend';
+import { OutputCollector, type ExecRequest, type ExecResult } from '../container/container-backend';
 
 /** How long to wait for Docker to record an exec's exit code after its stream closed. */
 const EXIT_CODE_WAIT_MS = 1000;

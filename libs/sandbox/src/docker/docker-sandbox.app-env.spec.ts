@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerSandbox } from './container-sandbox';
+import type { ContainerSandbox } from '../container/container-sandbox';
 import type { DockerBackend } from './docker-backend';
 import { DockerSandboxProvider } from './docker-sandbox.provider';
 import {

@@ -7,12 +7,12 @@ import {
   hostileViteConfig,
   type ProbeReport,
   type ProbeTargets,
-} from '../process/testing/hostile-probe';
-import { makeTempDir } from '../workspace/testing/test-helpers';
-import type { ContainerSandbox } from './container-sandbox';
+} from '../testing/hostile-probe';
+import { makeTempDir } from '../testing/test-helpers';
+import type { ContainerSandbox } from '../container/container-sandbox';
 import type { DockerBackend } from './docker-backend';
 import { DockerSandboxProvider } from './docker-sandbox.provider';
-import { fetchPageModules } from './page-modules';
+import { fetchPageModules } from '../core/page-modules';
 import {
   ensureDockerSandboxImage,
   IMAGE_BUILD_TIMEOUT_MS,

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import Dockerode from 'dockerode';
-import type { ContainerSandbox } from './container-sandbox';
+import type { ContainerSandbox } from '../container/container-sandbox';
 import type { DockerBackend } from './docker-backend';
 import { DockerSandboxProvider } from './docker-sandbox.provider';
-import { SANDBOX_CA_BUNDLE_PATH } from './docker-sandbox.config';
+import { SANDBOX_CA_BUNDLE_PATH } from '../container/container-env';
 import {
   ensureDockerSandboxImage,
   IMAGE_BUILD_TIMEOUT_MS,

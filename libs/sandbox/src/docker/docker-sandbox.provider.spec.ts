@@ -1,10 +1,10 @@
 import Dockerode from 'dockerode';
-import type { SandboxFile } from '../sandbox';
-import type { ContainerSandbox } from './container-sandbox';
+import type { SandboxFile } from '../core/sandbox';
+import type { ContainerSandbox } from '../container/container-sandbox';
 import type { DockerBackend } from './docker-backend';
 import { dockerStatus } from './docker-engine';
 import { DockerSandboxProvider } from './docker-sandbox.provider';
-import { fetchPageModules } from './page-modules';
+import { fetchPageModules } from '../core/page-modules';
 import {
   ensureDockerSandboxImage,
   IMAGE_BUILD_TIMEOUT_MS,

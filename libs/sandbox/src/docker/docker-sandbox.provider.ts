@@ -1,9 +1,13 @@
 import Dockerode from 'dockerode';
-import { ContainerSandboxProvider, containerSandboxOptions } from './container-sandbox.provider';
+import {
+  ContainerSandboxProvider,
+  containerSandboxOptions,
+} from '../container/container-sandbox.provider';
 import { DockerBackend } from './docker-backend';
-import { DockerEngine, MANAGED_LABEL, PROJECT_LABEL } from './docker-engine';
+import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
+import { DockerEngine } from './docker-engine';
 import { DOCKER_SANDBOX_DEFAULTS, type DockerSandboxConfig } from './docker-sandbox.config';
-import { SandboxError } from './sandbox-error';
+import { SandboxError } from '../core/sandbox-error';
 
 /** Project ids become parts of container and volume names. */
 const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

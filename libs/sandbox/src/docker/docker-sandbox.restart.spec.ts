@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Dockerode from 'dockerode';
 import { DockerSandboxProvider } from './docker-sandbox.provider';
-import { MANAGED_LABEL, PROJECT_LABEL } from './docker-engine';
+import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
 import {
   ensureDockerSandboxImage,
   IMAGE_BUILD_TIMEOUT_MS,

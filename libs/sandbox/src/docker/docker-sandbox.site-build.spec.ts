@@ -1,4 +1,4 @@
-import type { ContainerSandbox } from './container-sandbox';
+import type { ContainerSandbox } from '../container/container-sandbox';
 import type { DockerBackend } from './docker-backend';
 import { DockerSandboxProvider } from './docker-sandbox.provider';
 import {

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { ContainerBackend, ExecRequest, ExecResult } from '../docker/container-backend';
-import { DEV_SERVER_PORT, WORKSPACE_DIR } from '../docker/sandbox-commands';
-import { SandboxError } from '../docker/sandbox-error';
+import type { ContainerBackend, ExecRequest, ExecResult } from '../container/container-backend';
+import { DEV_SERVER_PORT, WORKSPACE_DIR } from '../container/sandbox-commands';
+import { SandboxError } from '../core/sandbox-error';
 import {
   createIfMissing,
   deleteIfPresent,

@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import type { Exec, V1Status } from '@kubernetes/client-node';
-import { OutputCollector, type ExecRequest, type ExecResult } from '../docker/container-backend';
-import { SandboxError } from '../docker/sandbox-error';
+import { OutputCollector, type ExecRequest, type ExecResult } from '../container/container-backend';
+import { SandboxError } from '../core/sandbox-error';
 import { SANDBOX_CONTAINER } from './kubernetes-manifests';
 
 /**

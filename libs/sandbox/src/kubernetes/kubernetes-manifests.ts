@@ -7,14 +7,14 @@ import type {
   V1Volume,
   V1VolumeMount,
 } from '@kubernetes/client-node';
-import { SANDBOX_CA_BUNDLE_PATH, containerSandboxEnv } from '../docker/docker-sandbox.config';
-import { MANAGED_LABEL, PROJECT_LABEL } from '../docker/docker-engine';
+import { containerSandboxEnv, SANDBOX_CA_BUNDLE_PATH } from '../container/container-env';
+import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
 import {
   DEV_SERVER_PORT,
   prepareWorkspaceCommand,
   WORKSPACE_DIR,
-} from '../docker/sandbox-commands';
-import { SANDBOX_UID } from '../docker/workspace-files';
+} from '../container/sandbox-commands';
+import { SANDBOX_UID } from '../container/workspace-tar';
 import type { KubernetesSandboxConfig } from './kubernetes-sandbox.config';
 
 /** The container that runs the project; exec goes there. */

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../docker/testing/docker-test-environment';
+import { waitFor } from '../testing/test-helpers';
 import { KubernetesSandboxProvider } from './kubernetes-sandbox.provider';
 import { FakeKubernetesApi } from './testing/fake-kubernetes-api';
 import { LocalPodRuntime } from './testing/local-pod-runtime';

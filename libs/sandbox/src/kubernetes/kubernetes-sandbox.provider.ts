@@ -1,9 +1,9 @@
 import {
   ContainerSandboxProvider,
   containerSandboxOptions,
-} from '../docker/container-sandbox.provider';
-import { MANAGED_LABEL, PROJECT_LABEL } from '../docker/docker-engine';
-import { SandboxError } from '../docker/sandbox-error';
+} from '../container/container-sandbox.provider';
+import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
+import { SandboxError } from '../core/sandbox-error';
 import { KubernetesBackend } from './kubernetes-backend';
 import { type KubernetesClients, kubernetesClients } from './kubernetes-clients';
 import {

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { fetchPageModules } from '../docker/page-modules';
-import { isRunning, makeTempDir, waitFor } from '../workspace/testing/test-helpers';
+import { fetchPageModules } from '../core/page-modules';
+import { isRunning, makeTempDir, waitFor } from '../testing/test-helpers';
 import { DevServerPool } from './dev-server-pool';
 import { ProcessSandboxProvider } from './process-sandbox.provider';
 

@@ -1,4 +1,4 @@
-import type { SandboxLogBuffer } from '../docker/sandbox-log';
+import type { SandboxLogBuffer } from '../core/sandbox-log';
 import type { DevServerProcess } from './dev-server-process';
 
 /** A prepared workspace with a dev server started (and warmed) ahead of demand. */

@@ -1,14 +1,14 @@
 import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { SandboxError } from '../docker/sandbox-error';
-import type { SandboxLogBuffer } from '../docker/sandbox-log';
+import { SandboxError } from '../core/sandbox-error';
+import type { SandboxLogBuffer } from '../core/sandbox-log';
 import { type ProcessIsolation, spawnWrapped } from './process-isolation';
 import {
   killProcessGroup,
   parentWatchImport,
   trackProcessGroup,
   untrackProcessGroup,
-} from '../workspace/process-groups';
+} from './workspace/process-groups';
 
 /** How often a starting dev server is asked whether it answers, in ms. */
 export const READY_PROBE_INTERVAL_MS = 25;

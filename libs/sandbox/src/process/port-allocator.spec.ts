@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { isSandboxError } from '../docker/sandbox-error';
+import { isSandboxError } from '../core/sandbox-error';
 import { PortAllocator } from './port-allocator';
 
 function occupy(port: number): Promise<Server> {

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { SandboxError } from '../docker/sandbox-error';
+import { SandboxError } from '../core/sandbox-error';
 
 export interface PortRange {
   /** First port, inclusive. */

@@ -1,7 +1,7 @@
-import type { DevServer, SandboxStatus } from '../sandbox';
-import { SandboxError } from '../docker/sandbox-error';
-import type { SandboxLogBuffer } from '../docker/sandbox-log';
-import { appEnvEntries, processSandboxEnv } from '../workspace/sandbox-env';
+import type { DevServer, SandboxStatus } from '../core/sandbox';
+import { SandboxError } from '../core/sandbox-error';
+import type { SandboxLogBuffer } from '../core/sandbox-log';
+import { appEnvEntries, processSandboxEnv } from '../core/sandbox-env';
 import { DevServerProcess } from './dev-server-process';
 import type { PortAllocator } from './port-allocator';
 import type { ProcessIsolation } from './process-isolation';

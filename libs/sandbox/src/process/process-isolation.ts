@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { lchown, lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SandboxError } from '../docker/sandbox-error';
+import { SandboxError } from '../core/sandbox-error';
 
 /** on: isolate or refuse to start; auto: isolate where bubblewrap works; off: never. */
 export type ProcessIsolationMode = 'auto' | 'on' | 'off';

@@ -4,7 +4,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { makeTempDir, waitFor } from '../workspace/testing/test-helpers';
+import { makeTempDir, waitFor } from '../testing/test-helpers';
 import type { ProcessSandbox } from './process-sandbox';
 import { ProcessSandboxProvider } from './process-sandbox.provider';
 

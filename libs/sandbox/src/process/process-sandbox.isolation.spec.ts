@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { access, chmod, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fetchPageModules } from '../docker/page-modules';
-import { makeTempDir, waitFor } from '../workspace/testing/test-helpers';
+import { fetchPageModules } from '../core/page-modules';
+import { makeTempDir, waitFor } from '../testing/test-helpers';
 import type { ProcessSandbox } from './process-sandbox';
 import { ProcessSandboxProvider } from './process-sandbox.provider';
 import {
@@ -11,7 +11,7 @@ import {
   hostileViteConfig,
   type ProbeReport,
   type ProbeTargets,
-} from './testing/hostile-probe';
+} from '../testing/hostile-probe';
 
 const PIDS_MAX = 64;
 const SECRETS = ['auth-secret', 'preview-secret', 'runner-token'];

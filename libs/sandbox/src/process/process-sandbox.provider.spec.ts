@@ -1,8 +1,8 @@
 import { readdir, rm } from 'node:fs/promises';
-import { isSandboxError } from '../docker/sandbox-error';
-import { fetchPageModules } from '../docker/page-modules';
-import type { SandboxStatus } from '../sandbox';
-import { isRunning, makeTempDir, processesUnder, waitFor } from '../workspace/testing/test-helpers';
+import { isSandboxError } from '../core/sandbox-error';
+import { fetchPageModules } from '../core/page-modules';
+import type { SandboxStatus } from '../core/sandbox';
+import { isRunning, makeTempDir, processesUnder, waitFor } from '../testing/test-helpers';
 import type { ProcessSandbox } from './process-sandbox';
 import { ProcessSandboxProvider } from './process-sandbox.provider';
 

@@ -1,11 +1,11 @@
 import { realpath, rm, stat } from 'node:fs/promises';
-import type { Sandbox, SandboxProvider } from '../sandbox';
-import { fetchPageModules } from '../docker/page-modules';
-import { SandboxError } from '../docker/sandbox-error';
-import { SandboxLogBuffer } from '../docker/sandbox-log';
-import { createWorkspace } from '../workspace/create-workspace';
-import { type PreparedTemplate, prepareTemplate } from '../workspace/prepare-template';
-import { defaultBunPath, processSandboxEnv } from '../workspace/sandbox-env';
+import type { Sandbox, SandboxProvider } from '../core/sandbox';
+import { fetchPageModules } from '../core/page-modules';
+import { SandboxError } from '../core/sandbox-error';
+import { SandboxLogBuffer } from '../core/sandbox-log';
+import { createWorkspace } from './workspace/create-workspace';
+import { type PreparedTemplate, prepareTemplate } from './workspace/prepare-template';
+import { defaultBunPath, processSandboxEnv } from '../core/sandbox-env';
 import { DevServerPool, type PooledDevServer } from './dev-server-pool';
 import { DevServerProcess } from './dev-server-process';
 import { PortAllocator } from './port-allocator';

@@ -1,7 +1,7 @@
 import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSandboxError } from '../docker/sandbox-error';
-import { makeTempDir, processesUnder, waitFor } from '../workspace/testing/test-helpers';
+import { isSandboxError } from '../core/sandbox-error';
+import { makeTempDir, processesUnder, waitFor } from '../testing/test-helpers';
 import type { ProcessSandbox } from './process-sandbox';
 import { ProcessSandboxProvider } from './process-sandbox.provider';
 

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { RewriteSpacing } from '../workspace/rewrite-spacing';
+import { RewriteSpacing } from '../core/rewrite-spacing';
 import { randomBytes } from 'node:crypto';
 import { access, chown, mkdir, rm, stat } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
@@ -15,37 +15,34 @@ import type {
   SiteBuildOptions,
   SiteBuildResult,
   ToolResult,
-} from '../sandbox';
-import {
-  readSiteFiles,
-  SITE_BUILD_DIR,
-  siteBuildArgv,
-  SITE_OUT_DIR,
-} from '../workspace/site-build';
-import { SandboxError } from '../docker/sandbox-error';
-import { SandboxLogBuffer } from '../docker/sandbox-log';
-import { bunInstall, bunInstallArgs, checkPackageSpecs } from '../workspace/bun-install';
+} from '../core/sandbox';
+import { readSiteFiles, SITE_BUILD_DIR, siteBuildArgv, SITE_OUT_DIR } from '../core/site-build';
+import { SandboxError } from '../core/sandbox-error';
+import { SandboxLogBuffer } from '../core/sandbox-log';
+import { bunInstallArgs, checkPackageSpecs } from '../core/bun-install';
+import { bunInstall } from './workspace/bun-install';
 import {
   checkToolArgv,
   finishToolRun,
   OutputTail,
   TOOL_BIN_DIR,
   toolNotFound,
-} from '../workspace/project-tools';
+} from '../core/project-tools';
 import {
   readContainedFile,
   type FileOwner,
   writeContainedFiles,
-} from '../workspace/contained-files';
-import { lastLines, runCommand } from '../workspace/run-command';
-import { listTemplateFiles } from '../workspace/template';
-import { checkPaths } from '../docker/workspace-files';
-import { defaultBunPath, processSandboxEnv } from '../workspace/sandbox-env';
+} from './workspace/contained-files';
+import { lastLines } from '../core/output-lines';
+import { runCommand } from './workspace/run-command';
+import { listTemplateFiles } from '../core/template';
+import { checkPaths } from '../core/workspace-limits';
+import { defaultBunPath, processSandboxEnv } from '../core/sandbox-env';
 import {
   deleteWorkspaceFiles,
   readWorkspaceFile,
   writeWorkspaceFiles,
-} from '../workspace/workspace-files';
+} from './workspace/workspace-files';
 import type { DevServerProcess } from './dev-server-process';
 import { ProcessDevServerSupervisor } from './process-dev-server-supervisor';
 import type { PortAllocator } from './port-allocator';

@@ -12,8 +12,8 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SandboxError } from '../docker/sandbox-error';
-import { isAlive } from '../workspace/prepare-template';
+import { SandboxError } from '../core/sandbox-error';
+import { isAlive } from './workspace/prepare-template';
 
 /** Project ids the process provider accepts: they name a link in the workspaces folder. */
 export const PROCESS_PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;

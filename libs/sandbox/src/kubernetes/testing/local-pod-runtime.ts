@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { RUN_DIR, WORKSPACE_DIR } from '../../docker/sandbox-commands';
+import { RUN_DIR, WORKSPACE_DIR } from '../../container/sandbox-commands';
 import type { FakeExecCall, FakeExecHandler, FakeExecIo } from './fake-kubernetes-api';
 
 const VITE = 'node_modules/vite/bin/vite.js';

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { extract, pack } from 'tar-stream';
+import type { SandboxFile, SiteBuildOptions, SiteBuildResult, SiteFile } from '../core/sandbox';
+import { finishToolRun, OutputTail } from '../core/project-tools';
+import { SITE_BUILD_DIR, SITE_OUT_DIR, siteBuildArgv } from '../core/site-build';
+import { listTemplateFiles } from '../core/template';
+import type { ContainerBackend } from './container-backend';
+import { toolCommand, WORKSPACE_DIR } from './sandbox-commands';
+import { SandboxError } from '../core/sandbox-error';
+import { type SandboxLogBuffer } from '../core/sandbox-log';
+import { runStoppable } from './stoppable-command';
+import { SANDBOX_UID } from './workspace-tar';
+import { checkPaths } from '../core/workspace-limits';
+
+/** Room in the output tar for headers and padding, above the files' own bytes. */
+const TAR_OVERHEAD_PER_FILE = 1_024;
+
+/**
+ * Builds `files` (over the template's) into a static site in a container's workspace, under
+ * SITE_BUILD_DIR where the app's installed dependencies resolve: the files go in as a tar, the
+ * build runs as the project's tools do, and the output comes back as a tar read here, where any
+ * entry but a file or a folder (a link the build left) fails it.
+ */
+export async function buildSiteInContainer(
+  backend: ContainerBackend,
+  log: SandboxLogBuffer,
+  files: SandboxFile[],
+  options: SiteBuildOptions,
+): Promise<SiteBuildResult> {
+  checkPaths(files.map((file) => file.path));
+  const root = `${SITE_BUILD_DIR}/${randomBytes(8).toString('hex')}`;
+  const byPath = new Map<string, SandboxFile>();
+  for (const file of [...(await listTemplateFiles()), ...files]) byPath.set(file.path, file);
+  await backend.putArchive(await buildTar(root, [...byPath.values()]));
+  try {
+    const argv = siteBuildArgv(root);
+    log.append('system', `building a site: ${argv.join(' ')}`);
+    const tail = new OutputTail();
+    const result = await runStoppable(backend, toolCommand(argv), {
+      name: 'tool',
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      onOutput: (_stream, chunk) => tail.add(chunk),
+    });
+    const run = finishToolRun(log, 'vite', result, options.timeoutMs, tail);
+    if (run.exitCode !== 0) return { ok: false, output: run.output };
+    const out = await backend.exec({
+      argv: ['tar', '-c', '-C', `${WORKSPACE_DIR}/${root}/${SITE_OUT_DIR}`, '.'],
+      maxOutputBytes: options.maxBytes + options.maxFiles * TAR_OVERHEAD_PER_FILE,
+    });
+    if (out.truncated) throw tooLarge(options.maxBytes);
+    if (out.exitCode !== 0) {
+      throw new SandboxError('COMMAND_FAILED', `reading the build failed: ${out.stderr}`);
+    }
+    return { ok: true, files: await readTar(out.stdout, options) };
+  } finally {
+    await backend.exec({ argv: ['rm', '-rf', `${WORKSPACE_DIR}/${root}`] }).catch(() => undefined);
+  }
+}
+
+async function buildTar(root: string, files: SandboxFile[]): Promise<Buffer> {
+  const tar = pack();
+  const chunks: Buffer[] = [];
+  tar.on('data', (chunk) => chunks.push(chunk as Buffer));
+  const finished = new Promise<void>((resolve, reject) => {
+    tar.on('end', resolve);
+    tar.on('error', reject);
+  });
+  const owner = { uid: SANDBOX_UID, gid: SANDBOX_UID, mtime: new Date() };
+  const folders = new Set<string>();
+  const folder = (name: string) => {
+    if (folders.has(name)) return;
+    folders.add(name);
+    tar.entry({ name: `${name}/`, type: 'directory', mode: 0o755, ...owner });
+  };
+  const rootSegments = root.split('/');
+  for (let depth = 1; depth <= rootSegments.length; depth++) {
+    folder(rootSegments.slice(0, depth).join('/'));
+  }
+  for (const file of files) {
+    const segments = file.path.split('/');
+    for (let depth = 1; depth < segments.length; depth++) {
+      folder(`${root}/${segments.slice(0, depth).join('/')}`);
+    }
+    tar.entry(
+      { name: `${root}/${file.path}`, type: 'file', mode: 0o644, ...owner },
+      Buffer.from(file.content, 'utf8'),
+    );
+  }
+  tar.finalize();
+  await finished;
+  return Buffer.concat(chunks);
+}
+
+/** The files of a tar of the built site, within the limits; links and devices refuse it. */
+export function readTar(tar: Buffer, limits: SiteBuildOptions): Promise<SiteFile[]> {
+  return new Promise((resolve, reject) => {
+    const files: SiteFile[] = [];
+    let bytes = 0;
+    const reader = extract();
+    reader.on('entry', (header, stream, next) => {
+      const name = header.name.replace(/^\.\//, '').replace(/\/$/, '');
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk) => chunks.push(chunk as Buffer));
+      stream.on('end', () => {
+        if (header.type === 'directory' || name === '' || name === '.') return next();
+        if (header.type !== 'file') {
+          return next(
+            new SandboxError('PATH_ESCAPES_WORKSPACE', `the build left a link at ${name}`),
+          );
+        }
+        const content = Buffer.concat(chunks);
+        bytes += content.length;
+        if (files.length + 1 > limits.maxFiles) {
+          return next(
+            new SandboxError(
+              'TOO_MANY_FILES',
+              `the built app has more than ${limits.maxFiles} files (PUBLISH_MAX_FILES)`,
+            ),
+          );
+        }
+        if (bytes > limits.maxBytes) return next(tooLarge(limits.maxBytes));
+        files.push({ path: name, content });
+        next();
+      });
+      stream.resume();
+    });
+    reader.on('finish', () => {
+      if (!files.some((file) => file.path === 'index.html')) {
+        reject(new SandboxError('COMMAND_FAILED', 'the build wrote no index.html'));
+        return;
+      }
+      resolve(files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+    });
+    reader.on('error', reject);
+    reader.end(tar);
+  });
+}
+
+function tooLarge(maxBytes: number): SandboxError {
+  return new SandboxError(
+    'FILE_TOO_LARGE',
+    `the built app holds more than ${maxBytes} bytes (PUBLISH_MAX_BYTES)`,
+  );
+}
