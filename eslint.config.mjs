@@ -28,6 +28,8 @@ export default tseslint.config(
       // Not consistent-type-imports: with emitDecoratorMetadata, Nest's constructor injection needs
       // value imports of the injected classes, which the rule would turn into type imports.
       'no-console': 'error',
+      // One brace style: every if, else, for and while has its block.
+      curly: ['error', 'all'],
     },
   },
   {

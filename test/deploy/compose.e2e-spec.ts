@@ -45,7 +45,9 @@ const skipReason = !engine
   : !compose
     ? 'neither docker-compose nor the docker compose plugin is installed (scripts/setup-test-env.sh installs docker-compose)'
     : undefined;
-if (skipReason) console.warn(`compose e2e skipped: ${skipReason}`);
+if (skipReason) {
+  console.warn(`compose e2e skipped: ${skipReason}`);
+}
 
 /**
  * What a TCP connection from inside a container to host:port does: 'open', 'timeout', or the
@@ -134,7 +136,9 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
         console.log(
           `[compose e2e] ${step}, attempt ${attempt}: the preview shows ${JSON.stringify(shown.slice(0, 200))}`,
         );
-        if (Date.now() > deadline) return previewShows(text, step, 1_000).then(() => attempt);
+        if (Date.now() > deadline) {
+          return previewShows(text, step, 1_000).then(() => attempt);
+        }
         await page.getByRole('button', { name: 'Reload' }).click();
       }
     }
@@ -174,8 +178,12 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
       );
       return;
     }
-    if (up) await stack.run(['down', '-v', '-t', '5'], DOWN_TIMEOUT_MS).catch(console.error);
-    if (projectId) removeProjectSandbox(projectId);
+    if (up) {
+      await stack.run(['down', '-v', '-t', '5'], DOWN_TIMEOUT_MS).catch(console.error);
+    }
+    if (projectId) {
+      removeProjectSandbox(projectId);
+    }
     stack.removeDir();
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     writeFileSync(TIMINGS_FILE, `${JSON.stringify(timings, null, 2)}\n`);
@@ -336,7 +344,9 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
 export function cleanupCommands(projectId: string): string[] {
   const docs = readFileSync(join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
   const line = docs.split('\n').find((text) => text.includes('xargs -r docker volume rm'));
-  if (!line) throw new Error('docs/deploy.md has no clean-up line (… | xargs -r docker volume rm)');
+  if (!line) {
+    throw new Error('docs/deploy.md has no clean-up line (… | xargs -r docker volume rm)');
+  }
   const commands = line
     .split('&&')
     .map((part) => part.trim())

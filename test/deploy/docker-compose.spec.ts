@@ -52,7 +52,9 @@ function composeV1Available(): boolean {
 }
 
 function dockerfileHasHealthcheck(service: ComposeService): boolean {
-  if (!service.build) return false;
+  if (!service.build) {
+    return false;
+  }
   const dockerfile = join(REPO_ROOT, service.build.context, service.build.dockerfile);
   return /^HEALTHCHECK /m.test(readFileSync(dockerfile, 'utf8'));
 }
@@ -148,16 +150,19 @@ describe('docker-compose.yml', () => {
   it('takes every secret from .env, and refuses to start without the required ones', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [variable, value] of Object.entries(service.environment ?? {})) {
-        if (!SECRET_VARIABLES.test(variable)) continue;
+        if (!SECRET_VARIABLES.test(variable)) {
+          continue;
+        }
         const where = `${name} ${variable}=${value}`;
         if (variable.endsWith('_URL')) {
           // A password in a URL only by interpolation; no password at all is fine.
           const password = /^[a-z]+:\/\/[^/@]*:([^/@]*)@/.exec(value)?.[1];
-          if (password !== undefined)
+          if (password !== undefined) {
             expect([where, password]).toEqual([
               where,
               expect.stringMatching(/^\$\{[A-Z_]+:\?[^}]*\}$/),
             ]);
+          }
         } else {
           expect([where, value]).toEqual([
             where,
@@ -166,7 +171,9 @@ describe('docker-compose.yml', () => {
         }
       }
     }
-    for (const secret of REQUIRED_SECRETS) expect(text).toContain(`\${${secret}:?`);
+    for (const secret of REQUIRED_SECRETS) {
+      expect(text).toContain(`\${${secret}:?`);
+    }
   });
 
   it('lists every variable it interpolates in deploy/.env.example, with no secret filled in', () => {
@@ -176,8 +183,9 @@ describe('docker-compose.yml', () => {
     );
     const interpolated = new Set([...text.matchAll(INTERPOLATION)].map((match) => match[1]!));
     expect([...interpolated].filter((name) => !listed.has(name))).toEqual([]);
-    for (const secret of [...REQUIRED_SECRETS, 'OPENROUTER_API_KEY', 'LLM_API_KEY'])
+    for (const secret of [...REQUIRED_SECRETS, 'OPENROUTER_API_KEY', 'LLM_API_KEY']) {
       expect([secret, listed.get(secret)]).toEqual([secret, '']);
+    }
   });
 
   it('sets only variables the apps read', () => {

@@ -30,8 +30,9 @@ describe('helm chart helm/forge', () => {
     run(tools.helm, ['template', 'forge', CHART, '--namespace', 'forge', ...args]);
   const render = async (args: string[]) => {
     const result = await template(args);
-    if (result.code !== 0)
+    if (result.code !== 0) {
       throw new Error(`helm template ${args.join(' ')} failed: ${result.stderr}`);
+    }
     return parseManifests(result.stdout, `helm template ${args.join(' ')}`);
   };
 
@@ -145,8 +146,9 @@ describe('helm chart helm/forge', () => {
         ].sort(),
       );
       const verbs = new Set(rules.flatMap((rule) => rule.verbs));
-      for (const broad of ['*', 'list', 'watch', 'update', 'patch', 'deletecollection'])
+      for (const broad of ['*', 'list', 'watch', 'update', 'patch', 'deletecollection']) {
         expect(verbs.has(broad)).toBe(false);
+      }
       expect(objects.filter((object) => object.kind.startsWith('Cluster'))).toEqual([]);
       expect(find(objects, 'RoleBinding', 'forge-agent-runner').subjects).toEqual([
         { kind: 'ServiceAccount', name: 'forge-agent-runner', namespace: 'forge' },
@@ -186,7 +188,9 @@ describe('helm chart helm/forge', () => {
           });
           expect(Object.keys(container.resources?.limits ?? {}).sort()).toEqual(['cpu', 'memory']);
         }
-        if (workload.kind === 'Job') continue;
+        if (workload.kind === 'Job') {
+          continue;
+        }
         for (const container of spec.containers as {
           readinessProbe?: unknown;
           livenessProbe?: unknown;

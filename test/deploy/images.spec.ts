@@ -41,16 +41,19 @@ describe('the Forge images', () => {
 
   beforeAll(async () => {
     const dockerd = await command(join(REPO_ROOT, 'libs/sandbox/image/ensure-dockerd.sh'), []);
-    if (dockerd.code !== 0) throw new Error(`no Docker engine: ${dockerd.stderr}`);
+    if (dockerd.code !== 0) {
+      throw new Error(`no Docker engine: ${dockerd.stderr}`);
+    }
     const build = await command(
       join(REPO_ROOT, 'deploy/build-images.sh'),
       ['--offline', 'api', 'agent-runner', 'web'],
       { FORGE_IMAGE_TAG: TAG },
     );
-    if (build.code !== 0)
+    if (build.code !== 0) {
       throw new Error(
         `deploy/build-images.sh failed:\n${build.stdout.slice(-4000)}\n${build.stderr.slice(-4000)}`,
       );
+    }
     database = await createTestDatabase({ migrate: false });
     ports.api = await freePort();
     ports.runner = await freePort();
@@ -58,7 +61,9 @@ describe('the Forge images', () => {
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const name of Object.values(names)) await command('docker', ['rm', '-f', name]);
+    for (const name of Object.values(names)) {
+      await command('docker', ['rm', '-f', name]);
+    }
     await database?.drop();
   });
 

@@ -28,7 +28,9 @@ describe('plain manifests k8s/', () => {
   beforeAll(async () => {
     tools = k8sTools();
     const result = await run(tools.kubectl, ['kustomize', K8S_DIR]);
-    if (result.code !== 0) throw new Error(`kubectl kustomize k8s/ failed: ${result.stderr}`);
+    if (result.code !== 0) {
+      throw new Error(`kubectl kustomize k8s/ failed: ${result.stderr}`);
+    }
     rendered = parseManifests(result.stdout, 'kubectl kustomize k8s/');
   });
 
@@ -73,7 +75,9 @@ describe('plain manifests k8s/', () => {
       for (const container of containers(object)) {
         expect(Object.keys(container.resources?.limits ?? {}).sort()).toEqual(['cpu', 'memory']);
       }
-      if (object.kind === 'Job') continue;
+      if (object.kind === 'Job') {
+        continue;
+      }
       const spec = (object.spec as { template: { spec: { containers: K8sObject[] } } }).template
         .spec;
       for (const container of spec.containers) {

@@ -34,8 +34,9 @@ describe('deploy/kind-up.sh', () => {
       /kind create cluster --name "\$cluster" --config "\$repo\/kind-config\.yaml"/,
     );
     expect(script).toMatch(/kind load docker-image --name "\$cluster" "\$\{images\[@\]\}"/);
-    for (const image of ['forge-api', 'forge-agent-runner', 'forge-web', 'forge-sandbox'])
+    for (const image of ['forge-api', 'forge-agent-runner', 'forge-web', 'forge-sandbox']) {
       expect(script).toContain(`"${image}:$tag"`);
+    }
     expect(script).toMatch(
       /helm upgrade --install forge "\$repo\/helm\/forge"[^\n]*\\\n\s+-f "\$values"/,
     );

@@ -51,7 +51,9 @@ describe('listen addresses of every deployment', () => {
       }
       for (const [variable, value] of Object.entries(envOf(service))) {
         for (const { host, port } of urlTargets(value)) {
-          if (services[host]) connections.push({ who: `${name} ${variable}`, target: host, port });
+          if (services[host]) {
+            connections.push({ who: `${name} ${variable}`, target: host, port });
+          }
         }
       }
     }
@@ -79,7 +81,9 @@ describe('listen addresses of every deployment', () => {
       'kubectl kustomize k8s/',
       async () => {
         const result = await run(k8sTools().kubectl, ['kustomize', join(REPO_ROOT, 'k8s')]);
-        if (result.code !== 0) throw new Error(result.stderr);
+        if (result.code !== 0) {
+          throw new Error(result.stderr);
+        }
         return parseManifests(result.stdout, 'kubectl kustomize k8s/');
       },
     ],
@@ -120,6 +124,8 @@ async function helmTemplate(args: string[]): Promise<K8sObject[]> {
     'forge',
     ...args,
   ]);
-  if (result.code !== 0) throw new Error(`helm template ${args.join(' ')}: ${result.stderr}`);
+  if (result.code !== 0) {
+    throw new Error(`helm template ${args.join(' ')}: ${result.stderr}`);
+  }
   return parseManifests(result.stdout, `helm template ${args.join(' ')}`);
 }

@@ -74,7 +74,9 @@ function logoApp(png: Buffer): ReplayApp {
 function findFiles(dir: string, name: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findFiles(path, name);
+    if (entry.isDirectory()) {
+      return entry.name === 'node_modules' ? [] : findFiles(path, name);
+    }
     return entry.name === name ? [path] : [];
   });
 }
@@ -118,7 +120,9 @@ describe('a binary file written by the model (e2e)', () => {
 
   afterAll(async () => {
     await session?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    if (work) {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('reaches the sandbox, the code view, the preview and the zip byte for byte', async () => {

@@ -83,7 +83,9 @@ describe('editing an app in the browser (e2e)', () => {
     // Type after the heading's text, as a user would: the line ends with "</h1>".
     await titleLine.click();
     await page.keyboard.press('End');
-    for (let step = 0; step < '</h1>'.length; step++) await page.keyboard.press('ArrowLeft');
+    for (let step = 0; step < '</h1>'.length; step++) {
+      await page.keyboard.press('ArrowLeft');
+    }
     await page.keyboard.type(ADDED);
     await page.locator('.cm-line', { hasText: `${EDITED_TITLE}</h1>` }).waitFor();
     await page.locator('.file-header .unsaved-dot').waitFor();

@@ -78,7 +78,9 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
     const app = preview();
     await app.getByLabel('Your name').fill(name);
     await app.getByLabel('Message').fill(message);
-    if (mood) await app.getByLabel('Mood').selectOption(mood);
+    if (mood) {
+      await app.getByLabel('Mood').selectOption(mood);
+    }
     await app.getByRole('button', { name: 'Sign the guestbook' }).click();
     await app.getByRole('list', { name: 'Entries' }).getByText(message).waitFor();
   }

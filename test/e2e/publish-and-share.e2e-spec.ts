@@ -35,7 +35,9 @@ describe('publishing and sharing an app (e2e)', () => {
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
+    for (const context of contexts) {
+      await context.close().catch(() => undefined);
+    }
     await browser?.close();
     await session?.close();
   });
@@ -49,7 +51,9 @@ describe('publishing and sharing an app (e2e)', () => {
 
   async function publishWith(version: string | null): Promise<void> {
     const dialog = page.getByRole('dialog', { name: 'Publish' });
-    if (version) await dialog.getByLabel('Version', { exact: true }).selectOption(version);
+    if (version) {
+      await dialog.getByLabel('Version', { exact: true }).selectOption(version);
+    }
     await dialog.getByRole('button', { name: /^(Publish|Update)$/ }).click();
     try {
       await dialog
@@ -75,8 +79,9 @@ describe('publishing and sharing an app (e2e)', () => {
     await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);
     const projectId = page.url().split('/').at(-1)!;
     const state = await finalState(page, GENERATION_TIMEOUT_MS);
-    if (state !== 'Ready')
+    if (state !== 'Ready') {
       throw new Error(`the generation ended ${state}: ${await shownErrors(page)}`);
+    }
 
     // Publish the latest version, public, at a chosen address.
     await page.getByRole('button', { name: 'Publish' }).click();

@@ -37,7 +37,9 @@ function span(
   end: RegExp,
 ): { from: number; to: number } | null {
   const first = lines.find((line) => line.stream === 'system' && start.test(line.text));
-  if (!first) return null;
+  if (!first) {
+    return null;
+  }
   const last = lines.find((line) => line.seq > first.seq && end.test(line.text));
   return last ? { from: first.time, to: last.time } : null;
 }
@@ -47,7 +49,9 @@ export function lastFileWritten(events: TimedEvent[]): number {
   const written = events.findIndex(({ event }) => event.type === 'files_written');
   const before = written === -1 ? events : events.slice(0, written);
   const last = before.filter(({ event }) => event.type === 'file_end').at(-1);
-  if (!last) throw new Error('no file was written');
+  if (!last) {
+    throw new Error('no file was written');
+  }
   return last.at;
 }
 

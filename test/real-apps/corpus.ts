@@ -195,7 +195,9 @@ function run(command: string, args: string[], cwd: string): string {
 function listFiles(dir: string, base = dir): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (name === 'node_modules' || name === 'dist') return [];
+    if (name === 'node_modules' || name === 'dist') {
+      return [];
+    }
     return statSync(path).isDirectory() ? listFiles(path, base) : [relative(base, path)];
   });
 }
@@ -233,7 +235,9 @@ export function npmPackage(name: string, version: string): string {
 
 /** The package's app folder, downloaded with `npm pack` into the cache on first use. */
 function downloaded(entry: CorpusEntry): string {
-  if ('own' in entry.source) return join(OWN_APPS, entry.source.own);
+  if ('own' in entry.source) {
+    return join(OWN_APPS, entry.source.own);
+  }
   const { package: name, version, dir } = entry.source;
   return join(npmPackage(name, version), dir);
 }
@@ -298,16 +302,24 @@ function convertCra(entry: CorpusEntry, dir: string): ReplayFile[] {
   const ts = entry.layout === 'cra-ts';
   const files: ReplayFile[] = [];
   for (const path of listFiles(dir)) {
-    if (SKIPPED.some((pattern) => pattern.test(path)) || path === 'gitignore') continue;
-    if (path === 'public/index.html') continue;
+    if (SKIPPED.some((pattern) => pattern.test(path)) || path === 'gitignore') {
+      continue;
+    }
+    if (path === 'public/index.html') {
+      continue;
+    }
     if (BINARY.test(path)) {
       files.push(replayFile(path, join(dir, path)));
       continue;
     }
     let content = readFileSync(join(dir, path), 'utf8');
     let target = path;
-    if (/^src\/index\.[jt]sx?$/.test(path)) content = craEntry(content);
-    if (!ts && /^src\/.*\.js$/.test(path)) target = path.replace(/\.js$/, '.jsx');
+    if (/^src\/index\.[jt]sx?$/.test(path)) {
+      content = craEntry(content);
+    }
+    if (!ts && /^src\/.*\.js$/.test(path)) {
+      target = path.replace(/\.js$/, '.jsx');
+    }
     files.push({ path: target, content });
   }
   const entryFile = files.find((file) => /^src\/index\.[jt]sx?$/.test(file.path))!.path;
@@ -353,11 +365,13 @@ export function loadCorpusApp(entry: CorpusEntry): CorpusApp {
   const files: ReplayFile[] = [];
   let packageJson: string | null = null;
   for (const path of listFiles(dir)) {
-    if (path === 'package.json') packageJson = readFileSync(join(dir, path), 'utf8');
-    else if (path === '_gitignore')
+    if (path === 'package.json') {
+      packageJson = readFileSync(join(dir, path), 'utf8');
+    } else if (path === '_gitignore') {
       files.push({ ...replayFile(path, join(dir, path)), path: '.gitignore' });
-    else if (!SKIPPED.some((pattern) => pattern.test(path)))
+    } else if (!SKIPPED.some((pattern) => pattern.test(path))) {
       files.push(replayFile(path, join(dir, path)));
+    }
   }
   const jsx = files.some((file) => file.path === 'src/main.jsx');
   return { entry, files, removes: jsx ? ['src/main.tsx', 'src/App.tsx'] : [], packageJson };

@@ -84,7 +84,9 @@ export async function renderPage(
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    if (message.type() === 'error') {
+      errors.push(message.text());
+    }
   });
   page.on('pageerror', (error) => errors.push(error.message));
   try {
@@ -106,7 +108,9 @@ async function waitUntilAnswers(url: string, timeoutMs: number): Promise<void> {
       await fetch(url);
       return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      if (Date.now() > deadline) {
+        throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -135,7 +139,9 @@ export async function renderOriginal(app: CorpusApp, browser: Browser): Promise<
       file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content,
     );
   }
-  if (app.packageJson) writeFileSync(join(dir, 'package.json'), app.packageJson);
+  if (app.packageJson) {
+    writeFileSync(join(dir, 'package.json'), app.packageJson);
+  }
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };

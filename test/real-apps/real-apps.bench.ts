@@ -86,7 +86,9 @@ it('measures last file written → preview rendered and → Ready', async () => 
         }
         const events = mine();
         const fatal = events.find(({ event }) => event.type === 'error' && event.fatal);
-        if (fatal) throw new Error(`${app.id}: ${JSON.stringify(fatal.event)}`);
+        if (fatal) {
+          throw new Error(`${app.id}: ${JSON.stringify(fatal.event)}`);
+        }
         const started = events.find(({ event }) => event.type === 'server_started');
         if (started && !opened) {
           opened = true;
@@ -101,10 +103,14 @@ it('measures last file written → preview rendered and → Ready', async () => 
             .first()
             .isVisible()
             .catch(() => false);
-          if (shown) rendered = Date.now();
+          if (shown) {
+            rendered = Date.now();
+          }
         }
         const complete = events.find(({ event }) => event.type === 'generation_complete');
-        if (complete) ready = complete.at;
+        if (complete) {
+          ready = complete.at;
+        }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const lastFile = lastFileWritten(mine());

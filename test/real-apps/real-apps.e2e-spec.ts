@@ -50,9 +50,15 @@ async function requestEnded(runner: RunnerTestApp, projectId: string, request: n
     const events = runner.events.filter((event) => event.projectId === projectId);
     const completes = events.filter((event) => event.type === 'generation_complete').length;
     const fatal = events.find((event) => event.type === 'error' && event.fatal);
-    if (fatal && fatal.type === 'error') throw new Error(`the generation failed: ${fatal.message}`);
-    if (completes >= request) return;
-    if (Date.now() > deadline) throw new Error(`request ${request} did not end in time`);
+    if (fatal && fatal.type === 'error') {
+      throw new Error(`the generation failed: ${fatal.message}`);
+    }
+    if (completes >= request) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`request ${request} did not end in time`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -115,7 +121,9 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
     await llm?.close();
     await browser?.close();
     await db?.drop();
-    if (work) rmSync(work, { recursive: true, force: true });
+    if (work) {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it.each(SELECTED.map((entry) => [entry.id]))(
@@ -143,7 +151,9 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
       const page: Page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(message.text());
+        if (message.type() === 'error') {
+          errors.push(message.text());
+        }
       });
       page.on('pageerror', (error) => errors.push(error.message));
       try {

@@ -95,7 +95,9 @@ process.on('exit', say);
     for (;;) {
       const serving =
         /\[forge\] web: http:\/\/localhost:/.test(text) && (await answers(ports.API_PORT!));
-      if (serving && (await answers(ports.RUNNER_PORT!))) break;
+      if (serving && (await answers(ports.RUNNER_PORT!))) {
+        break;
+      }
       if (child.exitCode !== null || Date.now() > deadline) {
         killGroup(child);
         throw new Error(
@@ -131,7 +133,9 @@ process.on('exit', say);
   /** Index of the first line matching, failing with the whole output when none does. */
   function lineOf(lines: string[], pattern: RegExp): number {
     const index = lines.findIndex((line) => pattern.test(line));
-    if (index < 0) throw new Error(`no line matches ${pattern} in:\n${lines.join('\n')}`);
+    if (index < 0) {
+      throw new Error(`no line matches ${pattern} in:\n${lines.join('\n')}`);
+    }
     return index;
   }
 

@@ -33,7 +33,9 @@ export async function startCuttableProxy(target: string): Promise<CuttableProxy>
     track(server);
     const relay = (from: Socket, to: Socket) => {
       from.on('data', (data) => {
-        if (mode === 'open') to.write(data);
+        if (mode === 'open') {
+          to.write(data);
+        }
       });
       from.on('close', () => to.destroy());
     };
@@ -42,7 +44,9 @@ export async function startCuttableProxy(target: string): Promise<CuttableProxy>
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the proxy has no port');
+  if (!address || typeof address === 'string') {
+    throw new Error('the proxy has no port');
+  }
   const url = new URL(target);
   url.hostname = '127.0.0.1';
   url.port = String(address.port);
@@ -50,13 +54,19 @@ export async function startCuttableProxy(target: string): Promise<CuttableProxy>
     url: url.toString(),
     cut(how) {
       mode = how;
-      if (how === 'refuse') for (const socket of sockets) socket.destroy();
+      if (how === 'refuse') {
+        for (const socket of sockets) {
+          socket.destroy();
+        }
+      }
     },
     restore() {
       mode = 'open';
     },
     async close() {
-      for (const socket of sockets) socket.destroy();
+      for (const socket of sockets) {
+        socket.destroy();
+      }
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

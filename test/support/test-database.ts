@@ -11,10 +11,11 @@ export interface TestDatabase {
 
 function adminUrl(): string {
   const url = process.env.FORGE_TEST_PG_ADMIN_URL;
-  if (!url)
+  if (!url) {
     throw new Error(
       'FORGE_TEST_PG_ADMIN_URL is unset: run the tests through jest (test/global-setup.mjs)',
     );
+  }
   return url;
 }
 
@@ -37,7 +38,9 @@ export async function createTestDatabase({ migrate = true } = {}): Promise<TestD
   await withAdmin((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
-  if (migrate) await runMigrations(url.toString());
+  if (migrate) {
+    await runMigrations(url.toString());
+  }
   const query = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
     const client = new Client({ connectionString: url.toString() });
     await client.connect();

@@ -34,9 +34,11 @@ export function loadConfig<S extends Record<string, VarSpec<unknown>>>(
   for (const [name, variable] of Object.entries(spec)) {
     const raw = source[name];
     if (raw === undefined || raw === '') {
-      if (variable.default === undefined)
+      if (variable.default === undefined) {
         problems.push(`${name} is required: ${variable.description}`);
-      else result[name] = variable.default;
+      } else {
+        result[name] = variable.default;
+      }
       continue;
     }
     try {
@@ -46,7 +48,9 @@ export function loadConfig<S extends Record<string, VarSpec<unknown>>>(
       problems.push(`${name}=${shown}: ${(error as Error).message}`);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
   return Object.freeze(result) as ConfigOf<S>;
 }
 
@@ -85,12 +89,16 @@ export const vars = {
       description,
       default: options.default,
       parse(raw: string) {
-        if (!/^-?\d+$/.test(raw.trim())) throw new Error('must be a whole number');
+        if (!/^-?\d+$/.test(raw.trim())) {
+          throw new Error('must be a whole number');
+        }
         const value = Number(raw);
-        if (options.min !== undefined && value < options.min)
+        if (options.min !== undefined && value < options.min) {
           throw new Error(`must be ≥ ${options.min}`);
-        if (options.max !== undefined && value > options.max)
+        }
+        if (options.max !== undefined && value > options.max) {
           throw new Error(`must be ≤ ${options.max}`);
+        }
         return value;
       },
     } satisfies VarSpec<number>;
@@ -101,8 +109,12 @@ export const vars = {
       default: options.default,
       parse(raw: string) {
         const value = raw.trim().toLowerCase();
-        if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-        if (['0', 'false', 'no', 'off'].includes(value)) return false;
+        if (['1', 'true', 'yes', 'on'].includes(value)) {
+          return true;
+        }
+        if (['0', 'false', 'no', 'off'].includes(value)) {
+          return false;
+        }
         throw new Error('must be true or false');
       },
     } satisfies VarSpec<boolean>;
@@ -176,8 +188,9 @@ export const vars = {
       description,
       default: options.default,
       parse(raw: string): T {
-        if (!(values as readonly string[]).includes(raw))
+        if (!(values as readonly string[]).includes(raw)) {
           throw new Error(`must be one of ${values.join(', ')}`);
+        }
         return raw as T;
       },
     } satisfies VarSpec<T>;

@@ -61,7 +61,9 @@ TimeoutDroppingClient.prototype.query = function (this: Client, ...args: unknown
   const result = query.apply(this, args);
   if (result instanceof Promise) {
     result.catch((error: unknown) => {
-      if ((error as Error)?.message === QUERY_TIMEOUT_MESSAGE) this.end().catch(() => undefined);
+      if ((error as Error)?.message === QUERY_TIMEOUT_MESSAGE) {
+        this.end().catch(() => undefined);
+      }
     });
   }
   return result;

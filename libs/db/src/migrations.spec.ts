@@ -119,7 +119,9 @@ describe('migrations', () => {
   });
 
   it('run down again to an empty schema', async () => {
-    for (let i = 0; i < MIGRATIONS.length; i++) await dataSource.undoLastMigration();
+    for (let i = 0; i < MIGRATIONS.length; i++) {
+      await dataSource.undoLastMigration();
+    }
     expect(await tables()).toEqual([]);
   });
 });

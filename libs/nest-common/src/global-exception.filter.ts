@@ -58,9 +58,13 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       // Only the error itself is logged: never request bodies, which may hold passwords.
       this.logger.error((error as Error)?.stack ?? String(error));
     }
-    if (host.getType() !== 'http') return;
+    if (host.getType() !== 'http') {
+      return;
+    }
     const response = host.switchToHttp().getResponse<Response>();
-    if (response.headersSent) return;
+    if (response.headersSent) {
+      return;
+    }
     response.status(body.statusCode).json(body);
   }
 }

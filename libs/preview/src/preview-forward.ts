@@ -42,7 +42,9 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 function upstreamHeaders(req: IncomingMessage, options: ForwardOptions): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(options.headers)) {
-    if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+    if (!HOP_BY_HOP.has(name) && value !== undefined) {
+      headers[name] = value;
+    }
   }
   // The dev server sees its own address (Vite only answers hosts it knows); where the
   // request really went is in the X-Forwarded headers.
@@ -84,13 +86,16 @@ export function forwardRequest(
     clearTimeout(timer);
     const headers: OutgoingHttpHeaders = { ...options.responseHeaders };
     for (const [name, value] of Object.entries(proxyRes.headers)) {
-      if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+      if (!HOP_BY_HOP.has(name) && value !== undefined) {
+        headers[name] = value;
+      }
     }
     const status = proxyRes.statusCode ?? 502;
     proxyRes.on('error', () => res.destroy());
     if (options.injectHtml && isInjectableHtml(proxyRes.headers)) {
-      if (hasBody(req.method, status))
+      if (hasBody(req.method, status)) {
         return rewrite(proxyRes, res, status, headers, options.injectHtml);
+      }
       delete headers['content-length']; // no body here (HEAD, 304): its length lacks the script
     }
     res.writeHead(status, headers);
@@ -108,7 +113,9 @@ export function forwardRequest(
   // The browser went away: stop the upstream request too.
   res.on('close', () => {
     clearTimeout(timer);
-    if (!res.writableFinished) proxyReq.destroy();
+    if (!res.writableFinished) {
+      proxyReq.destroy();
+    }
   });
   req.pipe(proxyReq);
 }
@@ -133,10 +140,14 @@ function rewrite(
   const onData = (chunk: Buffer) => {
     chunks.push(chunk);
     size += chunk.length;
-    if (size <= REPORTER_HTML_MAX_BYTES) return;
+    if (size <= REPORTER_HTML_MAX_BYTES) {
+      return;
+    }
     proxyRes.off('data', onData).off('end', onEnd).pause();
     res.writeHead(status, headers);
-    for (const held of chunks) res.write(held);
+    for (const held of chunks) {
+      res.write(held);
+    }
     proxyRes.pipe(res);
   };
   const onEnd = () => {
@@ -154,7 +165,9 @@ export function refuseUpgrade(
   reason: string,
   message: string,
 ): void {
-  if (socket.destroyed) return;
+  if (socket.destroyed) {
+    return;
+  }
   const body = `${message}\n`;
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\n` +
@@ -188,10 +201,16 @@ export function forwardUpgrade(
     clearTimeout(timer);
     let response = 'HTTP/1.1 101 Switching Protocols\r\n';
     const raw = proxyRes.rawHeaders;
-    for (let i = 0; i < raw.length; i += 2) response += `${raw[i]}: ${raw[i + 1]}\r\n`;
+    for (let i = 0; i < raw.length; i += 2) {
+      response += `${raw[i]}: ${raw[i + 1]}\r\n`;
+    }
     socket.write(`${response}\r\n`);
-    if (proxyHead.length > 0) socket.write(proxyHead);
-    if (head.length > 0) proxySocket.write(head);
+    if (proxyHead.length > 0) {
+      socket.write(proxyHead);
+    }
+    if (head.length > 0) {
+      proxySocket.write(head);
+    }
     proxySocket.on('error', () => socket.destroy());
     socket.on('error', () => proxySocket.destroy());
     proxySocket.on('close', () => socket.destroy());

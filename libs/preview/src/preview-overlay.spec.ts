@@ -51,7 +51,9 @@ describe("Vite's error overlay through the preview", () => {
 
   afterAll(async () => {
     await browser?.close();
-    for (const preview of previews) await close(preview);
+    for (const preview of previews) {
+      await close(preview);
+    }
     await provider.shutdown();
     await rm(base, { recursive: true, force: true });
   });

@@ -262,7 +262,9 @@ export const REPORTER_SCRIPT = `(() => {
  */
 export function injectReporter(html: Buffer): Buffer {
   const text = html.toString('latin1');
-  if (text.includes(REPORTER_TAG)) return html;
+  if (text.includes(REPORTER_TAG)) {
+    return html;
+  }
   const at = insertionPoint(text);
   return Buffer.concat([html.subarray(0, at), Buffer.from(REPORTER_TAG), html.subarray(at)]);
 }
@@ -272,7 +274,9 @@ const OPENING_TAGS = [/<head(?:\s[^>]*)?>/i, /<html(?:\s[^>]*)?>/i, /<!doctype[^
 function insertionPoint(text: string): number {
   for (const tag of OPENING_TAGS) {
     const found = tag.exec(text);
-    if (found) return found.index + found[0].length;
+    if (found) {
+      return found.index + found[0].length;
+    }
   }
   return text.startsWith('\xef\xbb\xbf') ? 3 : 0;
 }

@@ -94,7 +94,11 @@ describe('preview runtime errors', () => {
       origin: `http://${host(projectId)}`,
       ...headers,
     };
-    for (const [name, value] of Object.entries(sent)) if (value === undefined) delete sent[name];
+    for (const [name, value] of Object.entries(sent)) {
+      if (value === undefined) {
+        delete sent[name];
+      }
+    }
     return send(projectId, '/__forge/errors', {
       method: 'POST',
       headers: sent,
@@ -149,7 +153,9 @@ describe('preview runtime errors', () => {
       runtimeErrorsRateLimit: { max: rateLimit, windowMs: minute, name: 'TEST_REPORTS_LIMIT' },
       now: () => clock,
       onRuntimeErrors: async (projectId, errors) => {
-        if (projectId === 'failing') throw new Error('runner is away');
+        if (projectId === 'failing') {
+          throw new Error('runner is away');
+        }
         received.push({ projectId, errors });
         onReceived?.();
       },
@@ -327,7 +333,9 @@ describe('preview runtime errors', () => {
 
   it('answers 429 above the rate limit of one project, until the window passes', async () => {
     const errors = [{ kind: 'error', message: 'again' }];
-    for (let i = 0; i < rateLimit; i += 1) expect((await post('limited', errors)).status).toBe(204);
+    for (let i = 0; i < rateLimit; i += 1) {
+      expect((await post('limited', errors)).status).toBe(204);
+    }
     const over = await post('limited', errors);
     expect(over.status).toBe(429);
     expect(over.text).toContain('TEST_REPORTS_LIMIT');
@@ -357,7 +365,9 @@ describe('preview runtime errors', () => {
         );
       const all = new Promise<void>((resolve) => {
         onReceived = () => {
-          if (kinds().size === 3) resolve();
+          if (kinds().size === 3) {
+            resolve();
+          }
         };
       });
       const page = await browser.newPage();

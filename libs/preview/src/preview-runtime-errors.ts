@@ -25,20 +25,26 @@ export class WindowRateLimiter {
 
   /** Counts one request; answers the seconds to wait when it is over the limit, else 0. */
   take(key: string, now: number): number {
-    if (this.windows.size > 10_000) this.forgetOld(now);
+    if (this.windows.size > 10_000) {
+      this.forgetOld(now);
+    }
     let window = this.windows.get(key);
     if (!window || now - window.start >= this.limit.windowMs) {
       window = { start: now, count: 0 };
       this.windows.set(key, window);
     }
     window.count += 1;
-    if (window.count <= this.limit.max) return 0;
+    if (window.count <= this.limit.max) {
+      return 0;
+    }
     return Math.max(1, Math.ceil((window.start + this.limit.windowMs - now) / 1000));
   }
 
   private forgetOld(now: number): void {
     for (const [key, window] of this.windows) {
-      if (now - window.start >= this.limit.windowMs) this.windows.delete(key);
+      if (now - window.start >= this.limit.windowMs) {
+        this.windows.delete(key);
+      }
     }
   }
 }
@@ -151,10 +157,14 @@ export async function receiveRuntimeErrors(
  */
 function sameOrigin(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin') return false;
+  if (site !== undefined && site !== 'same-origin') {
+    return false;
+  }
   const origin = req.headers.origin;
   // A page with Referrer-Policy no-referrer sends Origin: null even to itself.
-  if (origin === undefined || origin === 'null') return site === 'same-origin';
+  if (origin === undefined || origin === 'null') {
+    return site === 'same-origin';
+  }
   try {
     return new URL(origin).host === (req.headers.host ?? '').toLowerCase();
   } catch {
@@ -174,7 +184,9 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= max) return void chunks.push(chunk);
+      if (size <= max) {
+        return void chunks.push(chunk);
+      }
       req.off('data', onData);
       req.resume();
       resolve('too-large');

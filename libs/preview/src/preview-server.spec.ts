@@ -92,9 +92,15 @@ describe(createPreviewServer.name, () => {
       secret,
       frameAncestors: ['http://localhost:3000'],
       resolve: async (projectId) => {
-        if (projectId === 'app1') return { url: viteUrl };
-        if (projectId === 'echo') return { url: echoUrl };
-        if (projectId === 'down') return { url: 'http://127.0.0.1:1' };
+        if (projectId === 'app1') {
+          return { url: viteUrl };
+        }
+        if (projectId === 'echo') {
+          return { url: echoUrl };
+        }
+        if (projectId === 'down') {
+          return { url: 'http://127.0.0.1:1' };
+        }
         return null;
       },
       onRuntimeErrors: async () => {},

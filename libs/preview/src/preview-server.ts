@@ -111,7 +111,9 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
 
   function projectOf(host: string | undefined): string | null {
     const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
-    if (!name.endsWith(suffix)) return null;
+    if (!name.endsWith(suffix)) {
+      return null;
+    }
     const label = name.slice(0, -suffix.length);
     return PREVIEW_PROJECT_LABEL.test(label) ? label : null;
   }
@@ -125,7 +127,9 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
       verifyPreviewToken(token, settings.secret, { projectId, now: settings.now?.() }),
     );
     const result = results.find((each) => each.ok) ?? results[0]!;
-    if (result.ok) return { projectId, userId: result.claims.userId };
+    if (result.ok) {
+      return { projectId, userId: result.claims.userId };
+    }
     switch (result.code) {
       case 'MISSING':
         return refusal(
@@ -152,7 +156,9 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
 
   /** A valid token whose project was deleted (or changed hands) opens nothing: 404. */
   async function stillLiveIfValid(access: Access): Promise<Access> {
-    if ('status' in access || !settings.isLive) return access;
+    if ('status' in access || !settings.isLive) {
+      return access;
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), settings.resolveTimeoutMs);
@@ -181,7 +187,9 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
       if (found === 'timeout') {
         return refusal(504, 'The preview is taking too long to start', 'Reload in a moment.');
       }
-      if (!found) return refusal(404, 'No preview', 'This project has no preview to show yet.');
+      if (!found) {
+        return refusal(404, 'No preview', 'This project has no preview to show yet.');
+      }
       return new URL(found.url);
     } catch {
       return refusal(502, 'The preview could not start', 'Look at the logs in Forge, then reload.');
@@ -192,14 +200,16 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const projectId = projectOf(req.headers.host);
-    if (!projectId)
+    if (!projectId) {
       return sendPreviewPage(res, 404, 'No preview here', 'This address is not a Forge preview.');
+    }
     const url = new URL(req.url ?? '/', 'http://preview.invalid');
     const linkToken = url.searchParams.get(PREVIEW_TOKEN_PARAM);
     if (linkToken !== null) {
       const access = await stillLiveIfValid(check(projectId, [linkToken]));
-      if ('status' in access)
+      if ('status' in access) {
         return sendPreviewPage(res, access.status, access.title, access.message);
+      }
       url.searchParams.delete(PREVIEW_TOKEN_PARAM);
       res.writeHead(303, {
         location: `${url.pathname}${url.search}`,
@@ -211,11 +221,14 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
       return;
     }
     const access = await stillLiveIfValid(check(projectId, readCookies(req.headers, cookieName)));
-    if ('status' in access)
+    if ('status' in access) {
       return sendPreviewPage(res, access.status, access.title, access.message);
+    }
     const hook = settings.onRuntimeErrors;
     if (hook && url.pathname.startsWith(FORGE_PATH_PREFIX)) {
-      if (url.pathname === REPORTER_SCRIPT_PATH) return sendReporterScript(req, res);
+      if (url.pathname === REPORTER_SCRIPT_PATH) {
+        return sendReporterScript(req, res);
+      }
       if (url.pathname === RUNTIME_ERRORS_PATH) {
         return receiveRuntimeErrors(req, res, {
           projectId,
@@ -227,8 +240,9 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
       return sendText(res, 404, 'Nothing here.\n');
     }
     const upstream = await upstreamFor(access);
-    if (!(upstream instanceof URL))
+    if (!(upstream instanceof URL)) {
       return sendPreviewPage(res, upstream.status, upstream.title, upstream.message);
+    }
     forwardRequest(req, res, {
       upstream,
       headers: withoutCookie(req.headers, cookieName),
@@ -240,13 +254,17 @@ export function createPreviewServer(options: PreviewServerOptions): Server {
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const projectId = projectOf(req.headers.host);
-    if (!projectId)
+    if (!projectId) {
       return refuseUpgrade(socket, 404, 'Not Found', 'this address is not a Forge preview');
+    }
     const access = await stillLiveIfValid(check(projectId, readCookies(req.headers, cookieName)));
-    if ('status' in access) return refuseUpgrade(socket, access.status, 'Refused', access.message);
+    if ('status' in access) {
+      return refuseUpgrade(socket, access.status, 'Refused', access.message);
+    }
     const upstream = await upstreamFor(access);
-    if (!(upstream instanceof URL))
+    if (!(upstream instanceof URL)) {
       return refuseUpgrade(socket, upstream.status, 'Unavailable', upstream.message);
+    }
     forwardUpgrade(req, socket, head, {
       upstream,
       headers: withoutCookie(req.headers, cookieName),
@@ -287,21 +305,28 @@ function readCookies(headers: IncomingHttpHeaders, name: string): string[] {
   const values: string[] = [];
   for (const part of (headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) values.push(value.join('='));
+    if (key === name) {
+      values.push(value.join('='));
+    }
   }
   return values;
 }
 
 /** The request's headers without the preview cookie: the app never sees the token. */
 function withoutCookie(headers: IncomingHttpHeaders, name: string): IncomingHttpHeaders {
-  if (!headers.cookie) return headers;
+  if (!headers.cookie) {
+    return headers;
+  }
   const kept = headers.cookie
     .split(';')
     .map((part) => part.trim())
     .filter((part) => part.length > 0 && part.split('=')[0] !== name);
   const copy = { ...headers };
-  if (kept.length > 0) copy.cookie = kept.join('; ');
-  else delete copy.cookie;
+  if (kept.length > 0) {
+    copy.cookie = kept.join('; ');
+  } else {
+    delete copy.cookie;
+  }
   return copy;
 }
 

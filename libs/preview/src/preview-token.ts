@@ -59,15 +59,21 @@ export function verifyPreviewToken(
   expected: { projectId?: string; now?: number } = {},
 ): PreviewTokenCheck {
   checkSecret(secret);
-  if (!token) return { ok: false, code: 'MISSING', message: 'no preview token was given' };
+  if (!token) {
+    return { ok: false, code: 'MISSING', message: 'no preview token was given' };
+  }
   const malformed = {
     ok: false,
     code: 'MALFORMED',
     message: 'the preview token is malformed',
   } as const;
-  if (token.length > MAX_PREVIEW_TOKEN_LENGTH) return malformed;
+  if (token.length > MAX_PREVIEW_TOKEN_LENGTH) {
+    return malformed;
+  }
   const parts = token.split('.');
-  if (parts.length !== 2 || !parts.every((part) => BASE64URL.test(part))) return malformed;
+  if (parts.length !== 2 || !parts.every((part) => BASE64URL.test(part))) {
+    return malformed;
+  }
   const [payload, signed] = parts as [string, string];
   const expectedSignature = signature(secret, payload);
   const given = Buffer.from(signed, 'base64url');
@@ -75,7 +81,9 @@ export function verifyPreviewToken(
     return { ok: false, code: 'BAD_SIGNATURE', message: 'the preview token is not valid' };
   }
   const claims = parseClaims(Buffer.from(payload, 'base64url').toString('utf8'));
-  if (!claims) return malformed;
+  if (!claims) {
+    return malformed;
+  }
   if (claims.expiresAt <= (expected.now ?? Date.now())) {
     return { ok: false, code: 'EXPIRED', message: 'the preview token has expired' };
   }
@@ -96,8 +104,12 @@ function parseClaims(json: string): PreviewTokenClaims | null {
   } catch {
     return null;
   }
-  if (typeof value !== 'object' || value === null) return null;
+  if (typeof value !== 'object' || value === null) {
+    return null;
+  }
   const { p, u, e } = value as Record<string, unknown>;
-  if (typeof p !== 'string' || typeof u !== 'string' || !Number.isSafeInteger(e)) return null;
+  if (typeof p !== 'string' || typeof u !== 'string' || !Number.isSafeInteger(e)) {
+    return null;
+  }
   return { projectId: p, userId: u, expiresAt: (e as number) * 1000 };
 }

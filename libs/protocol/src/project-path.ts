@@ -46,7 +46,9 @@ function problem(code: ProjectPathProblemCode, message: string): ProjectPathProb
  */
 export function checkProjectPath(path: string): ProjectPathProblem | null {
   const length = path.length;
-  if (length === 0) return problem('EMPTY', 'the path is empty');
+  if (length === 0) {
+    return problem('EMPTY', 'the path is empty');
+  }
   if (length > PROJECT_PATH_LIMITS.maxPathLength) {
     return problem(
       'TOO_LONG',
@@ -61,10 +63,15 @@ export function checkProjectPath(path: string): ProjectPathProblem | null {
     if (c < 0x20 || c === 0x7f) {
       return problem('CONTROL_CHARACTER', 'the path contains a NUL or another control character');
     }
-    if (c === 0x5c) backslash = true;
-    else if (c === SLASH) segments++;
+    if (c === 0x5c) {
+      backslash = true;
+    } else if (c === SLASH) {
+      segments++;
+    }
   }
-  if (backslash) return problem('BACKSLASH', 'the path contains a backslash');
+  if (backslash) {
+    return problem('BACKSLASH', 'the path contains a backslash');
+  }
   const first = path.charCodeAt(0);
   const letter = (first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a;
   if (first === SLASH || first === 0x7e || (letter && path.charCodeAt(1) === 0x3a)) {
@@ -81,8 +88,12 @@ export function checkProjectPath(path: string): ProjectPathProblem | null {
   let start = 0;
   while (start <= length) {
     let end = path.indexOf('/', start);
-    if (end === -1) end = length;
-    if (firstEnd === -1) firstEnd = end;
+    if (end === -1) {
+      end = length;
+    }
+    if (firstEnd === -1) {
+      firstEnd = end;
+    }
     const size = end - start;
     if (size === 2 && path.charCodeAt(start) === DOT && path.charCodeAt(start + 1) === DOT) {
       return problem('PARENT_SEGMENT', 'the path must not contain ".."');

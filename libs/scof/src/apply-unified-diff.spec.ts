@@ -7,7 +7,9 @@ const lines = (n: number, from = 1) =>
 
 function applied(original: string, diff: string): string {
   const result = applyUnifiedDiff(original, diff);
-  if (!result.ok) throw new Error(result.message);
+  if (!result.ok) {
+    throw new Error(result.message);
+  }
   return result.content;
 }
 
@@ -131,11 +133,14 @@ describe(applyUnifiedDiff.name, () => {
         const from = before + (newline ? '\n' : '');
         const to = after + (newline ? '\n' : '');
         const diff = createPatch('f', from, to);
-        if (diff.includes('@@')) expect(applied(from, diff)).toBe(to);
+        if (diff.includes('@@')) {
+          expect(applied(from, diff)).toBe(to);
+        }
         // Lines added at the top, unknown to the diff: the hunks are found below them.
         const header = Array.from({ length: shift }, (_, i) => `header ${i}\n`).join('');
-        if (diff.includes('@@') && from !== '')
+        if (diff.includes('@@') && from !== '') {
           expect(applied(header + from, diff)).toBe(header + to);
+        }
       }),
       { numRuns: 500 },
     );

@@ -35,13 +35,17 @@ const COMPARISONS: Compare[] = [
  */
 export function applyUnifiedDiff(original: string, diff: string): ApplyDiffResult {
   const parsed = parseUnifiedDiff(diff);
-  if (!parsed.ok) return { ok: false, failedHunks: [], message: parsed.message };
+  if (!parsed.ok) {
+    return { ok: false, failedHunks: [], message: parsed.message };
+  }
   if (parsed.hunks.length === 0) {
     return { ok: false, failedHunks: [], message: 'the diff has no hunks (no @@ line)' };
   }
   const raw = original === '' ? [] : original.split('\n');
   let finalNewline = original === '' || original.endsWith('\n');
-  if (original.endsWith('\n')) raw.pop();
+  if (original.endsWith('\n')) {
+    raw.pop();
+  }
   const lines = raw.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
   const eol = raw.length > 0 && raw[0]!.endsWith('\r') ? '\r' : '';
 
@@ -57,7 +61,9 @@ export function applyUnifiedDiff(original: string, diff: string): ApplyDiffResul
       return;
     }
     placed.push(found);
-    if (hunk.oldStart !== undefined) shift = found - statedIndex(hunk);
+    if (hunk.oldStart !== undefined) {
+      shift = found - statedIndex(hunk);
+    }
     from = found + oldSide(hunk).length;
   });
   if (failedHunks.length > 0) {
@@ -70,15 +76,25 @@ export function applyUnifiedDiff(original: string, diff: string): ApplyDiffResul
   let cursor = 0;
   parsed.hunks.forEach((hunk, index) => {
     const at = placed[index]!;
-    while (cursor < at) out.push(raw[cursor++]!);
-    for (const line of hunk.lines) {
-      if (line.kind === '+') out.push(line.text + eol);
-      else if (line.kind === ' ') out.push(raw[cursor++]!);
-      else cursor++;
+    while (cursor < at) {
+      out.push(raw[cursor++]!);
     }
-    if (cursor === raw.length) finalNewline = endsWithNewline(hunk, finalNewline);
+    for (const line of hunk.lines) {
+      if (line.kind === '+') {
+        out.push(line.text + eol);
+      } else if (line.kind === ' ') {
+        out.push(raw[cursor++]!);
+      } else {
+        cursor++;
+      }
+    }
+    if (cursor === raw.length) {
+      finalNewline = endsWithNewline(hunk, finalNewline);
+    }
   });
-  while (cursor < raw.length) out.push(raw[cursor++]!);
+  while (cursor < raw.length) {
+    out.push(raw[cursor++]!);
+  }
   return { ok: true, content: out.join('\n') + (finalNewline && out.length > 0 ? '\n' : '') };
 }
 
@@ -87,8 +103,12 @@ function placeHunk(lines: string[], hunk: DiffHunk, from: number, shift: number)
   const expected =
     hunk.oldStart === undefined ? undefined : clamp(statedIndex(hunk) + shift, from, lines.length);
   if (old.length === 0) {
-    if (expected !== undefined) return expected;
-    if (lines.length === 0) return 0;
+    if (expected !== undefined) {
+      return expected;
+    }
+    if (lines.length === 0) {
+      return 0;
+    }
     return 'it has no context lines and no line number to say where it goes';
   }
   for (const same of COMPARISONS) {
@@ -97,21 +117,32 @@ function placeHunk(lines: string[], hunk: DiffHunk, from: number, shift: number)
       at + old.length <= lines.length &&
       old.every((text, i) => same(lines[at + i]!, text));
     if (expected !== undefined) {
-      if (matchesAt(expected)) return expected;
+      if (matchesAt(expected)) {
+        return expected;
+      }
       for (let distance = 1; distance <= DIFF_NEAR_WINDOW; distance++) {
         const before = matchesAt(expected - distance);
         const after = matchesAt(expected + distance);
-        if (before && after)
+        if (before && after) {
           return `its context matches both ${distance} lines above and below line ${expected + 1}`;
-        if (before || after) return before ? expected - distance : expected + distance;
+        }
+        if (before || after) {
+          return before ? expected - distance : expected + distance;
+        }
       }
     }
     const matches: number[] = [];
     for (let at = from; at + old.length <= lines.length && matches.length < 2; at++) {
-      if (matchesAt(at)) matches.push(at);
+      if (matchesAt(at)) {
+        matches.push(at);
+      }
     }
-    if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) return 'its context matches several places in the file';
+    if (matches.length === 1) {
+      return matches[0]!;
+    }
+    if (matches.length > 1) {
+      return 'its context matches several places in the file';
+    }
   }
   return 'its context and removed lines are not in the file';
 }
@@ -129,8 +160,12 @@ function oldSide(hunk: DiffHunk): string[] {
 function endsWithNewline(hunk: DiffHunk, current: boolean): boolean {
   const lastNew = hunk.lines.findLast((line) => line.kind !== '-');
   const lastOld = hunk.lines.findLast((line) => line.kind !== '+');
-  if (lastNew?.noNewline) return false;
-  if (lastOld?.noNewline) return true;
+  if (lastNew?.noNewline) {
+    return false;
+  }
+  if (lastOld?.noNewline) {
+    return true;
+  }
   return current;
 }
 

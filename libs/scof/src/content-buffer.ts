@@ -41,25 +41,33 @@ export class ContentBuffer {
     if (this.start !== -1 && this.end === start) {
       this.end = end;
     } else {
-      if (this.start !== -1) this.endPush();
+      if (this.start !== -1) {
+        this.endPush();
+      }
       this.start = start;
       this.end = end;
     }
   }
 
   addCode(code: number): void {
-    if (this.codeCount === CODE_BUFFER_SIZE) this.takeCodes();
+    if (this.codeCount === CODE_BUFFER_SIZE) {
+      this.takeCodes();
+    }
     this.codes[this.codeCount++] = code;
   }
 
   /** Adds a string of this length after everything else, the current range included. */
   addString(piece: string, length: number): void {
-    if (this.start !== -1) this.endPush();
+    if (this.start !== -1) {
+      this.endPush();
+    }
     this.addHead(piece, length);
   }
 
   private addHead(piece: string, length: number): void {
-    if (this.codeCount !== 0) this.takeCodes();
+    if (this.codeCount !== 0) {
+      this.takeCodes();
+    }
     this.head = this.headLength === 0 ? piece : this.head + piece;
     this.headLength += length;
     this.headPieces++;
@@ -67,7 +75,9 @@ export class ContentBuffer {
 
   /** Moves the range of the current chunk into head. */
   endPush(): void {
-    if (this.start === -1) return;
+    if (this.start === -1) {
+      return;
+    }
     const chunk = this.chunk;
     const start = this.start;
     const end = this.end;
@@ -84,16 +94,22 @@ export class ContentBuffer {
   /** The undelivered content as one string ('' when there is none), now counted as delivered. */
   take(): string {
     this.endPush();
-    if (this.codeCount !== 0) this.takeCodes();
+    if (this.codeCount !== 0) {
+      this.takeCodes();
+    }
     this.hasNewline = false;
-    if (this.headLength === 0) return '';
+    if (this.headLength === 0) {
+      return '';
+    }
     const piece = this.head;
     this.head = '';
     this.headLength = 0;
     // A run of many pieces (a stream of short tokens) is flattened now, one copy: kept until the
     // block closes, such ropes would cost many times their size and slow every garbage
     // collection. A few pieces are left for the final flattening to copy once.
-    if (this.headPieces > ROPE_FLATTEN_PIECES) piece.charCodeAt(0);
+    if (this.headPieces > ROPE_FLATTEN_PIECES) {
+      piece.charCodeAt(0);
+    }
     this.headPieces = 0;
     // '' + piece is piece itself.
     this.all = this.all + piece;

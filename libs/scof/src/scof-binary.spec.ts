@@ -17,7 +17,9 @@ function parse(answer: string, limits?: Partial<ScofLimits>, binaryFiles = false
 function wrapBase64(bytes: Uint8Array, width: number): string {
   const text = Buffer.from(bytes).toString('base64');
   let lines = '';
-  for (let i = 0; i < text.length; i += width) lines += text.slice(i, i + width) + '\n';
+  for (let i = 0; i < text.length; i += width) {
+    lines += text.slice(i, i + width) + '\n';
+  }
   return lines;
 }
 

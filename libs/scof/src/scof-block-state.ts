@@ -68,14 +68,19 @@ export abstract class ScofBlockState implements ScofEventSink {
   }
 
   emit(event: ScofEvent): void {
-    if (this.out === NO_EVENTS) this.out = [event];
-    else this.out.push(event);
+    if (this.out === NO_EVENTS) {
+      this.out = [event];
+    } else {
+      this.out.push(event);
+    }
   }
 
   /** After a completed line of the block (on lineNo): refuses the block once it is too large. */
   protected checkSize(lineNo: number): void {
     const limit = this.maxFileSize;
-    if (this.size <= limit) return;
+    if (this.size <= limit) {
+      return;
+    }
     const what = this.mode === FILE ? 'the file' : 'the diff';
     const message = `${what} is larger than the limit (maxFileSize) of ${limit} characters`;
     this.refuseBlock('FILE_TOO_LARGE', `${message}; the block is refused`, lineNo);
@@ -83,15 +88,19 @@ export abstract class ScofBlockState implements ScofEventSink {
 
   protected lineTooLong(lineNo: number): void {
     const message = `line ${lineNo} is longer than the limit (maxLineLength) of ${this.maxLineLength} characters`;
-    if (this.mode === OUTSIDE) this.error('LINE_TOO_LONG', `${message}; it is ignored`, lineNo);
-    else if (this.mode !== SKIP)
+    if (this.mode === OUTSIDE) {
+      this.error('LINE_TOO_LONG', `${message}; it is ignored`, lineNo);
+    } else if (this.mode !== SKIP) {
       this.refuseBlock('LINE_TOO_LONG', `${message}; the block is refused`, lineNo);
+    }
   }
 
   /** Opens the block a command line (on line blockLine) asked for. */
   protected openBlock(request: BlockRequest, blockLine: number): void {
     const kind = request.kind;
-    if (kind !== 'skip') this.files++;
+    if (kind !== 'skip') {
+      this.files++;
+    }
     this.mode =
       kind === 'write' ? FILE : kind === 'patch' ? PATCH : kind === 'binary' ? BINARY : SKIP;
     this.path = request.path;
@@ -100,7 +109,9 @@ export abstract class ScofBlockState implements ScofEventSink {
     this.blockLine = blockLine;
     this.size = 0;
     this.content.reset();
-    if (kind === 'write') this.emit({ type: 'file_start', path: request.path! });
+    if (kind === 'write') {
+      this.emit({ type: 'file_start', path: request.path! });
+    }
     if (kind === 'binary') {
       this.base64 = [];
       this.base64Chars = 0;
@@ -119,8 +130,12 @@ export abstract class ScofBlockState implements ScofEventSink {
   /** The marker line (on lineNo) of the open block. */
   protected closeBlock(lineNo: number): void {
     const mode = this.mode;
-    if (mode === SKIP) return this.leaveBlock();
-    if (mode === BINARY) return this.closeBinary(lineNo);
+    if (mode === SKIP) {
+      return this.leaveBlock();
+    }
+    if (mode === BINARY) {
+      return this.closeBinary(lineNo);
+    }
     this.flushRun();
     const content = this.content.taken();
     this.leaveBlock();
@@ -129,8 +144,11 @@ export abstract class ScofBlockState implements ScofEventSink {
       return;
     }
     const target = patchTarget(this.path, content);
-    if (typeof target === 'string') this.emit({ type: 'patch', path: target, diff: content });
-    else this.error('INVALID_PATH', `the patch is refused: ${target.reason}`, this.blockLine);
+    if (typeof target === 'string') {
+      this.emit({ type: 'patch', path: target, diff: content });
+    } else {
+      this.error('INVALID_PATH', `the patch is refused: ${target.reason}`, this.blockLine);
+    }
   }
 
   /** The stream ended: a block still open is reported, never saved as complete. */
@@ -140,22 +158,29 @@ export abstract class ScofBlockState implements ScofEventSink {
       this.emit({ type: 'truncated', path: this.path! });
     } else if (this.mode === PATCH) {
       const target = patchTarget(this.path, this.content.taken());
-      if (typeof target === 'string') this.emit({ type: 'truncated', path: target });
-      else this.error('TRUNCATED', `the stream ended in a patch: ${target.reason}`, this.blockLine);
+      if (typeof target === 'string') {
+        this.emit({ type: 'truncated', path: target });
+      } else {
+        this.error('TRUNCATED', `the stream ended in a patch: ${target.reason}`, this.blockLine);
+      }
     }
   }
 
   protected refuseBlock(code: ScofErrorCode, message: string, lineNo: number): void {
     this.flushRun();
     this.error(code, message, lineNo, this.path);
-    if (this.mode === BINARY) this.base64 = [];
+    if (this.mode === BINARY) {
+      this.base64 = [];
+    }
     this.mode = SKIP;
     this.content.reset();
   }
 
   private leaveBlock(): void {
     this.content.reset();
-    if (this.mode === BINARY) this.base64 = [];
+    if (this.mode === BINARY) {
+      this.base64 = [];
+    }
     if (this.queued.length > 0) {
       // The next heredoc of the same line: its content comes now, and is skipped.
       this.mode = SKIP;
@@ -176,14 +201,23 @@ export abstract class ScofBlockState implements ScofEventSink {
   protected readBase64Line(line: string, end: number, lineNo: number): void {
     let start = 0;
     let c = 0;
-    while (start < end && ((c = charCode(line, start)) === 32 || c === 9)) start++;
-    while (end > start && ((c = charCode(line, end - 1)) === 32 || c === 9 || c === 13)) end--;
-    if (start === end) return;
+    while (start < end && ((c = charCode(line, start)) === 32 || c === 9)) {
+      start++;
+    }
+    while (end > start && ((c = charCode(line, end - 1)) === 32 || c === 9 || c === 13)) {
+      end--;
+    }
+    if (start === end) {
+      return;
+    }
     let i = start;
     // After the padding ("=", which may be wrapped onto lines of its own) only more of it.
     let padding = this.base64Padding;
-    if (padding === 0)
-      while (i < end && (c = charCode(line, i)) < 128 && BASE64_CHARS[c] === 1) i++;
+    if (padding === 0) {
+      while (i < end && (c = charCode(line, i)) < 128 && BASE64_CHARS[c] === 1) {
+        i++;
+      }
+    }
     while (i < end && charCode(line, i) === 61 && padding < 2) {
       i++;
       padding++;

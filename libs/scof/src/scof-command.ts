@@ -33,7 +33,9 @@ const KNOWN_COMMANDS = new Set(
 
 /** The known commands by initial ('a' + i): a word is looked up without being sliced or hashed. */
 const COMMANDS_BY_INITIAL: string[][] = Array.from({ length: 26 }, () => []);
-for (const name of KNOWN_COMMANDS) COMMANDS_BY_INITIAL[name.charCodeAt(0) - 97]!.push(name);
+for (const name of KNOWN_COMMANDS) {
+  COMMANDS_BY_INITIAL[name.charCodeAt(0) - 97]!.push(name);
+}
 
 /** Bit i set: some known command starts with the letter 'a' + i. */
 const COMMAND_INITIALS = [...KNOWN_COMMANDS].reduce(
@@ -48,7 +50,9 @@ const COMMAND_INITIALS = [...KNOWN_COMMANDS].reduce(
  */
 export function mayStartCommand(c: number): boolean {
   const letter = (c | 32) - 97;
-  if (letter >= 0 && letter < 26) return (COMMAND_INITIALS & (1 << letter)) !== 0;
+  if (letter >= 0 && letter < 26) {
+    return (COMMAND_INITIALS & (1 << letter)) !== 0;
+  }
   return c === 36 || c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff;
 }
 
@@ -123,8 +127,12 @@ export function readCommandRange(line: string, start: number, end: number): Scof
     end = line.length;
   }
   const name = knownCommand(line, start, end);
-  if (name === undefined) return [];
-  if (start !== 0 || end !== line.length) line = line.slice(start, end);
+  if (name === undefined) {
+    return [];
+  }
+  if (start !== 0 || end !== line.length) {
+    line = line.slice(start, end);
+  }
   const canonical = name === 'cat' ? readCanonicalLine(line) : undefined;
   return canonical === undefined ? readShellLine(line) : [canonical];
 }
@@ -135,18 +143,26 @@ export function readCommandRange(line: string, start: number, end: number): Scof
  */
 function knownCommand(line: string, start: number, end: number): string | undefined {
   const first = charCode(line, start) | 32;
-  if (start >= end || first < 97 || first > 122) return undefined;
+  if (start >= end || first < 97 || first > 122) {
+    return undefined;
+  }
   let upper = charCode(line, start) !== first;
   let wordEnd = start + 1;
   let c = 0;
   while (wordEnd < end && isWordChar((c = charCode(line, wordEnd)))) {
-    if (c >= 65 && c <= 90) upper = true;
+    if (c >= 65 && c <= 90) {
+      upper = true;
+    }
     wordEnd++;
   }
-  if (wordEnd < end && !endsCommandWord(charCode(line, wordEnd))) return undefined;
+  if (wordEnd < end && !endsCommandWord(charCode(line, wordEnd))) {
+    return undefined;
+  }
   const length = wordEnd - start;
   for (const name of COMMANDS_BY_INITIAL[first - 97]!) {
-    if (name.length !== length) continue;
+    if (name.length !== length) {
+      continue;
+    }
     // The word is ASCII: it is lowered (a copy) only when it has capitals.
     if (upper ? line.slice(start, wordEnd).toLowerCase() === name : line.startsWith(name, start)) {
       return name;
@@ -171,7 +187,9 @@ function isWordChar(c: number): boolean {
 export function readCanonicalLine(line: string): ScofCommand | undefined {
   for (const { kind, regex, target, marker } of CANONICAL_LINES) {
     const match = regex.exec(line);
-    if (match === null) continue;
+    if (match === null) {
+      continue;
+    }
     const heredoc = {
       marker: (match[marker] ?? match[marker + 1] ?? match[marker + 2])!,
       stripTabs: false,
@@ -188,7 +206,9 @@ export function readShellLine(line: string): ScofCommand[] {
     const heredoc = findHeredoc(line);
     return [{ kind: 'malformed', message: tokens, ...(heredoc && { heredoc }) }];
   }
-  if (!tokens.some((t) => t.operator)) return readSimpleCommand(tokens, undefined);
+  if (!tokens.some((t) => t.operator)) {
+    return readSimpleCommand(tokens, undefined);
+  }
 
   const commands: ScofCommand[] = [];
   let heredocSeen = false;
@@ -233,8 +253,11 @@ function readSimpleCommand(tokens: ShellToken[], separator: string | undefined):
     }
     syntax ??= tokens[i]!.text;
     // A redirection's target is not an argument; `|` and here-strings end what we read.
-    if (REDIRECTIONS.has(tokens[i]!.text)) i++;
-    else break;
+    if (REDIRECTIONS.has(tokens[i]!.text)) {
+      i++;
+    } else {
+      break;
+    }
   }
   const [command, ...args] = words;
   if (command === 'rm') {
@@ -266,9 +289,13 @@ function splitOnSeparators(tokens: ShellToken[]) {
       pipeline.push(token);
       continue;
     }
-    if (pipeline.length > 0) parts.push({ pipeline, separator: token.text });
+    if (pipeline.length > 0) {
+      parts.push({ pipeline, separator: token.text });
+    }
     pipeline = [];
   }
-  if (pipeline.length > 0) parts.push({ pipeline, separator: undefined });
+  if (pipeline.length > 0) {
+    parts.push({ pipeline, separator: undefined });
+  }
   return parts;
 }

@@ -18,13 +18,16 @@ describe(createScofParser.name, () => {
   describe('corpus of LLM answers', () => {
     it('holds at least 30 answers, each with its expected events', () => {
       expect(corpus.length).toBeGreaterThanOrEqual(30);
-      for (const { expectedPath } of corpus)
+      for (const { expectedPath } of corpus) {
         expect(existsSync(expectedPath) || updating).toBe(true);
+      }
     });
 
     it.each(corpus.map((c) => [c.name, c] as const))('reads %s as expected', (_name, c) => {
       const rendered = renderEvents(parseInChunks(c.answer, undefined, CORPUS_OPTIONS));
-      if (updating) writeFileSync(c.expectedPath, rendered);
+      if (updating) {
+        writeFileSync(c.expectedPath, rendered);
+      }
       expect(rendered).toBe(readFileSync(c.expectedPath, 'utf8'));
     });
 

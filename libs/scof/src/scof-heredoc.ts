@@ -40,7 +40,9 @@ export function readHeredocCommand(tokens: ShellToken[], heredoc: Heredoc): Scof
   if (stages.length === 1 && name(0) === 'base64') {
     const redirect = redirection(stages[0]!);
     const flags = words[0]!.slice(1);
-    if (redirect?.operator === '>') flags.splice(flags.indexOf(redirect.target), 1);
+    if (redirect?.operator === '>') {
+      flags.splice(flags.indexOf(redirect.target), 1);
+    }
     if (redirect?.operator === '>' && flags.length === 1 && DECODE_FLAGS.has(flags[0]!)) {
       return { kind: 'binary', path: stripDotSlash(redirect.target), heredoc };
     }
@@ -77,19 +79,29 @@ export function findHeredoc(line: string): Heredoc | undefined {
   for (let at = line.indexOf('<<'); at !== -1; at = line.indexOf('<<', at)) {
     let i = at + 2;
     if (line[i] === '<') {
-      while (line[i] === '<') i++;
+      while (line[i] === '<') {
+        i++;
+      }
       at = i;
       continue;
     }
     const stripTabs = line[i] === '-';
-    if (stripTabs) i++;
-    while (line[i] === ' ' || line[i] === '\t') i++;
+    if (stripTabs) {
+      i++;
+    }
+    while (line[i] === ' ' || line[i] === '\t') {
+      i++;
+    }
     let marker = '';
     for (; i < line.length && !' \t<>|&;'.includes(line[i]!); i++) {
-      if (!`'"\\`.includes(line[i]!)) marker += line[i];
+      if (!`'"\\`.includes(line[i]!)) {
+        marker += line[i];
+      }
     }
     at = i;
-    if (marker === '') return UNKNOWN_MARKER;
+    if (marker === '') {
+      return UNKNOWN_MARKER;
+    }
     if (found !== undefined && (found.marker !== marker || found.stripTabs !== stripTabs)) {
       return UNKNOWN_MARKER;
     }
@@ -101,15 +113,20 @@ export function findHeredoc(line: string): Heredoc | undefined {
 function redirection(tokens: ShellToken[]): { operator: string; target: string } | undefined {
   const at = tokens.findIndex((t) => t.operator && (t.text === '>' || t.text === '>>'));
   const target = tokens[at + 1];
-  if (at === -1 || target === undefined || target.operator) return undefined;
+  if (at === -1 || target === undefined || target.operator) {
+    return undefined;
+  }
   return { operator: tokens[at]!.text, target: target.text };
 }
 
 function splitOn(tokens: ShellToken[], isSeparator: (t: ShellToken) => boolean): ShellToken[][] {
   const parts: ShellToken[][] = [[]];
   for (const token of tokens) {
-    if (isSeparator(token)) parts.push([]);
-    else parts[parts.length - 1]!.push(token);
+    if (isSeparator(token)) {
+      parts.push([]);
+    } else {
+      parts[parts.length - 1]!.push(token);
+    }
   }
   return parts.filter((part) => part.length > 0);
 }

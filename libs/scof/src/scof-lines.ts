@@ -46,19 +46,30 @@ export function runCommandLine(
   let start = 0;
   let c = 0;
   // Leading blanks, and a byte order mark some tools put at the start of a stream.
-  while (start < end && ((c = charCode(line, start)) === 32 || c === 9 || c === 0xfeff)) start++;
-  while (end > start && ((c = charCode(line, end - 1)) === 32 || c === 9 || c === 13)) end--;
+  while (start < end && ((c = charCode(line, start)) === 32 || c === 9 || c === 0xfeff)) {
+    start++;
+  }
+  while (end > start && ((c = charCode(line, end - 1)) === 32 || c === 9 || c === 13)) {
+    end--;
+  }
   // Commands start with a letter (or a `$ ` prompt): this skips blank lines, `#` comments,
   // markdown fences and bullets at the cost of one comparison.
   c = charCode(line, start) | 32;
-  if (start === end || ((c < 97 || c > 122) && c !== 36)) return undefined;
+  if (start === end || ((c < 97 || c > 122) && c !== 36)) {
+    return undefined;
+  }
   let block: BlockRequest | undefined;
   const commands = readCommandRange(line, start, end);
   for (let i = 0; i < commands.length; i++) {
     const request = runCommand(commands[i]!, lineNo, out, files, context);
-    if (request === undefined) continue;
-    if (block === undefined) block = request;
-    else block = { ...block, then: [...(block.then ?? []), request.heredoc] };
+    if (request === undefined) {
+      continue;
+    }
+    if (block === undefined) {
+      block = request;
+    } else {
+      block = { ...block, then: [...(block.then ?? []), request.heredoc] };
+    }
   }
   return block;
 }
@@ -88,13 +99,19 @@ function runCommand(
       return undefined;
     case 'delete':
       for (const path of command.paths) {
-        if (pathAccepted(path, lineNo, out)) out.emit({ type: 'delete', path });
+        if (pathAccepted(path, lineNo, out)) {
+          out.emit({ type: 'delete', path });
+        }
       }
       return undefined;
     case 'install': {
       const { packages, problems } = readInstall(command.specs);
-      for (const { code, message } of problems) out.emit(lineError(code, message, lineNo));
-      if (packages.length > 0) out.emit({ type: 'install', packages });
+      for (const { code, message } of problems) {
+        out.emit(lineError(code, message, lineNo));
+      }
+      if (packages.length > 0) {
+        out.emit({ type: 'install', packages });
+      }
       return undefined;
     }
     case 'skip':
@@ -103,7 +120,9 @@ function runCommand(
       );
       return command;
     case 'binary':
-      if (binaryFiles) return checkBlock(command, lineNo, out, files, limits);
+      if (binaryFiles) {
+        return checkBlock(command, lineNo, out, files, limits);
+      }
       out.emit(
         lineError(
           'UNSUPPORTED_COMMAND',
@@ -139,7 +158,9 @@ function checkBlock(
 
 function pathAccepted(path: string, lineNo: number, out: ScofEventSink): boolean {
   const problem = checkProjectPath(path);
-  if (problem === null) return true;
+  if (problem === null) {
+    return true;
+  }
   const message = `${JSON.stringify(path)} is refused (${problem.code}): ${problem.message}`;
   out.emit(lineError('INVALID_PATH', message, lineNo));
   return false;
@@ -151,13 +172,23 @@ function lineError(code: ScofErrorCode, message: string, line: number): ScofEven
 
 /** The marker exactly, then only spaces, tabs or "\r" (after leading tabs, for `<<-`). */
 export function isClosingLine(line: string, end: number, marker: string, stripTabs: boolean) {
-  if (marker === '') return false; // UNKNOWN_MARKER
+  if (marker === '') {
+    return false;
+  } // UNKNOWN_MARKER
   let start = 0;
-  if (stripTabs) while (start < end && charCode(line, start) === 9) start++;
-  if (end - start < marker.length || !line.startsWith(marker, start)) return false;
+  if (stripTabs) {
+    while (start < end && charCode(line, start) === 9) {
+      start++;
+    }
+  }
+  if (end - start < marker.length || !line.startsWith(marker, start)) {
+    return false;
+  }
   for (let i = start + marker.length; i < end; i++) {
     const c = charCode(line, i);
-    if (c !== 32 && c !== 9 && c !== 13) return false;
+    if (c !== 32 && c !== 9 && c !== 13) {
+      return false;
+    }
   }
   return true;
 }

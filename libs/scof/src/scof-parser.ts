@@ -65,7 +65,9 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
   }
 
   push(chunk: string): ScofEvent[] {
-    if (this.ended) throw new Error('ScofParser.push() called after end()');
+    if (this.ended) {
+      throw new Error('ScofParser.push() called after end()');
+    }
     this.out = NO_EVENTS;
     const length = chunk.length;
     let pos = 0;
@@ -77,7 +79,9 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
         const c = chunk.charCodeAt(0);
         if (c !== 10) {
           this.content.addCode(c);
-          if (++this.lineLength >= this.lineCheckAt) this.checkLongLine();
+          if (++this.lineLength >= this.lineCheckAt) {
+            this.checkLongLine();
+          }
           return this.out;
         }
         nl = 0;
@@ -86,19 +90,25 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
         if (nl === -1) {
           this.content.addString(chunk, length);
           this.lineLength += length;
-          if (this.lineLength >= this.lineCheckAt) this.checkLongLine();
+          if (this.lineLength >= this.lineCheckAt) {
+            this.checkLongLine();
+          }
           return this.out;
         }
       }
       pos = this.passWholeChunk(chunk, length, nl);
-      if (pos === length) return this.out;
+      if (pos === length) {
+        return this.out;
+      }
     }
     this.content.startPush(chunk, length);
     while (pos < length) {
       if (this.lineState === LINE_START) {
         if (this.mode >= FILE) {
           pos = this.passLines(chunk, pos);
-          if (pos === length) break;
+          if (pos === length) {
+            break;
+          }
         }
         const c = chunk.charCodeAt(pos);
         const mode = this.mode;
@@ -109,7 +119,9 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
         this.lineState = held ? LINE_HELD : LINE_PASS;
       }
       // One-character chunks are common (token streams): spare them the indexOf call.
-      if (nl < pos) nl = length === 1 ? (chunk === '\n' ? 0 : -1) : chunk.indexOf('\n', pos);
+      if (nl < pos) {
+        nl = length === 1 ? (chunk === '\n' ? 0 : -1) : chunk.indexOf('\n', pos);
+      }
       const stop = nl === -1 ? length : nl + 1;
       if (this.lineState === LINE_PASS) {
         this.pass(chunk, pos, nl, stop);
@@ -128,12 +140,16 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
       pos = stop;
     }
     this.content.endPush();
-    if (this.content.hasNewline || this.content.undelivered() >= LONG_LINE_FLUSH) this.flushRun();
+    if (this.content.hasNewline || this.content.undelivered() >= LONG_LINE_FLUSH) {
+      this.flushRun();
+    }
     return this.out;
   }
 
   end(): ScofEvent[] {
-    if (this.ended) return NO_EVENTS;
+    if (this.ended) {
+      return NO_EVENTS;
+    }
     this.ended = true;
     this.out = NO_EVENTS;
     if (this.lineState === LINE_HELD) {
@@ -143,7 +159,9 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
       this.pendingLength = 0;
       this.readLine(line, length, length);
     } else if (this.lineState === LINE_PASS) {
-      if (this.overlong === OVERLONG_HEREDOC) this.skipRest(this.lineNo);
+      if (this.overlong === OVERLONG_HEREDOC) {
+        this.skipRest(this.lineNo);
+      }
       this.lineNo++;
       if (this.mode >= FILE) {
         this.size += this.lineLength;
@@ -156,9 +174,13 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
 
   /** A passing content line reached lineCheckAt: it may be too long, or due a flush. */
   private checkLongLine(): void {
-    if (this.lineLength > this.maxLineLength) this.lineTooLong(this.lineNo);
+    if (this.lineLength > this.maxLineLength) {
+      this.lineTooLong(this.lineNo);
+    }
     // Undelivered content is never more than the current line (a push that adds a "\n" flushes).
-    else if (this.content.undelivered() >= LONG_LINE_FLUSH) this.flushRun();
+    else if (this.content.undelivered() >= LONG_LINE_FLUSH) {
+      this.flushRun();
+    }
   }
 
   /**
@@ -172,7 +194,9 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
     const maxSize = this.maxFileSize;
     const lineLength = this.lineLength + nl;
     let size = this.size + lineLength + 1;
-    if (lineLength > maxLine || size > maxSize) return 0;
+    if (lineLength > maxLine || size > maxSize) {
+      return 0;
+    }
     const markerFirst = this.markerFirst;
     const stripTabs = this.stripTabs;
     let lines = 1;
@@ -180,15 +204,22 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
     let partial = 0;
     while (p < length) {
       const c = chunk.charCodeAt(p);
-      if (c === markerFirst || (c === 9 && stripTabs)) break;
+      if (c === markerFirst || (c === 9 && stripTabs)) {
+        break;
+      }
       const next = chunk.indexOf('\n', p);
       if (next === -1) {
         partial = length - p;
-        if (partial > maxLine) partial = 0;
-        else p = length;
+        if (partial > maxLine) {
+          partial = 0;
+        } else {
+          p = length;
+        }
         break;
       }
-      if (next - p > maxLine || size + next + 1 - p > maxSize) break;
+      if (next - p > maxLine || size + next + 1 - p > maxSize) {
+        break;
+      }
       size += next + 1 - p;
       lines++;
       p = next + 1;
@@ -225,24 +256,34 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
     let lines = 0;
     while (p < length) {
       const c = chunk.charCodeAt(p);
-      if (c === markerFirst || (c === 9 && stripTabs)) break;
+      if (c === markerFirst || (c === 9 && stripTabs)) {
+        break;
+      }
       const nl = chunk.indexOf('\n', p);
       if (nl === -1) {
         // The start of a content line goes too, unless it is already too long.
-        if (length - p > maxLine) break;
+        if (length - p > maxLine) {
+          break;
+        }
         this.lineLength = length - p;
         this.lineState = LINE_PASS;
         this.content.addRange(pos, length);
         this.size += p - pos;
         this.lineNo += lines;
-        if (lines > 0) this.content.hasNewline = true;
+        if (lines > 0) {
+          this.content.hasNewline = true;
+        }
         return length;
       }
-      if (nl - p > maxLine || nl + 1 - pos > room) break;
+      if (nl - p > maxLine || nl + 1 - pos > room) {
+        break;
+      }
       lines++;
       p = nl + 1;
     }
-    if (p === pos) return pos;
+    if (p === pos) {
+      return pos;
+    }
     this.content.hasNewline = true;
     this.size += p - pos;
     this.lineNo += lines;
@@ -252,7 +293,9 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
 
   /** A piece of a decided line: chunk[pos, stop), nl its "\n" or -1. */
   private pass(chunk: string, pos: number, nl: number, stop: number): void {
-    if (this.overlong !== NONE) this.scanOverlong(chunk, pos, nl === -1 ? stop : nl, nl !== -1);
+    if (this.overlong !== NONE) {
+      this.scanOverlong(chunk, pos, nl === -1 ? stop : nl, nl !== -1);
+    }
     if (this.mode >= FILE) {
       this.lineLength += (nl === -1 ? stop : nl) - pos;
       this.content.addRange(pos, stop);
@@ -291,13 +334,17 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
     const lineNo = this.lineNo++;
     if (end > this.maxLineLength) {
       this.lineTooLong(lineNo);
-      if (this.mode === OUTSIDE && line.includes('<<')) this.skipRest(lineNo);
+      if (this.mode === OUTSIDE && line.includes('<<')) {
+        this.skipRest(lineNo);
+      }
       return;
     }
     const mode = this.mode;
     if (mode === OUTSIDE) {
       const request = runCommandLine(line, end, lineNo, this, this.files, this.context);
-      if (request !== undefined) this.openBlock(request, lineNo);
+      if (request !== undefined) {
+        this.openBlock(request, lineNo);
+      }
     } else if (isClosingLine(line, end, this.marker, this.stripTabs)) {
       this.closeBlock(lineNo);
     } else if (mode === BINARY) {
@@ -319,8 +366,12 @@ class StreamingScofParser extends ScofBlockState implements ScofParser {
       }
       this.overlongLt = chunk.charCodeAt(end - 1) === 60;
     }
-    if (!lineEnds) return;
-    if (this.overlong === OVERLONG_HEREDOC) this.skipRest(this.lineNo);
+    if (!lineEnds) {
+      return;
+    }
+    if (this.overlong === OVERLONG_HEREDOC) {
+      this.skipRest(this.lineNo);
+    }
     this.overlong = NONE;
     this.overlongLt = false;
   }

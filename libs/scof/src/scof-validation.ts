@@ -42,15 +42,23 @@ export function readInstall(specs: string[]): { packages: string[]; problems: In
  */
 export function diffTargetPath(diff: string): string | undefined {
   const header = diff.startsWith('+++ ') ? 0 : diff.indexOf('\n+++ ') + 1;
-  if (header === 0 && !diff.startsWith('+++ ')) return undefined;
+  if (header === 0 && !diff.startsWith('+++ ')) {
+    return undefined;
+  }
   let end = diff.indexOf('\n', header);
-  if (end === -1) end = diff.length;
+  if (end === -1) {
+    end = diff.length;
+  }
   let path = diff
     .slice(header + 4, end)
     .split('\t')[0]!
     .trim();
-  if (path === '/dev/null' || path === '') return undefined;
-  if (path.startsWith('b/') || path.startsWith('a/')) path = path.slice(2);
+  if (path === '/dev/null' || path === '') {
+    return undefined;
+  }
+  if (path.startsWith('b/') || path.startsWith('a/')) {
+    path = path.slice(2);
+  }
   return stripDotSlash(path);
 }
 
@@ -62,12 +70,17 @@ export function patchTarget(
   commandPath: string | undefined,
   diff: string,
 ): string | { reason: string } {
-  if (commandPath !== undefined) return commandPath;
+  if (commandPath !== undefined) {
+    return commandPath;
+  }
   const path = diffTargetPath(diff);
-  if (path === undefined)
+  if (path === undefined) {
     return { reason: 'it names no file; write `cat << MARKER | patch path/to/file`' };
+  }
   const problem = checkProjectPath(path);
-  if (problem === null) return path;
+  if (problem === null) {
+    return path;
+  }
   return {
     reason: `its +++ header names ${JSON.stringify(path)}, which is refused (${problem.code}): ${problem.message}`,
   };
@@ -75,6 +88,8 @@ export function patchTarget(
 
 /** `./src/a.ts` is how many LLMs write `src/a.ts`; any other odd form is left to the path check. */
 export function stripDotSlash(path: string): string {
-  while (path.startsWith('./')) path = path.slice(2);
+  while (path.startsWith('./')) {
+    path = path.slice(2);
+  }
   return path;
 }

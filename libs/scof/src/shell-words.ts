@@ -36,14 +36,18 @@ const SPECIAL = new Set([' ', '\t', "'", '"', '\\', '<', '>', '|', '&', ';']);
  */
 export function splitShellWords(line: string): ShellToken[] | string {
   // Most lines (`bun add zustand@5`, `rm -f src/a.ts`) have nothing but words and blanks.
-  if (!SHELL_SYNTAX.test(line)) return splitOnBlanks(line);
+  if (!SHELL_SYNTAX.test(line)) {
+    return splitOnBlanks(line);
+  }
   const tokens: ShellToken[] = [];
   let word = '';
   let inWord = false;
   let quotedWord = false;
   let i = 0;
   const endWord = () => {
-    if (inWord) tokens.push({ text: word, operator: false });
+    if (inWord) {
+      tokens.push({ text: word, operator: false });
+    }
     word = '';
     inWord = false;
     quotedWord = false;
@@ -55,22 +59,30 @@ export function splitShellWords(line: string): ShellToken[] | string {
       i++;
     } else if (c === "'") {
       const close = line.indexOf("'", i + 1);
-      if (close === -1) return 'a single quote is not closed';
+      if (close === -1) {
+        return 'a single quote is not closed';
+      }
       word += line.slice(i + 1, close);
       inWord = quotedWord = true;
       i = close + 1;
     } else if (c === '"') {
       let j = i + 1;
       while (j < line.length && line[j] !== '"') {
-        if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1]!)) j++;
+        if (line[j] === '\\' && j + 1 < line.length && '"\\$`'.includes(line[j + 1]!)) {
+          j++;
+        }
         word += line[j];
         j++;
       }
-      if (j >= line.length) return 'a double quote is not closed';
+      if (j >= line.length) {
+        return 'a double quote is not closed';
+      }
       inWord = quotedWord = true;
       i = j + 1;
     } else if (c === '\\') {
-      if (i + 1 < line.length) word += line[i + 1];
+      if (i + 1 < line.length) {
+        word += line[i + 1];
+      }
       inWord = quotedWord = true;
       i += 2;
     } else if (c === '#' && !inWord) {
@@ -88,7 +100,9 @@ export function splitShellWords(line: string): ShellToken[] | string {
     } else {
       // A run of plain characters is taken in one slice, not character by character.
       let j = i + 1;
-      while (j < line.length && !SPECIAL.has(line[j]!)) j++;
+      while (j < line.length && !SPECIAL.has(line[j]!)) {
+        j++;
+      }
       word += line.slice(i, j);
       inWord = true;
       i = j;
@@ -105,7 +119,9 @@ function splitOnBlanks(line: string): ShellToken[] {
   for (let i = 0; i <= line.length; i++) {
     const c = i === line.length ? 32 : line.charCodeAt(i);
     if (c !== 32 && c !== 9) {
-      if (start === -1) start = i;
+      if (start === -1) {
+        start = i;
+      }
     } else if (start !== -1) {
       tokens.push({ text: line.slice(start, i), operator: false });
       start = -1;

@@ -27,7 +27,9 @@ const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
  */
 export function parseUnifiedDiff(diff: string): ParsedDiff {
   const rows = diff.split('\n');
-  if (rows[rows.length - 1] === '') rows.pop();
+  if (rows[rows.length - 1] === '') {
+    rows.pop();
+  }
   const hunks: DiffHunk[] = [];
   const bare = new WeakSet<HunkLine>();
   let hunk: DiffHunk | undefined;
@@ -44,7 +46,9 @@ export function parseUnifiedDiff(diff: string): ParsedDiff {
       hunks.push(hunk);
       continue;
     }
-    if (hunk === undefined) continue; // `diff --git`, `index`, `---`, `+++` and other headers
+    if (hunk === undefined) {
+      continue;
+    } // `diff --git`, `index`, `---`, `+++` and other headers
     if (row.startsWith('--- ') && rows[i + 1]?.startsWith('+++ ')) {
       return {
         ok: false,
@@ -60,7 +64,9 @@ export function parseUnifiedDiff(diff: string): ParsedDiff {
       hunk.lines.push(line);
     } else if (kind === '\\') {
       const last = hunk.lines[hunk.lines.length - 1];
-      if (last !== undefined) last.noNewline = true;
+      if (last !== undefined) {
+        last.noNewline = true;
+      }
     } else {
       if (hunk.oldCount !== undefined && oldLength(hunk) < hunk.oldCount) {
         return {
@@ -71,7 +77,9 @@ export function parseUnifiedDiff(diff: string): ParsedDiff {
       hunk = undefined; // trailing text after a hunk
     }
   }
-  for (const each of hunks) trimTrailingBlanks(each, bare);
+  for (const each of hunks) {
+    trimTrailingBlanks(each, bare);
+  }
   return { ok: true, hunks };
 }
 
@@ -81,13 +89,19 @@ export function parseUnifiedDiff(diff: string): ParsedDiff {
  */
 function trimTrailingBlanks(hunk: DiffHunk, bare: WeakSet<HunkLine>): void {
   while (hunk.lines.length > 0 && bare.has(hunk.lines[hunk.lines.length - 1]!)) {
-    if (hunk.oldCount !== undefined && oldLength(hunk) <= hunk.oldCount) return;
+    if (hunk.oldCount !== undefined && oldLength(hunk) <= hunk.oldCount) {
+      return;
+    }
     hunk.lines.pop();
   }
 }
 
 function oldLength(hunk: DiffHunk): number {
   let n = 0;
-  for (const line of hunk.lines) if (line.kind !== '+') n++;
+  for (const line of hunk.lines) {
+    if (line.kind !== '+') {
+      n++;
+    }
+  }
   return n;
 }

@@ -41,13 +41,17 @@ export function parseDemoCliArgs(
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--help' || arg === '-h') {
+      return 'help';
+    }
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match || !['port', 'host', 'chunks-per-second'].includes(match[1])) {
       invalid(`unknown argument "${arg}"\n${DEMO_CLI_USAGE}`);
     }
     const value = match[2] ?? argv[++i];
-    if (value === undefined) invalid(`--${match[1]} needs a value`);
+    if (value === undefined) {
+      invalid(`--${match[1]} needs a value`);
+    }
     values.set(match[1], value);
   }
   const portArg = values.get('port');
@@ -60,8 +64,12 @@ export function parseDemoCliArgs(
         : DEMO_CLI_DEFAULT_PORT;
   const pace = values.get('chunks-per-second');
   const chunksPerSecond = pace === undefined ? DEMO_LLM_DEFAULTS.chunksPerSecond : Number(pace);
-  if (!(chunksPerSecond > 0)) invalid(`--chunks-per-second must be a number > 0, got "${pace}"`);
+  if (!(chunksPerSecond > 0)) {
+    invalid(`--chunks-per-second must be a number > 0, got "${pace}"`);
+  }
   const host = values.get('host') ?? '127.0.0.1';
-  if (host === '') invalid('--host must not be empty');
+  if (host === '') {
+    invalid('--host must not be empty');
+  }
   return { host, port, chunksPerSecond };
 }

@@ -15,10 +15,12 @@ export function dockerAnswers(): boolean {
 
 /** docker-compose 1.29 when installed (Debian's, as CI has), else the v2 plugin. */
 export function composeCommand(): string[] | undefined {
-  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0)
+  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) {
     return ['docker-compose'];
-  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0)
+  }
+  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) {
     return ['docker', 'compose'];
+  }
   return undefined;
 }
 
@@ -187,7 +189,9 @@ export class ComposeStack {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const states = this.health();
-      if (LONG_RUNNING.every((service) => states[service] === 'healthy')) return;
+      if (LONG_RUNNING.every((service) => states[service] === 'healthy')) {
+        return;
+      }
       if (Date.now() > deadline) {
         const logs = await this.run(['logs', '--tail', '30'], 60_000).catch(String);
         throw new Error(
@@ -199,7 +203,9 @@ export class ComposeStack {
   }
 
   removeDir(): void {
-    if (process.env.FORGE_E2E_KEEP === '1') return;
+    if (process.env.FORGE_E2E_KEEP === '1') {
+      return;
+    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

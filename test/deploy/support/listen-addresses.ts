@@ -83,7 +83,9 @@ export function dockerfileEnv(path: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of stages.at(-1)!.split('\n')) {
     const match = /^ENV\s+(.*)$/.exec(line.trim());
-    if (!match) continue;
+    if (!match) {
+      continue;
+    }
     for (const pair of match[1]!.trim().split(/\s+/)) {
       const [name, ...value] = pair.split('=');
       env[name!] = value.join('=').replace(/^"(.*)"$/, '$1');
@@ -101,11 +103,17 @@ export function imageName(image: string): string {
 export function listeners(image: string, deploymentEnv: Record<string, string>): Listener[] {
   const name = imageName(image);
   const servers = SERVERS[name];
-  if (!servers) return [];
+  if (!servers) {
+    return [];
+  }
   const env = { ...APP_DEFAULTS[name] };
   for (const layer of [dockerfileEnv(DOCKERFILES[name]!), deploymentEnv]) {
     // An empty value means the app's default (loadConfig), as an unset one.
-    for (const [key, value] of Object.entries(layer)) if (value !== '') env[key] = value;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value !== '') {
+        env[key] = value;
+      }
+    }
   }
   return servers.map((server) => ({
     server: server.name,
@@ -155,7 +163,9 @@ export function urlTargets(value: string): { host: string; port: number }[] {
     } catch {
       continue;
     }
-    if (!url.hostname || !url.port) continue;
+    if (!url.hostname || !url.port) {
+      continue;
+    }
     targets.push({ host: url.hostname, port: Number(url.port) });
   }
   return targets;
@@ -178,7 +188,9 @@ export function k8sEnv(container: ContainerSpec, objects: K8sObject[]): Record<s
     Object.assign(env, (configMap?.data as Record<string, string>) ?? {});
   }
   for (const variable of container.env ?? []) {
-    if (variable.value !== undefined) env[variable.name] = variable.value;
+    if (variable.value !== undefined) {
+      env[variable.name] = variable.value;
+    }
   }
   return env;
 }
@@ -235,7 +247,9 @@ export function k8sServiceProblems(objects: K8sObject[]): {
           typeof target === 'string' ? p.name === target : p.containerPort === target,
         )!.containerPort;
         const servers = listeners(match.container.image, k8sEnv(match.container, objects));
-        if (!SERVERS[imageName(match.container.image)]) continue; // postgres, redis: their own images
+        if (!SERVERS[imageName(match.container.image)]) {
+          continue;
+        } // postgres, redis: their own images
         checked.push(`${who} → ${workload.metadata.name}/${match.container.name}:${containerPort}`);
         problems.push(
           ...connectionProblems(
@@ -275,13 +289,16 @@ export function k8sUrlProblems(objects: K8sObject[]): { checked: string[]; probl
         for (const { host, port } of urlTargets(value)) {
           const labels = host.split('.');
           const service = [labels[0]!, labels[1] ?? ''].find((name) => services.has(name));
-          if (!service) continue;
+          if (!service) {
+            continue;
+          }
           const who = `${workload.metadata.name}/${container.name} ${variable}`;
           checked.push(`${who} → ${service}:${port}`);
-          if (!services.get(service)!.some((p) => p.port === port))
+          if (!services.get(service)!.some((p) => p.port === port)) {
             problems.push(
               `${who} connects to ${host}:${port}, a port Service ${service} does not have`,
             );
+          }
         }
       }
     }

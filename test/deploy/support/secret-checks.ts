@@ -9,14 +9,18 @@ export function inlinedSecrets(objects: K8sObject[]): string[] {
   for (const object of objects) {
     for (const container of containers(object)) {
       for (const variable of container.env ?? []) {
-        if (!SECRET_VARIABLES.test(variable.name) || variable.value === undefined) continue;
+        if (!SECRET_VARIABLES.test(variable.name) || variable.value === undefined) {
+          continue;
+        }
         const where = `${object.kind}/${object.metadata.name} ${container.name} ${variable.name}`;
         if (!variable.name.endsWith('_URL')) {
           found.push(where);
           continue;
         }
         const password = new URL(variable.value).password;
-        if (password && !/^\$\([A-Z_]+\)$/.test(decodeURIComponent(password))) found.push(where);
+        if (password && !/^\$\([A-Z_]+\)$/.test(decodeURIComponent(password))) {
+          found.push(where);
+        }
       }
     }
   }

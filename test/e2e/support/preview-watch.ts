@@ -65,7 +65,9 @@ export class PreviewWatch {
   /** Starts watching the frame `selector` (it must show `appText` now). */
   static async start(page: Page, selector: string, appText: string): Promise<PreviewWatch> {
     const frame = await shownFrame(page, selector);
-    if (!(await frame.evaluate(INSTALL))) throw new Error('the preview has no #root');
+    if (!(await frame.evaluate(INSTALL))) {
+      throw new Error('the preview has no #root');
+    }
     return new PreviewWatch(page, selector, frame, appText);
   }
 
@@ -78,7 +80,9 @@ export class PreviewWatch {
 
   private async collectInside(): Promise<void> {
     const inside = await this.read();
-    for (const atMs of inside?.blanks ?? []) this.blanks.push({ atMs, what: '#root emptied' });
+    for (const atMs of inside?.blanks ?? []) {
+      this.blanks.push({ atMs, what: '#root emptied' });
+    }
   }
 
   /** The shown frame was swapped for a fresh one: that one must show the app already. */

@@ -37,7 +37,9 @@ export function ensureWebBuild(): void {
     newestMtime(join(WEB_DIR, 'src')),
     newestMtime(join(ROOT, 'libs/protocol/src')),
   );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) {
+    return;
+  }
   const build = spawnSync('npx', ['ng', 'build'], {
     cwd: WEB_DIR,
     env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
@@ -79,7 +81,9 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
   ensureWebBuild();
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
-    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+    for (const closer of closers.reverse()) {
+      await closer().catch(() => undefined);
+    }
   };
   try {
     const db: TestDatabase = await createTestDatabase();

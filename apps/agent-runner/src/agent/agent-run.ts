@@ -88,7 +88,9 @@ export class AgentRun implements SinkOwner {
   /** The phase the row is at. */
   get phase(): PhaseInfo {
     const phase = this.row.phases.find((p) => p.number === this.row.currentPhase);
-    if (!phase) throw new Error(`project ${this.projectId} has no phase ${this.row.currentPhase}`);
+    if (!phase) {
+      throw new Error(`project ${this.projectId} has no phase ${this.row.currentPhase}`);
+    }
     return phase;
   }
 
@@ -117,7 +119,9 @@ export class AgentRun implements SinkOwner {
     const event = versionCreatedEvent(
       await this.deps.history.record(this.projectId, reason, label),
     );
-    if (event) await this.emit(event);
+    if (event) {
+      await this.emit(event);
+    }
   }
 
   /** A chat message from the agent; 'system' for a short entry (a stop) rather than a reply. */

@@ -107,8 +107,9 @@ const COLUMNS: Record<keyof AgentStatePatch, keyof AgentStateColumns> = {
 };
 
 function toSnapshot(row: AgentStateRecord): AgentSnapshotRow {
-  if (!isAgentState(row.state))
+  if (!isAgentState(row.state)) {
     throw new Error(`project ${row.project_id} has unknown state ${row.state}`);
+  }
   return {
     projectId: row.project_id,
     ownerId: row.owner_id,
@@ -197,7 +198,9 @@ export class AgentStore {
       toColumns(patch),
       manager,
     );
-    if (version === null) throw new LeaseLostError(row.projectId);
+    if (version === null) {
+      throw new LeaseLostError(row.projectId);
+    }
     return { ...row, ...patch, version };
   }
 
@@ -216,7 +219,9 @@ export class AgentStore {
       ...batch,
       saved: batch.saved.map((file) => ({ ...file, encoding: encodingColumn(file) })),
     });
-    if (version === null) throw new LeaseLostError(row.projectId);
+    if (version === null) {
+      throw new LeaseLostError(row.projectId);
+    }
     return { ...row, filesInFlight: batch.filesInFlight, version };
   }
 

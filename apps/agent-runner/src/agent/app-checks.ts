@@ -84,24 +84,36 @@ export async function runToolChecks(
     await sandbox.readFile('tsconfig.json'),
   );
   const typeCheck = async (): Promise<CheckProblem[]> => {
-    if (!options.tsc || !commands.typeCheck) return [];
+    if (!options.tsc || !commands.typeCheck) {
+      return [];
+    }
     const result = await run(commands.typeCheck);
-    if (result.timedOut) return [timedOut('tsc', options.timeoutMs)];
+    if (result.timedOut) {
+      return [timedOut('tsc', options.timeoutMs)];
+    }
     return result.exitCode !== 0 ? tscProblems(result.output) : [];
   };
   const builds = async (): Promise<CheckProblem[]> => {
-    if (!options.build) return [];
+    if (!options.build) {
+      return [];
+    }
     for (const build of commands.builds) {
       const result = await run(build);
-      if (result.timedOut) return [timedOut('build', options.timeoutMs)];
-      if (result.exitCode !== 0) return buildProblems(result.output);
+      if (result.timedOut) {
+        return [timedOut('build', options.timeoutMs)];
+      }
+      if (result.exitCode !== 0) {
+        return buildProblems(result.output);
+      }
     }
     return [];
   };
   // Both are waited for, so neither outlives the call when the other throws.
   const settled = await Promise.allSettled([typeCheck(), builds()]);
   const failed = settled.find((outcome) => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
+  if (failed) {
+    throw failed.reason;
+  }
   return settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
 }
 
@@ -118,7 +130,9 @@ export function tscProblems(output: string): CheckProblem[] {
       last = undefined;
       const [, path, row, column, code, message] = match as unknown as string[];
       const key = `tsc:${path}:${code}:${message}`;
-      if (seen.has(`${key}:${row}:${column}`)) continue;
+      if (seen.has(`${key}:${row}:${column}`)) {
+        continue;
+      }
       seen.add(`${key}:${row}:${column}`);
       if (problems.length >= PROBLEMS_PER_CHECK_MAX) {
         extra++;
@@ -149,7 +163,9 @@ export function tscProblems(output: string): CheckProblem[] {
       message: firstLine(text),
     });
   }
-  if (extra) problems[problems.length - 1]!.text += `\n…and ${extra} more type errors`;
+  if (extra) {
+    problems[problems.length - 1]!.text += `\n…and ${extra} more type errors`;
+  }
   return problems;
 }
 
@@ -166,17 +182,25 @@ export function buildProblems(output: string): CheckProblem[] {
   const seen = new Set<string>();
   for (let i = 0; i < lines.length && problems.length < PROBLEMS_PER_CHECK_MAX; i++) {
     const headline = BUILD_HEADLINE.exec(lines[i]!.trim());
-    if (!headline || BUILD_NOISE.test(lines[i]!)) continue;
+    if (!headline || BUILD_NOISE.test(lines[i]!)) {
+      continue;
+    }
     const plugin = headline[1];
     const message = (headline[2] ?? headline[3] ?? '').trim();
     const details: string[] = [];
     let position = projectPosition(message);
     for (let j = i + 1; j < lines.length; j++) {
       const next = lines[j]!;
-      if (!next.trim() || BUILD_HEADLINE.test(next.trim())) break;
+      if (!next.trim() || BUILD_HEADLINE.test(next.trim())) {
+        break;
+      }
       // A code frame's `[ src/App.tsx:22:23 ]` says where; a stack frame never does.
-      if (!STACK_FRAME.test(next)) position ??= projectPosition(next);
-      if (!BUILD_NOISE.test(next) && details.length < DETAIL_LINES_MAX) details.push(next.trim());
+      if (!STACK_FRAME.test(next)) {
+        position ??= projectPosition(next);
+      }
+      if (!BUILD_NOISE.test(next) && details.length < DETAIL_LINES_MAX) {
+        details.push(next.trim());
+      }
     }
     const path = position?.[1] ?? pathIn(message) ?? pathIn(details.join('\n'));
     const problem: CheckProblem = {
@@ -188,7 +212,9 @@ export function buildProblems(output: string): CheckProblem[] {
       ...(position ? { line: Number(position[2]), column: Number(position[3]) } : {}),
       ...(plugin ? { code: plugin } : {}),
     };
-    if (seen.has(problem.key)) continue;
+    if (seen.has(problem.key)) {
+      continue;
+    }
     seen.add(problem.key);
     const where = path ? `${path}${position ? `:${position[2]}:${position[3]}` : ''} ` : '';
     problem.text = [`${where}${plugin ? `[${plugin}] ` : ''}${message}`, ...details].join('\n');
@@ -214,10 +240,14 @@ export function devLogProblems(lines: SandboxLogLine[]): CheckProblem[] {
   const seen = new Set<string>();
   const problems: CheckProblem[] = [];
   for (const line of lines) {
-    if (line.stream !== 'dev' || !DEV_ERROR.test(line.text)) continue;
+    if (line.stream !== 'dev' || !DEV_ERROR.test(line.text)) {
+      continue;
+    }
     const text = cleanToolText(line.text).trim();
     const key = `dev:${normalize(text)}`;
-    if (seen.has(key) || problems.length >= PROBLEMS_PER_CHECK_MAX) continue;
+    if (seen.has(key) || problems.length >= PROBLEMS_PER_CHECK_MAX) {
+      continue;
+    }
     seen.add(key);
     const position = POSITION.exec(text);
     problems.push({
@@ -258,7 +288,9 @@ export function runtimeProblems(reports: RuntimeErrorReport[]): CheckProblem[] {
   for (const report of reports) {
     const message = cleanToolText(report.message);
     const key = `runtime:${report.kind}:${normalize(message)}`;
-    if (seen.has(key) || problems.length >= PROBLEMS_PER_CHECK_MAX) continue;
+    if (seen.has(key) || problems.length >= PROBLEMS_PER_CHECK_MAX) {
+      continue;
+    }
     seen.add(key);
     const source = report.source ? cleanToolText(report.source) : '';
     const stack = report.stack ? cleanToolText(report.stack) : '';
@@ -305,7 +337,9 @@ export function formatProblems(problems: CheckProblem[], maxChars: number): stri
   const sections: string[] = [];
   for (const source of Object.keys(titles) as CheckSource[]) {
     const texts = problems.filter((p) => p.source === source).map((p) => p.text);
-    if (texts.length) sections.push(`${titles[source]}:\n${texts.join('\n')}`);
+    if (texts.length) {
+      sections.push(`${titles[source]}:\n${texts.join('\n')}`);
+    }
   }
   const text = sections.join('\n\n');
   return text.length > maxChars

@@ -201,7 +201,9 @@ describe('binary files from the model (e2e)', () => {
 function findFile(dir: string, name: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findFile(path, name);
+    if (entry.isDirectory()) {
+      return entry.name === 'node_modules' ? [] : findFile(path, name);
+    }
     return entry.name === name ? [path] : [];
   });
 }

@@ -47,14 +47,19 @@ export function checkCommands(manifest: string | null, tsconfig: string | null):
   const builds: string[][] = [];
   for (const argv of buildScriptCommands(manifest)) {
     const [tool, ...args] = argv;
-    if (tool === 'tsc' && !typeCheck)
+    if (tool === 'tsc' && !typeCheck) {
       typeCheck = ['tsc', ...without(args, TSC_DROPPED), ...TYPE_CHECK_FLAGS];
-    else if (tool === 'vite' && args[0] === 'build')
+    } else if (tool === 'vite' && args[0] === 'build') {
       builds.push(['vite', 'build', ...without(args.slice(1), VITE_DROPPED), ...BUILD_FLAGS]);
+    }
   }
   typeCheck ??= tsconfigTypeCheck(tsconfig);
-  if (typeCheck) typeCheck = incremental(typeCheck);
-  if (builds.length === 0) builds.push(['vite', 'build', ...BUILD_FLAGS]);
+  if (typeCheck) {
+    typeCheck = incremental(typeCheck);
+  }
+  if (builds.length === 0) {
+    builds.push(['vite', 'build', ...BUILD_FLAGS]);
+  }
   return { typeCheck, builds };
 }
 
@@ -66,20 +71,29 @@ export function checkCommands(manifest: string | null, tsconfig: string | null):
  */
 export function buildScriptCommands(manifest: string | null): string[][] {
   const script = buildScript(manifest);
-  if (!script) return [];
+  if (!script) {
+    return [];
+  }
   const commands: string[][] = [];
   for (const part of script.split('&&')) {
-    if (UNREADABLE_SEGMENT.test(part)) continue;
+    if (UNREADABLE_SEGMENT.test(part)) {
+      continue;
+    }
     const words = part.trim().split(/\s+/).filter(Boolean);
-    while (words.length && (ENV_WRAPPERS.has(words[0]!) || /^[A-Za-z_]\w*=/.test(words[0]!)))
+    while (words.length && (ENV_WRAPPERS.has(words[0]!) || /^[A-Za-z_]\w*=/.test(words[0]!))) {
       words.shift();
-    if (words.length) commands.push(words);
+    }
+    if (words.length) {
+      commands.push(words);
+    }
   }
   return commands;
 }
 
 function buildScript(manifest: string | null): string | null {
-  if (!manifest) return null;
+  if (!manifest) {
+    return null;
+  }
   try {
     const parsed = JSON.parse(manifest) as { scripts?: Record<string, unknown> };
     const script = parsed.scripts?.build;
@@ -91,7 +105,9 @@ function buildScript(manifest: string | null): string | null {
 
 /** Without a tsc in the build script: the project tsconfig.json declares, as tsc reads it. */
 function tsconfigTypeCheck(tsconfig: string | null): string[] | null {
-  if (tsconfig === null) return null;
+  if (tsconfig === null) {
+    return null;
+  }
   const parsed = parseJsonc(tsconfig);
   const references = parsed && Array.isArray(parsed.references) ? parsed.references : [];
   // A solution file (`files: []` + references) checks nothing with -p: build its references.
@@ -107,9 +123,13 @@ function tsconfigTypeCheck(tsconfig: string | null): string[] | null {
  * does; any other keeps it under node_modules, never among the project's files.
  */
 function incremental(argv: string[]): string[] {
-  if (argv.some((arg) => arg.startsWith('--incremental'))) return argv;
+  if (argv.some((arg) => arg.startsWith('--incremental'))) {
+    return argv;
+  }
   const kept = ['-b', '--build', '--tsBuildInfoFile'].some((flag) => argv.includes(flag));
-  if (kept) return [...argv, '--incremental'];
+  if (kept) {
+    return [...argv, '--incremental'];
+  }
   const project = argv.findIndex((arg) => arg === '-p' || arg === '--project');
   const name = (project === -1 ? undefined : argv[project + 1]) ?? 'tsconfig.json';
   const file = name.replace(/\.json$/, '').replace(/[^\w.-]/g, '_');
@@ -126,8 +146,11 @@ function without(args: string[], dropped: Map<string, boolean>): string[] {
   for (let i = 0; i < args.length; i++) {
     const [name] = args[i]!.split('=', 1) as [string];
     const takesValue = dropped.get(name);
-    if (takesValue === undefined) kept.push(args[i]!);
-    else if (takesValue && !args[i]!.includes('=')) i++;
+    if (takesValue === undefined) {
+      kept.push(args[i]!);
+    } else if (takesValue && !args[i]!.includes('=')) {
+      i++;
+    }
   }
   return kept;
 }
@@ -139,10 +162,16 @@ export function parseJsonc(text: string): Record<string, unknown> | null {
     const c = text[i]!;
     if (c === '"') {
       const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === '\\') {
+          i++;
+        }
+      }
       out += text.slice(start, i + 1);
     } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
+      while (i < text.length && text[i] !== '\n') {
+        i++;
+      }
       out += '\n';
     } else if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);

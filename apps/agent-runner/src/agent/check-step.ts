@@ -37,7 +37,9 @@ export async function checkPhase(
       })),
     );
   } catch (error) {
-    if (run.signal.aborted) throw error;
+    if (run.signal.aborted) {
+      throw error;
+    }
     await run.emit({
       type: 'log',
       stream: 'system',

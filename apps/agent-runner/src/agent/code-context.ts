@@ -24,7 +24,9 @@ export function summarize(content: string): string {
 }
 
 export function listFiles(files: SourceFile[]): string {
-  if (files.length === 0) return '(none)';
+  if (files.length === 0) {
+    return '(none)';
+  }
   return files
     .map((file) =>
       file.encoding
@@ -69,6 +71,8 @@ export function fullFiles(
 
 function lineCount(content: string): number {
   let lines = content.length && !content.endsWith('\n') ? 1 : 0;
-  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) lines++;
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) {
+    lines++;
+  }
   return lines;
 }

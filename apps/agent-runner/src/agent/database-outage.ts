@@ -28,9 +28,13 @@ export function isDatabaseOutage(error: unknown): boolean {
       driverError?: unknown;
     };
     if (typeof code === 'string') {
-      if (NETWORK_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code)) return true;
+      if (NETWORK_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code)) {
+        return true;
+      }
     }
-    if (typeof message === 'string' && LOST_CONNECTION.test(message)) return true;
+    if (typeof message === 'string' && LOST_CONNECTION.test(message)) {
+      return true;
+    }
     cause = driverError ?? (cause as { cause?: unknown }).cause;
   }
   return false;

@@ -21,14 +21,18 @@ describe('fitPackage (against the npm registry)', () => {
   const installed = installedVersions(STARTER);
   const lookups = new Map<string, PackageVersions | undefined>();
   const versionsOf = async (name: string) => {
-    if (!lookups.has(name)) lookups.set(name, await fetchPackageVersions(name, options));
+    if (!lookups.has(name)) {
+      lookups.set(name, await fetchPackageVersions(name, options));
+    }
     return lookups.get(name);
   };
 
   it('replaces a major whose peer range excludes the installed React with one that fits', async () => {
     const fitted = fitPackage('react-redux@8', installed, await versionsOf('react-redux'));
     expect(fitted).toMatchObject({ ok: true, requested: 'react-redux@8' });
-    if (!fitted.ok) throw new Error('unreachable');
+    if (!fitted.ok) {
+      throw new Error('unreachable');
+    }
     const version = fitted.install.slice('react-redux@'.length);
     expect(semver.major(version)).toBeGreaterThanOrEqual(9);
     expect(fitted.note).toMatch(/react-redux@8 needs react .* \(installed 19\.3\.1\)/);
@@ -42,7 +46,9 @@ describe('fitPackage (against the npm registry)', () => {
       const name = spec.startsWith('@') ? `@${spec.slice(1).split('@')[0]}` : spec.split('@')[0]!;
       const fitted = fitPackage(spec, installed, await versionsOf(name));
       expect(fitted).toMatchObject({ ok: true, requested: spec });
-      if (!fitted.ok) throw new Error('unreachable');
+      if (!fitted.ok) {
+        throw new Error('unreachable');
+      }
       expect(fitted.note).toBeUndefined();
       expect(semver.valid(fitted.install.slice(name.length + 1))).not.toBeNull();
     }

@@ -19,7 +19,9 @@ export type FittedPackage =
 /** Versions of the packages the project has, from its package.json (exact or lowest of a range). */
 export function installedVersions(manifest: string | null): Map<string, string> {
   const versions = new Map<string, string>();
-  if (!manifest) return versions;
+  if (!manifest) {
+    return versions;
+  }
   let parsed: { dependencies?: unknown; devDependencies?: unknown };
   try {
     parsed = JSON.parse(manifest) as typeof parsed;
@@ -27,11 +29,17 @@ export function installedVersions(manifest: string | null): Map<string, string> 
     return versions;
   }
   for (const group of [parsed.devDependencies, parsed.dependencies]) {
-    if (!group || typeof group !== 'object') continue;
+    if (!group || typeof group !== 'object') {
+      continue;
+    }
     for (const [name, range] of Object.entries(group as Record<string, unknown>)) {
-      if (typeof range !== 'string') continue;
+      if (typeof range !== 'string') {
+        continue;
+      }
       const lowest = semver.validRange(range) ? semver.minVersion(range) : null;
-      if (lowest) versions.set(name, lowest.version);
+      if (lowest) {
+        versions.set(name, lowest.version);
+      }
     }
   }
   return versions;
@@ -49,8 +57,12 @@ export function fitPackage(
   registry: PackageVersions | undefined,
 ): FittedPackage {
   const parsed = parsePackageSpec(spec);
-  if (isPackageSpecProblem(parsed)) return { ok: false, requested: spec, problem: parsed.message };
-  if (!registry) return { ok: true, requested: spec, install: spec };
+  if (isPackageSpecProblem(parsed)) {
+    return { ok: false, requested: spec, problem: parsed.message };
+  }
+  if (!registry) {
+    return { ok: true, requested: spec, install: spec };
+  }
   const { name } = parsed;
   const wanted = parsed.version ?? 'latest';
   const tagged = registry.distTags[wanted];
@@ -64,7 +76,9 @@ export function fitPackage(
   const conflicts = (version: string) => peerConflicts(registry.versions[version]!, installed);
   const inRange = releases.filter((version) => semver.satisfies(version, range));
   const fitting = inRange.find((version) => conflicts(version).length === 0);
-  if (fitting) return { ok: true, requested: spec, install: `${name}@${fitting}` };
+  if (fitting) {
+    return { ok: true, requested: spec, install: `${name}@${fitting}` };
+  }
   if (inRange.length === 0 && !tagged) {
     return { ok: false, requested: spec, problem: `no release of ${name} matches "${wanted}"` };
   }
@@ -96,7 +110,9 @@ function peerConflicts(
   const conflicts: string[] = [];
   for (const [peer, range] of Object.entries(version.peers)) {
     const have = installed.get(peer);
-    if (!have || !semver.validRange(range)) continue;
+    if (!have || !semver.validRange(range)) {
+      continue;
+    }
     if (!semver.satisfies(have, range, { includePrerelease: true })) {
       conflicts.push(`${peer} ${range} (installed ${have})`);
     }
@@ -106,21 +122,29 @@ function peerConflicts(
 
 /** The parts of a registry packument that fitPackage reads, from its JSON. */
 export function packageVersionsFrom(packument: unknown): PackageVersions | undefined {
-  if (!packument || typeof packument !== 'object') return undefined;
+  if (!packument || typeof packument !== 'object') {
+    return undefined;
+  }
   const { 'dist-tags': tags, versions } = packument as {
     'dist-tags'?: unknown;
     versions?: unknown;
   };
-  if (!versions || typeof versions !== 'object') return undefined;
+  if (!versions || typeof versions !== 'object') {
+    return undefined;
+  }
   const result: PackageVersions = { distTags: {}, versions: {} };
   for (const [tag, version] of Object.entries((tags ?? {}) as Record<string, unknown>)) {
-    if (typeof version === 'string') result.distTags[tag] = version;
+    if (typeof version === 'string') {
+      result.distTags[tag] = version;
+    }
   }
   for (const [version, meta] of Object.entries(versions as Record<string, unknown>)) {
     const { peerDependencies } = (meta ?? {}) as { peerDependencies?: Record<string, unknown> };
     const peers: Record<string, string> = {};
     for (const [peer, range] of Object.entries(peerDependencies ?? {})) {
-      if (typeof range === 'string') peers[peer] = range;
+      if (typeof range === 'string') {
+        peers[peer] = range;
+      }
     }
     result.versions[version] = { peers };
   }
@@ -158,7 +182,9 @@ export async function fetchPackageVersions(
       headers: { accept: 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8' },
       signal: AbortSignal.any(signals),
     });
-    if (!response.ok || !response.body) return undefined;
+    if (!response.ok || !response.body) {
+      return undefined;
+    }
     const declared = Number(response.headers.get('content-length') ?? 0);
     if (declared > options.maxBytes) {
       await response.body.cancel();
@@ -168,12 +194,16 @@ export async function fetchPackageVersions(
     let size = 0;
     for await (const chunk of response.body) {
       size += chunk.byteLength;
-      if (size > options.maxBytes) return undefined;
+      if (size > options.maxBytes) {
+        return undefined;
+      }
       chunks.push(chunk);
     }
     return packageVersionsFrom(JSON.parse(Buffer.concat(chunks).toString('utf8')));
   } catch (error) {
-    if (options.signal?.aborted) throw error;
+    if (options.signal?.aborted) {
+      throw error;
+    }
     return undefined;
   }
 }

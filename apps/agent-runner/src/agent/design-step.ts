@@ -28,11 +28,17 @@ export async function designPhase(run: AgentRun): Promise<void> {
     phases: [...run.row.phases.filter((p) => p.number !== number), phase],
     filesInFlight: [],
   };
-  if (design.blueprint && !run.row.blueprint) patch.blueprint = design.blueprint;
+  if (design.blueprint && !run.row.blueprint) {
+    patch.blueprint = design.blueprint;
+  }
   const title = patch.blueprint ? projectTitle(design) : null;
-  if (title) await deps.store.proposeTitle(run.projectId, title);
+  if (title) {
+    await deps.store.proposeTitle(run.projectId, title);
+  }
   await run.move({ type: 'phase_designed' }, patch);
-  if (patch.blueprint) await run.emit({ type: 'blueprint', blueprint: patch.blueprint });
+  if (patch.blueprint) {
+    await run.emit({ type: 'blueprint', blueprint: patch.blueprint });
+  }
   await run.emit({ type: 'phase_designed', phase });
   if (capped) {
     await run.say(

@@ -8,7 +8,9 @@ import { type Sandbox } from '@forge/sandbox';
  */
 export function changesDependencyGraph(path: string): boolean {
   const name = path.split('/').pop() ?? path;
-  if (path !== name) return false;
+  if (path !== name) {
+    return false;
+  }
   return (
     name === 'package.json' ||
     name === 'bun.lock' ||
@@ -37,7 +39,9 @@ export async function reloadDevServer(
   sandbox: Sandbox,
   options: DevServerReloadOptions = {},
 ): Promise<string | null> {
-  if ((await sandbox.status()) !== 'running') return null;
+  if ((await sandbox.status()) !== 'running') {
+    return null;
+  }
   await sandbox.stop();
   return (await sandbox.startDevServer({ signal: options.signal })).url;
 }

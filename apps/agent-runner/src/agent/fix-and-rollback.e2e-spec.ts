@@ -107,7 +107,9 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
     return async (text: string): Promise<{ status: number; body: string }> => {
       let [status, body] = [0, ''];
       for (let tries = 0; tries < 100 && !body.includes(text); tries++) {
-        if (tries) await new Promise((resolve) => setTimeout(resolve, 100));
+        if (tries) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         const response = await fetch(new URL('/src/App.tsx', started.url));
         [status, body] = [response.status, await response.text()];
       }

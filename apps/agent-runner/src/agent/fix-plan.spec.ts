@@ -143,7 +143,9 @@ describe(planFix.name, () => {
         const tried = new Set(chain.flatMap((p) => p.fixing ?? []));
         const repeats = found.some((p) => tried.has(p.key));
         expect(plan.type).toBe(repeats || chain.length >= max ? 'give_up' : 'fix');
-        if (plan.type !== 'fix') return;
+        if (plan.type !== 'fix') {
+          return;
+        }
         expect(plan.phase.number).toBe(Math.max(...phases.map((p) => p.number)) + 1);
         expect(plan.phase.attempt).toBe(chain.length + 1);
         expect(plan.phase.attempt).toBeLessThanOrEqual(max);

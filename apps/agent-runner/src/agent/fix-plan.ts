@@ -74,8 +74,12 @@ export function fixesInARow(phases: readonly PhaseInfo[], phase: PhaseInfo): Pha
   const chain: PhaseInfo[] = [];
   const ordered = [...phases].sort((a, b) => b.number - a.number);
   for (const p of ordered) {
-    if (p.number > phase.number) continue;
-    if (p.kind !== 'fix') break;
+    if (p.number > phase.number) {
+      continue;
+    }
+    if (p.kind !== 'fix') {
+      break;
+    }
     chain.push(p);
   }
   return chain;

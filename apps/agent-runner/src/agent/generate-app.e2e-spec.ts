@@ -67,10 +67,15 @@ describe('generating an app (e2e)', () => {
     // What was streamed, chunk by chunk, adds up to what was saved.
     const streamed = new Map<string, string>();
     for (const event of events) {
-      if (event.type === 'file_chunk')
+      if (event.type === 'file_chunk') {
         streamed.set(event.path, (streamed.get(event.path) ?? '') + event.chunk);
-      if (event.type === 'file_end') expect(streamed.get(event.path)).toBe(event.content);
-      if (event.type === 'file_end') streamed.delete(event.path);
+      }
+      if (event.type === 'file_end') {
+        expect(streamed.get(event.path)).toBe(event.content);
+      }
+      if (event.type === 'file_end') {
+        streamed.delete(event.path);
+      }
     }
 
     const expected = applyScof(DEMO_APPS.todo.phases.map((phase) => phase.implementation));

@@ -56,7 +56,9 @@ export async function implementPhase(run: AgentRun): Promise<void> {
  * that already have them get the same content.
  */
 async function reannounceClosedFiles(run: AgentRun, phase: number): Promise<void> {
-  if (run.row.filesInFlight.length === 0) return;
+  if (run.row.filesInFlight.length === 0) {
+    return;
+  }
   const files = await run.deps.store.files(run.projectId);
   for (const path of run.row.filesInFlight) {
     const body = files.get(path);

@@ -114,7 +114,9 @@ class QueuedPhaseSink implements PhaseSink {
   }
 
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+    while (this.writing) {
+      await this.writing;
+    }
     if (this.failure && !this.failure.reported) {
       this.failure.reported = true;
       throw this.failure.error;
@@ -123,7 +125,9 @@ class QueuedPhaseSink implements PhaseSink {
 
   /** The stream stops at its next step once a save has failed. */
   private check(): void {
-    if (this.failure) throw this.failure.error;
+    if (this.failure) {
+      throw this.failure.error;
+    }
   }
 
   private enqueue(change: FileChange): void {
@@ -139,7 +143,9 @@ class QueuedPhaseSink implements PhaseSink {
     // Starts once the caller's step is done: `writing` is set by then.
     await null;
     try {
-      while (this.waiting.length > 0) await this.write(this.waiting.splice(0, FILE_SAVE_BATCH_MAX));
+      while (this.waiting.length > 0) {
+        await this.write(this.waiting.splice(0, FILE_SAVE_BATCH_MAX));
+      }
     } catch (error) {
       this.failure = { error, reported: false };
       this.waiting.length = 0;
@@ -152,7 +158,9 @@ class QueuedPhaseSink implements PhaseSink {
   private async write(changes: FileChange[]): Promise<void> {
     // A path changed twice in one batch is saved as it ended; every change is announced.
     const last = new Map<string, FileChange>();
-    for (const change of changes) last.set(change.path, change);
+    for (const change of changes) {
+      last.set(change.path, change);
+    }
     const saved: { path: string; content: string; encoding?: FileEncoding }[] = [];
     const deleted: string[] = [];
     for (const [path, change] of last) {
@@ -180,10 +188,15 @@ class QueuedPhaseSink implements PhaseSink {
     const left: { path: string; reason: string }[] = [];
     try {
       // Files wait for the phase's early install (EarlyInstall): announced once in the sandbox.
-      if (this.sandbox) await this.sandboxReady;
-      if (this.sandbox && saved.length)
+      if (this.sandbox) {
+        await this.sandboxReady;
+      }
+      if (this.sandbox && saved.length) {
         left.push(...(await writeSandboxFiles(this.sandbox, saved)));
-      if (this.sandbox && deleted.length) await deleteSandboxFiles(this.sandbox, deleted);
+      }
+      if (this.sandbox && deleted.length) {
+        await deleteSandboxFiles(this.sandbox, deleted);
+      }
     } catch (error) {
       sandboxError = error ?? new Error('the sandbox refused the files');
     }
@@ -203,7 +216,9 @@ class QueuedPhaseSink implements PhaseSink {
           : { type: 'file_end', path, content, phase: this.phase, ...encodingOf(encoding) },
       );
     }
-    if (sandboxError) throw sandboxError;
+    if (sandboxError) {
+      throw sandboxError;
+    }
   }
 }
 

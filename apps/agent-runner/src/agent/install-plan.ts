@@ -41,8 +41,12 @@ export async function planInstall(
       plan.notes.push(`${fit.requested} was not installed: ${fit.problem}.`);
       continue;
     }
-    if (!plan.install.includes(fit.install)) plan.install.push(fit.install);
-    if (fit.note) plan.notes.push(`${fit.note}.`);
+    if (!plan.install.includes(fit.install)) {
+      plan.install.push(fit.install);
+    }
+    if (fit.note) {
+      plan.notes.push(`${fit.note}.`);
+    }
   }
   return plan;
 }

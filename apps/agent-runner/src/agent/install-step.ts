@@ -30,7 +30,9 @@ export async function installDeps(run: AgentRun): Promise<void> {
           signal: run.signal,
         });
     const { plan, result } = install;
-    if (plan.notes.length) await run.say(`About the packages: ${plan.notes.join(' ')}`);
+    if (plan.notes.length) {
+      await run.say(`About the packages: ${plan.notes.join(' ')}`);
+    }
     if (packages.length) {
       // Versions whose peers fit what the project has, recorded exact for package.json and the zip.
       packages = plan.install;
@@ -38,7 +40,9 @@ export async function installDeps(run: AgentRun): Promise<void> {
         p.number === number ? { ...p, dependencies: packages } : p,
       );
     }
-    if (result.output) await run.emit({ type: 'log', stream: 'install', text: result.output });
+    if (result.output) {
+      await run.emit({ type: 'log', stream: 'install', text: result.output });
+    }
     if (!result.ok) {
       throw new AgentFailure(
         ErrorCode.InstallFailed,

@@ -57,7 +57,9 @@ async function refusal(work: Promise<unknown>): Promise<AgentCommandError> {
     () => null,
     (e: unknown) => e,
   );
-  if (!(error instanceof AgentCommandError)) throw new Error(`expected a refusal, got ${error}`);
+  if (!(error instanceof AgentCommandError)) {
+    throw new Error(`expected a refusal, got ${error}`);
+  }
   return error;
 }
 

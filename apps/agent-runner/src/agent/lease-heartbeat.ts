@@ -37,7 +37,9 @@ export class LeaseHeartbeat {
 
   /** Starts a beat unless one still runs: a slow database must not start two resumes of one project. */
   private tick(): void {
-    if (this.beatRunning) return;
+    if (this.beatRunning) {
+      return;
+    }
     this.beatRunning = true;
     this.beating = this.beat().finally(() => {
       this.beatRunning = false;
@@ -47,11 +49,18 @@ export class LeaseHeartbeat {
   private async beat(): Promise<void> {
     try {
       const renewed = await this.leases.renew();
-      for (const projectId of this.agents.projects())
-        if (!renewed.has(projectId)) this.agents.get(projectId)?.abandon();
-      if (this.stopped) return;
+      for (const projectId of this.agents.projects()) {
+        if (!renewed.has(projectId)) {
+          this.agents.get(projectId)?.abandon();
+        }
+      }
+      if (this.stopped) {
+        return;
+      }
       for (const projectId of await this.leases.orphans()) {
-        if (this.agents.has(projectId)) continue;
+        if (this.agents.has(projectId)) {
+          continue;
+        }
         await this.resume(projectId);
       }
     } catch (error) {
@@ -71,7 +80,9 @@ export class LeaseHeartbeat {
       this.logger.log(`resuming project ${projectId} in ${row.state}, phase ${row.currentPhase}`);
       this.agents.start(row);
     } catch (error) {
-      if (!(error instanceof AgentCommandError)) throw error;
+      if (!(error instanceof AgentCommandError)) {
+        throw error;
+      }
     }
   }
 }

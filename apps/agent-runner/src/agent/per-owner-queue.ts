@@ -11,7 +11,9 @@ export class PerOwnerQueue {
     const tail = result.catch(() => undefined);
     this.tails.set(key, tail);
     void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      if (this.tails.get(key) === tail) {
+        this.tails.delete(key);
+      }
     });
     return result;
   }

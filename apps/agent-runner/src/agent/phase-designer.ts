@@ -32,7 +32,9 @@ const FIX_SUMMARY_ERRORS = 3;
 const FIX_SUMMARY_ERROR_CHARS = 120;
 
 export function describePlan(plan: PhaseInfo[]): string {
-  if (plan.length === 0) return '(nothing yet: this is a new app)';
+  if (plan.length === 0) {
+    return '(nothing yet: this is a new app)';
+  }
   return plan
     .map(
       (phase) =>
@@ -100,7 +102,9 @@ export class PhaseDesigner {
         (wait) => request.onRetry(describeRetryWait(wait, 'asking again')),
       );
       const parsed = parsePhaseDesignAnswer(answer.text);
-      if (parsed.ok) return parsed.design;
+      if (parsed.ok) {
+        return parsed.design;
+      }
       lastProblem = parsed.message;
       if (attempt < this.maxAttempts) {
         await request.onRetry(`the phase design was invalid (${parsed.code}); asking again`);

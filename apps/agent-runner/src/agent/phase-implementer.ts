@@ -75,7 +75,9 @@ class ProblemReport {
   }
 
   async summary(): Promise<void> {
-    if (this.more === 0) return;
+    if (this.more === 0) {
+      return;
+    }
     const more = this.more;
     this.more = 0;
     await this.sink.problem(
@@ -116,8 +118,9 @@ export class PhaseImplementer {
         const skipped = new Set<string>();
         const problems = new ProblemReport(sink, this.limits.errorsShown);
         const handle = async (events: ScofEvent[]) => {
-          for (const event of events)
+          for (const event of events) {
             await this.handle(event, request, sink, problems, packages, skipped);
+          }
         };
         try {
           await this.llm.complete({
@@ -157,20 +160,28 @@ export class PhaseImplementer {
         }
         return;
       case 'file_chunk':
-        if (!skipped.has(event.path)) await sink.fileChunk(event.path, event.chunk);
+        if (!skipped.has(event.path)) {
+          await sink.fileChunk(event.path, event.chunk);
+        }
         return;
       case 'file_end':
-        if (skipped.delete(event.path)) return;
+        if (skipped.delete(event.path)) {
+          return;
+        }
         if (event.encoding) {
           // The parser held the block to maxBinaryFileSize (AGENT_BINARY_FILE_MAX_BYTES).
           await sink.fileClosed(event.path, event.content, event.encoding);
           return;
         }
-        if (await this.tooLarge(event.path, event.content, problems)) return;
+        if (await this.tooLarge(event.path, event.content, problems)) {
+          return;
+        }
         await sink.fileClosed(event.path, event.content);
         return;
       case 'patch': {
-        if (done.has(event.path)) return;
+        if (done.has(event.path)) {
+          return;
+        }
         const original = (await request.currentFiles()).get(event.path);
         if (original === undefined) {
           await problems.add('PATCH_FAILED', `cannot patch ${event.path}: the file does not exist`);
@@ -188,15 +199,21 @@ export class PhaseImplementer {
           await problems.add('PATCH_FAILED', `cannot patch ${event.path}: ${result.message}`);
           return;
         }
-        if (await this.tooLarge(event.path, result.content, problems)) return;
+        if (await this.tooLarge(event.path, result.content, problems)) {
+          return;
+        }
         await sink.fileClosed(event.path, result.content);
         return;
       }
       case 'delete':
-        if (!done.has(event.path)) await sink.fileDeleted(event.path);
+        if (!done.has(event.path)) {
+          await sink.fileDeleted(event.path);
+        }
         return;
       case 'install':
-        for (const name of event.packages) packages.add(name);
+        for (const name of event.packages) {
+          packages.add(name);
+        }
         return;
       case 'error':
         await problems.add(
@@ -222,9 +239,13 @@ export class PhaseImplementer {
   private async tooLarge(path: string, content: string, problems: ProblemReport): Promise<boolean> {
     const max = this.limits.fileMaxBytes;
     // Every UTF-16 unit is at most 3 UTF-8 bytes: most files need no count at all.
-    if (content.length * 3 <= max) return false;
+    if (content.length * 3 <= max) {
+      return false;
+    }
     const bytes = Buffer.byteLength(content, 'utf8');
-    if (bytes <= max) return false;
+    if (bytes <= max) {
+      return false;
+    }
     await problems.add(
       'FILE_TOO_LARGE',
       `${path} is ${bytes} bytes; the limit (AGENT_FILE_MAX_BYTES) is ${max}; it was not saved`,

@@ -23,11 +23,15 @@ export class ProjectActivity {
 
   /** Refuses before the state is read: an agent here works on the project. */
   refuseIfRunning(projectId: string): void {
-    if (this.agents.has(projectId)) throw generationRunning();
+    if (this.agents.has(projectId)) {
+      throw generationRunning();
+    }
   }
 
   refuseIfBusy(project: { projectId: string; state: AgentState }): void {
-    if (this.isBusy(project)) throw generationRunning();
+    if (this.isBusy(project)) {
+      throw generationRunning();
+    }
   }
 
   /** Runs `work` holding the project's lease while it is idle, then gives the lease back. */

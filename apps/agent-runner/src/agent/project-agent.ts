@@ -51,7 +51,9 @@ export class ProjectAgent {
     const run = this.agentRun;
     try {
       for (;;) {
-        if (run.signal.aborted) throw LlmError.aborted();
+        if (run.signal.aborted) {
+          throw LlmError.aborted();
+        }
         switch (run.row.state) {
           case 'DESIGNING_PHASE':
             await designPhase(run);
@@ -73,7 +75,9 @@ export class ProjectAgent {
     } catch (error) {
       await this.stop(error).catch((stopping: unknown) => {
         // The failure could not be written: the database went away meanwhile.
-        if (isDatabaseOutage(stopping)) return this.pauseForDatabase(stopping);
+        if (isDatabaseOutage(stopping)) {
+          return this.pauseForDatabase(stopping);
+        }
         throw stopping;
       });
     }
@@ -94,7 +98,9 @@ export class ProjectAgent {
       this.logger.warn(`project ${this.projectId}: stopped, another runner holds it now`);
       return;
     }
-    if (!this.cancelled && isDatabaseOutage(error)) return this.pauseForDatabase(error);
+    if (!this.cancelled && isDatabaseOutage(error)) {
+      return this.pauseForDatabase(error);
+    }
     if (this.cancelled) {
       await run.move({ type: 'cancel' }, { error: null, filesInFlight: [] });
       await run.say('Stopped. The files written so far are kept.', 'system');
@@ -106,7 +112,9 @@ export class ProjectAgent {
       error instanceof AgentFailure || error instanceof LlmError
         ? error.message
         : 'An unexpected error stopped the generation; it has been logged.';
-    if (code === 'INTERNAL') this.logger.error((error as Error)?.stack ?? String(error));
+    if (code === 'INTERNAL') {
+      this.logger.error((error as Error)?.stack ?? String(error));
+    }
     const failure = { code, message, phase: run.row.currentPhase };
     run.markPhase('failed');
     await run.move({ type: 'fail' }, { error: failure, phases: run.row.phases, filesInFlight: [] });

@@ -89,16 +89,22 @@ export class ProjectHistory {
     return this.dataSource.transaction(async (manager) => {
       await this.assertLease(manager, projectId, runnerId);
       const files = await this.versions.files(projectId, number, manager);
-      if (!files) return null;
+      if (!files) {
+        return null;
+      }
       const target = new Map(files.map((file) => [file.path, file]));
       const current = await this.store.files(projectId, manager);
       const changed: RestoredFile[] = [];
       for (const path of current.keys()) {
-        if (!target.has(path)) changed.push({ path, content: null });
+        if (!target.has(path)) {
+          changed.push({ path, content: null });
+        }
       }
       for (const [path, file] of target) {
         const now = current.get(path);
-        if (!now || !sameFileContent(now, file)) changed.push(file);
+        if (!now || !sameFileContent(now, file)) {
+          changed.push(file);
+        }
       }
       changed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       // A starter file the version lacks is the starter's again (see AgentSupervisor.rollback).
@@ -206,7 +212,9 @@ export class ProjectHistory {
     phase: number,
     files: FileRow[],
   ): Promise<void> {
-    if (files.length === 0) return;
+    if (files.length === 0) {
+      return;
+    }
     await this.generatedFiles.write(
       manager,
       projectId,
@@ -218,13 +226,17 @@ export class ProjectHistory {
 
 /** The version_created event of a version just made; null when none was (nothing changed). */
 export function versionCreatedEvent(version: RecordedVersion): UnsequencedEvent | null {
-  if (!version.created) return null;
+  if (!version.created) {
+    return null;
+  }
   const { number, reason, label, createdAt } = version;
   return { type: 'version_created', number, reason, label, createdAt };
 }
 
 function sameFiles(a: FileRow[], b: FileRow[]): boolean {
-  if (a.length !== b.length) return false;
+  if (a.length !== b.length) {
+    return false;
+  }
   const byPath = new Map(a.map((file) => [file.path, file]));
   return b.every((file) => {
     const other = byPath.get(file.path);

@@ -26,7 +26,9 @@ export class ProjectLeases {
   /** Takes the project's lease and loads its state. */
   async take(projectId: string): Promise<AgentSnapshotRow> {
     const row = await this.store.load(projectId);
-    if (!row) throw projectNotFound();
+    if (!row) {
+      throw projectNotFound();
+    }
     if (!(await this.leases.acquire(projectId, this.config.RUNNER_ID, this.config.LEASE_TTL_MS))) {
       throw new AgentCommandError(
         ErrorCode.ProjectLeasedElsewhere,

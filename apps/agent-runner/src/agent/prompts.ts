@@ -21,7 +21,9 @@ function template(name: PromptName): string {
 export function renderPrompt(name: PromptName, values: Record<string, string> = {}): string {
   return template(name).replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = values[key];
-    if (value === undefined) throw new Error(`prompt ${name} needs a value for {{${key}}}`);
+    if (value === undefined) {
+      throw new Error(`prompt ${name} needs a value for {{${key}}}`);
+    }
     return value;
   });
 }

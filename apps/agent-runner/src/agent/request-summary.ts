@@ -24,7 +24,9 @@ const DONE_PATHS_NAMED = 3;
 /** "Done in 2 phases: added src/a.ts; changed src/App.tsx and 2 more." */
 export function doneMessage(phases: number, change: FileChange): string {
   const part = (verb: string, paths: string[]) => {
-    if (!paths.length) return null;
+    if (!paths.length) {
+      return null;
+    }
     const named = paths.slice(0, DONE_PATHS_NAMED).join(', ');
     const more = paths.length - DONE_PATHS_NAMED;
     return `${verb} ${named}${more > 0 ? ` and ${more} more` : ''}`;
@@ -40,7 +42,9 @@ export function doneMessage(phases: number, change: FileChange): string {
 
 /** " Used 12,345 tokens ($0.0412)." after a request that made LLM calls. */
 export function usageSentence(usage: { tokens: number; costUsd: number | null; calls: number }) {
-  if (usage.calls === 0) return '';
+  if (usage.calls === 0) {
+    return '';
+  }
   const cost = usage.costUsd === null ? '' : ` ($${usage.costUsd.toFixed(4)})`;
   return ` Used ${usage.tokens.toLocaleString('en-US')} tokens${cost}.`;
 }

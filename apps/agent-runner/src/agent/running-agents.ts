@@ -112,7 +112,9 @@ export class RunningAgents {
       .finally(async () => {
         // Released before the agent leaves the map: a command arriving meanwhile is refused as
         // busy instead of taking a lease that this release would then drop.
-        if (!this.shuttingDown) await this.leases.release(row.projectId);
+        if (!this.shuttingDown) {
+          await this.leases.release(row.projectId);
+        }
         this.agents.delete(row.projectId);
       });
     this.agents.set(row.projectId, { agent, done });
@@ -128,7 +130,9 @@ export class RunningAgents {
 
   /** Stops every agent without writing (see shutDown) and waits for them to end. */
   async abandonAll(): Promise<void> {
-    for (const { agent } of this.agents.values()) agent.abandon();
+    for (const { agent } of this.agents.values()) {
+      agent.abandon();
+    }
     await Promise.all([...this.agents.values()].map(({ done }) => done));
   }
 }

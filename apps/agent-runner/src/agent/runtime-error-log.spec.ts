@@ -21,7 +21,9 @@ class RecordingHub {
   emit(projectId: string, event: UnsequencedEvent): Promise<ServerEvent> {
     this.sent.push(event);
     const sequenced = { ...event, projectId, seq: ++this.seq } as ServerEvent;
-    for (const listener of this.listeners) listener(sequenced);
+    for (const listener of this.listeners) {
+      listener(sequenced);
+    }
     return Promise.resolve(sequenced);
   }
 }
@@ -165,7 +167,9 @@ describe(RuntimeErrorLog.name, () => {
               advance(1);
               break;
             case 'error': {
-              if (loads.length === 0) break;
+              if (loads.length === 0) {
+                break;
+              }
               const load = step.load % loads.length;
               const loadedAt = loads[load]!;
               log.add(PROJECT, [report(step.message, `load-${load}`, at() - loadedAt)]);

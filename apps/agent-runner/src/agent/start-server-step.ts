@@ -61,8 +61,12 @@ export async function startServer(run: AgentRun): Promise<void> {
     phase.kind === 'fix' ? 'fix' : 'phase',
     `Phase ${phase.number}: ${phase.name}`,
   );
-  if (problems.length && (await fixProblems(run, phase, problems))) return;
-  if (startFailure) throw startFailure;
+  if (problems.length && (await fixProblems(run, phase, problems))) {
+    return;
+  }
+  if (startFailure) {
+    throw startFailure;
+  }
   const morePhases = !phase.lastPhase;
   await run.move(
     { type: 'server_started', morePhases },
@@ -92,9 +96,13 @@ export async function startServer(run: AgentRun): Promise<void> {
  */
 async function prepareDatabase(run: AgentRun, sandbox: Sandbox | null): Promise<CheckProblem[]> {
   const databases = run.deps.databases;
-  if (!databases) return [];
+  if (!databases) {
+    return [];
+  }
   const files = await run.deps.store.files(run.projectId);
-  if (!wantsDatabase(files.keys(), run.phase)) return [];
+  if (!wantsDatabase(files.keys(), run.phase)) {
+    return [];
+  }
   try {
     const { created } = await databases.ensure(run.projectId);
     if (created) {
@@ -111,10 +119,14 @@ async function prepareDatabase(run: AgentRun, sandbox: Sandbox | null): Promise<
       const text = `Applied migrations: ${report.applied.join(', ')}.`;
       await run.emit({ type: 'log', stream: 'system', text });
     }
-    if (report?.sizeWarning) await run.say(report.sizeWarning);
+    if (report?.sizeWarning) {
+      await run.say(report.sizeWarning);
+    }
     return report?.problems ?? [];
   } catch (error) {
-    if (run.signal.aborted) throw error;
+    if (run.signal.aborted) {
+      throw error;
+    }
     const message = `The app's database could not be prepared: ${(error as Error).message}`;
     run.logger.warn(`project ${run.projectId}: ${message}`);
     await run.emit({
@@ -147,7 +159,9 @@ async function startDevServer(
   try {
     return (await sandbox.startDevServer({ signal: run.signal })).url;
   } catch (error) {
-    if (run.signal.aborted) throw error;
+    if (run.signal.aborted) {
+      throw error;
+    }
     // The dev server's own words are what a user needs to see why it did not start.
     const lines = sandbox.logs(logged).slice(-DEV_SERVER_LOG_LINES);
     if (lines.length) {

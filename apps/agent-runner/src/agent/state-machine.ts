@@ -29,25 +29,39 @@ export function transition(state: AgentState, event: AgentTransition): Transitio
     case 'fail':
       return to('IDLE');
     case 'generate':
-      if (state === 'IDLE') return to('DESIGNING_PHASE');
+      if (state === 'IDLE') {
+        return to('DESIGNING_PHASE');
+      }
       break;
     case 'reset':
-      if (state === 'COMPLETE') return to('IDLE');
+      if (state === 'COMPLETE') {
+        return to('IDLE');
+      }
       break;
     case 'phase_designed':
-      if (state === 'DESIGNING_PHASE') return to('IMPLEMENTING_PHASE');
+      if (state === 'DESIGNING_PHASE') {
+        return to('IMPLEMENTING_PHASE');
+      }
       break;
     case 'phase_implemented':
-      if (state === 'IMPLEMENTING_PHASE') return to('INSTALLING_DEPS');
+      if (state === 'IMPLEMENTING_PHASE') {
+        return to('INSTALLING_DEPS');
+      }
       break;
     case 'deps_installed':
-      if (state === 'INSTALLING_DEPS') return to('STARTING_SERVER');
+      if (state === 'INSTALLING_DEPS') {
+        return to('STARTING_SERVER');
+      }
       break;
     case 'fix_needed':
-      if (state === 'STARTING_SERVER') return to('IMPLEMENTING_PHASE');
+      if (state === 'STARTING_SERVER') {
+        return to('IMPLEMENTING_PHASE');
+      }
       break;
     case 'server_started':
-      if (state === 'STARTING_SERVER') return to(event.morePhases ? 'DESIGNING_PHASE' : 'COMPLETE');
+      if (state === 'STARTING_SERVER') {
+        return to(event.morePhases ? 'DESIGNING_PHASE' : 'COMPLETE');
+      }
       break;
   }
   return { ok: false, error: `${event.type} is not allowed in state ${state}` };
@@ -56,6 +70,8 @@ export function transition(state: AgentState, event: AgentTransition): Transitio
 /** transition(), throwing on an illegal move: a bug in the agent, never a user error. */
 export function nextState(state: AgentState, event: AgentTransition): AgentState {
   const result = transition(state, event);
-  if (!result.ok) throw new Error(`Illegal agent transition: ${result.error}`);
+  if (!result.ok) {
+    throw new Error(`Illegal agent transition: ${result.error}`);
+  }
   return result.state;
 }

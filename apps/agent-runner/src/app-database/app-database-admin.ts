@@ -25,7 +25,9 @@ const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 /** `app_<project id without dashes>`: the name of both the project's database and its role. */
 export function appDatabaseName(projectId: string): string {
-  if (!PROJECT_ID.test(projectId)) throw new Error(`not a project id: ${projectId}`);
+  if (!PROJECT_ID.test(projectId)) {
+    throw new Error(`not a project id: ${projectId}`);
+  }
   return `app_${projectId.replaceAll('-', '').toLowerCase()}`;
 }
 
@@ -138,7 +140,9 @@ export class AppDatabaseAdmin {
   async closeToPublic(database: string): Promise<boolean> {
     return this.withAdmin(async (client) => {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-      if (!found.rowCount) return false;
+      if (!found.rowCount) {
+        return false;
+      }
       await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO CURRENT_USER`);
       await client.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
       return true;
@@ -151,7 +155,9 @@ export class AppDatabaseAdmin {
     queryTimeoutMs = this.options.queryTimeoutMs,
   ): Promise<T> {
     const url = new URL(this.options.adminUrl);
-    if (database) url.pathname = `/${database}`;
+    if (database) {
+      url.pathname = `/${database}`;
+    }
     const client = new Client({
       connectionString: url.toString(),
       connectionTimeoutMillis: this.options.connectTimeoutMs,

@@ -51,7 +51,9 @@ describe(AppDatabases.name, () => {
   /** The project's own URL, as the runner reaches the server. */
   async function ownUrl(projectId: string): Promise<string> {
     const credentials = await databases.credentials(projectId);
-    if (!credentials) throw new Error(`project ${projectId} has no database`);
+    if (!credentials) {
+      throw new Error(`project ${projectId} has no database`);
+    }
     return appDatabaseUrl(pg.adminUrl, credentials);
   }
 
@@ -312,7 +314,9 @@ describe(AppDatabases.name, () => {
     const gone = await newProject();
     const reaped = await newProject();
     const kept = await newProject();
-    for (const id of [gone, reaped, kept]) await databases.ensure(id);
+    for (const id of [gone, reaped, kept]) {
+      await databases.ensure(id);
+    }
     const exists = async (id: string) => {
       const name = appDatabaseName(id);
       const [row] = await pg.query<{ db: boolean; role: boolean }>(

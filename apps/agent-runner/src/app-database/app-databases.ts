@@ -53,7 +53,9 @@ export class AppDatabases {
     projectId: string,
   ): Promise<{ credentials: AppDatabaseCredentials; created: boolean }> {
     const known = await this.credentials(projectId);
-    if (known) return { credentials: known, created: false };
+    if (known) {
+      return { credentials: known, created: false };
+    }
     let creating = this.creating.get(projectId);
     if (!creating) {
       creating = this.create(projectId).finally(() => this.creating.delete(projectId));
@@ -65,7 +67,9 @@ export class AppDatabases {
   /** `{ DATABASE_URL }` as the project's sandbox reaches its database; none without one. */
   async sandboxEnv(projectId: string): Promise<Record<string, string>> {
     const credentials = await this.credentials(projectId);
-    if (!credentials) return {};
+    if (!credentials) {
+      return {};
+    }
     const url = appDatabaseUrl(this.serverUrl, credentials, this.config.APPS_DATABASE_SANDBOX_HOST);
     return { DATABASE_URL: url };
   }
@@ -76,7 +80,9 @@ export class AppDatabases {
     files: ReadonlyMap<string, string>,
   ): Promise<AppMigrationReport | null> {
     const credentials = await this.credentials(projectId);
-    if (!credentials) return null;
+    if (!credentials) {
+      return null;
+    }
     const run = await applyMigrations(files, {
       url: appDatabaseUrl(this.serverUrl, credentials),
       timeoutMs: this.config.APPS_DATABASE_MIGRATION_TIMEOUT_MS,
@@ -94,7 +100,9 @@ export class AppDatabases {
   async drop(projectId: string): Promise<boolean> {
     const known = await this.credentials(projectId);
     await this.creating.get(projectId)?.catch(() => undefined);
-    if (!known && !(await this.credentials(projectId))) return false;
+    if (!known && !(await this.credentials(projectId))) {
+      return false;
+    }
     await this.admin.drop(projectId);
     await this.rows.remove(projectId);
     this.logger.log(`dropped the database of project ${projectId}`);
@@ -106,7 +114,9 @@ export class AppDatabases {
     const dropped: string[] = [];
     for (const id of await this.rows.orphans()) {
       try {
-        if (await this.drop(id)) dropped.push(id);
+        if (await this.drop(id)) {
+          dropped.push(id);
+        }
       } catch (error) {
         this.logger.warn(`could not drop the database of deleted project ${id}: ${String(error)}`);
       }

@@ -58,7 +58,11 @@ export function migrationChecksum(sql: string): string {
 
 /** Whether any of the paths is a migration (the trigger for creating a database). */
 export function hasMigrations(paths: Iterable<string>): boolean {
-  for (const path of paths) if (path.startsWith(MIGRATIONS_DIR)) return true;
+  for (const path of paths) {
+    if (path.startsWith(MIGRATIONS_DIR)) {
+      return true;
+    }
+  }
   return false;
 }
 
@@ -81,7 +85,9 @@ export function migrationFiles(files: ReadonlyMap<string, string>): {
   const migrations: MigrationFile[] = [];
   const problems: CheckProblem[] = [];
   for (const [path, sql] of files) {
-    if (!path.startsWith(MIGRATIONS_DIR)) continue;
+    if (!path.startsWith(MIGRATIONS_DIR)) {
+      continue;
+    }
     const match = MIGRATION_FILE.exec(path);
     if (match) {
       migrations.push({ name: match[1]!, path, sql, checksum: migrationChecksum(sql) });
@@ -127,7 +133,9 @@ export async function applyMigrations(
     for (const migration of migrations) {
       const recorded = done.get(migration.name);
       if (recorded !== undefined) {
-        if (recorded !== migration.checksum) problems.push(editedProblem(migration));
+        if (recorded !== migration.checksum) {
+          problems.push(editedProblem(migration));
+        }
         continue;
       }
       const failure = await applyOne(client, migration, options, pid);
@@ -185,7 +193,9 @@ async function applyOne(
     if ((error as Error).message === QUERY_READ_TIMEOUT) {
       // Past our own deadline (a migration that turned its statement_timeout off) the server
       // would go on running it: the role ends its own session, which rolls it back.
-      if (pid !== undefined) await terminate(options, pid);
+      if (pid !== undefined) {
+        await terminate(options, pid);
+      }
       const timedOut = Object.assign(new Error('timeout'), { code: '57014' }) as DatabaseError;
       return failedProblem(migration, timedOut, timeoutMs);
     }

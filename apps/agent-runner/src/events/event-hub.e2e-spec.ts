@@ -39,7 +39,9 @@ describe('event hub (e2e)', () => {
   async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
     const deadline = Date.now() + 10_000;
     while (!(await probe())) {
-      if (Date.now() > deadline) throw new Error(`waited 10 s for ${what}`);
+      if (Date.now() > deadline) {
+        throw new Error(`waited 10 s for ${what}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

@@ -75,8 +75,9 @@ export class EventHub {
 
   emit(projectId: string, event: UnsequencedEvent): Promise<ServerEvent> {
     const sequence = this.sequences.get(projectId);
-    if (!sequence)
+    if (!sequence) {
       return Promise.reject(new Error(`events for project ${projectId} before open()`));
+    }
     if (sequence.waiting === 0 && sequence.next <= sequence.reservedUpTo) {
       try {
         return Promise.resolve(this.deliver(projectId, sequence, event));
@@ -87,7 +88,9 @@ export class EventHub {
     sequence.waiting++;
     const emitted = sequence.tail.then(async () => {
       try {
-        while (sequence.next > sequence.reservedUpTo) await this.reserve(projectId, sequence);
+        while (sequence.next > sequence.reservedUpTo) {
+          await this.reserve(projectId, sequence);
+        }
         return this.deliver(projectId, sequence, event);
       } finally {
         sequence.waiting--;
@@ -111,7 +114,9 @@ export class EventHub {
         this.logger.warn(`reserving seqs of ${projectId} ahead: ${(error as Error).message}`);
       });
     }
-    for (const listener of this.listeners) listener(sequenced);
+    for (const listener of this.listeners) {
+      listener(sequenced);
+    }
     return sequenced;
   }
 

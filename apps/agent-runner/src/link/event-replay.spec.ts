@@ -15,14 +15,18 @@ function chunk(seq: number): ServerEvent {
 describe(EventReplay.name, () => {
   it('answers the kept events after `since` up to the snapshot, file chunks left out', () => {
     const replay = new EventReplay(100, 10);
-    for (let seq = 1; seq <= 6; seq++) replay.keep(seq % 2 ? log(seq) : chunk(seq));
+    for (let seq = 1; seq <= 6; seq++) {
+      replay.keep(seq % 2 ? log(seq) : chunk(seq));
+    }
     expect(replay.between(PROJECT, 1, 5).map((event) => event.seq)).toEqual([3, 5]);
     expect(replay.between(PROJECT, 5, 6)).toEqual([]);
   });
 
   it('keeps the latest events of a project within its bound', () => {
     const replay = new EventReplay(3, 10);
-    for (let seq = 1; seq <= 10; seq++) replay.keep(log(seq));
+    for (let seq = 1; seq <= 10; seq++) {
+      replay.keep(log(seq));
+    }
     expect(replay.between(PROJECT, 0, 10).map((event) => event.seq)).toEqual([8, 9, 10]);
   });
 
@@ -53,12 +57,18 @@ function model(all: ServerEvent[], perProject: number, projects: number) {
   const order: string[] = [];
   const kept = new Map<string, ServerEvent[]>();
   for (const event of all) {
-    if (event.type === 'file_chunk' || event.type === 'file_end' || perProject === 0) continue;
+    if (event.type === 'file_chunk' || event.type === 'file_end' || perProject === 0) {
+      continue;
+    }
     const at = order.indexOf(event.projectId);
-    if (at >= 0) order.splice(at, 1);
+    if (at >= 0) {
+      order.splice(at, 1);
+    }
     order.push(event.projectId);
     kept.set(event.projectId, [...(kept.get(event.projectId) ?? []), event].slice(-perProject));
-    if (order.length > projects) kept.delete(order.shift()!);
+    if (order.length > projects) {
+      kept.delete(order.shift()!);
+    }
   }
   return kept;
 }

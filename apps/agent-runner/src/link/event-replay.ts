@@ -18,15 +18,20 @@ export class EventReplay {
   ) {}
 
   keep(event: ServerEvent): void {
-    if (SHOWN_BY_SNAPSHOTS.has(event.type) || this.eventsPerProject === 0) return;
+    if (SHOWN_BY_SNAPSHOTS.has(event.type) || this.eventsPerProject === 0) {
+      return;
+    }
     const events = this.kept.get(event.projectId) ?? [];
     // Re-inserted so that the map's order is that of the projects' latest events.
     this.kept.delete(event.projectId);
     this.kept.set(event.projectId, events);
     events.push(event);
-    if (events.length > this.eventsPerProject)
+    if (events.length > this.eventsPerProject) {
       events.splice(0, events.length - this.eventsPerProject);
-    if (this.kept.size > this.projectsMax) this.kept.delete(this.kept.keys().next().value!);
+    }
+    if (this.kept.size > this.projectsMax) {
+      this.kept.delete(this.kept.keys().next().value!);
+    }
   }
 
   /** The kept events numbered in (after, upTo], oldest first. */

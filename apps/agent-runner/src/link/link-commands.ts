@@ -28,7 +28,9 @@ export class LinkCommands {
 
   /** Notes a generation running here (started by us or resumed by the supervisor). */
   observe(projectId: string): void {
-    if (this.winding.has(projectId) || !this.supervisor.running(projectId)) return;
+    if (this.winding.has(projectId) || !this.supervisor.running(projectId)) {
+      return;
+    }
     const done = this.supervisor.settled(projectId).finally(() => this.winding.delete(projectId));
     this.winding.set(projectId, done);
   }
@@ -56,8 +58,12 @@ export class LinkCommands {
       if (!this.supervisor.running(projectId)) {
         await this.winding.get(projectId);
         const row = await this.store.load(projectId);
-        if (!row) throw projectNotFound();
-        if (!this.activity.isBusy(row)) return;
+        if (!row) {
+          throw projectNotFound();
+        }
+        if (!this.activity.isBusy(row)) {
+          return;
+        }
         this.renumber(projectId);
       }
       await this.supervisor.cancel(projectId);
@@ -85,7 +91,9 @@ export class LinkCommands {
    * generation here, they wait their turn like an edit, since showing them takes the lease.
    */
   runtimeErrors(projectId: string, errors: RuntimeErrorReport[]): Promise<void> {
-    if (this.supervisor.running(projectId)) return this.supervisor.runtimeErrors(projectId, errors);
+    if (this.supervisor.running(projectId)) {
+      return this.supervisor.runtimeErrors(projectId, errors);
+    }
     return this.serially(projectId, async () => {
       if (!this.supervisor.running(projectId)) {
         await this.winding.get(projectId);
@@ -97,7 +105,9 @@ export class LinkCommands {
 
   /** Wakes the project's dev server; a deleted project's sandbox is not made again. */
   async previewUrl(projectId: string): Promise<string | null> {
-    if (!(await this.store.load(projectId))) throw projectNotFound();
+    if (!(await this.store.load(projectId))) {
+      throw projectNotFound();
+    }
     return this.sandboxes.devServerUrl(projectId);
   }
 
@@ -111,7 +121,9 @@ export class LinkCommands {
     version: number,
     limits: { maxBytes: number; maxFiles: number; timeoutMs: number },
   ): Promise<SiteFile[]> {
-    if (!(await this.store.load(projectId))) throw projectNotFound();
+    if (!(await this.store.load(projectId))) {
+      throw projectNotFound();
+    }
     const files = await this.store.versionFiles(projectId, version);
     if (!files) {
       throw new AgentCommandError(
@@ -168,7 +180,9 @@ export class LinkCommands {
     this.activity.refuseIfRunning(projectId);
     await this.winding.get(projectId);
     const row = await this.store.load(projectId);
-    if (!row) throw projectNotFound();
+    if (!row) {
+      throw projectNotFound();
+    }
     this.activity.refuseIfBusy(row);
     this.renumber(projectId);
   }
@@ -180,7 +194,9 @@ export class LinkCommands {
    * served from the database with last_seq as its seq, and those events would be dropped.
    */
   private renumber(projectId: string): void {
-    if (!this.supervisor.running(projectId)) this.hub.close(projectId);
+    if (!this.supervisor.running(projectId)) {
+      this.hub.close(projectId);
+    }
   }
 
   private serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
@@ -189,7 +205,9 @@ export class LinkCommands {
     const tail = result.catch(() => undefined);
     this.queues.set(projectId, tail);
     void tail.then(() => {
-      if (this.queues.get(projectId) === tail) this.queues.delete(projectId);
+      if (this.queues.get(projectId) === tail) {
+        this.queues.delete(projectId);
+      }
     });
     return result;
   }

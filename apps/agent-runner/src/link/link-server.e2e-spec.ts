@@ -40,7 +40,9 @@ function opened(socket: Socket): Promise<void> {
 async function until(probe: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
   while (!probe()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -76,7 +78,9 @@ describe(LinkServer.name, () => {
   });
 
   afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
+    for (const socket of sockets.splice(0)) {
+      socket.close();
+    }
   });
 
   afterAll(async () => {
@@ -127,18 +131,23 @@ describe(LinkServer.name, () => {
       const reply = (await socket.emitWithAck('snapshot', {
         projectId,
       })) as RunnerLinkReply<'snapshot'>;
-      if (!reply.ok) throw new Error(reply.error.message);
+      if (!reply.ok) {
+        throw new Error(reply.error.message);
+      }
       expect(reply).toMatchObject({ servedBy: 'link-runner' });
       snapshot = reply.snapshot;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    if (!snapshot?.streaming) throw new Error('no snapshot caught a file half streamed');
+    if (!snapshot?.streaming) {
+      throw new Error('no snapshot caught a file half streamed');
+    }
 
     await until(() => events.some((event) => event.type === 'generation_complete'), 'the end');
     // The snapshot's streamed file equals the events up to its seq, to the byte.
     let streaming: StreamingFile | null = null;
-    for (const event of events.filter((e) => e.seq <= snapshot!.seq))
+    for (const event of events.filter((e) => e.seq <= snapshot!.seq)) {
       streaming = nextStreaming(streaming, event);
+    }
     expect(snapshot.streaming).toEqual(streaming);
     // And the events after it finish that file with exactly the saved content. Its file_end is
     // announced once the file is saved, which may be after the next file's first chunks.
@@ -150,7 +159,9 @@ describe(LinkServer.name, () => {
         saved = event.content;
         break;
       }
-      if (event.type === 'file_chunk' && event.path === path) rebuilt += event.chunk;
+      if (event.type === 'file_chunk' && event.path === path) {
+        rebuilt += event.chunk;
+      }
     }
     expect(rebuilt).toBe(saved);
     await runner.supervisor.settled(projectId);
@@ -164,7 +175,9 @@ describe(LinkServer.name, () => {
       const reply = (await socket.emitWithAck('snapshot', {
         projectId,
       })) as RunnerLinkReply<'snapshot'>;
-      if (!reply.ok) throw new Error(reply.error.message);
+      if (!reply.ok) {
+        throw new Error(reply.error.message);
+      }
       return reply.snapshot;
     };
     expect((await snapshot()).problems).toBeUndefined();

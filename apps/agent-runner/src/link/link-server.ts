@@ -95,8 +95,9 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     io.on('connection', (socket) => this.accept(socket));
     this.io = io;
     this.unsubscribe = this.hub.subscribe((event) => this.relay(event));
-    if (!this.config.RUNNER_SERVICE_TOKEN && this.config.NODE_ENV !== 'test')
+    if (!this.config.RUNNER_SERVICE_TOKEN && this.config.NODE_ENV !== 'test') {
       this.logger.warn('RUNNER_SERVICE_TOKEN is not set: no API can open the link.');
+    }
   }
 
   /** Closes the link before Nest closes the HTTP server, which would otherwise wait for it. */
@@ -113,12 +114,17 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       this.snapshots.track(event);
       this.commands.observe(event.projectId);
       const watchers = this.io?.sockets.adapter.rooms.get(projectRoom(event.projectId));
-      if (!watchers) return;
+      if (!watchers) {
+        return;
+      }
       this.turn.push(event);
       for (const socketId of watchers) {
         const batch = this.outbox.get(socketId);
-        if (batch) batch.push(event);
-        else this.outbox.set(socketId, [event]);
+        if (batch) {
+          batch.push(event);
+        } else {
+          this.outbox.set(socketId, [event]);
+        }
       }
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -139,18 +145,25 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     if (socketId !== undefined) {
       const batch = this.outbox.get(socketId);
       this.outbox.delete(socketId);
-      if (batch) sendToApi(io?.sockets.sockets.get(socketId), 'events', batch);
+      if (batch) {
+        sendToApi(io?.sockets.sockets.get(socketId), 'events', batch);
+      }
       return;
     }
     this.flushScheduled = false;
     const everything: string[] = [];
     for (const [id, batch] of this.outbox) {
-      if (batch.length === this.turn.length) everything.push(id);
-      else sendToApi(io?.sockets.sockets.get(id), 'events', batch);
+      if (batch.length === this.turn.length) {
+        everything.push(id);
+      } else {
+        sendToApi(io?.sockets.sockets.get(id), 'events', batch);
+      }
     }
-    if (everything.length === 1)
+    if (everything.length === 1) {
       sendToApi(io?.sockets.sockets.get(everything[0]!), 'events', this.turn);
-    else if (everything.length > 1) sendToApi(io?.to(everything), 'events', this.turn);
+    } else if (everything.length > 1) {
+      sendToApi(io?.to(everything), 'events', this.turn);
+    }
     this.outbox.clear();
     this.turn = [];
   }
@@ -158,7 +171,9 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
   private accept(socket: LinkSocket): void {
     for (const name of Object.keys(RUNNER_LINK_COMMAND_SCHEMAS) as RunnerLinkCommandName[]) {
       socket.on(name, (payload: unknown, ack: unknown) => {
-        if (typeof ack !== 'function') return;
+        if (typeof ack !== 'function') {
+          return;
+        }
         void this.answer(socket, name, payload).then((reply) => {
           // Events emitted before the answer go first (a snapshot's seq counts on it).
           this.flush(socket.id);
@@ -167,8 +182,9 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       });
     }
     socket.onAny((name: string) => {
-      if (!Object.prototype.hasOwnProperty.call(RUNNER_LINK_COMMAND_SCHEMAS, name))
+      if (!Object.prototype.hasOwnProperty.call(RUNNER_LINK_COMMAND_SCHEMAS, name)) {
         this.logger.warn(`unknown link command ${JSON.stringify(name).slice(0, 80)}`);
+      }
     });
   }
 
@@ -190,8 +206,9 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       return await this.run(socket, name, parsed.data as RunnerLinkCommandPayloads[K]);
     } catch (error) {
-      if (error instanceof AgentCommandError)
+      if (error instanceof AgentCommandError) {
         return { ok: false, error: { code: error.code, message: error.message } };
+      }
       this.logger.error(`link ${name}: ${(error as Error)?.stack ?? String(error)}`);
       return {
         ok: false,
@@ -227,14 +244,18 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       return { ok: true };
     },
     unwatch: async (socket, { projectIds }) => {
-      for (const projectId of projectIds) await socket.leave(projectRoom(projectId));
+      for (const projectId of projectIds) {
+        await socket.leave(projectRoom(projectId));
+      }
       return { ok: true };
     },
     snapshot: async (socket, { projectId, since }) => {
       // Joined before the seq is taken, so every later event reaches this API.
       await socket.join(projectRoom(projectId));
       const built = await this.snapshots.build(projectId, since);
-      if (!built) throw new AgentCommandError(ErrorCode.ProjectNotFound, 'No such project.');
+      if (!built) {
+        throw new AgentCommandError(ErrorCode.ProjectNotFound, 'No such project.');
+      }
       return { ok: true, ...built, servedBy: this.config.RUNNER_ID };
     },
     preview: async (_socket, { projectId }) => ({

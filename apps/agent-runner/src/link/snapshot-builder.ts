@@ -59,13 +59,21 @@ export class SnapshotBuilder {
       this.problems.set(event.projectId, { ...known, [event.source]: event.problems });
     }
     const checking = nextChecking(this.checking.get(event.projectId) ?? null, event);
-    if (checking === null) this.checking.delete(event.projectId);
-    else this.checking.set(event.projectId, checking);
+    if (checking === null) {
+      this.checking.delete(event.projectId);
+    } else {
+      this.checking.set(event.projectId, checking);
+    }
     const current = this.streaming.get(event.projectId) ?? null;
     const next = nextStreaming(current, event);
-    if (next === current) return;
-    if (next) this.streaming.set(event.projectId, next);
-    else this.streaming.delete(event.projectId);
+    if (next === current) {
+      return;
+    }
+    if (next) {
+      this.streaming.set(event.projectId, next);
+    } else {
+      this.streaming.delete(event.projectId);
+    }
   }
 
   /** Drops what is followed of a deleted project. */
@@ -89,10 +97,13 @@ export class SnapshotBuilder {
       this.recentMessages(projectId),
       this.leases.owner(projectId),
     ]);
-    if (!row) return null;
+    if (!row) {
+      return null;
+    }
     // Numbering began while we read: the row's last_seq may now be past events we did not see.
-    if (seq === undefined && this.hub.lastSeq(projectId) !== undefined && !retried)
+    if (seq === undefined && this.hub.lastSeq(projectId) !== undefined && !retried) {
       return this.build(projectId, since, true);
+    }
     // Not numbering here: whoever numbers next starts past the reserved last_seq.
     const snapshotSeq = seq ?? row.lastSeq;
     return {

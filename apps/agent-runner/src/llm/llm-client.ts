@@ -52,10 +52,16 @@ export function retryAfterMs(
   now = Date.now(),
 ): number | undefined {
   const value = header?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  if (!value) {
+    return undefined;
+  }
+  if (/^\d+(\.\d+)?$/.test(value)) {
+    return Number(value) * 1000;
+  }
   // An HTTP date names its day and month; Date.parse would take "-5" for a year.
-  if (!/[a-z]{3}/i.test(value)) return undefined;
+  if (!/[a-z]{3}/i.test(value)) {
+    return undefined;
+  }
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -68,12 +74,18 @@ function classify(
   limits: string,
 ): LlmError {
   // An aborted, silenced or timed-out stream may end quietly or throw anything: the cause decides.
-  if (signal.aborted) return LlmError.aborted();
-  if (cut === 'silence')
+  if (signal.aborted) {
+    return LlmError.aborted();
+  }
+  if (cut === 'silence') {
     return new LlmError(LlmErrorCode.Silence, `the model stopped sending (${limits})`, true);
-  if (cut === 'timeout')
+  }
+  if (cut === 'timeout') {
     return new LlmError(LlmErrorCode.Timeout, `the call took too long (${limits})`, true);
-  if (error instanceof LlmError) return error;
+  }
+  if (error instanceof LlmError) {
+    return error;
+  }
   if (error instanceof APIError && error.status !== undefined) {
     const status = error.status;
     if (status === 429) {
@@ -182,8 +194,9 @@ export class LlmClient {
       const response = await this.client.chat.completions
         .create(body, { signal: controller.signal })
         .asResponse();
-      if (!response.body)
+      if (!response.body) {
         throw new LlmError(LlmErrorCode.Truncated, 'the LLM sent no answer', true);
+      }
       for await (const chunk of chatCompletionChunks(response.body, response.headers)) {
         armSilence();
         const choice = chunk.choices[0];
@@ -192,7 +205,9 @@ export class LlmClient {
           text += delta;
           await call.onDelta?.(delta);
         }
-        if (choice?.finish_reason) finished = true;
+        if (choice?.finish_reason) {
+          finished = true;
+        }
         if (chunk.usage) {
           const cost = (chunk.usage as { cost?: unknown }).cost;
           usage = {
@@ -204,12 +219,13 @@ export class LlmClient {
       }
       readToEnd = true;
       // A stream that ends without a finish reason was cut, even if it closed cleanly.
-      if (!finished)
+      if (!finished) {
         throw new LlmError(
           LlmErrorCode.Truncated,
           'the LLM stream ended before the answer did',
           true,
         );
+      }
       return { text, model, usage };
     } catch (error) {
       const limits =
@@ -220,12 +236,15 @@ export class LlmClient {
     } finally {
       // Ends the request if the answer was not read to its end (a consumer's error); a
       // connection read to its end goes back to the keep-alive pool.
-      if (!readToEnd) controller.abort();
+      if (!readToEnd) {
+        controller.abort();
+      }
       clearTimeout(silenceTimer);
       clearTimeout(callTimer);
       call.signal.removeEventListener('abort', abort);
-      if (usage)
+      if (usage) {
         await this.options.onUsage?.({ projectId: call.projectId, role: call.role, model }, usage);
+      }
     }
   }
 }

@@ -73,8 +73,9 @@ export async function withRetries<T>(
     try {
       return await attempt(attemptNumber);
     } catch (error) {
-      if (!(error instanceof LlmError) || !error.retryable || attemptNumber > policy.maxRetries)
+      if (!(error instanceof LlmError) || !error.retryable || attemptNumber > policy.maxRetries) {
         throw error;
+      }
       const asked = error.retryAfterMs;
       if (asked !== undefined && Date.now() + asked > deadline) {
         throw new LlmError(

@@ -24,7 +24,9 @@ export async function resolveModels(
   timeoutMs = MODEL_LIST_TIMEOUT_MS,
 ): Promise<ModelNames> {
   let code = named.code ?? named.design ?? undefined;
-  if (!code && server.kind === 'openrouter') code = OPENROUTER_DEFAULT_MODEL;
+  if (!code && server.kind === 'openrouter') {
+    code = OPENROUTER_DEFAULT_MODEL;
+  }
   code ??= await firstListedModel(server.baseURL, server.apiKey, timeoutMs);
   return { design: named.design ?? code, code };
 }
@@ -41,10 +43,14 @@ async function firstListedModel(baseURL: string, apiKey: string, timeoutMs: numb
       headers: { authorization: `Bearer ${apiKey}` },
       signal: AbortSignal.timeout(timeoutMs),
     });
-    if (!response.ok) throw stop(`GET ${url} answered ${response.status}`);
+    if (!response.ok) {
+      throw stop(`GET ${url} answered ${response.status}`);
+    }
     body = await response.json();
   } catch (error) {
-    if (error instanceof LlmModelError) throw error;
+    if (error instanceof LlmModelError) {
+      throw error;
+    }
     throw stop(`GET ${url} failed (${(error as Error).message})`);
   }
   const data = (body as { data?: unknown } | null)?.data;
@@ -53,6 +59,8 @@ async function firstListedModel(baseURL: string, apiKey: string, timeoutMs: numb
         (model): model is { id: string } => typeof model?.id === 'string' && model.id !== '',
       )
     : undefined;
-  if (!first) throw stop(`GET ${url} lists no model`);
+  if (!first) {
+    throw stop(`GET ${url} lists no model`);
+  }
   return first.id;
 }

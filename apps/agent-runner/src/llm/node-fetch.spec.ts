@@ -112,7 +112,9 @@ describe(createNodeFetch.name, () => {
 
   it('aborts a request waiting for its answer, and a body mid-stream', async () => {
     const { url, fetch } = await serve((request, _body, response) => {
-      if (request.url === '/silent') return;
+      if (request.url === '/silent') {
+        return;
+      }
       response.writeHead(200);
       response.write('part');
     });

@@ -28,7 +28,9 @@ function abortReason(signal: AbortSignal): Error {
 function responseOf(incoming: IncomingMessage): Response {
   const headers = new Headers();
   const raw = incoming.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    headers.append(raw[i]!, raw[i + 1]!);
+  }
   const status = incoming.statusCode ?? 502;
   const init = { status, statusText: incoming.statusMessage ?? '', headers };
   if (NULL_BODY_STATUSES.has(status)) {
@@ -65,14 +67,19 @@ export function createNodeFetch(): NodeFetch {
     const url = typeof input === 'string' || input instanceof URL ? new URL(input) : undefined;
     const simpleBody = body === undefined || typeof body === 'string' || body instanceof Uint8Array;
     const protocol = url?.protocol;
-    if (!url || !simpleBody || (protocol !== 'http:' && protocol !== 'https:'))
+    if (!url || !simpleBody || (protocol !== 'http:' && protocol !== 'https:')) {
       return fetch(input, init);
+    }
     const signal = init.signal ?? undefined;
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (signal?.aborted) {
+      return Promise.reject(abortReason(signal));
+    }
 
     const headers: Record<string, string> = {};
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
-    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    if (body !== undefined) {
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
 
     return new Promise<Response>((resolve, reject) => {
       const request = (protocol === 'https:' ? httpsRequest : httpRequest)(url, {
@@ -82,7 +89,9 @@ export function createNodeFetch(): NodeFetch {
       });
       let incoming: IncomingMessage | undefined;
       const onAbort = () => {
-        if (incoming?.complete) return;
+        if (incoming?.complete) {
+          return;
+        }
         const reason = abortReason(signal!);
         // Before the answer: the promise fails; after it: the body stream does.
         request.destroy(reason);

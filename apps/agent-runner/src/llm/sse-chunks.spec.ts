@@ -3,8 +3,9 @@ import { chatCompletionChunks } from './sse-chunks';
 
 /** The body as the network might cut it: one read per piece. */
 async function* body(...pieces: (string | Uint8Array)[]): AsyncGenerator<Uint8Array> {
-  for (const piece of pieces)
+  for (const piece of pieces) {
     yield typeof piece === 'string' ? new TextEncoder().encode(piece) : piece;
+  }
 }
 
 const chunk = (content: string) =>
@@ -12,8 +13,9 @@ const chunk = (content: string) =>
 
 async function contents(pieces: (string | Uint8Array)[]): Promise<string[]> {
   const found: string[] = [];
-  for await (const parsed of chatCompletionChunks(body(...pieces), new Headers()))
+  for await (const parsed of chatCompletionChunks(body(...pieces), new Headers())) {
     found.push(parsed.choices[0]?.delta?.content ?? '');
+  }
   return found;
 }
 

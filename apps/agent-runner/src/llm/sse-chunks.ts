@@ -8,13 +8,17 @@ interface SseEvent {
 
 /** The chunk an SSE event carries, or the error it reports, as the SDK's Stream reads them. */
 function chunkOf(sse: SseEvent, headers: Headers): ChatCompletionChunk | null {
-  if (sse.event !== null && sse.event.startsWith('thread.')) return null;
+  if (sse.event !== null && sse.event.startsWith('thread.')) {
+    return null;
+  }
   const data = JSON.parse(sse.data) as (ChatCompletionChunk & { error?: object }) | null;
   if (sse.event === 'error') {
     const reported = data as { error?: object; message?: string } | null;
     throw new APIError(undefined, reported?.error, reported?.message, undefined);
   }
-  if (data?.error) throw new APIError(undefined, data.error, undefined, headers);
+  if (data?.error) {
+    throw new APIError(undefined, data.error, undefined, headers);
+  }
   return data;
 }
 
@@ -37,21 +41,32 @@ export async function* chatCompletionChunks(
   let data: string[] = [];
   let done = false;
   const line = (text: string): SseEvent | null => {
-    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.endsWith('\r')) {
+      text = text.slice(0, -1);
+    }
     if (text === '') {
-      if (event === null && data.length === 0) return null;
+      if (event === null && data.length === 0) {
+        return null;
+      }
       const sse = { event, data: data.join('\n') };
       event = null;
       data = [];
       return sse;
     }
-    if (text.startsWith(':')) return null;
+    if (text.startsWith(':')) {
+      return null;
+    }
     const colon = text.indexOf(':');
     const field = colon === -1 ? text : text.slice(0, colon);
     let value = colon === -1 ? '' : text.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'event') event = value;
-    else if (field === 'data') data.push(value);
+    if (value.startsWith(' ')) {
+      value = value.slice(1);
+    }
+    if (field === 'event') {
+      event = value;
+    } else if (field === 'data') {
+      data.push(value);
+    }
     return null;
   };
   /** The events the buffer completes; what follows the last line end waits for more. */
@@ -61,20 +76,26 @@ export async function* chatCompletionChunks(
     while ((end = buffer.indexOf('\n', start)) !== -1) {
       const sse = line(buffer.slice(start, end));
       start = end + 1;
-      if (sse) yield sse;
+      if (sse) {
+        yield sse;
+      }
     }
     buffer = buffer.slice(start);
   };
   for await (const bytes of body) {
     buffer += decoder.decode(bytes, { stream: true });
     for (const sse of events()) {
-      if (done) continue;
+      if (done) {
+        continue;
+      }
       if (sse.data.startsWith('[DONE]')) {
         done = true;
         continue;
       }
       const chunk = chunkOf(sse, headers);
-      if (chunk) yield chunk;
+      if (chunk) {
+        yield chunk;
+      }
     }
   }
 }

@@ -52,9 +52,14 @@ describe('kubernetes sandboxes across runner restarts, deletions and the reaper 
   });
 
   afterAll(async () => {
-    for (const runner of runners) await runner.close();
-    if (previousKubeconfig === undefined) delete process.env.KUBECONFIG;
-    else process.env.KUBECONFIG = previousKubeconfig;
+    for (const runner of runners) {
+      await runner.close();
+    }
+    if (previousKubeconfig === undefined) {
+      delete process.env.KUBECONFIG;
+    } else {
+      process.env.KUBECONFIG = previousKubeconfig;
+    }
     await api?.close();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
@@ -68,11 +73,14 @@ describe('kubernetes sandboxes across runner restarts, deletions and the reaper 
     ];
     const first = await start(0);
     const sessions = first.app.get(SandboxSessions);
-    for (const projectId of [kept, deletedWhileDown, deletedLater]) await sessions.open(projectId);
+    for (const projectId of [kept, deletedWhileDown, deletedLater]) {
+      await sessions.open(projectId);
+    }
     const sandbox = (await sessions.open(kept))!;
     await sandbox.writeFiles([{ path: 'src/kept.ts', content: 'export const kept = true;\n' }]);
-    for (const projectId of [kept, deletedWhileDown, deletedLater])
+    for (const projectId of [kept, deletedWhileDown, deletedLater]) {
       expect(objectsOf(projectId)).toBe(4);
+    }
     await first.close();
     runners.splice(runners.indexOf(first), 1);
 
@@ -80,8 +88,9 @@ describe('kubernetes sandboxes across runner restarts, deletions and the reaper 
     await db.query('DELETE FROM projects WHERE id = $1', [deletedWhileDown]);
     const second = await start(3600);
     const deadline = Date.now() + 30_000;
-    while (objectsOf(deletedWhileDown) > 0 && Date.now() < deadline)
+    while (objectsOf(deletedWhileDown) > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(objectsOf(deletedWhileDown)).toBe(0);
     expect(objectsOf(kept)).toBeGreaterThan(0);
 

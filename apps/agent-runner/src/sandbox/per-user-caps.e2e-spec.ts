@@ -84,7 +84,9 @@ describe('per-user caps (e2e)', () => {
       await runner.supervisor.cancel(started[0]!);
       const waiting = mine.find((id) => !started.includes(id))!;
       await expect(runner.supervisor.generate(waiting, 'A todo list')).resolves.toBeUndefined();
-      for (const id of [started[1]!, waiting, theirs!]) await runner.supervisor.cancel(id);
+      for (const id of [started[1]!, waiting, theirs!]) {
+        await runner.supervisor.cancel(id);
+      }
     });
   });
 

@@ -49,7 +49,9 @@ export function sandboxBatches(files: readonly SandboxFile[]): {
     batch.push(file);
     bytes += size;
   }
-  if (batch.length > 0) batches.push(batch);
+  if (batch.length > 0) {
+    batches.push(batch);
+  }
   return { batches, unwritable };
 }
 
@@ -59,7 +61,9 @@ export async function writeSandboxFiles(
   files: readonly SandboxFile[],
 ): Promise<UnwritableFile[]> {
   const { batches, unwritable } = sandboxBatches(files);
-  for (const batch of batches) await sandbox.writeFiles(batch);
+  for (const batch of batches) {
+    await sandbox.writeFiles(batch);
+  }
   return unwritable;
 }
 

@@ -18,7 +18,9 @@ async function exists(path: string): Promise<boolean> {
 async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
   const started = Date.now();
   while (!(await probe())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -50,7 +52,9 @@ describe(SandboxReaper.name, () => {
   });
 
   afterAll(async () => {
-    for (const runner of runners) await runner.close();
+    for (const runner of runners) {
+      await runner.close();
+    }
     await db?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -63,9 +67,12 @@ describe(SandboxReaper.name, () => {
     ];
     const before = await start(0);
     const sessions = before.app.get(SandboxSessions);
-    for (const projectId of [kept, deletedWhileDown, deletedLater]) await sessions.open(projectId);
-    for (const projectId of [kept, deletedWhileDown, deletedLater])
+    for (const projectId of [kept, deletedWhileDown, deletedLater]) {
+      await sessions.open(projectId);
+    }
+    for (const projectId of [kept, deletedWhileDown, deletedLater]) {
       expect(await exists(workspace(projectId))).toBe(true);
+    }
     await before.close();
     runners.splice(runners.indexOf(before), 1);
 

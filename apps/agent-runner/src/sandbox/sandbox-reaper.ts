@@ -32,7 +32,9 @@ export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     const intervalMs = this.config.SANDBOX_REAP_INTERVAL_SECONDS * 1000;
-    if (intervalMs === 0) return;
+    if (intervalMs === 0) {
+      return;
+    }
     void this.reap();
     // A tick while a pass still runs is skipped, so slow passes never pile up.
     this.timer = setInterval(() => void (this.running ?? this.reap()), intervalMs);
@@ -53,7 +55,9 @@ export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutd
         return [];
       })
       .finally(() => {
-        if (this.running === pass) this.running = undefined;
+        if (this.running === pass) {
+          this.running = undefined;
+        }
       });
     this.running = pass;
     return pass;
@@ -70,7 +74,9 @@ export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutd
 
   private async sandboxPass(): Promise<string[]> {
     const ids = await this.sandboxes.projectIds();
-    if (ids.length === 0) return [];
+    if (ids.length === 0) {
+      return [];
+    }
     const alive = await this.projects.existing(ids);
     const gone = ids.filter((id) => !alive.has(id));
     for (const projectId of gone) {

@@ -49,7 +49,9 @@ export class SandboxSessions {
 
   /** Null when SANDBOX_PROVIDER=none. */
   async open(projectId: string): Promise<Sandbox | null> {
-    if (!this.provider) return null;
+    if (!this.provider) {
+      return null;
+    }
     let opening = this.synced.get(projectId);
     if (!opening) {
       opening = this.sync(this.provider, projectId);
@@ -64,7 +66,9 @@ export class SandboxSessions {
   /** Wakes the project's dev server (starting or restarting it) and says where it listens. */
   async devServerUrl(projectId: string): Promise<string | null> {
     const sandbox = await this.open(projectId);
-    if (!sandbox) return null;
+    if (!sandbox) {
+      return null;
+    }
     return (await sandbox.startDevServer()).url;
   }
 
@@ -91,7 +95,9 @@ export class SandboxSessions {
     let use = this.uses.get(projectId);
     if (!use) {
       const ownerId = await this.store.ownerOf(projectId);
-      if (!ownerId) return;
+      if (!ownerId) {
+        return;
+      }
       use = { ownerId, lastUse: 0 };
       this.uses.set(projectId, use);
     }
@@ -100,7 +106,9 @@ export class SandboxSessions {
     await this.perOwner.run(ownerId, async () => {
       const running: { projectId: string; sandbox: Sandbox; lastUse: number }[] = [];
       for (const [id, other] of this.uses) {
-        if (id === projectId || other.ownerId !== ownerId) continue;
+        if (id === projectId || other.ownerId !== ownerId) {
+          continue;
+        }
         const sandbox = await this.synced.get(id)?.catch(() => undefined);
         const status = await sandbox?.status();
         if (sandbox && (status === 'running' || status === 'starting')) {
@@ -134,8 +142,9 @@ export class SandboxSessions {
         .join('; ')}${left.length > 5 ? '; …' : ''}`;
       this.logger.warn(`project ${projectId}: ${text}`);
       // Only a project whose events are numbered here has anyone to tell.
-      if (this.hub.lastSeq(projectId) !== undefined)
+      if (this.hub.lastSeq(projectId) !== undefined) {
         await this.hub.emit(projectId, { type: 'log', stream: 'system', text });
+      }
     }
     this.templateManifest ??= listTemplateFiles().then(
       (template) => template.find((file) => file.path === 'package.json')?.content,
@@ -182,8 +191,9 @@ export class SandboxSessions {
 
   private async installSaved(projectId: string, sandbox: Sandbox): Promise<void> {
     const tell = async (text: string, stream: 'system' | 'install' = 'system') => {
-      if (this.hub.lastSeq(projectId) !== undefined)
+      if (this.hub.lastSeq(projectId) !== undefined) {
         await this.hub.emit(projectId, { type: 'log', stream, text });
+      }
     };
     await tell('package.json asks for packages the new sandbox lacks: installing them.');
     try {

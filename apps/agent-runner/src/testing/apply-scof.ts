@@ -6,8 +6,12 @@ export function applyScof(answers: string[]): Record<string, string> {
   for (const answer of answers) {
     const parser = createScofParser();
     for (const event of [...parser.push(answer), ...parser.end()]) {
-      if (event.type === 'file_end') files.set(event.path, event.content);
-      if (event.type === 'delete') files.delete(event.path);
+      if (event.type === 'file_end') {
+        files.set(event.path, event.content);
+      }
+      if (event.type === 'delete') {
+        files.delete(event.path);
+      }
     }
   }
   return Object.fromEntries([...files].sort(([a], [b]) => (a < b ? -1 : 1)));

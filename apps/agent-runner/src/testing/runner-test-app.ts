@@ -58,7 +58,9 @@ export async function startRunnerTestApp(
     events,
     async devServerUrl(projectId) {
       const url = await app.get(SandboxSessions).devServerUrl(projectId);
-      if (!url) throw new Error(`no dev server runs for ${projectId}`);
+      if (!url) {
+        throw new Error(`no dev server runs for ${projectId}`);
+      }
       return url;
     },
     async close() {
@@ -122,9 +124,12 @@ export function waitForEvent<T extends ServerEventType>(
           event.type === type &&
           predicate(event as Extract<ServerEvent, { type: T }>),
       );
-      if (found) return resolve(found);
-      if (Date.now() - started > timeoutMs)
+      if (found) {
+        return resolve(found);
+      }
+      if (Date.now() - started > timeoutMs) {
         return reject(new Error(`no ${type} event within ${timeoutMs} ms`));
+      }
       setTimeout(check, 10);
     };
     check();

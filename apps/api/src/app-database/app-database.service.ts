@@ -61,7 +61,9 @@ export class AppDatabaseService {
   async describe(ownerId: string, projectId: string): Promise<AppDatabaseDto> {
     await this.projects.assertOwned(ownerId, projectId);
     const credentials = await this.appDatabases.find(projectId);
-    if (!credentials) return { exists: false, tables: [], migrations: [], sizeBytes: null };
+    if (!credentials) {
+      return { exists: false, tables: [], migrations: [], sizeBytes: null };
+    }
     return this.read(credentials, async (client) => {
       const columns = await client.query<{
         table: string;
@@ -127,7 +129,9 @@ export class AppDatabaseService {
   ): Promise<RowsDto> {
     await this.projects.assertOwned(ownerId, projectId);
     const credentials = await this.appDatabases.find(projectId);
-    if (!credentials) throw AppDatabaseError.tableNotFound(table);
+    if (!credentials) {
+      throw AppDatabaseError.tableNotFound(table);
+    }
     const pageSize = Math.min(limit, this.config.APPS_DATABASE_PANEL_ROWS_MAX);
     return this.read(credentials, async (client) => {
       // The name is looked up, never spliced in as given.
@@ -143,7 +147,9 @@ export class AppDatabaseService {
         [table],
       );
       const row = found.rows[0];
-      if (!row) throw AppDatabaseError.tableNotFound(table);
+      if (!row) {
+        throw AppDatabaseError.tableNotFound(table);
+      }
       const name = `public.${quoteIdent(row.name)}`;
       const order = row.key?.length ? row.key.map(quoteIdent).join(', ') : 'ctid';
       const page = await client.query({
@@ -190,7 +196,9 @@ export class AppDatabaseService {
       await client.query(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
       return await work(client);
     } catch (error) {
-      if (error instanceof AppDatabaseError) throw error;
+      if (error instanceof AppDatabaseError) {
+        throw error;
+      }
       throw AppDatabaseError.unreachable((error as Error).message);
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -52,7 +52,9 @@ export function authRateLimitStorage(
           now - longestWindowSeconds * 1000,
         ]);
       }
-      if (counted.rowCount) return { allowed: true, retryAfter: null };
+      if (counted.rowCount) {
+        return { allowed: true, retryAfter: null };
+      }
       const started = await pool.query<{ last_request: string }>(
         'SELECT last_request FROM rate_limits WHERE key = $1',
         [keyFor(key)],

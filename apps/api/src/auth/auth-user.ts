@@ -16,7 +16,9 @@ export interface AuthenticatedRequest extends Request {
 export const CurrentUser = createParamDecorator(
   (_: unknown, context: ExecutionContext): AuthUser => {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!request.user) throw new Error('CurrentUser used on a route without the session guard');
+    if (!request.user) {
+      throw new Error('CurrentUser used on a route without the session guard');
+    }
     return request.user;
   },
 );
@@ -25,8 +27,13 @@ export const CurrentUser = createParamDecorator(
 export function toWebHeaders(headers: Request['headers']): Headers {
   const result = new Headers();
   for (const [name, value] of Object.entries(headers)) {
-    if (Array.isArray(value)) for (const item of value) result.append(name, item);
-    else if (value !== undefined) result.set(name, value);
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        result.append(name, item);
+      }
+    } else if (value !== undefined) {
+      result.set(name, value);
+    }
   }
   return result;
 }

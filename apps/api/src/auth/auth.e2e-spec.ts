@@ -104,7 +104,9 @@ describe('sign-in rate limit (e2e)', () => {
         body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong password' }),
       });
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await attempt()).status);
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await attempt()).status);
+    }
     // A forged X-Forwarded-For changes nothing: the limit follows the real connection.
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
@@ -137,7 +139,9 @@ describe('sign-up rate limit (e2e)', () => {
 
   it('answers 429 to the (max+1)th sign-up in a row from one address', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await signUpAttempt(i)).status);
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await signUpAttempt(i)).status);
+    }
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 

@@ -23,10 +23,14 @@ export class SessionGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (isPublic) return true;
+    if (isPublic) {
+      return true;
+    }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const session = await this.auth.api.getSession({ headers: toWebHeaders(request.headers) });
-    if (!session) throw new UnauthorizedException('Sign in first: this route needs a session.');
+    if (!session) {
+      throw new UnauthorizedException('Sign in first: this route needs a session.');
+    }
     request.user = { id: session.user.id, email: session.user.email, name: session.user.name };
     return true;
   }

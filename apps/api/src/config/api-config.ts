@@ -12,7 +12,9 @@ function urlList(description: string, fallback: string[]): VarSpec<string[]> {
         .split(',')
         .map((item) => item.trim())
         .filter(Boolean);
-      if (urls.length === 0) throw new Error('must list at least one URL');
+      if (urls.length === 0) {
+        throw new Error('must list at least one URL');
+      }
       return urls.map((item) => {
         let url: URL;
         try {
@@ -20,8 +22,9 @@ function urlList(description: string, fallback: string[]): VarSpec<string[]> {
         } catch {
           throw new Error(`${JSON.stringify(item)} is not an absolute URL`);
         }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
           throw new Error(`${JSON.stringify(item)} must use http or https`);
+        }
         return item.replace(/\/+$/, '');
       });
     },
@@ -35,7 +38,9 @@ function originList(description: string): VarSpec<string> {
     default: '',
     parse(raw: string) {
       for (const item of raw.split(',').map((origin) => origin.trim())) {
-        if (!item) continue;
+        if (!item) {
+          continue;
+        }
         let url: URL;
         try {
           url = new URL(item);
@@ -44,8 +49,9 @@ function originList(description: string): VarSpec<string> {
             `${JSON.stringify(item)} is not an origin such as https://forge.example.com`,
           );
         }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
           throw new Error(`${JSON.stringify(item)} must use http or https`);
+        }
       }
       return raw;
     },

@@ -28,8 +28,14 @@ export function phaseDependencies(phases: readonly unknown[]): string[] {
       typeof phase === 'object' && phase !== null && 'dependencies' in phase
         ? phase.dependencies
         : undefined;
-    if (!Array.isArray(dependencies)) continue;
-    for (const spec of dependencies) if (typeof spec === 'string') specs.push(spec);
+    if (!Array.isArray(dependencies)) {
+      continue;
+    }
+    for (const spec of dependencies) {
+      if (typeof spec === 'string') {
+        specs.push(spec);
+      }
+    }
   }
   return specs;
 }
@@ -59,17 +65,24 @@ export function downloadPackageJson(
   for (const spec of specs) {
     const parsed = parsePackageSpec(spec);
     // The runner refuses invalid specs before installing them; one here was never installed.
-    if (isPackageSpecProblem(parsed)) continue;
+    if (isPackageSpecProblem(parsed)) {
+      continue;
+    }
     const target = devDependencies.has(parsed.name) ? devDependencies : dependencies;
-    if (parsed.version !== undefined) target.set(parsed.name, parsed.version);
-    else if (!target.has(parsed.name)) target.set(parsed.name, 'latest');
+    if (parsed.version !== undefined) {
+      target.set(parsed.name, parsed.version);
+    } else if (!target.has(parsed.name)) {
+      target.set(parsed.name, 'latest');
+    }
   }
   const result: PackageManifest = {
     ...manifest,
     name: slug,
     dependencies: sortedByName(dependencies),
   };
-  if (manifest.devDependencies) result.devDependencies = sortedByName(devDependencies);
+  if (manifest.devDependencies) {
+    result.devDependencies = sortedByName(devDependencies);
+  }
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 

@@ -74,8 +74,11 @@ async function listFiles(root: string, dir = root): Promise<string[]> {
   const found: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await listFiles(root, path)));
-    else found.push(relative(root, path));
+    if (entry.isDirectory()) {
+      found.push(...(await listFiles(root, path)));
+    } else {
+      found.push(relative(root, path));
+    }
   }
   return found.sort();
 }

@@ -61,7 +61,9 @@ export class DownloadService {
     for (const entry of starterEntries({ ...sources, generatedPaths: new Set(generated.keys()) })) {
       bytes += Buffer.byteLength(entry.data);
     }
-    for (const size of generated.values()) bytes += size;
+    for (const size of generated.values()) {
+      bytes += size;
+    }
     if (bytes > this.config.DOWNLOAD_MAX_BYTES) {
       throw DownloadError.tooLarge(bytes, this.config.DOWNLOAD_MAX_BYTES);
     }

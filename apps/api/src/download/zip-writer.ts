@@ -59,7 +59,9 @@ export async function writeZip(
   const seen = new Set<string>();
   for (const entry of entries) {
     checkEntryName(entry.path);
-    if (seen.has(entry.path)) throw new Error(`the zip would hold ${entry.path} twice`);
+    if (seen.has(entry.path)) {
+      throw new Error(`the zip would hold ${entry.path} twice`);
+    }
     seen.add(entry.path);
   }
   const { time, date } = dosDateTime(modifiedAt);
@@ -149,7 +151,9 @@ function checkEntryName(path: string): void {
     path.includes('\\') ||
     path.includes('\0') ||
     segments.some((segment) => segment === '' || segment === '.' || segment === '..');
-  if (bad) throw new Error(`${JSON.stringify(path)} is not a relative file path for a zip entry`);
+  if (bad) {
+    throw new Error(`${JSON.stringify(path)} is not a relative file path for a zip entry`);
+  }
   if (Buffer.byteLength(path) > ZIP_LIMITS.maxNameBytes) {
     throw new Error(`a zip entry name is at most ${ZIP_LIMITS.maxNameBytes} bytes (maxNameBytes)`);
   }

@@ -40,7 +40,9 @@ export class FilesService {
   async read(ownerId: string, projectId: string, path: string): Promise<FileDto> {
     await this.projects.assertOwned(ownerId, projectId);
     const file = await this.generatedFiles.findOne(projectId, path);
-    if (!file) throw FileError.notFound(path);
+    if (!file) {
+      throw FileError.notFound(path);
+    }
     return {
       path: file.path,
       content: file.content,

@@ -13,6 +13,8 @@ export const ProjectFilePath = createParamDecorator((_: unknown, context: Execut
   const raw: unknown = request.params['path'];
   const path = Array.isArray(raw) ? raw.join('/') : String(raw ?? '');
   const problem = checkProjectPath(path);
-  if (problem) throw FileError.invalidPath(problem);
+  if (problem) {
+    throw FileError.invalidPath(problem);
+  }
   return path;
 });

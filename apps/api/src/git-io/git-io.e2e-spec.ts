@@ -142,7 +142,9 @@ describe('git push and git/zip import', () => {
       )
     ).rows as { files: { path: string; content: string; encoding?: string }[] }[];
     const next = files.filter((file) => !(file.path in change));
-    for (const [path, content] of Object.entries(change)) next.push({ path, content });
+    for (const [path, content] of Object.entries(change)) {
+      next.push({ path, content });
+    }
     await db.query(
       `INSERT INTO versions (project_id, number, reason, label, files) VALUES ($1, $2, 'phase', $3, $4)`,
       [projectId, number, label, JSON.stringify(next)],

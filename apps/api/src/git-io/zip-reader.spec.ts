@@ -55,10 +55,14 @@ describe('zip reader', () => {
         (flips, cut) => {
           const damaged = Buffer.from(good.subarray(0, Math.max(cut, 22)));
           for (const [at, value] of flips) {
-            if (at < damaged.length) damaged[at] = value;
+            if (at < damaged.length) {
+              damaged[at] = value;
+            }
           }
           try {
-            for (const entry of listZip(damaged, 100)) readZipEntry(damaged, entry);
+            for (const entry of listZip(damaged, 100)) {
+              readZipEntry(damaged, entry);
+            }
           } catch (error) {
             expect(error).toBeInstanceOf(GitIoError);
           }

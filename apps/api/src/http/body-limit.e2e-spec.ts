@@ -68,9 +68,13 @@ function postChunked(
     const writeMore = () => {
       while ((keepWriting || !answered) && sent < OFFERED && !req.destroyed) {
         sent += CHUNK.length;
-        if (!req.write(CHUNK)) return void req.once('drain', writeMore);
+        if (!req.write(CHUNK)) {
+          return void req.once('drain', writeMore);
+        }
       }
-      if (!answered) req.end();
+      if (!answered) {
+        req.end();
+      }
     };
     writeMore();
   });

@@ -53,15 +53,22 @@ export function limitRequestBodies(
     let refused = false;
     const push = req.push.bind(req);
     req.push = (chunk: unknown, encoding?: BufferEncoding) => {
-      if (refused) return chunk !== null; // past the limit: dropped until the connection closes
+      if (refused) {
+        return chunk !== null;
+      } // past the limit: dropped until the connection closes
       if (chunk !== null && chunk !== undefined) {
         received += (chunk as Buffer | string).length;
         if (received > limitBytes) {
           refused = true;
-          if (!res.headersSent) sendBodyTooLarge(res, limitBytes, setting);
+          if (!res.headersSent) {
+            sendBodyTooLarge(res, limitBytes, setting);
+          }
           // Answered without reading the body: Node would drain it for the next request.
-          else if (res.writableFinished) req.socket.destroy();
-          else res.once('finish', () => req.socket.destroy());
+          else if (res.writableFinished) {
+            req.socket.destroy();
+          } else {
+            res.once('finish', () => req.socket.destroy());
+          }
           return true;
         }
       }
@@ -82,10 +89,16 @@ export function useBodyParsers(app: INestApplication, limitBytes: number) {
   ]) {
     app.use((req: Request, res: Response, next: NextFunction) =>
       parser(req, res, (error?: unknown) => {
-        if (!error) return next();
-        if (res.headersSent) return; // already refused by limitRequestBodies
+        if (!error) {
+          return next();
+        }
+        if (res.headersSent) {
+          return;
+        } // already refused by limitRequestBodies
         const { type, status } = error as { type?: string; status?: number };
-        if (type === 'entity.too.large') return sendBodyTooLarge(res, limitBytes);
+        if (type === 'entity.too.large') {
+          return sendBodyTooLarge(res, limitBytes);
+        }
         if (status === 400) {
           return res.status(400).json({
             statusCode: 400,

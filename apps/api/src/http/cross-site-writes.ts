@@ -58,9 +58,13 @@ export function judgeWriteOrigin(
 export function refuseCrossSiteWrites(app: INestApplication, origins: string[]) {
   const allowed = new Set(origins.map((origin) => originOf(origin)).filter((o) => o !== null));
   app.use('/api', (req: Request, res: Response, next: NextFunction) => {
-    if (!WRITE_METHODS.has(req.method)) return next();
+    if (!WRITE_METHODS.has(req.method)) {
+      return next();
+    }
     const verdict = judgeWriteOrigin(req.headers, allowed);
-    if (verdict.allowed) return next();
+    if (verdict.allowed) {
+      return next();
+    }
     res
       .status(403)
       .set('connection', 'close')

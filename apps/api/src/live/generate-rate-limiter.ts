@@ -43,7 +43,11 @@ export class GenerateRateLimiter {
 
   private countInMemory(userId: string, window: number): number {
     if (this.counts.size >= MEMORY_SWEEP_AT) {
-      for (const [key, entry] of this.counts) if (entry.window < window) this.counts.delete(key);
+      for (const [key, entry] of this.counts) {
+        if (entry.window < window) {
+          this.counts.delete(key);
+        }
+      }
     }
     const entry = this.counts.get(userId);
     const count = entry && entry.window === window ? entry.count + 1 : 1;

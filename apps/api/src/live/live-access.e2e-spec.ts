@@ -9,7 +9,9 @@ const MISSING_PROJECT = '00000000-0000-4000-8000-000000000000';
 /** The session cookie's value: what a client without a cookie jar passes as auth.token. */
 function sessionToken(cookie: string): string {
   const pair = cookie.split('; ').find((part) => part.split('=')[0]!.includes('session_token'));
-  if (!pair) throw new Error(`no session cookie in ${cookie}`);
+  if (!pair) {
+    throw new Error(`no session cookie in ${cookie}`);
+  }
   return pair.slice(pair.indexOf('=') + 1);
 }
 
@@ -41,7 +43,9 @@ describe('who may use the live link (e2e)', () => {
   });
 
   afterEach(() => {
-    for (const browser of browsers.splice(0)) browser.close();
+    for (const browser of browsers.splice(0)) {
+      browser.close();
+    }
   });
 
   afterAll(async () => {
@@ -116,7 +120,9 @@ describe('who may use the live link (e2e)', () => {
     });
     const projectId = created.body.id as string;
     const tabs = [await open({ cookie: alice.cookie }), await open({ cookie: alice.cookie })];
-    for (const tab of tabs) expect(await tab.join(projectId)).toEqual({ ok: true });
+    for (const tab of tabs) {
+      expect(await tab.join(projectId)).toEqual({ ok: true });
+    }
 
     const deleted = await call(api.url, 'DELETE', `/api/projects/${projectId}`, {
       cookie: alice.cookie,

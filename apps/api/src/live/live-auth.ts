@@ -43,7 +43,9 @@ export class LiveAuth {
 
   async authenticate(handshake: LiveHandshake): Promise<LiveIdentity> {
     const origin = handshake.headers.origin;
-    if (origin !== undefined && !this.origins.has(origin)) throw LiveError.forbiddenOrigin(origin);
+    if (origin !== undefined && !this.origins.has(origin)) {
+      throw LiveError.forbiddenOrigin(origin);
+    }
     const headers = toWebHeaders(handshake.headers);
     const token = handshake.auth.token;
     if (typeof token === 'string' && token) {
@@ -51,7 +53,9 @@ export class LiveAuth {
       headers.set('cookie', `${authCookies.sessionToken.name}=${token}`);
     }
     const session = await this.auth.api.getSession({ headers });
-    if (!session) throw LiveError.unauthenticated();
+    if (!session) {
+      throw LiveError.unauthenticated();
+    }
     return {
       user: { id: session.user.id, email: session.user.email, name: session.user.name },
       sessionId: session.session.id,

@@ -15,7 +15,9 @@ const REQUEST = 'A todo list where I can tick things off';
 /** Seqs only grow and none repeats. */
 function expectInOrderOnce(events: ServerEvent[]): void {
   const seqs = events.map((event) => event.seq);
-  for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
+  for (let i = 1; i < seqs.length; i++) {
+    expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
+  }
 }
 
 describe('generating over the live link (e2e)', () => {
@@ -49,7 +51,9 @@ describe('generating over the live link (e2e)', () => {
   });
 
   afterEach(() => {
-    for (const browser of browsers.splice(0)) browser.close();
+    for (const browser of browsers.splice(0)) {
+      browser.close();
+    }
   });
 
   afterAll(async () => {

@@ -53,7 +53,9 @@ describe(LiveGateway.name, () => {
   });
 
   afterEach(() => {
-    for (const browser of browsers.splice(0)) browser.close();
+    for (const browser of browsers.splice(0)) {
+      browser.close();
+    }
   });
 
   afterAll(async () => {

@@ -29,7 +29,9 @@ export class LiveIoAdapter extends IoAdapter {
       ),
     }) as Server;
     const redis = this.app.get<LiveRedis | null>(LIVE_REDIS);
-    if (redis) server.adapter(createAdapter(redis.pub, redis.sub, { key: 'forge-live' }));
+    if (redis) {
+      server.adapter(createAdapter(redis.pub, redis.sub, { key: 'forge-live' }));
+    }
     return server;
   }
 }

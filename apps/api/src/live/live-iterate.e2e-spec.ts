@@ -43,7 +43,9 @@ describe('editing and rolling back over the live link (e2e)', () => {
   });
 
   afterAll(async () => {
-    for (const browser of browsers.splice(0)) browser.close();
+    for (const browser of browsers.splice(0)) {
+      browser.close();
+    }
     await stack.close();
   });
 

@@ -80,7 +80,9 @@ describe('joining a project races every command (e2e, property)', () => {
   });
 
   afterAll(async () => {
-    for (const tab of tabs) tab.close();
+    for (const tab of tabs) {
+      tab.close();
+    }
     await stack.close();
   });
 

@@ -68,7 +68,9 @@ describe('models, usage and the chat entries over the live link (e2e)', () => {
       () => {
         const events = browser.eventsOf(projectId);
         const failure = events.find((e) => e.type === 'error' && e.fatal);
-        if (failure) throw new Error(`the request failed: ${JSON.stringify(failure)}`);
+        if (failure) {
+          throw new Error(`the request failed: ${JSON.stringify(failure)}`);
+        }
         return events.filter((e) => e.type === 'generation_complete').length >= count
           ? true
           : undefined;

@@ -34,8 +34,12 @@ describe('an API replica closed and started again (e2e)', () => {
   });
 
   afterAll(async () => {
-    for (const browser of browsers) browser.close();
-    for (const server of servers) await server.close();
+    for (const browser of browsers) {
+      browser.close();
+    }
+    for (const server of servers) {
+      await server.close();
+    }
     await stack.close();
     void llm;
   });

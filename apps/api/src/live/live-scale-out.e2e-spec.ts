@@ -23,7 +23,9 @@ const TODO_FILES = applyScof(DEMO_APPS.todo.phases.map((phase) => phase.implemen
 
 function expectInOrderOnce(events: ServerEvent[]): void {
   const seqs = events.map((event) => event.seq);
-  for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
+  for (let i = 1; i < seqs.length; i++) {
+    expect(seqs[i]).toBeGreaterThan(seqs[i - 1]!);
+  }
 }
 
 /**
@@ -47,17 +49,25 @@ describe('two API replicas and two runners (e2e)', () => {
       chunkSize: 30,
       chunksPerSecond: 150,
     });
-    for (const id of ['runner-a', 'runner-b'])
+    for (const id of ['runner-a', 'runner-b']) {
       runners.set(id, await spawnRunner(db, llm.url, { RUNNER_ID: id }));
+    }
     const urls = [...runners.values()].map((runner) => runner.url).join(',');
-    for (let i = 0; i < 2; i++)
+    for (let i = 0; i < 2; i++) {
       apis.push(await startLiveApi(db, { RUNNER_URLS: urls, REDIS_URL: TEST_REDIS_URL }));
+    }
   });
 
   afterAll(async () => {
-    for (const browser of browsers) browser.close();
-    for (const api of apis) await api.close();
-    for (const runner of runners.values()) await runner.close();
+    for (const browser of browsers) {
+      browser.close();
+    }
+    for (const api of apis) {
+      await api.close();
+    }
+    for (const runner of runners.values()) {
+      await runner.close();
+    }
     await llm?.close();
     await db?.drop();
   });
@@ -119,7 +129,9 @@ describe('two API replicas and two runners (e2e)', () => {
     const resumed = onOne.eventsOf(projectId).filter((event) => event.seq > seqBeforeKill);
     expect(resumed.length).toBeGreaterThan(0);
 
-    for (const browser of browsers) expectInOrderOnce(browser.eventsOf(projectId));
+    for (const browser of browsers) {
+      expectInOrderOnce(browser.eventsOf(projectId));
+    }
     expect(onTwo.eventsOf(projectId)).toEqual(onOne.eventsOf(projectId));
     const view = onOne.views.get(projectId)!;
     expect(view).toMatchObject({ state: 'COMPLETE', streaming: null });

@@ -28,8 +28,12 @@ type Ack = (answer: CommandAck) => void;
 
 /** Bytes of an engine.io message packet (text, or a binary attachment). */
 function sizeOf(data: unknown): number {
-  if (typeof data === 'string') return Buffer.byteLength(data, 'utf8');
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  if (typeof data === 'string') {
+    return Buffer.byteLength(data, 'utf8');
+  }
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    return data.byteLength;
+  }
   return 0;
 }
 
@@ -85,7 +89,9 @@ export class LiveGateway
     this.projects.onRemoved((projectId) => {
       this.dropProject(projectId);
       // Only the Redis adapter reaches other replicas; the in-memory one has none to tell.
-      if (this.config.REDIS_URL) server.serverSideEmit('project_deleted', projectId);
+      if (this.config.REDIS_URL) {
+        server.serverSideEmit('project_deleted', projectId);
+      }
     });
     server.on('project_deleted', (projectId) => this.dropProject(projectId));
     this.sessionCheck = setInterval(
@@ -107,7 +113,9 @@ export class LiveGateway
         ...new Set(sockets.map((socket) => socket.data.sessionId)),
       ]);
       for (const socket of sockets) {
-        if (!live.has(socket.data.sessionId)) this.endSession(socket);
+        if (!live.has(socket.data.sessionId)) {
+          this.endSession(socket);
+        }
       }
     } catch (error) {
       this.logger.warn(`checking the sockets' sessions failed: ${(error as Error).message}`);
@@ -139,33 +147,47 @@ export class LiveGateway
     const max = this.config.SOCKET_MESSAGE_MAX_BYTES;
     let oversized = 0;
     socket.conn.on('packet', (packet: { type: string; data?: unknown }) => {
-      if (packet.type !== 'message') return;
+      if (packet.type !== 'message') {
+        return;
+      }
       const bytes = sizeOf(packet.data);
-      if (bytes > max) oversized = bytes;
+      if (bytes > max) {
+        oversized = bytes;
+      }
     });
     const tooLarge = (): LiveError | null => {
-      if (!oversized) return null;
+      if (!oversized) {
+        return null;
+      }
       const error = LiveError.messageTooLarge(oversized, max);
       oversized = 0;
       return error;
     };
     for (const name of Object.keys(LIVE_COMMAND_SCHEMAS) as LiveCommandName[]) {
       socket.on(name, (...args: unknown[]) => {
-        if (Date.now() >= socket.data.sessionExpiresAt) return this.endSession(socket);
+        if (Date.now() >= socket.data.sessionExpiresAt) {
+          return this.endSession(socket);
+        }
         const refused = tooLarge();
-        if (refused) this.refuse(socket, refused, ackOf(args), name);
-        else void this.dispatch(socket, name, args);
+        if (refused) {
+          this.refuse(socket, refused, ackOf(args), name);
+        } else {
+          void this.dispatch(socket, name, args);
+        }
       });
     }
     socket.onAny((name: unknown, ...args: unknown[]) => {
-      if (typeof name === 'string' && isLiveCommandName(name)) return;
+      if (typeof name === 'string' && isLiveCommandName(name)) {
+        return;
+      }
       this.refuse(socket, tooLarge() ?? LiveError.unknownCommand(String(name)), ackOf(args));
     });
   }
 
   handleDisconnect(socket: LiveSocket): void {
-    for (const projectId of this.joined.get(socket)?.ids() ?? [])
+    for (const projectId of this.joined.get(socket)?.ids() ?? []) {
       this.feeds.leave(socket, projectId);
+    }
     this.joined.delete(socket);
   }
 
@@ -174,7 +196,9 @@ export class LiveGateway
     const values = ack ? args.slice(0, -1) : args;
     // Socket.IO passes each argument apart; a command has exactly one, its payload.
     const parsed = parseLiveCommand(name, values.length === 1 ? values[0] : values);
-    if (!parsed.ok) return this.refuse(socket, LiveError.invalid(name, parsed.problem), ack, name);
+    if (!parsed.ok) {
+      return this.refuse(socket, LiveError.invalid(name, parsed.problem), ack, name);
+    }
     try {
       await this.authorize(socket, name, parsed.value.projectId);
       await this.run(socket, name, parsed.value);
@@ -207,9 +231,13 @@ export class LiveGateway
     },
     generate: async (socket, { projectId, description, model }) => {
       const prompt = description.trim();
-      if (!prompt) throw LiveError.promptEmpty();
+      if (!prompt) {
+        throw LiveError.promptEmpty();
+      }
       const max = this.config.GENERATE_PROMPT_MAX_CHARS;
-      if (prompt.length > max) throw LiveError.promptTooLong(prompt.length, max);
+      if (prompt.length > max) {
+        throw LiveError.promptTooLong(prompt.length, max);
+      }
       const verdict = await this.limiter.consume(socket.data.user.id);
       if (!verdict.allowed) {
         throw LiveError.rateLimited(
@@ -242,13 +270,18 @@ export class LiveGateway
     projectId: string,
   ): Promise<void> {
     const projects = this.joined.get(socket);
-    if (!projects) throw LiveError.sessionEnded();
-    if (name === 'leave') return;
+    if (!projects) {
+      throw LiveError.sessionEnded();
+    }
+    if (name === 'leave') {
+      return;
+    }
     const check = () => this.projects.assertOwned(socket.data.user.id, projectId);
     if (name === 'join' || name === 'get_state') {
       const max = this.config.SOCKET_PROJECTS_MAX;
-      if (!projects.verdict(projectId) && projects.size >= max)
+      if (!projects.verdict(projectId) && projects.size >= max) {
         throw LiveError.tooManyProjects(max);
+      }
       return projects.join(projectId, check);
     }
     await (projects.verdict(projectId) ?? check());
@@ -261,7 +294,9 @@ export class LiveGateway
   private async subscribe(socket: LiveSocket, projectId: string, since?: number): Promise<void> {
     // Left, dropped or disconnected while the verdict was awaited: nothing to subscribe to.
     // (A leave or a deletion after this point takes the socket out of the feed itself.)
-    if (!this.joined.get(socket)?.verdict(projectId) || !socket.connected) return;
+    if (!this.joined.get(socket)?.verdict(projectId) || !socket.connected) {
+      return;
+    }
     await this.feeds.join(socket, projectId, since);
   }
 

@@ -26,7 +26,9 @@ interface SnapshotWait {
 
 /** The earlier of two seqs a client saw; undefined (nothing to replay) yields to a number. */
 function earlier(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
+  if (a === undefined) {
+    return b;
+  }
   return b === undefined ? a : Math.min(a, b);
 }
 
@@ -65,8 +67,12 @@ export class ProjectFeeds implements OnModuleInit {
     this.links.onLinkUp((link) => {
       // Events sent while the link was down are lost: every open project starts over.
       const projectIds = [...this.feeds.keys()];
-      if (projectIds.length > 0) this.links.watch(projectIds, [link]);
-      for (const feed of this.feeds.values()) this.resync(feed, [...feed.members]);
+      if (projectIds.length > 0) {
+        this.links.watch(projectIds, [link]);
+      }
+      for (const feed of this.feeds.values()) {
+        this.resync(feed, [...feed.members]);
+      }
     });
   }
 
@@ -98,12 +104,18 @@ export class ProjectFeeds implements OnModuleInit {
 
   leave(socket: LiveSocket, projectId: string): void {
     const feed = this.feeds.get(projectId);
-    if (!feed) return;
+    if (!feed) {
+      return;
+    }
     feed.members.delete(socket);
-    for (const waiter of feed.wait?.sockets.get(socket)?.waiters ?? []) waiter.resolve();
+    for (const waiter of feed.wait?.sockets.get(socket)?.waiters ?? []) {
+      waiter.resolve();
+    }
     feed.wait?.sockets.delete(socket);
     void socket.leave(feed.room);
-    if (feed.members.size > 0) return;
+    if (feed.members.size > 0) {
+      return;
+    }
     this.feeds.delete(projectId);
     this.links.unwatch([projectId]);
   }
@@ -120,16 +132,22 @@ export class ProjectFeeds implements OnModuleInit {
 
   private deliver(event: ServerEvent): void {
     const feed = this.feeds.get(event.projectId);
-    if (!feed || event.seq <= feed.lastSeq) return;
+    if (!feed || event.seq <= feed.lastSeq) {
+      return;
+    }
     feed.lastSeq = event.seq;
-    if (this.server) sendServerEvent(this.server.local.to(feed.room), event);
+    if (this.server) {
+      sendServerEvent(this.server.local.to(feed.room), event);
+    }
     feed.wait?.buffer.push(event);
   }
 
   /** Every socket here had the events up to lastSeq: what the outage hid is replayed. */
   private resync(feed: ProjectFeed, sockets: LiveSocket[]): void {
     feed.epoch++;
-    for (const socket of sockets) void this.wait(feed, socket, feed.lastSeq).catch(() => undefined);
+    for (const socket of sockets) {
+      void this.wait(feed, socket, feed.lastSeq).catch(() => undefined);
+    }
   }
 
   private wait(feed: ProjectFeed, socket: LiveSocket, since: number | undefined): Promise<void> {
@@ -140,7 +158,9 @@ export class ProjectFeeds implements OnModuleInit {
       if (entry) {
         entry.waiters.push({ resolve, reject });
         entry.since = earlier(entry.since, since);
-      } else wait.sockets.set(socket, { waiters: [{ resolve, reject }], since });
+      } else {
+        wait.sockets.set(socket, { waiters: [{ resolve, reject }], since });
+      }
     });
   }
 
@@ -154,7 +174,9 @@ export class ProjectFeeds implements OnModuleInit {
     const current = feed.wait;
     const replayCovered =
       since === undefined || (current?.since !== undefined && current.since <= since);
-    if (current && current.epoch === feed.epoch && replayCovered) return current;
+    if (current && current.epoch === feed.epoch && replayCovered) {
+      return current;
+    }
     // Sockets of an overtaken wait move over; its answer will be ignored.
     const sockets = new Map(
       [...(current?.sockets ?? [])].map(([socket, entry]) => [socket, { ...entry }]),
@@ -174,7 +196,9 @@ export class ProjectFeeds implements OnModuleInit {
   }
 
   private flush(feed: ProjectFeed, wait: SnapshotWait, answer: SnapshotWithMissed): void {
-    if (feed.wait !== wait) return;
+    if (feed.wait !== wait) {
+      return;
+    }
     const { snapshot, missed } = answer;
     feed.wait = null;
     feed.lastSeq = Math.max(feed.lastSeq, snapshot.seq);
@@ -182,23 +206,38 @@ export class ProjectFeeds implements OnModuleInit {
     for (const [socket, { waiters, since }] of wait.sockets) {
       if (feed.members.has(socket) && socket.connected) {
         // Before the snapshot, so that the socket's events keep growing in seq.
-        if (since !== undefined)
-          for (const event of missed) if (event.seq > since) sendServerEvent(socket, event);
+        if (since !== undefined) {
+          for (const event of missed) {
+            if (event.seq > since) {
+              sendServerEvent(socket, event);
+            }
+          }
+        }
         sendLive(socket, 'snapshot', snapshot);
-        for (const event of later) sendServerEvent(socket, event);
+        for (const event of later) {
+          sendServerEvent(socket, event);
+        }
         void socket.join(feed.room);
       }
-      for (const waiter of waiters) waiter.resolve();
+      for (const waiter of waiters) {
+        waiter.resolve();
+      }
     }
   }
 
   /** No snapshot: the sockets still get live events, and one on the next link-up. */
   private fail(feed: ProjectFeed, wait: SnapshotWait, error: unknown): void {
-    if (feed.wait !== wait) return;
+    if (feed.wait !== wait) {
+      return;
+    }
     feed.wait = null;
     for (const [socket, { waiters }] of wait.sockets) {
-      if (feed.members.has(socket)) void socket.join(feed.room);
-      for (const waiter of waiters) waiter.reject(error);
+      if (feed.members.has(socket)) {
+        void socket.join(feed.room);
+      }
+      for (const waiter of waiters) {
+        waiter.reject(error);
+      }
     }
   }
 }

@@ -32,7 +32,9 @@ async function startFakeRunner(previewReply: unknown) {
 async function until(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 5_000;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline) {
+      throw new Error('timed out');
+    }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -59,11 +59,14 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
 
   onModuleInit(): void {
     if (!this.config.RUNNER_SERVICE_TOKEN) {
-      if (this.config.NODE_ENV !== 'test')
+      if (this.config.NODE_ENV !== 'test') {
         this.logger.warn('RUNNER_SERVICE_TOKEN is not set: no generation can run.');
+      }
       return;
     }
-    for (const url of this.config.RUNNER_URLS) this.links.push(this.open(url));
+    for (const url of this.config.RUNNER_URLS) {
+      this.links.push(this.open(url));
+    }
   }
 
   /** Sockets closing with the app need not tell the runners they stop watching. */
@@ -74,7 +77,9 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
   onApplicationShutdown(): void {
     this.closing = true;
     for (const link of this.links) {
-      if (link.retry) clearTimeout(link.retry);
+      if (link.retry) {
+        clearTimeout(link.retry);
+      }
       link.socket.disconnect();
     }
   }
@@ -97,7 +102,9 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
   ): Promise<RunnerLinkReply<K>> {
     const timeoutMs = timeout.ms;
     // Not queued for a later reconnect: a command sent minutes late would surprise the user.
-    if (!link.socket.connected) throw LiveError.runnerUnavailable();
+    if (!link.socket.connected) {
+      throw LiveError.runnerUnavailable();
+    }
     // Socket.IO's typed emitWithAck cannot follow a name that is a type parameter; what
     // comes back is checked against the command's schema below anyway.
     const timed: { emitWithAck(name: string, payload: unknown): Promise<unknown> } =
@@ -134,16 +141,22 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
    * rooms when its link closes.
    */
   private tell(name: 'watch' | 'unwatch', projectIds: string[], links: RunnerLink[]): void {
-    if (this.closing) return;
+    if (this.closing) {
+      return;
+    }
     const report = (link: RunnerLink, message: string) => {
-      if (name === 'watch') this.logger.warn(`watch on ${link.url}: ${message}`);
+      if (name === 'watch') {
+        this.logger.warn(`watch on ${link.url}: ${message}`);
+      }
     };
     for (let start = 0; start < projectIds.length; start += RUNNER_LINK_WATCH_BATCH_MAX) {
       const batch = projectIds.slice(start, start + RUNNER_LINK_WATCH_BATCH_MAX);
       for (const link of links) {
         this.request(link, name, { projectIds: batch }).then(
           (reply) => {
-            if (!reply.ok) report(link, reply.error.message);
+            if (!reply.ok) {
+              report(link, reply.error.message);
+            }
           },
           (error: Error) => report(link, error.message),
         );
@@ -167,22 +180,32 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
     });
     socket.on('disconnect', (reason) => {
       link.runnerId = null;
-      if (this.closing) return;
+      if (this.closing) {
+        return;
+      }
       this.logger.warn(`link to ${url} lost (${reason}); reconnecting`);
       // The client reconnects by itself after a transport failure, not after a disconnect
       // the runner sent (its graceful shutdown) or our own (a failed hello).
-      if (!socket.active) this.reconnectLater(link);
+      if (!socket.active) {
+        this.reconnectLater(link);
+      }
     });
     socket.on('connect_error', (error) => {
       // Once per outage: the client retries every couple of seconds.
-      if (!failing) this.logger.warn(`cannot link to ${url}: ${error.message}`);
+      if (!failing) {
+        this.logger.warn(`cannot link to ${url}: ${error.message}`);
+      }
       failing = true;
     });
     // Checked before anything reads it: a bad event is logged and dropped, the rest go on.
     socket.on('events', (batch: unknown) => {
       const { events, problems } = parseRunnerEventBatch(batch);
-      if (problems.length > 0) this.refused(link, problems);
-      for (const event of events) this.eventHandler(event);
+      if (problems.length > 0) {
+        this.refused(link, problems);
+      }
+      for (const event of events) {
+        this.eventHandler(event);
+      }
     });
     return link;
   }
@@ -196,7 +219,9 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
   private async greet(link: RunnerLink): Promise<void> {
     try {
       const reply = await this.request(link, 'hello', {});
-      if (!reply.ok) throw new Error(reply.error.message);
+      if (!reply.ok) {
+        throw new Error(reply.error.message);
+      }
       link.runnerId = reply.runnerId;
       link.retries = 0;
       this.logger.log(`linked to runner ${reply.runnerId} at ${link.url}`);
@@ -209,14 +234,18 @@ export class RunnerLinks implements OnModuleInit, BeforeApplicationShutdown, OnA
 
   /** Opens the link again after a pause that doubles with each try, up to the configured cap. */
   private reconnectLater(link: RunnerLink): void {
-    if (link.retry) return;
+    if (link.retry) {
+      return;
+    }
     const base = this.config.RUNNER_LINK_RECONNECT_DELAY_MS;
     const cap = this.config.RUNNER_LINK_RECONNECT_DELAY_MAX_MS;
     const delay = Math.min(cap, base * 2 ** Math.min(link.retries, 16));
     link.retries++;
     link.retry = setTimeout(() => {
       link.retry = null;
-      if (!this.closing && !link.socket.active) link.socket.connect();
+      if (!this.closing && !link.socket.active) {
+        link.socket.connect();
+      }
     }, delay);
   }
 }

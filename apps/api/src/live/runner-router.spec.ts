@@ -23,14 +23,18 @@ describe(homeRunner.name, () => {
       counts.set(home, (counts.get(home) ?? 0) + 1);
     }
     expect(counts.size).toBe(3);
-    for (const count of counts.values()) expect(count).toBeGreaterThan(50);
+    for (const count of counts.values()) {
+      expect(count).toBeGreaterThan(50);
+    }
   });
 
   it('moves only the projects of a runner that went away', () => {
     const remaining = runners.filter((runner) => runner.runnerId !== 'runner-b');
     for (const projectId of projects) {
       const before = homeRunner(projectId, runners)!;
-      if (before.runnerId !== 'runner-b') expect(homeRunner(projectId, remaining)).toBe(before);
+      if (before.runnerId !== 'runner-b') {
+        expect(homeRunner(projectId, remaining)).toBe(before);
+      }
     }
   });
 

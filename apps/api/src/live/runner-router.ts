@@ -27,7 +27,9 @@ export function homeRunner(projectId: string, links: RunnerLink[]): RunnerLink |
       .update(`${projectId}\0${link.runnerId}`)
       .digest()
       .readUInt32BE(0);
-    if (score > bestScore) [best, bestScore] = [link, score];
+    if (score > bestScore) {
+      [best, bestScore] = [link, score];
+    }
   }
   return best;
 }
@@ -65,7 +67,9 @@ export class RunnerRouter implements OnModuleInit {
       this.links.up().map((link) =>
         this.links.request(link, 'destroy', { projectId }).then(
           (reply) => {
-            if (!reply.ok) warn(link, reply.error.message);
+            if (!reply.ok) {
+              warn(link, reply.error.message);
+            }
           },
           (error: Error) => warn(link, error.message),
         ),
@@ -86,12 +90,17 @@ export class RunnerRouter implements OnModuleInit {
   /** The models a request may name, as a runner that is up lists them (all share one LLM). */
   async models(): Promise<LlmModelList> {
     const up = this.links.up();
-    if (up.length === 0) throw LiveError.runnerUnavailable();
+    if (up.length === 0) {
+      throw LiveError.runnerUnavailable();
+    }
     const reply = await this.links.request(up[0]!, 'models', {});
-    if (!reply.ok) throw fromRunner(reply.error);
+    if (!reply.ok) {
+      throw fromRunner(reply.error);
+    }
     const list = LlmModelListSchema.safeParse(reply.list);
-    if (!list.success)
+    if (!list.success) {
       throw new LiveError(ErrorCode.Internal, 'The runner answered a malformed model list.');
+    }
     return list.data;
   }
 
@@ -104,7 +113,9 @@ export class RunnerRouter implements OnModuleInit {
     let version = 0;
     await this.command(projectId, async (link) => {
       const reply = await this.links.request(link, 'save_file', { projectId, path, content });
-      if (reply.ok) version = reply.version;
+      if (reply.ok) {
+        version = reply.version;
+      }
       return reply;
     });
     return version;
@@ -115,7 +126,9 @@ export class RunnerRouter implements OnModuleInit {
     let made = 0;
     await this.command(projectId, async (link) => {
       const reply = await this.links.request(link, 'rollback', { projectId, version });
-      if (reply.ok) made = reply.version;
+      if (reply.ok) {
+        made = reply.version;
+      }
       return reply;
     });
     return made;
@@ -127,7 +140,9 @@ export class RunnerRouter implements OnModuleInit {
       projectId,
       errors,
     });
-    if (!reply.ok) throw fromRunner(reply.error);
+    if (!reply.ok) {
+      throw fromRunner(reply.error);
+    }
   }
 
   /** Wakes the project's dev server through a runner; null when runners have no sandboxes. */
@@ -140,7 +155,9 @@ export class RunnerRouter implements OnModuleInit {
       { projectId },
       { ms: this.config.RUNNER_PREVIEW_TIMEOUT_MS, setting: 'RUNNER_PREVIEW_TIMEOUT_MS' },
     );
-    if (!reply.ok) throw fromRunner(reply.error);
+    if (!reply.ok) {
+      throw fromRunner(reply.error);
+    }
     return reply.url;
   }
 
@@ -160,7 +177,9 @@ export class RunnerRouter implements OnModuleInit {
       { projectId, version, ...limits },
       { ms: limits.timeoutMs + 60_000, setting: 'PUBLISH_BUILD_TIMEOUT_MS' },
     );
-    if (!reply.ok) throw fromRunner(reply.error);
+    if (!reply.ok) {
+      throw fromRunner(reply.error);
+    }
     return reply.files.map((file) => ({
       path: file.path,
       content: Buffer.from(file.content, 'base64'),
@@ -174,21 +193,29 @@ export class RunnerRouter implements OnModuleInit {
   async snapshot(projectId: string, since?: number): Promise<SnapshotWithMissed> {
     const payload = since === undefined ? { projectId } : { projectId, since };
     const first = await this.links.request(await this.pick(projectId), 'snapshot', payload);
-    if (!first.ok) throw fromRunner(first.error);
+    if (!first.ok) {
+      throw fromRunner(first.error);
+    }
     const holder =
       first.leaseOwner && first.leaseOwner !== first.servedBy
         ? this.links.byRunnerId(first.leaseOwner)
         : undefined;
-    if (!holder) return { snapshot: first.snapshot, missed: first.missed ?? [] };
+    if (!holder) {
+      return { snapshot: first.snapshot, missed: first.missed ?? [] };
+    }
     // The lease moved to a runner we can reach: only its snapshot has the streamed file.
     const second = await this.links.request(holder, 'snapshot', payload);
-    if (!second.ok) throw fromRunner(second.error);
+    if (!second.ok) {
+      throw fromRunner(second.error);
+    }
     return { snapshot: second.snapshot, missed: second.missed ?? [] };
   }
 
   async pick(projectId: string): Promise<RunnerLink> {
     const up = this.links.up();
-    if (up.length === 0) throw LiveError.runnerUnavailable();
+    if (up.length === 0) {
+      throw LiveError.runnerUnavailable();
+    }
     const owner = await this.leases.owner(projectId);
     const holder = owner ? up.find((link) => link.runnerId === owner) : undefined;
     return holder ?? homeRunner(projectId, up)!;
@@ -200,9 +227,12 @@ export class RunnerRouter implements OnModuleInit {
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const reply = await send(await this.pick(projectId));
-      if (reply.ok) return;
-      if (reply.error.code !== ErrorCode.ProjectLeasedElsewhere || attempt >= ROUTE_ATTEMPTS)
+      if (reply.ok) {
+        return;
+      }
+      if (reply.error.code !== ErrorCode.ProjectLeasedElsewhere || attempt >= ROUTE_ATTEMPTS) {
         throw fromRunner(reply.error);
+      }
       await new Promise((resolve) => setTimeout(resolve, ROUTE_RETRY_DELAY_MS * attempt));
     }
   }

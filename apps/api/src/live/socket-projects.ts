@@ -24,9 +24,13 @@ export class SocketProjects {
    */
   join(projectId: string, check: () => Promise<void>): Promise<void> {
     const known = this.verdicts.get(projectId);
-    if (known) return known;
+    if (known) {
+      return known;
+    }
     const verdict = check().catch((error: unknown) => {
-      if (this.verdicts.get(projectId) === verdict) this.verdicts.delete(projectId);
+      if (this.verdicts.get(projectId) === verdict) {
+        this.verdicts.delete(projectId);
+      }
       throw error;
     });
     this.verdicts.set(projectId, verdict);

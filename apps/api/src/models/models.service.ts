@@ -27,7 +27,9 @@ export class ModelsService {
     try {
       return await this.router.models();
     } catch (error) {
-      if (error instanceof LiveError) throw ModelsError.unavailable(error.message);
+      if (error instanceof LiveError) {
+        throw ModelsError.unavailable(error.message);
+      }
       throw error;
     }
   }

@@ -43,7 +43,9 @@ export class PreviewService implements OnApplicationBootstrap, OnApplicationShut
 
   /** A link that opens the project's preview for its owner until PREVIEW_TOKEN_TTL_SECONDS pass. */
   async link(userId: string, projectId: string): Promise<{ url: string; expiresAt: string }> {
-    if (!this.enabled) throw PreviewError.disabled();
+    if (!this.enabled) {
+      throw PreviewError.disabled();
+    }
     await this.projects.assertOwned(userId, projectId);
     const expiresAt = Date.now() + this.config.PREVIEW_TOKEN_TTL_SECONDS * 1000;
     const token = signPreviewToken(
@@ -93,29 +95,43 @@ export class PreviewService implements OnApplicationBootstrap, OnApplicationShut
    * replica's proxy stops serving it once its own memory of it expires.
    */
   private async isLive(projectId: string, userId: string): Promise<boolean> {
-    if (this.removed.has(projectId)) return false;
+    if (this.removed.has(projectId)) {
+      return false;
+    }
     const key = `${projectId} ${userId}`;
     const now = Date.now();
-    if ((this.seenLive.get(key) ?? 0) > now) return true;
+    if ((this.seenLive.get(key) ?? 0) > now) {
+      return true;
+    }
     this.seenLive.delete(key);
     try {
       await this.projects.assertOwned(userId, projectId);
     } catch (error) {
-      if (error instanceof ProjectError) return false;
+      if (error instanceof ProjectError) {
+        return false;
+      }
       throw error;
     }
-    if (this.removed.has(projectId)) return false;
-    if (this.seenLive.size >= REMEMBERED_MAX) this.seenLive.clear();
+    if (this.removed.has(projectId)) {
+      return false;
+    }
+    if (this.seenLive.size >= REMEMBERED_MAX) {
+      this.seenLive.clear();
+    }
     this.seenLive.set(key, now + this.config.PREVIEW_PROJECT_CHECK_CACHE_MS);
     return true;
   }
 
   private forget(projectId: string): void {
     // Ids are never reused; past the bound, the cache's expiry alone covers older deletes.
-    if (this.removed.size >= REMEMBERED_MAX) this.removed.clear();
+    if (this.removed.size >= REMEMBERED_MAX) {
+      this.removed.clear();
+    }
     this.removed.add(projectId);
     for (const key of this.seenLive.keys()) {
-      if (key.startsWith(`${projectId} `)) this.seenLive.delete(key);
+      if (key.startsWith(`${projectId} `)) {
+        this.seenLive.delete(key);
+      }
     }
   }
 
@@ -135,7 +151,9 @@ export class PreviewService implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     const server = this.server;
-    if (!server) return;
+    if (!server) {
+      return;
+    }
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }

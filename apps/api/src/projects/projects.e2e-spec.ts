@@ -133,7 +133,9 @@ describe('projects (e2e)', () => {
   it('lists only the own projects, newest first, page by page', async () => {
     const carol = await signUp(api.url);
     const names = Array.from({ length: 5 }, (_, i) => `P${i}`);
-    for (const name of names) await create(carol, { name });
+    for (const name of names) {
+      await create(carol, { name });
+    }
     await create(bob, { name: 'Bob only' });
 
     const seen: string[] = [];

@@ -28,8 +28,12 @@ export function projectStateKey(row: {
   stopped_designing: boolean | null;
 }): string {
   const state = row.state ?? 'IDLE';
-  if (state !== 'IDLE') return state;
-  if (row.failed) return 'FAILED';
+  if (state !== 'IDLE') {
+    return state;
+  }
+  if (row.failed) {
+    return 'FAILED';
+  }
   const unfinished = row.latest_phase_status !== null && row.latest_phase_status !== 'done';
   // A stop while a phase was designed: the request moved current_phase past the recorded ones.
   return unfinished || row.stopped_designing ? 'STOPPED' : 'IDLE';
@@ -107,16 +111,24 @@ export class ProjectsService {
   }
 
   async get(ownerId: string, id: string): Promise<ProjectDto> {
-    if (!isUuid(id)) throw ProjectError.notFound();
+    if (!isUuid(id)) {
+      throw ProjectError.notFound();
+    }
     const row = await this.projects.view(ownerId, id);
-    if (!row) throw ProjectError.notFound();
+    if (!row) {
+      throw ProjectError.notFound();
+    }
     return toDto(row);
   }
 
   /** Throws PROJECT_NOT_FOUND unless the project exists and belongs to the user. */
   async assertOwned(ownerId: string, id: string): Promise<void> {
-    if (!isUuid(id)) throw ProjectError.notFound();
-    if (!(await this.projects.isOwned(ownerId, id))) throw ProjectError.notFound();
+    if (!isUuid(id)) {
+      throw ProjectError.notFound();
+    }
+    if (!(await this.projects.isOwned(ownerId, id))) {
+      throw ProjectError.notFound();
+    }
   }
 
   async rename(ownerId: string, id: string, name: string): Promise<ProjectDto> {
@@ -127,18 +139,30 @@ export class ProjectsService {
 
   /** The latest picture of the project's preview; not found for another user's project. */
   async thumbnail(ownerId: string, id: string): Promise<{ mediaType: string; image: Buffer }> {
-    if (!isUuid(id)) throw ProjectError.notFound();
+    if (!isUuid(id)) {
+      throw ProjectError.notFound();
+    }
     const row = await this.thumbnails.findOwned(ownerId, id);
-    if (!row) throw ProjectError.notFound();
-    if (!row.image || row.media_type === null) throw ProjectError.noThumbnail();
+    if (!row) {
+      throw ProjectError.notFound();
+    }
+    if (!row.image || row.media_type === null) {
+      throw ProjectError.noThumbnail();
+    }
     return { mediaType: row.media_type, image: row.image };
   }
 
   /** Files, messages, state and versions go with it (ON DELETE CASCADE). */
   async remove(ownerId: string, id: string): Promise<void> {
-    if (!isUuid(id)) throw ProjectError.notFound();
-    if (!(await this.projects.remove(ownerId, id))) throw ProjectError.notFound();
-    for (const listener of this.removedListeners) listener(id);
+    if (!isUuid(id)) {
+      throw ProjectError.notFound();
+    }
+    if (!(await this.projects.remove(ownerId, id))) {
+      throw ProjectError.notFound();
+    }
+    for (const listener of this.removedListeners) {
+      listener(id);
+    }
   }
 
   /** Hears every project this replica deletes (the live gateway closes its sockets' feeds). */

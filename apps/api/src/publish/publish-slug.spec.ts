@@ -30,7 +30,9 @@ describe(checkSlug.name, () => {
     ]) {
       const check = checkSlug(slug);
       expect({ slug, ok: check.ok }).toEqual({ slug, ok: false });
-      if (!check.ok) expect(check.reason.length).toBeGreaterThan(5);
+      if (!check.ok) {
+        expect(check.reason.length).toBeGreaterThan(5);
+      }
     }
   });
 

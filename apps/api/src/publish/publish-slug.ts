@@ -78,6 +78,8 @@ export function checkSlug(raw: string): SlugCheck {
   if (raw.includes('--')) {
     return { ok: false, reserved: false, reason: 'may not hold two hyphens in a row' };
   }
-  if (RESERVED_SLUGS.has(raw)) return { ok: false, reserved: true, reason: 'is reserved' };
+  if (RESERVED_SLUGS.has(raw)) {
+    return { ok: false, reserved: true, reason: 'is reserved' };
+  }
   return { ok: true, slug: raw };
 }

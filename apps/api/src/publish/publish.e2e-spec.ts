@@ -86,7 +86,9 @@ describe('publishing (e2e, real runner and process sandbox)', () => {
     const host = `${slug}.apps.localhost:${publishPort}`;
     const page = await fetchPublished(publishPort, host, '/', cookie);
     const src = /<script type="module" crossorigin src="([^"]+)"/.exec(page.body)?.[1];
-    if (page.status !== 200 || !src) return { page, script: '' };
+    if (page.status !== 200 || !src) {
+      return { page, script: '' };
+    }
     const script = await fetchPublished(publishPort, host, src, cookie);
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(script.headers['cache-control']).toMatch(/max-age=31536000, immutable$/);

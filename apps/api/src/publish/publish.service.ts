@@ -79,7 +79,9 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
    */
   async publish(userId: string, projectId: string, dto: PublishDto): Promise<PublicationDto> {
     await this.projects.assertOwned(userId, projectId);
-    if (!this.enabled) throw PublishError.disabled();
+    if (!this.enabled) {
+      throw PublishError.disabled();
+    }
     const slug = checkSlug(dto.slug);
     if (!slug.ok) {
       throw slug.reserved
@@ -98,10 +100,16 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     try {
       await this.dataSource.transaction(async (manager) => {
         const owned = await this.projectRows.lockOwned(manager, userId, projectId, 'FOR SHARE');
-        if (!owned) throw ProjectError.notFound();
-        if (build) await this.insertFiles(manager, projectId, build.buildId, build.files);
+        if (!owned) {
+          throw ProjectError.notFound();
+        }
+        if (build) {
+          await this.insertFiles(manager, projectId, build.buildId, build.files);
+        }
         const current = await this.publications.lockByProject(manager, projectId);
-        if (!build && !current) throw PublishError.changedMeanwhile();
+        if (!build && !current) {
+          throw PublishError.changedMeanwhile();
+        }
         const accessToken =
           current && current.visibility === dto.visibility
             ? current.accessToken
@@ -115,8 +123,11 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
           bytes: build ? sum(build.files) : current!.bytes,
           fileCount: build ? build.files.length : current!.fileCount,
         };
-        if (current) await this.publications.update(manager, projectId, values);
-        else await this.publications.insert(manager, { projectId, ...values });
+        if (current) {
+          await this.publications.update(manager, projectId, values);
+        } else {
+          await this.publications.insert(manager, { projectId, ...values });
+        }
         await this.publications.removeOtherBuilds(manager, projectId, values.buildId);
       });
     } catch (error) {
@@ -134,14 +145,18 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     const slugs = await this.dataSource.transaction((manager) =>
       this.publications.remove(manager, projectId),
     );
-    if (slugs.length === 0) throw PublishError.notPublished();
+    if (slugs.length === 0) {
+      throw PublishError.notPublished();
+    }
     this.apps.forget(...slugs);
   }
 
   /** The app's address and the one that opens it, for the project's share page (null: private). */
   async sharedApp(projectId: string): Promise<{ url: string; openUrl: string } | null> {
     const row = await this.publications.findByProject(projectId);
-    if (!row || row.visibility === 'private' || !this.enabled) return null;
+    if (!row || row.visibility === 'private' || !this.enabled) {
+      return null;
+    }
     const url = publishedUrl(this.config.PUBLISH_URL_TEMPLATE, row.slug);
     return { url, openUrl: this.openUrl(row, url, null) };
   }
@@ -167,7 +182,9 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationShutdown(): Promise<void> {
     const server = this.server;
-    if (!server) return;
+    if (!server) {
+      return;
+    }
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
@@ -189,19 +206,24 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
 
   private async latestVersion(projectId: string): Promise<number> {
     const latest = await this.versions.latestNumber(projectId);
-    if (!latest) throw PublishError.noVersion();
+    if (!latest) {
+      throw PublishError.noVersion();
+    }
     return latest;
   }
 
   private async assertVersion(projectId: string, version: number): Promise<void> {
-    if (!(await this.versions.exists(projectId, version)))
+    if (!(await this.versions.exists(projectId, version))) {
       throw PublishError.versionNotFound(version);
+    }
   }
 
   /** Before a build: an address taken by another project fails at once, not after minutes. */
   private async assertSlugFree(slug: string, projectId: string): Promise<void> {
     const holder = await this.publications.projectAt(slug);
-    if (holder !== null && holder !== projectId) throw PublishError.slugTaken(slug);
+    if (holder !== null && holder !== projectId) {
+      throw PublishError.slugTaken(slug);
+    }
   }
 
   private async insertFiles(
@@ -233,7 +255,9 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
 
   /** Public: the address. Unlisted: with its secret. Private: with an owner token (owner only). */
   private openUrl(row: Publication, url: string, ownerId: string | null): string {
-    if (row.visibility === 'public') return url;
+    if (row.visibility === 'public') {
+      return url;
+    }
     const link = new URL(url);
     const credential =
       row.visibility === 'unlisted'
@@ -247,7 +271,9 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
             },
             this.apps.ownerSecret,
           );
-    if (!credential) return url;
+    if (!credential) {
+      return url;
+    }
     link.searchParams.set(PUBLISHED_ACCESS_PARAM, credential);
     return link.toString();
   }
@@ -265,7 +291,9 @@ function translateWriteError(error: unknown, slug: string): unknown {
       return PublishError.slugTaken(slug);
     }
     // The project went away while its version was built.
-    if (code === '23503') return ProjectError.notFound();
+    if (code === '23503') {
+      return ProjectError.notFound();
+    }
   }
   return error;
 }

@@ -40,7 +40,9 @@ export class PublishedApps {
   /** The app at `slug`, or null. */
   async find(slug: string): Promise<PublishedApp | null> {
     const row = await this.row(slug);
-    if (!row) return null;
+    if (!row) {
+      return null;
+    }
     const site = await this.site(row.build_id);
     return {
       site,
@@ -51,7 +53,9 @@ export class PublishedApps {
 
   /** Forgets what this replica read of these slugs: a change made here shows at once. */
   forget(...slugs: string[]): void {
-    for (const slug of slugs) this.bySlug.delete(slug);
+    for (const slug of slugs) {
+      this.bySlug.delete(slug);
+    }
   }
 
   private allows(row: LivePublicationRow, credential: string): boolean {
@@ -72,9 +76,13 @@ export class PublishedApps {
   private async row(slug: string): Promise<LivePublicationRow | null> {
     const now = Date.now();
     const known = this.bySlug.get(slug);
-    if (known && known.until > now) return known.row;
+    if (known && known.until > now) {
+      return known.row;
+    }
     const row = await this.publications.live(slug);
-    if (this.bySlug.size >= REMEMBERED_MAX) this.bySlug.clear();
+    if (this.bySlug.size >= REMEMBERED_MAX) {
+      this.bySlug.clear();
+    }
     this.bySlug.set(slug, { row, until: now + this.config.PUBLISH_CHECK_CACHE_MS });
     return row;
   }
@@ -101,7 +109,9 @@ export class PublishedApps {
     const max = this.config.PUBLISH_CACHE_BYTES;
     if (site.bytes <= max) {
       for (const [id, old] of this.sites) {
-        if (this.cachedBytes + site.bytes <= max) break;
+        if (this.cachedBytes + site.bytes <= max) {
+          break;
+        }
         this.sites.delete(id);
         this.cachedBytes -= old.bytes;
       }

@@ -14,7 +14,9 @@ export const SIGN_UP_CLOSED_MESSAGE =
  * both get in. Mounted before better-auth's handler.
  */
 export function mountSignUpGate(app: INestApplication, trust: SandboxTrust, pool: Pool): void {
-  if (!trust.firstAccountOnly) return;
+  if (!trust.firstAccountOnly) {
+    return;
+  }
   const express = app.getHttpAdapter().getInstance() as import('express').Express;
   let queue: Promise<void> = Promise.resolve();
   express.post('/api/auth/sign-up/email', (req: Request, res: Response, next: NextFunction) => {

@@ -222,11 +222,15 @@ describe('share links and remix (e2e)', () => {
                 cookie: owner.cookie,
               });
             }
-            if (i < remixes) started.push(remix());
+            if (i < remixes) {
+              started.push(remix());
+            }
           }
           const results = await Promise.all(started);
           expect((await revoked).status).toBe(204);
-          for (const result of results) expect([201, 404]).toContain(result.status);
+          for (const result of results) {
+            expect([201, 404]).toContain(result.status);
+          }
           const made = results.filter((result) => result.status === 201);
           expect(await projectCount(other)).toBe(before + made.length);
           for (const result of made) {

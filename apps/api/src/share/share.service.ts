@@ -52,10 +52,13 @@ export class ShareService {
     const created = await this.dataSource.transaction(async (manager) => {
       // The project row locked: two creates cannot both pass the count.
       const owned = await this.projectRows.lockOwned(manager, userId, projectId, 'FOR UPDATE');
-      if (!owned) await this.projects.assertOwned(userId, projectId);
+      if (!owned) {
+        await this.projects.assertOwned(userId, projectId);
+      }
       const count = await this.links.count(manager, projectId);
-      if (count >= this.config.SHARE_LINKS_MAX)
+      if (count >= this.config.SHARE_LINKS_MAX) {
         throw ShareError.tooMany(this.config.SHARE_LINKS_MAX);
+      }
       return this.links.create(manager, token, projectId);
     });
     return this.toDto(token, created);
@@ -64,7 +67,9 @@ export class ShareService {
   /** Closes the link: from now on it answers 404, and no remix through it starts. */
   async revoke(userId: string, projectId: string, token: string): Promise<void> {
     await this.projects.assertOwned(userId, projectId);
-    if (!(await this.links.remove(projectId, token))) throw ShareError.notFound();
+    if (!(await this.links.remove(projectId, token))) {
+      throw ShareError.notFound();
+    }
   }
 
   /** The shared project at `version` (the latest by default), read-only. */
@@ -82,7 +87,9 @@ export class ShareService {
     let files: { path: string; content: string }[] = [];
     if (shown !== null) {
       const found = await this.versions.files(shared.project_id, shown);
-      if (!found) throw ShareError.versionNotFound(shown);
+      if (!found) {
+        throw ShareError.versionNotFound(shown);
+      }
       files = found;
     }
     return {
@@ -101,24 +108,31 @@ export class ShareService {
    * row: a revoke waits for a remix under way, and a remix after a revoke finds no link.
    */
   async remix(userId: string, token: string, version?: number): Promise<ProjectDto> {
-    if (!TOKEN.test(token)) throw ShareError.notFound();
+    if (!TOKEN.test(token)) {
+      throw ShareError.notFound();
+    }
     const id = await this.dataSource.transaction(async (manager) => {
       const shared = await this.links.holdShared(manager, token);
-      if (!shared) throw ShareError.notFound();
+      if (!shared) {
+        throw ShareError.notFound();
+      }
       const latest = await this.versions.latestNumber(shared.project_id, manager);
       const upTo = version ?? latest;
       if (
         version !== undefined &&
         !(await this.versions.exists(shared.project_id, version, manager))
-      )
+      ) {
         throw ShareError.versionNotFound(version);
+      }
       const projectId = await this.projectRows.insert(manager, {
         ownerId: userId,
         name: remixName(shared.name),
         description: shared.description,
       });
       await this.states.create(manager, projectId);
-      if (upTo === null) return projectId;
+      if (upTo === null) {
+        return projectId;
+      }
       await this.versions.copy(manager, projectId, shared.project_id, upTo);
       await this.generatedFiles.copyFromVersion(manager, projectId, shared.project_id, upTo);
       return projectId;
@@ -127,9 +141,13 @@ export class ShareService {
   }
 
   private async shared(token: string): Promise<SharedProjectRow> {
-    if (!TOKEN.test(token)) throw ShareError.notFound();
+    if (!TOKEN.test(token)) {
+      throw ShareError.notFound();
+    }
     const row = await this.links.shared(token);
-    if (!row) throw ShareError.notFound();
+    if (!row) {
+      throw ShareError.notFound();
+    }
     return row;
   }
 

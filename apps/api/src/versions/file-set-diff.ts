@@ -36,7 +36,9 @@ export function diffFileSets(
   for (const path of paths) {
     const was = old.get(path);
     const is = next.get(path);
-    if (was && is && sameFileContent(was, is)) continue;
+    if (was && is && sameFileContent(was, is)) {
+      continue;
+    }
     const status = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
     const diff =
       was?.encoding || is?.encoding
@@ -58,7 +60,9 @@ function binaryDiff(path: string, was?: FileContent, is?: FileContent): string {
 }
 
 function sizeOf(file?: FileContent): string {
-  if (!file) return 'none';
+  if (!file) {
+    return 'none';
+  }
   const bytes = file.encoding
     ? base64ByteLength(file.content)
     : Buffer.byteLength(file.content, 'utf8');

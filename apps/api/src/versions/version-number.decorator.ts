@@ -13,6 +13,8 @@ const MAX_VERSION_NUMBER = 2_147_483_647;
 export const VersionNumber = createParamDecorator((_: unknown, context: ExecutionContext) => {
   const raw = String(context.switchToHttp().getRequest<Request>().params['number'] ?? '');
   const number = /^[1-9][0-9]{0,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!(number <= MAX_VERSION_NUMBER)) throw VersionError.invalidNumber(raw);
+  if (!(number <= MAX_VERSION_NUMBER)) {
+    throw VersionError.invalidNumber(raw);
+  }
   return number;
 });

@@ -34,7 +34,9 @@ export class VersionsService {
   async diff(ownerId: string, projectId: string, number: number): Promise<VersionDiff> {
     await this.projects.assertOwned(ownerId, projectId);
     const [version, previous] = await this.versions.upTo(projectId, number);
-    if (version?.number !== number) throw VersionError.notFound(number);
+    if (version?.number !== number) {
+      throw VersionError.notFound(number);
+    }
     return {
       number,
       against: previous?.number ?? null,

@@ -21,7 +21,9 @@ export class LeaseRepository {
 
   /** Extends the runner's leases on `projectIds`; returns those still held. */
   async renew(runnerId: string, projectIds: string[], ttlMs: number): Promise<string[]> {
-    if (projectIds.length === 0) return [];
+    if (projectIds.length === 0) {
+      return [];
+    }
     const [rows]: [{ project_id: string }[], number] = await this.dataSource.query(
       `UPDATE agent_states SET lease_expires_at = now() + ($2 * interval '1 millisecond')
        WHERE lease_owner = $1 AND project_id = ANY($3::uuid[]) RETURNING project_id`,

@@ -49,7 +49,9 @@ describe(lookupSitePath.name, () => {
       fc.property(fc.webPath(), fc.string(), (path, junk) => {
         for (const raw of [path || '/', `/${junk}`, `/${encodeURIComponent(junk)}`]) {
           const found = lookupSitePath(site, raw);
-          if (found.kind === 'file') expect(site.files.get(found.path)).toBe(found.entry);
+          if (found.kind === 'file') {
+            expect(site.files.get(found.path)).toBe(found.entry);
+          }
         }
       }),
     );

@@ -52,7 +52,9 @@ export function createPublishedServer(options: PublishedServerOptions): Server {
 
   function slugOf(host: string | undefined): string | null {
     const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
-    if (!name.endsWith(suffix)) return null;
+    if (!name.endsWith(suffix)) {
+      return null;
+    }
     const label = name.slice(0, -suffix.length);
     return PUBLISHED_SLUG_LABEL.test(label) ? label : null;
   }
@@ -71,7 +73,9 @@ export function createPublishedServer(options: PublishedServerOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const slug = slugOf(req.headers.host);
-    if (!slug) return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
+    if (!slug) {
+      return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-length': 0 });
       res.end();
@@ -81,11 +85,15 @@ export function createPublishedServer(options: PublishedServerOptions): Server {
     if (app === 'timeout') {
       return sendPreviewPage(res, 503, 'This app is not answering', 'Reload in a moment.');
     }
-    if (!app) return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
+    if (!app) {
+      return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
+    }
     const url = new URL(req.url ?? '/', 'http://published.invalid');
     const linkCredential = url.searchParams.get(PUBLISHED_ACCESS_PARAM);
     if (linkCredential !== null) {
-      if (!(await app.allows(linkCredential))) return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
+      if (!(await app.allows(linkCredential))) {
+        return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
+      }
       url.searchParams.delete(PUBLISHED_ACCESS_PARAM);
       res.writeHead(303, {
         location: `${url.pathname}${url.search}`,
@@ -106,7 +114,9 @@ export function createPublishedServer(options: PublishedServerOptions): Server {
 
   async function allowedByCookie(app: PublishedApp, headers: IncomingHttpHeaders) {
     for (const value of readCookies(headers, cookieName)) {
-      if (await app.allows(value)) return true;
+      if (await app.allows(value)) {
+        return true;
+      }
     }
     return false;
   }
@@ -153,7 +163,9 @@ function sendFile(req: IncomingMessage, res: ServerResponse, app: PublishedApp, 
 }
 
 function ifNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
+  if (!header) {
+    return false;
+  }
   return header === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
@@ -161,7 +173,9 @@ function readCookies(headers: IncomingHttpHeaders, name: string): string[] {
   const values: string[] = [];
   for (const part of (headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key !== name) continue;
+    if (key !== name) {
+      continue;
+    }
     try {
       values.push(decodeURIComponent(value.join('=')));
     } catch {

@@ -100,16 +100,22 @@ export function lookupSitePath(site: PublishedSite, rawPath: string): SiteLookup
     return { kind: 'bad' };
   }
   const segments = decoded.slice(1).split('/');
-  if (segments.some((segment) => segment === '..' || segment === '.')) return { kind: 'bad' };
+  if (segments.some((segment) => segment === '..' || segment === '.')) {
+    return { kind: 'bad' };
+  }
   const path = segments.filter(Boolean).join('/');
   const found = (candidate: string): SiteLookup | null => {
     const entry = site.files.get(candidate);
     return entry ? { kind: 'file', path: candidate, entry } : null;
   };
   const direct = path === '' ? null : found(path);
-  if (direct) return direct;
+  if (direct) {
+    return direct;
+  }
   const index = found(path === '' ? 'index.html' : `${path}/index.html`);
-  if (index) return index;
+  if (index) {
+    return index;
+  }
   const last = segments.at(-1) ?? '';
   if (!last.includes('.') || last.endsWith('.html')) {
     return found('index.html') ?? { kind: 'missing' };

@@ -15,8 +15,12 @@ export interface ChatMessage {
 /** The text of a message: its string content, or its text parts joined. */
 export function messageText(message: ChatMessage): string {
   const { content } = message;
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
+  if (typeof content === 'string') {
+    return content;
+  }
+  if (!Array.isArray(content)) {
+    return '';
+  }
   return content
     .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
     .join('');

@@ -165,19 +165,25 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 export function parseServerEvent(value: unknown): Parsed<ServerEvent> {
   const type: unknown =
     typeof value === 'object' && value !== null && 'type' in value && value.type;
-  if (typeof type !== 'string') return { ok: false, problem: 'not an event: it has no type' };
+  if (typeof type !== 'string') {
+    return { ok: false, problem: 'not an event: it has no type' };
+  }
   if (!isServerEventType(type)) {
     return { ok: false, problem: `not an event: type ${JSON.stringify(type.slice(0, 80))}` };
   }
   const result = SERVER_EVENT_SCHEMAS[type].safeParse(value);
-  if (result.success) return { ok: true, value: result.data };
+  if (result.success) {
+    return { ok: true, value: result.data };
+  }
   return { ok: false, problem: `${type}: ${describeIssues(result.error)}` };
 }
 
 /** Any agent event, for schemas that hold events (a snapshot's missed ones). */
 export const ServerEventSchema = z.unknown().transform((value, ctx): ServerEvent => {
   const parsed = parseServerEvent(value);
-  if (parsed.ok) return parsed.value;
+  if (parsed.ok) {
+    return parsed.value;
+  }
   ctx.addIssue({ code: 'custom', message: parsed.problem });
   return z.NEVER;
 });

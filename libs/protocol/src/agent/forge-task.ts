@@ -29,9 +29,13 @@ export function formatForgeTaskLine(kind: ForgeTaskKind, phase: number): string 
 /** Parses a task line; null when the line is not one (or the phase is not a positive integer). */
 export function parseForgeTaskLine(line: string): Omit<ForgeTask, 'request'> | null {
   const match = TASK_LINE.exec(line.trim());
-  if (!match) return null;
+  if (!match) {
+    return null;
+  }
   const phase = Number(match[2]);
-  if (phase < 1) return null;
+  if (phase < 1) {
+    return null;
+  }
   return { kind: match[1] as ForgeTaskKind, phase };
 }
 
@@ -39,7 +43,9 @@ export function parseForgeTaskLine(line: string): Omit<ForgeTask, 'request'> | n
 export function extractForgeRequest(text: string): string | null {
   const lines = text.split(/\r?\n/);
   const start = lines.findIndex((line) => line.trim() === FORGE_REQUEST_HEADING);
-  if (start === -1) return null;
+  if (start === -1) {
+    return null;
+  }
   const end = lines.findIndex((line, index) => index > start && NEXT_SECTION.test(line));
   const section = lines
     .slice(start + 1, end === -1 ? undefined : end)
@@ -56,11 +62,15 @@ export function extractForgeRequest(text: string): string | null {
 export function parseForgeTask(messages: readonly ChatMessage[]): ForgeTask | null {
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
-    if (message.role !== 'user') continue;
+    if (message.role !== 'user') {
+      continue;
+    }
     const text = messageText(message);
     const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
     const task = parseForgeTaskLine(firstLine);
-    if (task) return { ...task, request: extractForgeRequest(text) };
+    if (task) {
+      return { ...task, request: extractForgeRequest(text) };
+    }
   }
   return null;
 }

@@ -32,13 +32,16 @@ const L = PHASE_DESIGN_LIMITS;
 
 const projectPath = z.string().superRefine((path, ctx) => {
   const problem = checkProjectPath(path);
-  if (problem) ctx.addIssue({ code: 'custom', message: `${problem.code}: ${problem.message}` });
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: `${problem.code}: ${problem.message}` });
+  }
 });
 
 const packageSpec = z.string().superRefine((spec, ctx) => {
   const parsed = parsePackageSpec(spec);
-  if ('code' in parsed)
+  if ('code' in parsed) {
     ctx.addIssue({ code: 'custom', message: `${parsed.code}: ${parsed.message}` });
+  }
 });
 
 const blueprintItems = z
@@ -140,10 +143,14 @@ const FENCED = /```[a-zA-Z]*[ \t]*\r?\n([\s\S]*?)\r?\n?```/;
 function jsonCandidates(answer: string): string[] {
   const candidates: string[] = [];
   const fenced = FENCED.exec(answer)?.[1]?.trim();
-  if (fenced) candidates.push(fenced);
+  if (fenced) {
+    candidates.push(fenced);
+  }
   const start = answer.indexOf('{');
   const end = answer.lastIndexOf('}');
-  if (start !== -1 && end > start) candidates.push(answer.slice(start, end + 1));
+  if (start !== -1 && end > start) {
+    candidates.push(answer.slice(start, end + 1));
+  }
   return candidates;
 }
 

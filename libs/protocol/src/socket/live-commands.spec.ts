@@ -32,7 +32,9 @@ describe(parseLiveCommand.name, () => {
     for (const [name, payload, field] of cases) {
       const result = parseLiveCommand(name, payload);
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.problem).toContain(field);
+      if (!result.ok) {
+        expect(result.problem).toContain(field);
+      }
     }
   });
 });
@@ -42,7 +44,8 @@ describe(isLiveCommandName.name, () => {
     expect(['join', 'leave', 'get_state', 'generate', 'cancel'].every(isLiveCommandName)).toBe(
       true,
     );
-    for (const name of ['snapshot', 'constructor', '__proto__', 'toString', ''])
+    for (const name of ['snapshot', 'constructor', '__proto__', 'toString', '']) {
       expect(isLiveCommandName(name)).toBe(false);
+    }
   });
 });

@@ -87,7 +87,9 @@ export function parseLiveCommand<K extends LiveCommandName>(
   payload: unknown,
 ): { ok: true; value: LiveCommandPayloads[K] } | { ok: false; problem: string } {
   const result = LIVE_COMMAND_SCHEMAS[name].safeParse(payload);
-  if (result.success) return { ok: true, value: result.data as LiveCommandPayloads[K] };
+  if (result.success) {
+    return { ok: true, value: result.data as LiveCommandPayloads[K] };
+  }
   return { ok: false, problem: describeIssues(result.error) };
 }
 

@@ -75,7 +75,9 @@ export function nextStreaming(
 }
 
 function byTime(a: ChatMessageView, b: ChatMessageView): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  if (a.createdAt !== b.createdAt) {
+    return a.createdAt < b.createdAt ? -1 : 1;
+  }
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
@@ -85,7 +87,9 @@ function mergeMessages(
   incoming: readonly ChatMessageView[],
 ): ChatMessageView[] {
   const byId = new Map(known.map((message) => [message.id, message]));
-  for (const message of incoming) byId.set(message.id, message);
+  for (const message of incoming) {
+    byId.set(message.id, message);
+  }
   return [...byId.values()].sort(byTime);
 }
 
@@ -139,7 +143,9 @@ function withPhase(phases: PhaseInfo[], number: number, change: Partial<PhaseInf
  * fatal error), so a view built from events equals one built from a later snapshot.
  */
 export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
-  if (event.projectId !== view.projectId || event.seq <= view.seq) return view;
+  if (event.projectId !== view.projectId || event.seq <= view.seq) {
+    return view;
+  }
   const next: ProjectView = {
     ...view,
     seq: event.seq,
@@ -149,15 +155,22 @@ export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
   switch (event.type) {
     case 'state_change':
       next.state = event.state;
-      if (event.request !== undefined) next.request = event.request;
-      if (event.state === 'IDLE') next.error = null;
-      if (event.state === 'DESIGNING_PHASE' && event.previous === 'IDLE') next.error = null;
+      if (event.request !== undefined) {
+        next.request = event.request;
+      }
+      if (event.state === 'IDLE') {
+        next.error = null;
+      }
+      if (event.state === 'DESIGNING_PHASE' && event.previous === 'IDLE') {
+        next.error = null;
+      }
       // The server step ended the phase; a cancel or failure there leaves it as it was.
       if (
         event.previous === 'STARTING_SERVER' &&
         (event.state === 'DESIGNING_PHASE' || event.state === 'COMPLETE')
-      )
+      ) {
         next.phases = withPhase(view.phases, view.currentPhase, { status: 'done' });
+      }
       break;
     case 'blueprint':
       next.blueprint = event.blueprint;
@@ -197,8 +210,9 @@ export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
           message: event.message,
           ...(event.phase !== undefined ? { phase: event.phase } : {}),
         };
-        if (event.phase !== undefined)
+        if (event.phase !== undefined) {
           next.phases = withPhase(view.phases, event.phase, { status: 'failed' });
+        }
       }
       break;
     case 'message':

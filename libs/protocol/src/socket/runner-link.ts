@@ -154,13 +154,17 @@ export function parseRunnerLinkReply<K extends RunnerLinkCommandName>(
   reply: unknown,
 ): Parsed<RunnerLinkReply<K>> {
   const outcome = RunnerLinkReplySchema.safeParse(reply);
-  if (!outcome.success) return { ok: false, problem: describeIssues(outcome.error) };
+  if (!outcome.success) {
+    return { ok: false, problem: describeIssues(outcome.error) };
+  }
   if (!outcome.data.ok) {
     const { code, message } = outcome.data.error;
     return { ok: true, value: { ok: false, error: { code, message } } };
   }
   const result = RUNNER_LINK_RESULT_SCHEMAS[name].safeParse(reply);
-  if (!result.success) return { ok: false, problem: describeIssues(result.error) };
+  if (!result.success) {
+    return { ok: false, problem: describeIssues(result.error) };
+  }
   return { ok: true, value: { ...result.data, ok: true } };
 }
 
@@ -197,13 +201,18 @@ export function parseRunnerEventBatch(batch: unknown): {
   events: ServerEvent[];
   problems: string[];
 } {
-  if (!Array.isArray(batch)) return { events: [], problems: ['events: not a list of events'] };
+  if (!Array.isArray(batch)) {
+    return { events: [], problems: ['events: not a list of events'] };
+  }
   const events: ServerEvent[] = [];
   const problems: string[] = [];
   for (const item of batch) {
     const parsed = parseServerEvent(item);
-    if (parsed.ok) events.push(parsed.value);
-    else problems.push(parsed.problem);
+    if (parsed.ok) {
+      events.push(parsed.value);
+    } else {
+      problems.push(parsed.problem);
+    }
   }
   return { events, problems };
 }

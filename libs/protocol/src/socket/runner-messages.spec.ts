@@ -43,7 +43,9 @@ const SNAPSHOT: ProjectSnapshot = {
 
 describe(parseServerEvent.name, () => {
   it('accepts each event in its documented shape, keys it does not know included', () => {
-    for (const event of EVENTS) expect(parseServerEvent(event)).toEqual({ ok: true, value: event });
+    for (const event of EVENTS) {
+      expect(parseServerEvent(event)).toEqual({ ok: true, value: event });
+    }
     const newer = { ...EVENTS[1]!, offset: 12 };
     expect(parseServerEvent(newer)).toEqual({ ok: true, value: newer });
   });
@@ -80,8 +82,9 @@ describe(parseServerEvent.name, () => {
     const wrong = fc.oneof(fc.constant(null), fc.boolean(), fc.object(), fc.array(fc.integer()));
     fc.assert(
       fc.property(fc.constantFrom(...EVENTS), wrong, (event, value) => {
-        for (const key of Object.keys(event).filter((k) => k !== 'fatal' && k !== 'problems'))
+        for (const key of Object.keys(event).filter((k) => k !== 'fatal' && k !== 'problems')) {
           expect(parseServerEvent({ ...event, [key]: value }).ok).toBe(false);
+        }
       }),
     );
   });
@@ -167,7 +170,9 @@ describe(parseRunnerLinkReply.name, () => {
     fc.assert(
       fc.property(fc.anything(), (junk) => {
         const parsed = parseRunnerLinkReply('snapshot', junk);
-        if (parsed.ok) expect(parsed.value.ok).toBe(false);
+        if (parsed.ok) {
+          expect(parsed.value.ok).toBe(false);
+        }
       }),
     );
   });

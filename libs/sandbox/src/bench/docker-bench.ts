@@ -58,9 +58,12 @@ async function untilEveryModuleAnswers(url: string): Promise<number> {
   const deadline = Date.now() + PAGE_TIMEOUT_MS;
   for (;;) {
     const page = await fetchPageModules(url);
-    if (page.ok) return page.modules.length;
-    if (Date.now() > deadline)
+    if (page.ok) {
+      return page.modules.length;
+    }
+    if (Date.now() > deadline) {
       throw new Error(`the page at ${url} did not load within ${PAGE_TIMEOUT_MS} ms`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -91,7 +94,9 @@ export async function runDockerBench(
       const writeMs = since(start);
       start = performance.now();
       const installed = await sandbox.install();
-      if (!installed.ok) throw new Error(`install failed: ${installed.output}`);
+      if (!installed.ok) {
+        throw new Error(`install failed: ${installed.output}`);
+      }
       const installMs = since(start);
       const { url } = await sandbox.startDevServer();
       const devServerMs = since(start) - installMs;
@@ -123,6 +128,8 @@ export async function runDockerBench(
     );
     return { projects, idleMemoryBytes, storageDriver };
   } finally {
-    for (const projectId of ids) await provider.destroy(projectId);
+    for (const projectId of ids) {
+      await provider.destroy(projectId);
+    }
   }
 }

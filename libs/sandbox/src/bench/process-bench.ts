@@ -77,9 +77,12 @@ async function untilPageServes(url: string, marker: string): Promise<number> {
   for (;;) {
     const page = await fetchPageModules(url);
     const fresh = page.modules.some((module) => module.body.includes(marker));
-    if (page.ok && fresh) return page.modules.length;
-    if (Date.now() > deadline)
+    if (page.ok && fresh) {
+      return page.modules.length;
+    }
+    if (Date.now() > deadline) {
       throw new Error(`the page at ${url} did not load within ${PAGE_TIMEOUT_MS} ms`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -96,7 +99,9 @@ export async function timeProject(
   start = performance.now();
   const installStart = performance.now();
   const install = await sandbox.install();
-  if (!install.ok) throw new Error(`bun install failed:\n${install.output}`);
+  if (!install.ok) {
+    throw new Error(`bun install failed:\n${install.output}`);
+  }
   const installMs = since(installStart);
   const serverStart = performance.now();
   const { url } = await sandbox.startDevServer();
@@ -109,14 +114,22 @@ export async function timeProject(
 export async function treeMemory(rootPid: number): Promise<{ rss: number; pss: number }> {
   const parents = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid) parents.set(Number(entry), ppid);
+    if (ppid) {
+      parents.set(Number(entry), ppid);
+    }
   }
   const tree = [rootPid];
   for (let i = 0; i < tree.length; i++) {
-    for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+    for (const [pid, ppid] of parents) {
+      if (ppid === tree[i]) {
+        tree.push(pid);
+      }
+    }
   }
   let rss = 0;
   let pss = 0;
@@ -170,8 +183,9 @@ export async function runProcessBench(
       idleTimeoutMs: 0,
     });
     const withoutPool: ProcessBenchProject[] = [];
-    for (let i = 1; i <= PROJECTS_PER_CASE; i++)
+    for (let i = 1; i <= PROJECTS_PER_CASE; i++) {
       withoutPool.push(await timeProject(plain, `plain-${i}`));
+    }
     await plain.shutdown();
     report(print, 'without pool', withoutPool);
 

@@ -56,7 +56,9 @@ export class OutputCollector {
       return;
     }
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    if (kept !== chunk) this.truncated = true;
+    if (kept !== chunk) {
+      this.truncated = true;
+    }
     this.chunks[stream].push(kept);
     this.sizes[stream] += kept.length;
   }

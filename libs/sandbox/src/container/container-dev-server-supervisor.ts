@@ -49,14 +49,17 @@ export class ContainerDevServerSupervisor {
   }
 
   async start(signal?: AbortSignal): Promise<DevServer> {
-    if (this.state === 'running') return { url: await this.backend.devServerUrl() };
+    if (this.state === 'running') {
+      return { url: await this.backend.devServerUrl() };
+    }
     this.launching ??= this.launch(signal).finally(() => (this.launching = undefined));
     return this.launching;
   }
 
   async status(): Promise<SandboxStatus> {
-    if (this.state === 'idle')
+    if (this.state === 'idle') {
       return (await this.backend.devServerAnswers()) ? 'running' : 'stopped';
+    }
     return this.state;
   }
 
@@ -68,7 +71,9 @@ export class ContainerDevServerSupervisor {
     const { entries, key } = appEnvEntries(env);
     this.appEnv = entries;
     this.appEnvKey = key;
-    if (this.state !== 'running' && this.state !== 'starting') return false;
+    if (this.state !== 'running' && this.state !== 'starting') {
+      return false;
+    }
     return this.serverAppEnvKey !== undefined && this.serverAppEnvKey !== key;
   }
 
@@ -145,7 +150,9 @@ export class ContainerDevServerSupervisor {
         );
       }
       if (await this.backend.devServerAnswers()) {
-        if (generation === this.generation) this.state = 'running';
+        if (generation === this.generation) {
+          this.state = 'running';
+        }
         const url = await this.backend.devServerUrl();
         this.log.append('system', `the dev server answers at ${url}`);
         return { url };
@@ -157,7 +164,9 @@ export class ContainerDevServerSupervisor {
   /** Takes over a server left running by an earlier runner process, or stops a hung one. */
   private async adoptRunning(): Promise<boolean> {
     const alive = await this.backend.exec({ argv: isAliveCommand(DEV_SERVER_PID_FILE) });
-    if (alive.exitCode !== 0) return false;
+    if (alive.exitCode !== 0) {
+      return false;
+    }
     if (await this.backend.devServerAnswers()) {
       this.state = 'running';
       this.serverAppEnvKey = undefined;
@@ -172,19 +181,27 @@ export class ContainerDevServerSupervisor {
   }
 
   private async kill(generation: number): Promise<void> {
-    if (generation === this.generation) this.reset();
+    if (generation === this.generation) {
+      this.reset();
+    }
     await this.backend.exec({ argv: killCommand(DEV_SERVER_PID_FILE, STOP_GRACE_MS) });
   }
 
   private exited(generation: number, ended: StoppableResult | Error | undefined): void {
-    if (generation !== this.generation) return;
+    if (generation !== this.generation) {
+      return;
+    }
     this.state = 'crashed';
     this.log.append('system', `the dev server exited (${describeEnd(ended)})`);
   }
 }
 
 function describeEnd(ended: StoppableResult | Error | undefined): string {
-  if (ended === undefined) return 'unknown';
-  if (ended instanceof Error) return `connection lost: ${ended.message}`;
+  if (ended === undefined) {
+    return 'unknown';
+  }
+  if (ended instanceof Error) {
+    return `connection lost: ${ended.message}`;
+  }
   return ended.exitCode === null ? 'exit code unknown' : `exit code ${ended.exitCode}`;
 }

@@ -7,7 +7,9 @@ export function containerSandboxEnv(config: {
   npmRegistry?: string;
 }): Record<string, string> {
   const env: Record<string, string> = { NO_COLOR: '1' };
-  if (config.caBundlePath) env.NODE_EXTRA_CA_CERTS = SANDBOX_CA_BUNDLE_PATH;
+  if (config.caBundlePath) {
+    env.NODE_EXTRA_CA_CERTS = SANDBOX_CA_BUNDLE_PATH;
+  }
   if (config.npmRegistry) {
     env.NPM_CONFIG_REGISTRY = config.npmRegistry;
     env.BUN_CONFIG_REGISTRY = config.npmRegistry;

@@ -45,8 +45,11 @@ export abstract class ContainerSandboxProvider<
   async destroy(projectId: string): Promise<void> {
     this.checkProjectId(projectId);
     const sandbox = this.sandboxes.get(projectId);
-    if (sandbox) await sandbox.destroy();
-    else await (await this.createBackend(projectId)).destroy();
+    if (sandbox) {
+      await sandbox.destroy();
+    } else {
+      await (await this.createBackend(projectId)).destroy();
+    }
   }
 
   async shutdown(): Promise<void> {

@@ -72,7 +72,9 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
   }
 
   async writeFiles(files: SandboxFile[]): Promise<void> {
-    if (files.length === 0) return;
+    if (files.length === 0) {
+      return;
+    }
     const tar = await workspaceTar(files);
     await this.use(() =>
       this.rewrites.space(
@@ -84,12 +86,16 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
 
   async deleteFiles(paths: string[]): Promise<void> {
     checkPaths(paths);
-    if (paths.length === 0) return;
+    if (paths.length === 0) {
+      return;
+    }
     const result = await this.use(() => this.backend.exec({ argv: deleteFilesCommand(paths) }));
     if (result.exitCode === SCRIPT_EXIT.escapesWorkspace) {
       throw new SandboxError('PATH_ESCAPES_WORKSPACE', stderrOf(result));
     }
-    if (result.exitCode !== 0) throw commandFailed('deleting files', result);
+    if (result.exitCode !== 0) {
+      throw commandFailed('deleting files', result);
+    }
   }
 
   async readFile(path: string): Promise<string | null> {
@@ -153,8 +159,12 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
     const timeoutMs = options.timeoutMs ?? this.options.toolTimeoutMs;
     return this.use(async () => {
       const found = await this.backend.exec({ argv: toolExistsCommand(name) });
-      if (found.exitCode === SCRIPT_EXIT.missing) throw toolNotFound(name);
-      if (found.exitCode !== 0) throw commandFailed(`looking for ${name}`, found);
+      if (found.exitCode === SCRIPT_EXIT.missing) {
+        throw toolNotFound(name);
+      }
+      if (found.exitCode !== 0) {
+        throw commandFailed(`looking for ${name}`, found);
+      }
       this.log.append('system', `running ${argv.join(' ')}`);
       const tail = new OutputTail();
       const result = await runStoppable(this.backend, toolCommand(argv), {
@@ -176,7 +186,9 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
   }
 
   async setAppEnv(env: Record<string, string>, options: CommandOptions = {}): Promise<boolean> {
-    if (!this.devServer.setAppEnv(env)) return false;
+    if (!this.devServer.setAppEnv(env)) {
+      return false;
+    }
     return this.use(async () => {
       await this.devServer.restart(options.signal);
       return true;
@@ -188,7 +200,9 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
   }
 
   async status(): Promise<SandboxStatus> {
-    if (this.destroyed) return 'absent';
+    if (this.destroyed) {
+      return 'absent';
+    }
     const state = await this.backend.state();
     return state === 'running' ? this.devServer.status() : state;
   }
@@ -236,10 +250,14 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
 
   private scheduleIdleStop(): void {
     const idleMs = this.options.idleTimeoutMs;
-    if (idleMs <= 0 || this.active > 0 || this.destroyed) return;
+    if (idleMs <= 0 || this.active > 0 || this.destroyed) {
+      return;
+    }
     this.clearIdleTimer();
     this.idleTimer = setTimeout(() => {
-      if (this.active > 0 || this.destroyed) return;
+      if (this.active > 0 || this.destroyed) {
+        return;
+      }
       this.log.append('system', `no activity for ${idleMs} ms (idleTimeoutMs): stopping`);
       this.stop().catch((error: unknown) =>
         this.log.append('system', `stopping the idle sandbox failed: ${String(error)}`),
@@ -249,7 +267,9 @@ export class ContainerSandbox<B extends ContainerBackend = ContainerBackend> imp
   }
 
   private clearIdleTimer(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+    }
     this.idleTimer = undefined;
   }
 }

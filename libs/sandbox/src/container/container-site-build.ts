@@ -30,7 +30,9 @@ export async function buildSiteInContainer(
   checkPaths(files.map((file) => file.path));
   const root = `${SITE_BUILD_DIR}/${randomBytes(8).toString('hex')}`;
   const byPath = new Map<string, SandboxFile>();
-  for (const file of [...(await listTemplateFiles()), ...files]) byPath.set(file.path, file);
+  for (const file of [...(await listTemplateFiles()), ...files]) {
+    byPath.set(file.path, file);
+  }
   await backend.putArchive(await buildTar(root, [...byPath.values()]));
   try {
     const argv = siteBuildArgv(root);
@@ -43,12 +45,16 @@ export async function buildSiteInContainer(
       onOutput: (_stream, chunk) => tail.add(chunk),
     });
     const run = finishToolRun(log, 'vite', result, options.timeoutMs, tail);
-    if (run.exitCode !== 0) return { ok: false, output: run.output };
+    if (run.exitCode !== 0) {
+      return { ok: false, output: run.output };
+    }
     const out = await backend.exec({
       argv: ['tar', '-c', '-C', `${WORKSPACE_DIR}/${root}/${SITE_OUT_DIR}`, '.'],
       maxOutputBytes: options.maxBytes + options.maxFiles * TAR_OVERHEAD_PER_FILE,
     });
-    if (out.truncated) throw tooLarge(options.maxBytes);
+    if (out.truncated) {
+      throw tooLarge(options.maxBytes);
+    }
     if (out.exitCode !== 0) {
       throw new SandboxError('COMMAND_FAILED', `reading the build failed: ${out.stderr}`);
     }
@@ -69,7 +75,9 @@ async function buildTar(root: string, files: SandboxFile[]): Promise<Buffer> {
   const owner = { uid: SANDBOX_UID, gid: SANDBOX_UID, mtime: new Date() };
   const folders = new Set<string>();
   const folder = (name: string) => {
-    if (folders.has(name)) return;
+    if (folders.has(name)) {
+      return;
+    }
     folders.add(name);
     tar.entry({ name: `${name}/`, type: 'directory', mode: 0o755, ...owner });
   };
@@ -103,7 +111,9 @@ export function readTar(tar: Buffer, limits: SiteBuildOptions): Promise<SiteFile
       const chunks: Buffer[] = [];
       stream.on('data', (chunk) => chunks.push(chunk as Buffer));
       stream.on('end', () => {
-        if (header.type === 'directory' || name === '' || name === '.') return next();
+        if (header.type === 'directory' || name === '' || name === '.') {
+          return next();
+        }
         if (header.type !== 'file') {
           return next(
             new SandboxError('PATH_ESCAPES_WORKSPACE', `the build left a link at ${name}`),
@@ -119,7 +129,9 @@ export function readTar(tar: Buffer, limits: SiteBuildOptions): Promise<SiteFile
             ),
           );
         }
-        if (bytes > limits.maxBytes) return next(tooLarge(limits.maxBytes));
+        if (bytes > limits.maxBytes) {
+          return next(tooLarge(limits.maxBytes));
+        }
         files.push({ path: name, content });
         next();
       });

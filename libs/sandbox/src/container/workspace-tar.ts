@@ -44,7 +44,9 @@ export async function workspaceTar(files: readonly SandboxFile[]): Promise<Buffe
     const segments = file.path.split('/');
     for (let depth = 1; depth < segments.length; depth++) {
       const folder = segments.slice(0, depth).join('/');
-      if (folders.has(folder)) continue;
+      if (folders.has(folder)) {
+        continue;
+      }
       folders.add(folder);
       tar.entry({ name: `${folder}/`, type: 'directory', mode: 0o755, ...owner });
     }

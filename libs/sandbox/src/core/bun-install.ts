@@ -16,7 +16,9 @@ export function checkPackageSpecs(packages: readonly string[]): string[] {
   }
   for (const spec of packages) {
     const parsed = parsePackageSpec(spec);
-    if (isPackageSpecProblem(parsed)) throw new SandboxError('INVALID_PACKAGE', parsed.message);
+    if (isPackageSpecProblem(parsed)) {
+      throw new SandboxError('INVALID_PACKAGE', parsed.message);
+    }
   }
   return [...packages];
 }
@@ -39,9 +41,13 @@ export interface BunRun {
 
 /** The result of a finished install: a failed one has ok false; a cancelled one throws ABORTED. */
 export function installResult(specs: string[], run: BunRun, timeoutMs: number): InstallResult {
-  if (run.aborted) throw new SandboxError('ABORTED', 'the install was cancelled');
+  if (run.aborted) {
+    throw new SandboxError('ABORTED', 'the install was cancelled');
+  }
   let output = lastLines(run.output, INSTALL_OUTPUT_LINES);
-  if (run.timedOut) output += `\nstopped after ${timeoutMs} ms (installTimeoutMs)`;
+  if (run.timedOut) {
+    output += `\nstopped after ${timeoutMs} ms (installTimeoutMs)`;
+  }
   return {
     ok: run.exitCode === 0 && !run.timedOut,
     exitCode: run.exitCode,

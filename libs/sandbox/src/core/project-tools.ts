@@ -24,7 +24,9 @@ const TOOL_NAME = /^[A-Za-z0-9@_+][A-Za-z0-9@._+-]*$/;
  */
 export function checkToolArgv(argv: readonly string[]): string {
   const [name, ...args] = argv;
-  if (name === undefined) throw new SandboxError('INVALID_TOOL', 'runTool needs a tool name');
+  if (name === undefined) {
+    throw new SandboxError('INVALID_TOOL', 'runTool needs a tool name');
+  }
   if (!TOOL_NAME.test(name) || name === '.' || name === '..') {
     throw new SandboxError(
       'INVALID_TOOL',
@@ -64,7 +66,9 @@ export function describeToolEnd(
   result: { exitCode: number | null; timedOut: boolean },
   timeoutMs: number,
 ): string {
-  if (result.timedOut) return `${name} stopped after ${timeoutMs} ms (toolTimeoutMs)`;
+  if (result.timedOut) {
+    return `${name} stopped after ${timeoutMs} ms (toolTimeoutMs)`;
+  }
   return `${name} exited with code ${result.exitCode}`;
 }
 
@@ -122,7 +126,9 @@ export class OutputTail {
       start++;
     }
     const text = bytes.subarray(start).toString('utf8');
-    if (cut + start === 0) return text;
+    if (cut + start === 0) {
+      return text;
+    }
     return `[${cut + start} earlier bytes cut (outputMaxBytes ${this.maxBytes})]\n${text}`;
   }
 }

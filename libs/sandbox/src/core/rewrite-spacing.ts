@@ -19,21 +19,33 @@ export class RewriteSpacing {
     let wait = 0;
     for (const path of paths) {
       const last = this.lastWrite.get(path);
-      if (last !== undefined) wait = Math.max(wait, last + this.gapMs - now);
+      if (last !== undefined) {
+        wait = Math.max(wait, last + this.gapMs - now);
+      }
     }
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
     try {
       return await write();
     } finally {
       const done = Date.now();
-      for (const path of paths) this.lastWrite.set(path, done);
+      for (const path of paths) {
+        this.lastWrite.set(path, done);
+      }
       this.forgetOlderThan(done - this.gapMs);
     }
   }
 
   /** Keeps the map to the files written within the gap. */
   private forgetOlderThan(time: number): void {
-    if (this.lastWrite.size < 256) return;
-    for (const [path, at] of this.lastWrite) if (at < time) this.lastWrite.delete(path);
+    if (this.lastWrite.size < 256) {
+      return;
+    }
+    for (const [path, at] of this.lastWrite) {
+      if (at < time) {
+        this.lastWrite.delete(path);
+      }
+    }
   }
 }

@@ -32,7 +32,9 @@ export function processSandboxEnv(extra: Record<string, string> = {}): NodeJS.Pr
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1' };
   for (const name of INHERITED_ENV) {
     const value = process.env[name];
-    if (value !== undefined) env[name] = value;
+    if (value !== undefined) {
+      env[name] = value;
+    }
   }
   return { ...env, ...extra };
 }
@@ -55,7 +57,9 @@ export function appEnvEntries(env: Record<string, string>): {
     if (!APP_ENV_NAME.test(name) || (INHERITED_ENV as readonly string[]).includes(name)) {
       throw new Error(`${name} cannot be an app variable`);
     }
-    if (value.includes('\0')) throw new Error(`${name} holds a NUL character`);
+    if (value.includes('\0')) {
+      throw new Error(`${name} holds a NUL character`);
+    }
   }
   return { entries, key: JSON.stringify(entries) };
 }

@@ -16,7 +16,9 @@ describe(SandboxLogBuffer.name, () => {
 
   it('keeps the newest lines and their seq when the buffer is full', () => {
     const log = new SandboxLogBuffer(3);
-    for (let index = 1; index <= 5; index++) log.append('dev', `line ${index}`);
+    for (let index = 1; index <= 5; index++) {
+      log.append('dev', `line ${index}`);
+    }
     expect(log.since().map((line) => line.seq)).toEqual([3, 4, 5]);
     expect(log.since(4).map((line) => line.text)).toEqual(['line 5']);
   });

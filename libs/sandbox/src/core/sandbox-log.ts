@@ -22,7 +22,9 @@ export class SandboxLogBuffer {
       const cut = line.length > MAX_LOG_LINE_CHARS ? `${line.slice(0, MAX_LOG_LINE_CHARS)}…` : line;
       this.lines.push({ seq: ++this.seq, time: Date.now(), stream, text: cut });
     }
-    if (this.lines.length > this.maxLines) this.lines.splice(0, this.lines.length - this.maxLines);
+    if (this.lines.length > this.maxLines) {
+      this.lines.splice(0, this.lines.length - this.maxLines);
+    }
   }
 
   since(seq = 0): SandboxLogLine[] {
@@ -39,13 +41,17 @@ export class SandboxLogBuffer {
       write: (chunk) => {
         pending += decoder.write(chunk);
         const end = pending.lastIndexOf('\n');
-        if (end === -1) return;
+        if (end === -1) {
+          return;
+        }
         this.append(stream, pending.slice(0, end));
         pending = pending.slice(end + 1);
       },
       flush: () => {
         pending += decoder.end();
-        if (pending.length > 0) this.append(stream, pending);
+        if (pending.length > 0) {
+          this.append(stream, pending);
+        }
         pending = '';
       },
     };

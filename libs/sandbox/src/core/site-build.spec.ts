@@ -42,7 +42,9 @@ describe(readSiteFiles.name, () => {
       message: expect.stringContaining('PUBLISH_MAX_BYTES'),
     });
     rmSync(join(root, 'big.js'));
-    for (let i = 0; i < 10; i++) writeFileSync(join(root, `f${i}.js`), '1');
+    for (let i = 0; i < 10; i++) {
+      writeFileSync(join(root, `f${i}.js`), '1');
+    }
     await expect(readSiteFiles(root, limits)).rejects.toMatchObject({
       code: 'TOO_MANY_FILES',
       message: expect.stringContaining('PUBLISH_MAX_FILES'),

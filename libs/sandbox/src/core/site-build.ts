@@ -67,7 +67,9 @@ export async function readSiteFiles(root: string, limits: SiteBuildLimits): Prom
         await walk(path);
         continue;
       }
-      if (!info.isFile()) continue;
+      if (!info.isFile()) {
+        continue;
+      }
       if (files.length + 1 > limits.maxFiles) {
         throw new SandboxError(
           'TOO_MANY_FILES',
@@ -77,7 +79,9 @@ export async function readSiteFiles(root: string, limits: SiteBuildLimits): Prom
       const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
       try {
         const stat = await handle.stat();
-        if (!stat.isFile()) continue;
+        if (!stat.isFile()) {
+          continue;
+        }
         bytes += stat.size;
         if (bytes > limits.maxBytes) {
           throw new SandboxError(

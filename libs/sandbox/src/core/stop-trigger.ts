@@ -36,7 +36,9 @@ export function stopTrigger(
     },
     dispose() {
       options.signal?.removeEventListener('abort', onAbort);
-      if (timer) clearTimeout(timer);
+      if (timer) {
+        clearTimeout(timer);
+      }
     },
   };
 }

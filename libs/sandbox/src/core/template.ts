@@ -47,7 +47,9 @@ async function listPaths(root: string, prefix: string): Promise<string[]> {
       .filter((entry) => !SKIPPED_NAMES.has(entry.name))
       .map(async (entry) => {
         const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-        if (entry.isDirectory()) return listPaths(root, path);
+        if (entry.isDirectory()) {
+          return listPaths(root, path);
+        }
         return entry.isFile() ? [path] : [];
       }),
   );

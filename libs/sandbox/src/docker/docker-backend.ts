@@ -47,13 +47,17 @@ export class DockerBackend implements ContainerBackend {
 
   async state(): Promise<'absent' | 'stopped' | 'running'> {
     const info = await this.inspect();
-    if (!info) return 'absent';
+    if (!info) {
+      return 'absent';
+    }
     return info.State.Running ? 'running' : 'stopped';
   }
 
   async ensureRunning(): Promise<boolean> {
     const info = await this.inspect();
-    if (info?.State.Running) return false;
+    if (info?.State.Running) {
+      return false;
+    }
     await this.engine.prepare();
     const networkId = await this.engine.ensureNetwork();
     const imageId = (await this.docker.getImage(this.config.image).inspect()).Id;
@@ -62,8 +66,12 @@ export class DockerBackend implements ContainerBackend {
     // still names); the files stay on the volume (their node_modules too: a changed template
     // reaches new projects only).
     const stale = info !== undefined && staleness(info, imageId, this.config.network, networkId);
-    if (stale) await this.replaceStopped();
-    if (!info || stale) await this.create();
+    if (stale) {
+      await this.replaceStopped();
+    }
+    if (!info || stale) {
+      await this.create();
+    }
     try {
       await this.container.start();
     } catch (error) {
@@ -147,7 +155,9 @@ export class DockerBackend implements ContainerBackend {
       await this.container.stop({ t: this.config.stopTimeoutS });
     } catch (error) {
       // 304: not running; 404: not there.
-      if (dockerStatus(error) !== 304 && dockerStatus(error) !== 404) throw error;
+      if (dockerStatus(error) !== 304 && dockerStatus(error) !== 404) {
+        throw error;
+      }
     }
   }
 
@@ -161,7 +171,9 @@ export class DockerBackend implements ContainerBackend {
     }
     const { Volumes } = await this.docker.listVolumes({ filters: { label: labels } });
     const volumes = new Set([this.volumeName, ...(Volumes ?? []).map((v) => v.Name)]);
-    for (const name of volumes) await ignoreMissing(this.docker.getVolume(name).remove());
+    for (const name of volumes) {
+      await ignoreMissing(this.docker.getVolume(name).remove());
+    }
   }
 
   /** Removes the stopped container, keeping its volume; a missing one is fine. */
@@ -173,7 +185,9 @@ export class DockerBackend implements ContainerBackend {
     try {
       return await this.container.inspect();
     } catch (error) {
-      if (dockerStatus(error) === 404) return undefined;
+      if (dockerStatus(error) === 404) {
+        return undefined;
+      }
       if (dockerStatus(error) === undefined) {
         throw new SandboxError(
           'ENGINE_UNAVAILABLE',
@@ -232,7 +246,9 @@ export class DockerBackend implements ContainerBackend {
       });
     } catch (error) {
       // 409: another runner created it at the same moment.
-      if (dockerStatus(error) !== 409) throw error;
+      if (dockerStatus(error) !== 409) {
+        throw error;
+      }
     }
   }
 }
@@ -244,9 +260,13 @@ function staleness(
   network: string,
   networkId: string,
 ): 'image' | 'network' | undefined {
-  if (info.Image !== imageId) return 'image';
+  if (info.Image !== imageId) {
+    return 'image';
+  }
   const attached = info.NetworkSettings.Networks[network];
-  if (!attached || attached.NetworkID !== networkId) return 'network';
+  if (!attached || attached.NetworkID !== networkId) {
+    return 'network';
+  }
   return undefined;
 }
 
@@ -254,7 +274,9 @@ async function ignoreMissing(removal: Promise<unknown>): Promise<void> {
   try {
     await removal;
   } catch (error) {
-    if (dockerStatus(error) !== 404) throw error;
+    if (dockerStatus(error) !== 404) {
+      throw error;
+    }
   }
 }
 

@@ -50,7 +50,9 @@ export class DockerEngine {
     try {
       await this.docker.getImage(this.config.image).inspect();
     } catch (error) {
-      if (dockerStatus(error) !== 404) throw error;
+      if (dockerStatus(error) !== 404) {
+        throw error;
+      }
       throw new SandboxError(
         'IMAGE_MISSING',
         `the sandbox image ${this.config.image} is not there; build it with libs/sandbox/image/build-offline.sh, or docker build -f libs/sandbox/image/Dockerfile -t ${this.config.image} libs/sandbox`,
@@ -65,7 +67,9 @@ export class DockerEngine {
    */
   async ensureNetwork(): Promise<string> {
     const existing = await this.networkId();
-    if (existing) return existing;
+    if (existing) {
+      return existing;
+    }
     try {
       await this.docker.createNetwork({
         Name: this.config.network,
@@ -78,7 +82,9 @@ export class DockerEngine {
       });
     } catch (error) {
       // Another runner created it at the same moment.
-      if (dockerStatus(error) !== 409) throw error;
+      if (dockerStatus(error) !== 409) {
+        throw error;
+      }
     }
     const created = await this.networkId();
     if (!created) {
@@ -94,7 +100,9 @@ export class DockerEngine {
     try {
       return ((await this.docker.getNetwork(this.config.network).inspect()) as { Id: string }).Id;
     } catch (error) {
-      if (dockerStatus(error) !== 404) throw error;
+      if (dockerStatus(error) !== 404) {
+        throw error;
+      }
       return undefined;
     }
   }

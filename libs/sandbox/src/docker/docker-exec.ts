@@ -23,8 +23,11 @@ export async function dockerExec(
   const sink = (name: 'stdout' | 'stderr') =>
     new Writable({
       write(chunk: Buffer, _encoding, done) {
-        if (request.onOutput) request.onOutput(name, chunk);
-        else collector.add(name, chunk);
+        if (request.onOutput) {
+          request.onOutput(name, chunk);
+        } else {
+          collector.add(name, chunk);
+        }
         done();
       },
     });
@@ -34,7 +37,9 @@ export async function dockerExec(
     stream.on('error', reject);
   });
   docker.modem.demuxStream(stream, sink('stdout'), sink('stderr'));
-  if (request.stdin !== undefined) stream.end(request.stdin);
+  if (request.stdin !== undefined) {
+    stream.end(request.stdin);
+  }
   await ended;
 
   let info = await exec.inspect();

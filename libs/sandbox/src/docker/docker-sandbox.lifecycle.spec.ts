@@ -36,7 +36,9 @@ describe(`${DockerSandboxProvider.name} (paths, packages, cancel, idle)`, () => 
   }, IMAGE_BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
-    for (const projectId of projectIds) await provider.destroy(projectId);
+    for (const projectId of projectIds) {
+      await provider.destroy(projectId);
+    }
     await provider.shutdown();
   });
 

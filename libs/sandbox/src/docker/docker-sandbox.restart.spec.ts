@@ -39,8 +39,12 @@ describe(`${DockerSandboxProvider.name} across restarts of the stack`, () => {
 
   afterAll(async () => {
     const cleanup = runner();
-    for (const projectId of projectIds) await cleanup.destroy(projectId);
-    for (const provider of providers) await provider.shutdown();
+    for (const projectId of projectIds) {
+      await cleanup.destroy(projectId);
+    }
+    for (const provider of providers) {
+      await provider.shutdown();
+    }
     await docker
       .getNetwork(network)
       .remove()
@@ -88,7 +92,9 @@ describe(`${DockerSandboxProvider.name} across restarts of the stack`, () => {
     const sandbox = await first.sandbox(projectId);
     await sandbox.writeFiles([{ path: 'kept.txt', content: 'still here\n' }]);
     // Every runner so far goes down: no sandbox keeps the network in use.
-    for (const provider of providers) await provider.shutdown();
+    for (const provider of providers) {
+      await provider.shutdown();
+    }
     await docker.getNetwork(network).remove();
 
     const woken = await runner().sandbox(projectId);

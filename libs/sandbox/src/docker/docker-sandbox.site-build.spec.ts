@@ -28,7 +28,9 @@ describe(`${DockerSandboxProvider.name} (site builds for publishing)`, () => {
     const app =
       'export default function App() {\n  return <h1 className="text-4xl">Built in a container</h1>;\n}\n';
     const built = await sandbox.buildSite([{ path: 'src/App.tsx', content: app }], LIMITS);
-    if (!built.ok) throw new Error(built.output);
+    if (!built.ok) {
+      throw new Error(built.output);
+    }
     const paths = built.files.map((file) => file.path);
     expect(paths).toContain('index.html');
     const script = built.files.find((file) => /^assets\/.+\.js$/.test(file.path));
@@ -49,7 +51,9 @@ describe(`${DockerSandboxProvider.name} (site builds for publishing)`, () => {
       LIMITS,
     );
     expect(broken.ok).toBe(false);
-    if (!broken.ok) expect(broken.output).toContain('App.tsx');
+    if (!broken.ok) {
+      expect(broken.output).toContain('App.tsx');
+    }
     await expect(sandbox.buildSite([], { ...LIMITS, maxBytes: 100 })).rejects.toMatchObject({
       code: 'FILE_TOO_LARGE',
       message: expect.stringContaining('PUBLISH_MAX_BYTES'),

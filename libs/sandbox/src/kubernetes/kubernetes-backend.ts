@@ -46,7 +46,9 @@ export class KubernetesBackend implements ContainerBackend {
 
   async state(): Promise<'absent' | 'stopped' | 'running'> {
     const pod = await this.readPod();
-    if (pod) return isRunning(pod) ? 'running' : 'stopped';
+    if (pod) {
+      return isRunning(pod) ? 'running' : 'stopped';
+    }
     const service = await readOrMissing(() =>
       this.clients.core.readNamespacedService({
         name: this.names.service,
@@ -58,7 +60,9 @@ export class KubernetesBackend implements ContainerBackend {
 
   async ensureRunning(): Promise<boolean> {
     let pod = await this.readPod();
-    if (pod && isRunning(pod)) return false;
+    if (pod && isRunning(pod)) {
+      return false;
+    }
     if (
       pod &&
       (pod.metadata?.deletionTimestamp || ['Failed', 'Succeeded'].includes(pod.status?.phase ?? ''))
@@ -66,7 +70,9 @@ export class KubernetesBackend implements ContainerBackend {
       await this.deletePod();
       pod = undefined;
     }
-    if (!pod) await this.create();
+    if (!pod) {
+      await this.create();
+    }
     await this.waitRunning();
     return true;
   }
@@ -154,7 +160,9 @@ export class KubernetesBackend implements ContainerBackend {
     const deadline = Date.now() + this.config.podStartTimeoutMs;
     for (;;) {
       const pod = await this.readPod();
-      if (pod && isRunning(pod)) return;
+      if (pod && isRunning(pod)) {
+        return;
+      }
       if (pod?.status?.phase === 'Failed') {
         throw new SandboxError('START_FAILED', `pod ${this.names.pod} failed: ${describePod(pod)}`);
       }

@@ -36,7 +36,9 @@ export async function readOrMissing<T>(read: () => Promise<T>): Promise<T | unde
   try {
     return await read();
   } catch (error) {
-    if (apiStatus(error) === 404) return undefined;
+    if (apiStatus(error) === 404) {
+      return undefined;
+    }
     throw error;
   }
 }
@@ -46,7 +48,9 @@ export async function createIfMissing(create: () => Promise<unknown>): Promise<v
   try {
     await create();
   } catch (error) {
-    if (apiStatus(error) !== 409) throw error;
+    if (apiStatus(error) !== 409) {
+      throw error;
+    }
   }
 }
 
@@ -55,6 +59,8 @@ export async function deleteIfPresent(remove: () => Promise<unknown>): Promise<v
   try {
     await remove();
   } catch (error) {
-    if (apiStatus(error) !== 404) throw error;
+    if (apiStatus(error) !== 404) {
+      throw error;
+    }
   }
 }

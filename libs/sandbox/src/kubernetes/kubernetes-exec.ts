@@ -18,8 +18,11 @@ export async function kubernetesExec(
   const sink = (name: 'stdout' | 'stderr') =>
     new Writable({
       write(chunk: Buffer, _encoding, done) {
-        if (request.onOutput) request.onOutput(name, chunk);
-        else collector.add(name, chunk);
+        if (request.onOutput) {
+          request.onOutput(name, chunk);
+        } else {
+          collector.add(name, chunk);
+        }
         done();
       },
     });
@@ -48,11 +51,17 @@ export async function kubernetesExec(
 
 /** 0 for Success, the code of a NonZeroExitCode failure, null when the connection broke. */
 function exitCode(status: V1Status | undefined): number | null {
-  if (!status) return null;
-  if (status.status === 'Success') return 0;
+  if (!status) {
+    return null;
+  }
+  if (status.status === 'Success') {
+    return 0;
+  }
   const cause = status.details?.causes?.find((item) => item.reason === 'ExitCode');
   const code = Number(cause?.message);
-  if (cause && Number.isInteger(code)) return code;
+  if (cause && Number.isInteger(code)) {
+    return code;
+  }
   throw new SandboxError(
     'COMMAND_FAILED',
     `the exec failed: ${status.message ?? status.reason ?? 'no reason given'}`,

@@ -246,7 +246,9 @@ export function sandboxClaim(
   config: KubernetesSandboxConfig,
   projectId: string,
 ): V1PersistentVolumeClaim | undefined {
-  if (config.workspace.kind !== 'persistentVolumeClaim') return undefined;
+  if (config.workspace.kind !== 'persistentVolumeClaim') {
+    return undefined;
+  }
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',

@@ -202,8 +202,9 @@ describe(KubernetesSandboxProvider.name, () => {
 
   it('destroy removes the Pod, the Service, the NetworkPolicy and the claim', async () => {
     await provider.destroy(projectId);
-    for (const plural of ['pods', 'services', 'networkpolicies'])
+    for (const plural of ['pods', 'services', 'networkpolicies']) {
       expect(object(plural)).toBeUndefined();
+    }
     expect(object('persistentvolumeclaims', `${name}-workspace`)).toBeUndefined();
     expect(api.requests).toContain(`DELETE /api/v1/namespaces/${namespace}/pods/${name}`);
     await expect(provider.sandbox('Not_A_Dns_Label')).rejects.toMatchObject({

@@ -47,13 +47,18 @@ export class DevServerPool {
 
   /** Gives back an entry taken but not used. */
   putBack(entry: PooledDevServer): void {
-    if (this.closed || entry.server.hasExited) void this.hooks.discard(entry);
-    else this.entries.unshift(entry);
+    if (this.closed || entry.server.hasExited) {
+      void this.hooks.discard(entry);
+    } else {
+      this.entries.unshift(entry);
+    }
   }
 
   /** Starts filling the pool (after `after` settles) unless it is full or filling already. */
   fill(after?: Promise<unknown>): Promise<void> {
-    if (this.closed || this.size === 0) return Promise.resolve();
+    if (this.closed || this.size === 0) {
+      return Promise.resolve();
+    }
     this.filling ??= this.fillLoop(after).finally(() => (this.filling = undefined));
     return this.filling;
   }
@@ -84,7 +89,9 @@ export class DevServerPool {
       // A pooled server that dies is replaced.
       void entry.server.exited.then(() => {
         const index = this.entries.indexOf(entry);
-        if (index === -1) return;
+        if (index === -1) {
+          return;
+        }
         this.entries.splice(index, 1);
         void this.hooks.discard(entry);
         void this.fill();
@@ -96,7 +103,9 @@ export class DevServerPool {
       if (!ok) {
         // Taken meanwhile, the entry belongs to its project, which starts its own server.
         const index = this.entries.indexOf(entry);
-        if (index === -1) continue;
+        if (index === -1) {
+          continue;
+        }
         this.entries.splice(index, 1);
         await this.hooks.discard(entry);
         this.hooks.onError(new Error('a pooled dev server did not become ready'));

@@ -96,11 +96,15 @@ export class DevServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pid = this.child.pid;
-    if (pid !== undefined) trackProcessGroup(pid);
+    if (pid !== undefined) {
+      trackProcessGroup(pid);
+    }
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       const writer = options.log.lineWriter('dev');
       stream.on('data', (chunk: Buffer) => {
-        if (PORT_IN_USE.test(chunk.toString('utf8'))) this.portInUse = true;
+        if (PORT_IN_USE.test(chunk.toString('utf8'))) {
+          this.portInUse = true;
+        }
         writer.write(chunk);
       });
       stream.on('end', () => writer.flush());
@@ -111,7 +115,9 @@ export class DevServerProcess {
     });
     this.exited = new Promise((resolve) => {
       const done = (exit: DevServerExit) => {
-        if (this.exit) return;
+        if (this.exit) {
+          return;
+        }
         this.exit = exit;
         if (pid !== undefined) {
           killProcessGroup(pid, 'SIGKILL');
@@ -147,10 +153,15 @@ export class DevServerProcess {
   async waitUntilReady(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (signal?.aborted)
+      if (signal?.aborted) {
         throw new SandboxError('ABORTED', 'starting the dev server was cancelled');
-      if (this.exit) throw this.startFailure();
-      if (await this.answers()) return;
+      }
+      if (this.exit) {
+        throw this.startFailure();
+      }
+      if (await this.answers()) {
+        return;
+      }
       if (Date.now() > deadline) {
         throw new SandboxError(
           'DEV_SERVER_TIMEOUT',

@@ -17,7 +17,9 @@ async function freeRange(size: number): Promise<number> {
     const ports = await Promise.all(Array.from({ length: size }, () => allocator.allocate())).catch(
       () => [],
     );
-    if (ports.length === size && ports.every((port, index) => port === base + index)) return base;
+    if (ports.length === size && ports.every((port, index) => port === base + index)) {
+      return base;
+    }
   }
   throw new Error('no free range of ports found');
 }

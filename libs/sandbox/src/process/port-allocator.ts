@@ -34,7 +34,9 @@ export class PortAllocator {
   async allocate(): Promise<number> {
     if (!this.range) {
       const port = await tryBind(this.host, 0);
-      if (port === null) throw new SandboxError('START_FAILED', `no free port on ${this.host}`);
+      if (port === null) {
+        throw new SandboxError('START_FAILED', `no free port on ${this.host}`);
+      }
       this.handedOut.add(port);
       return port;
     }
@@ -42,7 +44,9 @@ export class PortAllocator {
     for (let tried = 0; tried < size; tried++) {
       const port = this.cursor;
       this.cursor = port >= this.range.to ? this.range.from : port + 1;
-      if (this.handedOut.has(port)) continue;
+      if (this.handedOut.has(port)) {
+        continue;
+      }
       if ((await tryBind(this.host, port)) !== null) {
         this.handedOut.add(port);
         return port;

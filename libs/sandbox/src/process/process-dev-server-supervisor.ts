@@ -62,7 +62,9 @@ export class ProcessDevServerSupervisor {
             `the pooled dev server failed (${error.message}); starting anew`,
           );
           await this.discard(server);
-          if (generation !== this.generation) throw stoppedWhileStarting();
+          if (generation !== this.generation) {
+            throw stoppedWhileStarting();
+          }
           return this.launch();
         },
       ),
@@ -70,8 +72,12 @@ export class ProcessDevServerSupervisor {
   }
 
   async start(signal?: AbortSignal): Promise<DevServer> {
-    if (this.state === 'running' && this.current) return { url: this.current.url };
-    if (this.starting?.generation === this.generation) return this.starting.promise;
+    if (this.state === 'running' && this.current) {
+      return { url: this.current.url };
+    }
+    if (this.starting?.generation === this.generation) {
+      return this.starting.promise;
+    }
     this.restarts = 0;
     this.clearRestart();
     return this.begin(() => this.launch(signal));
@@ -83,7 +89,9 @@ export class ProcessDevServerSupervisor {
     this.appEnv = Object.fromEntries(entries);
     this.appEnvKey = key;
     const live = this.current !== undefined || this.starting !== undefined;
-    if (!live || this.serverAppEnvKey === key) return false;
+    if (!live || this.serverAppEnvKey === key) {
+      return false;
+    }
     this.log.append('system', "the app's variables changed: restarting the dev server");
     await this.stop();
     await this.start(signal);
@@ -101,7 +109,9 @@ export class ProcessDevServerSupervisor {
     }
     // Unless a start or a stop begun since then owns the state now.
     const startedSince = this.starting !== undefined && this.starting.generation >= generation;
-    if (this.generation === generation && !startedSince) this.state = 'stopped';
+    if (this.generation === generation && !startedSince) {
+      this.state = 'stopped';
+    }
   }
 
   private begin(launch: () => Promise<DevServer>): Promise<DevServer> {
@@ -109,7 +119,9 @@ export class ProcessDevServerSupervisor {
     this.starting = entry;
     void entry.promise
       .finally(() => {
-        if (this.starting === entry) this.starting = undefined;
+        if (this.starting === entry) {
+          this.starting = undefined;
+        }
       })
       .catch(() => undefined);
     return entry.promise;
@@ -136,8 +148,12 @@ export class ProcessDevServerSupervisor {
         return this.becameReady(server, generation);
       } catch (error) {
         await this.discard(server);
-        if (generation !== this.generation) throw stoppedWhileStarting();
-        if (server.portInUse && attempt < PORT_ATTEMPTS) continue;
+        if (generation !== this.generation) {
+          throw stoppedWhileStarting();
+        }
+        if (server.portInUse && attempt < PORT_ATTEMPTS) {
+          continue;
+        }
         const aborted = error instanceof SandboxError && error.code === 'ABORTED';
         this.state = aborted ? 'stopped' : 'crashed';
         throw error;
@@ -147,7 +163,9 @@ export class ProcessDevServerSupervisor {
 
   /** Stops a server this supervisor no longer wants and frees its port. */
   private async discard(server: DevServerProcess): Promise<void> {
-    if (this.current === server) this.current = undefined;
+    if (this.current === server) {
+      this.current = undefined;
+    }
     await server.stop(this.config.stopGraceMs);
     this.ports.release(server.port);
   }
@@ -155,19 +173,25 @@ export class ProcessDevServerSupervisor {
   private watch(server: DevServerProcess): void {
     this.current = server;
     void server.exited.then((exit) => {
-      if (this.current !== server) return;
+      if (this.current !== server) {
+        return;
+      }
       this.current = undefined;
       this.ports.release(server.port);
       const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
       this.log.append('system', `the dev server ended (${how})`);
       const wasRunning = this.state === 'running';
       this.state = 'crashed';
-      if (wasRunning) this.scheduleRestart();
+      if (wasRunning) {
+        this.scheduleRestart();
+      }
     });
   }
 
   private becameReady(server: DevServerProcess, generation: number): DevServer {
-    if (generation !== this.generation) throw stoppedWhileStarting();
+    if (generation !== this.generation) {
+      throw stoppedWhileStarting();
+    }
     if (this.current !== server || server.hasExited) {
       throw new SandboxError('DEV_SERVER_CRASHED', 'the dev server ended as it became ready');
     }
@@ -196,10 +220,14 @@ export class ProcessDevServerSupervisor {
     this.log.append('system', `restarting the dev server in ${delay} ms`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      if (this.state !== 'crashed' || this.starting) return;
+      if (this.state !== 'crashed' || this.starting) {
+        return;
+      }
       this.begin(() => this.launch()).catch((error: Error) => {
         this.log.append('system', `the automatic restart failed: ${error.message}`);
-        if (this.state === 'crashed') this.scheduleRestart();
+        if (this.state === 'crashed') {
+          this.scheduleRestart();
+        }
       });
     }, delay);
     this.restartTimer.unref();

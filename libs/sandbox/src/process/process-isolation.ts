@@ -51,7 +51,9 @@ export function spawnWrapped(
   wrapped: WrappedCommand,
   options: SpawnOptions & { stdio: ['ignore', 'pipe', 'pipe'] },
 ): ChildProcess {
-  if (!wrapped.seccomp) return spawn(wrapped.command, wrapped.args, options);
+  if (!wrapped.seccomp) {
+    return spawn(wrapped.command, wrapped.args, options);
+  }
   const child = spawn(wrapped.command, wrapped.args, {
     ...options,
     stdio: [...options.stdio, 'pipe'],
@@ -131,7 +133,9 @@ export class ProcessIsolation {
 
   /** A sandboxed command's environment: its home, caches and temp files in its private /tmp. */
   env(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-    if (!this.active) return base;
+    if (!this.active) {
+      return base;
+    }
     const env: NodeJS.ProcessEnv = {
       ...base,
       HOME: '/tmp',
@@ -150,7 +154,9 @@ export class ProcessIsolation {
     workspaceDir: string,
     kind: SandboxedCommandKind,
   ): WrappedCommand {
-    if (!this.active) return { command, args: [...args] };
+    if (!this.active) {
+      return { command, args: [...args] };
+    }
     return this.wrapAlways(command, args, workspaceDir, kind);
   }
 
@@ -160,7 +166,9 @@ export class ProcessIsolation {
    * read-only to sandboxes, so no sandbox can change another's packages.
    */
   async prepareWorkspace(dir: string): Promise<void> {
-    if (!this.changesOwner) return;
+    if (!this.changesOwner) {
+      return;
+    }
     const { uid, gid } = this.options;
     const walk = async (path: string): Promise<void> => {
       const info = await lstat(path);
@@ -172,7 +180,9 @@ export class ProcessIsolation {
       } else if (info.nlink > 1 && info.isFile()) {
         return;
       }
-      if (info.uid !== uid || info.gid !== gid) await lchown(path, uid, gid);
+      if (info.uid !== uid || info.gid !== gid) {
+        await lchown(path, uid, gid);
+      }
     };
     await walk(dir);
   }
@@ -185,27 +195,41 @@ export class ProcessIsolation {
   ): WrappedCommand {
     const { memoryMb, pidsMax, cpuSeconds, tmpMb } = this.options;
     const limits = ['--core=0'];
-    if (memoryMb > 0) limits.push(`--data=${memoryMb * 1024 * 1024}`);
-    if (pidsMax > 0) limits.push(`--nproc=${pidsMax}`);
-    if (cpuSeconds > 0 && kind !== 'dev') limits.push(`--cpu=${cpuSeconds}`);
+    if (memoryMb > 0) {
+      limits.push(`--data=${memoryMb * 1024 * 1024}`);
+    }
+    if (pidsMax > 0) {
+      limits.push(`--nproc=${pidsMax}`);
+    }
+    if (cpuSeconds > 0 && kind !== 'dev') {
+      limits.push(`--cpu=${cpuSeconds}`);
+    }
     const limited = [PRLIMIT, ...limits, '--', command, ...args];
 
     const mounts: string[] = ['--ro-bind', '/usr', '/usr'];
-    for (const path of TOP_LEVEL_LINKS) mounts.push(...topLevel(path));
+    for (const path of TOP_LEVEL_LINKS) {
+      mounts.push(...topLevel(path));
+    }
     // Folders bubblewrap makes on the way to a mount are private (0700) unless made first.
     mounts.push('--perms', '0755', '--dir', '/etc');
-    for (const path of ETC_PATHS) mounts.push('--ro-bind-try', path, path);
+    for (const path of ETC_PATHS) {
+      mounts.push('--ro-bind-try', path, path);
+    }
     mounts.push('--proc', '/proc', '--dev', '/dev');
     mounts.push('--size', String(tmpMb * 1024 * 1024), '--tmpfs', '/tmp');
     const seen = new Set<string>();
     for (const path of this.options.readOnlyPaths) {
-      if (path.startsWith('/usr/')) continue;
+      if (path.startsWith('/usr/')) {
+        continue;
+      }
       mounts.push(...parents(path, seen), '--ro-bind', path, path);
     }
     mounts.push(...parents(workspaceDir, seen), '--bind', workspaceDir, workspaceDir);
 
     const inner = ['--die-with-parent', '--new-session', '--unshare-user', '--disable-userns'];
-    if (this.seccomp) inner.push('--seccomp', String(SECCOMP_FD));
+    if (this.seccomp) {
+      inner.push('--seccomp', String(SECCOMP_FD));
+    }
     inner.push('--uid', String(INNER_ID), '--gid', String(INNER_ID));
     const seccomp = this.seccomp ?? undefined;
     if (!this.asRoot) {
@@ -282,7 +306,9 @@ export class ProcessIsolation {
     }
     const dir = await mkdtemp(join(tmpdir(), 'forge-isolation-probe-'));
     try {
-      if (this.asRoot) await lchown(dir, this.options.uid, this.options.gid);
+      if (this.asRoot) {
+        await lchown(dir, this.options.uid, this.options.gid);
+      }
       const wrapped = this.wrapAlways('/usr/bin/touch', ['probe'], dir, 'tool');
       const failure = await new Promise<string | null>((resolve) => {
         const child = spawnWrapped(wrapped, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -298,7 +324,9 @@ export class ProcessIsolation {
           resolve(code === 0 ? null : stderr.trim().split('\n').pop() || `exit code ${code}`);
         });
       });
-      if (failure) return { isolated: false, detail: `bubblewrap does not work here: ${failure}` };
+      if (failure) {
+        return { isolated: false, detail: `bubblewrap does not work here: ${failure}` };
+      }
       const who = this.asRoot ? `uid ${this.options.uid}` : `this user's uid`;
       const filter = this.seccomp
         ? 'a seccomp filter'
@@ -325,8 +353,12 @@ function firstExisting(paths: string[]): string {
 function topLevel(path: string): string[] {
   try {
     const info = lstatSync(path);
-    if (info.isSymbolicLink()) return ['--symlink', readlinkSync(path), path];
-    if (info.isDirectory()) return ['--ro-bind', path, path];
+    if (info.isSymbolicLink()) {
+      return ['--symlink', readlinkSync(path), path];
+    }
+    if (info.isDirectory()) {
+      return ['--ro-bind', path, path];
+    }
   } catch {
     // The host has no such folder.
   }
@@ -336,10 +368,14 @@ function topLevel(path: string): string[] {
 /** Folders above `path` made (0755) in the sandbox's root, so its own uid can walk to it. */
 function parents(path: string, seen: Set<string>): string[] {
   const chain: string[] = [];
-  for (let dir = dirname(path); dir !== '/' && dir !== '.'; dir = dirname(dir)) chain.unshift(dir);
+  for (let dir = dirname(path); dir !== '/' && dir !== '.'; dir = dirname(dir)) {
+    chain.unshift(dir);
+  }
   const args: string[] = [];
   for (const dir of chain) {
-    if (seen.has(dir) || dir === '/tmp' || dir === '/usr' || dir.startsWith('/usr/')) continue;
+    if (seen.has(dir) || dir === '/tmp' || dir === '/usr' || dir.startsWith('/usr/')) {
+      continue;
+    }
     seen.add(dir);
     args.push('--perms', '0755', '--dir', dir);
   }

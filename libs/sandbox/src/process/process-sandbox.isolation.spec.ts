@@ -52,7 +52,9 @@ describe(`${ProcessSandboxProvider.name} isolation`, () => {
     base = await makeTempDir('isolation');
     dataDir = join(base, 'data');
     await mkdir(join(dataDir, 'postgres'), { recursive: true });
-    for (const name of SECRETS) await writeFile(join(dataDir, name), `${name}-canary-value`);
+    for (const name of SECRETS) {
+      await writeFile(join(dataDir, name), `${name}-canary-value`);
+    }
     await writeFile(join(dataDir, 'postgres', 'PG_VERSION'), '18');
     await chmod(dataDir, 0o700);
     await writeFile(join(base, 'canary.txt'), 'untouched');
@@ -84,19 +86,25 @@ describe(`${ProcessSandboxProvider.name} isolation`, () => {
 
   afterAll(async () => {
     await provider.shutdown();
-    for (const server of servers) server.close();
+    for (const server of servers) {
+      server.close();
+    }
     await rm(base, { recursive: true, force: true });
   });
 
   function expectContained(probe: ProbeReport): void {
     expect(probe.uid).not.toBe(0);
-    for (const file of targets.secretFiles) expect(probe.secrets[file]).toBe('ENOENT');
+    for (const file of targets.secretFiles) {
+      expect(probe.secrets[file]).toBe('ENOENT');
+    }
     const otherId = otherWorkspace.split('/').pop()!;
     expect(probe.workspaces).not.toContain(otherId);
     expect(probe.projects).toBe('ENOENT');
     expect(probe.canaryWrite).toMatch(/^(ENOENT|EACCES|EROFS)$/);
     expect(probe.escapeWrite).toMatch(/^(ENOENT|EACCES|EROFS)$/);
-    for (const url of targets.internalUrls) expect(probe.internal[url]).toBe('401 unauthorized');
+    for (const url of targets.internalUrls) {
+      expect(probe.internal[url]).toBe('401 unauthorized');
+    }
     expect(probe.forks.refused).toBeGreaterThan(0);
     expect(probe.forks.codes).toContain('EAGAIN');
     expect(probe.userNamespace).toContain('Operation not permitted');

@@ -97,7 +97,9 @@ export class ProcessSandboxProvider implements SandboxProvider {
   /** Like get(), with the process provider's own type. */
   async open(projectId: string): Promise<ProcessSandbox> {
     this.store.checkProjectId(projectId);
-    if (this.closed) throw new SandboxError('DESTROYED', 'the sandbox provider was shut down');
+    if (this.closed) {
+      throw new SandboxError('DESTROYED', 'the sandbox provider was shut down');
+    }
     const known = this.sandboxes.get(projectId);
     if (known) {
       known.touch();
@@ -115,7 +117,9 @@ export class ProcessSandboxProvider implements SandboxProvider {
     this.store.checkProjectId(projectId);
     await this.opening.get(projectId)?.catch(() => undefined);
     const known = this.sandboxes.get(projectId);
-    if (known) return known.destroy();
+    if (known) {
+      return known.destroy();
+    }
     const dir = await this.store.find(projectId);
     await this.store.unlinkProject(projectId);
     if (dir) {
@@ -154,11 +158,15 @@ export class ProcessSandboxProvider implements SandboxProvider {
     const dir = pooled?.workspaceDir ?? (await this.createWorkspace());
     if (!(await this.store.claim(projectId, dir))) {
       // Another process gave the project a workspace first.
-      if (pooled) this.pool.putBack(pooled);
-      else await rm(dir, { recursive: true, force: true });
+      if (pooled) {
+        this.pool.putBack(pooled);
+      } else {
+        await rm(dir, { recursive: true, force: true });
+      }
       const winner = await this.store.find(projectId);
-      if (!winner)
+      if (!winner) {
         throw new SandboxError('START_FAILED', `project ${projectId} lost its workspace`);
+      }
       return this.track(projectId, winner);
     }
     const sandbox = this.track(projectId, await realpath(dir), pooled);
@@ -180,7 +188,9 @@ export class ProcessSandboxProvider implements SandboxProvider {
       unlink: () => this.store.unlinkProject(projectId),
       isolation: this.isolation,
       onDestroyed: () => {
-        if (this.sandboxes.get(projectId) === sandbox) this.sandboxes.delete(projectId);
+        if (this.sandboxes.get(projectId) === sandbox) {
+          this.sandboxes.delete(projectId);
+        }
       },
     });
     this.sandboxes.set(projectId, sandbox);

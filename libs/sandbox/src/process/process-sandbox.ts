@@ -104,7 +104,9 @@ export class ProcessSandbox implements Sandbox {
       this.log,
       this.isolation,
     );
-    if (parts.adopt) this.devServer.adopt(parts.adopt.server, parts.adopt.ready);
+    if (parts.adopt) {
+      this.devServer.adopt(parts.adopt.server, parts.adopt.ready);
+    }
     setTimeout(this.markFirstStart, this.config.devServerReadyTimeoutMs).unref();
     this.touch();
   }
@@ -118,7 +120,9 @@ export class ProcessSandbox implements Sandbox {
   touch(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
-    if (this.destroyed || this.config.idleTimeoutMs === 0 || this.active > 0) return;
+    if (this.destroyed || this.config.idleTimeoutMs === 0 || this.active > 0) {
+      return;
+    }
     this.idleTimer = setTimeout(() => void this.stopWhenIdle(), this.config.idleTimeoutMs);
     this.idleTimer.unref();
   }
@@ -141,7 +145,9 @@ export class ProcessSandbox implements Sandbox {
     }
     // Removed by the sandbox itself: a folder it swaps for a link leads nowhere from inside.
     checkPaths(paths);
-    if (paths.length === 0) return this.use(async () => undefined);
+    if (paths.length === 0) {
+      return this.use(async () => undefined);
+    }
     return this.use(async () => {
       const targets = paths.map((path) => join(this.workspaceDir, path));
       const result = await runCommand('/usr/bin/rm', ['-rf', '--', ...targets], {
@@ -197,7 +203,9 @@ export class ProcessSandbox implements Sandbox {
       const name = checkToolArgv(argv);
       const binDir = join(this.workspaceDir, TOOL_BIN_DIR);
       const tool = join(binDir, name);
-      if (!(await isExecutableFile(tool))) throw toolNotFound(name);
+      if (!(await isExecutableFile(tool))) {
+        throw toolNotFound(name);
+      }
       const timeoutMs = options.timeoutMs ?? this.config.toolTimeoutMs;
       const env = this.isolation.env(processSandboxEnv(this.config.env));
       // The tools' `#!/usr/bin/env node` finds the runner's own node first, as the dev server
@@ -226,19 +234,28 @@ export class ProcessSandbox implements Sandbox {
       const owner = this.sandboxOwner();
       for (const each of [parent, dir]) {
         await mkdir(each, { recursive: true });
-        if (owner) await chown(each, owner.uid, owner.gid);
+        if (owner) {
+          await chown(each, owner.uid, owner.gid);
+        }
       }
       try {
         // A version holds the files the agent and the user wrote: the template's are beneath.
         const byPath = new Map<string, SandboxFile>();
         const template = await listTemplateFiles({ templateDir: this.config.templateDir });
-        for (const file of [...template, ...files]) byPath.set(file.path, file);
+        for (const file of [...template, ...files]) {
+          byPath.set(file.path, file);
+        }
         const all = [...byPath.values()];
-        if (this.isolation.active) await writeContainedFiles(dir, all, owner);
-        else await writeWorkspaceFiles(dir, all);
+        if (this.isolation.active) {
+          await writeContainedFiles(dir, all, owner);
+        } else {
+          await writeWorkspaceFiles(dir, all);
+        }
         const binDir = join(this.workspaceDir, TOOL_BIN_DIR);
         const tool = join(binDir, argv[0]!);
-        if (!(await isExecutableFile(tool))) throw toolNotFound(argv[0]!);
+        if (!(await isExecutableFile(tool))) {
+          throw toolNotFound(argv[0]!);
+        }
         const env = this.isolation.env(processSandboxEnv(this.config.env));
         env.PATH = [binDir, dirname(process.execPath), env.PATH].filter(Boolean).join(delimiter);
         this.log.append('system', `building a site: ${argv.join(' ')}`);
@@ -252,7 +269,9 @@ export class ProcessSandbox implements Sandbox {
           wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'tool'),
         });
         const run = finishToolRun(this.log, 'vite', result, options.timeoutMs, tail);
-        if (run.exitCode !== 0) return { ok: false, output: run.output };
+        if (run.exitCode !== 0) {
+          return { ok: false, output: run.output };
+        }
         return { ok: true, files: await readSiteFiles(join(dir, SITE_OUT_DIR), options) };
       } finally {
         await this.removeBuild(dir);
@@ -265,7 +284,9 @@ export class ProcessSandbox implements Sandbox {
     try {
       await rm(dir, { recursive: true, force: true });
     } catch {
-      if (!this.isolation.active) return;
+      if (!this.isolation.active) {
+        return;
+      }
       await runCommand('/usr/bin/find', [dir, '-delete'], {
         cwd: this.workspaceDir,
         env: this.isolation.env(processSandboxEnv(this.config.env)),
@@ -289,7 +310,9 @@ export class ProcessSandbox implements Sandbox {
   }
 
   async status(): Promise<SandboxStatus> {
-    if (this.destroyed) return 'absent';
+    if (this.destroyed) {
+      return 'absent';
+    }
     const exists = await access(this.workspaceDir).then(
       () => true,
       () => false,
@@ -303,7 +326,9 @@ export class ProcessSandbox implements Sandbox {
   }
 
   async destroy(): Promise<void> {
-    if (this.destroyed) return;
+    if (this.destroyed) {
+      return;
+    }
     this.destroyed = true;
     clearTimeout(this.idleTimer);
     await this.devServer.stop();
@@ -325,7 +350,9 @@ export class ProcessSandbox implements Sandbox {
 
   /** Whom written files belong to: the sandbox's uid when Forge runs as root and isolates. */
   private sandboxOwner(): FileOwner | undefined {
-    if (!this.isolation.changesOwner) return undefined;
+    if (!this.isolation.changesOwner) {
+      return undefined;
+    }
     return { uid: this.config.sandboxUid, gid: this.config.sandboxGid };
   }
 
@@ -344,8 +371,12 @@ export class ProcessSandbox implements Sandbox {
   }
 
   private async stopWhenIdle(): Promise<void> {
-    if (this.active > 0 || this.destroyed) return;
-    if (this.devServer.status === 'stopped') return;
+    if (this.active > 0 || this.destroyed) {
+      return;
+    }
+    if (this.devServer.status === 'stopped') {
+      return;
+    }
     this.log.append(
       'system',
       `stopping the dev server after ${this.config.idleTimeoutMs} ms without activity (idleTimeoutMs)`,

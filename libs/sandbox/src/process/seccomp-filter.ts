@@ -122,7 +122,9 @@ const ARCHES: Partial<Record<NodeJS.Architecture, ArchTable>> = {
 /** The filter for this machine's architecture, or null where there is no table for it. */
 export function sandboxSeccompFilter(arch: NodeJS.Architecture = process.arch): Buffer | null {
   const table = ARCHES[arch];
-  if (!table) return null;
+  if (!table) {
+    return null;
+  }
   const numbers = [...new Set(Object.values(table.denied))];
   const program: [number, number, number, number][] = [];
   const deny = () =>

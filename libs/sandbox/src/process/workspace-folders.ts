@@ -60,7 +60,9 @@ export class WorkspaceFolders {
     try {
       return await realpath(this.linkPath(projectId));
     } catch (error) {
-      if (code(error) === 'ENOENT') return null;
+      if (code(error) === 'ENOENT') {
+        return null;
+      }
       throw error;
     }
   }
@@ -70,7 +72,9 @@ export class WorkspaceFolders {
     try {
       return (await readdir(this.projectsDir)).filter((name) => PROCESS_PROJECT_ID.test(name));
     } catch (error) {
-      if (code(error) === 'ENOENT') return [];
+      if (code(error) === 'ENOENT') {
+        return [];
+      }
       throw error;
     }
   }
@@ -92,7 +96,9 @@ export class WorkspaceFolders {
     try {
       await symlink(workspaceDir, this.linkPath(projectId));
     } catch (error) {
-      if (code(error) === 'EEXIST') return false;
+      if (code(error) === 'EEXIST') {
+        return false;
+      }
       throw error;
     }
     await rm(join(workspaceDir, OWNER_FILE), { force: true });
@@ -101,7 +107,9 @@ export class WorkspaceFolders {
 
   async unlinkProject(projectId: string): Promise<void> {
     await unlink(this.linkPath(projectId)).catch((error: unknown) => {
-      if (code(error) !== 'ENOENT') throw error;
+      if (code(error) !== 'ENOENT') {
+        throw error;
+      }
     });
   }
 
@@ -114,18 +122,27 @@ export class WorkspaceFolders {
     for (const name of await readdir(this.projectsDir).catch(() => [])) {
       const link = join(this.projectsDir, name);
       const target = await realpath(link).catch(() => null);
-      if (target) linked.add(target);
-      else if (await readlink(link).catch(() => null)) await unlink(link).catch(() => undefined);
+      if (target) {
+        linked.add(target);
+      } else if (await readlink(link).catch(() => null)) {
+        await unlink(link).catch(() => undefined);
+      }
     }
     for (const name of await readdir(this.workspacesDir).catch(() => [])) {
       const dir = await realpath(join(this.workspacesDir, name)).catch(() => null);
-      if (!dir || linked.has(dir)) continue;
+      if (!dir || linked.has(dir)) {
+        continue;
+      }
       const owner = Number(await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => NaN));
       if (Number.isInteger(owner) && owner > 0) {
-        if (isAlive(owner)) continue;
+        if (isAlive(owner)) {
+          continue;
+        }
       } else {
         const age = Date.now() - (await stat(dir)).mtimeMs;
-        if (age < ORPHAN_MIN_AGE_MS) continue;
+        if (age < ORPHAN_MIN_AGE_MS) {
+          continue;
+        }
       }
       await rm(dir, { recursive: true, force: true });
     }
@@ -140,11 +157,17 @@ export class WorkspaceFolders {
 export async function killDevServersIn(dir: string): Promise<void> {
   const vite = join(dir, 'node_modules', 'vite');
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
     const cwd = await readlink(join('/proc', entry, 'cwd')).catch(() => null);
-    if (cwd !== dir) continue;
+    if (cwd !== dir) {
+      continue;
+    }
     const cmdline = await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '');
-    if (!cmdline.includes(vite)) continue;
+    if (!cmdline.includes(vite)) {
+      continue;
+    }
     try {
       process.kill(-Number(entry), 'SIGKILL');
     } catch {

@@ -21,7 +21,9 @@ export async function waitFor<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== undefined) return value;
+      if (value !== undefined) {
+        return value;
+      }
     } catch (error) {
       lastError = error;
     }
@@ -47,9 +49,13 @@ export function isRunning(pid: number): boolean {
 export async function processesUnder(dir: string): Promise<number[]> {
   const found: number[] = [];
   for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry)) {
+      continue;
+    }
     const cwd = await readlink(join('/proc', entry, 'cwd')).catch(() => null);
-    if (cwd !== null && (cwd === dir || cwd.startsWith(`${dir}/`))) found.push(Number(entry));
+    if (cwd !== null && (cwd === dir || cwd.startsWith(`${dir}/`))) {
+      found.push(Number(entry));
+    }
   }
   return found;
 }

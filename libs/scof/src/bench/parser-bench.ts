@@ -59,10 +59,14 @@ export function runParserBench(
   // Samples that only test refusals, or end inside a block (which would swallow everything after
   // them), are left out.
   const wellFormed = samples.filter((sample) => {
-    if (sample.length < minSampleChars) return false;
+    if (sample.length < minSampleChars) {
+      return false;
+    }
     return isWellFormed(sample + '\n', parserOptions);
   });
-  if (wellFormed.length === 0) throw new Error('no well-formed sample answer to build from');
+  if (wellFormed.length === 0) {
+    throw new Error('no well-formed sample answer to build from');
+  }
   const pieces: string[] = [];
   for (let i = 0, size = 0; size < targetSize; i++) {
     pieces.push(wellFormed[i % wellFormed.length]! + '\n');
@@ -77,7 +81,9 @@ export function runParserBench(
       throw new Error(`chunks of ${chunkSize} give other files than one push`);
     }
     const warmupStart = performance.now();
-    while (performance.now() - warmupStart < warmupMs) timeRun(chunks, parserOptions);
+    while (performance.now() - warmupStart < warmupMs) {
+      timeRun(chunks, parserOptions);
+    }
     const measured = Array.from({ length: runs }, () => timeRun(chunks, parserOptions));
     const times = measured.map((run) => run.wallMs).sort((a, b) => a - b);
     const cpuTimes = measured.map((run) => run.cpuMs).sort((a, b) => a - b);
@@ -105,11 +111,15 @@ function timeRun(chunks: string[], options: ScofParserOptions): { wallMs: number
   let events = 0;
   const cpuStart = process.cpuUsage();
   const start = performance.now();
-  for (const chunk of chunks) events += parser.push(chunk).length;
+  for (const chunk of chunks) {
+    events += parser.push(chunk).length;
+  }
   events += parser.end().length;
   const wallMs = performance.now() - start;
   const cpu = process.cpuUsage(cpuStart);
-  if (events === 0) throw new Error('the parser reported nothing');
+  if (events === 0) {
+    throw new Error('the parser reported nothing');
+  }
   return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
@@ -134,9 +144,15 @@ function filesOf(chunks: string[], options: ScofParserOptions): string {
   const parser = createScofParser(options);
   const files: string[] = [];
   const keep = (events: ScofEvent[]) => {
-    for (const e of events) if (e.type === 'file_end') files.push(`${e.path}\0${e.content}`);
+    for (const e of events) {
+      if (e.type === 'file_end') {
+        files.push(`${e.path}\0${e.content}`);
+      }
+    }
   };
-  for (const chunk of chunks) keep(parser.push(chunk));
+  for (const chunk of chunks) {
+    keep(parser.push(chunk));
+  }
   keep(parser.end());
   return files.join('\0');
 }

@@ -65,12 +65,16 @@ export function normaliseEvents(events: ScofEvent[]): ScofEvent[] {
       if (event.type === 'file_end' && event.encoding === undefined && chunk !== event.content) {
         throw new Error(`the file_chunk events of ${event.path} do not add up to its content`);
       }
-      if (chunk !== '') normalised.push({ type: 'file_chunk', path: event.path, chunk });
+      if (chunk !== '') {
+        normalised.push({ type: 'file_chunk', path: event.path, chunk });
+      }
     }
     if (event.type === 'file_start' || event.type === 'file_end' || event.type === 'truncated') {
       received.delete(event.path);
     }
-    if (event.type === 'error' && event.path !== undefined) received.delete(event.path);
+    if (event.type === 'error' && event.path !== undefined) {
+      received.delete(event.path);
+    }
     normalised.push(event);
   }
   return normalised;
@@ -85,17 +89,26 @@ export function replayFiles(events: ScofEvent[], start: Record<string, string> =
   const open = new Map<string, string>();
   const failedPatches: string[] = [];
   for (const event of events) {
-    if (event.type === 'file_start') open.set(event.path, '');
-    if (event.type === 'file_chunk') open.set(event.path, open.get(event.path)! + event.chunk);
+    if (event.type === 'file_start') {
+      open.set(event.path, '');
+    }
+    if (event.type === 'file_chunk') {
+      open.set(event.path, open.get(event.path)! + event.chunk);
+    }
     if (event.type === 'file_end') {
       const binary = event.encoding === 'base64';
       files.set(event.path, binary ? `base64:${event.content}` : open.get(event.path)!);
     }
-    if (event.type === 'delete') files.delete(event.path);
+    if (event.type === 'delete') {
+      files.delete(event.path);
+    }
     if (event.type === 'patch') {
       const result = applyUnifiedDiff(files.get(event.path) ?? '', event.diff);
-      if (result.ok) files.set(event.path, result.content);
-      else failedPatches.push(event.path);
+      if (result.ok) {
+        files.set(event.path, result.content);
+      } else {
+        failedPatches.push(event.path);
+      }
     }
   }
   return { files: Object.fromEntries([...files].sort()), failedPatches };
@@ -113,7 +126,9 @@ export function renderEvents(events: ScofEvent[]): string {
   const openFiles = new Set<string>(); // a truncated patch has no content to show
   let received = '';
   for (const event of normaliseEvents(events)) {
-    if (event.type === 'file_start') openFiles.add(event.path);
+    if (event.type === 'file_start') {
+      openFiles.add(event.path);
+    }
     switch (event.type) {
       case 'file_chunk':
         received = event.chunk;
@@ -136,7 +151,9 @@ export function renderEvents(events: ScofEvent[]): string {
         break;
       case 'truncated':
         lines.push(`truncated ${event.path}`);
-        if (openFiles.delete(event.path)) lines.push(...renderContent(received));
+        if (openFiles.delete(event.path)) {
+          lines.push(...renderContent(received));
+        }
         break;
       case 'install':
         lines.push(`install ${event.packages.join(' ')}`);
@@ -147,7 +164,9 @@ export function renderEvents(events: ScofEvent[]): string {
         break;
       }
     }
-    if (event.type !== 'file_chunk') received = '';
+    if (event.type !== 'file_chunk') {
+      received = '';
+    }
   }
   return lines.join('\n') + '\n';
 }
@@ -157,10 +176,14 @@ function encodingNote(event: ScofEvent): string {
 }
 
 function renderContent(content: string): string[] {
-  if (content === '') return ['  (empty)'];
+  if (content === '') {
+    return ['  (empty)'];
+  }
   const rows = content.split('\n');
   const finalNewline = rows[rows.length - 1] === '';
-  if (finalNewline) rows.pop();
+  if (finalNewline) {
+    rows.pop();
+  }
   const rendered = rows.map((row) => `  |${row === '' ? '' : ' '}${row.replaceAll('\r', '␍')}`);
   return finalNewline ? rendered : [...rendered, '  \\ no newline at end'];
 }

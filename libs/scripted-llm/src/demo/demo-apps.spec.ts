@@ -61,8 +61,11 @@ describe('demo apps on the sandbox template', () => {
   beforeAll(async () => {
     modules = join((await prepareTemplate(TEMPLATE_CACHE)).dir, 'node_modules');
     root = mkdtempSync(join(tmpdir(), 'forge-demo-apps-'));
-    if (existsSync(CHROMIUM)) browser = await chromium.launch({ executablePath: CHROMIUM });
-    else console.warn(`demo apps are built but not rendered: no browser at ${CHROMIUM}`);
+    if (existsSync(CHROMIUM)) {
+      browser = await chromium.launch({ executablePath: CHROMIUM });
+    } else {
+      console.warn(`demo apps are built but not rendered: no browser at ${CHROMIUM}`);
+    }
   });
   afterAll(async () => {
     await browser?.close();
@@ -86,7 +89,9 @@ describe('demo apps on the sandbox template', () => {
       prepareApp(dir, filesAfter(id, [1, 2, 3]), modules);
       await typeCheck(dir);
       await viteBuild(dir);
-      if (!browser) return;
+      if (!browser) {
+        return;
+      }
       const site = await serveStatic(join(dir, 'dist'));
       const page = await browser.newPage();
       const errors: string[] = [];

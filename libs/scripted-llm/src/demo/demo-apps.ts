@@ -41,11 +41,15 @@ const KEYWORD_ORDER: readonly DemoAppId[] = ['guestbook', 'pomodoro', 'todo'];
  */
 export function chooseDemoApp(request: string | null, messages: readonly ChatMessage[]): DemoApp {
   for (const id of KEYWORD_ORDER) {
-    if (request && DEMO_APPS[id].keywords.test(request)) return DEMO_APPS[id];
+    if (request && DEMO_APPS[id].keywords.test(request)) {
+      return DEMO_APPS[id];
+    }
   }
   const conversation = messages.map(messageText).join('\n');
   for (const id of KEYWORD_ORDER) {
-    if (conversation.includes(DEMO_APPS[id].heading)) return DEMO_APPS[id];
+    if (conversation.includes(DEMO_APPS[id].heading)) {
+      return DEMO_APPS[id];
+    }
   }
   return DEMO_APPS.todo;
 }

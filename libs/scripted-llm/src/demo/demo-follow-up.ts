@@ -12,10 +12,14 @@ const QUOTED = /["\u201c]([^"\u201d\n]+)["\u201d]/;
 
 /** The quoted text of the request, else its first line, cut to the limit. */
 export function followUpSubtitle(request: string | null): string {
-  if (request === null) return DEFAULT_SUBTITLE;
+  if (request === null) {
+    return DEFAULT_SUBTITLE;
+  }
   const quoted = QUOTED.exec(request)?.[1]?.trim();
   const text = quoted || request.split('\n', 1)[0].trim();
-  if (text === '') return DEFAULT_SUBTITLE;
+  if (text === '') {
+    return DEFAULT_SUBTITLE;
+  }
   const codePoints = Array.from(text);
   return codePoints.length <= FOLLOW_UP_SUBTITLE_MAX_LENGTH
     ? text

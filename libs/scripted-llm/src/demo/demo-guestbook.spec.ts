@@ -63,13 +63,17 @@ describe('the demo guestbook, migrated, built and served with its database', () 
     const modules = join((await prepareTemplate(TEMPLATE_CACHE)).dir, 'node_modules');
     dir = join(mkdtempSync(join(tmpdir(), 'forge-demo-guestbook-')), 'app');
     prepareApp(dir, phaseFiles(1), modules);
-    if (!existsSync(CHROMIUM)) throw new Error(`this test needs Chromium at ${CHROMIUM}`);
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`this test needs Chromium at ${CHROMIUM}`);
+    }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await browser?.close();
-    if (dir) rmSync(dirname(dir), { recursive: true, force: true });
+    if (dir) {
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
   });

@@ -25,13 +25,17 @@ async function ask(client: OpenAI, messages: ChatMessage[]): Promise<string> {
     stream_options: { include_usage: true },
   });
   let text = '';
-  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+  }
   return text;
 }
 
 function expectDesign(answer: string): PhaseDesign {
   const result = parsePhaseDesignAnswer(answer);
-  if (!result.ok) throw new Error(result.message);
+  if (!result.ok) {
+    throw new Error(result.message);
+  }
   return result.design;
 }
 
@@ -57,8 +61,11 @@ describe(createDemoLlmHandler.name, () => {
         expect(design.name).toBe(app.heading);
         expect(design.lastPhase).toBe(phase === 2);
         expect(design.dependencies).toEqual([]);
-        if (phase === 1) expect(design.blueprint?.summary).toContain('offline demo model');
-        else expect(design.blueprint).toBeUndefined();
+        if (phase === 1) {
+          expect(design.blueprint?.summary).toContain('offline demo model');
+        } else {
+          expect(design.blueprint).toBeUndefined();
+        }
         // The short project title comes with the first design only.
         expect(design.title).toBe(phase === 1 ? app.heading : undefined);
 

@@ -27,7 +27,9 @@ function designAnswer(design: PhaseDesign): string {
  */
 export function demoAnswer(messages: readonly ChatMessage[]): string {
   const task = parseForgeTask(messages);
-  if (!task) return DEMO_CHAT_ANSWER;
+  if (!task) {
+    return DEMO_CHAT_ANSWER;
+  }
   const app = chooseDemoApp(task.request, messages);
   const recorded = app.phases[task.phase - 1];
   if (task.kind === 'design') {

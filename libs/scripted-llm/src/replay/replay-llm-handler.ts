@@ -44,7 +44,9 @@ function designAnswer(design: PhaseDesign): string {
 function terminator(content: string): string {
   const lines = new Set(content.split('\n'));
   let word = 'EOF';
-  while (lines.has(word)) word += '_';
+  while (lines.has(word)) {
+    word += '_';
+  }
   return word;
 }
 
@@ -109,9 +111,13 @@ function oneFileDesign(app: ReplayApp, file: ReplayFile, what: string): PhaseDes
 /** The replay model's answer to one conversation of Forge's agent. */
 export function replayAnswer(apps: readonly ReplayApp[], messages: readonly ChatMessage[]): string {
   const task = parseForgeTask(messages);
-  if (!task) return REPLAY_UNKNOWN_REQUEST;
+  if (!task) {
+    return REPLAY_UNKNOWN_REQUEST;
+  }
   const app = apps.find((a) => a.request === task.request || a.followUp.request === task.request);
-  if (!app) return REPLAY_UNKNOWN_REQUEST;
+  if (!app) {
+    return REPLAY_UNKNOWN_REQUEST;
+  }
   if (app.followUp.request === task.request) {
     const file = app.followUp.file;
     return task.kind === 'design'

@@ -38,7 +38,9 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
     const buffer = part as Buffer;
     size += buffer.length;
     // Keep reading past the limit so the client can receive the 413 rather than a reset.
-    if (size <= maxBytes) parts.push(buffer);
+    if (size <= maxBytes) {
+      parts.push(buffer);
+    }
   }
   return size > maxBytes ? null : Buffer.concat(parts);
 }

@@ -40,9 +40,12 @@ function invalid(message: string): never {
 }
 
 function checkCount(name: string, value: number | undefined): number {
-  if (value === undefined) return 0;
-  if (!Number.isInteger(value) || value < 0)
+  if (value === undefined) {
+    return 0;
+  }
+  if (!Number.isInteger(value) || value < 0) {
     invalid(`${name} must be an integer >= 0, got ${value}`);
+  }
   return value;
 }
 
@@ -68,7 +71,9 @@ export function splitIntoChunks(text: string, size: number): string[] {
 
 export function planReply(reply: ScriptedReply, defaults: PacingDefaults): ReplyPlan {
   const item = typeof reply === 'string' ? { text: reply } : reply;
-  if (typeof item !== 'object' || item === null) invalid(`expected a string or an object`);
+  if (typeof item !== 'object' || item === null) {
+    invalid(`expected a string or an object`);
+  }
   if (item.fault === 'http') {
     if (!Number.isInteger(item.status) || item.status < 400 || item.status > 599) {
       invalid(`an http fault needs a status from 400 to 599, got ${item.status}`);
@@ -96,7 +101,9 @@ export function planReply(reply: ScriptedReply, defaults: PacingDefaults): Reply
     promptTokens: item.usage?.promptTokens,
     completionTokens: item.usage?.completionTokens,
   } as const;
-  if (item.fault === undefined) return { kind: 'text', ...base };
+  if (item.fault === undefined) {
+    return { kind: 'text', ...base };
+  }
   const interruption: Interruption = {
     kind: item.fault,
     afterChunks: checkCount('afterChunks', item.afterChunks),
@@ -106,7 +113,9 @@ export function planReply(reply: ScriptedReply, defaults: PacingDefaults): Reply
     code: 'provider_error',
   };
   if (item.fault === 'stall') {
-    if (item.ms !== undefined) interruption.ms = checkCount('ms', item.ms);
+    if (item.ms !== undefined) {
+      interruption.ms = checkCount('ms', item.ms);
+    }
     interruption.then = item.then ?? 'continue';
   }
   if (item.fault === 'error-event') {

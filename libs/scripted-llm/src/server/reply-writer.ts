@@ -67,8 +67,12 @@ export function sendJson(
 export function sendHttpFault(res: ServerResponse, fault: HttpFault): RequestOutcome {
   const headers: Record<string, string> = {};
   const retryAfter = fault.retryAfterSeconds ?? (fault.status === 429 ? 0 : undefined);
-  if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
-  if (fault.retryable !== undefined) headers['x-should-retry'] = String(fault.retryable);
+  if (retryAfter !== undefined) {
+    headers['retry-after'] = String(retryAfter);
+  }
+  if (fault.retryable !== undefined) {
+    headers['x-should-retry'] = String(fault.retryable);
+  }
   const message = fault.message ?? `scripted HTTP ${fault.status} fault`;
   const code = fault.code ?? defaultErrorCode(fault.status);
   sendJson(res, fault.status, errorBody(message, errorTypeFor(fault.status), code), {
@@ -99,7 +103,9 @@ class ReplyIo {
   /** True after `ms` (undefined: never), false as soon as the reply is stopped. */
   pause(ms: number | undefined): Promise<boolean> {
     return this.wait((done) => {
-      if (ms !== undefined) this.timer = setTimeout(() => done(true), ms);
+      if (ms !== undefined) {
+        this.timer = setTimeout(() => done(true), ms);
+      }
     });
   }
 
@@ -114,7 +120,9 @@ class ReplyIo {
    * the reply.
    */
   write(data: string): Promise<boolean> {
-    if (this.target.res.destroyed) return Promise.resolve(false);
+    if (this.target.res.destroyed) {
+      return Promise.resolve(false);
+    }
     return this.wait((done) => this.target.res.write(data, (error) => done(!error)));
   }
 
@@ -124,10 +132,14 @@ class ReplyIo {
   }
 
   private wait(start: (done: (finished: boolean) => void) => void): Promise<boolean> {
-    if (this.target.signal.aborted) return Promise.resolve(false);
+    if (this.target.signal.aborted) {
+      return Promise.resolve(false);
+    }
     return new Promise((resolve) => {
       const done = (finished: boolean) => {
-        if (this.current !== done) return;
+        if (this.current !== done) {
+          return;
+        }
         this.current = null;
         resolve(finished);
       };
@@ -153,19 +165,27 @@ function usageFor(plan: TextPlan, target: ReplyTarget): TokenUsage {
 /** Runs a stall; returns an outcome when the reply ends there, or null to go on. */
 async function stall(io: ReplyIo, cut: Interruption): Promise<RequestOutcome | null> {
   const { target } = io;
-  if (!(await io.pause(cut.ms))) return stopped(target);
-  if (cut.then === 'continue') return null;
+  if (!(await io.pause(cut.ms))) {
+    return stopped(target);
+  }
+  if (cut.then === 'continue') {
+    return null;
+  }
   if (cut.then === 'drop' || !target.stream) {
     target.res.destroy();
     return 'dropped';
   }
-  if (!target.res.headersSent) target.res.writeHead(200, SSE_HEADERS);
+  if (!target.res.headersSent) {
+    target.res.writeHead(200, SSE_HEADERS);
+  }
   target.res.end();
   return 'closed-early';
 }
 
 export async function sendReply(target: ReplyTarget, plan: ReplyPlan): Promise<RequestOutcome> {
-  if (plan.kind === 'http') return sendHttpFault(target.res, plan.fault);
+  if (plan.kind === 'http') {
+    return sendHttpFault(target.res, plan.fault);
+  }
   const io = new ReplyIo(target);
   try {
     return await (target.stream ? streamReply(io, plan) : answerReply(io, plan));
@@ -188,7 +208,9 @@ async function answerReply(io: ReplyIo, plan: TextPlan): Promise<RequestOutcome>
   }
   if (cut?.kind === 'stall') {
     const ended = await stall(io, cut);
-    if (ended) return ended;
+    if (ended) {
+      return ended;
+    }
   }
   const identity = newCompletionIdentity(target.model);
   const body = completionObject(
@@ -212,7 +234,9 @@ async function streamReply(io: ReplyIo, plan: TextPlan): Promise<RequestOutcome>
       return 'dropped';
     }
     const ended = await stall(io, cut);
-    if (ended) return ended;
+    if (ended) {
+      return ended;
+    }
   }
   const identity = newCompletionIdentity(target.model);
   const usageField = target.includeUsage ? null : undefined;
@@ -238,24 +262,38 @@ async function streamReply(io: ReplyIo, plan: TextPlan): Promise<RequestOutcome>
         return 'error-event';
       }
       const ended = await stall(io, cut);
-      if (ended) return ended;
+      if (ended) {
+        return ended;
+      }
     }
-    if (i === plan.chunks.length) break;
+    if (i === plan.chunks.length) {
+      break;
+    }
     // Pacing, or a turn of the event loop so a client that went away is noticed.
     const paused = i > 0 && plan.intervalMs > 0 ? await io.pause(plan.intervalMs) : await io.turn();
-    if (!paused) return stopped(target);
-    if (!(await io.write(contentChunk(plan.chunks[i]!)))) return stopped(target);
+    if (!paused) {
+      return stopped(target);
+    }
+    if (!(await io.write(contentChunk(plan.chunks[i]!)))) {
+      return stopped(target);
+    }
     target.onChunk();
   }
   if (plan.finishReason !== null) {
     const finish = chunkObject(identity, {}, plan.finishReason, usageField);
-    if (!(await io.write(sseData(finish)))) return stopped(target);
+    if (!(await io.write(sseData(finish)))) {
+      return stopped(target);
+    }
   }
   if (target.includeUsage) {
     const usage = usageChunkObject(identity, usageFor(plan, target));
-    if (!(await io.write(sseData(usage)))) return stopped(target);
+    if (!(await io.write(sseData(usage)))) {
+      return stopped(target);
+    }
   }
-  if (!(await io.write(sseData('[DONE]')))) return stopped(target);
+  if (!(await io.write(sseData('[DONE]')))) {
+    return stopped(target);
+  }
   res.end();
   return 'completed';
 }

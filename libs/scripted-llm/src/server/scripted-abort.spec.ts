@@ -19,8 +19,12 @@ describe('scripted stream abort', () => {
     });
     let received = 0;
     for await (const chunk of stream) {
-      if (chunk.choices[0]?.delta.content) received++;
-      if (received === 3) stream.controller.abort();
+      if (chunk.choices[0]?.delta.content) {
+        received++;
+      }
+      if (received === 3) {
+        stream.controller.abort();
+      }
     }
     await server.whenIdle();
     const record = server.requests[0];
@@ -43,9 +47,13 @@ describe('scripted stream abort', () => {
     });
     const pieces: string[] = [];
     const reading = (async () => {
-      for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
+      for await (const chunk of stream) {
+        pieces.push(chunk.choices[0]?.delta.content ?? '');
+      }
     })().catch((error: unknown) => error);
-    while (server.requests[0]?.chunksSent !== 1) await new Promise((r) => setTimeout(r, 5));
+    while (server.requests[0]?.chunksSent !== 1) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     await server.close();
     await reading;
     expect(pieces.join('')).toBe('abc');

@@ -65,7 +65,9 @@ describe('scripted faults', () => {
     });
     const pieces: string[] = [];
     const reading = (async () => {
-      for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
+      for await (const chunk of stream) {
+        pieces.push(chunk.choices[0]?.delta.content ?? '');
+      }
     })();
     await expect(reading).rejects.toThrow();
     expect(pieces.join('')).toBe('abcdefgh');
@@ -165,7 +167,9 @@ describe('scripted faults', () => {
   it('fails loudly, without SDK retries, when the script runs out or breaks', async () => {
     server = await createScriptedLlmServer({
       handler: (request) => {
-        if (request.index === 0) return { fault: 'http', status: 200 };
+        if (request.index === 0) {
+          return { fault: 'http', status: 200 };
+        }
         throw new Error('boom');
       },
     });

@@ -74,7 +74,9 @@ const REDACTED = '[redacted]';
 function recordHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
+    if (value === undefined) {
+      continue;
+    }
     headers[name] = name === 'authorization' ? REDACTED : [value].flat().join(', ');
   }
   return headers;
@@ -94,8 +96,12 @@ function resolveHandler(options: ScriptedLlmServerOptions): ScriptedHandler {
   if (options.handler && options.replies) {
     throw new ScriptedLlmError('INVALID_OPTION', 'give either handler or replies, not both');
   }
-  if (options.handler) return options.handler;
-  if (options.replies) return replyQueue(options.replies);
+  if (options.handler) {
+    return options.handler;
+  }
+  if (options.replies) {
+    return replyQueue(options.replies);
+  }
   throw new ScriptedLlmError('INVALID_OPTION', 'give a handler or a list of replies');
 }
 
@@ -153,11 +159,15 @@ export async function createScriptedLlmServer(
       replyKind: null,
     };
     requests.push(record);
-    if (requests.length > maxRecorded) requests.shift();
+    if (requests.length > maxRecorded) {
+      requests.shift();
+    }
     const controller = new AbortController();
     controllers.add(controller);
     const onClose = () => {
-      if (!res.writableFinished) controller.abort('client-aborted' satisfies StopReason);
+      if (!res.writableFinished) {
+        controller.abort('client-aborted' satisfies StopReason);
+      }
     };
     res.on('close', onClose);
     try {
@@ -216,7 +226,9 @@ export async function createScriptedLlmServer(
     }
     const path = new URL(req.url ?? '/', 'http://scripted-llm').pathname.replace(/\/+$/, '');
     if (path === '/v1/chat/completions') {
-      if (req.method === 'POST') return handleChat(req, res);
+      if (req.method === 'POST') {
+        return handleChat(req, res);
+      }
       req.resume();
       res.setHeader('allow', 'POST');
       return sendError(
@@ -262,7 +274,9 @@ export async function createScriptedLlmServer(
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   async function whenIdle(): Promise<void> {
-    while (active.size > 0) await Promise.allSettled([...active]);
+    while (active.size > 0) {
+      await Promise.allSettled([...active]);
+    }
   }
 
   return {

@@ -103,7 +103,9 @@ export function replyQueue(
 ): ScriptedHandler {
   let next = 0;
   return (request) => {
-    if (next < replies.length) return replies[next++];
+    if (next < replies.length) {
+      return replies[next++];
+    }
     if (options.whenExhausted === 'repeat-last' && replies.length > 0) {
       return replies[replies.length - 1];
     }

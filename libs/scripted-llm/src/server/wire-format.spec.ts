@@ -12,7 +12,8 @@ describe(contentChunkEncoder.name, () => {
   it.each([null, undefined])('encodes as the whole chunk would be (usage %s)', (usage) => {
     const identity = newCompletionIdentity('model "x"');
     const encode = contentChunkEncoder(identity, usage);
-    for (const content of contents)
+    for (const content of contents) {
       expect(encode(content)).toBe(sseData(chunkObject(identity, { content }, null, usage)));
+    }
   });
 });

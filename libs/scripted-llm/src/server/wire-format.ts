@@ -71,8 +71,9 @@ export function contentChunkEncoder(
   const [before, after, ...rest] = sseData(
     chunkObject(identity, { content: marker }, null, usage),
   ).split(JSON.stringify(marker));
-  if (after === undefined || rest.length > 0)
+  if (after === undefined || rest.length > 0) {
     return (content) => sseData(chunkObject(identity, { content }, null, usage));
+  }
   return (content) => before + JSON.stringify(content) + after;
 }
 
@@ -116,17 +117,29 @@ export function errorBody(message: string, type: string, code: string | null) {
 
 /** The `type` OpenAI gives errors of a status. */
 export function errorTypeFor(status: number): string {
-  if (status === 401) return 'authentication_error';
-  if (status === 429) return 'rate_limit_error';
-  if (status >= 500) return 'server_error';
+  if (status === 401) {
+    return 'authentication_error';
+  }
+  if (status === 429) {
+    return 'rate_limit_error';
+  }
+  if (status >= 500) {
+    return 'server_error';
+  }
   return 'invalid_request_error';
 }
 
 /** The `code` used when a fault does not name one. */
 export function defaultErrorCode(status: number): string {
-  if (status === 429) return 'rate_limit_exceeded';
-  if (status === 503) return 'service_unavailable';
-  if (status >= 500) return 'internal_error';
+  if (status === 429) {
+    return 'rate_limit_exceeded';
+  }
+  if (status === 503) {
+    return 'service_unavailable';
+  }
+  if (status >= 500) {
+    return 'internal_error';
+  }
   return 'invalid_request';
 }
 

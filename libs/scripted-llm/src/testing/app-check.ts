@@ -36,7 +36,9 @@ export function prepareApp(
     const present = isViteConfig
       ? VITE_CONFIG_NAMES.some((name) => existsSync(join(dir, name)))
       : existsSync(join(dir, path));
-    if (present) continue;
+    if (present) {
+      continue;
+    }
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
     filledIn.push(path);
@@ -64,8 +66,11 @@ function runNode(dir: string, script: string, args: string[]): Promise<void> {
     child.stderr.on('data', (data: Buffer) => (output += data.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      if (code === 0) resolvePromise();
-      else reject(new Error(`${script} ${args.join(' ')} failed (${code ?? signal}):\n${output}`));
+      if (code === 0) {
+        resolvePromise();
+      } else {
+        reject(new Error(`${script} ${args.join(' ')} failed (${code ?? signal}):\n${output}`));
+      }
     });
   });
 }

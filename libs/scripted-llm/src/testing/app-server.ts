@@ -47,7 +47,9 @@ export function startBuiltApp(dir: string, env: Record<string, string>): Promise
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+    }
     await exited;
   };
   return new Promise((resolve, reject) => {

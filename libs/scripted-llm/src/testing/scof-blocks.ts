@@ -10,11 +10,15 @@ export function scofFiles(answer: string): { files: Map<string, string>; prose: 
   for (let i = 0; i < lines.length; i++) {
     const open = /^cat > (\S+) << 'EOF'$/.exec(lines[i]);
     if (!open) {
-      if (lines[i].trim() !== '') prose.push(lines[i]);
+      if (lines[i].trim() !== '') {
+        prose.push(lines[i]);
+      }
       continue;
     }
     const end = lines.indexOf('EOF', i + 1);
-    if (end === -1) throw new Error(`block for ${open[1]} is never closed`);
+    if (end === -1) {
+      throw new Error(`block for ${open[1]} is never closed`);
+    }
     files.set(open[1], lines.slice(i + 1, end).join('\n') + '\n');
     i = end;
   }

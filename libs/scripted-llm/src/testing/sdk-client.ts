@@ -31,7 +31,9 @@ export async function collectStream(
     ...(params.includeUsage ? { stream_options: { include_usage: true } } : {}),
   });
   const chunks: OpenAI.ChatCompletionChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+  }
   const pieces = chunks.flatMap((chunk) =>
     chunk.choices.map((choice) => choice.delta.content ?? '').filter((piece) => piece !== ''),
   );

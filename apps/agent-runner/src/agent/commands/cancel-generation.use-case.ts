@@ -30,7 +30,9 @@ export class CancelGeneration {
     }
     const row = await this.leases.take(projectId);
     try {
-      if (!this.activity.isBusy(row)) return;
+      if (!this.activity.isBusy(row)) {
+        return;
+      }
       const target = { runnerId: this.config.RUNNER_ID, store: this.store, hub: this.hub };
       await changeState(target, row, { type: 'cancel' }, { filesInFlight: [], error: null });
       await this.notes.note(projectId, 'Stopped. The files written so far are kept.');

@@ -25,6 +25,8 @@ export class ProjectNotes {
 
   async announceVersion(projectId: string, version: RecordedVersion): Promise<void> {
     const event = versionCreatedEvent(version);
-    if (event) await this.hub.emit(projectId, event);
+    if (event) {
+      await this.hub.emit(projectId, event);
+    }
   }
 }

@@ -71,8 +71,9 @@ export class Rollback {
         projectId,
         `Restored version ${version} (${changed} file${changed === 1 ? '' : 's'} changed), saved as version ${restored.version.number}.`,
       );
-      if (restored.changed.some((file) => file.path === PACKAGE_JSON))
+      if (restored.changed.some((file) => file.path === PACKAGE_JSON)) {
         await this.sandbox.installPackageJson(projectId);
+      }
       return restored.version.number;
     });
   }

@@ -24,7 +24,9 @@ export class SandboxSync {
   async write(projectId: string, files: SandboxFile[], deleted: string[] = []): Promise<void> {
     try {
       const sandbox = await this.sandboxes.open(projectId);
-      if (!sandbox) return;
+      if (!sandbox) {
+        return;
+      }
       const left = await writeSandboxFiles(sandbox, files);
       await deleteSandboxFiles(sandbox, deleted);
       if (left.length) {
@@ -54,15 +56,19 @@ export class SandboxSync {
       this.hub.emit(projectId, { type: 'log', stream: 'system', text });
     try {
       const sandbox = await this.sandboxes.open(projectId);
-      if (!sandbox) return;
+      if (!sandbox) {
+        return;
+      }
       await report('package.json changed: installing its dependencies.');
       const result = await sandbox.install();
-      if (result.output)
+      if (result.output) {
         await this.hub.emit(projectId, { type: 'log', stream: 'install', text: result.output });
-      if (!result.ok)
+      }
+      if (!result.ok) {
         await report(
           `Saved, but installing the dependencies of package.json failed (exit ${result.exitCode}): the preview may not find them.`,
         );
+      }
     } catch (error) {
       this.logger.warn(
         `project ${projectId}: install after package.json failed: ${(error as Error).message}`,

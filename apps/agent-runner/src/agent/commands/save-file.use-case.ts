@@ -48,9 +48,12 @@ export class SaveFile {
       await this.sandbox.write(projectId, [{ path, content }]);
       await this.hub.emit(projectId, { type: 'file_end', path, content, phase });
       await this.notes.announceVersion(projectId, version);
-      if (version.created)
+      if (version.created) {
         await this.notes.note(projectId, `Edited ${path} (version ${version.number}).`);
-      if (path === PACKAGE_JSON) await this.sandbox.installPackageJson(projectId);
+      }
+      if (path === PACKAGE_JSON) {
+        await this.sandbox.installPackageJson(projectId);
+      }
       return version.number;
     });
   }

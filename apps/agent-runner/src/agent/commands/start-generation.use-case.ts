@@ -35,8 +35,9 @@ export class StartGeneration {
 
   async execute(projectId: string, request: string, model?: string): Promise<void> {
     const text = request.trim();
-    if (!text)
+    if (!text) {
       throw new AgentCommandError(ErrorCode.RequestEmpty, 'Describe what to build or change.');
+    }
     if (text.length > this.config.AGENT_REQUEST_MAX_LENGTH) {
       throw new AgentCommandError(
         ErrorCode.RequestTooLong,
@@ -45,17 +46,22 @@ export class StartGeneration {
     }
     if (model) {
       await this.models.check(model).catch((error: unknown) => {
-        if (error instanceof UnknownModelError)
+        if (error instanceof UnknownModelError) {
           throw new AgentCommandError(ErrorCode.UnknownModel, error.message);
+        }
         throw error;
       });
     }
     this.activity.refuseIfRunning(projectId);
     // Refuse before taking the lease: a refused command must not keep the project leased here.
     const current = await this.store.load(projectId);
-    if (current) this.activity.refuseIfBusy(current);
+    if (current) {
+      this.activity.refuseIfBusy(current);
+    }
     const ownerId = current?.ownerId ?? (await this.store.ownerOf(projectId));
-    if (!ownerId) throw projectNotFound();
+    if (!ownerId) {
+      throw projectNotFound();
+    }
     // The count and the start that makes it one more happen in one go per user.
     return this.perOwner.run(ownerId, async () => {
       await this.checkGenerationCap(ownerId, projectId);
@@ -96,7 +102,9 @@ export class StartGeneration {
     const projectId = taken.projectId;
     let row = taken;
     this.activity.refuseIfBusy(row);
-    if (row.state === 'COMPLETE') row = await changeState(this.target, row, { type: 'reset' });
+    if (row.state === 'COMPLETE') {
+      row = await changeState(this.target, row, { type: 'reset' });
+    }
     const message = await this.store.addMessage(projectId, 'user', text);
     await this.hub.emit(projectId, {
       type: 'message',

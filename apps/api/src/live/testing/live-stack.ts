@@ -93,9 +93,13 @@ export async function spawnRunner(
   const url = `http://127.0.0.1:${port}`;
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`runner exited with ${child.exitCode}`);
+    if (child.exitCode !== null) {
+      throw new Error(`runner exited with ${child.exitCode}`);
+    }
     try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
+      if ((await fetch(`${url}/api/health`)).ok) {
+        break;
+      }
     } catch {
       // not listening yet
     }
@@ -109,7 +113,9 @@ export async function spawnRunner(
     url,
     child,
     close: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+      }
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
@@ -192,7 +198,9 @@ export async function assertRedisReachable(url = TEST_REDIS_URL): Promise<void> 
         'Start one with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
     );
   } finally {
-    if (client.isOpen) await client.close();
+    if (client.isOpen) {
+      await client.close();
+    }
   }
 }
 
@@ -205,8 +213,12 @@ export async function eventually<T>(
   const started = Date.now();
   for (;;) {
     const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (value !== undefined) {
+      return value;
+    }
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -43,7 +43,9 @@ export class TestBrowser {
       );
     });
     socket.onAny((name: string, payload: unknown) => {
-      if (name === 'snapshot') return;
+      if (name === 'snapshot') {
+        return;
+      }
       if (name === 'error' && !(payload as { seq?: number }).seq) {
         this.errors.push(payload as CommandError);
         return;
@@ -51,7 +53,9 @@ export class TestBrowser {
       const event = payload as ServerEvent;
       this.events.push(event);
       const view = this.views.get(event.projectId);
-      if (view) this.views.set(event.projectId, applyEvent(view, event));
+      if (view) {
+        this.views.set(event.projectId, applyEvent(view, event));
+      }
     });
     socket.on('connect', () => {
       for (const projectId of this.projects) {
@@ -62,7 +66,9 @@ export class TestBrowser {
     // Like the web client: a server that closed the connection itself (shutting down) is
     // tried again, which socket.io-client does only for lost connections.
     socket.on('disconnect', (reason) => {
-      if (resume && reason === 'io server disconnect') socket.connect();
+      if (resume && reason === 'io server disconnect') {
+        socket.connect();
+      }
     });
   }
 
@@ -108,7 +114,9 @@ export class TestBrowser {
   /** Joins and remembers the project (joined again after a reconnect). */
   async join(projectId: string): Promise<CommandAck> {
     const ack = await this.command('join', { projectId });
-    if (ack.ok) this.projects.add(projectId);
+    if (ack.ok) {
+      this.projects.add(projectId);
+    }
     return ack;
   }
 

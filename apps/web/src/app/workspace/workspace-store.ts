@@ -111,7 +111,9 @@ export class WorkspaceStore implements OnDestroy {
   /** The prompt on its way, until the server's copy of it shows in the conversation. */
   readonly pendingPrompt = computed(() => {
     const prompt = this.sending();
-    if (prompt === null) return null;
+    if (prompt === null) {
+      return null;
+    }
     const arrived = this.messages()
       .slice(this.sendingFrom)
       .some((message) => message.role === 'user' && message.content === prompt);

@@ -92,7 +92,9 @@ export class FakeKubernetesApi {
 
   setPodReady(namespace: string, name: string, ready: boolean): void {
     const pod = this.get('pods', namespace, name);
-    if (!pod) throw new Error(`no pod ${namespace}/${name}`);
+    if (!pod) {
+      throw new Error(`no pod ${namespace}/${name}`);
+    }
     pod.status = {
       phase: 'Running',
       conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
@@ -104,12 +106,16 @@ export class FakeKubernetesApi {
     const path = url.pathname;
     this.requests.push(`${req.method} ${path}`);
     const match = RESOURCE_PATH.exec(path);
-    if (!match) return send(res, 404, status(404, 'NotFound', `no route ${path}`));
+    if (!match) {
+      return send(res, 404, status(404, 'NotFound', `no route ${path}`));
+    }
     const [, namespace, plural, name] = match as unknown as [string, string, string, string?];
     if (req.method === 'POST' && !name) {
       const body = JSON.parse(await readBody(req)) as Resource;
       const id = key(plural, namespace, body.metadata.name);
-      if (this.objects.has(id)) return send(res, 409, status(409, 'AlreadyExists', `${id} exists`));
+      if (this.objects.has(id)) {
+        return send(res, 409, status(409, 'AlreadyExists', `${id} exists`));
+      }
       body.metadata = {
         ...body.metadata,
         namespace,
@@ -117,7 +123,9 @@ export class FakeKubernetesApi {
         creationTimestamp: new Date().toISOString(),
       } as Resource['metadata'];
       this.objects.set(id, body);
-      if (plural === 'pods') this.setPodReady(namespace, body.metadata.name, false);
+      if (plural === 'pods') {
+        this.setPodReady(namespace, body.metadata.name, false);
+      }
       return send(res, 201, body);
     }
     if (req.method === 'GET' && !name) {
@@ -130,8 +138,12 @@ export class FakeKubernetesApi {
     }
     const id = name ? key(plural, namespace, name) : '';
     const object = this.objects.get(id);
-    if (!object) return send(res, 404, status(404, 'NotFound', `${plural} "${name}" not found`));
-    if (req.method === 'GET') return send(res, 200, object);
+    if (!object) {
+      return send(res, 404, status(404, 'NotFound', `${plural} "${name}" not found`));
+    }
+    if (req.method === 'GET') {
+      return send(res, 200, object);
+    }
     if (req.method === 'DELETE') {
       this.objects.delete(id);
       this.podSignals.get(id)?.abort();
@@ -177,17 +189,24 @@ export class FakeKubernetesApi {
     const chunks: Buffer[] = [];
     let stdinClosed!: () => void;
     const stdinDone = new Promise<void>((resolve) => (stdinClosed = resolve));
-    if (query.get('stdin') !== 'true') stdinClosed();
+    if (query.get('stdin') !== 'true') {
+      stdinClosed();
+    }
     ws.on('message', (data: Buffer) => {
-      if (data[0] === CHANNEL.stdin) chunks.push(data.subarray(1));
-      if (data[0] === CHANNEL.close && data[1] === CHANNEL.stdin) stdinClosed();
+      if (data[0] === CHANNEL.stdin) {
+        chunks.push(data.subarray(1));
+      }
+      if (data[0] === CHANNEL.close && data[1] === CHANNEL.stdin) {
+        stdinClosed();
+      }
     });
     // v4 clients have no close frame: they close the socket when stdin ends.
     ws.on('close', () => stdinClosed());
 
     const frame = (channel: number, data: Buffer | string) => {
-      if (ws.readyState === ws.OPEN)
+      if (ws.readyState === ws.OPEN) {
         ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
+      }
     };
     void stdinDone
       .then(() => {
@@ -246,6 +265,8 @@ function send(res: ServerResponse, code: number, body: unknown): void {
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  for await (const chunk of req) {
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }

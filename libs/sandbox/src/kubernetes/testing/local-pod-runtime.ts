@@ -27,11 +27,15 @@ export class LocalPodRuntime {
       if (arg === WORKSPACE_DIR || arg.startsWith(`${WORKSPACE_DIR}/`)) {
         return workspace + arg.slice(WORKSPACE_DIR.length);
       }
-      if (arg.startsWith(`${RUN_DIR}/`)) return run + arg.slice(RUN_DIR.length);
+      if (arg.startsWith(`${RUN_DIR}/`)) {
+        return run + arg.slice(RUN_DIR.length);
+      }
       return arg === 'bun' ? 'echo' : arg;
     });
     const vite = argv.indexOf(VITE);
-    if (vite > 0) argv.splice(vite - 1, argv.length, 'sleep', '600');
+    if (vite > 0) {
+      argv.splice(vite - 1, argv.length, 'sleep', '600');
+    }
 
     return new Promise<number>((resolve) => {
       const child = spawn(argv[0]!, argv.slice(1), { stdio: 'pipe' });

@@ -50,17 +50,23 @@ export async function readContainedFile(realRoot: string, path: string): Promise
   let parent: FileHandle | null = null;
   try {
     parent = await openDirs(root, segments.slice(0, -1), path, undefined, true);
-    if (!parent) return null;
+    if (!parent) {
+      return null;
+    }
     let file: FileHandle;
     try {
       file = await open(at(parent, segments.at(-1)!), constants.O_RDONLY | constants.O_NOFOLLOW);
     } catch (error) {
-      if (errno(error) === 'ENOENT') return null;
+      if (errno(error) === 'ENOENT') {
+        return null;
+      }
       throw translate(error, path);
     }
     try {
       const info = await file.stat();
-      if (!info.isFile()) throw new SandboxError('NOT_A_FILE', `${path} is not a file`);
+      if (!info.isFile()) {
+        throw new SandboxError('NOT_A_FILE', `${path} is not a file`);
+      }
       if (info.size > WORKSPACE_LIMITS.maxFileBytes) {
         throw byteLimitError(path, info.size, 'maxFileBytes', WORKSPACE_LIMITS.maxFileBytes);
       }
@@ -69,7 +75,9 @@ export async function readContainedFile(realRoot: string, path: string): Promise
       await file.close();
     }
   } finally {
-    if (parent && parent !== root) await parent.close();
+    if (parent && parent !== root) {
+      await parent.close();
+    }
     await root.close();
   }
 }
@@ -89,7 +97,9 @@ async function writeOne(
     const file = await open(at(temp, tempName), flags, 0o644);
     try {
       await file.writeFile(content);
-      if (owner) await file.chown(owner.uid, owner.gid);
+      if (owner) {
+        await file.chown(owner.uid, owner.gid);
+      }
     } finally {
       await file.close();
     }
@@ -102,7 +112,9 @@ async function writeOne(
     }
     throw error;
   } finally {
-    if (parent !== root) await parent.close();
+    if (parent !== root) {
+      await parent.close();
+    }
   }
 }
 
@@ -126,7 +138,9 @@ async function openDirs(
         made = await mkdir(next, 0o755).then(
           () => true,
           (error: unknown) => {
-            if (errno(error) === 'EEXIST') return false;
+            if (errno(error) === 'EEXIST') {
+              return false;
+            }
             throw translate(error, path);
           },
         );
@@ -136,7 +150,9 @@ async function openDirs(
         handle = await open(next, DIR_FLAGS);
       } catch (error) {
         if (lookOnly && errno(error) === 'ENOENT') {
-          if (current !== root) await current.close();
+          if (current !== root) {
+            await current.close();
+          }
           return null;
         }
         // O_DIRECTORY with O_NOFOLLOW on a link fails ENOTDIR, as on a file.
@@ -146,20 +162,28 @@ async function openDirs(
         );
         throw translate(isLink ? Object.assign(new Error('link'), { code: 'ELOOP' }) : error, path);
       }
-      if (made && owner) await handle.chown(owner.uid, owner.gid);
-      if (current !== root) await current.close();
+      if (made && owner) {
+        await handle.chown(owner.uid, owner.gid);
+      }
+      if (current !== root) {
+        await current.close();
+      }
       current = handle;
     }
     return current;
   } catch (error) {
-    if (current !== root) await current.close();
+    if (current !== root) {
+      await current.close();
+    }
     throw error;
   }
 }
 
 function checkedSegments(path: string): string[] {
   const problem = checkProjectPath(path);
-  if (problem) throw new SandboxError('INVALID_PATH', `refused path "${path}": ${problem.message}`);
+  if (problem) {
+    throw new SandboxError('INVALID_PATH', `refused path "${path}": ${problem.message}`);
+  }
   return path.split('/');
 }
 

@@ -54,10 +54,14 @@ export async function prepareTemplate(
     );
   }
   const hash = createHash('sha256');
-  for (const file of manifests) hash.update(`${file.path}\0${file.content}\0`);
+  for (const file of manifests) {
+    hash.update(`${file.path}\0${file.content}\0`);
+  }
   const key = hash.digest('hex').slice(0, 16);
   const prepared: PreparedTemplate = { dir: join(cacheRoot, `template-${key}`), key, templateDir };
-  if (await isPrepared(prepared.dir)) return prepared;
+  if (await isPrepared(prepared.dir)) {
+    return prepared;
+  }
 
   // One build per copy and template in this process; other processes meet at the rename.
   const flight = `${prepared.dir}\0${templateDir}`;
@@ -92,7 +96,9 @@ async function build(
   );
   try {
     await mkdir(staging);
-    for (const file of manifests) await writeFile(join(staging, file.path), file.content);
+    for (const file of manifests) {
+      await writeFile(join(staging, file.path), file.content);
+    }
     const bun = options.bunPath ?? defaultBunPath();
     const args = ['install', '--frozen-lockfile', '--no-progress'];
     const result = await runCommand(bun, args, {
@@ -101,7 +107,9 @@ async function build(
       signal: options.signal,
       timeoutMs: options.timeoutMs ?? PREPARE_TEMPLATE_TIMEOUT_MS,
     });
-    if (result.aborted) throw new SandboxError('ABORTED', 'preparing the template was cancelled');
+    if (result.aborted) {
+      throw new SandboxError('ABORTED', 'preparing the template was cancelled');
+    }
     if (result.exitCode !== 0 || result.timedOut) {
       const why = result.timedOut
         ? `took longer than ${options.timeoutMs ?? PREPARE_TEMPLATE_TIMEOUT_MS} ms (timeoutMs)`

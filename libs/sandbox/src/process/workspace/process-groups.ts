@@ -32,7 +32,9 @@ export function trackedProcessGroups(): number[] {
 }
 
 function killAll(): void {
-  for (const pid of groups) killProcessGroup(pid, 'SIGKILL');
+  for (const pid of groups) {
+    killProcessGroup(pid, 'SIGKILL');
+  }
   groups.clear();
 }
 
@@ -46,10 +48,14 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 function installHandlers(): void {
-  if (installed) return;
+  if (installed) {
+    return;
+  }
   installed = true;
   process.on('exit', killAll);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
+  for (const signal of SIGNALS) {
+    process.on(signal, onSignal);
+  }
 }
 
 /**

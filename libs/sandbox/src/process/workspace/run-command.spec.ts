@@ -29,7 +29,9 @@ describe(runCommand.name, () => {
         onOutput: (chunk) => (grandchild ??= Number(chunk.toString().trim())),
       });
       const pid = await waitFor('the background sleep', () => grandchild);
-      if (mode === 'abort') controller.abort();
+      if (mode === 'abort') {
+        controller.abort();
+      }
       const result = await running;
       expect(mode === 'abort' ? result.aborted : result.timedOut).toBe(true);
       await waitFor('the background sleep to end', () => (isRunning(pid) ? undefined : true), 5000);

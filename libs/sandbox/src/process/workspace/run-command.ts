@@ -48,20 +48,26 @@ export function runCommand(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const pid = child.pid;
-    if (pid !== undefined) trackProcessGroup(pid);
+    if (pid !== undefined) {
+      trackProcessGroup(pid);
+    }
     const chunks: Buffer[] = [];
     let kept = 0;
     const collect = (chunk: Buffer) => {
       options.onOutput?.(chunk);
       chunks.push(chunk);
       kept += chunk.length;
-      while (kept > COMMAND_OUTPUT_MAX_BYTES && chunks.length > 1) kept -= chunks.shift()!.length;
+      while (kept > COMMAND_OUTPUT_MAX_BYTES && chunks.length > 1) {
+        kept -= chunks.shift()!.length;
+      }
     };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
 
     const trigger = stopTrigger(options, () => {
-      if (pid === undefined) return;
+      if (pid === undefined) {
+        return;
+      }
       killProcessGroup(pid, 'SIGTERM');
       setTimeout(() => killProcessGroup(pid, 'SIGKILL'), COMMAND_STOP_GRACE_MS).unref();
     });

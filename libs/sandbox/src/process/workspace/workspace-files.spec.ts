@@ -14,7 +14,9 @@ async function refusal(work: Promise<unknown>): Promise<string> {
     () => undefined,
     (caught: unknown) => caught,
   );
-  if (!isSandboxError(error)) throw new Error(`expected a SandboxError, got ${String(error)}`);
+  if (!isSandboxError(error)) {
+    throw new Error(`expected a SandboxError, got ${String(error)}`);
+  }
   return error.code;
 }
 

@@ -50,13 +50,17 @@ export function checkFileWrites(files: SandboxFile[]): Buffer[] {
 export async function writeWorkspaceFiles(realRoot: string, files: SandboxFile[]): Promise<void> {
   const contents = checkFileWrites(files);
   const targets: string[] = [];
-  for (const file of files) targets.push(await resolveWorkspacePath(realRoot, file.path));
+  for (const file of files) {
+    targets.push(await resolveWorkspacePath(realRoot, file.path));
+  }
 
   const tempDir = join(realRoot, WORKSPACE_TEMP_DIR);
   await mkdir(tempDir, { recursive: true });
   for (const [index, target] of targets.entries()) {
     await mkdir(dirname(target), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOTDIR' && error.code !== 'EEXIST') throw error;
+      if (error.code !== 'ENOTDIR' && error.code !== 'EEXIST') {
+        throw error;
+      }
       throw new SandboxError(
         'NOT_A_FILE',
         `cannot write ${files[index]!.path}: a parent is a file`,
@@ -80,9 +84,13 @@ export async function writeWorkspaceFiles(realRoot: string, files: SandboxFile[]
 export async function deleteWorkspaceFiles(realRoot: string, paths: string[]): Promise<void> {
   checkPaths(paths);
   const targets: string[] = [];
-  for (const path of paths) targets.push(await resolveWorkspacePath(realRoot, path));
+  for (const path of paths) {
+    targets.push(await resolveWorkspacePath(realRoot, path));
+  }
   // rm removes a symbolic link itself, never what it points at.
-  for (const target of targets) await rm(target, { recursive: true, force: true });
+  for (const target of targets) {
+    await rm(target, { recursive: true, force: true });
+  }
 }
 
 /** A workspace file's content, or null when it does not exist. */
@@ -91,10 +99,14 @@ export async function readWorkspaceFile(realRoot: string, path: string): Promise
   let size: number;
   try {
     const info = await stat(target);
-    if (!info.isFile()) throw new SandboxError('NOT_A_FILE', `${path} is not a file`);
+    if (!info.isFile()) {
+      throw new SandboxError('NOT_A_FILE', `${path} is not a file`);
+    }
     size = info.size;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return null;
+    }
     throw error;
   }
   if (size > WORKSPACE_LIMITS.maxFileBytes) {

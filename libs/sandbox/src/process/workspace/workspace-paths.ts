@@ -22,7 +22,9 @@ function errorCode(error: unknown): string | undefined {
  */
 export async function resolveWorkspacePath(realRoot: string, path: string): Promise<string> {
   const problem = checkProjectPath(path);
-  if (problem) throw new SandboxError('INVALID_PATH', `refused path "${path}": ${problem.message}`);
+  if (problem) {
+    throw new SandboxError('INVALID_PATH', `refused path "${path}": ${problem.message}`);
+  }
   const segments = path.split('/');
   let current = realRoot;
   for (const segment of segments) {
@@ -31,17 +33,23 @@ export async function resolveWorkspacePath(realRoot: string, path: string): Prom
     try {
       isLink = (await lstat(current)).isSymbolicLink();
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') break;
+      if (errorCode(error) === 'ENOENT') {
+        break;
+      }
       throw error;
     }
-    if (!isLink) continue;
+    if (!isLink) {
+      continue;
+    }
     let target: string;
     try {
       target = await realpath(current);
     } catch {
       throw escapes(path, 'a symbolic link on it leads nowhere');
     }
-    if (!isInside(realRoot, target)) throw escapes(path, 'a symbolic link on it leads outside');
+    if (!isInside(realRoot, target)) {
+      throw escapes(path, 'a symbolic link on it leads outside');
+    }
   }
   return join(realRoot, ...segments);
 }

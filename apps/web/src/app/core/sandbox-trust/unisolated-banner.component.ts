@@ -24,7 +24,9 @@ export class UnisolatedBannerComponent implements OnInit {
 
   protected readonly message = computed(() => {
     const trust = this.service.trust();
-    if (!trust || trust.isolated) return null;
+    if (!trust || trust.isolated) {
+      return null;
+    }
     const why = `Generated apps on this server run without isolation (${trust.detail}): their code can read Forge's secrets and every project here.`;
     return trust.unisolatedAllowed
       ? `${why} Every user may sign up anyway (SANDBOX_PROCESS_UNISOLATED=true): keep it to people you trust with this machine.`
