@@ -160,6 +160,38 @@ describe('share links and remix (e2e)', () => {
     expect(copied.body.versions.map((v: { number: number }) => v.number)).toEqual([2, 1]);
   });
 
+  it('copies binary files as binary and keeps the starter files the original deleted out', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
+    const id = await createProject(owner, 'With an image');
+    await addVersion(id, 1, [
+      { path: 'src/App.tsx', content: 'export default () => null;\n' },
+      { path: 'public/logo.png', content: png, encoding: 'base64' },
+    ]);
+    await dataSource.query(
+      `UPDATE agent_states SET deleted_paths = '["src/index.css", "src/App.tsx"]' WHERE project_id = $1`,
+      [id],
+    );
+    const remix = await call(api.url, 'POST', `/api/shared/${await share(id)}/remix`, {
+      cookie: other.cookie,
+      body: {},
+    });
+    expect(remix.status).toBe(201);
+    const files: { path: string; content: string; encoding: string }[] = await dataSource.query(
+      `SELECT path, content, encoding FROM generated_files WHERE project_id = $1 ORDER BY path`,
+      [remix.body.id],
+    );
+    expect(files).toEqual([
+      { path: 'public/logo.png', content: png, encoding: 'base64' },
+      { path: 'src/App.tsx', content: 'export default () => null;\n', encoding: 'utf8' },
+    ]);
+    // src/App.tsx is in the version again: only src/index.css stays deleted.
+    const [state]: { deleted_paths: string[] }[] = await dataSource.query(
+      `SELECT deleted_paths FROM agent_states WHERE project_id = $1`,
+      [remix.body.id],
+    );
+    expect(state!.deleted_paths).toEqual(['src/index.css']);
+  });
+
   it('closes the link on revoke: the page and remix answer 404', async () => {
     const token = await share(projectId);
     const revoke = await call(

@@ -129,10 +129,11 @@ export class ShareService {
         name: remixName(shared.name),
         description: shared.description,
       });
-      await this.states.create(manager, projectId);
       if (upTo === null) {
+        await this.states.create(manager, projectId);
         return projectId;
       }
+      await this.states.createRemix(manager, projectId, shared.project_id, upTo);
       await this.versions.copy(manager, projectId, shared.project_id, upTo);
       await this.generatedFiles.copyFromVersion(manager, projectId, shared.project_id, upTo);
       return projectId;

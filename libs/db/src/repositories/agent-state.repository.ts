@@ -74,6 +74,29 @@ export class AgentStateRepository {
     await manager.insert(AgentStateRow, { projectId, deletedPaths });
   }
 
+  /**
+   * A remix's state: the starter files the original deleted stay deleted, unless version
+   * `number`'s files hold them again.
+   */
+  async createRemix(
+    manager: EntityManager,
+    projectId: string,
+    fromProjectId: string,
+    number: number,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO agent_states (project_id, deleted_paths)
+       SELECT $1, COALESCE((
+         SELECT jsonb_agg(d.path ORDER BY d.path)
+         FROM agent_states s, jsonb_array_elements_text(s.deleted_paths) AS d (path)
+         WHERE s.project_id = $2 AND NOT EXISTS (
+           SELECT 1 FROM versions v, jsonb_array_elements(v.files) AS f
+           WHERE v.project_id = $2 AND v.number = $3 AND f->>'path' = d.path)
+       ), '[]'::jsonb)`,
+      [projectId, fromProjectId, number],
+    );
+  }
+
   /** The owner's projects whose agent is working (on any runner), by the state rows. */
   async busyProjectsOf(ownerId: string): Promise<string[]> {
     const rows: { project_id: string }[] = await this.dataSource.query(

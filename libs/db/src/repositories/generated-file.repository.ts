@@ -81,8 +81,8 @@ export class GeneratedFileRepository {
     number: number,
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO generated_files (project_id, path, content)
-       SELECT $1, f->>'path', f->>'content'
+      `INSERT INTO generated_files (project_id, path, content, encoding)
+       SELECT $1, f->>'path', f->>'content', COALESCE(f->>'encoding', 'utf8')
        FROM versions v, jsonb_array_elements(v.files) AS f
        WHERE v.project_id = $2 AND v.number = $3`,
       [projectId, fromProjectId, number],
