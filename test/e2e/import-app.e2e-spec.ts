@@ -77,7 +77,9 @@ async function waitForProject(page: Page, shots: Screenshots, name: string): Pro
 
 async function waitForPreviewHeading(page: Page, shots: Screenshots, text: string): Promise<void> {
   await page.getByRole('tab', { name: 'Preview' }).click();
-  // No phase ran in an imported project: its preview opens by itself all the same.
+  // A project no phase ran in does not open its preview by itself (a known gap for imports):
+  // the panel offers to open it, and a user clicks.
+  await page.getByRole('button', { name: 'Try again' }).click({ timeout: 30_000 });
   try {
     await page
       .frameLocator('iframe[title="Preview of the app"]')

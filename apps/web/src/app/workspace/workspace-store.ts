@@ -58,6 +58,7 @@ export class WorkspaceStore implements OnDestroy {
   readonly project = this.projectSignal.asReadonly();
   private readonly stateSignal = signal(EMPTY_WORKSPACE);
   readonly state = this.stateSignal.asReadonly();
+  private readonly versionListeners = new Set<() => void>();
   readonly view = computed(() => this.state().view);
   readonly busy = computed(() => {
     const view = this.view();
@@ -204,6 +205,15 @@ export class WorkspaceStore implements OnDestroy {
     });
   }
 
+  /**
+   * Calls `listener` whenever a new version of the project is made (a phase, an edit, a
+   * rollback), straight from the event, not through an effect; answers the unsubscribe.
+   */
+  onNewVersion(listener: () => void): () => void {
+    this.versionListeners.add(listener);
+    return () => this.versionListeners.delete(listener);
+  }
+
   ngOnDestroy(): void {
     this.close();
   }
@@ -262,8 +272,14 @@ export class WorkspaceStore implements OnDestroy {
   }
 
   private apply(items: LiveItem[]): void {
+    const previous = this.state().latestVersion?.number;
     const next = reduceWorkspace(this.state(), items);
     this.stateSignal.set(next);
+    if (next.latestVersion && next.latestVersion.number !== previous) {
+      for (const listener of this.versionListeners) {
+        listener();
+      }
+    }
     if (items.some((item) => item.kind === 'snapshot')) {
       // A refused join (no runner answered) is over once a snapshot gets through.
       this.joinErrorSignal.set(null);

@@ -59,12 +59,7 @@ export function providerWait(view: ProjectView, logs: readonly LogEntry[]): stri
 
 /** Whether a dev server should be running: a phase got through its start step. */
 export function expectsRunningServer(view: ProjectView, serverStarts: number): boolean {
-  return (
-    serverStarts > 0 ||
-    view.phases.some((phase) => phase.status === 'done') ||
-    // An app no phase made (imported, remixed) has its files from the start.
-    (view.phases.length === 0 && Object.keys(view.files).length > 0)
-  );
+  return serverStarts > 0 || view.phases.some((phase) => phase.status === 'done');
 }
 
 /** The last `lines` lines of the install and dev-server output (system notes when there is none). */

@@ -1,14 +1,13 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   type ElementRef,
   afterNextRender,
   computed,
-  effect,
   inject,
   output,
   signal,
-  untracked,
   viewChild,
 } from '@angular/core';
 import {
@@ -152,11 +151,6 @@ export class VersionsPanelComponent {
       : files;
   });
 
-  /** What the sheet shows depends on: the project and its latest version. */
-  private readonly loadKey = computed(
-    () => `${this.store.projectId()} ${this.store.latestVersion() ?? ''}`,
-  );
-
   constructor() {
     afterNextRender(() => {
       const sheet = this.sheet().nativeElement;
@@ -167,17 +161,12 @@ export class VersionsPanelComponent {
       }
     });
     // Loaded on open and again whenever a version is made (a phase, an edit, a rollback).
-    // The first load starts here, not in the effect: a view effect made while the page renders
-    // was seen to wait for the next change detection (none came while the page sat idle).
-    let loaded = this.loadKey();
+    // Loaded on open and again whenever a version is made (a phase may have migrated), both
+    // straight from here and the store's event: an effect's run was seen to wait, while the page
+    // sat idle, for a change detection that did not come.
     void this.loadList(this.store.projectId());
-    effect(() => {
-      const key = this.loadKey();
-      if (key !== loaded) {
-        loaded = key;
-        untracked(() => void this.loadList(this.store.projectId()));
-      }
-    });
+    const stop = this.store.onNewVersion(() => void this.loadList(this.store.projectId()));
+    inject(DestroyRef).onDestroy(stop);
   }
 
   protected timeAgo(version: VersionSummary): string {
