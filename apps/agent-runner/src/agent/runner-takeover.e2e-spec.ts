@@ -1,13 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import {
-  createDemoLlmHandler,
-  createScriptedLlmServer,
-  DEMO_APPS,
-  type ScriptedLlmServer,
-} from '@forge/scripted-llm';
+import { createScriptedLlmServer, DEMO_APPS, type ScriptedLlmServer } from '@forge/scripted-llm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { applyScof } from '../testing/apply-scof';
+import { demoLlm, DEMO_MODEL_ENV } from '../testing/demo-llm';
 import {
   agentRow,
   createProject,
@@ -44,23 +40,14 @@ describe('runner takeover (e2e)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // Slow enough that a runner can be stopped in the middle of a phase.
-    llm = await createScriptedLlmServer({
-      handler: createDemoLlmHandler(),
-      models: ['forge-demo'],
-      chunkSize: 30,
-      chunksPerSecond: 150,
-    });
+    llm = await createScriptedLlmServer(demoLlm({ chunkSize: 30, chunksPerSecond: 150 }));
   });
   afterAll(async () => {
     await llm.close();
     await db.drop();
   });
 
-  const env = (runnerId: string) => ({
-    RUNNER_ID: runnerId,
-    LLM_MODEL_DESIGN: 'forge-demo',
-    LLM_MODEL_CODE: 'forge-demo',
-  });
+  const env = (runnerId: string) => ({ RUNNER_ID: runnerId, ...DEMO_MODEL_ENV });
 
   it('resumes a project whose runner stopped mid-phase and ends with the same files', async () => {
     const projectId = await createProject(db);
