@@ -16,6 +16,9 @@ import { startRunnerTestApp } from '../../../../agent-runner/src/testing/runner-
 import { createApiApp } from '../../api-app';
 import { loadApiConfig } from '../../config/api-config';
 
+// The specs of the live stack take it from here.
+export { eventually } from '../../../../../test/support/eventually';
+
 /** The service token of every test stack (the real check, a test value). */
 export const TEST_SERVICE_TOKEN = 'test-runner-service-token-0123456789abcdef';
 
@@ -214,24 +217,5 @@ export async function assertRedisReachable(url = TEST_REDIS_URL): Promise<void> 
     if (client.isOpen) {
       await client.close();
     }
-  }
-}
-
-/** Polls until `probe` gives a value. */
-export async function eventually<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
