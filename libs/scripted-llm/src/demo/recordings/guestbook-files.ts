@@ -1,6 +1,6 @@
 // The files of the guestbook that its follow-up (phase 2) writes again, each as one text in which
 // the follow-up's moods are the only difference. Replayed byte for byte: mind every character.
-import { type DataTable } from '@forge/protocol';
+import { type DataModel, type DataTable } from '@forge/protocol';
 
 /** The entries table's columns as phase 1 creates them; the follow-up adds the mood. */
 export const ENTRY_COLUMNS: DataTable['fields'] = [
@@ -9,6 +9,11 @@ export const ENTRY_COLUMNS: DataTable['fields'] = [
   { name: 'message', type: 'text not null' },
   { name: 'created_at', type: 'timestamptz not null default now()' },
 ];
+
+/** The design's data model: the entries table with these columns. */
+export function entriesDataModel(fields: DataTable['fields']): DataModel {
+  return { tables: [{ name: 'entries', purpose: 'One signature of the guestbook', fields }] };
+}
 
 const MOODS_LIST = "const MOODS = ['', 'happy', 'thankful', 'excited', 'curious'];\n";
 

@@ -1,6 +1,7 @@
 import { type DemoPhaseRecording } from '../demo-recording';
 import {
   ENTRY_COLUMNS,
+  entriesDataModel,
   guestbookApp,
   guestbookEntryForm,
   guestbookServer,
@@ -44,15 +45,7 @@ export const GUESTBOOK_PHASE_1: DemoPhaseRecording = {
     ],
     dependencies: [],
     lastPhase: true,
-    dataModel: {
-      tables: [
-        {
-          name: 'entries',
-          purpose: 'One signature of the guestbook',
-          fields: ENTRY_COLUMNS,
-        },
-      ],
-    },
+    dataModel: entriesDataModel(ENTRY_COLUMNS),
     routes: [
       {
         method: 'GET',

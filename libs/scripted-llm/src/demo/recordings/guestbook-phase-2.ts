@@ -1,6 +1,7 @@
 import { type DemoPhaseRecording } from '../demo-recording';
 import {
   ENTRY_COLUMNS,
+  entriesDataModel,
   guestbookApp,
   guestbookEntryForm,
   guestbookServer,
@@ -36,15 +37,10 @@ export const GUESTBOOK_PHASE_2: DemoPhaseRecording = {
     ],
     dependencies: [],
     lastPhase: true,
-    dataModel: {
-      tables: [
-        {
-          name: 'entries',
-          purpose: 'One signature of the guestbook',
-          fields: [...ENTRY_COLUMNS, { name: 'mood', type: "text not null default ''" }],
-        },
-      ],
-    },
+    dataModel: entriesDataModel([
+      ...ENTRY_COLUMNS,
+      { name: 'mood', type: "text not null default ''" },
+    ]),
     routes: [
       {
         method: 'GET',
