@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from '../scripts/lib/postgres.mjs';
 import { startApp, startDatabase } from './live-link/stack.mjs';
+import { sessionCookie } from './lib/built-app.mjs';
 
 const FILES = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -139,10 +140,7 @@ try {
     }),
   });
   if (!signUp.ok) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
-  const cookie = signUp.headers
-    .getSetCookie()
-    .map((value) => value.split(';')[0])
-    .join('; ');
+  const cookie = sessionCookie(signUp);
   const zipBytes = (await import('node:fs')).readFileSync(zip);
 
   async function timeImport(request) {

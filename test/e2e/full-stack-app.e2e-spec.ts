@@ -4,12 +4,7 @@ import { appDatabaseName } from '../../apps/agent-runner/src/app-database/app-da
 import { SandboxSessions } from '../../apps/agent-runner/src/sandbox/sandbox-sessions';
 import { type ConsoleErrors, Screenshots } from './support/browser';
 import { type WebStack } from './support/web-stack';
-import {
-  finalState,
-  openWorkspaceBrowser,
-  shownErrors,
-  type WorkspaceBrowser,
-} from './support/workspace-page';
+import { finalState, shownErrors, signUp, useWorkspaceBrowser } from './support/workspace-page';
 
 // A first run prepares the app template (bun install) and cold-starts Vite; later runs reuse it.
 jest.setTimeout(900_000);
@@ -44,19 +39,13 @@ async function appQuery<T>(projectId: string, sql: string): Promise<T[]> {
 }
 
 describe('a full-stack app with its own database, in the browser (e2e)', () => {
-  let session: WorkspaceBrowser | undefined;
   let stack: WebStack;
   let page: Page;
   let errors: ConsoleErrors;
   const shots = new Screenshots('full-stack-app');
 
-  beforeAll(async () => {
-    session = await openWorkspaceBrowser();
+  useWorkspaceBrowser((session) => {
     ({ stack, page, errors } = session);
-  });
-
-  afterAll(async () => {
-    await session?.close();
   });
 
   const preview = (): FrameLocator => page.frameLocator('iframe[title="Preview of the app"]');
@@ -110,11 +99,7 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
   }
 
   it('generates a guestbook whose entries live in the project’s database, survive a sleep and a schema change', async () => {
-    await page.goto(`${stack.url}/sign-up`);
-    await page.getByLabel('Name').fill('Grace Hopper');
-    await page.getByLabel('Email').fill(`grace-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await signUp(page, stack.url, 'Grace Hopper');
     await page.getByText('What do you want to build?').waitFor();
 
     await page.getByRole('textbox', { name: 'What do you want to build?' }).fill(FIRST_PROMPT);

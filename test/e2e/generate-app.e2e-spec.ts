@@ -5,11 +5,11 @@ import { type WebStack } from './support/web-stack';
 import {
   ERRORS_SHOW_WITHIN_MS,
   finalState,
-  openWorkspaceBrowser,
   shownErrors,
   shownProblems,
   sidewaysOverflow,
-  type WorkspaceBrowser,
+  signUp,
+  useWorkspaceBrowser,
 } from './support/workspace-page';
 
 // A first run prepares the app template (bun install) and cold-starts Vite; later runs reuse it.
@@ -23,29 +23,18 @@ const GENERATION_TIMEOUT_MS = 300_000;
 const PREVIEW_TIMEOUT_MS = 120_000;
 
 describe('generating an app in the browser (e2e)', () => {
-  let session: WorkspaceBrowser | undefined;
   let stack: WebStack;
   let page: Page;
   let errors: ConsoleErrors;
   const shots = new Screenshots('generate-app');
 
-  beforeAll(async () => {
-    session = await openWorkspaceBrowser();
+  useWorkspaceBrowser((session) => {
     ({ stack, page, errors } = session);
-  });
-
-  afterAll(async () => {
-    await session?.close();
   });
 
   it('signs up, generates an app, previews it, changes it and signs out', async () => {
     // Sign up.
-    await page.goto(`${stack.url}/sign-up`);
-    await page.getByLabel('Name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill(`ada-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await shots.take(page, 'sign-up');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await signUp(page, stack.url, 'Ada Lovelace', () => shots.take(page, 'sign-up'));
     await page.getByText('What do you want to build?').waitFor();
     await shots.take(page, 'dashboard-empty');
 

@@ -12,7 +12,7 @@ import {
 import { buildZip } from '../../apps/api/src/git-io/testing/zip-builder';
 import { Screenshots } from './support/browser';
 import { type WebStack } from './support/web-stack';
-import { openWorkspaceBrowser, type WorkspaceBrowser } from './support/workspace-page';
+import { openWorkspaceBrowser, signUp, type WorkspaceBrowser } from './support/workspace-page';
 
 jest.setTimeout(600_000);
 
@@ -120,11 +120,7 @@ describe('importing an app in the browser (e2e)', () => {
   });
 
   it('imports from git and from a zip on the dashboard, previews the app, and pushes it back', async () => {
-    await page.goto(`${stack.url}/sign-up`);
-    await page.getByLabel('Name').fill('Grace Hopper');
-    await page.getByLabel('Email').fill(`grace-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await signUp(page, stack.url, 'Grace Hopper');
     await page.getByText('What do you want to build?').waitFor();
 
     // A wrong token is said as such, and no project appears.

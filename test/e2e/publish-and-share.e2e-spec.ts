@@ -2,12 +2,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { type SandboxProvider } from '@forge/sandbox';
 import { SANDBOX_PROVIDER } from '../../apps/agent-runner/src/sandbox/sandbox.module';
 import { launchChromium, Screenshots } from './support/browser';
-import {
-  finalState,
-  openWorkspaceBrowser,
-  shownErrors,
-  type WorkspaceBrowser,
-} from './support/workspace-page';
+import { finalState, shownErrors, signUp, useWorkspaceBrowser } from './support/workspace-page';
 import { type WebStack } from './support/web-stack';
 
 jest.setTimeout(900_000);
@@ -21,7 +16,6 @@ const PAGE_TIMEOUT_MS = 30_000;
  * an older version; stop the sandbox; unpublish; revoke the link.
  */
 describe('publishing and sharing an app (e2e)', () => {
-  let session: WorkspaceBrowser | undefined;
   let stack: WebStack;
   let page: Page;
   let browser: Browser;
@@ -29,8 +23,6 @@ describe('publishing and sharing an app (e2e)', () => {
   const shots = new Screenshots('publish-and-share');
 
   beforeAll(async () => {
-    session = await openWorkspaceBrowser();
-    ({ stack, page } = session);
     browser = await launchChromium();
   });
 
@@ -39,7 +31,10 @@ describe('publishing and sharing an app (e2e)', () => {
       await context.close().catch(() => undefined);
     }
     await browser?.close();
-    await session?.close();
+  });
+
+  useWorkspaceBrowser((session) => {
+    ({ stack, page } = session);
   });
 
   /** A fresh page with no cookies: someone signed out, on another machine. */
@@ -69,11 +64,7 @@ describe('publishing and sharing an app (e2e)', () => {
     const slug = `todo-${Date.now().toString(36)}`;
     const appUrl = new URL(stack.publishTemplate.replace('{slug}', slug)).toString();
 
-    await page.goto(`${stack.url}/sign-up`);
-    await page.getByLabel('Name').fill('Grace Hopper');
-    await page.getByLabel('Email').fill(`grace-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await signUp(page, stack.url, 'Grace Hopper');
     await page.getByRole('textbox', { name: 'What do you want to build?' }).fill('A todo list');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);
@@ -129,11 +120,7 @@ describe('publishing and sharing an app (e2e)', () => {
     await shots.take(signedOut, 'shared-signed-out');
 
     const other = await strangerPage();
-    await other.goto(`${stack.url}/sign-up`);
-    await other.getByLabel('Name').fill('Alan Turing');
-    await other.getByLabel('Email').fill(`alan-${Date.now()}@example.com`);
-    await other.getByLabel('Password').fill('correct horse battery');
-    await other.getByRole('button', { name: 'Create account' }).click();
+    await signUp(other, stack.url, 'Alan Turing');
     await other.getByText('What do you want to build?').waitFor();
     // The owner's workspace is not theirs.
     await other.goto(`${stack.url}/project/${projectId}`);

@@ -3,10 +3,10 @@ import { type ConsoleErrors, Screenshots } from './support/browser';
 import { type WebStack } from './support/web-stack';
 import {
   finalState,
-  openWorkspaceBrowser,
   shownErrors,
   sidewaysOverflow,
-  type WorkspaceBrowser,
+  signUp,
+  useWorkspaceBrowser,
 } from './support/workspace-page';
 
 // A first run prepares the app template (bun install) and cold-starts Vite; later runs reuse it.
@@ -53,21 +53,15 @@ function impossiblePlaces(labels: string[]): string[] {
 }
 
 describe('the workspace tells the truth: progress, phone, model, chat (e2e)', () => {
-  let session: WorkspaceBrowser | undefined;
   let stack: WebStack;
   let page: Page;
   let errors: ConsoleErrors;
   const shots = new Screenshots('workspace-progress');
 
-  beforeAll(async () => {
-    session = await openWorkspaceBrowser();
+  useWorkspaceBrowser(async (session) => {
     ({ stack, page, errors } = session);
     await page.addInitScript(RECORD_LABELS);
     await page.setViewportSize({ width: 1440, height: 900 });
-  });
-
-  afterAll(async () => {
-    await session?.close();
   });
 
   const chat = () => page.getByRole('log', { name: 'Conversation' });
@@ -96,11 +90,7 @@ describe('the workspace tells the truth: progress, phone, model, chat (e2e)', ()
   }
 
   it('on a desktop: demo badge, one plan, true progress, what changed, and the chat entries', async () => {
-    await page.goto(`${stack.url}/sign-up`);
-    await page.getByLabel('Name').fill('Grace Hopper');
-    await page.getByLabel('Email').fill(`grace-${Date.now()}@example.com`);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await signUp(page, stack.url, 'Grace Hopper');
 
     // Before anything is sent, the prompt box says the model is the offline demo.
     const demo = page.locator('forge-model-picker [data-model="demo"]');

@@ -58,3 +58,28 @@ export async function createTestDatabase({ migrate = true } = {}): Promise<TestD
     },
   };
 }
+
+/**
+ * A test database for the spec file (or describe block) it is called in: created in a
+ * beforeAll, dropped in an afterAll. The object it returns stands for it from then on.
+ */
+export function useTestDatabase(): TestDatabase {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.drop());
+  const current = (): TestDatabase => {
+    if (!db) {
+      throw new Error('the test database was not created (see beforeAll)');
+    }
+    return db;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    query: <T>(sql: string, params?: unknown[]) => current().query<T>(sql, params),
+    drop: () => current().drop(),
+  };
+}

@@ -34,6 +34,24 @@ export async function openWorkspaceBrowser(
   }
 }
 
+/**
+ * The spec file's stack and browser: opened in a beforeAll and handed to `opened` (which takes
+ * what it needs from them), closed in an afterAll.
+ */
+export function useWorkspaceBrowser(
+  opened: (session: WorkspaceBrowser) => void | Promise<void>,
+  options: WebStackOptions = {},
+): void {
+  let session: WorkspaceBrowser | undefined;
+  beforeAll(async () => {
+    session = await openWorkspaceBrowser(options);
+    await opened(session);
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+}
+
 /** The workspace's state word once the agent stopped working (Ready, Failed or Stopped). */
 export async function finalState(page: Page, timeoutMs: number): Promise<string> {
   const badge = page.locator('.status forge-project-state-badge');
@@ -72,4 +90,23 @@ export async function sidewaysOverflow(page: Page): Promise<number> {
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     ),
   );
+}
+
+/**
+ * Creates an account on the sign-up page: `name`, an email no other run used (from the first
+ * name) and the tests' password. `beforeSubmit` runs once the form is filled in.
+ */
+export async function signUp(
+  page: Page,
+  stackUrl: string,
+  name: string,
+  beforeSubmit?: () => Promise<unknown>,
+): Promise<void> {
+  await page.goto(`${stackUrl}/sign-up`);
+  await page.getByLabel('Name').fill(name);
+  const firstName = name.split(' ')[0]!.toLowerCase();
+  await page.getByLabel('Email').fill(`${firstName}-${Date.now()}@example.com`);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await beforeSubmit?.();
+  await page.getByRole('button', { name: 'Create account' }).click();
 }

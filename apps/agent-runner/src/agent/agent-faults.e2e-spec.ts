@@ -3,7 +3,7 @@ import {
   type ScriptedLlmServer,
   type ScriptedReply,
 } from '@forge/scripted-llm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { type TestDatabase, useTestDatabase } from '../../../../test/support/test-database';
 import {
   agentRow,
   createProject,
@@ -30,12 +30,7 @@ async function withRunner(
 }
 
 describe('agent faults (e2e)', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
+  const db = useTestDatabase();
 
   it('retries after a 500 and after a stream dropped mid-way, and completes', async () => {
     await withRunner(

@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PhaseInfo } from '@forge/protocol';
 import { type ScriptedReply } from '@forge/scripted-llm';
+import {
+  processSandboxes,
+  type ProcessSandboxes,
+} from '../../../../test/support/process-sandboxes';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import {
@@ -45,15 +48,15 @@ interface Scenario {
 
 describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
   let db: TestDatabase;
-  let dataDir: string;
+  let sandboxes: ProcessSandboxes;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'forge-fix-'));
+    sandboxes = processSandboxes('forge-fix-');
   });
   afterAll(async () => {
     await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    sandboxes?.remove();
   });
 
   /** One runner with a process sandbox per test, sharing the prepared template. */
@@ -71,10 +74,7 @@ describe('automatic fixes and rollback in a process sandbox (e2e)', () => {
         replies: scenario.replies,
         chunkSize: 64,
         env: {
-          SANDBOX_PROVIDER: 'process',
-          SANDBOX_ROOT: join(dataDir, 'sandboxes'),
-          SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
-          SANDBOX_POOL_SIZE: '0',
+          ...sandboxes.env,
           AGENT_RUNTIME_ERROR_WAIT_MS: '0',
           LLM_SILENCE_TIMEOUT_MS: '60000',
           ...scenario.env,

@@ -1,44 +1,14 @@
-import {
-  createDemoLlmHandler,
-  createScriptedLlmServer,
-  DEMO_APPS,
-  type ScriptedLlmServer,
-} from '@forge/scripted-llm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { DEMO_APPS } from '@forge/scripted-llm';
 import { applyScof } from '../testing/apply-scof';
-import {
-  agentRow,
-  createProject,
-  type RunnerTestApp,
-  savedFiles,
-  startRunnerTestApp,
-  waitForEvent,
-} from '../testing/runner-test-app';
+import { demoLlm, DEMO_MODEL_ENV } from '../testing/demo-llm';
+import { useRunnerStack } from '../testing/runner-stack';
+import { agentRow, createProject, savedFiles, waitForEvent } from '../testing/runner-test-app';
 
 describe('generating an app (e2e)', () => {
-  let db: TestDatabase;
-  let llm: ScriptedLlmServer;
-  let runner: RunnerTestApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    llm = await createScriptedLlmServer({
-      handler: createDemoLlmHandler(),
-      models: ['forge-demo'],
-      chunkSize: 40,
-    });
-    runner = await startRunnerTestApp(db, llm.url, {
-      LLM_MODEL_DESIGN: 'forge-demo',
-      LLM_MODEL_CODE: 'forge-demo',
-    });
-  });
-  afterAll(async () => {
-    await runner.close();
-    await llm.close();
-    await db.drop();
-  });
+  const stack = useRunnerStack({ llm: demoLlm({ chunkSize: 40 }), env: DEMO_MODEL_ENV });
 
   it('goes from a prompt through every phase to COMPLETE with the recorded files', async () => {
+    const { db, runner } = stack();
     const projectId = await createProject(db);
     await runner.supervisor.generate(projectId, 'A todo list where I can tick things off');
     await waitForEvent(runner.events, projectId, 'generation_complete');
@@ -101,6 +71,7 @@ describe('generating an app (e2e)', () => {
   });
 
   it('refuses a second generate while one runs, and an empty or oversized request', async () => {
+    const { db, runner } = stack();
     const projectId = await createProject(db);
     await runner.supervisor.generate(projectId, 'A pomodoro timer');
     await expect(runner.supervisor.generate(projectId, 'Another')).rejects.toMatchObject({

@@ -1,53 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  createDemoLlmHandler,
-  createScriptedLlmServer,
-  type ScriptedLlmServer,
-} from '@forge/scripted-llm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import {
-  createProject,
-  type RunnerTestApp,
-  startRunnerTestApp,
-  waitForEvent,
-} from '../testing/runner-test-app';
+import { demoLlm, DEMO_MODEL_ENV } from '../testing/demo-llm';
+import { useRunnerStack } from '../testing/runner-stack';
+import { createProject, waitForEvent } from '../testing/runner-test-app';
 
 // Preparing the template (bun install) and a cold Vite start take a while on a loaded machine.
 jest.setTimeout(240_000);
 
 describe('generating an app into a process sandbox (e2e)', () => {
-  let db: TestDatabase;
-  let llm: ScriptedLlmServer;
-  let runner: RunnerTestApp;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'forge-runner-sandbox-'));
-    llm = await createScriptedLlmServer({
-      handler: createDemoLlmHandler(),
-      models: ['forge-demo'],
-      chunkSize: 200,
-    });
-    runner = await startRunnerTestApp(db, llm.url, {
-      LLM_MODEL_DESIGN: 'forge-demo',
-      LLM_MODEL_CODE: 'forge-demo',
-      SANDBOX_PROVIDER: 'process',
-      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
-      SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
-      SANDBOX_POOL_SIZE: '0',
-    });
-  });
-  afterAll(async () => {
-    await runner?.close();
-    await llm?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const stack = useRunnerStack({
+    llm: demoLlm({ chunkSize: 200 }),
+    env: DEMO_MODEL_ENV,
+    sandboxes: { prefix: 'forge-runner-sandbox-' },
   });
 
   it('writes every file into the sandbox and serves the generated app from its dev server', async () => {
+    const { db, runner } = stack();
     const projectId = await createProject(db);
     await runner.supervisor.generate(projectId, 'A todo list');
     const started = await waitForEvent(

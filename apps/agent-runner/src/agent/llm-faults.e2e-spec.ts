@@ -1,16 +1,11 @@
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { useTestDatabase } from '../../../../test/support/test-database';
 import { agentRow, waitForEvent, withScriptedRunner } from '../testing/runner-test-app';
 import { designAnswer, scofAnswer } from '../testing/scripted-answers';
 
 const APP = { 'src/App.tsx': 'export default function App() {\n  return <h1>Hi</h1>;\n}\n' };
 
 describe('LLM faults in a generation (e2e)', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
+  const db = useTestDatabase();
 
   it('retries a stream that ends without finish_reason and completes', async () => {
     await withScriptedRunner(

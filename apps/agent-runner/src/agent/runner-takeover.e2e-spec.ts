@@ -1,13 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import {
-  createDemoLlmHandler,
-  createScriptedLlmServer,
-  DEMO_APPS,
-  type ScriptedLlmServer,
-} from '@forge/scripted-llm';
+import { createScriptedLlmServer, DEMO_APPS, type ScriptedLlmServer } from '@forge/scripted-llm';
+import { eventually } from '../../../../test/support/eventually';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { applyScof } from '../testing/apply-scof';
+import { demoLlm, DEMO_MODEL_ENV } from '../testing/demo-llm';
 import {
   agentRow,
   createProject,
@@ -19,24 +16,6 @@ import {
 const EXPECTED = applyScof(DEMO_APPS.pomodoro.phases.map((phase) => phase.implementation));
 const REQUEST = 'A pomodoro timer';
 
-async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('runner takeover (e2e)', () => {
   let db: TestDatabase;
   let llm: ScriptedLlmServer;
@@ -44,23 +23,14 @@ describe('runner takeover (e2e)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // Slow enough that a runner can be stopped in the middle of a phase.
-    llm = await createScriptedLlmServer({
-      handler: createDemoLlmHandler(),
-      models: ['forge-demo'],
-      chunkSize: 30,
-      chunksPerSecond: 150,
-    });
+    llm = await createScriptedLlmServer(demoLlm({ chunkSize: 30, chunksPerSecond: 150 }));
   });
   afterAll(async () => {
     await llm.close();
     await db.drop();
   });
 
-  const env = (runnerId: string) => ({
-    RUNNER_ID: runnerId,
-    LLM_MODEL_DESIGN: 'forge-demo',
-    LLM_MODEL_CODE: 'forge-demo',
-  });
+  const env = (runnerId: string) => ({ RUNNER_ID: runnerId, ...DEMO_MODEL_ENV });
 
   it('resumes a project whose runner stopped mid-phase and ends with the same files', async () => {
     const projectId = await createProject(db);
@@ -113,22 +83,27 @@ describe('runner takeover (e2e)', () => {
 
     const first = startRunner('process-a');
     try {
-      await waitFor(async () => {
-        const [row] = await db.query<{ files: number }>(
-          `SELECT jsonb_array_length(files_in_flight) AS files FROM agent_states
+      await eventually(
+        async () => {
+          const [row] = await db.query<{ files: number }>(
+            `SELECT jsonb_array_length(files_in_flight) AS files FROM agent_states
            WHERE project_id = $1 AND state = 'IMPLEMENTING_PHASE'`,
-          [projectId],
-        );
-        return row && row.files > 0 ? row : undefined;
-      }, 'the first runner to be mid-phase');
+            [projectId],
+          );
+          return row && row.files > 0 ? row : undefined;
+        },
+        'the first runner to be mid-phase',
+        60_000,
+      );
     } finally {
       first.kill('SIGKILL');
     }
     const second = startRunner('process-b');
     try {
-      await waitFor(
+      await eventually(
         async () => ((await agentRow(db, projectId)).state === 'COMPLETE' ? true : undefined),
         'COMPLETE',
+        60_000,
       );
       expect(await savedFiles(db, projectId)).toEqual(EXPECTED);
     } finally {

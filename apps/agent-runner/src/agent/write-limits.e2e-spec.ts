@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WORKSPACE_LIMITS } from '@forge/sandbox';
 import { createScriptedLlmServer } from '@forge/scripted-llm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { processSandboxes } from '../../../../test/support/process-sandboxes';
+import { type TestDatabase, useTestDatabase } from '../../../../test/support/test-database';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import {
   agentRow,
@@ -41,12 +39,7 @@ async function storeBigProject(db: TestDatabase, projectId: string, count: numbe
 }
 
 describe('write limits (e2e)', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(() => db.drop());
+  const db = useTestDatabase();
 
   it('refuses a file over AGENT_FILE_MAX_BYTES before it is stored, and the generation goes on', async () => {
     // Under the limit in characters, over it in UTF-8 bytes: only a byte count catches it.
@@ -130,14 +123,9 @@ describe('write limits (e2e)', () => {
   });
 
   it('opens the sandbox of a project holding 901 files and a file over maxFileBytes', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'forge-write-limits-'));
+    const sandboxes = processSandboxes('forge-write-limits-');
     const llm = await createScriptedLlmServer({ replies: [] });
-    const runner = await startRunnerTestApp(db, llm.url, {
-      SANDBOX_PROVIDER: 'process',
-      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
-      SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
-      SANDBOX_POOL_SIZE: '0',
-    });
+    const runner = await startRunnerTestApp(db, llm.url, sandboxes.env);
     try {
       const projectId = await createProject(db);
       await storeBigProject(db, projectId, 901);
@@ -148,7 +136,7 @@ describe('write limits (e2e)', () => {
     } finally {
       await runner.close();
       await llm.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      sandboxes.remove();
     }
   });
 });

@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { type PhaseInfo } from '@forge/protocol';
+import {
+  processSandboxes,
+  type ProcessSandboxes,
+} from '../../../../test/support/process-sandboxes';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { databaseUrlViteConfig } from '../../../../libs/sandbox/src/testing/database-url-vite-config';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 import { agentRow, savedFiles, waitForEvent, withScriptedRunner } from '../testing/runner-test-app';
 import { designAnswer, scofAnswer } from '../testing/scripted-answers';
@@ -14,40 +16,22 @@ import { AppDatabases } from './app-databases';
 jest.setTimeout(300_000);
 
 /** The starter's config with a route that says which DATABASE_URL the dev server was given. */
-const VITE_CONFIG = readFileSync(
-  join(__dirname, '../../../../libs/sandbox/template/vite.config.ts'),
-  'utf8',
-).replace(
-  'plugins: [react(), tailwindcss(), apiRoutes()],',
-  `plugins: [
-    react(),
-    tailwindcss(),
-    apiRoutes(),
-    {
-      name: 'database-url',
-      configureServer(server) {
-        server.middlewares.use('/__database-url', (_req, res) => {
-          res.end(process.env.DATABASE_URL ?? 'unset');
-        });
-      },
-    },
-  ],`,
-);
+const VITE_CONFIG = databaseUrlViteConfig();
 
 const BROKEN = 'CREATE TABLE notes (id serial PRIMARY KEY,\n  text text NOT NULL,,\n);\n';
 const FIXED = 'CREATE TABLE notes (id serial PRIMARY KEY, text text NOT NULL);\n';
 
 describe('app databases through the agent, in a process sandbox (e2e)', () => {
   let db: TestDatabase;
-  let dataDir: string;
+  let sandboxes: ProcessSandboxes;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'forge-appdb-'));
+    sandboxes = processSandboxes('forge-appdb-');
   });
   afterAll(async () => {
     await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    sandboxes?.remove();
   });
 
   it('creates the database when a phase writes a migration, gives the dev server DATABASE_URL, sends a failed migration to the fix loop, and drops it all with the project', async () => {
@@ -64,10 +48,7 @@ describe('app databases through the agent, in a process sandbox (e2e)', () => {
         ],
         chunkSize: 64,
         env: {
-          SANDBOX_PROVIDER: 'process',
-          SANDBOX_ROOT: join(dataDir, 'sandboxes'),
-          SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
-          SANDBOX_POOL_SIZE: '0',
+          ...sandboxes.env,
           AGENT_RUNTIME_ERROR_WAIT_MS: '0',
           AGENT_CHECK_TSC: 'false',
           AGENT_CHECK_BUILD: 'false',

@@ -1,10 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { listTemplateFiles } from '@forge/sandbox';
-import { createScriptedLlmServer, type ScriptedLlmServer } from '@forge/scripted-llm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { createProject, type RunnerTestApp, startRunnerTestApp } from '../testing/runner-test-app';
+import { useRunnerStack } from '../testing/runner-stack';
+import { createProject } from '../testing/runner-test-app';
 import { SandboxSessions } from './sandbox-sessions';
 
 jest.setTimeout(240_000);
@@ -33,32 +31,13 @@ function workspacesWith(root: string, name: string): string[] {
 }
 
 describe('a sandbox opened for an imported app (e2e, process provider)', () => {
-  let db: TestDatabase;
-  let llm: ScriptedLlmServer;
-  let runner: RunnerTestApp;
-  let dataDir: string;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    llm = await createScriptedLlmServer({
-      handler: () => ({ fault: 'http' as const, status: 503, retryable: false }),
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'forge-runner-imported-'));
-    runner = await startRunnerTestApp(db, llm.url, {
-      SANDBOX_PROVIDER: 'process',
-      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
-      SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
-      SANDBOX_POOL_SIZE: '0',
-    });
-  });
-  afterAll(async () => {
-    await runner?.close();
-    await llm?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const stack = useRunnerStack({
+    llm: { handler: () => ({ fault: 'http' as const, status: 503, retryable: false }) },
+    sandboxes: { prefix: 'forge-runner-imported-' },
   });
 
   it('installs the packages its saved package.json adds to the template’s before handing it out', async () => {
+    const { db, runner, sandboxRoot } = stack();
     const template = (await listTemplateFiles()).find((file) => file.path === 'package.json')!;
     const manifest = JSON.parse(template.content) as { dependencies: Record<string, string> };
     manifest.dependencies['local-greeting'] = 'file:./vendor/local-greeting';
@@ -77,12 +56,11 @@ describe('a sandbox opened for an imported app (e2e, process provider)', () => {
         [projectId, file.path, file.content],
       );
     }
-    const sandboxes = join(dataDir, 'sandboxes');
-    expect(workspacesWith(sandboxes, 'local-greeting')).toEqual([]);
+    expect(workspacesWith(sandboxRoot(), 'local-greeting')).toEqual([]);
 
     const sandbox = await runner.app.get(SandboxSessions).open(projectId);
 
     expect(sandbox).not.toBeNull();
-    expect(workspacesWith(sandboxes, 'local-greeting')).toHaveLength(1);
+    expect(workspacesWith(sandboxRoot(), 'local-greeting')).toHaveLength(1);
   });
 });

@@ -1,19 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  createDemoLlmHandler,
-  createScriptedLlmServer,
-  type ScriptedLlmServer,
-} from '@forge/scripted-llm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { AgentStore } from '../agent/agent-store';
-import {
-  createProject,
-  type RunnerTestApp,
-  startRunnerTestApp,
-  waitForEvent,
-} from '../testing/runner-test-app';
+import { demoLlm, DEMO_MODEL_ENV } from '../testing/demo-llm';
+import { useRunnerStack } from '../testing/runner-stack';
+import { createProject, waitForEvent } from '../testing/runner-test-app';
 import { PreviewCamera } from './preview-camera';
 import { ThumbnailService } from './thumbnail.service';
 
@@ -30,39 +21,20 @@ function pngSize(image: Buffer): { width: number; height: number } {
 }
 
 describe('project titles and preview thumbnails (e2e)', () => {
-  let db: TestDatabase;
-  let llm: ScriptedLlmServer;
-  let runner: RunnerTestApp;
-  let dataDir: string;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     expect(PreviewCamera.available(CHROMIUM)).toBe(true);
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'forge-runner-thumbnails-'));
-    llm = await createScriptedLlmServer({
-      handler: createDemoLlmHandler(),
-      models: ['forge-demo'],
-      chunkSize: 400,
-    });
-    runner = await startRunnerTestApp(db, llm.url, {
-      LLM_MODEL_DESIGN: 'forge-demo',
-      LLM_MODEL_CODE: 'forge-demo',
-      SANDBOX_PROVIDER: 'process',
-      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
-      SANDBOX_TEMPLATE_CACHE: join(tmpdir(), 'forge-e2e-template-cache'),
-      SANDBOX_POOL_SIZE: '0',
-      THUMBNAIL_CHROMIUM_PATH: CHROMIUM,
-      THUMBNAIL_WIDTH: '320',
-    });
   });
-  afterAll(async () => {
-    await runner?.close();
-    await llm?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const stack = useRunnerStack({
+    llm: demoLlm({ chunkSize: 400 }),
+    env: { ...DEMO_MODEL_ENV, THUMBNAIL_CHROMIUM_PATH: CHROMIUM, THUMBNAIL_WIDTH: '320' },
+    sandboxes: {
+      prefix: 'forge-runner-thumbnails-',
+      templateCache: join(tmpdir(), 'forge-e2e-template-cache'),
+    },
   });
 
   it('names a new project after its design title and pictures its preview at each version', async () => {
+    const { db, runner } = stack();
     const projectId = await createProject(db, 'A pomodoro timer with breaks and a session count');
     await runner.supervisor.generate(projectId, 'A pomodoro timer with breaks and a session count');
     await waitForEvent(runner.events, projectId, 'generation_complete', undefined, 240_000);
@@ -92,6 +64,7 @@ describe('project titles and preview thumbnails (e2e)', () => {
   });
 
   it('leaves a name its owner chose', async () => {
+    const { db, runner } = stack();
     const projectId = await createProject(db, 'My own name');
     await db.query(`UPDATE projects SET renamed = true WHERE id = $1`, [projectId]);
     const store = runner.app.get(AgentStore);

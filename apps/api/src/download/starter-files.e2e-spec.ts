@@ -1,10 +1,4 @@
-import {
-  call,
-  signUp,
-  startApiTestApp,
-  type ApiTestApp,
-  type TestUser,
-} from '../testing/api-test-app';
+import { call, signUp, type TestUser, useApiTestApp } from '../testing/api-test-app';
 import { readStarterTemplate } from './starter-template';
 
 interface StarterFile {
@@ -14,16 +8,14 @@ interface StarterFile {
 }
 
 describe('starter files for the code view (e2e)', () => {
-  let api: ApiTestApp;
+  const api = useApiTestApp();
   let owner: TestUser;
   let stranger: TestUser;
 
   beforeAll(async () => {
-    api = await startApiTestApp();
     owner = await signUp(api.url);
     stranger = await signUp(api.url);
   });
-  afterAll(() => api.close());
 
   it('lists the template files the project did not write, package.json as the zip has it', async () => {
     const created = await call(api.url, 'POST', '/api/projects', {

@@ -1,11 +1,5 @@
 import { request } from 'node:http';
-import {
-  call,
-  signUp,
-  startApiTestApp,
-  type ApiTestApp,
-  type TestUser,
-} from '../testing/api-test-app';
+import { call, signUp, type TestUser, useApiTestApp } from '../testing/api-test-app';
 
 /** GET with the path sent exactly as written: fetch would normalise "..", "%2e%2e" and "//". */
 function rawGet(
@@ -27,12 +21,11 @@ function rawGet(
 }
 
 describe('project files and messages (e2e)', () => {
-  let api: ApiTestApp;
+  const api = useApiTestApp();
   let owner: TestUser;
   let projectId: string;
 
   beforeAll(async () => {
-    api = await startApiTestApp();
     owner = await signUp(api.url);
     projectId = (
       await call(api.url, 'POST', '/api/projects', {
@@ -62,7 +55,6 @@ describe('project files and messages (e2e)', () => {
       );
     }
   });
-  afterAll(() => api.close());
 
   it('lists the files sorted by path with their sizes in bytes', async () => {
     const result = await call(api.url, 'GET', `/api/projects/${projectId}/files`, {

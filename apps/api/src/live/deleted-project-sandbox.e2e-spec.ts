@@ -1,18 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { access, realpath } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDemoLlmServer, type ScriptedLlmServer } from '@forge/scripted-llm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { call, signUp } from '../testing/api-test-app';
 import { RunnerRouter } from './runner-router';
-import {
-  eventually,
-  type StackServer,
-  startLinkedRunner,
-  startLiveApi,
-} from './testing/live-stack';
-import { type INestApplication } from '@nestjs/common';
+import { type DemoStack, eventually, startDemoStack } from './testing/live-stack';
 
 /** Whether anything answers HTTP at `url` (a refused connection is `false`). */
 async function answers(url: string): Promise<boolean> {
@@ -35,34 +25,15 @@ async function exists(path: string): Promise<boolean> {
 jest.setTimeout(180_000);
 
 describe('a deleted project (e2e, process sandboxes)', () => {
-  let db: TestDatabase;
-  let llm: ScriptedLlmServer;
-  let runner: StackServer;
-  let api: StackServer & { app: INestApplication };
-  let dataDir: string;
+  let stack: DemoStack;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'forge-delete-'));
-    llm = await createDemoLlmServer({ port: 0 });
-    runner = await startLinkedRunner(db, llm.url, {
-      SANDBOX_PROVIDER: 'process',
-      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
-      SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
-      SANDBOX_POOL_SIZE: '0',
-    });
-    api = await startLiveApi(db, { RUNNER_URLS: runner.url });
+    stack = await startDemoStack({ sandboxes: 'forge-delete-' });
   });
-
-  afterAll(async () => {
-    await api?.close();
-    await runner?.close();
-    await llm?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   it('loses its dev server and its workspace as soon as it is deleted', async () => {
+    const { db, api } = stack;
     const user = await signUp(api.url);
     const created = await call(api.url, 'POST', '/api/projects', {
       cookie: user.cookie,
@@ -82,7 +53,7 @@ describe('a deleted project (e2e, process sandboxes)', () => {
     );
     expect(devServer).not.toBeNull();
     expect((await fetch(`${devServer}/src/App.tsx`)).status).toBe(200);
-    const workspace = await realpath(join(dataDir, 'sandboxes', 'projects', projectId));
+    const workspace = await realpath(join(stack.sandboxRoot(), 'projects', projectId));
 
     const deleted = await call(api.url, 'DELETE', `/api/projects/${projectId}`, {
       cookie: user.cookie,
@@ -101,6 +72,6 @@ describe('a deleted project (e2e, process sandboxes)', () => {
     );
     // A preview asked for afterwards does not make the sandbox again.
     await expect(router.previewUrl(projectId)).rejects.toMatchObject({ code: 'PROJECT_NOT_FOUND' });
-    expect(await exists(join(dataDir, 'sandboxes', 'projects', projectId))).toBe(false);
+    expect(await exists(join(stack.sandboxRoot(), 'projects', projectId))).toBe(false);
   });
 });

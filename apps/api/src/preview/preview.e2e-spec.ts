@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { REPORTER_TAG } from '@forge/preview';
-import { createDemoLlmServer, type ScriptedLlmServer } from '@forge/scripted-llm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { type TestDatabase } from '../../../../test/support/test-database';
 import {
+  type DemoStack,
   freePort,
-  startLinkedRunner,
-  startLiveApi,
   type StackServer,
+  startDemoStack,
 } from '../live/testing/live-stack';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
 
@@ -55,33 +51,25 @@ function get(link: string, cookie?: string, json?: string): Promise<RawResponse>
 jest.setTimeout(180_000);
 
 describe('previews (e2e)', () => {
+  let stack: DemoStack;
   let db: TestDatabase;
-  let llm: ScriptedLlmServer;
-  let runner: StackServer;
   let api: StackServer;
-  let dataDir: string;
   let alice: TestUser;
   let bob: TestUser;
   let projectId: string;
   let otherProjectId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'forge-preview-'));
-    llm = await createDemoLlmServer({ port: 0 });
-    runner = await startLinkedRunner(db, llm.url, {
-      SANDBOX_PROVIDER: 'process',
-      SANDBOX_ROOT: join(dataDir, 'sandboxes'),
-      SANDBOX_TEMPLATE_CACHE: join(dataDir, 'template-cache'),
-      SANDBOX_POOL_SIZE: '0',
-    });
     const previewPort = await freePort();
-    api = await startLiveApi(db, {
-      RUNNER_URLS: runner.url,
-      PREVIEW_PORT: String(previewPort),
-      PREVIEW_TOKEN_SECRET: 'preview-secret-for-the-tests-0123456789',
-      PREVIEW_URL_TEMPLATE: `http://{projectId}.preview.localhost:${previewPort}`,
+    stack = await startDemoStack({
+      sandboxes: 'forge-preview-',
+      api: {
+        PREVIEW_PORT: String(previewPort),
+        PREVIEW_TOKEN_SECRET: 'preview-secret-for-the-tests-0123456789',
+        PREVIEW_URL_TEMPLATE: `http://{projectId}.preview.localhost:${previewPort}`,
+      },
     });
+    ({ db, api } = stack);
     alice = await signUp(api.url);
     bob = await signUp(api.url);
     projectId = (
@@ -95,13 +83,7 @@ describe('previews (e2e)', () => {
       [projectId, 'export default function App() {\n  return <h1>Hello preview</h1>;\n}\n'],
     );
   });
-  afterAll(async () => {
-    await api?.close();
-    await runner?.close();
-    await llm?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   it('gives the owner a signed link and anyone else a 404', async () => {
     const link = await call(api.url, 'GET', `/api/projects/${projectId}/preview`, {

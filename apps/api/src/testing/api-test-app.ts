@@ -125,3 +125,33 @@ export async function call(
   }
   return { status: response.status, body };
 }
+
+/**
+ * An API test app for the spec file (or describe block) it is called in: started in a beforeAll,
+ * closed in an afterAll. The object it returns stands for it from then on.
+ */
+export function useApiTestApp(env: Record<string, string> = {}): ApiTestApp {
+  let api: ApiTestApp | undefined;
+  beforeAll(async () => {
+    api = await startApiTestApp(env);
+  });
+  afterAll(() => api?.close());
+  const current = (): ApiTestApp => {
+    if (!api) {
+      throw new Error('the API test app did not start (see beforeAll)');
+    }
+    return api;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get app() {
+      return current().app;
+    },
+    get db() {
+      return current().db;
+    },
+    close: () => current().close(),
+  };
+}

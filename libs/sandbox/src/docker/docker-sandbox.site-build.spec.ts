@@ -1,33 +1,15 @@
-import type { ContainerSandbox } from '../container/container-sandbox';
-import type { DockerBackend } from './docker-backend';
 import { DockerSandboxProvider } from './docker-sandbox.provider';
-import {
-  ensureDockerSandboxImage,
-  IMAGE_BUILD_TIMEOUT_MS,
-  testProjectId,
-} from './testing/docker-test-environment';
+import { useDockerSandbox } from './testing/docker-test-environment';
 
 const LIMITS = { maxBytes: 5_000_000, maxFiles: 100, timeoutMs: 180_000 };
 
 describe(`${DockerSandboxProvider.name} (site builds for publishing)`, () => {
-  const provider = new DockerSandboxProvider({ namePrefix: 'forge-test', idleTimeoutMs: 0 });
-  const projectId = testProjectId('site-build');
-  let sandbox: ContainerSandbox<DockerBackend>;
-
-  beforeAll(async () => {
-    ensureDockerSandboxImage();
-    sandbox = await provider.sandbox(projectId);
-  }, IMAGE_BUILD_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await provider.destroy(projectId);
-    await provider.shutdown();
-  });
+  const { sandbox } = useDockerSandbox('site-build');
 
   it('builds a version apart from the workspace and answers its files', async () => {
     const app =
       'export default function App() {\n  return <h1 className="text-4xl">Built in a container</h1>;\n}\n';
-    const built = await sandbox.buildSite([{ path: 'src/App.tsx', content: app }], LIMITS);
+    const built = await sandbox().buildSite([{ path: 'src/App.tsx', content: app }], LIMITS);
     if (!built.ok) {
       throw new Error(built.output);
     }
@@ -38,15 +20,15 @@ describe(`${DockerSandboxProvider.name} (site builds for publishing)`, () => {
     const style = built.files.find((file) => /^assets\/.+\.css$/.test(file.path));
     expect(style?.content.toString()).toContain('text-4xl');
     // The workspace's own files are untouched, and the build's folder is gone.
-    expect(await sandbox.readFile('src/App.tsx')).not.toContain('Built in a container');
-    const left = await sandbox.backend.exec({
+    expect(await sandbox().readFile('src/App.tsx')).not.toContain('Built in a container');
+    const left = await sandbox().backend.exec({
       argv: ['sh', '-c', 'ls -A /workspace/node_modules/.forge-publish 2>/dev/null | wc -l'],
     });
     expect(left.stdout.toString().trim()).toBe('0');
   }, 300_000);
 
   it('answers a failed build with its output, and refuses a build past the limits', async () => {
-    const broken = await sandbox.buildSite(
+    const broken = await sandbox().buildSite(
       [{ path: 'src/App.tsx', content: 'export default function App( {\n' }],
       LIMITS,
     );
@@ -54,7 +36,7 @@ describe(`${DockerSandboxProvider.name} (site builds for publishing)`, () => {
     if (!broken.ok) {
       expect(broken.output).toContain('App.tsx');
     }
-    await expect(sandbox.buildSite([], { ...LIMITS, maxBytes: 100 })).rejects.toMatchObject({
+    await expect(sandbox().buildSite([], { ...LIMITS, maxBytes: 100 })).rejects.toMatchObject({
       code: 'FILE_TOO_LARGE',
       message: expect.stringContaining('PUBLISH_MAX_BYTES'),
     });

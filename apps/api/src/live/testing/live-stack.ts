@@ -9,10 +9,15 @@ import {
   type ScriptedLlmServer,
   type ScriptedLlmServerOptions,
 } from '@forge/scripted-llm';
+import { processSandboxes } from '../../../../../test/support/process-sandboxes';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
+import { DEMO_MODEL_ENV } from '../../../../agent-runner/src/testing/demo-llm';
 import { startRunnerTestApp } from '../../../../agent-runner/src/testing/runner-test-app';
 import { createApiApp } from '../../api-app';
 import { loadApiConfig } from '../../config/api-config';
+
+// The specs of the live stack take it from here.
+export { eventually } from '../../../../../test/support/eventually';
 
 /** The service token of every test stack (the real check, a test value). */
 export const TEST_SERVICE_TOKEN = 'test-runner-service-token-0123456789abcdef';
@@ -39,8 +44,7 @@ export async function startLinkedRunner(
 ): Promise<StackServer & { app: INestApplication }> {
   const runner = await startRunnerTestApp(db, llmUrl, {
     RUNNER_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
-    LLM_MODEL_DESIGN: 'forge-demo',
-    LLM_MODEL_CODE: 'forge-demo',
+    ...DEMO_MODEL_ENV,
     ...env,
   });
   await runner.app.listen(port, '127.0.0.1');
@@ -78,8 +82,7 @@ export async function spawnRunner(
         RUNNER_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
         LLM_BASE_URL: llmUrl,
         LLM_API_KEY: 'test',
-        LLM_MODEL_DESIGN: 'forge-demo',
-        LLM_MODEL_CODE: 'forge-demo',
+        ...DEMO_MODEL_ENV,
         LLM_RETRY_BASE_DELAY_MS: '10',
         LLM_RETRY_MAX_DELAY_MS: '50',
         LEASE_TTL_MS: '1500',
@@ -150,7 +153,9 @@ export interface DemoStack {
   llm: ScriptedLlmServer;
   runner: StackServer & { app: INestApplication };
   api: StackServer & { app: INestApplication };
-  /** Closes the API, the runner and the LLM, and drops the database. */
+  /** SANDBOX_ROOT of the runner's process sandboxes; throws when it was given none. */
+  sandboxRoot(): string;
+  /** Closes the API, the runner and the LLM, drops the database and deletes the sandboxes. */
   close(): Promise<void>;
 }
 
@@ -159,28 +164,39 @@ export async function startDemoStack(
     /** The demo LLM's pace (the scripted server's own defaults otherwise), its listed models and
      * a handler in front of the demo's own (to serve the demo under other model names). */
     llm?: Pick<ScriptedLlmServerOptions, 'chunkSize' | 'chunksPerSecond' | 'models' | 'handler'>;
+    /** Process sandboxes for the runner, in a temp folder named from this prefix (none otherwise). */
+    sandboxes?: string;
     /** The API's settings beyond the test defaults and RUNNER_URLS. */
     api?: Record<string, string>;
   } = {},
 ): Promise<DemoStack> {
+  const sandboxes =
+    options.sandboxes === undefined ? undefined : processSandboxes(options.sandboxes);
   const db = await createTestDatabase();
   const llm = await createScriptedLlmServer({
     handler: createDemoLlmHandler(),
     models: ['forge-demo'],
     ...options.llm,
   });
-  const runner = await startLinkedRunner(db, llm.url);
+  const runner = await startLinkedRunner(db, llm.url, sandboxes?.env);
   const api = await startLiveApi(db, { RUNNER_URLS: runner.url, ...options.api });
   return {
     db,
     llm,
     runner,
     api,
+    sandboxRoot() {
+      if (!sandboxes) {
+        throw new Error('this demo stack has no process sandboxes');
+      }
+      return sandboxes.root;
+    },
     async close() {
       await api.close();
       await runner.close();
       await llm.close();
       await db.drop();
+      sandboxes?.remove();
     },
   };
 }
@@ -201,24 +217,5 @@ export async function assertRedisReachable(url = TEST_REDIS_URL): Promise<void> 
     if (client.isOpen) {
       await client.close();
     }
-  }
-}
-
-/** Polls until `probe` gives a value. */
-export async function eventually<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

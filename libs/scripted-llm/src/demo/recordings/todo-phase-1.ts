@@ -1,4 +1,5 @@
 import { type DemoPhaseRecording } from '../demo-recording';
+import { todoApp, todoHook } from './todo-files';
 
 /** Todo list, phase 1: the design answer and the SCOF answer, byte for byte. */
 export const TODO_PHASE_1: DemoPhaseRecording = {
@@ -64,36 +65,7 @@ export const SUBTITLE = 'Write it down, tick it off.';
 EOF
 
 cat > src/hooks/useTodos.ts << 'EOF'
-import { useState } from 'react';
-import type { Todo } from '../types';
-
-// crypto.randomUUID needs a secure context, which a preview on a plain http origin is not.
-function newId(): string {
-  return Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
-}
-
-export function useTodos() {
-  const [todos, setTodos] = useState<Todo[]>([]);
-
-  const addTodo = (title: string) => {
-    const trimmed = title.trim();
-    if (trimmed === '') return;
-    setTodos((current) => [...current, { id: newId(), title: trimmed, done: false }]);
-  };
-
-  const toggleTodo = (id: string) => {
-    setTodos((current) =>
-      current.map((todo) => (todo.id === id ? { ...todo, done: !todo.done } : todo)),
-    );
-  };
-
-  const removeTodo = (id: string) => {
-    setTodos((current) => current.filter((todo) => todo.id !== id));
-  };
-
-  return { todos, addTodo, toggleTodo, removeTodo };
-}
-EOF
+${todoHook(false)}EOF
 
 cat > src/components/NewTodoForm.tsx << 'EOF'
 import { useState } from 'react';
@@ -171,36 +143,7 @@ export function TodoItem({ todo, onToggle, onRemove }: TodoItemProps) {
 EOF
 
 cat > src/App.tsx << 'EOF'
-import { NewTodoForm } from './components/NewTodoForm';
-import { TodoItem } from './components/TodoItem';
-import { useTodos } from './hooks/useTodos';
-import { SUBTITLE } from './subtitle';
-
-export default function App() {
-  const { todos, addTodo, toggleTodo, removeTodo } = useTodos();
-
-  return (
-    <main className="min-h-screen bg-slate-100 px-4 py-12">
-      <div className="mx-auto max-w-md space-y-6">
-        <header>
-          <h1 className="text-3xl font-bold text-slate-900">Todo list</h1>
-          <p className="mt-1 text-slate-500">{SUBTITLE}</p>
-        </header>
-        <NewTodoForm onAdd={addTodo} />
-        {todos.length === 0 ? (
-          <p className="text-center text-slate-400">Nothing to do yet. Add your first todo above.</p>
-        ) : (
-          <ul className="space-y-2">
-            {todos.map((todo) => (
-              <TodoItem key={todo.id} todo={todo} onToggle={toggleTodo} onRemove={removeTodo} />
-            ))}
-          </ul>
-        )}
-      </div>
-    </main>
-  );
-}
-EOF
+${todoApp(false)}EOF
 
 Phase 1 is written: todos can be added, ticked off and deleted. Phase 2 adds filters and keeps the list in localStorage. (Replayed by the offline demo model.)
 `,

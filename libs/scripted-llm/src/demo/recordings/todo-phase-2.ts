@@ -1,4 +1,5 @@
 import { type DemoPhaseRecording } from '../demo-recording';
+import { todoApp, todoHook } from './todo-files';
 
 /** Todo list, phase 2: the design answer and the SCOF answer, byte for byte. */
 export const TODO_PHASE_2: DemoPhaseRecording = {
@@ -69,45 +70,7 @@ export function saveTodos(todos: Todo[]): void {
 EOF
 
 cat > src/hooks/useTodos.ts << 'EOF'
-import { useEffect, useState } from 'react';
-import { loadTodos, saveTodos } from '../storage';
-import type { Todo } from '../types';
-
-// crypto.randomUUID needs a secure context, which a preview on a plain http origin is not.
-function newId(): string {
-  return Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
-}
-
-export function useTodos() {
-  const [todos, setTodos] = useState<Todo[]>(loadTodos);
-
-  useEffect(() => {
-    saveTodos(todos);
-  }, [todos]);
-
-  const addTodo = (title: string) => {
-    const trimmed = title.trim();
-    if (trimmed === '') return;
-    setTodos((current) => [...current, { id: newId(), title: trimmed, done: false }]);
-  };
-
-  const toggleTodo = (id: string) => {
-    setTodos((current) =>
-      current.map((todo) => (todo.id === id ? { ...todo, done: !todo.done } : todo)),
-    );
-  };
-
-  const removeTodo = (id: string) => {
-    setTodos((current) => current.filter((todo) => todo.id !== id));
-  };
-
-  const clearDone = () => {
-    setTodos((current) => current.filter((todo) => !todo.done));
-  };
-
-  return { todos, addTodo, toggleTodo, removeTodo, clearDone };
-}
-EOF
+${todoHook(true)}EOF
 
 cat > src/components/TodoFilters.tsx << 'EOF'
 export type Filter = 'all' | 'active' | 'done';
@@ -167,54 +130,7 @@ export function TodoFilters({
 EOF
 
 cat > src/App.tsx << 'EOF'
-import { useState } from 'react';
-import { NewTodoForm } from './components/NewTodoForm';
-import { TodoFilters, type Filter } from './components/TodoFilters';
-import { TodoItem } from './components/TodoItem';
-import { useTodos } from './hooks/useTodos';
-import { SUBTITLE } from './subtitle';
-
-export default function App() {
-  const { todos, addTodo, toggleTodo, removeTodo, clearDone } = useTodos();
-  const [filter, setFilter] = useState<Filter>('all');
-
-  const visible = todos.filter((todo) => filter === 'all' || (filter === 'done') === todo.done);
-  const remaining = todos.filter((todo) => !todo.done).length;
-
-  return (
-    <main className="min-h-screen bg-slate-100 px-4 py-12">
-      <div className="mx-auto max-w-md space-y-6">
-        <header>
-          <h1 className="text-3xl font-bold text-slate-900">Todo list</h1>
-          <p className="mt-1 text-slate-500">{SUBTITLE}</p>
-        </header>
-        <NewTodoForm onAdd={addTodo} />
-        {todos.length === 0 ? (
-          <p className="text-center text-slate-400">Nothing to do yet. Add your first todo above.</p>
-        ) : (
-          <>
-            <ul className="space-y-2">
-              {visible.map((todo) => (
-                <TodoItem key={todo.id} todo={todo} onToggle={toggleTodo} onRemove={removeTodo} />
-              ))}
-            </ul>
-            {visible.length === 0 && (
-              <p className="text-center text-slate-400">No {filter} todos.</p>
-            )}
-            <TodoFilters
-              filter={filter}
-              remaining={remaining}
-              hasDone={remaining < todos.length}
-              onFilterChange={setFilter}
-              onClearDone={clearDone}
-            />
-          </>
-        )}
-      </div>
-    </main>
-  );
-}
-EOF
+${todoApp(true)}EOF
 
 The todo list is complete: filters, a counter, Clear done, and the list survives a reload. (Replayed by the offline demo model.)
 `,
