@@ -1,18 +1,15 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  type ElementRef,
-  afterNextRender,
   computed,
-  effect,
   inject,
   output,
   signal,
-  untracked,
-  viewChild,
 } from '@angular/core';
 import { httpErrorMessage } from '../../core/http-error-message';
 import { formatTimeAgo } from '../../core/relative-time';
+import { type Load, loadPerVersion } from '../load-per-version';
+import { SideSheetComponent } from '../side-sheet/side-sheet.component';
 import { WorkspaceStore } from '../workspace-store';
 import {
   type AppDatabase,
@@ -22,11 +19,6 @@ import {
   type TableRows,
 } from './database-api.service';
 
-type Load<T> =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly value: T }
-  | { readonly status: 'failed'; readonly message: string };
-
 /**
  * The app's own PostgreSQL database in a side sheet (a modal <dialog>), read-only: its tables
  * with their columns, a chosen table's rows a page at a time, and the migrations applied. Kept
@@ -34,6 +26,7 @@ type Load<T> =
  */
 @Component({
   selector: 'forge-database-panel',
+  imports: [SideSheetComponent],
   templateUrl: './database-panel.component.html',
   styleUrl: './database-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -46,7 +39,6 @@ export class DatabasePanelComponent {
   protected readonly database = signal<Load<AppDatabase>>({ status: 'loading' });
   protected readonly selected = signal<string | null>(null);
   protected readonly page = signal<Load<TableRows> | null>(null);
-  private readonly sheet = viewChild.required<ElementRef<HTMLDialogElement>>('sheet');
 
   protected readonly ready = computed(() => {
     const database = this.database();
@@ -82,31 +74,13 @@ export class DatabasePanelComponent {
     return !!rows && rows.offset + rows.rows.length < rows.total;
   });
 
-  /** What the sheet shows depends on: the project and its latest version. */
-  private readonly loadKey = computed(
-    () => `${this.store.projectId()} ${this.store.latestVersion() ?? ''}`,
-  );
-
   constructor() {
-    afterNextRender(() => {
-      const sheet = this.sheet().nativeElement;
-      if (typeof sheet.showModal === 'function') {
-        sheet.showModal();
-      } else {
-        sheet.setAttribute('open', '');
-      }
-    });
-    // Loaded on open and again whenever a version is made (a phase may have migrated).
-    // The first load starts here, not in the effect: a view effect made while the page renders
-    // was seen to wait for the next change detection (none came while the page sat idle).
-    let loaded = this.loadKey();
-    void this.load(this.store.projectId());
-    effect(() => {
-      const key = this.loadKey();
-      if (key !== loaded) {
-        loaded = key;
-        untracked(() => void this.load(this.store.projectId()));
-      }
+    // Again on each new version: a phase may have migrated.
+    loadPerVersion(this.store, {
+      into: this.database,
+      fetch: (projectId) => this.api.describe(projectId),
+      what: "load the app's database",
+      loaded: (database) => this.chooseTable(database),
     });
   }
 
@@ -144,49 +118,16 @@ export class DatabasePanelComponent {
     }
   }
 
-  /** Esc closes the sheet here, so the page does not also read it as "stop the generation". */
-  protected onEscape(event: Event): void {
-    event.preventDefault();
-    this.close();
-  }
-
-  protected close(): void {
-    const sheet = this.sheet().nativeElement;
-    if (sheet.open && typeof sheet.close === 'function') {
-      sheet.close();
-    } else {
-      this.closed.emit();
-    }
-  }
-
-  protected onClosed(): void {
-    this.closed.emit();
-  }
-
-  private async load(projectId: string): Promise<void> {
-    if (this.database().status !== 'ready') {
-      this.database.set({ status: 'loading' });
-    }
-    try {
-      const database = await this.api.describe(projectId);
-      if (projectId !== this.store.projectId()) {
-        return;
-      }
-      this.database.set({ status: 'ready', value: database });
-      const names = database.tables.map((table) => table.name);
-      const current = this.selected();
-      // The app's own tables first; forge_migrations is shown as the migration list.
-      const first = names.find((name) => name !== 'forge_migrations') ?? names[0] ?? null;
-      const keep = current !== null && names.includes(current) ? current : first;
-      if (keep !== null) {
-        this.selected.set(keep);
-        void this.loadRows(keep, current === keep ? (this.rows()?.offset ?? 0) : 0);
-      }
-    } catch (error: unknown) {
-      this.database.set({
-        status: 'failed',
-        message: httpErrorMessage(error, "load the app's database"),
-      });
+  /** Chooses the table to show: the one shown before if it is still there. */
+  private chooseTable(database: AppDatabase): void {
+    const names = database.tables.map((table) => table.name);
+    const current = this.selected();
+    // The app's own tables first; forge_migrations is shown as the migration list.
+    const first = names.find((name) => name !== 'forge_migrations') ?? names[0] ?? null;
+    const keep = current !== null && names.includes(current) ? current : first;
+    if (keep !== null) {
+      this.selected.set(keep);
+      void this.loadRows(keep, current === keep ? (this.rows()?.offset ?? 0) : 0);
     }
   }
 

@@ -1,15 +1,10 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  type ElementRef,
-  afterNextRender,
   computed,
-  effect,
   inject,
   output,
   signal,
-  untracked,
-  viewChild,
 } from '@angular/core';
 import {
   type VersionDiff,
@@ -20,6 +15,8 @@ import { ConfirmDialogComponent } from '../../core/confirm-dialog/confirm-dialog
 import { httpErrorMessage } from '../../core/http-error-message';
 import { formatTimeAgo } from '../../core/relative-time';
 import { describeProjectState } from '../../project/project-state';
+import { type Load, loadPerVersion } from '../load-per-version';
+import { SideSheetComponent } from '../side-sheet/side-sheet.component';
 import { progressOf } from '../state/progress';
 import { WorkspaceStore, commandMessage } from '../workspace-store';
 import { readUnifiedDiff } from './diff-lines';
@@ -31,11 +28,6 @@ const REASON_WORDS: Record<VersionReason, string> = {
   edit: 'Your edit',
   rollback: 'Restore',
 };
-
-type Load<T> =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly value: T }
-  | { readonly status: 'failed'; readonly message: string };
 
 /** The result of the last "Restore this version". */
 type RestoreState =
@@ -51,7 +43,7 @@ type RestoreState =
  */
 @Component({
   selector: 'forge-versions-panel',
-  imports: [ConfirmDialogComponent],
+  imports: [ConfirmDialogComponent, SideSheetComponent],
   templateUrl: './versions-panel.component.html',
   styleUrl: './versions-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -67,7 +59,6 @@ export class VersionsPanelComponent {
   protected readonly diff = signal<Load<VersionDiff> | null>(null);
   protected readonly confirming = signal<VersionSummary | null>(null);
   protected readonly restore = signal<RestoreState>({ kind: 'idle' });
-  private readonly sheet = viewChild.required<ElementRef<HTMLDialogElement>>('sheet');
 
   protected readonly versions = computed(() => {
     const list = this.list();
@@ -152,31 +143,16 @@ export class VersionsPanelComponent {
       : files;
   });
 
-  /** What the sheet shows depends on: the project and its latest version. */
-  private readonly loadKey = computed(
-    () => `${this.store.projectId()} ${this.store.latestVersion() ?? ''}`,
-  );
-
   constructor() {
-    afterNextRender(() => {
-      const sheet = this.sheet().nativeElement;
-      if (typeof sheet.showModal === 'function') {
-        sheet.showModal();
-      } else {
-        sheet.setAttribute('open', '');
-      }
-    });
-    // Loaded on open and again whenever a version is made (a phase, an edit, a rollback).
-    // The first load starts here, not in the effect: a view effect made while the page renders
-    // was seen to wait for the next change detection (none came while the page sat idle).
-    let loaded = this.loadKey();
-    void this.loadList(this.store.projectId());
-    effect(() => {
-      const key = this.loadKey();
-      if (key !== loaded) {
-        loaded = key;
-        untracked(() => void this.loadList(this.store.projectId()));
-      }
+    loadPerVersion(this.store, {
+      into: this.list,
+      fetch: (projectId) => this.api.list(projectId),
+      what: 'load the versions',
+      loaded: (versions) => {
+        if (this.selected() === null && versions.length > 0) {
+          this.select(versions[0]);
+        }
+      },
     });
   }
 
@@ -213,44 +189,6 @@ export class VersionsPanelComponent {
         ? { kind: 'done', version: version.number, after }
         : { kind: 'refused', message: `Not restored: ${commandMessage(ack.error)}` },
     );
-  }
-
-  /** Esc closes the sheet here, so the page does not also read it as "stop the generation". */
-  protected onEscape(event: Event): void {
-    event.preventDefault();
-    this.close();
-  }
-
-  protected close(): void {
-    const sheet = this.sheet().nativeElement;
-    if (sheet.open && typeof sheet.close === 'function') {
-      sheet.close();
-    } else {
-      this.closed.emit();
-    }
-  }
-
-  /** The dialog closed (the button, Esc, or the browser): the page removes the panel. */
-  protected onClosed(): void {
-    this.closed.emit();
-  }
-
-  private async loadList(projectId: string): Promise<void> {
-    if (this.list().status !== 'ready') {
-      this.list.set({ status: 'loading' });
-    }
-    try {
-      const versions = await this.api.list(projectId);
-      if (projectId !== this.store.projectId()) {
-        return;
-      }
-      this.list.set({ status: 'ready', value: versions });
-      if (this.selected() === null && versions.length > 0) {
-        this.select(versions[0]);
-      }
-    } catch (error: unknown) {
-      this.list.set({ status: 'failed', message: httpErrorMessage(error, 'load the versions') });
-    }
   }
 
   private async loadDiff(version: number): Promise<void> {
