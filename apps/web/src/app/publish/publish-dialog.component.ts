@@ -41,7 +41,7 @@ export function suggestSlug(name: string): string {
 @Component({
   selector: 'forge-publish-dialog',
   templateUrl: './publish-dialog.component.html',
-  styleUrl: './publish-dialog.component.css',
+  styleUrls: ['../core/modal-dialog.css', './publish-dialog.component.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PublishDialogComponent {

@@ -19,7 +19,7 @@ import { PublishApiService, type ShareLink } from './publish-api.service';
 @Component({
   selector: 'forge-share-dialog',
   templateUrl: './share-dialog.component.html',
-  styleUrl: './publish-dialog.component.css',
+  styleUrls: ['../core/modal-dialog.css', './publish-dialog.component.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ShareDialogComponent {

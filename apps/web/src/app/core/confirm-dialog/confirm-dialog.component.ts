@@ -18,7 +18,7 @@ let nextId = 0;
 @Component({
   selector: 'forge-confirm-dialog',
   templateUrl: './confirm-dialog.component.html',
-  styleUrl: './confirm-dialog.component.css',
+  styleUrls: ['../modal-dialog.css', './confirm-dialog.component.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ConfirmDialogComponent {
