@@ -12,6 +12,7 @@ import {
 } from '@angular/core';
 import { type VersionSummary } from '@forge/protocol/agent/versions';
 import { httpErrorMessage } from '../core/http-error-message';
+import { showModal } from '../core/modal-dialog';
 import { VersionsApiService } from '../workspace/versions/versions-api.service';
 import { PublishApiService, type Publication, type Visibility } from './publish-api.service';
 
@@ -69,12 +70,7 @@ export class PublishDialogComponent {
 
   constructor() {
     afterNextRender(() => {
-      const dialog = this.dialog().nativeElement;
-      if (typeof dialog.showModal === 'function') {
-        dialog.showModal();
-      } else {
-        dialog.setAttribute('open', '');
-      }
+      showModal(this.dialog().nativeElement);
       void this.load();
     });
   }
