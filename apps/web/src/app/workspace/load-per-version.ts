@@ -38,7 +38,8 @@ export function loadPerVersion<T>(store: WorkspaceStore, load: PerVersionLoad<T>
       load.into.set({ status: 'failed', message: httpErrorMessage(error, load.what) });
     }
   };
-  const loadKey = computed(() => `${store.projectId()} ${store.latestVersion() ?? ''}`);
+  // The version's seq, not the event: an object prints as "[object Object]" whatever it holds.
+  const loadKey = computed(() => `${store.projectId()} ${store.latestVersion()?.seq ?? ''}`);
   // The first load starts here, not in the effect: a view effect made while the page renders
   // was seen to wait for the next change detection (none came while the page sat idle).
   let loaded = loadKey();
