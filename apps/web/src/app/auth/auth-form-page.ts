@@ -2,7 +2,6 @@ import { ElementRef, Injector, afterNextRender, inject, signal } from '@angular/
 import { type AbstractControl, type FormGroup } from '@angular/forms';
 import { ActivatedRoute, Router } from '@angular/router';
 import { APP_PATHS, RETURN_URL_PARAM, safeReturnUrl } from '../core/app-paths';
-import { PendingPromptService } from '../project/pending-prompt.service';
 import { AuthError } from './auth-error';
 
 /**
@@ -21,9 +20,6 @@ export abstract class AuthFormPage<Controls extends Record<string, AbstractContr
   protected readonly submitted = signal(false);
   protected readonly submitting = signal(false);
   protected readonly error = signal<string | null>(null);
-  protected readonly passwordShown = signal(false);
-  /** The prompt typed on the landing page, which starts once the user is in. */
-  protected readonly pendingPrompt = inject(PendingPromptService).peek();
   /** The field to type in again after the server refused the form (the password). */
   protected abstract readonly retryFieldId: string;
 

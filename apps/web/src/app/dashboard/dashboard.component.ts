@@ -2,16 +2,13 @@ import {
   ChangeDetectionStrategy,
   Component,
   DestroyRef,
-  type ElementRef,
   type OnInit,
   computed,
   inject,
   signal,
-  viewChild,
 } from '@angular/core';
 import { Router } from '@angular/router';
 import { APP_PATHS } from '../core/app-paths';
-import { AutofocusDirective } from '../core/autofocus.directive';
 import { ConfirmDialogComponent } from '../core/confirm-dialog/confirm-dialog.component';
 import { httpErrorMessage } from '../core/http-error-message';
 import { formatTimeAgo } from '../core/relative-time';
@@ -23,10 +20,8 @@ import { PendingPromptService } from '../project/pending-prompt.service';
 import { type Project, type ProjectSort } from '../project/project.model';
 import { ProjectsService } from '../project/projects.service';
 import { StartPromptsService } from '../project/start-prompts.service';
-import { EXAMPLE_PROMPTS } from './example-prompts';
 import { ProjectCardComponent } from './project-card.component';
-
-import { PROMPT_MAX_LENGTH } from './prompt-limits';
+import { PromptBoxComponent } from './prompt-box.component';
 
 /** How long the search waits for the typing to pause before it asks the server. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -40,11 +35,11 @@ export const SORT_OPTIONS: readonly { value: ProjectSort; label: string }[] = [
 @Component({
   selector: 'forge-dashboard',
   imports: [
-    AutofocusDirective,
     ConfirmDialogComponent,
     ImportDialogComponent,
     ModelPickerComponent,
     ProjectCardComponent,
+    PromptBoxComponent,
     TopBarComponent,
   ],
   templateUrl: './dashboard.component.html',
@@ -59,10 +54,7 @@ export class DashboardComponent implements OnInit {
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   /** Counts list loads, so the answer to an older search never replaces a newer one's. */
   private listRequest = 0;
-  private readonly promptBox = viewChild.required<ElementRef<HTMLTextAreaElement>>('promptBox');
 
-  protected readonly examples = EXAMPLE_PROMPTS;
-  protected readonly promptMaxLength = PROMPT_MAX_LENGTH;
   protected readonly prompt = signal('');
   protected readonly canCreate = computed(() => this.prompt().trim() !== '' && !this.creating());
   protected readonly creating = signal(false);
@@ -118,21 +110,6 @@ export class DashboardComponent implements OnInit {
       this.sort.set(option.value);
       void this.loadFirstPage();
     }
-  }
-
-  protected useExample(example: string): void {
-    this.prompt.set(example);
-    this.promptBox().nativeElement.focus();
-  }
-
-  /** Enter sends, Shift+Enter breaks the line (UI.md); an IME composition keeps its Enter. */
-  protected onPromptEnter(event: Event): void {
-    const keyboardEvent = event as KeyboardEvent;
-    if (keyboardEvent.shiftKey || keyboardEvent.isComposing) {
-      return;
-    }
-    keyboardEvent.preventDefault();
-    void this.create();
   }
 
   protected async create(): Promise<void> {

@@ -2,19 +2,16 @@ import {
   ChangeDetectionStrategy,
   Component,
   type ElementRef,
-  Injector,
-  afterNextRender,
   computed,
   inject,
   input,
   output,
-  signal,
   viewChild,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { APP_PATHS } from '../core/app-paths';
-import { httpErrorMessage } from '../core/http-error-message';
 import { PROJECT_NAME_INPUT_MAX_LENGTH } from '../project/project-name';
+import { ProjectRename } from '../project/project-rename';
 import { ProjectStateBadgeComponent } from '../project/project-state-badge.component';
 import { type Project } from '../project/project.model';
 import { ProjectsService } from '../project/projects.service';
@@ -33,7 +30,6 @@ import { usageLabel } from '../models/model-list';
 })
 export class ProjectCardComponent {
   private readonly projects = inject(ProjectsService);
-  private readonly injector = inject(Injector);
 
   readonly project = input.required<Project>();
   /** "2 h ago", or '' when the date is unknown. */
@@ -53,50 +49,10 @@ export class ProjectCardComponent {
   protected readonly thumbnail = computed(() => this.projects.thumbnailUrl(this.project()));
   /** The placeholder of a project not pictured yet: its first letter. */
   protected readonly initial = computed(() => (this.project().name.trim()[0] ?? '?').toUpperCase());
-  protected readonly editing = signal(false);
-  protected readonly saving = signal(false);
-  protected readonly error = signal<string | null>(null);
   private readonly nameInput = viewChild<ElementRef<HTMLInputElement>>('nameInput');
-
-  protected startRename(): void {
-    this.error.set(null);
-    this.editing.set(true);
-    // The input exists once this change is rendered.
-    afterNextRender(
-      () => {
-        const input = this.nameInput()?.nativeElement;
-        input?.focus();
-        input?.select();
-      },
-      { injector: this.injector },
-    );
-  }
-
-  protected cancelRename(): void {
-    this.editing.set(false);
-    this.error.set(null);
-  }
-
-  protected async saveRename(value: string): Promise<void> {
-    const name = value.trim();
-    if (!name) {
-      this.error.set('Give the project a name.');
-      return;
-    }
-    if (name === this.project().name) {
-      this.cancelRename();
-      return;
-    }
-    this.saving.set(true);
-    this.error.set(null);
-    try {
-      const project = await this.projects.rename(this.project().id, name);
-      this.editing.set(false);
-      this.renamed.emit(project);
-    } catch (error: unknown) {
-      this.error.set(httpErrorMessage(error, 'rename the project'));
-    } finally {
-      this.saving.set(false);
-    }
-  }
+  protected readonly rename = new ProjectRename({
+    project: () => this.project(),
+    field: () => this.nameInput()?.nativeElement,
+    renamed: (project) => this.renamed.emit(project),
+  });
 }

@@ -21,7 +21,7 @@ import { GitIoService } from './git-io.service';
 @Component({
   selector: 'forge-import-dialog',
   templateUrl: './import-dialog.component.html',
-  styleUrl: './git-dialog.css',
+  styleUrls: ['../core/modal-dialog.css', './git-dialog.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ImportDialogComponent {

@@ -21,7 +21,7 @@ import { type GitRemote, GitIoService } from './git-io.service';
 @Component({
   selector: 'forge-push-dialog',
   templateUrl: './push-dialog.component.html',
-  styleUrl: './git-dialog.css',
+  styleUrls: ['../core/modal-dialog.css', './git-dialog.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PushDialogComponent {

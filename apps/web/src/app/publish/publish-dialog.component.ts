@@ -12,6 +12,7 @@ import {
 } from '@angular/core';
 import { type VersionSummary } from '@forge/protocol/agent/versions';
 import { httpErrorMessage } from '../core/http-error-message';
+import { showModal } from '../core/modal-dialog';
 import { VersionsApiService } from '../workspace/versions/versions-api.service';
 import { PublishApiService, type Publication, type Visibility } from './publish-api.service';
 
@@ -41,7 +42,7 @@ export function suggestSlug(name: string): string {
 @Component({
   selector: 'forge-publish-dialog',
   templateUrl: './publish-dialog.component.html',
-  styleUrl: './publish-dialog.component.css',
+  styleUrls: ['../core/modal-dialog.css', './publish-dialog.component.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PublishDialogComponent {
@@ -69,12 +70,7 @@ export class PublishDialogComponent {
 
   constructor() {
     afterNextRender(() => {
-      const dialog = this.dialog().nativeElement;
-      if (typeof dialog.showModal === 'function') {
-        dialog.showModal();
-      } else {
-        dialog.setAttribute('open', '');
-      }
+      showModal(this.dialog().nativeElement);
       void this.load();
     });
   }

@@ -10,6 +10,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { httpErrorMessage } from '../core/http-error-message';
+import { showModal } from '../core/modal-dialog';
 import { PublishApiService, type ShareLink } from './publish-api.service';
 
 /**
@@ -19,7 +20,7 @@ import { PublishApiService, type ShareLink } from './publish-api.service';
 @Component({
   selector: 'forge-share-dialog',
   templateUrl: './share-dialog.component.html',
-  styleUrl: './publish-dialog.component.css',
+  styleUrls: ['../core/modal-dialog.css', './publish-dialog.component.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ShareDialogComponent {
@@ -37,12 +38,7 @@ export class ShareDialogComponent {
 
   constructor() {
     afterNextRender(() => {
-      const dialog = this.dialog().nativeElement;
-      if (typeof dialog.showModal === 'function') {
-        dialog.showModal();
-      } else {
-        dialog.setAttribute('open', '');
-      }
+      showModal(this.dialog().nativeElement);
       void this.load();
     });
   }

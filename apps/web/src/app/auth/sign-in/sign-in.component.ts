@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
-import { AutofocusDirective } from '../../core/autofocus.directive';
+import { AuthCardComponent } from '../auth-card.component';
+import { AuthFieldComponent } from '../auth-field.component';
 import { AuthFormPage } from '../auth-form-page';
 import { AuthService } from '../auth.service';
 
@@ -13,7 +14,7 @@ const signInForm = () =>
 
 @Component({
   selector: 'forge-sign-in',
-  imports: [AutofocusDirective, ReactiveFormsModule, RouterLink],
+  imports: [AuthCardComponent, AuthFieldComponent, ReactiveFormsModule, RouterLink],
   templateUrl: './sign-in.component.html',
   styleUrl: '../auth-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

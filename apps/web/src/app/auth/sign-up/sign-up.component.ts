@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
-import { AutofocusDirective } from '../../core/autofocus.directive';
+import { AuthCardComponent } from '../auth-card.component';
+import { AuthFieldComponent } from '../auth-field.component';
 import { AuthFormPage } from '../auth-form-page';
 import { AuthService, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth.service';
 
@@ -24,7 +25,7 @@ const signUpForm = () =>
 
 @Component({
   selector: 'forge-sign-up',
-  imports: [AutofocusDirective, ReactiveFormsModule, RouterLink],
+  imports: [AuthCardComponent, AuthFieldComponent, ReactiveFormsModule, RouterLink],
   templateUrl: './sign-up.component.html',
   styleUrl: '../auth-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -7,6 +7,7 @@ import {
   output,
   viewChild,
 } from '@angular/core';
+import { hideModal, showModal } from '../modal-dialog';
 
 let nextId = 0;
 
@@ -17,7 +18,7 @@ let nextId = 0;
 @Component({
   selector: 'forge-confirm-dialog',
   templateUrl: './confirm-dialog.component.html',
-  styleUrl: './confirm-dialog.component.css',
+  styleUrls: ['../modal-dialog.css', './confirm-dialog.component.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ConfirmDialogComponent {
@@ -42,13 +43,13 @@ export class ConfirmDialogComponent {
       const dialog = this.dialog().nativeElement;
       if (this.open() && !dialog.open) {
         this.answering = false;
-        show(dialog);
+        showModal(dialog);
         dialog
           .querySelector<HTMLButtonElement>(this.confirmFirst() ? '.confirm' : '.cancel')
           ?.focus();
       } else if (!this.open() && dialog.open) {
         this.answering = true;
-        hide(dialog);
+        hideModal(dialog);
       }
     });
   }
@@ -58,29 +59,12 @@ export class ConfirmDialogComponent {
       return;
     }
     this.answering = true;
-    hide(this.dialog().nativeElement);
+    hideModal(this.dialog().nativeElement);
     this.answered.emit(yes);
   }
 
   /** Esc, or a close the page did not ask for, is a no. */
   protected onClose(): void {
     this.answer(false);
-  }
-}
-
-/** showModal where the browser has it; an open dialog otherwise (older engines, jsdom). */
-function show(dialog: HTMLDialogElement): void {
-  if (typeof dialog.showModal === 'function') {
-    dialog.showModal();
-  } else {
-    dialog.setAttribute('open', '');
-  }
-}
-
-function hide(dialog: HTMLDialogElement): void {
-  if (typeof dialog.close === 'function') {
-    dialog.close();
-  } else {
-    dialog.removeAttribute('open');
   }
 }

@@ -1,17 +1,15 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
-  type ElementRef,
-  afterNextRender,
   computed,
   inject,
   output,
   signal,
-  viewChild,
 } from '@angular/core';
 import { httpErrorMessage } from '../../core/http-error-message';
 import { formatTimeAgo } from '../../core/relative-time';
+import { type Load, loadPerVersion } from '../load-per-version';
+import { SideSheetComponent } from '../side-sheet/side-sheet.component';
 import { WorkspaceStore } from '../workspace-store';
 import {
   type AppDatabase,
@@ -21,11 +19,6 @@ import {
   type TableRows,
 } from './database-api.service';
 
-type Load<T> =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly value: T }
-  | { readonly status: 'failed'; readonly message: string };
-
 /**
  * The app's own PostgreSQL database in a side sheet (a modal <dialog>), read-only: its tables
  * with their columns, a chosen table's rows a page at a time, and the migrations applied. Kept
@@ -33,6 +26,7 @@ type Load<T> =
  */
 @Component({
   selector: 'forge-database-panel',
+  imports: [SideSheetComponent],
   templateUrl: './database-panel.component.html',
   styleUrl: './database-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -45,7 +39,6 @@ export class DatabasePanelComponent {
   protected readonly database = signal<Load<AppDatabase>>({ status: 'loading' });
   protected readonly selected = signal<string | null>(null);
   protected readonly page = signal<Load<TableRows> | null>(null);
-  private readonly sheet = viewChild.required<ElementRef<HTMLDialogElement>>('sheet');
 
   protected readonly ready = computed(() => {
     const database = this.database();
@@ -82,21 +75,13 @@ export class DatabasePanelComponent {
   });
 
   constructor() {
-    afterNextRender(() => {
-      const sheet = this.sheet().nativeElement;
-      if (typeof sheet.showModal === 'function') {
-        sheet.showModal();
-      } else {
-        sheet.setAttribute('open', '');
-      }
+    // Again on each new version: a phase may have migrated.
+    loadPerVersion(this.store, {
+      into: this.database,
+      fetch: (projectId) => this.api.describe(projectId),
+      what: "load the app's database",
+      loaded: (database) => this.chooseTable(database),
     });
-    // Loaded on open and again whenever a version is made (a phase may have migrated).
-    // Loaded on open and again whenever a version is made (a phase may have migrated), both
-    // straight from here and the store's event: an effect's run was seen to wait, while the page
-    // sat idle, for a change detection that did not come.
-    void this.load(this.store.projectId());
-    const stop = this.store.onNewVersion(() => void this.load(this.store.projectId()));
-    inject(DestroyRef).onDestroy(stop);
   }
 
   protected timeAgo(migration: AppliedMigration): string {
@@ -133,49 +118,16 @@ export class DatabasePanelComponent {
     }
   }
 
-  /** Esc closes the sheet here, so the page does not also read it as "stop the generation". */
-  protected onEscape(event: Event): void {
-    event.preventDefault();
-    this.close();
-  }
-
-  protected close(): void {
-    const sheet = this.sheet().nativeElement;
-    if (sheet.open && typeof sheet.close === 'function') {
-      sheet.close();
-    } else {
-      this.closed.emit();
-    }
-  }
-
-  protected onClosed(): void {
-    this.closed.emit();
-  }
-
-  private async load(projectId: string): Promise<void> {
-    if (this.database().status !== 'ready') {
-      this.database.set({ status: 'loading' });
-    }
-    try {
-      const database = await this.api.describe(projectId);
-      if (projectId !== this.store.projectId()) {
-        return;
-      }
-      this.database.set({ status: 'ready', value: database });
-      const names = database.tables.map((table) => table.name);
-      const current = this.selected();
-      // The app's own tables first; forge_migrations is shown as the migration list.
-      const first = names.find((name) => name !== 'forge_migrations') ?? names[0] ?? null;
-      const keep = current !== null && names.includes(current) ? current : first;
-      if (keep !== null) {
-        this.selected.set(keep);
-        void this.loadRows(keep, current === keep ? (this.rows()?.offset ?? 0) : 0);
-      }
-    } catch (error: unknown) {
-      this.database.set({
-        status: 'failed',
-        message: httpErrorMessage(error, "load the app's database"),
-      });
+  /** Chooses the table to show: the one shown before if it is still there. */
+  private chooseTable(database: AppDatabase): void {
+    const names = database.tables.map((table) => table.name);
+    const current = this.selected();
+    // The app's own tables first; forge_migrations is shown as the migration list.
+    const first = names.find((name) => name !== 'forge_migrations') ?? names[0] ?? null;
+    const keep = current !== null && names.includes(current) ? current : first;
+    if (keep !== null) {
+      this.selected.set(keep);
+      void this.loadRows(keep, current === keep ? (this.rows()?.offset ?? 0) : 0);
     }
   }
 

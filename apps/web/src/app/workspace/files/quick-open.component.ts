@@ -10,6 +10,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
+import { hideModal, showModal } from '../../core/modal-dialog';
 import { type PathMatch, searchPaths } from './fuzzy-path';
 
 /** Most matches listed at once; typing more narrows the list. */
@@ -59,15 +60,11 @@ export class QuickOpenComponent {
           this.query.set('');
           this.active.set(0);
         });
-        if (typeof dialog.showModal === 'function') {
-          dialog.showModal();
-        } else {
-          dialog.setAttribute('open', '');
-        }
+        showModal(dialog);
         this.field().nativeElement.focus();
       } else if (!this.open() && dialog.open) {
         this.answered = true;
-        closeDialog(dialog);
+        hideModal(dialog);
       }
     });
   }
@@ -100,7 +97,7 @@ export class QuickOpenComponent {
       return;
     }
     this.answered = true;
-    closeDialog(this.dialog().nativeElement);
+    hideModal(this.dialog().nativeElement);
     this.closed.emit(path);
   }
 
@@ -111,14 +108,6 @@ export class QuickOpenComponent {
   private scrollActiveIntoView(): void {
     const option = this.dialog().nativeElement.querySelector(`#${this.optionId(this.active())}`);
     option?.scrollIntoView?.({ block: 'nearest' });
-  }
-}
-
-function closeDialog(dialog: HTMLDialogElement): void {
-  if (typeof dialog.close === 'function') {
-    dialog.close();
-  } else {
-    dialog.removeAttribute('open');
   }
 }
 

@@ -1,41 +1,16 @@
 import { type PhaseInfo } from '@forge/protocol/agent/agent-state';
-import { type ProjectView } from '@forge/protocol/socket/project-view';
+import { testPhase, testView as view } from '../testing/project-views';
 import { planRows } from './plan-rows';
 
+/** A done phase of request 1 that writes two files. */
 function phase(number: number, extra: Partial<PhaseInfo> = {}): PhaseInfo {
-  return {
-    number,
-    request: 1,
-    name: `Phase ${number}`,
-    description: 'd',
+  return testPhase(number, {
     files: [
       { path: `src/a${number}.ts`, purpose: 'a' },
       { path: `src/b${number}.ts`, purpose: 'b' },
     ],
-    dependencies: [],
-    lastPhase: false,
-    status: 'done',
     ...extra,
-  };
-}
-
-function view(extra: Partial<ProjectView> = {}): ProjectView {
-  return {
-    projectId: 'p',
-    seq: 1,
-    state: 'IDLE',
-    blueprint: null,
-    phases: [],
-    request: 1,
-    currentPhase: 0,
-    checking: null,
-    error: null,
-    files: {},
-    encodings: {},
-    streaming: null,
-    messages: [],
-    ...extra,
-  };
+  });
 }
 
 const NO_CHANGES = { phase: 0, paths: [] };

@@ -1,6 +1,6 @@
 import { type ProblemItem } from '@forge/protocol/agent/events';
-import { type ProjectView } from '@forge/protocol/socket/project-view';
 import { type LogEntry } from '../state/workspace-state';
+import { testView as view } from '../testing/project-views';
 import {
   type LinkState,
   PREVIEW_LOG_TAIL_LINES,
@@ -12,25 +12,6 @@ import {
   problemOutputs,
   providerWait,
 } from './preview-status';
-
-function view(extra: Partial<ProjectView> = {}): ProjectView {
-  return {
-    projectId: 'p',
-    seq: 1,
-    state: 'IDLE',
-    blueprint: null,
-    phases: [],
-    request: 1,
-    currentPhase: 0,
-    checking: null,
-    error: null,
-    files: {},
-    encodings: {},
-    streaming: null,
-    messages: [],
-    ...extra,
-  };
-}
 
 const READY: LinkState = { status: 'ready', url: 'http://p.preview.localhost:3004/' };
 const NONE: LinkState = { status: 'none' };

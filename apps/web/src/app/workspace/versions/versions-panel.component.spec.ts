@@ -130,6 +130,22 @@ describe(VersionsPanelComponent.name, () => {
     expect(sheet()!.querySelectorAll('.version')).toHaveLength(4);
   });
 
+  it('loads the list again for each version made while it is open', async () => {
+    page.serve({ seq: 5, state: 'COMPLETE' });
+    await page.open();
+    await openVersions();
+    for (const [seq, number] of [
+      [6, 4],
+      [7, 5],
+    ]) {
+      const label = `Edited src/App.tsx, ${number}`;
+      page.emit(seq, { type: 'version_created', number, label, reason: 'edit', createdAt: NOW });
+      const made: VersionSummary = { ...VERSIONS[0], number, label };
+      (await page.requestTo(`${PROJECT_URL}/versions`)).flush({ versions: [made, ...VERSIONS] });
+      await page.eventually(() => page.text().includes(label), `version ${number}`);
+    }
+  });
+
   it('restores a version after a confirmation, with the rollback command', async () => {
     page.serve({ state: 'COMPLETE' });
     await page.open();

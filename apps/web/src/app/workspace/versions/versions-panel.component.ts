@@ -1,14 +1,10 @@
 import {
   ChangeDetectionStrategy,
   Component,
-  DestroyRef,
-  type ElementRef,
-  afterNextRender,
   computed,
   inject,
   output,
   signal,
-  viewChild,
 } from '@angular/core';
 import {
   type VersionDiff,
@@ -19,6 +15,8 @@ import { ConfirmDialogComponent } from '../../core/confirm-dialog/confirm-dialog
 import { httpErrorMessage } from '../../core/http-error-message';
 import { formatTimeAgo } from '../../core/relative-time';
 import { describeProjectState } from '../../project/project-state';
+import { type Load, loadPerVersion } from '../load-per-version';
+import { SideSheetComponent } from '../side-sheet/side-sheet.component';
 import { progressOf } from '../state/progress';
 import { WorkspaceStore, commandMessage } from '../workspace-store';
 import { readUnifiedDiff } from './diff-lines';
@@ -30,11 +28,6 @@ const REASON_WORDS: Record<VersionReason, string> = {
   edit: 'Your edit',
   rollback: 'Restore',
 };
-
-type Load<T> =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly value: T }
-  | { readonly status: 'failed'; readonly message: string };
 
 /** The result of the last "Restore this version". */
 type RestoreState =
@@ -50,7 +43,7 @@ type RestoreState =
  */
 @Component({
   selector: 'forge-versions-panel',
-  imports: [ConfirmDialogComponent],
+  imports: [ConfirmDialogComponent, SideSheetComponent],
   templateUrl: './versions-panel.component.html',
   styleUrl: './versions-panel.component.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -66,7 +59,6 @@ export class VersionsPanelComponent {
   protected readonly diff = signal<Load<VersionDiff> | null>(null);
   protected readonly confirming = signal<VersionSummary | null>(null);
   protected readonly restore = signal<RestoreState>({ kind: 'idle' });
-  private readonly sheet = viewChild.required<ElementRef<HTMLDialogElement>>('sheet');
 
   protected readonly versions = computed(() => {
     const list = this.list();
@@ -152,21 +144,16 @@ export class VersionsPanelComponent {
   });
 
   constructor() {
-    afterNextRender(() => {
-      const sheet = this.sheet().nativeElement;
-      if (typeof sheet.showModal === 'function') {
-        sheet.showModal();
-      } else {
-        sheet.setAttribute('open', '');
-      }
+    loadPerVersion(this.store, {
+      into: this.list,
+      fetch: (projectId) => this.api.list(projectId),
+      what: 'load the versions',
+      loaded: (versions) => {
+        if (this.selected() === null && versions.length > 0) {
+          this.select(versions[0]);
+        }
+      },
     });
-    // Loaded on open and again whenever a version is made (a phase, an edit, a rollback).
-    // Loaded on open and again whenever a version is made (a phase may have migrated), both
-    // straight from here and the store's event: an effect's run was seen to wait, while the page
-    // sat idle, for a change detection that did not come.
-    void this.loadList(this.store.projectId());
-    const stop = this.store.onNewVersion(() => void this.loadList(this.store.projectId()));
-    inject(DestroyRef).onDestroy(stop);
   }
 
   protected timeAgo(version: VersionSummary): string {
@@ -202,44 +189,6 @@ export class VersionsPanelComponent {
         ? { kind: 'done', version: version.number, after }
         : { kind: 'refused', message: `Not restored: ${commandMessage(ack.error)}` },
     );
-  }
-
-  /** Esc closes the sheet here, so the page does not also read it as "stop the generation". */
-  protected onEscape(event: Event): void {
-    event.preventDefault();
-    this.close();
-  }
-
-  protected close(): void {
-    const sheet = this.sheet().nativeElement;
-    if (sheet.open && typeof sheet.close === 'function') {
-      sheet.close();
-    } else {
-      this.closed.emit();
-    }
-  }
-
-  /** The dialog closed (the button, Esc, or the browser): the page removes the panel. */
-  protected onClosed(): void {
-    this.closed.emit();
-  }
-
-  private async loadList(projectId: string): Promise<void> {
-    if (this.list().status !== 'ready') {
-      this.list.set({ status: 'loading' });
-    }
-    try {
-      const versions = await this.api.list(projectId);
-      if (projectId !== this.store.projectId()) {
-        return;
-      }
-      this.list.set({ status: 'ready', value: versions });
-      if (this.selected() === null && versions.length > 0) {
-        this.select(versions[0]);
-      }
-    } catch (error: unknown) {
-      this.list.set({ status: 'failed', message: httpErrorMessage(error, 'load the versions') });
-    }
   }
 
   private async loadDiff(version: number): Promise<void> {
