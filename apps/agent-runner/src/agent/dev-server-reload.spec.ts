@@ -85,10 +85,9 @@ describe('reloadDevServer (process sandbox)', () => {
 
     const installed = await sandbox.install(['zustand@5.0.8']);
     expect(installed.ok).toBe(true);
-    // Vite alone keeps the failure: its resolver remembers the miss and does not watch node_modules.
-    const [stillFailing] = await module();
-    expect(stillFailing).toBe(500);
-
+    // Vite alone often keeps the failure (its resolver remembers the miss and does not watch
+    // node_modules), but not always: when its watcher sees package.json change in time it may
+    // recover by itself (seen once in CI). Not asserted: what Forge does is, just below.
     const reloaded = await reloadDevServer(sandbox);
     expect(reloaded).toBe((await sandbox.startDevServer()).url);
     const response = await fetch(`${reloaded}/src/App.tsx`);
