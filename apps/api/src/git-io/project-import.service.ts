@@ -10,8 +10,8 @@ import {
   ProjectRepository,
   VersionRepository,
 } from '@forge/db';
+import { listTemplatePaths } from '@forge/sandbox/template';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
-import { readStarterTemplate } from '../download/starter-template';
 import { type ProjectDto } from '../projects/dto/project.dto';
 import { ProjectsService } from '../projects/projects.service';
 import { runGit } from './git-command';
@@ -179,13 +179,11 @@ export class ProjectImportService {
     files: ImportedFile[],
   ): Promise<ProjectDto> {
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    // The app is whole as imported: the starter's other files (its server, lockfile, tools) stay
-    // out of its sandbox and its zip, as files the agent deleted do.
+    // The app is whole as imported: the starter's other files (its server, tools, config) stay
+    // out of its sandbox and its zip, as files the agent deleted do. Paths only, already sorted;
+    // the template's bun.lock is not among them (the install brings it in line).
     const imported = new Set(files.map((file) => file.path));
-    const deletedPaths = (await readStarterTemplate())
-      .map((file) => file.path)
-      .filter((path) => !imported.has(path))
-      .sort();
+    const deletedPaths = (await listTemplatePaths()).filter((path) => !imported.has(path));
     const id = await this.dataSource.transaction(async (manager) => {
       const projectId = await this.projectRows.create(manager, {
         ownerId,
