@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -11,6 +11,7 @@ import {
   labelled,
   runCommand,
   check,
+  runChecked,
 } from './support/compose-stack';
 import { REPO_ROOT } from './support/k8s-tools';
 
@@ -62,10 +63,7 @@ function connectFrom(container: string, host: string, port: number): string {
     "socket.on('error', (error) => say(error.code ?? error.message));",
   ].join(' ');
   const argv = ['docker', 'exec', container, 'node', '-e', script, host, String(port)];
-  return check(
-    argv,
-    spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 }),
-  ).trim();
+  return runChecked(argv, 30_000).trim();
 }
 
 /** A container's address on one of its networks. */
@@ -77,7 +75,7 @@ function addressOf(container: string): string {
     '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
     container,
   ];
-  const out = check(argv, spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' }));
+  const out = runChecked(argv);
   return out.trim().split(/\s+/)[0]!;
 }
 

@@ -77,6 +77,17 @@ export function runCommand(
 }
 
 /** Fails with the command's output when it did not succeed. */
+/** Runs `argv` and answers its stdout; a non-zero exit throws with its output (check()). */
+export function runChecked(argv: string[], timeoutMs?: number): string {
+  return check(
+    argv,
+    spawnSync(argv[0]!, argv.slice(1), {
+      encoding: 'utf8',
+      ...(timeoutMs ? { timeout: timeoutMs } : {}),
+    }),
+  );
+}
+
 export function check(argv: string[], result: CommandResult | SpawnSyncReturns<string>): string {
   const code = 'code' in result ? result.code : result.status;
   if (code !== 0) {
@@ -165,7 +176,7 @@ export class ComposeStack {
       '--format',
       '{{.Label "com.docker.compose.service"}} {{.State}} {{.Status}}',
     ];
-    const out = check(argv, spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' }));
+    const out = runChecked(argv);
     const states: Record<string, string> = {};
     for (const line of out.trim().split('\n').filter(Boolean)) {
       const [service, state, ...status] = line.split(' ');
@@ -217,6 +228,6 @@ export function labelled(kind: 'container' | 'volume', labels: string[]): string
     kind === 'container'
       ? ['docker', 'ps', '-a', ...filters, '--format', '{{.Names}}']
       : ['docker', 'volume', 'ls', ...filters, '--format', '{{.Name}}'];
-  const out = check(argv, spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8' }));
+  const out = runChecked(argv);
   return out.split('\n').filter(Boolean).sort();
 }
