@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { extract, pack } from 'tar-stream';
 import type { SandboxFile, SiteBuildOptions, SiteBuildResult, SiteFile } from '../core/sandbox';
 import { finishToolRun, OutputTail } from '../core/project-tools';
-import { SITE_BUILD_DIR, SITE_OUT_DIR, siteBuildArgv } from '../core/site-build';
+import {
+  hasServerPart,
+  SERVER_BUILD_CONFIG,
+  SERVER_BUNDLE_PATH,
+  serverBuildArgv,
+  serverBuildConfigFile,
+  serverTooLarge,
+  SITE_BUILD_DIR,
+  SITE_OUT_DIR,
+  siteBuildArgv,
+} from '../core/site-build';
 import { listTemplateFiles } from '../core/template';
 import type { ContainerBackend } from './container-backend';
 import { toolCommand, WORKSPACE_DIR } from './sandbox-commands';
@@ -33,35 +43,83 @@ export async function buildSiteInContainer(
   for (const file of [...(await listTemplateFiles()), ...files]) {
     byPath.set(file.path, file);
   }
+  const withServer = hasServerPart(files.map((file) => file.path));
+  if (withServer) {
+    byPath.set(SERVER_BUILD_CONFIG, {
+      path: SERVER_BUILD_CONFIG,
+      content: serverBuildConfigFile(),
+    });
+  }
   await backend.putArchive(await buildTar(root, [...byPath.values()]));
-  try {
-    const argv = siteBuildArgv(root);
-    log.append('system', `building a site: ${argv.join(' ')}`);
+  const deadline = Date.now() + options.timeoutMs;
+  const build = async (argv: string[], what: string) => {
+    log.append('system', `${what}: ${argv.join(' ')}`);
     const tail = new OutputTail();
+    const timeoutMs = Math.max(1, deadline - Date.now());
     const result = await runStoppable(backend, toolCommand(argv), {
       name: 'tool',
       signal: options.signal,
-      timeoutMs: options.timeoutMs,
+      timeoutMs,
       onOutput: (_stream, chunk) => tail.add(chunk),
     });
-    const run = finishToolRun(log, 'vite', result, options.timeoutMs, tail);
+    return finishToolRun(log, 'vite', result, timeoutMs, tail);
+  };
+  try {
+    const run = await build(siteBuildArgv(root), 'building a site');
     if (run.exitCode !== 0) {
       return { ok: false, output: run.output };
     }
-    const out = await backend.exec({
-      argv: ['tar', '-c', '-C', `${WORKSPACE_DIR}/${root}/${SITE_OUT_DIR}`, '.'],
-      maxOutputBytes: options.maxBytes + options.maxFiles * TAR_OVERHEAD_PER_FILE,
-    });
-    if (out.truncated) {
-      throw tooLarge(options.maxBytes);
+    const site = await readSite(backend, root, options);
+    if (!withServer) {
+      return { ok: true, files: site, server: null };
     }
-    if (out.exitCode !== 0) {
-      throw new SandboxError('COMMAND_FAILED', `reading the build failed: ${out.stderr}`);
+    const server = await build(serverBuildArgv(root), "building the app's server part");
+    if (server.exitCode !== 0) {
+      return { ok: false, output: server.output };
     }
-    return { ok: true, files: await readTar(out.stdout, options) };
+    return { ok: true, files: site, server: await readBundle(backend, root, options) };
   } finally {
     await backend.exec({ argv: ['rm', '-rf', `${WORKSPACE_DIR}/${root}`] }).catch(() => undefined);
   }
+}
+
+/** The built site's files, as a tar out of the container. */
+async function readSite(
+  backend: ContainerBackend,
+  root: string,
+  options: SiteBuildOptions,
+): Promise<SiteFile[]> {
+  const out = await backend.exec({
+    argv: ['tar', '-c', '-C', `${WORKSPACE_DIR}/${root}/${SITE_OUT_DIR}`, '.'],
+    maxOutputBytes: options.maxBytes + options.maxFiles * TAR_OVERHEAD_PER_FILE,
+  });
+  if (out.truncated) {
+    throw tooLarge(options.maxBytes);
+  }
+  if (out.exitCode !== 0) {
+    throw new SandboxError('COMMAND_FAILED', `reading the build failed: ${out.stderr}`);
+  }
+  return readTar(out.stdout, options);
+}
+
+/** The server part's bundle; `test -f` first, as a link the build left is not followed. */
+async function readBundle(
+  backend: ContainerBackend,
+  root: string,
+  options: SiteBuildOptions,
+): Promise<Buffer> {
+  const path = `${WORKSPACE_DIR}/${root}/${SERVER_BUNDLE_PATH}`;
+  const out = await backend.exec({
+    argv: ['sh', '-c', 'test -f "$1" && test ! -L "$1" && cat "$1"', 'read-bundle', path],
+    maxOutputBytes: options.maxServerBytes + 1,
+  });
+  if (out.exitCode !== 0) {
+    throw new SandboxError('COMMAND_FAILED', `the server build wrote no ${SERVER_BUNDLE_PATH}`);
+  }
+  if (out.truncated || out.stdout.length > options.maxServerBytes) {
+    throw serverTooLarge(options.maxServerBytes);
+  }
+  return out.stdout;
 }
 
 async function buildTar(root: string, files: SandboxFile[]): Promise<Buffer> {

@@ -69,6 +69,8 @@ export interface ToolResult {
  */
 export type { SiteBuildOptions, SiteBuildResult, SiteFile } from './site-build';
 import type { SiteBuildOptions, SiteBuildResult } from './site-build';
+import type { AppServers } from './app-servers';
+export type { AppServers, AppServerSpec, RunningAppServer } from './app-servers';
 
 export interface Sandbox {
   readonly projectId: string;
@@ -121,4 +123,6 @@ export interface SandboxProvider {
   projectIds(): Promise<string[]>;
   /** Stops every sandbox this provider started in this process (runner shutdown). */
   shutdown(): Promise<void>;
+  /** Published apps' server parts; absent where the provider cannot run them. */
+  readonly appServers?: AppServers;
 }

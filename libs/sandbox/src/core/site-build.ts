@@ -22,6 +22,51 @@ export function siteBuildArgv(root: string): string[] {
   ]);
 }
 
+/**
+ * An app's server part (issue 19's server routes): `server/main.ts`, the `npm start` entry that
+ * serves /api. A version that holds files under `server/` has one of its own; the template's
+ * alone (a /api/health route) is not built for publishing.
+ */
+export const SERVER_ENTRY = 'server/main.ts';
+/** The build's config for the server part, written beside the app's files by Forge. */
+export const SERVER_BUILD_CONFIG = 'forge-server-build.config.mjs';
+/** The server part's build output: one ES module, relative to the build's folder. */
+export const SERVER_BUNDLE_PATH = 'dist-server/main.mjs';
+
+/** Whether a version's own files (the template's not counted) give the app a server part. */
+export function hasServerPart(versionPaths: readonly string[]): boolean {
+  return versionPaths.some((path) => path.startsWith('server/'));
+}
+
+/**
+ * The server part's build config: `server/main.ts` and everything it imports, its packages
+ * included (ssr.noExternal), as one ES module for Node, so that it runs from that one file with
+ * no node_modules beside it (a published app's server is a single file Forge keeps).
+ */
+export function serverBuildConfigFile(): string {
+  const config = {
+    configFile: false,
+    logLevel: 'error',
+    ssr: { noExternal: true, target: 'node' },
+    build: {
+      ssr: SERVER_ENTRY,
+      outDir: SERVER_BUNDLE_PATH.split('/')[0],
+      emptyOutDir: true,
+      minify: false,
+      target: 'node20',
+      rolldownOptions: {
+        output: { codeSplitting: false, entryFileNames: SERVER_BUNDLE_PATH.split('/')[1] },
+      },
+    },
+  };
+  return `// Written by Forge for publishing: the app's server part as one file.\nexport default ${JSON.stringify(config, null, 2)};\n`;
+}
+
+/** `vite build` of the server part of the app in `root` (relative to the workspace). */
+export function serverBuildArgv(root: string): string[] {
+  return ['vite', 'build', root, '--config', `${root}/${SERVER_BUILD_CONFIG}`];
+}
+
 export interface SiteFile {
   /** Relative to the site's root, with forward slashes (`index.html`, `assets/index-x.js`). */
   path: string;
@@ -33,6 +78,8 @@ export interface SiteBuildLimits {
   maxBytes: number;
   /** Most files the built site may hold (PUBLISH_MAX_FILES). */
   maxFiles: number;
+  /** Most bytes the server part's bundle may hold (PUBLISH_SERVER_MAX_BYTES). */
+  maxServerBytes: number;
 }
 
 export interface SiteBuildOptions extends SiteBuildLimits {
@@ -42,7 +89,8 @@ export interface SiteBuildOptions extends SiteBuildLimits {
 }
 
 export type SiteBuildResult =
-  | { ok: true; files: SiteFile[] }
+  /** `server`: the app's server part as one ES module, null when the app has none. */
+  | { ok: true; files: SiteFile[]; server: Buffer | null }
   /** The app's build failed: its output's tail, as a user can read it. */
   | { ok: false; output: string };
 
@@ -100,4 +148,38 @@ export async function readSiteFiles(root: string, limits: SiteBuildLimits): Prom
     throw new SandboxError('COMMAND_FAILED', 'the build wrote no index.html');
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A server bundle over PUBLISH_SERVER_MAX_BYTES. */
+export function serverTooLarge(maxBytes: number): SandboxError {
+  return new SandboxError(
+    'FILE_TOO_LARGE',
+    `the app's server part is larger than ${maxBytes} bytes (PUBLISH_SERVER_MAX_BYTES)`,
+  );
+}
+
+/** Reads the server part's bundle from a build's folder, without following a link. */
+export async function readServerBundle(buildDir: string, maxBytes: number): Promise<Buffer> {
+  const path = join(buildDir, SERVER_BUNDLE_PATH);
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    throw new SandboxError(
+      'COMMAND_FAILED',
+      `the server build wrote no ${SERVER_BUNDLE_PATH} (${(error as Error).message})`,
+    );
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      throw new SandboxError('COMMAND_FAILED', `${SERVER_BUNDLE_PATH} is not a file`);
+    }
+    if (stat.size > maxBytes) {
+      throw serverTooLarge(maxBytes);
+    }
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }

@@ -3,6 +3,7 @@ import {
   ContainerSandboxProvider,
   containerSandboxOptions,
 } from '../container/container-sandbox.provider';
+import { DockerAppServers } from './docker-app-servers';
 import { DockerBackend } from './docker-backend';
 import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
 import { DockerEngine } from './docker-engine';
@@ -34,12 +35,14 @@ export class DockerSandboxProvider extends ContainerSandboxProvider<DockerBacken
   readonly kind = 'docker' as const;
   readonly config: DockerSandboxConfig;
   private readonly engine: DockerEngine;
+  readonly appServers: DockerAppServers;
 
   constructor(config: Partial<DockerSandboxConfig> = {}, docker?: Dockerode) {
     const full = { ...DOCKER_SANDBOX_DEFAULTS, ...config };
     super(containerSandboxOptions(full));
     this.config = full;
     this.engine = new DockerEngine(docker ?? new Dockerode(full.docker), full);
+    this.appServers = new DockerAppServers(this.engine, full);
   }
 
   protected checkProjectId(projectId: string): void {

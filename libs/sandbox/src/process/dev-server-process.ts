@@ -40,6 +40,11 @@ export interface DevServerProcessOptions {
   log: SandboxLogBuffer;
   /** Runs the dev server in the workspace's sandbox (as is when isolation is off). */
   isolation?: ProcessIsolation;
+  /**
+   * The script node runs and its arguments, in place of Vite's dev server (a published app's
+   * server part); it must listen on `host`:`port`, given to it as HOST and PORT too.
+   */
+  script?: string;
 }
 
 export interface DevServerExit {
@@ -64,18 +69,24 @@ export class DevServerProcess {
 
   constructor(readonly options: DevServerProcessOptions) {
     this.url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+    const program = options.script
+      ? [options.script]
+      : [
+          join(options.workspaceDir, 'node_modules', 'vite', 'bin', 'vite.js'),
+          '--host',
+          options.host,
+          '--port',
+          String(options.port),
+          '--strictPort',
+        ];
     const args = [
       '--max-semi-space-size=1',
       `--max-old-space-size=${options.maxOldSpaceMb}`,
       parentWatchImport(),
-      join(options.workspaceDir, 'node_modules', 'vite', 'bin', 'vite.js'),
-      '--host',
-      options.host,
-      '--port',
-      String(options.port),
-      '--strictPort',
+      ...program,
     ];
-    options.log.append('system', `starting the dev server on port ${options.port}`);
+    const what = options.script ? "the app's server" : 'the dev server';
+    options.log.append('system', `starting ${what} on port ${options.port}`);
     const spawned = options.isolation?.wrap(
       process.execPath,
       args,
@@ -91,6 +102,8 @@ export class DevServerProcess {
         CI: 'true',
         FORGE_DEV_HOST: options.host,
         FORGE_DEV_PORT: String(options.port),
+        HOST: options.host,
+        PORT: String(options.port),
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -216,7 +229,7 @@ export class DevServerProcess {
     const how = this.exit?.signal ? `signal ${this.exit.signal}` : `exit code ${this.exit?.code}`;
     return new SandboxError(
       'START_FAILED',
-      `the dev server ended while starting (${how})${lines ? `:\n${lines}` : ''}`,
+      `${this.options.script ? "the app's server" : 'the dev server'} ended while starting (${how})${lines ? `:\n${lines}` : ''}`,
     );
   }
 }

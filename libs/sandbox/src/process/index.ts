@@ -7,6 +7,7 @@ export {
 export { createWorkspace } from './workspace/create-workspace';
 export { ProcessSandboxProvider } from './process-sandbox.provider';
 export { ProcessSandbox } from './process-sandbox';
+export { ProcessAppServers } from './process-app-servers';
 export {
   PROCESS_SANDBOX_DEFAULTS,
   processSandboxConfig,

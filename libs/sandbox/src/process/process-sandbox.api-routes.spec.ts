@@ -56,6 +56,19 @@ export default function App() {
 }
 `;
 
+/** Routes of the published build only: who the server runs as, and whether it can rewrite itself. */
+const PUBLISHED_ROUTES = `
+app.get('/whoami', (c) => c.json({ uid: process.getuid?.() }));
+app.get('/tamper', async (c) => {
+  try {
+    (await import('node:fs')).writeFileSync(new URL(import.meta.url), 'changed');
+    return c.json({ wrote: true });
+  } catch {
+    return c.json({ wrote: false });
+  }
+});
+`;
+
 interface NotesAnswer {
   label: string;
   notes: { id: number; body: string }[];
@@ -217,6 +230,71 @@ describe('the starter’s /api routes in a process sandbox', () => {
       expect(content).not.toContain('DATABASE_URL');
     }
   }, 180_000);
+
+  it('publishes the server part: one bundle, run apart from the sandbox, isolated like it', async () => {
+    const version = [
+      { path: 'db/migrations/001-create-notes.sql', content: MIGRATION },
+      { path: 'server/app.ts', content: serverApp('published') + PUBLISHED_ROUTES },
+      { path: 'src/App.tsx', content: CLIENT_APP },
+    ];
+    const limits = { maxBytes: 5_000_000, maxFiles: 100, maxServerBytes: 5_000_000 };
+    const built = await sandbox.buildSite(version, { ...limits, timeoutMs: 180_000 });
+    if (!built.ok) {
+      throw new Error(built.output);
+    }
+    expect(built.files.map((file) => file.path)).toContain('index.html');
+    const bundle = built.server;
+    expect(bundle).not.toBeNull();
+    // Its packages are inside (it runs with no node_modules), its secrets are not.
+    expect(bundle!.toString()).toContain('published');
+    expect(bundle!.toString()).not.toMatch(/^import [^\n]*from ["'](hono|postgres|@hono\/)/m);
+    expect(bundle!.toString()).not.toContain(password);
+    await expect(
+      sandbox.buildSite(version, { ...limits, maxServerBytes: 1_000, timeoutMs: 180_000 }),
+    ).rejects.toMatchObject({ message: expect.stringContaining('PUBLISH_SERVER_MAX_BYTES') });
+
+    const servers = withDb.appServers;
+    const spec = {
+      projectId: 'notes',
+      buildId: 'build-1',
+      bundle: bundle!,
+      env: { DATABASE_URL: databaseUrl },
+    };
+    const appUrl = await servers.ensure(spec);
+    const answer = await json<NotesAnswer>(await fetch(`${appUrl}/api/notes`));
+    expect(answer.label).toBe('published');
+    expect(answer.notes[0]).toEqual({ id: 1, body: 'seeded by the migration' });
+    // Isolated, it runs as the sandbox's user (uid 1000 in its namespace) and cannot change its
+    // own code; without bubblewrap, with the runner's rights.
+    const isolated = withDb.isolation.active;
+    const who = await json<{ uid: number }>(await fetch(`${appUrl}/api/whoami`));
+    expect(who.uid).toBe(isolated ? 1000 : process.getuid!());
+    if (isolated) {
+      const tamper = await json<{ wrote: boolean }>(await fetch(`${appUrl}/api/tamper`));
+      expect(tamper.wrote).toBe(false);
+    }
+    // The preview's sandbox sleeping does not stop it; asking again finds the same server.
+    await sandbox.stop();
+    expect((await fetch(`${appUrl}/api/notes`)).status).toBe(200);
+    expect(await servers.ensure(spec)).toBe(appUrl);
+    expect(await servers.current('notes')).toEqual({ buildId: 'build-1', url: appUrl });
+
+    // Another build replaces it; a stop ends it.
+    const next = await servers.ensure({ ...spec, buildId: 'build-2' });
+    expect((await servers.current('notes'))?.buildId).toBe('build-2');
+    await servers.stop('notes');
+    expect(await servers.current('notes')).toBeNull();
+    await expect(fetch(`${next}/api/notes`)).rejects.toThrow();
+
+    // A bundle that does not start: a clear error with its output.
+    await expect(
+      servers.ensure({
+        ...spec,
+        buildId: 'broken',
+        bundle: Buffer.from('throw new Error("no way")'),
+      }),
+    ).rejects.toMatchObject({ code: 'START_FAILED', message: expect.stringContaining('no way') });
+  }, 300_000);
 
   it('answers 503 with a clear JSON error when the app has no database', async () => {
     const bare = await withoutDb.open('no-database');

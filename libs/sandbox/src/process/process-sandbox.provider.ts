@@ -10,6 +10,7 @@ import { DevServerPool, type PooledDevServer } from './dev-server-pool';
 import { DevServerProcess } from './dev-server-process';
 import { PortAllocator } from './port-allocator';
 import { type IsolationStatus, ProcessIsolation, realBinary } from './process-isolation';
+import { ProcessAppServers } from './process-app-servers';
 import { ProcessSandbox } from './process-sandbox';
 import {
   type ProcessSandboxConfig,
@@ -39,6 +40,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
   private swept?: Promise<void>;
   private closed = false;
   readonly isolation: ProcessIsolation;
+  readonly appServers: ProcessAppServers;
 
   constructor(options: ProcessSandboxOptions) {
     this.config = processSandboxConfig(options);
@@ -62,6 +64,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
     });
     this.ports = new PortAllocator(this.config.host, this.config.portRange);
     this.store = new WorkspaceFolders(this.config.root);
+    this.appServers = new ProcessAppServers(this.config, this.ports, this.isolation);
     this.pool = new DevServerPool(this.config.poolSize, {
       create: () => this.createPooled(),
       discard: (entry) => this.discardPooled(entry),
@@ -136,6 +139,7 @@ export class ProcessSandboxProvider implements SandboxProvider {
     this.closed = true;
     await Promise.all([...this.opening.values()].map((opening) => opening.catch(() => undefined)));
     await this.pool.close();
+    await this.appServers.shutdown();
     const sandboxes = [...this.sandboxes.values()];
     this.sandboxes.clear();
     await Promise.all(sandboxes.map((sandbox) => sandbox.stop()));

@@ -16,7 +16,17 @@ import type {
   SiteBuildResult,
   ToolResult,
 } from '../core/sandbox';
-import { readSiteFiles, SITE_BUILD_DIR, siteBuildArgv, SITE_OUT_DIR } from '../core/site-build';
+import {
+  hasServerPart,
+  readServerBundle,
+  readSiteFiles,
+  SERVER_BUILD_CONFIG,
+  serverBuildArgv,
+  serverBuildConfigFile,
+  SITE_BUILD_DIR,
+  siteBuildArgv,
+  SITE_OUT_DIR,
+} from '../core/site-build';
 import { SandboxError } from '../core/sandbox-error';
 import { SandboxLogBuffer } from '../core/sandbox-log';
 import { bunInstallArgs, checkPackageSpecs } from '../core/bun-install';
@@ -245,38 +255,75 @@ export class ProcessSandbox implements Sandbox {
         for (const file of [...template, ...files]) {
           byPath.set(file.path, file);
         }
+        const withServer = hasServerPart(files.map((file) => file.path));
+        if (withServer) {
+          byPath.set(SERVER_BUILD_CONFIG, {
+            path: SERVER_BUILD_CONFIG,
+            content: serverBuildConfigFile(),
+          });
+        }
         const all = [...byPath.values()];
         if (this.isolation.active) {
           await writeContainedFiles(dir, all, owner);
         } else {
           await writeWorkspaceFiles(dir, all);
         }
-        const binDir = join(this.workspaceDir, TOOL_BIN_DIR);
-        const tool = join(binDir, argv[0]!);
-        if (!(await isExecutableFile(tool))) {
-          throw toolNotFound(argv[0]!);
-        }
-        const env = this.isolation.env(processSandboxEnv(this.config.env));
-        env.PATH = [binDir, dirname(process.execPath), env.PATH].filter(Boolean).join(delimiter);
-        this.log.append('system', `building a site: ${argv.join(' ')}`);
-        const tail = new OutputTail();
-        const result = await runCommand(tool, argv.slice(1), {
-          cwd: this.workspaceDir,
-          env: { ...env, CI: 'true', NODE_ENV: 'production' },
-          signal: options.signal,
-          timeoutMs: options.timeoutMs,
-          onOutput: (chunk) => tail.add(chunk),
-          wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'tool'),
-        });
-        const run = finishToolRun(this.log, 'vite', result, options.timeoutMs, tail);
+        const deadline = Date.now() + options.timeoutMs;
+        const run = await this.runBuild(argv, 'building a site', deadline, options.signal);
         if (run.exitCode !== 0) {
           return { ok: false, output: run.output };
         }
-        return { ok: true, files: await readSiteFiles(join(dir, SITE_OUT_DIR), options) };
+        const site = await readSiteFiles(join(dir, SITE_OUT_DIR), options);
+        if (!withServer) {
+          return { ok: true, files: site, server: null };
+        }
+        const serverArgv = serverBuildArgv(`${SITE_BUILD_DIR}/${name}`);
+        const server = await this.runBuild(
+          serverArgv,
+          "building the app's server part",
+          deadline,
+          options.signal,
+        );
+        if (server.exitCode !== 0) {
+          return { ok: false, output: server.output };
+        }
+        return {
+          ok: true,
+          files: site,
+          server: await readServerBundle(dir, options.maxServerBytes),
+        };
       } finally {
         await this.removeBuild(dir);
       }
     });
+  }
+
+  /** One `vite build` of a publish build, within what is left of the build's deadline. */
+  private async runBuild(
+    argv: string[],
+    what: string,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ToolResult> {
+    const binDir = join(this.workspaceDir, TOOL_BIN_DIR);
+    const tool = join(binDir, argv[0]!);
+    if (!(await isExecutableFile(tool))) {
+      throw toolNotFound(argv[0]!);
+    }
+    const env = this.isolation.env(processSandboxEnv(this.config.env));
+    env.PATH = [binDir, dirname(process.execPath), env.PATH].filter(Boolean).join(delimiter);
+    this.log.append('system', `${what}: ${argv.join(' ')}`);
+    const tail = new OutputTail();
+    const timeoutMs = Math.max(1, deadline - Date.now());
+    const result = await runCommand(tool, argv.slice(1), {
+      cwd: this.workspaceDir,
+      env: { ...env, CI: 'true', NODE_ENV: 'production' },
+      signal,
+      timeoutMs,
+      onOutput: (chunk) => tail.add(chunk),
+      wrap: (command, args) => this.isolation.wrap(command, args, this.workspaceDir, 'tool'),
+    });
+    return finishToolRun(this.log, 'vite', result, timeoutMs, tail);
   }
 
   /** A build's folder goes; under isolation its files are the sandbox user's, removed as it. */
