@@ -17,6 +17,8 @@ const GENERATION_TIMEOUT_MS = 300_000;
 const PREVIEW_TIMEOUT_MS = 120_000;
 /** The Database sheet loads its chunk and asks the API; generous on a loaded machine. */
 const SHEET_TIMEOUT_MS = 90_000;
+/** The site's build, then the server part's. */
+const PUBLISH_TIMEOUT_MS = 240_000;
 
 interface EntryRow {
   id: number;
@@ -63,8 +65,13 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
     await shots.take(page, step);
   }
 
-  async function sign(name: string, message: string, mood?: string): Promise<void> {
-    const app = preview();
+  /** Signs the guestbook in `app`: the preview by default, or the published app's page. */
+  async function sign(
+    name: string,
+    message: string,
+    mood?: string,
+    app: Pick<Page, 'getByLabel' | 'getByRole'> = preview(),
+  ): Promise<void> {
     await app.getByLabel('Your name').fill(name);
     await app.getByLabel('Message').fill(message);
     if (mood) {
@@ -187,6 +194,43 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
       ['Moods work too', 'thankful'],
       ['001-create-entries.sql', '002-add-mood-to-entries.sql'],
     );
+
+    // Published at its own address: signed out, the page comes from the stored build and its
+    // /api from the app's own server part, on the same database; it outlives the sandbox.
+    const slug = `guestbook-${Date.now().toString(36)}`;
+    const appUrl = new URL(stack.publishTemplate.replace('{slug}', slug)).toString();
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Publish' });
+    await dialog.getByLabel('Address name').fill(slug);
+    await dialog.getByRole('radio', { name: /Public/ }).check();
+    await dialog.getByRole('button', { name: /^(Publish|Update)$/ }).click();
+    try {
+      await dialog.getByText(/Live: version \d+/).waitFor({ timeout: PUBLISH_TIMEOUT_MS });
+    } catch (error) {
+      await shots.take(page, 'publish-failed');
+      throw new Error(`publishing failed: ${await dialog.textContent()}`, { cause: error });
+    }
+    await shots.take(page, 'published');
+    const visitorContext = await page.context().browser()!.newContext();
+    try {
+      const visitor = await visitorContext.newPage();
+      await visitor.goto(appUrl);
+      await visitor.getByText('Moods work too').waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+      await sign('Linus', 'Signed on the published app', 'thankful', visitor);
+      await shots.take(visitor, 'published-app');
+      expect(
+        await appQuery<Pick<EntryRow, 'name' | 'message'>>(
+          projectId,
+          'SELECT name, message FROM entries WHERE id = 4',
+        ),
+      ).toEqual([{ name: 'Linus', message: 'Signed on the published app' }]);
+      await sandbox.stop();
+      await visitor.reload();
+      await visitor.getByText('Signed on the published app').waitFor();
+      expect(await sandbox.status()).toBe('stopped');
+    } finally {
+      await visitorContext.close();
+    }
 
     expect(errors.of(stack.url)).toEqual([]);
   });

@@ -20,6 +20,7 @@ import { PublishAndShare1765000000002 } from './migrations/1765000000002-publish
 import { RequestModel1765000000003 } from './migrations/1765000000003-request-model';
 import { ProjectTitlesThumbnails1765000000004 } from './migrations/1765000000004-project-titles-thumbnails';
 import { GitRemotes1765000000005 } from './migrations/1765000000005-git-remotes';
+import { PublishedServers1765000000006 } from './migrations/1765000000006-published-servers';
 
 export const ENTITIES = [
   Project,
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   RequestModel1765000000003,
   ProjectTitlesThumbnails1765000000004,
   GitRemotes1765000000005,
+  PublishedServers1765000000006,
 ];
 
 /** node-postgres's error for a query past query_timeout. */

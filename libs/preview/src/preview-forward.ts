@@ -34,6 +34,8 @@ export interface ForwardOptions {
   timeoutMs: number;
   /** Rewrites HTML documents (adds the reporter script); other responses pass as they are. */
   injectHtml?: (html: Buffer) => Buffer;
+  /** Answers a failure (504: no answer in time, 502: upstream down); the preview's pages by default. */
+  fail?: (res: ServerResponse, status: 502 | 504) => void;
 }
 
 // Kept-alive connections to dev servers: a page loads dozens of modules.
@@ -75,6 +77,9 @@ export function forwardRequest(
   });
   const timer = setTimeout(() => {
     proxyReq.destroy();
+    if (options.fail) {
+      return options.fail(res, 504);
+    }
     sendPreviewPage(
       res,
       504,
@@ -103,6 +108,13 @@ export function forwardRequest(
   });
   proxyReq.on('error', () => {
     clearTimeout(timer);
+    if (res.headersSent) {
+      // The timeout answered already, or the response had begun: only the connection is left.
+      return void res.destroy();
+    }
+    if (options.fail) {
+      return options.fail(res, 502);
+    }
     sendPreviewPage(
       res,
       502,

@@ -119,8 +119,8 @@ export class LinkCommands {
   async publishBuild(
     projectId: string,
     version: number,
-    limits: { maxBytes: number; maxFiles: number; timeoutMs: number },
-  ): Promise<SiteFile[]> {
+    limits: { maxBytes: number; maxFiles: number; maxServerBytes: number; timeoutMs: number },
+  ): Promise<{ files: SiteFile[]; server: Buffer | null }> {
     if (!(await this.store.load(projectId))) {
       throw projectNotFound();
     }
@@ -146,7 +146,7 @@ export class LinkCommands {
           `The app's build failed:\n${built.output.slice(-4_000)}`,
         );
       }
-      return built.files;
+      return { files: built.files, server: built.server };
     } catch (error) {
       if (isSandboxError(error, 'TOO_MANY_FILES') || isSandboxError(error, 'FILE_TOO_LARGE')) {
         throw new AgentCommandError(ErrorCode.PublishTooLarge, error.message);

@@ -29,6 +29,7 @@ import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
 import { checkServiceToken, isFromBrowser } from './link-auth';
 import { LinkCommands } from './link-commands';
+import { PublishedAppServers } from './published-app-servers';
 import { SnapshotBuilder } from './snapshot-builder';
 
 type LinkServerIo = Server<RunnerLinkCommands, RunnerLinkEvents>;
@@ -74,6 +75,7 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly hub: EventHub,
     private readonly snapshots: SnapshotBuilder,
     private readonly commands: LinkCommands,
+    private readonly appServers: PublishedAppServers,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -283,13 +285,25 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
       await this.commands.runtimeErrors(projectId, errors);
       return { ok: true };
     },
-    publish_build: async (_socket, { projectId, version, ...limits }) => ({
+    publish_build: async (_socket, { projectId, version, ...limits }) => {
+      const built = await this.commands.publishBuild(projectId, version, limits);
+      return {
+        ok: true,
+        files: built.files.map((file) => ({
+          path: file.path,
+          content: file.content.toString('base64'),
+        })),
+        server: built.server?.toString('base64') ?? null,
+      };
+    },
+    app_server: async (_socket, { projectId }) => ({
       ok: true,
-      files: (await this.commands.publishBuild(projectId, version, limits)).map((file) => ({
-        path: file.path,
-        content: file.content.toString('base64'),
-      })),
+      url: await this.appServers.url(projectId),
     }),
+    app_server_stop: async (_socket, { projectId }) => {
+      await this.appServers.stop(projectId);
+      return { ok: true };
+    },
     destroy: async (_socket, { projectId }) => {
       await this.commands.destroy(projectId);
       this.snapshots.forget(projectId);

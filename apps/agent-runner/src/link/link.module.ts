@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AgentModule } from '../agent/agent.module';
 import { SandboxReaper } from '../sandbox/sandbox-reaper';
 import { LinkCommands } from './link-commands';
+import { PublishedAppServers } from './published-app-servers';
 import { LinkServer } from './link-server';
 import { SnapshotBuilder } from './snapshot-builder';
 
@@ -11,6 +12,6 @@ import { SnapshotBuilder } from './snapshot-builder';
  */
 @Module({
   imports: [AgentModule],
-  providers: [SnapshotBuilder, LinkCommands, LinkServer, SandboxReaper],
+  providers: [SnapshotBuilder, LinkCommands, LinkServer, SandboxReaper, PublishedAppServers],
 })
 export class LinkModule {}

@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { listTemplateFiles, type Sandbox, type SandboxProvider } from '@forge/sandbox';
+import {
+  type AppServers,
+  listTemplateFiles,
+  type Sandbox,
+  type SandboxProvider,
+} from '@forge/sandbox';
 import { AgentStore, textContents } from '../agent/agent-store';
 import { PerOwnerQueue } from '../agent/per-owner-queue';
 import { AppDatabases } from '../app-database/app-databases';
@@ -73,16 +78,22 @@ export class SandboxSessions {
   }
 
   /**
-   * Removes the project's sandbox (workspace, dev server, container), made here or not, and its
-   * database with its role.
+   * Removes the project's sandbox (workspace, dev server, container), made here or not, its
+   * published server part, and its database with its role.
    */
   async destroy(projectId: string): Promise<void> {
     const opening = this.synced.get(projectId);
     this.synced.delete(projectId);
     this.uses.delete(projectId);
     await opening?.catch(() => undefined);
+    await this.provider?.appServers?.stop(projectId);
     await this.provider?.destroy(projectId);
     await this.databases.drop(projectId);
+  }
+
+  /** Published apps' server parts, where the provider runs them. */
+  get appServers(): AppServers | null {
+    return this.provider?.appServers ?? null;
   }
 
   /** Projects that have a sandbox with the provider; none without one. */

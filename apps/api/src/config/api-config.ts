@@ -331,6 +331,14 @@ export const PUBLISH_CONFIG_SPEC = {
     min: 1024,
     max: 512 * 1024 * 1024,
   }),
+  PUBLISH_SERVER_MAX_BYTES: vars.int(
+    'Largest server part (its /api, bundled into one file) a published app may have, in bytes',
+    { default: 16 * 1024 * 1024, min: 1024, max: 256 * 1024 * 1024 },
+  ),
+  PUBLISH_SERVER_TIMEOUT_MS: vars.int(
+    "Longest wait for a published app's server part, to start and then to answer a request, in ms",
+    { default: 30_000, min: 1_000 },
+  ),
   PUBLISH_MAX_FILES: vars.int('Most files a built app that is published may hold', {
     default: 2_000,
     min: 1,

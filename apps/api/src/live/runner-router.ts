@@ -169,8 +169,8 @@ export class RunnerRouter implements OnModuleInit {
   async publishBuild(
     projectId: string,
     version: number,
-    limits: { maxBytes: number; maxFiles: number; timeoutMs: number },
-  ): Promise<{ path: string; content: Buffer }[]> {
+    limits: { maxBytes: number; maxFiles: number; maxServerBytes: number; timeoutMs: number },
+  ): Promise<{ files: { path: string; content: Buffer }[]; server: Buffer | null }> {
     const reply = await this.links.request(
       await this.pick(projectId),
       'publish_build',
@@ -180,10 +180,40 @@ export class RunnerRouter implements OnModuleInit {
     if (!reply.ok) {
       throw fromRunner(reply.error);
     }
-    return reply.files.map((file) => ({
-      path: file.path,
-      content: Buffer.from(file.content, 'base64'),
-    }));
+    return {
+      files: reply.files.map((file) => ({
+        path: file.path,
+        content: Buffer.from(file.content, 'base64'),
+      })),
+      server: reply.server === null ? null : Buffer.from(reply.server, 'base64'),
+    };
+  }
+
+  /**
+   * Where the server part of the project's published app answers, started by the runner
+   * holding the project when needed (within PUBLISH_SERVER_TIMEOUT_MS).
+   */
+  async appServerUrl(projectId: string): Promise<string> {
+    const reply = await this.links.request(
+      await this.pick(projectId),
+      'app_server',
+      { projectId },
+      { ms: this.config.PUBLISH_SERVER_TIMEOUT_MS, setting: 'PUBLISH_SERVER_TIMEOUT_MS' },
+    );
+    if (!reply.ok) {
+      throw fromRunner(reply.error);
+    }
+    return reply.url;
+  }
+
+  /** Stops the server part of the project's published app (unpublished). */
+  async stopAppServer(projectId: string): Promise<void> {
+    const reply = await this.links.request(await this.pick(projectId), 'app_server_stop', {
+      projectId,
+    });
+    if (!reply.ok) {
+      throw fromRunner(reply.error);
+    }
   }
 
   /**

@@ -93,9 +93,13 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     await this.assertSlugFree(slug.slug, projectId);
     const before = await this.publications.findByProject(projectId);
 
-    let build: { buildId: string; files: { path: string; content: Buffer }[] } | null = null;
+    let build: {
+      buildId: string;
+      files: { path: string; content: Buffer }[];
+      server: Buffer | null;
+    } | null = null;
     if (!before || before.versionNumber !== version) {
-      build = { buildId: randomUUID(), files: await this.build(projectId, version) };
+      build = { buildId: randomUUID(), ...(await this.build(projectId, version)) };
     }
     try {
       await this.dataSource.transaction(async (manager) => {
@@ -122,6 +126,8 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
           buildId: build?.buildId ?? current!.buildId,
           bytes: build ? sum(build.files) : current!.bytes,
           fileCount: build ? build.files.length : current!.fileCount,
+          // A new build brings its own server part (or none); otherwise the column stays.
+          ...(build ? { serverBundle: build.server } : {}),
         };
         if (current) {
           await this.publications.update(manager, projectId, values);
@@ -134,6 +140,10 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
       throw translateWriteError(error, slug.slug);
     } finally {
       this.apps.forget(slug.slug, ...(before ? [before.slug] : []));
+    }
+    if (build) {
+      // The server part of the build before goes; the new one starts on its first request.
+      this.stopAppServer(projectId);
     }
     const row = await this.publications.findByProjectOrFail(projectId);
     return this.toDto(row, userId);
@@ -149,6 +159,18 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
       throw PublishError.notPublished();
     }
     this.apps.forget(...slugs);
+    this.stopAppServer(projectId);
+  }
+
+  /**
+   * Stops the app's server part on its runner, without waiting: what is published no longer
+   * reaches it either way, and a runner that cannot be asked now stops it with the project.
+   */
+  private stopAppServer(projectId: string): void {
+    this.apps.forgetServer(projectId);
+    this.runners.stopAppServer(projectId).catch((error: unknown) => {
+      this.logger.warn(`stopping the server part of ${projectId}: ${String(error)}`);
+    });
   }
 
   /** The app's address and the one that opens it, for the project's share page (null: private). */
@@ -172,6 +194,9 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
       httpsLinks: template.https,
       resolveTimeoutMs: 30_000,
       resolve: (slug) => this.apps.find(slug),
+      serverTimeoutMs: this.config.PUBLISH_SERVER_TIMEOUT_MS,
+      onServerError: (slug, error) =>
+        this.logger.warn(`the server part of the app at ${slug} did not answer: ${String(error)}`),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -194,6 +219,7 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
       return await this.runners.publishBuild(projectId, version, {
         maxBytes: this.config.PUBLISH_MAX_BYTES,
         maxFiles: this.config.PUBLISH_MAX_FILES,
+        maxServerBytes: this.config.PUBLISH_SERVER_MAX_BYTES,
         timeoutMs: this.config.PUBLISH_BUILD_TIMEOUT_MS,
       });
     } catch (error) {

@@ -8,6 +8,7 @@ import {
   verifyPreviewToken,
 } from '@forge/preview';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { RunnerRouter } from '../live/runner-router';
 
 /** Slugs remembered at most; past it that memory starts over. */
 const REMEMBERED_MAX = 10_000;
@@ -27,11 +28,14 @@ export class PublishedApps {
   private readonly bySlug = new Map<string, { row: LivePublicationRow | null; until: number }>();
   private readonly sites = new Map<string, PublishedSite>();
   private readonly loading = new Map<string, Promise<PublishedSite>>();
+  /** Where each project's live server part answers, by build, as its runner last said. */
+  private readonly servers = new Map<string, { buildId: string; url: Promise<string> }>();
   private cachedBytes = 0;
   readonly ownerSecret: string;
 
   constructor(
     private readonly publications: PublicationRepository,
+    private readonly runners: RunnerRouter,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {
     this.ownerSecret = ownerTokenSecret(config.AUTH_SECRET);
@@ -48,7 +52,33 @@ export class PublishedApps {
       site,
       open: row.visibility === 'public',
       allows: (credential) => this.allows(row, credential),
+      server: row.has_server ? (fresh) => this.serverUrl(row, fresh) : undefined,
     };
+  }
+
+  /** Forgets where the project's server part answered (stopped, or another build is live). */
+  forgetServer(projectId: string): void {
+    this.servers.delete(projectId);
+  }
+
+  /**
+   * Where the app's server part answers: asked of the runner once per build (it starts the
+   * server then), again when `fresh` (the address stopped answering) or after a failure.
+   */
+  private serverUrl(row: LivePublicationRow, fresh: boolean): Promise<string> {
+    const known = this.servers.get(row.project_id);
+    if (known && known.buildId === row.build_id && !fresh) {
+      return known.url;
+    }
+    const url = this.runners.appServerUrl(row.project_id);
+    const entry = { buildId: row.build_id, url };
+    this.servers.set(row.project_id, entry);
+    url.catch(() => {
+      if (this.servers.get(row.project_id) === entry) {
+        this.servers.delete(row.project_id);
+      }
+    });
+    return url;
   }
 
   /** Forgets what this replica read of these slugs: a change made here shows at once. */

@@ -39,6 +39,13 @@ export class Publication {
   @Column({ name: 'file_count', type: 'integer' })
   fileCount!: number;
 
+  /**
+   * The live build's server part (one ES module), or null when the app has none. Not read with
+   * the row (select: false): only a runner starting the app's server reads it.
+   */
+  @Column({ name: 'server_bundle', type: 'bytea', nullable: true, select: false })
+  serverBundle?: Buffer | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -8,6 +8,14 @@ export interface LivePublicationRow {
   visibility: PublicationVisibility;
   access_token: string;
   build_id: string;
+  /** The live build has a server part (its /api). */
+  has_server: boolean;
+}
+
+/** What a runner needs to start a published app's server part. */
+export interface PublishedServerRow {
+  build_id: string;
+  server_bundle: Buffer;
 }
 
 /** Published apps: each project's publication and its builds' files. */
@@ -56,7 +64,8 @@ export class PublicationRepository {
 
   async live(slug: string): Promise<LivePublicationRow | null> {
     const rows: LivePublicationRow[] = await this.dataSource.query(
-      `SELECT p.project_id, pr.owner_id, p.visibility, p.access_token, p.build_id
+      `SELECT p.project_id, pr.owner_id, p.visibility, p.access_token, p.build_id,
+              p.server_bundle IS NOT NULL AS has_server
        FROM publications p JOIN projects pr ON pr.id = p.project_id WHERE p.slug = $1`,
       [slug],
     );
@@ -97,6 +106,16 @@ export class PublicationRepository {
       projectId,
       buildId,
     ]);
+  }
+
+  /** The project's live build's server part, or null (not published, or no server part). */
+  async serverPart(projectId: string): Promise<PublishedServerRow | null> {
+    const rows: PublishedServerRow[] = await this.dataSource.query(
+      `SELECT build_id, server_bundle FROM publications
+       WHERE project_id = $1 AND server_bundle IS NOT NULL`,
+      [projectId],
+    );
+    return rows[0] ?? null;
   }
 
   files(buildId: string): Promise<Pick<PublicationFile, 'path' | 'content'>[]> {

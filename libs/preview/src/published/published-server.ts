@@ -5,6 +5,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { forwardRequest } from '../preview-forward';
 import { sendPreviewPage } from '../preview-pages';
 import { lookupSitePath, type PublishedSite } from './published-site';
 
@@ -20,6 +21,11 @@ export interface PublishedApp {
   open: boolean;
   /** Whether a credential (from the link, then the cookie) opens this app. */
   allows(credential: string): boolean | Promise<boolean>;
+  /**
+   * Where the app's server part (its /api) answers, started when needed; absent when the app
+   * has none. `fresh`: the last address did not answer, ask again.
+   */
+  server?(fresh: boolean): Promise<string>;
 }
 
 export interface PublishedServerOptions {
@@ -33,6 +39,15 @@ export interface PublishedServerOptions {
   httpsLinks?: boolean;
   /** How long a credential cookie lasts, in seconds. */
   accessCookieMaxAgeSeconds?: number;
+  /** Longest wait for the app's server part: to start, then for its response headers, in ms. */
+  serverTimeoutMs?: number;
+  /** Told why an app's server part could not answer (the visitor only sees that it did not). */
+  onServerError?: (slug: string, error: unknown) => void;
+}
+
+/** Requests to a published app's server part: `/api` and below, as the template serves them. */
+export function isServerPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
 }
 
 const COOKIE_NAME = 'forge_app_access';
@@ -76,7 +91,9 @@ export function createPublishedServer(options: PublishedServerOptions): Server {
     if (!slug) {
       return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const path = (req.url ?? '/').split(/[?#]/, 1)[0]!;
+    const toServer = isServerPath(path);
+    if (!toServer && req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-length': 0 });
       res.end();
       return;
@@ -90,7 +107,7 @@ export function createPublishedServer(options: PublishedServerOptions): Server {
     }
     const url = new URL(req.url ?? '/', 'http://published.invalid');
     const linkCredential = url.searchParams.get(PUBLISHED_ACCESS_PARAM);
-    if (linkCredential !== null) {
+    if (linkCredential !== null && !toServer) {
       if (!(await app.allows(linkCredential))) {
         return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
       }
@@ -108,8 +125,57 @@ export function createPublishedServer(options: PublishedServerOptions): Server {
     if (!app.open && !(await allowedByCookie(app, req.headers))) {
       return sendPreviewPage(res, 404, ...NOT_PUBLISHED);
     }
+    if (toServer && app.server) {
+      return forwardToServer(slug, app, req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-length': 0 });
+      res.end();
+      return;
+    }
     // The path as sent: URL parsing would resolve dot segments that lookupSitePath refuses.
-    sendFile(req, res, app, (req.url ?? '/').split(/[?#]/, 1)[0]!);
+    sendFile(req, res, app, path);
+  }
+
+  /** The request to the app's own server, with Forge's access cookie taken out. */
+  async function forwardToServer(
+    slug: string,
+    app: PublishedApp,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const timeoutMs = options.serverTimeoutMs ?? 30_000;
+    let upstream: string;
+    try {
+      upstream = await withDeadline(app.server!(false), timeoutMs);
+    } catch (error) {
+      options.onServerError?.(slug, error);
+      return sendServerFailure(res, 503);
+    }
+    const headers = { ...req.headers };
+    const cookies = (headers.cookie ?? '')
+      .split(';')
+      .filter((part) => part.trim().split('=')[0] !== cookieName)
+      .join(';')
+      .trim();
+    if (cookies) {
+      headers.cookie = cookies;
+    } else {
+      delete headers.cookie;
+    }
+    forwardRequest(req, res, {
+      upstream: new URL(upstream),
+      headers,
+      responseHeaders: {
+        'referrer-policy': app.open ? 'strict-origin-when-cross-origin' : 'no-referrer',
+      },
+      timeoutMs,
+      fail: (response, status) => {
+        // Down since the last request (a crash, a restart): the next one asks for it afresh.
+        void app.server!(true).catch(() => undefined);
+        sendServerFailure(response, status);
+      },
+    });
   }
 
   async function allowedByCookie(app: PublishedApp, headers: IncomingHttpHeaders) {
@@ -133,6 +199,35 @@ export function createPublishedServer(options: PublishedServerOptions): Server {
     );
   });
   return server;
+}
+
+/** The app's server part did not answer: a JSON error, as its fetch calls expect. */
+function sendServerFailure(res: ServerResponse, status: number): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({
+    error:
+      status === 504
+        ? "The app's server did not answer in time."
+        : "The app's server is not answering; try again in a moment.",
+    code: 'APP_SERVER_UNAVAILABLE',
+  });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function sendFile(req: IncomingMessage, res: ServerResponse, app: PublishedApp, path: string) {

@@ -63,8 +63,16 @@ export const RUNNER_LINK_COMMAND_SCHEMAS = {
     version: z.number().int().min(1),
     maxBytes: z.number().int().min(1),
     maxFiles: z.number().int().min(1),
+    maxServerBytes: z.number().int().min(1),
     timeoutMs: z.number().int().min(1),
   }),
+  /**
+   * Start the server part of the project's published build unless it runs, and answer where
+   * it listens (for the published-app server's /api); the bundle is read from PostgreSQL.
+   */
+  app_server: z.strictObject({ projectId: ProjectIdSchema }),
+  /** The project was unpublished: stop its server part. */
+  app_server_stop: z.strictObject({ projectId: ProjectIdSchema }),
 } as const;
 
 export type RunnerLinkCommandName = keyof typeof RUNNER_LINK_COMMAND_SCHEMAS;
@@ -98,8 +106,11 @@ export interface RunnerLinkResults {
   rollback: { version: number };
   runtime_errors: object;
   destroy: object;
-  /** The built site's files, their content in base64. */
-  publish_build: { files: { path: string; content: string }[] };
+  /** The built site's files, their content in base64; `server`: the server part, base64 or null. */
+  publish_build: { files: { path: string; content: string }[]; server: string | null };
+  /** The published server part as the API reaches it. */
+  app_server: { url: string };
+  app_server_stop: object;
 }
 
 export type RunnerLinkReply<K extends RunnerLinkCommandName> =
@@ -132,7 +143,10 @@ export const RUNNER_LINK_RESULT_SCHEMAS: {
   destroy: Done,
   publish_build: z.looseObject({
     files: z.array(z.looseObject({ path: z.string(), content: z.string() })),
+    server: z.string().nullable(),
   }),
+  app_server: z.looseObject({ url: z.string() }),
+  app_server_stop: Done,
 };
 
 /** The shape every reply has, checked by the API before it reads further. */

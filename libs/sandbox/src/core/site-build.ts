@@ -78,11 +78,11 @@ export interface SiteBuildLimits {
   maxBytes: number;
   /** Most files the built site may hold (PUBLISH_MAX_FILES). */
   maxFiles: number;
-  /** Most bytes the server part's bundle may hold (PUBLISH_SERVER_MAX_BYTES). */
-  maxServerBytes: number;
 }
 
 export interface SiteBuildOptions extends SiteBuildLimits {
+  /** Most bytes the server part's bundle may hold (PUBLISH_SERVER_MAX_BYTES). */
+  maxServerBytes: number;
   signal?: AbortSignal;
   /** Stops the build after this long (ms). */
   timeoutMs: number;

@@ -1,7 +1,12 @@
 import { DockerSandboxProvider } from './docker-sandbox.provider';
 import { useDockerSandbox } from './testing/docker-test-environment';
 
-const LIMITS = { maxBytes: 5_000_000, maxFiles: 100, timeoutMs: 180_000 };
+const LIMITS = {
+  maxBytes: 5_000_000,
+  maxFiles: 100,
+  maxServerBytes: 5_000_000,
+  timeoutMs: 180_000,
+};
 
 describe(`${DockerSandboxProvider.name} (site builds for publishing)`, () => {
   const { sandbox } = useDockerSandbox('site-build');
