@@ -137,14 +137,20 @@ describe('helm chart helm/forge', () => {
       const rules = role.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
       expect(rules.flatMap((rule) => rule.resources).sort()).toEqual(
         [
+          'configmaps',
+          'deployments',
           'networkpolicies',
           'persistentvolumeclaims',
           'pods',
           'pods/exec',
           'pods/log',
+          'secrets',
           'services',
         ].sort(),
       );
+      // Published apps' Secrets (their DATABASE_URL) are written, never read back.
+      const secrets = rules.find((rule) => rule.resources.includes('secrets'))!;
+      expect(secrets.verbs.sort()).toEqual(['create', 'delete']);
       const verbs = new Set(rules.flatMap((rule) => rule.verbs));
       for (const broad of ['*', 'list', 'watch', 'update', 'patch', 'deletecollection']) {
         expect(verbs.has(broad)).toBe(false);

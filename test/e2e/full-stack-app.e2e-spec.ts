@@ -75,7 +75,7 @@ describe('a full-stack app with its own database, in the browser (e2e)', () => {
     await app.getByLabel('Your name').fill(name);
     await app.getByLabel('Message').fill(message);
     if (mood) {
-      await app.getByLabel('Mood').selectOption(mood);
+      await app.getByLabel('Mood', { exact: true }).selectOption(mood);
     }
     await app.getByRole('button', { name: 'Sign the guestbook' }).click();
     await app.getByRole('list', { name: 'Entries' }).getByText(message).waitFor();

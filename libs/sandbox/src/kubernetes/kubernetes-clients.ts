@@ -1,8 +1,15 @@
-import type { CoreV1Api, Exec, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
+import type {
+  AppsV1Api,
+  CoreV1Api,
+  Exec,
+  KubeConfig,
+  NetworkingV1Api,
+} from '@kubernetes/client-node';
 
 /** The API clients one provider uses, made from one KubeConfig. */
 export interface KubernetesClients {
   core: CoreV1Api;
+  apps: AppsV1Api;
   networking: NetworkingV1Api;
   exec: Exec;
 }
@@ -20,6 +27,7 @@ export async function kubernetesClients(kubeConfig?: KubeConfig): Promise<Kubern
   }
   return {
     core: config.makeApiClient(k8s.CoreV1Api),
+    apps: config.makeApiClient(k8s.AppsV1Api),
     networking: config.makeApiClient(k8s.NetworkingV1Api),
     exec: new k8s.Exec(config),
   };

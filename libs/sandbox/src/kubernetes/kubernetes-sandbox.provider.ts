@@ -4,6 +4,7 @@ import {
 } from '../container/container-sandbox.provider';
 import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
 import { SandboxError } from '../core/sandbox-error';
+import { KubernetesAppServers } from './kubernetes-app-servers';
 import { KubernetesBackend } from './kubernetes-backend';
 import { type KubernetesClients, kubernetesClients } from './kubernetes-clients';
 import {
@@ -31,12 +32,14 @@ export function checkKubernetesProjectId(projectId: string): void {
 export class KubernetesSandboxProvider extends ContainerSandboxProvider<KubernetesBackend> {
   readonly kind = 'kubernetes' as const;
   readonly config: KubernetesSandboxConfig;
+  readonly appServers: KubernetesAppServers;
   private clients?: Promise<KubernetesClients>;
 
   constructor(config: Partial<KubernetesSandboxConfig> = {}) {
     const full = { ...KUBERNETES_SANDBOX_DEFAULTS, ...config };
     super(containerSandboxOptions(full));
     this.config = full;
+    this.appServers = new KubernetesAppServers(full, () => this.api());
   }
 
   protected checkProjectId(projectId: string): void {

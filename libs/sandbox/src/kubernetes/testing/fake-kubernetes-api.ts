@@ -28,15 +28,16 @@ type Resource = { metadata: { name: string; namespace?: string }; status?: unkno
 >;
 
 const RESOURCE_PATH =
-  /^\/(?:api\/v1|apis\/networking\.k8s\.io\/v1)\/namespaces\/([^/]+)\/(pods|services|persistentvolumeclaims|networkpolicies)(?:\/([^/]+))?$/;
+  /^\/(?:api\/v1|apis\/networking\.k8s\.io\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/(pods|services|persistentvolumeclaims|networkpolicies|configmaps|secrets|deployments)(?:\/([^/]+))?$/;
 const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
 const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, status: 3, close: 255 } as const;
 
 /**
  * An in-process stand-in for the Kubernetes API server: the real REST paths for pods, services,
- * persistent volume claims and network policies (GET, POST, DELETE), and pod exec over a
- * websocket speaking the v5/v4 channel protocol. It records what it was asked; pods are
- * Running on creation and Ready only when the test says so.
+ * persistent volume claims, network policies, config maps, secrets and deployments (GET, POST,
+ * DELETE), and pod exec over a websocket speaking the v5/v4 channel protocol. It records what
+ * it was asked; pods are Running on creation and Ready only when the test says so, and so are
+ * deployments' replicas.
  */
 export class FakeKubernetesApi {
   readonly objects = new Map<string, Resource>();
@@ -99,6 +100,14 @@ export class FakeKubernetesApi {
       phase: 'Running',
       conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
     };
+  }
+
+  setDeploymentReady(namespace: string, name: string, readyReplicas: number): void {
+    const deployment = this.get('deployments', namespace, name);
+    if (!deployment) {
+      throw new Error(`no deployment ${namespace}/${name}`);
+    }
+    deployment.status = { readyReplicas };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
