@@ -275,6 +275,10 @@ export const RUNNER_CONFIG_SPEC = {
     "Admin connection to the PostgreSQL server of the apps' databases (unset: DATABASE_URL's server)",
     { secret: true, protocols: ['postgres', 'postgresql'] },
   ),
+  APPS_DATABASE_KEY: vars.string(
+    "Key sealing the apps' database passwords in Forge's database (AES-256-GCM; 32+ characters): the API's and the runners' must be the same",
+    { secret: true, minLength: 32 },
+  ),
   APPS_DATABASE_SANDBOX_HOST: vars.optionalString(
     "host[:port] of the apps' PostgreSQL as sandboxes reach it (unset: APPS_DATABASE_URL's)",
   ),
