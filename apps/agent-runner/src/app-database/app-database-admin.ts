@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-
-/** What one project's database is called on the apps' server, and how its role signs in. */
-export interface AppDatabaseCredentials {
-  database: string;
-  role: string;
-  password: string;
-}
+import { type AppDatabaseCredentials } from '@forge/db';
 
 export interface AppDatabaseAdminOptions {
   /** An admin connection (CREATEDB and CREATEROLE, or a superuser) to the apps' server. */

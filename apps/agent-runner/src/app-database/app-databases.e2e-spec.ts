@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AppDatabaseRepository, dataSourceOptions, runMigrations } from '@forge/db';
+import {
+  AppDatabaseRepository,
+  dataSourceOptions,
+  runMigrations,
+  SecretCipherError,
+} from '@forge/db';
+import { TEST_APPS_DATABASE_KEY } from '../../../../test/support/test-secrets';
 import { loadRunnerConfig } from '../config/runner-config';
 import { appDatabaseName, appDatabaseUrl } from './app-database-admin';
 import { AppDatabases } from './app-databases';
@@ -9,6 +15,7 @@ import { migrationChecksum } from './app-migrations';
 import { type PasswordPostgres, startPasswordPostgres } from './testing/password-postgres';
 
 const TIMEOUT_MS = 1_000;
+const KEY = { APPS_DATABASE_KEY: TEST_APPS_DATABASE_KEY };
 
 describe(AppDatabases.name, () => {
   let pg: PasswordPostgres;
@@ -28,6 +35,7 @@ describe(AppDatabases.name, () => {
     );
     databases = new AppDatabases(
       loadRunnerConfig({
+        ...KEY,
         DATABASE_URL: forgeUrl,
         APPS_DATABASE_MIGRATION_TIMEOUT_MS: String(TIMEOUT_MS),
         APPS_DATABASE_CONNECTION_LIMIT: '4',
@@ -101,6 +109,63 @@ describe(AppDatabases.name, () => {
     wrong.password = 'not-the-password';
     expect(await connectError(wrong.toString())).toMatch(/password authentication failed/);
     expect((await databases.sandboxEnv(projectId)).DATABASE_URL).toBe(url);
+  });
+
+  /** The password column of the project's row in Forge's database, as stored. */
+  async function storedPassword(projectId: string): Promise<string> {
+    const [row] = await dataSource.query(
+      'SELECT password FROM app_databases WHERE project_id = $1',
+      [projectId],
+    );
+    return (row as { password: string }).password;
+  }
+
+  it('keeps the password sealed at rest; the sandbox URL still opens the database', async () => {
+    const projectId = await newProject();
+    const { credentials } = await databases.ensure(projectId);
+    const stored = await storedPassword(projectId);
+    expect(stored).not.toContain(credentials.password);
+    expect(stored).toMatch(/^aes-256-gcm:[A-Za-z0-9+/]+=*$/);
+    const { DATABASE_URL } = await databases.sandboxEnv(projectId);
+    expect(new URL(DATABASE_URL!).password).toBe(encodeURIComponent(credentials.password));
+    expect(await connectError(DATABASE_URL!)).toBe('connected');
+  });
+
+  it('opens a row written in plaintext before sealing, and seals it then', async () => {
+    const projectId = await newProject();
+    const { credentials } = await databases.ensure(projectId);
+    await dataSource.query('UPDATE app_databases SET password = $2 WHERE project_id = $1', [
+      projectId,
+      credentials.password,
+    ]);
+    expect(await databases.credentials(projectId)).toEqual(credentials);
+    const stored = await storedPassword(projectId);
+    expect(stored).toMatch(/^aes-256-gcm:/);
+    expect(stored).not.toContain(credentials.password);
+    expect(await databases.credentials(projectId)).toEqual(credentials);
+    expect(await connectError((await databases.sandboxEnv(projectId)).DATABASE_URL!)).toBe(
+      'connected',
+    );
+  });
+
+  it('refuses to open a password under another APPS_DATABASE_KEY, naming it', async () => {
+    const projectId = await newProject();
+    await databases.ensure(projectId);
+    const otherKey = new AppDatabases(
+      loadRunnerConfig({
+        DATABASE_URL: forgeUrl,
+        APPS_DATABASE_KEY: `${TEST_APPS_DATABASE_KEY}-another`,
+      }),
+      new AppDatabaseRepository(dataSource),
+    );
+    const refused = otherKey.sandboxEnv(projectId);
+    await expect(refused).rejects.toBeInstanceOf(SecretCipherError);
+    await expect(refused).rejects.toThrow(/does not open with APPS_DATABASE_KEY/);
+    await expect(otherKey.ensure(projectId)).rejects.toThrow(/APPS_DATABASE_KEY/);
+    // Nothing was rewritten: the right key still opens it.
+    expect(await connectError((await databases.sandboxEnv(projectId)).DATABASE_URL!)).toBe(
+      'connected',
+    );
   });
 
   it("keeps project A's credentials out of project B's database and out of Forge's", async () => {
@@ -298,7 +363,11 @@ describe(AppDatabases.name, () => {
 
   it('reports a database larger than APPS_DATABASE_MAX_BYTES', async () => {
     const small = new AppDatabases(
-      loadRunnerConfig({ DATABASE_URL: forgeUrl, APPS_DATABASE_MAX_BYTES: String(1024 * 1024) }),
+      loadRunnerConfig({
+        ...KEY,
+        DATABASE_URL: forgeUrl,
+        APPS_DATABASE_MAX_BYTES: String(1024 * 1024),
+      }),
       new AppDatabaseRepository(dataSource),
     );
     const projectId = await newProject();

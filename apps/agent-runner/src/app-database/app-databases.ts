@@ -1,11 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppDatabaseRepository } from '@forge/db';
+import { type AppDatabaseCredentials, AppDatabaseRepository, SecretCipher } from '@forge/db';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
-import {
-  AppDatabaseAdmin,
-  type AppDatabaseCredentials,
-  appDatabaseUrl,
-} from './app-database-admin';
+import { AppDatabaseAdmin, appDatabaseUrl } from './app-database-admin';
 import { applyMigrations, type MigrationRun } from './app-migrations';
 
 /** What a migration run found beyond its problems: the size against APPS_DATABASE_MAX_BYTES. */
@@ -16,14 +12,16 @@ export interface AppMigrationReport extends MigrationRun {
 
 /**
  * Each project's own PostgreSQL database on APPS_DATABASE_URL's server (DATABASE_URL's when
- * unset), made on demand: its role and password are kept in Forge's `app_databases` table and
- * reach the project's sandbox as DATABASE_URL only. Deleting the project drops both.
+ * unset), made on demand: its role and password are kept in Forge's `app_databases` table (the
+ * password sealed with APPS_DATABASE_KEY) and reach the project's sandbox as DATABASE_URL only.
+ * Deleting the project drops both.
  */
 @Injectable()
 export class AppDatabases {
   private readonly logger = new Logger(AppDatabases.name);
   private readonly admin: AppDatabaseAdmin;
   private readonly serverUrl: string;
+  private readonly cipher: SecretCipher;
   private readonly creating = new Map<string, Promise<AppDatabaseCredentials>>();
   private guarded?: Promise<void>;
 
@@ -32,6 +30,7 @@ export class AppDatabases {
     private readonly rows: AppDatabaseRepository,
   ) {
     this.serverUrl = config.APPS_DATABASE_URL ?? config.DATABASE_URL;
+    this.cipher = new SecretCipher(config.APPS_DATABASE_KEY, 'APPS_DATABASE_KEY');
     this.admin = new AppDatabaseAdmin({
       adminUrl: this.serverUrl,
       connectionLimit: config.APPS_DATABASE_CONNECTION_LIMIT,
@@ -41,11 +40,8 @@ export class AppDatabases {
   }
 
   /** The project's credentials, or null when it has no database. */
-  async credentials(projectId: string): Promise<AppDatabaseCredentials | null> {
-    const row = await this.rows.find(projectId);
-    return row
-      ? { database: row.database_name, role: row.role_name, password: row.password }
-      : null;
+  credentials(projectId: string): Promise<AppDatabaseCredentials | null> {
+    return this.rows.find(projectId, this.cipher);
   }
 
   /** The project's database, created now when it has none (true in `created`). */
@@ -98,9 +94,10 @@ export class AppDatabases {
 
   /** Drops the project's database and role, and forgets them; nothing when it had none. */
   async drop(projectId: string): Promise<boolean> {
-    const known = await this.credentials(projectId);
+    // Whether it has one, not its password: a database is dropped even under another key.
+    const known = await this.rows.exists(projectId);
     await this.creating.get(projectId)?.catch(() => undefined);
-    if (!known && !(await this.credentials(projectId))) {
+    if (!known && !(await this.rows.exists(projectId))) {
       return false;
     }
     await this.admin.drop(projectId);
@@ -127,11 +124,7 @@ export class AppDatabases {
   private async create(projectId: string): Promise<AppDatabaseCredentials> {
     await this.guardForgeDatabase();
     const credentials = await this.admin.create(projectId);
-    const recorded = await this.rows.insertIfProjectExists(projectId, {
-      database_name: credentials.database,
-      role_name: credentials.role,
-      password: credentials.password,
-    });
+    const recorded = await this.rows.insertIfProjectExists(projectId, credentials, this.cipher);
     if (!recorded) {
       // Deleted meanwhile: nothing may outlive it.
       await this.admin.drop(projectId);
