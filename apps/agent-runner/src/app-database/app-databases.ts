@@ -23,7 +23,7 @@ export class AppDatabases {
   private readonly serverUrl: string;
   private readonly cipher: SecretCipher;
   private readonly creating = new Map<string, Promise<AppDatabaseCredentials>>();
-  private guarded?: Promise<void>;
+  private closed?: Promise<void>;
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
@@ -48,6 +48,9 @@ export class AppDatabases {
   async ensure(
     projectId: string,
   ): Promise<{ credentials: AppDatabaseCredentials; created: boolean }> {
+    // Before the first database is handed out by this process, not only before one is made:
+    // the databases of an older Forge are closed too, at their first use after an upgrade.
+    await this.closeServer();
     const known = await this.credentials(projectId);
     if (known) {
       return { credentials: known, created: false };
@@ -122,7 +125,6 @@ export class AppDatabases {
   }
 
   private async create(projectId: string): Promise<AppDatabaseCredentials> {
-    await this.guardForgeDatabase();
     const credentials = await this.admin.create(projectId);
     const recorded = await this.rows.insertIfProjectExists(projectId, credentials, this.cipher);
     if (!recorded) {
@@ -135,11 +137,15 @@ export class AppDatabases {
   }
 
   /**
-   * When Forge's own database lives on the apps' server, PUBLIC's default CONNECT on it is
-   * revoked once, so no project role can open it.
+   * Revokes PUBLIC's default CONNECT, once per process, on the databases of the apps' server a
+   * project role could otherwise open: with APPS_DATABASE_REVOKE_PUBLIC_CONNECT every one that
+   * is not a project's, else only Forge's own and the admin connection's. Safe for Forge: it
+   * connects as the admin (granted CONNECT first, or a superuser, who needs none) or as its
+   * database's owner, who keeps CONNECT; what a REVOKE FROM PUBLIC takes away is only the grant
+   * roles without one of their own relied on, which on a shared server may be other users'.
    */
-  private guardForgeDatabase(): Promise<void> {
-    this.guarded ??= (async () => {
+  private closeServer(): Promise<void> {
+    this.closed ??= (async () => {
       // Whether the apps' server is Forge's cannot be told from host names; a database of that
       // name on another server is closed to PUBLIC all the same, which harms nobody. So is the
       // admin connection's own database (`apps` in compose).
@@ -148,15 +154,26 @@ export class AppDatabases {
           (url) => decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres',
         ),
       );
-      for (const name of names) {
-        if (await this.admin.closeToPublic(name)) {
-          this.logger.log(`the database ${name} is closed to the apps' roles (CONNECT revoked)`);
+      if (this.config.APPS_DATABASE_REVOKE_PUBLIC_CONNECT) {
+        for (const name of await this.admin.nonProjectDatabases()) {
+          names.add(name);
         }
       }
+      const { closed, refused } = await this.admin.closeToPublic(names);
+      if (closed.length) {
+        this.logger.log(
+          `closed to the apps' roles (CONNECT revoked from PUBLIC): ${closed.join(', ')}`,
+        );
+      }
+      if (refused.length) {
+        this.logger.warn(
+          `the apps' roles may still connect to ${refused.join(', ')}: the admin role of APPS_DATABASE_URL does not own them and cannot revoke PUBLIC's CONNECT; have their owner run REVOKE CONNECT ON DATABASE … FROM PUBLIC`,
+        );
+      }
     })().catch((error: unknown) => {
-      this.guarded = undefined;
+      this.closed = undefined;
       throw error;
     });
-    return this.guarded;
+    return this.closed;
   }
 }
