@@ -122,6 +122,7 @@ const port = await freePort();
 const api = await startApp('api', 'apps/api/dist/main.js', port, {
   NODE_ENV: 'production',
   DATABASE_URL: db.url,
+  APPS_DATABASE_KEY: 'bench-apps-database-key-0123456789abcdef',
   API_PORT: String(port),
   AUTH_SECRET: randomBytes(32).toString('hex'),
   SANDBOX_PROVIDER: 'none',

@@ -154,6 +154,7 @@ async function runScenario(scenario, adminUrl) {
   const config = loadRunnerConfig({
     NODE_ENV: 'test',
     DATABASE_URL: relay.url,
+    APPS_DATABASE_KEY: 'bench-apps-database-key-0123456789abcdef',
     DATABASE_POOL_SIZE: '4',
     DATABASE_CONNECT_TIMEOUT_MS: '1000',
     DATABASE_QUERY_TIMEOUT_MS: '3000',

@@ -264,6 +264,8 @@ async function main() {
     DATABASE_URL,
     NODE_ENV: env.NODE_ENV ?? 'development',
     RUNNER_SERVICE_TOKEN: secret('RUNNER_SERVICE_TOKEN', 'runner-token'),
+    // The runner seals the apps' database passwords with it, the API opens them: one key.
+    APPS_DATABASE_KEY: secret('APPS_DATABASE_KEY', 'apps-database-key'),
   };
   startChild('api', 'apps/api/dist/main.js', {
     ...common,

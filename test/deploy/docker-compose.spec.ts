@@ -34,6 +34,7 @@ const REQUIRED_SECRETS = [
   'AUTH_SECRET',
   'RUNNER_SERVICE_TOKEN',
   'PREVIEW_TOKEN_SECRET',
+  'APPS_DATABASE_KEY',
 ];
 const INTERPOLATION = /\$\{([A-Z_][A-Z0-9_]*)(?:(:?[?-])[^}]*)?\}/g;
 

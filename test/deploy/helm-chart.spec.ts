@@ -127,6 +127,17 @@ describe('helm chart helm/forge', () => {
           secretKeyRef: { name: 'forge-secrets', key: 'PREVIEW_TOKEN_SECRET' },
         },
       });
+      // The runner seals the apps' database passwords and the API opens them: the same key.
+      const appsKey = { secretKeyRef: { name: 'forge-secrets', key: 'APPS_DATABASE_KEY' } };
+      expect(envOf(find(objects, 'Deployment', 'forge-api'), 'api').APPS_DATABASE_KEY).toEqual(
+        appsKey,
+      );
+      expect(
+        envOf(find(objects, 'StatefulSet', 'forge-agent-runner'), 'agent-runner').APPS_DATABASE_KEY,
+      ).toEqual(appsKey);
+      expect(Object.keys(find(objects, 'Secret', 'forge-secrets').data as object)).toContain(
+        'APPS_DATABASE_KEY',
+      );
       expect(unreadVariables(appVariableNames(objects))).toEqual([]);
       expect(unreadVariables(webVariableNames(objects), WEB_VARIABLES)).toEqual([]);
     });

@@ -123,6 +123,7 @@ describe('the Forge images', () => {
       await startContainer(names.api, IMAGES.api, {
         DATABASE_URL: database.url,
         AUTH_SECRET: randomBytes(32).toString('hex'),
+        APPS_DATABASE_KEY: randomBytes(32).toString('hex'),
         API_PORT: String(ports.api),
       });
       await waitFor(names.api, 'no answer on /api/health/ready', () =>
@@ -146,7 +147,12 @@ describe('the Forge images', () => {
       await startContainer(
         names.runner,
         IMAGES.runner,
-        { DATABASE_URL: database.url, RUNNER_PORT: String(ports.runner), SANDBOX_PROVIDER: 'none' },
+        {
+          DATABASE_URL: database.url,
+          APPS_DATABASE_KEY: randomBytes(32).toString('hex'),
+          RUNNER_PORT: String(ports.runner),
+          SANDBOX_PROVIDER: 'none',
+        },
         ['-v', `${DOCKER_SOCKET}:${DOCKER_SOCKET}`, '--group-add', String(socketGroup)],
       );
       await waitFor(names.runner, 'no answer on /api/health/ready', () =>

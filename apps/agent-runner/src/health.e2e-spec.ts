@@ -1,6 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { type AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import { TEST_APPS_DATABASE_KEY } from '../../../test/support/test-secrets';
 import { loadRunnerConfig } from './config/runner-config';
 import { createRunnerApp } from './runner-app';
 
@@ -12,7 +13,12 @@ describe('agent-runner health (e2e)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createRunnerApp(
-      loadRunnerConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, SANDBOX_PROVIDER: 'none' }),
+      loadRunnerConfig({
+        NODE_ENV: 'test',
+        DATABASE_URL: db.url,
+        APPS_DATABASE_KEY: TEST_APPS_DATABASE_KEY,
+        SANDBOX_PROVIDER: 'none',
+      }),
     );
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;

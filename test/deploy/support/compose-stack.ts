@@ -127,6 +127,7 @@ export class ComposeStack {
       AUTH_SECRET: secret(),
       RUNNER_SERVICE_TOKEN: secret(),
       PREVIEW_TOKEN_SECRET: secret(),
+      APPS_DATABASE_KEY: secret(),
       DOCKER_GID: String(statSync('/var/run/docker.sock').gid),
       PUBLIC_URL: this.webUrl,
       PREVIEW_URL_TEMPLATE: `http://{projectId}.preview.localhost:${this.previewPort}`,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createScriptedLlmServer, DEMO_APPS, type ScriptedLlmServer } from '@forge/scripted-llm';
 import { eventually } from '../../../../test/support/eventually';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { TEST_APPS_DATABASE_KEY } from '../../../../test/support/test-secrets';
 import { applyScof } from '../testing/apply-scof';
 import { demoLlm, DEMO_MODEL_ENV } from '../testing/demo-llm';
 import {
@@ -70,6 +71,7 @@ describe('runner takeover (e2e)', () => {
           ...process.env,
           NODE_ENV: 'test',
           DATABASE_URL: db.url,
+          APPS_DATABASE_KEY: TEST_APPS_DATABASE_KEY,
           RUNNER_PORT: '0',
           LLM_BASE_URL: llm.url,
           LLM_API_KEY: 'test',

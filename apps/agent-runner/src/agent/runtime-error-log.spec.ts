@@ -33,6 +33,7 @@ function setUp(kept = 1_000) {
   const log = new RuntimeErrorLog(
     loadRunnerConfig({
       DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
+      APPS_DATABASE_KEY: 'k'.repeat(32),
       RUNTIME_ERRORS_KEPT: String(kept),
       RUNTIME_ERROR_SETTLE_MS: String(SETTLE_MS),
     }),

@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-
-/** What one project's database is called on the apps' server, and how its role signs in. */
-export interface AppDatabaseCredentials {
-  database: string;
-  role: string;
-  password: string;
-}
+import { type AppDatabaseCredentials } from '@forge/db';
 
 export interface AppDatabaseAdminOptions {
   /** An admin connection (CREATEDB and CREATEROLE, or a superuser) to the apps' server. */
@@ -22,6 +16,16 @@ export interface AppDatabaseAdminOptions {
 const DROP_WAIT_MS = 10_000;
 
 const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The names appDatabaseName gives, as a PostgreSQL regular expression. */
+const PROJECT_DATABASE = '^app_[0-9a-f]{32}$';
+
+/** What closeToPublic did to each database; `refused`: the admin may not (not the owner). */
+export interface ClosedDatabases {
+  closed: string[];
+  refused: string[];
+  missing: string[];
+}
 
 /** `app_<project id without dashes>`: the name of both the project's database and its role. */
 export function appDatabaseName(projectId: string): string {
@@ -133,19 +137,47 @@ export class AppDatabaseAdmin {
   }
 
   /**
-   * Closes `database` (Forge's own, when it lives on the apps' server) to roles not granted
-   * CONNECT: by default PUBLIC may connect to every database, project roles included. The
-   * admin's own role keeps its way in.
+   * The server's databases that are not a project's and that a role may connect to: postgres,
+   * template1, Forge's own when it lives here, the admin's, any other. template0 is not among
+   * them: it takes no connections at all (datallowconn is false).
    */
-  async closeToPublic(database: string): Promise<boolean> {
+  async nonProjectDatabases(): Promise<string[]> {
     return this.withAdmin(async (client) => {
-      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-      if (!found.rowCount) {
-        return false;
+      const found = await client.query<{ name: string }>(
+        `SELECT datname AS name FROM pg_database
+         WHERE datallowconn AND datname !~ $1 ORDER BY datname`,
+        [PROJECT_DATABASE],
+      );
+      return found.rows.map((row) => row.name);
+    });
+  }
+
+  /**
+   * Closes `databases` to roles not granted CONNECT: by default PUBLIC may connect to every
+   * database, project roles included. The admin's own role keeps its way in (a superuser
+   * needs no grant). Only a database's owner may revoke (for anyone else PostgreSQL only
+   * warns), so whether PUBLIC lost CONNECT is checked, not assumed. Idempotent.
+   */
+  async closeToPublic(databases: Iterable<string>): Promise<ClosedDatabases> {
+    return this.withAdmin(async (client) => {
+      const outcome: ClosedDatabases = { closed: [], refused: [], missing: [] };
+      for (const database of databases) {
+        const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+          database,
+        ]);
+        if (!found.rowCount) {
+          outcome.missing.push(database);
+          continue;
+        }
+        await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO CURRENT_USER`);
+        await client.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+        const open = await client.query<{ open: boolean }>(
+          `SELECT has_database_privilege('public', $1, 'CONNECT') AS open`,
+          [database],
+        );
+        (open.rows[0]?.open ? outcome.refused : outcome.closed).push(database);
       }
-      await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO CURRENT_USER`);
-      await client.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
-      return true;
+      return outcome;
     });
   }
 

@@ -1,52 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { AppDatabaseRepository, dataSourceOptions, runMigrations } from '@forge/db';
-import { loadRunnerConfig } from '../config/runner-config';
+import { type DataSource } from 'typeorm';
 import { appDatabaseName, appDatabaseUrl } from './app-database-admin';
 import { AppDatabases } from './app-databases';
 import { migrationChecksum } from './app-migrations';
-import { type PasswordPostgres, startPasswordPostgres } from './testing/password-postgres';
+import {
+  type AppDatabaseStack,
+  connectError,
+  startAppDatabaseStack,
+} from './testing/app-database-stack';
+import { type PasswordPostgres } from './testing/password-postgres';
 
 const TIMEOUT_MS = 1_000;
 
 describe(AppDatabases.name, () => {
+  let stack: AppDatabaseStack;
   let pg: PasswordPostgres;
   let forgeUrl: string;
   let dataSource: DataSource;
   let databases: AppDatabases;
+  let newProject: () => Promise<string>;
 
   beforeAll(async () => {
-    pg = await startPasswordPostgres();
-    forgeUrl = await pg.createDatabase('forge');
-    await runMigrations(forgeUrl);
-    dataSource = await new DataSource(
-      dataSourceOptions({ url: forgeUrl, poolSize: 2 }),
-    ).initialize();
-    await dataSource.query(
-      `INSERT INTO users (id, name, email, email_verified) VALUES ('u1', 'U', 'u@example.com', false)`,
-    );
-    databases = new AppDatabases(
-      loadRunnerConfig({
-        DATABASE_URL: forgeUrl,
-        APPS_DATABASE_MIGRATION_TIMEOUT_MS: String(TIMEOUT_MS),
-        APPS_DATABASE_CONNECTION_LIMIT: '4',
-      }),
-      new AppDatabaseRepository(dataSource),
-    );
+    stack = await startAppDatabaseStack();
+    ({ pg, forgeUrl, dataSource, newProject } = stack);
+    databases = stack.databases({
+      APPS_DATABASE_MIGRATION_TIMEOUT_MS: String(TIMEOUT_MS),
+      APPS_DATABASE_CONNECTION_LIMIT: '4',
+    });
   }, 120_000);
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await pg?.stop();
+    await stack?.close();
   });
-
-  async function newProject(): Promise<string> {
-    const [{ id }] = await dataSource.query(
-      `INSERT INTO projects (owner_id, name) VALUES ('u1', 'P') RETURNING id::text AS id`,
-    );
-    return id as string;
-  }
 
   /** The project's own URL, as the runner reaches the server. */
   async function ownUrl(projectId: string): Promise<string> {
@@ -55,18 +41,6 @@ describe(AppDatabases.name, () => {
       throw new Error(`project ${projectId} has no database`);
     }
     return appDatabaseUrl(pg.adminUrl, credentials);
-  }
-
-  async function connectError(url: string): Promise<string> {
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-    try {
-      await client.connect();
-      return 'connected';
-    } catch (error) {
-      return (error as Error).message;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
   }
 
   const migrations = (entries: Record<string, string>) =>
@@ -101,26 +75,6 @@ describe(AppDatabases.name, () => {
     wrong.password = 'not-the-password';
     expect(await connectError(wrong.toString())).toMatch(/password authentication failed/);
     expect((await databases.sandboxEnv(projectId)).DATABASE_URL).toBe(url);
-  });
-
-  it("keeps project A's credentials out of project B's database and out of Forge's", async () => {
-    const a = await newProject();
-    const b = await newProject();
-    await databases.ensure(a);
-    await databases.ensure(b);
-    const credentialsA = (await databases.credentials(a))!;
-    const credentialsB = (await databases.credentials(b))!;
-    const aIntoB = appDatabaseUrl(pg.adminUrl, {
-      ...credentialsA,
-      database: credentialsB.database,
-    });
-    expect(await connectError(aIntoB)).toMatch(/permission denied for database/);
-    const aIntoForge = appDatabaseUrl(pg.adminUrl, { ...credentialsA, database: 'forge' });
-    expect(await connectError(aIntoForge)).toMatch(/permission denied for database "forge"/);
-    // Forge's own role still gets in.
-    expect(await connectError(forgeUrl)).toBe('connected');
-    // B's own credentials still open B's database.
-    expect(await connectError(await ownUrl(b))).toBe('connected');
   });
 
   it('applies new migrations in name order as the project role, once each, and records them', async () => {
@@ -297,10 +251,7 @@ describe(AppDatabases.name, () => {
   });
 
   it('reports a database larger than APPS_DATABASE_MAX_BYTES', async () => {
-    const small = new AppDatabases(
-      loadRunnerConfig({ DATABASE_URL: forgeUrl, APPS_DATABASE_MAX_BYTES: String(1024 * 1024) }),
-      new AppDatabaseRepository(dataSource),
-    );
+    const small = stack.databases({ APPS_DATABASE_MAX_BYTES: String(1024 * 1024) });
     const projectId = await newProject();
     await small.ensure(projectId);
     const run = await small.migrate(

@@ -1,11 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppDatabaseRepository } from '@forge/db';
+import { type AppDatabaseCredentials, AppDatabaseRepository, SecretCipher } from '@forge/db';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
-import {
-  AppDatabaseAdmin,
-  type AppDatabaseCredentials,
-  appDatabaseUrl,
-} from './app-database-admin';
+import { AppDatabaseAdmin, appDatabaseUrl } from './app-database-admin';
 import { applyMigrations, type MigrationRun } from './app-migrations';
 
 /** What a migration run found beyond its problems: the size against APPS_DATABASE_MAX_BYTES. */
@@ -16,22 +12,25 @@ export interface AppMigrationReport extends MigrationRun {
 
 /**
  * Each project's own PostgreSQL database on APPS_DATABASE_URL's server (DATABASE_URL's when
- * unset), made on demand: its role and password are kept in Forge's `app_databases` table and
- * reach the project's sandbox as DATABASE_URL only. Deleting the project drops both.
+ * unset), made on demand: its role and password are kept in Forge's `app_databases` table (the
+ * password sealed with APPS_DATABASE_KEY) and reach the project's sandbox as DATABASE_URL only.
+ * Deleting the project drops both.
  */
 @Injectable()
 export class AppDatabases {
   private readonly logger = new Logger(AppDatabases.name);
   private readonly admin: AppDatabaseAdmin;
   private readonly serverUrl: string;
+  private readonly cipher: SecretCipher;
   private readonly creating = new Map<string, Promise<AppDatabaseCredentials>>();
-  private guarded?: Promise<void>;
+  private closed?: Promise<void>;
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
     private readonly rows: AppDatabaseRepository,
   ) {
     this.serverUrl = config.APPS_DATABASE_URL ?? config.DATABASE_URL;
+    this.cipher = new SecretCipher(config.APPS_DATABASE_KEY, 'APPS_DATABASE_KEY');
     this.admin = new AppDatabaseAdmin({
       adminUrl: this.serverUrl,
       connectionLimit: config.APPS_DATABASE_CONNECTION_LIMIT,
@@ -41,17 +40,17 @@ export class AppDatabases {
   }
 
   /** The project's credentials, or null when it has no database. */
-  async credentials(projectId: string): Promise<AppDatabaseCredentials | null> {
-    const row = await this.rows.find(projectId);
-    return row
-      ? { database: row.database_name, role: row.role_name, password: row.password }
-      : null;
+  credentials(projectId: string): Promise<AppDatabaseCredentials | null> {
+    return this.rows.find(projectId, this.cipher);
   }
 
   /** The project's database, created now when it has none (true in `created`). */
   async ensure(
     projectId: string,
   ): Promise<{ credentials: AppDatabaseCredentials; created: boolean }> {
+    // Before the first database is handed out by this process, not only before one is made:
+    // the databases of an older Forge are closed too, at their first use after an upgrade.
+    await this.closeServer();
     const known = await this.credentials(projectId);
     if (known) {
       return { credentials: known, created: false };
@@ -98,9 +97,10 @@ export class AppDatabases {
 
   /** Drops the project's database and role, and forgets them; nothing when it had none. */
   async drop(projectId: string): Promise<boolean> {
-    const known = await this.credentials(projectId);
+    // Whether it has one, not its password: a database is dropped even under another key.
+    const known = await this.rows.exists(projectId);
     await this.creating.get(projectId)?.catch(() => undefined);
-    if (!known && !(await this.credentials(projectId))) {
+    if (!known && !(await this.rows.exists(projectId))) {
       return false;
     }
     await this.admin.drop(projectId);
@@ -125,13 +125,8 @@ export class AppDatabases {
   }
 
   private async create(projectId: string): Promise<AppDatabaseCredentials> {
-    await this.guardForgeDatabase();
     const credentials = await this.admin.create(projectId);
-    const recorded = await this.rows.insertIfProjectExists(projectId, {
-      database_name: credentials.database,
-      role_name: credentials.role,
-      password: credentials.password,
-    });
+    const recorded = await this.rows.insertIfProjectExists(projectId, credentials, this.cipher);
     if (!recorded) {
       // Deleted meanwhile: nothing may outlive it.
       await this.admin.drop(projectId);
@@ -142,11 +137,15 @@ export class AppDatabases {
   }
 
   /**
-   * When Forge's own database lives on the apps' server, PUBLIC's default CONNECT on it is
-   * revoked once, so no project role can open it.
+   * Revokes PUBLIC's default CONNECT, once per process, on the databases of the apps' server a
+   * project role could otherwise open: with APPS_DATABASE_REVOKE_PUBLIC_CONNECT every one that
+   * is not a project's, else only Forge's own and the admin connection's. Safe for Forge: it
+   * connects as the admin (granted CONNECT first, or a superuser, who needs none) or as its
+   * database's owner, who keeps CONNECT; what a REVOKE FROM PUBLIC takes away is only the grant
+   * roles without one of their own relied on, which on a shared server may be other users'.
    */
-  private guardForgeDatabase(): Promise<void> {
-    this.guarded ??= (async () => {
+  private closeServer(): Promise<void> {
+    this.closed ??= (async () => {
       // Whether the apps' server is Forge's cannot be told from host names; a database of that
       // name on another server is closed to PUBLIC all the same, which harms nobody. So is the
       // admin connection's own database (`apps` in compose).
@@ -155,15 +154,26 @@ export class AppDatabases {
           (url) => decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres',
         ),
       );
-      for (const name of names) {
-        if (await this.admin.closeToPublic(name)) {
-          this.logger.log(`the database ${name} is closed to the apps' roles (CONNECT revoked)`);
+      if (this.config.APPS_DATABASE_REVOKE_PUBLIC_CONNECT) {
+        for (const name of await this.admin.nonProjectDatabases()) {
+          names.add(name);
         }
       }
+      const { closed, refused } = await this.admin.closeToPublic(names);
+      if (closed.length) {
+        this.logger.log(
+          `closed to the apps' roles (CONNECT revoked from PUBLIC): ${closed.join(', ')}`,
+        );
+      }
+      if (refused.length) {
+        this.logger.warn(
+          `the apps' roles may still connect to ${refused.join(', ')}: the admin role of APPS_DATABASE_URL does not own them and cannot revoke PUBLIC's CONNECT; have their owner run REVOKE CONNECT ON DATABASE … FROM PUBLIC`,
+        );
+      }
     })().catch((error: unknown) => {
-      this.guarded = undefined;
+      this.closed = undefined;
       throw error;
     });
-    return this.guarded;
+    return this.closed;
   }
 }

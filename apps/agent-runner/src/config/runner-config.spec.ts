@@ -1,7 +1,10 @@
 import { ConfigError } from '@forge/config';
 import { loadRunnerConfig } from './runner-config';
 
-const REQUIRED = { DATABASE_URL: 'postgres://forge@db:5432/forge' };
+const REQUIRED = {
+  DATABASE_URL: 'postgres://forge@db:5432/forge',
+  APPS_DATABASE_KEY: 'k'.repeat(32),
+};
 
 function problems(variables: Record<string, string>): string[] {
   try {

@@ -275,8 +275,16 @@ export const RUNNER_CONFIG_SPEC = {
     "Admin connection to the PostgreSQL server of the apps' databases (unset: DATABASE_URL's server)",
     { secret: true, protocols: ['postgres', 'postgresql'] },
   ),
+  APPS_DATABASE_KEY: vars.string(
+    "Key sealing the apps' database passwords in Forge's database (AES-256-GCM; 32+ characters): the API's and the runners' must be the same",
+    { secret: true, minLength: 32 },
+  ),
   APPS_DATABASE_SANDBOX_HOST: vars.optionalString(
     "host[:port] of the apps' PostgreSQL as sandboxes reach it (unset: APPS_DATABASE_URL's)",
+  ),
+  APPS_DATABASE_REVOKE_PUBLIC_CONNECT: vars.bool(
+    "Revoke PUBLIC's CONNECT on every database of the apps' server that is not a project's (postgres, template1, …), so an app's role opens only its own; false on a shared server whose other users rely on that grant (Forge's own database and the admin's are closed all the same)",
+    { default: true },
   ),
   APPS_DATABASE_CONNECTION_LIMIT: vars.int("Connections one app's database role may open", {
     default: 10,

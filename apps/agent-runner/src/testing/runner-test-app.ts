@@ -6,6 +6,7 @@ import {
   type ScriptedReply,
 } from '@forge/scripted-llm';
 import { type TestDatabase } from '../../../../test/support/test-database';
+import { TEST_APPS_DATABASE_KEY } from '../../../../test/support/test-secrets';
 import { AgentSupervisor } from '../agent/agent-supervisor';
 import { loadRunnerConfig } from '../config/runner-config';
 import { EventHub } from '../events/event-hub';
@@ -34,6 +35,7 @@ export async function startRunnerTestApp(
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '4',
+    APPS_DATABASE_KEY: TEST_APPS_DATABASE_KEY,
     LLM_BASE_URL: llmUrl,
     LLM_API_KEY: 'test-key',
     LLM_MODEL_DESIGN: 'test-design',

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { AppDatabaseRepository, SecretCipher } from '@forge/db';
+import { TEST_APPS_DATABASE_KEY } from '../../../../test/support/test-secrets';
 import {
   call,
   signUp,
@@ -10,7 +12,8 @@ import {
 
 /**
  * The database panel's endpoints against a real app database, made here as the runner makes
- * one (a role owning a database, its row in app_databases) on the tests' server.
+ * one (a role owning a database, its row in app_databases) on the tests' server. The row is
+ * written as before passwords were sealed (plaintext): the panel's first read seals it.
  */
 describe('database panel (e2e)', () => {
   let api: ApiTestApp;
@@ -20,6 +23,7 @@ describe('database panel (e2e)', () => {
   let bare: string;
   let name: string;
   let appUrl: string;
+  let password: string;
 
   async function admin(sql: string): Promise<void> {
     const client = new Client({ connectionString: process.env.FORGE_TEST_PG_ADMIN_URL });
@@ -40,7 +44,7 @@ describe('database panel (e2e)', () => {
     projectId = (await create('Guestbook')).body.id;
     bare = (await create('No data')).body.id;
     name = `app_${projectId.replaceAll('-', '')}`;
-    const password = randomBytes(12).toString('hex');
+    password = randomBytes(12).toString('hex');
     await admin(`CREATE ROLE "${name}" LOGIN PASSWORD '${password}'`);
     await admin(`CREATE DATABASE "${name}" OWNER "${name}"`);
     await api.db.query(
@@ -93,6 +97,44 @@ describe('database panel (e2e)', () => {
       { name: '001-create-entries.sql', appliedAt: expect.any(String) },
     ]);
     expect(body.sizeBytes).toBeGreaterThan(0);
+  });
+
+  it('sealed the plaintext password of that row when it first read it', async () => {
+    const [row] = await api.db.query<{ password: string }>(
+      'SELECT password FROM app_databases WHERE project_id = $1',
+      [projectId],
+    );
+    expect(row!.password).toMatch(/^aes-256-gcm:/);
+    expect(row!.password).not.toContain(password);
+    const again = await call(api.url, 'GET', `/api/projects/${projectId}/database`, {
+      cookie: owner.cookie,
+    });
+    expect(again.body.tables).toHaveLength(3);
+  });
+
+  it('says so, naming APPS_DATABASE_KEY, when the password was sealed under another key', async () => {
+    const rows = api.app.get(AppDatabaseRepository);
+    const credentials = { database: name, role: name, password };
+    const reseal = async (key: string) => {
+      await rows.remove(projectId);
+      await rows.insertIfProjectExists(
+        projectId,
+        credentials,
+        new SecretCipher(key, 'APPS_DATABASE_KEY'),
+      );
+    };
+    await reseal(`${TEST_APPS_DATABASE_KEY}-of-another-server`);
+    try {
+      const { status, body } = await call(api.url, 'GET', `/api/projects/${projectId}/database`, {
+        cookie: owner.cookie,
+      });
+      expect(status).toBe(500);
+      expect(body.code).toBe('APP_DATABASE_KEY_MISMATCH');
+      expect(body.message).toMatch(/does not open with APPS_DATABASE_KEY/);
+      expect(body.message).not.toContain(password);
+    } finally {
+      await reseal(TEST_APPS_DATABASE_KEY);
+    }
   });
 
   it('pages through rows in key order, values as text, within APPS_DATABASE_PANEL_ROWS_MAX', async () => {

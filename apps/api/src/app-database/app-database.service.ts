@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Client } from 'pg';
-import { AppDatabaseRepository, type AppDatabaseRow } from '@forge/db';
+import {
+  type AppDatabaseCredentials,
+  AppDatabaseRepository,
+  SecretCipher,
+  SecretCipherError,
+} from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
 import { AppDatabaseError } from './app-database.error';
@@ -47,20 +52,25 @@ const AS_TEXT = { getTypeParser: () => (value: string) => value };
 
 /**
  * The database panel: an app's tables, columns, rows (paged) and applied migrations, read with
- * the project's own credentials in a read-only transaction with a statement timeout. Owner
- * only: another user's project is a 404, as everywhere.
+ * the project's own credentials (its password opened with APPS_DATABASE_KEY, the runners' key)
+ * in a read-only transaction with a statement timeout. Owner only: another user's project is a
+ * 404, as everywhere.
  */
 @Injectable()
 export class AppDatabaseService {
+  private readonly cipher: SecretCipher;
+
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly appDatabases: AppDatabaseRepository,
     private readonly projects: ProjectsService,
-  ) {}
+  ) {
+    this.cipher = new SecretCipher(config.APPS_DATABASE_KEY, 'APPS_DATABASE_KEY');
+  }
 
   async describe(ownerId: string, projectId: string): Promise<AppDatabaseDto> {
     await this.projects.assertOwned(ownerId, projectId);
-    const credentials = await this.appDatabases.find(projectId);
+    const credentials = await this.credentials(projectId);
     if (!credentials) {
       return { exists: false, tables: [], migrations: [], sizeBytes: null };
     }
@@ -128,7 +138,7 @@ export class AppDatabaseService {
     limit: number,
   ): Promise<RowsDto> {
     await this.projects.assertOwned(ownerId, projectId);
-    const credentials = await this.appDatabases.find(projectId);
+    const credentials = await this.credentials(projectId);
     if (!credentials) {
       throw AppDatabaseError.tableNotFound(table);
     }
@@ -169,15 +179,26 @@ export class AppDatabaseService {
     });
   }
 
+  private async credentials(projectId: string): Promise<AppDatabaseCredentials | null> {
+    try {
+      return await this.appDatabases.find(projectId, this.cipher);
+    } catch (error) {
+      if (error instanceof SecretCipherError) {
+        throw AppDatabaseError.keyMismatch(error.message);
+      }
+      throw error;
+    }
+  }
+
   /** Runs `work` as the project's role in a read-only transaction, rolled back after. */
   private async read<T>(
-    credentials: AppDatabaseRow,
+    credentials: AppDatabaseCredentials,
     work: (client: Client) => Promise<T>,
   ): Promise<T> {
     const url = new URL(this.config.APPS_DATABASE_URL ?? this.config.DATABASE_URL);
-    url.username = encodeURIComponent(credentials.role_name);
+    url.username = encodeURIComponent(credentials.role);
     url.password = encodeURIComponent(credentials.password);
-    url.pathname = `/${credentials.database_name}`;
+    url.pathname = `/${credentials.database}`;
     url.search = '';
     const timeoutMs = this.config.APPS_DATABASE_PANEL_TIMEOUT_MS;
     const client = new Client({

@@ -22,6 +22,7 @@ describe('better-auth schema', () => {
       NODE_ENV: 'test',
       DATABASE_URL: db.url,
       AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      APPS_DATABASE_KEY: 'test-apps-database-key-0123456789abcdef',
     });
     const migrations = await getMigrations(authOptions(config, pool));
     expect(migrations.toBeCreated).toEqual([]);

@@ -4,6 +4,7 @@ import { loadApiConfig } from './api-config';
 const REQUIRED = {
   DATABASE_URL: 'postgres://forge@db:5432/forge',
   AUTH_SECRET: 'x'.repeat(32),
+  APPS_DATABASE_KEY: 'k'.repeat(32),
 };
 
 /** The one problem loadApiConfig reports for these variables. */

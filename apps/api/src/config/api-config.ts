@@ -110,6 +110,10 @@ export const API_CONFIG_SPEC = {
     "The apps' PostgreSQL server (as the runner's; unset: DATABASE_URL's): the database panel reads there",
     { secret: true, protocols: ['postgres', 'postgresql'] },
   ),
+  APPS_DATABASE_KEY: vars.string(
+    "Key sealing the apps' database passwords in Forge's database (AES-256-GCM; 32+ characters): the API's and the runners' must be the same",
+    { secret: true, minLength: 32 },
+  ),
   APPS_DATABASE_PANEL_ROWS_MAX: vars.int('Most rows the database panel reads in one page', {
     default: 100,
     min: 1,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type GitRemote, GitRemoteRepository, VersionRepository } from '@forge/db';
+import { type GitRemote, GitRemoteRepository, SecretCipher, VersionRepository } from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { ProjectsService } from '../projects/projects.service';
 import { type GitRemoteDto, type SetGitRemoteDto } from './dto/git-remote.dto';
@@ -10,7 +10,6 @@ import { fastImportStream, type PushedVersion } from './fast-import';
 import { runGit, type GitRun } from './git-command';
 import { GitIoError } from './git-io.error';
 import { checkBranch, checkRemoteUrl } from './git-remote-url';
-import { TokenCipher } from './token-cipher';
 
 const DEFAULT_USERNAME = 'forge';
 
@@ -36,7 +35,7 @@ function toDto(row: GitRemote): GitRemoteDto {
 @Injectable()
 export class GitPushService {
   private readonly logger = new Logger(GitPushService.name);
-  private readonly cipher: TokenCipher | null;
+  private readonly cipher: SecretCipher | null;
 
   constructor(
     private readonly remotes: GitRemoteRepository,
@@ -44,7 +43,9 @@ export class GitPushService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly projects: ProjectsService,
   ) {
-    this.cipher = config.GIT_TOKEN_KEY ? new TokenCipher(config.GIT_TOKEN_KEY) : null;
+    this.cipher = config.GIT_TOKEN_KEY
+      ? new SecretCipher(config.GIT_TOKEN_KEY, 'GIT_TOKEN_KEY')
+      : null;
   }
 
   async get(ownerId: string, projectId: string): Promise<GitRemoteDto | null> {
@@ -160,7 +161,7 @@ export class GitPushService {
     }
   }
 
-  private requireCipher(): TokenCipher {
+  private requireCipher(): SecretCipher {
     if (!this.cipher) {
       throw GitIoError.pushOff();
     }

@@ -6,6 +6,7 @@ import { assertRedisReachable, TEST_REDIS_URL } from './testing/live-stack';
 const config = loadApiConfig({
   DATABASE_URL: 'postgres://unused/forge',
   AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
+  APPS_DATABASE_KEY: 'test-apps-database-key-0123456789abcdef',
   GENERATE_RATE_LIMIT_MAX: '2',
   GENERATE_RATE_LIMIT_WINDOW_SECONDS: '60',
 });

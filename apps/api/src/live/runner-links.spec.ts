@@ -50,6 +50,7 @@ describe(RunnerLinks.name, () => {
     const config = loadApiConfig({
       DATABASE_URL: 'postgres://forge@db:5432/forge',
       AUTH_SECRET: 'x'.repeat(32),
+      APPS_DATABASE_KEY: 'k'.repeat(32),
       NODE_ENV: 'test',
       RUNNER_URLS: runner.url,
       RUNNER_SERVICE_TOKEN: TOKEN,

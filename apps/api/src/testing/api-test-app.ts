@@ -1,6 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { type AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { TEST_APPS_DATABASE_KEY } from '../../../../test/support/test-secrets';
 import { createApiApp } from '../api-app';
 import { loadApiConfig } from '../config/api-config';
 
@@ -25,6 +26,7 @@ export async function startApiTestApp(env: Record<string, string> = {}): Promise
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '4',
     AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    APPS_DATABASE_KEY: TEST_APPS_DATABASE_KEY,
     AUTH_SIGNIN_RATE_LIMIT_MAX: '1000',
     API_PORT: '0',
     // No sandbox here: sign-up is not closed by an unisolated process provider unless asked.

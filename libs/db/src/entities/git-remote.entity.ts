@@ -17,7 +17,7 @@ export class GitRemote {
   @Column({ type: 'text', default: 'forge' })
   username!: string;
 
-  /** The token, AES-256-GCM under GIT_TOKEN_KEY (iv, tag, ciphertext; base64); null: none. */
+  /** The token, AES-256-GCM under GIT_TOKEN_KEY (SecretCipher: iv, tag, ciphertext; base64); null: none. */
   @Column({ name: 'token_ciphertext', type: 'text', nullable: true })
   tokenCiphertext!: string | null;
 

@@ -11,6 +11,7 @@ import {
 } from '@forge/scripted-llm';
 import { processSandboxes } from '../../../../../test/support/process-sandboxes';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
+import { TEST_APPS_DATABASE_KEY } from '../../../../../test/support/test-secrets';
 import { DEMO_MODEL_ENV } from '../../../../agent-runner/src/testing/demo-llm';
 import { startRunnerTestApp } from '../../../../agent-runner/src/testing/runner-test-app';
 import { createApiApp } from '../../api-app';
@@ -78,6 +79,7 @@ export async function spawnRunner(
         NODE_ENV: 'test',
         DATABASE_URL: db.url,
         DATABASE_POOL_SIZE: '4',
+        APPS_DATABASE_KEY: TEST_APPS_DATABASE_KEY,
         RUNNER_PORT: String(port),
         RUNNER_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
         LLM_BASE_URL: llmUrl,
@@ -137,6 +139,7 @@ export async function startLiveApi(
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '4',
     AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    APPS_DATABASE_KEY: TEST_APPS_DATABASE_KEY,
     AUTH_SIGNIN_RATE_LIMIT_MAX: '1000',
     RUNNER_SERVICE_TOKEN: TEST_SERVICE_TOKEN,
     RUNNER_COMMAND_TIMEOUT_MS: '5000',
