@@ -7,12 +7,14 @@ import { type DataSource } from 'typeorm';
 import { Version, type VersionFile } from '@forge/db';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import {
+  eventually,
   freePort,
   startLinkedRunner,
   startLiveApi,
   type StackServer,
 } from '../live/testing/live-stack';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
+import { SandboxSessions } from '../../../agent-runner/src/sandbox/sandbox-sessions';
 
 // The first run prepares the app template (bun install); later runs reuse the cache.
 jest.setTimeout(600_000);
@@ -24,6 +26,25 @@ function app(label: string): VersionFile[] {
     {
       path: 'src/App.tsx',
       content: `export default function App() {\n  return <h1 className="text-4xl font-bold">${label}</h1>;\n}\n`,
+    },
+  ];
+}
+
+/** A version with a server part: routes that show what reached them. */
+function fullStack(label: string, extra = ''): VersionFile[] {
+  return [
+    ...app(label),
+    {
+      path: 'server/app.ts',
+      content: `import { Hono } from 'hono';
+${extra}
+export const app = new Hono().basePath('/api');
+
+app.get('/label', (c) => c.json({ label: ${JSON.stringify(label)} }));
+app.post('/echo', async (c) =>
+  c.json({ body: await c.req.json(), cookie: c.req.header('cookie') ?? null }),
+);
+`,
     },
   ];
 }
@@ -40,10 +61,17 @@ function fetchPublished(
   host: string,
   path: string,
   cookie?: string,
+  post?: object,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
+    const body = post ? JSON.stringify(post) : undefined;
+    const headers = {
+      host,
+      ...(cookie ? { cookie } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    };
     const req = request(
-      { host: '127.0.0.1', port, path, headers: { host, ...(cookie ? { cookie } : {}) } },
+      { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', headers },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -57,13 +85,13 @@ function fetchPublished(
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
 describe('publishing (e2e, real runner and process sandbox)', () => {
   let db: TestDatabase;
-  let runner: StackServer;
+  let runner: StackServer & { app: import('@nestjs/common').INestApplication };
   let api: StackServer & { app: import('@nestjs/common').INestApplication };
   let sandboxRoot: string;
   let publishPort: number;
@@ -237,5 +265,56 @@ describe('publishing (e2e, real runner and process sandbox)', () => {
         })
       ).status,
     ).toBe(404);
+  });
+
+  it('runs a full-stack app’s server part for its /api, behind the same access rules', async () => {
+    const id = (
+      await call(api.url, 'POST', '/api/projects', { cookie: owner.cookie, body: { name: 'Api' } })
+    ).body.id;
+    await addVersion(id, 1, fullStack('server one'));
+    const made = await publish({ slug: 'api-app', visibility: 'private' }, owner, id);
+    expect(made.status).toBe(200);
+    const host = `api-app.apps.localhost:${publishPort}`;
+    // Private: no credential, no server part either.
+    expect((await fetchPublished(publishPort, host, '/api/label')).status).toBe(404);
+    const link = new URL(made.body.openUrl);
+    const redirect = await fetchPublished(publishPort, host, `${link.pathname}${link.search}`);
+    const cookie = String(redirect.headers['set-cookie']).split(';')[0]!;
+    const label = await fetchPublished(publishPort, host, '/api/label', cookie);
+    expect(label.status).toBe(200);
+    expect(JSON.parse(label.body)).toEqual({ label: 'server one' });
+    // Any method reaches it; Forge's access cookie does not, the app's own cookies do.
+    const echo = await fetchPublished(publishPort, host, '/api/echo', `${cookie}; theme=dark`, {
+      hello: 'world',
+    });
+    expect(JSON.parse(echo.body)).toEqual({ body: { hello: 'world' }, cookie: 'theme=dark' });
+    // The page is still the stored build; a POST elsewhere is refused.
+    expect((await fetchPublished(publishPort, host, '/', cookie)).body).toContain(
+      '<div id="root">',
+    );
+    expect((await fetchPublished(publishPort, host, '/x', cookie, {})).status).toBe(405);
+
+    // Another version replaces its server; a server part that cannot start answers 503 JSON.
+    await addVersion(id, 2, fullStack('server two'));
+    await publish({ slug: 'api-app', visibility: 'private', version: 2 }, owner, id);
+    const second = await fetchPublished(publishPort, host, '/api/label', cookie);
+    expect(JSON.parse(second.body)).toEqual({ label: 'server two' });
+    await addVersion(id, 3, fullStack('broken', 'throw new Error("cannot start");'));
+    await publish({ slug: 'api-app', visibility: 'private', version: 3 }, owner, id);
+    const broken = await fetchPublished(publishPort, host, '/api/label', cookie);
+    expect(broken.status).toBe(503);
+    expect(JSON.parse(broken.body)).toMatchObject({ code: 'APP_SERVER_UNAVAILABLE' });
+
+    // Unpublished: the address and its /api are gone, and so is the server on the runner.
+    await publish({ slug: 'api-app', visibility: 'private', version: 2 }, owner, id);
+    expect((await fetchPublished(publishPort, host, '/api/label', cookie)).status).toBe(200);
+    const servers = runner.app.get(SandboxSessions).appServers!;
+    expect(await servers.current(id)).not.toBeNull();
+    await call(api.url, 'DELETE', `/api/projects/${id}/publication`, { cookie: owner.cookie });
+    expect((await fetchPublished(publishPort, host, '/api/label', cookie)).status).toBe(404);
+    await eventually(
+      async () => ((await servers.current(id)) === null ? true : undefined),
+      'the server part stopped after unpublishing',
+    );
   });
 });
