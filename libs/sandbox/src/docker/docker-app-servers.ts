@@ -6,8 +6,9 @@ import { containerSandboxEnv } from '../container/container-env';
 import { PROJECT_LABEL } from '../container/container-labels';
 import { SANDBOX_UID } from '../container/workspace-tar';
 import { SandboxError } from '../core/sandbox-error';
-import { dockerStatus, type DockerEngine } from './docker-engine';
+import { dockerStatus, type DockerEngine, ignoreMissing } from './docker-engine';
 import type { DockerSandboxConfig } from './docker-sandbox.config';
+import { KeyedQueue } from '../core/keyed-queue';
 
 /** Marks a published app's server container (not a sandbox: the reaper leaves it alone). */
 export const APP_SERVER_LABEL = 'forge.app-server';
@@ -31,7 +32,8 @@ const RESTARTS = 3;
  * a few times; past that, the next request starts it again.
  */
 export class DockerAppServers implements AppServers {
-  private readonly queue = new Map<string, Promise<unknown>>();
+  /** One change at a time per project (start, replace, stop). */
+  private readonly queue = new KeyedQueue();
 
   constructor(
     private readonly engine: DockerEngine,
@@ -53,7 +55,7 @@ export class DockerAppServers implements AppServers {
   }
 
   ensure(spec: AppServerSpec): Promise<string> {
-    return this.serially(spec.projectId, async () => {
+    return this.queue.run(spec.projectId, async () => {
       const known = await this.current(spec.projectId);
       if (known?.buildId === spec.buildId) {
         return known.url;
@@ -67,7 +69,7 @@ export class DockerAppServers implements AppServers {
   }
 
   stop(projectId: string): Promise<void> {
-    return this.serially(projectId, () => this.remove(projectId));
+    return this.queue.run(projectId, () => this.remove(projectId));
   }
 
   /** Containers outlive the runner (they serve while it restarts): nothing to stop here. */
@@ -186,19 +188,6 @@ export class DockerAppServers implements AppServers {
     await ignoreMissing(this.docker.getContainer(names.container).remove({ force: true }));
     await ignoreMissing(this.docker.getVolume(names.volume).remove());
   }
-
-  private serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
-    const before = this.queue.get(projectId) ?? Promise.resolve();
-    const next = before.catch(() => undefined).then(work);
-    const tail = next.catch(() => undefined);
-    this.queue.set(projectId, tail);
-    void tail.then(() => {
-      if (this.queue.get(projectId) === tail) {
-        this.queue.delete(projectId);
-      }
-    });
-    return next;
-  }
 }
 
 /** main.mjs and an empty dist/ (the template's main.ts serves it), both owned by root. */
@@ -240,14 +229,4 @@ function demuxText(raw: Buffer): string {
     offset += 8 + size;
   }
   return Buffer.concat(parts).toString('utf8').trim();
-}
-
-async function ignoreMissing(removal: Promise<unknown>): Promise<void> {
-  try {
-    await removal;
-  } catch (error) {
-    if (dockerStatus(error) !== 404) {
-      throw error;
-    }
-  }
 }

@@ -4,7 +4,7 @@ import type { ContainerBackend, ExecRequest, ExecResult } from '../container/con
 import { dockerExec } from './docker-exec';
 import { containerSandboxEnv, SANDBOX_CA_BUNDLE_PATH } from '../container/container-env';
 import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
-import { dockerStatus, type DockerEngine } from './docker-engine';
+import { dockerStatus, type DockerEngine, ignoreMissing } from './docker-engine';
 import type { DockerSandboxConfig } from './docker-sandbox.config';
 import {
   DEV_SERVER_PORT,
@@ -268,16 +268,6 @@ function staleness(
     return 'network';
   }
   return undefined;
-}
-
-async function ignoreMissing(removal: Promise<unknown>): Promise<void> {
-  try {
-    await removal;
-  } catch (error) {
-    if (dockerStatus(error) !== 404) {
-      throw error;
-    }
-  }
 }
 
 function describe(error: unknown): string {

@@ -107,3 +107,14 @@ export class DockerEngine {
     }
   }
 }
+
+/** Waits for a removal; an object already gone (404) is fine. */
+export async function ignoreMissing(removal: Promise<unknown>): Promise<void> {
+  try {
+    await removal;
+  } catch (error) {
+    if (dockerStatus(error) !== 404) {
+      throw error;
+    }
+  }
+}

@@ -17,6 +17,7 @@ import {
   readOrMissing,
 } from './kubernetes-clients';
 import type { KubernetesSandboxConfig } from './kubernetes-sandbox.config';
+import { KeyedQueue } from '../core/keyed-queue';
 
 /**
  * Most bytes of a bundle a ConfigMap carries here: Kubernetes refuses a ConfigMap over 1 MiB,
@@ -33,7 +34,8 @@ const READY_POLL_MS = 500;
  * http://<service>.<namespace>.svc:5173. Another build replaces all five objects.
  */
 export class KubernetesAppServers implements AppServers {
-  private readonly queue = new Map<string, Promise<unknown>>();
+  /** One change at a time per project (start, replace, stop). */
+  private readonly queue = new KeyedQueue();
 
   constructor(
     private readonly config: KubernetesSandboxConfig,
@@ -59,7 +61,7 @@ export class KubernetesAppServers implements AppServers {
   }
 
   ensure(spec: AppServerSpec): Promise<string> {
-    return this.serially(spec.projectId, async () => {
+    return this.queue.run(spec.projectId, async () => {
       if (spec.bundle.length > KUBERNETES_APP_SERVER_MAX_BYTES) {
         throw new SandboxError(
           'FILE_TOO_LARGE',
@@ -78,7 +80,7 @@ export class KubernetesAppServers implements AppServers {
   }
 
   stop(projectId: string): Promise<void> {
-    return this.serially(projectId, () => this.remove(projectId));
+    return this.queue.run(projectId, () => this.remove(projectId));
   }
 
   /** Deployments outlive the runner: nothing to stop here. */
@@ -153,18 +155,5 @@ export class KubernetesAppServers implements AppServers {
     await deleteIfPresent(() =>
       core.deleteNamespacedConfigMap({ name: names.configMap, namespace }),
     );
-  }
-
-  private serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
-    const before = this.queue.get(projectId) ?? Promise.resolve();
-    const next = before.catch(() => undefined).then(work);
-    const tail = next.catch(() => undefined);
-    this.queue.set(projectId, tail);
-    void tail.then(() => {
-      if (this.queue.get(projectId) === tail) {
-        this.queue.delete(projectId);
-      }
-    });
-    return next;
   }
 }

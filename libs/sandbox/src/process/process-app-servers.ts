@@ -8,6 +8,7 @@ import { DevServerProcess } from './dev-server-process';
 import type { PortAllocator } from './port-allocator';
 import type { ProcessIsolation } from './process-isolation';
 import type { ProcessSandboxConfig } from './process-sandbox.config';
+import { KeyedQueue } from '../core/keyed-queue';
 
 /** Log lines kept per published server (quoted when it fails to start). */
 const APP_SERVER_LOG_LINES = 200;
@@ -30,7 +31,7 @@ interface Running {
 export class ProcessAppServers implements AppServers {
   private readonly running = new Map<string, Running>();
   /** One change at a time per project (start, replace, stop). */
-  private readonly queue = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
   private readonly dir: string;
   private closed = false;
 
@@ -54,7 +55,7 @@ export class ProcessAppServers implements AppServers {
   }
 
   ensure(spec: AppServerSpec): Promise<string> {
-    return this.serially(spec.projectId, async () => {
+    return this.queue.run(spec.projectId, async () => {
       const known = this.known(spec.projectId);
       if (known?.buildId === spec.buildId) {
         return known.url;
@@ -65,7 +66,7 @@ export class ProcessAppServers implements AppServers {
   }
 
   stop(projectId: string): Promise<void> {
-    return this.serially(projectId, () => this.stopNow(projectId));
+    return this.queue.run(projectId, () => this.stopNow(projectId));
   }
 
   async shutdown(): Promise<void> {
@@ -118,18 +119,5 @@ export class ProcessAppServers implements AppServers {
     this.running.delete(projectId);
     await known.server.stop(this.config.stopGraceMs);
     await rm(known.dir, { recursive: true, force: true });
-  }
-
-  private serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
-    const before = this.queue.get(projectId) ?? Promise.resolve();
-    const next = before.catch(() => undefined).then(work);
-    const tail = next.catch(() => undefined);
-    this.queue.set(projectId, tail);
-    void tail.then(() => {
-      if (this.queue.get(projectId) === tail) {
-        this.queue.delete(projectId);
-      }
-    });
-    return next;
   }
 }
