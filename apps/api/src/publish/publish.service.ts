@@ -95,7 +95,7 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
 
     let build: { buildId: string; files: { path: string; content: Buffer }[] } | null = null;
     if (!before || before.versionNumber !== version) {
-      build = { buildId: randomUUID(), files: await this.build(projectId, version) };
+      build = { buildId: randomUUID(), files: await this.build(userId, projectId, version) };
     }
     try {
       await this.dataSource.transaction(async (manager) => {
@@ -135,7 +135,12 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     } finally {
       this.apps.forget(slug.slug, ...(before ? [before.slug] : []));
     }
-    const row = await this.publications.findByProjectOrFail(projectId);
+    const row = await this.publications.findByProject(projectId);
+    if (!row) {
+      // Unpublished, or the project deleted, since the write committed.
+      await this.projects.assertOwned(userId, projectId);
+      throw PublishError.changedMeanwhile();
+    }
     return this.toDto(row, userId);
   }
 
@@ -189,7 +194,7 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     await new Promise((resolve) => server.close(resolve));
   }
 
-  private async build(projectId: string, version: number) {
+  private async build(userId: string, projectId: string, version: number) {
     try {
       return await this.runners.publishBuild(projectId, version, {
         maxBytes: this.config.PUBLISH_MAX_BYTES,
@@ -197,6 +202,8 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
         timeoutMs: this.config.PUBLISH_BUILD_TIMEOUT_MS,
       });
     } catch (error) {
+      // A project deleted meanwhile is not found: its sandbox, build and all, went with it.
+      await this.projects.assertOwned(userId, projectId);
       if (error instanceof LiveError) {
         throw new PublishError(error.code, error.message, RUNNER_STATUS[error.code] ?? 502);
       }
