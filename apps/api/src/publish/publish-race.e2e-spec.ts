@@ -277,7 +277,7 @@ describe('publishing races (e2e, real runner and process sandbox)', () => {
           expect(taken).toBe(0);
         },
       ),
-      raceRuns(8),
+      raceRuns(6),
     );
   });
 
@@ -346,7 +346,7 @@ describe('publishing races (e2e, real runner and process sandbox)', () => {
           expect(existsSync(join(sandboxes.root, 'projects', id))).toBe(false);
         },
       ),
-      raceRuns(8),
+      raceRuns(6),
     );
   });
 });
