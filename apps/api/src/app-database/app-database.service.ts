@@ -74,7 +74,7 @@ export class AppDatabaseService {
     if (!credentials) {
       return { exists: false, tables: [], migrations: [], sizeBytes: null };
     }
-    return this.read(credentials, async (client) => {
+    return this.read(ownerId, projectId, credentials, async (client) => {
       const columns = await client.query<{
         table: string;
         name: string;
@@ -143,7 +143,7 @@ export class AppDatabaseService {
       throw AppDatabaseError.tableNotFound(table);
     }
     const pageSize = Math.min(limit, this.config.APPS_DATABASE_PANEL_ROWS_MAX);
-    return this.read(credentials, async (client) => {
+    return this.read(ownerId, projectId, credentials, async (client) => {
       // The name is looked up, never spliced in as given.
       const found = await client.query<{ name: string; key: string[] | null }>(
         `SELECT c.relname AS name,
@@ -192,6 +192,8 @@ export class AppDatabaseService {
 
   /** Runs `work` as the project's role in a read-only transaction, rolled back after. */
   private async read<T>(
+    ownerId: string,
+    projectId: string,
     credentials: AppDatabaseCredentials,
     work: (client: Client) => Promise<T>,
   ): Promise<T> {
@@ -209,7 +211,7 @@ export class AppDatabaseService {
     try {
       await client.connect();
     } catch (error) {
-      throw AppDatabaseError.unreachable((error as Error).message);
+      throw await this.unreachable(ownerId, projectId, error);
     }
     client.on('error', () => undefined);
     try {
@@ -220,11 +222,24 @@ export class AppDatabaseService {
       if (error instanceof AppDatabaseError) {
         throw error;
       }
-      throw AppDatabaseError.unreachable((error as Error).message);
+      throw await this.unreachable(ownerId, projectId, error);
     } finally {
       await client.query('ROLLBACK').catch(() => undefined);
       await client.end().catch(() => undefined);
     }
+  }
+
+  /**
+   * The error of a read that failed. A project deleted meanwhile is not found: its database
+   * was dropped after it, which is what failed the read.
+   */
+  private async unreachable(
+    ownerId: string,
+    projectId: string,
+    error: unknown,
+  ): Promise<AppDatabaseError> {
+    await this.projects.assertOwned(ownerId, projectId);
+    return AppDatabaseError.unreachable((error as Error).message);
   }
 }
 

@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { type GitRemote, GitRemoteRepository, SecretCipher, VersionRepository } from '@forge/db';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { ProjectError } from '../projects/project.error';
 import { ProjectsService } from '../projects/projects.service';
 import { type GitRemoteDto, type SetGitRemoteDto } from './dto/git-remote.dto';
 import { fastImportStream, type PushedVersion } from './fast-import';
@@ -12,6 +14,12 @@ import { GitIoError } from './git-io.error';
 import { checkBranch, checkRemoteUrl } from './git-remote-url';
 
 const DEFAULT_USERNAME = 'forge';
+
+function isForeignKeyViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23503'
+  );
+}
 
 function toDto(row: GitRemote): GitRemoteDto {
   return {
@@ -77,8 +85,13 @@ export class GitPushService {
       lastCommit: moved ? null : old.lastCommit,
       lastPushedAt: moved ? null : old.lastPushedAt,
     };
-    await this.remotes.save(row);
-    return toDto((await this.remotes.find(projectId))!);
+    try {
+      await this.remotes.save(row);
+    } catch (error) {
+      // The project was deleted since it was checked, and its remote cannot outlive it.
+      throw isForeignKeyViolation(error) ? ProjectError.notFound() : error;
+    }
+    return this.current(projectId);
   }
 
   async push(ownerId: string, projectId: string): Promise<GitRemoteDto> {
@@ -155,10 +168,19 @@ export class GitPushService {
         lastPushedAt: new Date(),
       });
       this.logger.log(`project ${projectId}: pushed versions up to ${last} to ${url.host}`);
-      return toDto((await this.remotes.find(projectId))!);
+      return await this.current(projectId);
     } finally {
       await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /** The remote as it is now; the project was deleted meanwhile when it has none. */
+  private async current(projectId: string): Promise<GitRemoteDto> {
+    const row = await this.remotes.find(projectId);
+    if (!row) {
+      throw ProjectError.notFound();
+    }
+    return toDto(row);
   }
 
   private requireCipher(): SecretCipher {

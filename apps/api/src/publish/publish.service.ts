@@ -99,7 +99,7 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
       server: Buffer | null;
     } | null = null;
     if (!before || before.versionNumber !== version) {
-      build = { buildId: randomUUID(), ...(await this.build(projectId, version)) };
+      build = { buildId: randomUUID(), ...(await this.build(userId, projectId, version)) };
     }
     try {
       await this.dataSource.transaction(async (manager) => {
@@ -145,7 +145,12 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
       // The server part of the build before goes; the new one starts on its first request.
       this.stopAppServer(projectId);
     }
-    const row = await this.publications.findByProjectOrFail(projectId);
+    const row = await this.publications.findByProject(projectId);
+    if (!row) {
+      // Unpublished, or the project deleted, since the write committed.
+      await this.projects.assertOwned(userId, projectId);
+      throw PublishError.changedMeanwhile();
+    }
     return this.toDto(row, userId);
   }
 
@@ -214,7 +219,7 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     await new Promise((resolve) => server.close(resolve));
   }
 
-  private async build(projectId: string, version: number) {
+  private async build(userId: string, projectId: string, version: number) {
     try {
       return await this.runners.publishBuild(projectId, version, {
         maxBytes: this.config.PUBLISH_MAX_BYTES,
@@ -223,6 +228,8 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
         timeoutMs: this.config.PUBLISH_BUILD_TIMEOUT_MS,
       });
     } catch (error) {
+      // A project deleted meanwhile is not found: its sandbox, build and all, went with it.
+      await this.projects.assertOwned(userId, projectId);
       if (error instanceof LiveError) {
         throw new PublishError(error.code, error.message, RUNNER_STATUS[error.code] ?? 502);
       }

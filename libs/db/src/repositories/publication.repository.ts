@@ -26,10 +26,6 @@ export class PublicationRepository {
     return this.dataSource.getRepository(Publication).findOneBy({ projectId });
   }
 
-  findByProjectOrFail(projectId: string): Promise<Publication> {
-    return this.dataSource.getRepository(Publication).findOneByOrFail({ projectId });
-  }
-
   /** The project's publication, its row locked FOR UPDATE inside `manager`'s transaction. */
   lockByProject(manager: EntityManager, projectId: string): Promise<Publication | null> {
     return manager.findOne(Publication, {

@@ -54,14 +54,31 @@ export class ShareLinkRepository {
     return rows[0] ?? null;
   }
 
-  /** As shared(), the link and project rows held FOR SHARE until `manager`'s transaction ends. */
+  /**
+   * As shared(), the project and link rows held FOR SHARE until `manager`'s transaction ends.
+   * The project's row is taken first, as a deletion takes it before its links (by cascade):
+   * holding the link while waiting for the project would deadlock with that deletion.
+   */
   async holdShared(manager: EntityManager, token: string): Promise<SharedProjectRow | null> {
-    const rows: SharedProjectRow[] = await manager.query(
-      `SELECT s.project_id, p.name, p.description
-       FROM share_links s JOIN projects p ON p.id = s.project_id
-       WHERE s.token = $1 FOR SHARE OF s, p`,
+    const [link]: Pick<SharedProjectRow, 'project_id'>[] = await manager.query(
+      `SELECT project_id FROM share_links WHERE token = $1`,
       [token],
     );
-    return rows[0] ?? null;
+    if (!link) {
+      return null;
+    }
+    const [project]: SharedProjectRow[] = await manager.query(
+      `SELECT id AS project_id, name, description FROM projects WHERE id = $1 FOR SHARE`,
+      [link.project_id],
+    );
+    if (!project) {
+      return null;
+    }
+    // The link may have been revoked while the project's row was awaited.
+    const held: unknown[] = await manager.query(
+      `SELECT 1 FROM share_links WHERE token = $1 AND project_id = $2 FOR SHARE`,
+      [token, link.project_id],
+    );
+    return held.length > 0 ? project : null;
   }
 }
