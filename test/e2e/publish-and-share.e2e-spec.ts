@@ -10,6 +10,8 @@ jest.setTimeout(900_000);
 const GENERATION_TIMEOUT_MS = 300_000;
 const PUBLISH_TIMEOUT_MS = 240_000;
 const PAGE_TIMEOUT_MS = 30_000;
+/** Waking the copy's sandbox: install and dev-server start, on a shared machine. */
+const PREVIEW_TIMEOUT_MS = 90_000;
 
 /**
  * Publish the demo app and open it signed out; share it, remix it from another account; publish
@@ -131,6 +133,14 @@ describe('publishing and sharing an app (e2e)', () => {
     const copyId = other.url().split('/').at(-1)!;
     expect(copyId).not.toBe(projectId);
     await other.getByRole('heading', { name: /\(remix\)$/ }).waitFor();
+    // No phase ran in the copy, yet its preview opens by itself and runs the app.
+    await other.getByRole('tab', { name: 'Preview' }).click();
+    await other
+      .frameLocator('iframe[title="Preview of the app"]')
+      .getByText('Todo list')
+      .first()
+      .waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+    expect(await other.getByRole('button', { name: 'Try again' }).count()).toBe(0);
     await other.getByRole('tab', { name: 'Code' }).click();
     await other
       .locator('[role="treeitem"][data-path="src/App.tsx"]')

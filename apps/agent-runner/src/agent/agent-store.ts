@@ -166,6 +166,11 @@ export class AgentStore {
     return this.versions.files(projectId, number);
   }
 
+  /** The number of the project's latest version; 0 when it has none yet. */
+  async latestVersion(projectId: string): Promise<number> {
+    return (await this.versions.latestNumber(projectId)) ?? 0;
+  }
+
   /** The id of the project's owner, or null when there is no such project. */
   ownerOf(projectId: string): Promise<string | null> {
     return this.projects.ownerOf(projectId);

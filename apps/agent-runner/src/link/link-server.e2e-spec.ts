@@ -209,6 +209,26 @@ describe(LinkServer.name, () => {
     expect((await snapshot()).problems).toEqual({ checks: [], browser: [] });
   });
 
+  it('carries the latest version in snapshots: none for a new project, then the saved one', async () => {
+    const projectId = await createProject(db);
+    const socket = track(connect(url, { token: TOKEN }));
+    await opened(socket);
+    const version = async (): Promise<number | undefined> => {
+      const reply = (await socket.emitWithAck('snapshot', {
+        projectId,
+      })) as RunnerLinkReply<'snapshot'>;
+      if (!reply.ok) {
+        throw new Error(reply.error.message);
+      }
+      return reply.snapshot.version;
+    };
+    expect(await version()).toBe(0);
+    // A saved edit makes a version with no phase run, as an import or a remix does.
+    const saved = await runner.supervisor.saveFile(projectId, 'src/App.tsx', 'export {};\n');
+    expect(saved).toBe(1);
+    expect(await version()).toBe(1);
+  });
+
   it('answers PROJECT_NOT_FOUND for a project that does not exist', async () => {
     const socket = track(connect(url, { token: TOKEN }));
     await opened(socket);

@@ -91,9 +91,10 @@ export class SnapshotBuilder {
     const streaming = this.streaming.get(projectId) ?? null;
     const problems = this.problems.get(projectId);
     const checking = this.checking.get(projectId) ?? null;
-    const [row, files, messages, leaseOwner] = await Promise.all([
+    const [row, files, version, messages, leaseOwner] = await Promise.all([
       this.store.load(projectId),
       this.store.files(projectId),
+      this.store.latestVersion(projectId),
       this.recentMessages(projectId),
       this.leases.owner(projectId),
     ]);
@@ -116,6 +117,7 @@ export class SnapshotBuilder {
         blueprint: row.blueprint,
         phases: row.phases,
         request: row.requestNumber,
+        version,
         currentPhase: row.currentPhase,
         error: row.error,
         files: [...files].map(([path, body]) => ({ path, ...body })),

@@ -25,6 +25,7 @@ export const ProjectSnapshotSchema = z.looseObject({
   blueprint: BlueprintSchema.nullable(),
   phases: z.array(PhaseInfoSchema),
   request: z.number().optional(),
+  version: z.number().int().min(0).optional(),
   currentPhase: z.number(),
   error: AgentErrorSchema.nullable(),
   files: z.array(ProjectFileSchema),

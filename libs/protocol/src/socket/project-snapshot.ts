@@ -35,6 +35,11 @@ export interface ProjectSnapshot {
   phases: PhaseInfo[];
   /** The number of the request being worked on, or of the latest one (0: none yet). */
   request?: number;
+  /**
+   * The number of the project's latest saved version (0 or absent: none yet). An imported or
+   * remixed project starts at version 1 with no phase: it has an app to preview all the same.
+   */
+  version?: number;
   currentPhase: number;
   error: AgentError | null;
   /** Every saved file with its content, by path (byte order); binary ones in base64. */

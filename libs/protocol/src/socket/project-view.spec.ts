@@ -32,6 +32,12 @@ function message(id: string, at: string, content: string): UnsequencedEvent {
   return { type: 'message', id, role: 'assistant', content, createdAt: at };
 }
 
+/** The version the agent records once phase `number` is done. */
+function version(number: number): UnsequencedEvent {
+  const label = `Phase ${number}: Phase ${number}`;
+  return { type: 'version_created', number, label, reason: 'phase', createdAt: '2026-01-01' };
+}
+
 /** A two-phase generation as the agent emits it. */
 const GENERATION = numbered([
   message('m1', '2026-01-01T00:00:00.000Z', 'A todo list'),
@@ -54,6 +60,7 @@ const GENERATION = numbered([
   { type: 'state_change', state: 'STARTING_SERVER', previous: 'INSTALLING_DEPS' },
   { type: 'server_started', phase: 1 },
   { type: 'checking', phase: 1 },
+  version(1),
   { type: 'state_change', state: 'DESIGNING_PHASE', previous: 'STARTING_SERVER' },
   { type: 'phase_designing', phase: 2 },
   { type: 'state_change', state: 'IMPLEMENTING_PHASE', previous: 'DESIGNING_PHASE' },
@@ -73,6 +80,7 @@ const GENERATION = numbered([
   { type: 'deps_installed', packages: [] },
   { type: 'state_change', state: 'STARTING_SERVER', previous: 'INSTALLING_DEPS' },
   { type: 'checking', phase: 2 },
+  version(2),
   { type: 'state_change', state: 'COMPLETE', previous: 'STARTING_SERVER' },
   {
     type: 'generation_complete',
@@ -125,6 +133,7 @@ describe(applyEvent.name, () => {
       state: 'COMPLETE',
       currentPhase: 2,
       request: 1,
+      version: 2,
       checking: null,
       error: null,
       files: {
@@ -202,6 +211,11 @@ describe(applyEvent.name, () => {
 });
 
 describe(viewFromSnapshot.name, () => {
+  it('takes the latest version from the snapshot, none when it says none', () => {
+    expect(viewFromSnapshot({ ...EMPTY, version: 1 }).version).toBe(1);
+    expect(viewFromSnapshot(EMPTY).version).toBe(0);
+  });
+
   it('keeps messages the client had beyond the snapshot’s latest ones, once each', () => {
     const before = replay(viewFromSnapshot(EMPTY), GENERATION.slice(0, 1));
     const later = {

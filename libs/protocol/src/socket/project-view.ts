@@ -21,6 +21,8 @@ export interface ProjectView {
   phases: PhaseInfo[];
   /** The request being worked on, or the latest one: 1 for the first app, 2 for a follow-up… */
   request: number;
+  /** The latest saved version (0: none yet), as the snapshot and `version_created` give it. */
+  version: number;
   currentPhase: number;
   error: AgentError | null;
   /** Text files by path; a binary file's entry is the base64 of its bytes. */
@@ -103,6 +105,7 @@ export function viewFromSnapshot(snapshot: ProjectSnapshot, previous?: ProjectVi
     phases: snapshot.phases,
     request:
       snapshot.request ?? snapshot.phases.reduce((max, phase) => Math.max(max, phase.request), 0),
+    version: snapshot.version ?? 0,
     currentPhase: snapshot.currentPhase,
     error: snapshot.error,
     files: Object.fromEntries(snapshot.files.map((file) => [file.path, file.content])),
@@ -174,6 +177,9 @@ export function applyEvent(view: ProjectView, event: ServerEvent): ProjectView {
       break;
     case 'blueprint':
       next.blueprint = event.blueprint;
+      break;
+    case 'version_created':
+      next.version = event.number;
       break;
     case 'phase_designing':
       next.currentPhase = event.phase;

@@ -356,6 +356,23 @@ describe(WorkspaceComponent.name, () => {
     expect(frame()).not.toBe(first);
   });
 
+  it('opens the preview by itself for an imported or remixed project: version 1, no phase', async () => {
+    server.snapshot = (projectId, seq) => ({
+      ...snapshotOf(projectId, seq),
+      request: 0,
+      version: 1,
+      files: [{ path: 'src/App.tsx', content: 'x' }],
+    });
+    await open();
+    (await requestTo(`${PROJECT_URL}/preview`)).flush({
+      url: 'http://p1.preview.localhost:3004/?forge_preview_token=one',
+    });
+    await render();
+    const frame = page().querySelector<HTMLIFrameElement>('iframe[title="Preview of the app"]');
+    expect(frame?.src).toBe('http://p1.preview.localhost:3004/?forge_preview_token=one');
+    expect(text()).not.toContain('Try again');
+  });
+
   it('says no preview runs when the API answers 409', async () => {
     server.snapshot = (projectId, seq) => ({
       ...snapshotOf(projectId, seq),

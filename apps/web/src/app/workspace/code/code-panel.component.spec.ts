@@ -180,6 +180,8 @@ describe(CodePanelComponent.name, () => {
       createdAt: '2026-01-01T00:00:00.000Z',
     });
     await page.eventually(() => page.text().includes('Saved — version 4'), 'the saved version');
+    // The project served has no phase: the version the save made is an app to preview.
+    await page.answerPreview();
     expect(unsavedMarks()).toHaveLength(0);
     expect(editor()!.state.doc.toString()).toBe(EDITED);
     expect(saveButton().disabled).toBe(true);

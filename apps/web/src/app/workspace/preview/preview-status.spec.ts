@@ -1,6 +1,6 @@
 import { type ProblemItem } from '@forge/protocol/agent/events';
 import { type LogEntry } from '../state/workspace-state';
-import { testView as view } from '../testing/project-views';
+import { testPhase, testView as view } from '../testing/project-views';
 import {
   type LinkState,
   PREVIEW_LOG_TAIL_LINES,
@@ -138,23 +138,49 @@ describe(logTail.name, () => {
 });
 
 describe(expectsRunningServer.name, () => {
-  it('expects a server after a start or a finished phase', () => {
+  const files = { 'src/App.tsx': 'export default () => null;\n' };
+
+  it('expects a server once this page saw one start', () => {
     expect(expectsRunningServer(view(), 1)).toBe(true);
-    const done = view({
-      phases: [
-        {
-          number: 1,
-          request: 1,
-          name: 'n',
-          description: 'd',
-          files: [],
-          dependencies: [],
-          lastPhase: true,
-          status: 'done',
-        },
-      ],
+  });
+
+  it('expects a server after a finished phase', () => {
+    expect(expectsRunningServer(view({ files, phases: [testPhase(1)], version: 1 }), 0)).toBe(true);
+    // The phase alone says it (a runner that sends no version).
+    expect(expectsRunningServer(view({ files, phases: [testPhase(1)] }), 0)).toBe(true);
+  });
+
+  it('expects a server for an imported or remixed project at rest: version 1, no phase', () => {
+    const imported = view({ state: 'IDLE', request: 0, files, version: 1 });
+    expect(expectsRunningServer(imported, 0)).toBe(true);
+  });
+
+  it('expects a server while a follow-up of an imported project designs its first phase', () => {
+    const designing = view({ state: 'DESIGNING_PHASE', request: 1, files, version: 1 });
+    expect(expectsRunningServer(designing, 0)).toBe(true);
+  });
+
+  it('expects none mid-generation, files written but no version yet', () => {
+    const implementing = view({
+      state: 'IMPLEMENTING_PHASE',
+      files,
+      phases: [testPhase(1, { status: 'implementing' })],
     });
-    expect(expectsRunningServer(done, 0)).toBe(true);
+    expect(expectsRunningServer(implementing, 0)).toBe(false);
+    expect(expectsRunningServer(view({ state: 'STARTING_SERVER', files }), 0)).toBe(false);
+  });
+
+  it('expects none after a first generation that failed before a phase was done', () => {
+    const failed = view({
+      state: 'IDLE',
+      files,
+      phases: [testPhase(1, { status: 'failed' })],
+      error: { code: 'INSTALL_FAILED', message: 'bun install failed', phase: 1 },
+    });
+    expect(expectsRunningServer(failed, 0)).toBe(false);
+  });
+
+  it('expects none for a new project with nothing yet', () => {
     expect(expectsRunningServer(view(), 0)).toBe(false);
   });
 });

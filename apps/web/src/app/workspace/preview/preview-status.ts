@@ -57,9 +57,16 @@ export function providerWait(view: ProjectView, logs: readonly LogEntry[]): stri
   return wait ? `${wait[0]}…` : null;
 }
 
-/** Whether a dev server should be running: a phase got through its start step. */
+/**
+ * Whether a dev server should be running: a phase got through its start step, or the project
+ * has a saved version to serve. An imported or remixed project has version 1 and no phase; a
+ * first generation saves no version before its first phase is done, so its files written so
+ * far (or left by a failure) wait for the server step as before.
+ */
 export function expectsRunningServer(view: ProjectView, serverStarts: number): boolean {
-  return serverStarts > 0 || view.phases.some((phase) => phase.status === 'done');
+  return (
+    serverStarts > 0 || view.version > 0 || view.phases.some((phase) => phase.status === 'done')
+  );
 }
 
 /** The last `lines` lines of the install and dev-server output (system notes when there is none). */

@@ -25,6 +25,7 @@ export function testView(extra: Partial<ProjectView> = {}): ProjectView {
     blueprint: null,
     phases: [],
     request: 1,
+    version: 0,
     currentPhase: 0,
     checking: null,
     error: null,

@@ -129,6 +129,16 @@ export class WorkspacePage {
     return found!;
   }
 
+  /**
+   * Answers the preview link the page asks for once the project has an app to show: a saved
+   * version, a finished phase or a dev-server start.
+   */
+  async answerPreview(): Promise<void> {
+    (await this.requestTo(`${PROJECT_URL}/preview`)).flush({
+      url: 'http://p1.preview.localhost:3004/?forge_preview_token=one',
+    });
+  }
+
   /** Sends an agent event of the project, numbered `seq`, as the gateway would. */
   emit(seq: number, event: UnsequencedEvent): void {
     const full = { ...event, projectId: PROJECT, seq } as ServerEvent;

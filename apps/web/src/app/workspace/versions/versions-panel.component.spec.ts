@@ -124,6 +124,8 @@ describe(VersionsPanelComponent.name, () => {
       reason: 'rollback',
       createdAt: NOW,
     });
+    // The project served has no phase: its first version seen is an app the preview now shows.
+    await page.answerPreview();
     const restored = { ...VERSIONS[2], number: 4, reason: 'rollback', label: 'Restored version 1' };
     (await page.requestTo(`${PROJECT_URL}/versions`)).flush({ versions: [restored, ...VERSIONS] });
     await page.eventually(() => page.text().includes('Restored version 1'), 'the new version');
@@ -144,6 +146,8 @@ describe(VersionsPanelComponent.name, () => {
       (await page.requestTo(`${PROJECT_URL}/versions`)).flush({ versions: [made, ...VERSIONS] });
       await page.eventually(() => page.text().includes(label), `version ${number}`);
     }
+    // The project served has no phase: its first version seen is an app to preview (once).
+    await page.answerPreview();
   });
 
   it('restores a version after a confirmation, with the rollback command', async () => {
