@@ -195,6 +195,9 @@ export class AppDatabaseAdmin {
       connectionTimeoutMillis: this.options.connectTimeoutMs,
       query_timeout: queryTimeoutMs,
     });
+    // A connection the server ends (a restart, a drop's terminate) fails the query in flight;
+    // unheard, the client's 'error' event would end the runner.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       return await run(client);

@@ -117,6 +117,8 @@ export async function applyMigrations(
     // Our own deadline, past the server's: a server gone silent still ends the run.
     query_timeout: options.timeoutMs + options.connectTimeoutMs,
   });
+  // Ended by the server (a timeout's terminate, a restart): the query in flight fails with it.
+  client.on('error', () => undefined);
   await client.connect();
   const applied: string[] = [];
   let pid: number | undefined;
@@ -161,6 +163,7 @@ async function terminate(options: MigrationOptions, pid: number): Promise<void> 
     connectionTimeoutMillis: options.connectTimeoutMs,
     query_timeout: options.connectTimeoutMs,
   });
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('SELECT pg_terminate_backend($1)', [pid]);
