@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { extract, pack } from 'tar-stream';
-import type { SandboxFile, SiteBuildOptions, SiteBuildResult, SiteFile } from '../core/sandbox';
+import { extract } from 'tar-stream';
+import {
+  type SandboxFile,
+  sandboxFileBytes,
+  type SiteBuildOptions,
+  type SiteBuildResult,
+  type SiteFile,
+} from '../core/sandbox';
 import { finishToolRun, OutputTail } from '../core/project-tools';
 import {
   hasServerPart,
@@ -19,7 +25,7 @@ import { toolCommand, WORKSPACE_DIR } from './sandbox-commands';
 import { SandboxError } from '../core/sandbox-error';
 import { type SandboxLogBuffer } from '../core/sandbox-log';
 import { runStoppable } from './stoppable-command';
-import { SANDBOX_UID } from './workspace-tar';
+import { packTar, SANDBOX_UID } from './workspace-tar';
 import { checkPaths } from '../core/workspace-limits';
 
 /** Room in the output tar for headers and padding, above the files' own bytes. */
@@ -122,40 +128,33 @@ async function readBundle(
   return out.stdout;
 }
 
-async function buildTar(root: string, files: SandboxFile[]): Promise<Buffer> {
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  tar.on('data', (chunk) => chunks.push(chunk as Buffer));
-  const finished = new Promise<void>((resolve, reject) => {
-    tar.on('end', resolve);
-    tar.on('error', reject);
-  });
+function buildTar(root: string, files: SandboxFile[]): Promise<Buffer> {
   const owner = { uid: SANDBOX_UID, gid: SANDBOX_UID, mtime: new Date() };
   const folders = new Set<string>();
-  const folder = (name: string) => {
-    if (folders.has(name)) {
-      return;
+  return packTar((tar) => {
+    const folder = (name: string) => {
+      if (folders.has(name)) {
+        return;
+      }
+      folders.add(name);
+      tar.entry({ name: `${name}/`, type: 'directory', mode: 0o755, ...owner });
+    };
+    const rootSegments = root.split('/');
+    for (let depth = 1; depth <= rootSegments.length; depth++) {
+      folder(rootSegments.slice(0, depth).join('/'));
     }
-    folders.add(name);
-    tar.entry({ name: `${name}/`, type: 'directory', mode: 0o755, ...owner });
-  };
-  const rootSegments = root.split('/');
-  for (let depth = 1; depth <= rootSegments.length; depth++) {
-    folder(rootSegments.slice(0, depth).join('/'));
-  }
-  for (const file of files) {
-    const segments = file.path.split('/');
-    for (let depth = 1; depth < segments.length; depth++) {
-      folder(`${root}/${segments.slice(0, depth).join('/')}`);
+    for (const file of files) {
+      const segments = file.path.split('/');
+      for (let depth = 1; depth < segments.length; depth++) {
+        folder(`${root}/${segments.slice(0, depth).join('/')}`);
+      }
+      // The bytes, not the text: a version's images and fonts are base64 (encoding).
+      tar.entry(
+        { name: `${root}/${file.path}`, type: 'file', mode: 0o644, ...owner },
+        sandboxFileBytes(file),
+      );
     }
-    tar.entry(
-      { name: `${root}/${file.path}`, type: 'file', mode: 0o644, ...owner },
-      Buffer.from(file.content, 'utf8'),
-    );
-  }
-  tar.finalize();
-  await finished;
-  return Buffer.concat(chunks);
+  });
 }
 
 /** The files of a tar of the built site, within the limits; links and devices refuse it. */

@@ -1,4 +1,4 @@
-import { pack } from 'tar-stream';
+import { pack, type Pack } from 'tar-stream';
 import { type SandboxFile, sandboxFileBytes } from '../core/sandbox';
 import { SandboxError } from '../core/sandbox-error';
 import { checkPaths, WORKSPACE_LIMITS } from '../core/workspace-limits';
@@ -31,6 +31,33 @@ export async function workspaceTar(files: readonly SandboxFile[]): Promise<Buffe
     );
   }
 
+  const owner = { uid: SANDBOX_UID, gid: SANDBOX_UID, mtime: new Date() };
+  const folders = new Set<string>();
+  return packTar((tar) => {
+    files.forEach((file, index) => {
+      const segments = file.path.split('/');
+      for (let depth = 1; depth < segments.length; depth++) {
+        const folder = segments.slice(0, depth).join('/');
+        if (folders.has(folder)) {
+          continue;
+        }
+        folders.add(folder);
+        tar.entry({ name: `${folder}/`, type: 'directory', mode: 0o755, ...owner });
+      }
+      tar.entry({ name: file.path, type: 'file', mode: 0o644, ...owner }, contents[index]);
+    });
+    const clash = files.find((file) => folders.has(file.path));
+    if (clash) {
+      throw new SandboxError(
+        'INVALID_PATH',
+        `refused path "${clash.path}": the same call writes it as a file and as a folder`,
+      );
+    }
+  });
+}
+
+/** A tar of the entries `write` adds, as one buffer; `write` throwing discards it. */
+export async function packTar(write: (tar: Pack) => void): Promise<Buffer> {
   const tar = pack();
   const chunks: Buffer[] = [];
   tar.on('data', (chunk) => chunks.push(chunk as Buffer));
@@ -38,27 +65,11 @@ export async function workspaceTar(files: readonly SandboxFile[]): Promise<Buffe
     tar.on('end', resolve);
     tar.on('error', reject);
   });
-  const owner = { uid: SANDBOX_UID, gid: SANDBOX_UID, mtime: new Date() };
-  const folders = new Set<string>();
-  files.forEach((file, index) => {
-    const segments = file.path.split('/');
-    for (let depth = 1; depth < segments.length; depth++) {
-      const folder = segments.slice(0, depth).join('/');
-      if (folders.has(folder)) {
-        continue;
-      }
-      folders.add(folder);
-      tar.entry({ name: `${folder}/`, type: 'directory', mode: 0o755, ...owner });
-    }
-    tar.entry({ name: file.path, type: 'file', mode: 0o644, ...owner }, contents[index]);
-  });
-  const clash = files.find((file) => folders.has(file.path));
-  if (clash) {
+  try {
+    write(tar);
+  } catch (error) {
     tar.destroy();
-    throw new SandboxError(
-      'INVALID_PATH',
-      `refused path "${clash.path}": the same call writes it as a file and as a folder`,
-    );
+    throw error;
   }
   tar.finalize();
   await finished;

@@ -1,10 +1,9 @@
 import { request } from 'node:http';
 import type Dockerode from 'dockerode';
-import { pack } from 'tar-stream';
 import type { AppServers, AppServerSpec, RunningAppServer } from '../core/app-servers';
 import { containerSandboxEnv } from '../container/container-env';
 import { PROJECT_LABEL } from '../container/container-labels';
-import { SANDBOX_UID } from '../container/workspace-tar';
+import { packTar, SANDBOX_UID } from '../container/workspace-tar';
 import { SandboxError } from '../core/sandbox-error';
 import { dockerStatus, type DockerEngine, ignoreMissing } from './docker-engine';
 import type { DockerSandboxConfig } from './docker-sandbox.config';
@@ -191,20 +190,12 @@ export class DockerAppServers implements AppServers {
 }
 
 /** main.mjs and an empty dist/ (the template's main.ts serves it), both owned by root. */
-async function bundleTar(bundle: Buffer): Promise<Buffer> {
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  tar.on('data', (chunk) => chunks.push(chunk as Buffer));
-  const finished = new Promise<void>((resolve, reject) => {
-    tar.on('end', resolve);
-    tar.on('error', reject);
-  });
+function bundleTar(bundle: Buffer): Promise<Buffer> {
   const owner = { uid: 0, gid: 0, mtime: new Date() };
-  tar.entry({ name: 'dist', type: 'directory', mode: 0o755, ...owner });
-  tar.entry({ name: 'main.mjs', mode: 0o644, ...owner }, bundle);
-  tar.finalize();
-  await finished;
-  return Buffer.concat(chunks);
+  return packTar((tar) => {
+    tar.entry({ name: 'dist', type: 'directory', mode: 0o755, ...owner });
+    tar.entry({ name: 'main.mjs', mode: 0o644, ...owner }, bundle);
+  });
 }
 
 function answers(url: string): Promise<boolean> {

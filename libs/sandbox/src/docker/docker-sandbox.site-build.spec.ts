@@ -32,6 +32,18 @@ describe(`${DockerSandboxProvider.name} (site builds for publishing)`, () => {
     expect(left.stdout.toString().trim()).toBe('0');
   }, 300_000);
 
+  it('builds a version’s binary files as bytes, not as their base64 text', async () => {
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x80]);
+    const built = await sandbox().buildSite(
+      [{ path: 'public/pixel.png', content: bytes.toString('base64'), encoding: 'base64' }],
+      LIMITS,
+    );
+    if (!built.ok) {
+      throw new Error(built.output);
+    }
+    expect(built.files.find((file) => file.path === 'pixel.png')?.content).toEqual(bytes);
+  }, 300_000);
+
   it('answers a failed build with its output, and refuses a build past the limits', async () => {
     const broken = await sandbox().buildSite(
       [{ path: 'src/App.tsx', content: 'export default function App( {\n' }],
