@@ -35,6 +35,8 @@ const PREVIEW_TIMEOUT_MS = 3 * 60_000;
 const CLEANUP_TIMEOUT_MS = 60_000;
 
 const FIRST_PROMPT = 'A todo list';
+/** Names a database: the demo model answers it with its recorded guestbook (server routes). */
+const FULL_STACK_PROMPT = 'A guestbook kept in a database';
 const CHANGE = 'Change the subtitle to "Served by compose, woken after a restart"';
 const CHANGED_SUBTITLE = 'Served by compose, woken after a restart';
 const TIMINGS_FILE = join(REPO_ROOT, 'test-results', 'compose-e2e-timings.json');
@@ -298,6 +300,59 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
     await previewShows(CHANGED_SUBTITLE, 'follow-up', GENERATION_TIMEOUT_MS);
     expect(await finalState(page, GENERATION_TIMEOUT_MS)).toBe('Ready');
     await shots.take(page, 'follow-up');
+  });
+
+  it('publishes a full-stack app: its /api runs in a read-only container of its own', async () => {
+    await page.goto(stack.webUrl);
+    await page.getByRole('textbox', { name: 'What do you want to build?' }).fill(FULL_STACK_PROMPT);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/project\/[0-9a-f-]{36}$/);
+    const id = /\/project\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+    const state = await finalState(page, GENERATION_TIMEOUT_MS);
+    if (state !== 'Ready') {
+      await shots.take(page, 'full-stack-failed');
+      throw new Error(`the guestbook's generation ended ${state}: ${await shownErrors(page)}`);
+    }
+    const slug = `guestbook-${Date.now().toString(36)}`;
+    const published = await timed('publish a full-stack app', () =>
+      page.request.put(`${stack.webUrl}/api/projects/${id}/publication`, {
+        headers: { origin: stack.webUrl },
+        data: { slug, visibility: 'public' },
+        timeout: GENERATION_TIMEOUT_MS,
+      }),
+    );
+    expect(published.status()).toBe(200);
+    // Signed out, at its own address: the page from the stored build, /api from its server.
+    const visitor = await browser.newContext();
+    try {
+      const app = await visitor.newPage();
+      await app.goto(`http://${slug}.apps.localhost:${stack.publishPort}/`);
+      await app.getByLabel('Your name').fill('Compose');
+      await app.getByLabel('Message').fill('Signed through the published app');
+      await app.getByRole('button', { name: 'Sign the guestbook' }).click();
+      await app
+        .getByRole('list', { name: 'Entries' })
+        .getByText('Signed through the published app')
+        .waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+      await shots.take(app, 'published-full-stack');
+    } finally {
+      await visitor.close();
+    }
+    const server = `forge-sandbox-${id}-app`;
+    expect(inspect('container', server, '{{.HostConfig.ReadonlyRootfs}}')).toBe('true');
+    expect(inspect('container', server, '{{.Config.User}}')).toBe('1000:1000');
+    expect(connectFrom(server, 'postgres', 5432)).not.toBe('open');
+
+    // Deleting the project takes its server part with its sandbox.
+    const deleted = await page.request.delete(`${stack.webUrl}/api/projects/${id}`, {
+      headers: { origin: stack.webUrl },
+    });
+    expect(deleted.status()).toBe(204);
+    const deadline = Date.now() + CLEANUP_TIMEOUT_MS;
+    while (labelled('container', [`forge.project=${id}`]).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    expect(labelled('container', [`forge.project=${id}`])).toEqual([]);
   });
 
   // Needs the runner's destroy-on-delete (issue 16, the other half): on a branch without it the

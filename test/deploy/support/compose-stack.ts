@@ -110,6 +110,7 @@ export class ComposeStack {
   readonly network = `${this.project}-sandboxes`;
   webPort = 0;
   previewPort = 0;
+  publishPort = 0;
 
   constructor(private readonly compose: string[]) {}
 
@@ -120,6 +121,7 @@ export class ComposeStack {
   async configure(): Promise<void> {
     this.webPort = await freePort();
     this.previewPort = await freePort();
+    this.publishPort = await freePort();
     const secret = () => randomBytes(32).toString('hex');
     const env = {
       COMPOSE_PROJECT_NAME: this.project,
@@ -134,6 +136,8 @@ export class ComposeStack {
       FORGE_BIND_ADDRESS: '127.0.0.1',
       WEB_HOST_PORT: String(this.webPort),
       PREVIEW_HOST_PORT: String(this.previewPort),
+      PUBLISH_HOST_PORT: String(this.publishPort),
+      PUBLISH_URL_TEMPLATE: `http://{slug}.apps.localhost:${this.publishPort}`,
       SANDBOX_NETWORK: this.network,
       POSTGRES_IMAGE: 'forge-postgres:local',
       REDIS_IMAGE: 'forge-redis:local',
