@@ -323,7 +323,7 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
     );
     expect(published.status()).toBe(200);
     // Signed out, at its own address: the page from the stored build, /api from its server.
-    const visitor = await browser.newContext();
+    const visitor = await page.context().browser()!.newContext();
     try {
       const app = await visitor.newPage();
       await app.goto(`http://${slug}.apps.localhost:${stack.publishPort}/`);
