@@ -158,7 +158,26 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
       page.on('pageerror', (error) => errors.push(error.message));
       try {
         await page.goto(url);
-        await page.getByText(followUp.from).first().waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+        try {
+          await page.getByText(followUp.from).first().waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+        } catch (error) {
+          // What the page showed instead, and what the dev server said: a timeout alone says
+          // nothing of an overlay, a blank page or a Vite still optimising.
+          const shown = await page
+            .locator('body')
+            .innerText({ timeout: 5_000 })
+            .catch(() => '(nothing)');
+          const logs = runner.events
+            .flatMap((event) =>
+              event.projectId === projectId && event.type === 'log' ? [event.text] : [],
+            )
+            .slice(-30)
+            .join('\n');
+          throw new Error(
+            `the preview did not show "${followUp.from}"; the page shows ${JSON.stringify(shown.slice(0, 500))}; errors: ${JSON.stringify(errors)}; the sandbox's last log lines:\n${logs}`,
+            { cause: error },
+          );
+        }
         await page.waitForLoadState('networkidle');
         const text = await page.locator('body').innerText();
         for (const line of original.text.split('\n').filter((l) => l.trim())) {

@@ -102,8 +102,8 @@ export class DevServerProcess {
         CI: 'true',
         FORGE_DEV_HOST: options.host,
         FORGE_DEV_PORT: String(options.port),
-        HOST: options.host,
-        PORT: String(options.port),
+        // A published server part listens where its HOST and PORT say; Vite has its flags.
+        ...(options.script ? { HOST: options.host, PORT: String(options.port) } : {}),
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
