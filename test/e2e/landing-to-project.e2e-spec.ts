@@ -202,7 +202,8 @@ describe('from the landing page to a project (e2e)', () => {
     expect(refused.every((text) => text.includes('401'))).toBe(true);
     expect(await focusedId()).toBe('sign-in-password');
     await page.getByRole('button', { name: 'Show password' }).click();
-    expect(await page.getByLabel('Password', { exact: true }).getAttribute('type')).toBe('text');
+    // The page shows it on its next render: wait for that, not for the click's return.
+    await page.locator('#sign-in-password[type="text"]').waitFor({ timeout: 10_000 });
     await shots.take(page, 'sign-in-wrong-password');
 
     // Signed out, `/` is the landing page again.

@@ -74,6 +74,29 @@ export function npmInstallAndRun(dir: string, script: string, timeoutMs = 300_00
  * Opens `url` in a fresh page and returns what it shows once the network is quiet (and leaves a
  * screenshot at `screenshot`).
  */
+/** How long the page's text must stay the same to count as settled, and the most to wait. */
+const SETTLED_MS = 500;
+const SETTLE_TIMEOUT_MS = 15_000;
+
+/**
+ * The page's text once it stops changing: after the network is idle and the same for
+ * SETTLED_MS. 'networkidle' alone may have been reached before a data fetch started (a loaded
+ * machine runs the app's effects late), and a text read then says "Loading…".
+ */
+export async function settledText(page: Page): Promise<string> {
+  await page.waitForLoadState('networkidle');
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  let text = await page.locator('body').innerText();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_MS));
+    const again = await page.locator('body').innerText();
+    if (again === text || Date.now() > deadline) {
+      return again;
+    }
+    text = again;
+  }
+}
+
 export async function renderPage(
   browser: Browser,
   url: string,
@@ -92,8 +115,7 @@ export async function renderPage(
   try {
     await page.goto(url);
     await page.getByText(shows).first().waitFor({ timeout: timeoutMs });
-    await page.waitForLoadState('networkidle');
-    const text = await page.locator('body').innerText();
+    const text = await settledText(page);
     await page.screenshot({ path: screenshot, fullPage: true });
     return { text, errors, styles: await shownStyles(page, styled) };
   } finally {
@@ -121,7 +143,8 @@ async function waitUntilAnswers(url: string, timeoutMs: number): Promise<void> {
  * rendered in Chromium: the text and errors a generated copy is compared with. Kept in the cache.
  */
 export async function renderOriginal(app: CorpusApp, browser: Browser): Promise<RenderedPage> {
-  const cached = join(REAL_APPS_CACHE, 'originals', `${app.entry.id}.json`);
+  // `settled`: read once its text stopped changing; renders from before could hold "Loading…".
+  const cached = join(REAL_APPS_CACHE, 'originals', `${app.entry.id}.settled.json`);
   if (existsSync(cached)) {
     const rendered = JSON.parse(readFileSync(cached, 'utf8')) as Partial<RenderedPage>;
     // A page rendered before styles were recorded, or for other styled texts, is rendered again.

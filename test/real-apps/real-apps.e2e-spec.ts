@@ -30,6 +30,7 @@ import {
   type RenderedPage,
   shownStyles,
   styledTexts,
+  settledText,
 } from './original-app';
 
 // Downloads, npm installs of the originals (cached) and of each zip, a first template install.
@@ -178,8 +179,7 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
             { cause: error },
           );
         }
-        await page.waitForLoadState('networkidle');
-        const text = await page.locator('body').innerText();
+        const text = await settledText(page);
         for (const line of original.text.split('\n').filter((l) => l.trim())) {
           expect(text).toContain(line.trim());
         }
