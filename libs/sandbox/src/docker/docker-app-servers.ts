@@ -1,11 +1,10 @@
-import { request } from 'node:http';
 import type Dockerode from 'dockerode';
 import type { AppServers, AppServerSpec, RunningAppServer } from '../core/app-servers';
 import { containerSandboxEnv } from '../container/container-env';
 import { PROJECT_LABEL } from '../container/container-labels';
 import { packTar, SANDBOX_UID } from '../container/workspace-tar';
 import { SandboxError } from '../core/sandbox-error';
-import { dockerStatus, type DockerEngine, ignoreMissing } from './docker-engine';
+import { dockerStatus, type DockerEngine, httpAnswers, ignoreMissing } from './docker-engine';
 import type { DockerSandboxConfig } from './docker-sandbox.config';
 import { KeyedQueue } from '../core/keyed-queue';
 
@@ -17,9 +16,8 @@ const BUILD_LABEL = 'forge.app-server.build';
 const APP_DIR = '/app';
 /** The port the server part listens on in its container (PORT). */
 export const APP_SERVER_PORT = 3000;
-/** How often a starting server is probed, and how long one probe may take, in ms. */
+/** How often a starting server is probed, in ms. */
 const PROBE_INTERVAL_MS = 100;
-const PROBE_TIMEOUT_MS = 1000;
 /** Restarts Docker makes of a server that crashes, before it stays down until the next request. */
 const RESTARTS = 3;
 
@@ -149,7 +147,7 @@ export class DockerAppServers implements AppServers {
 
   private async waitUntilAnswering(projectId: string, url: string): Promise<void> {
     const deadline = Date.now() + this.config.devServerStartTimeoutMs;
-    while (!(await answers(url))) {
+    while (!(await httpAnswers(url))) {
       const info = await this.inspect(projectId);
       // Ended, or ended and being restarted by Docker: either way it did not start.
       if (info && (info.RestartCount > 0 || ['exited', 'dead'].includes(info.State.Status))) {
@@ -195,18 +193,6 @@ function bundleTar(bundle: Buffer): Promise<Buffer> {
   return packTar((tar) => {
     tar.entry({ name: 'dist', type: 'directory', mode: 0o755, ...owner });
     tar.entry({ name: 'main.mjs', mode: 0o644, ...owner }, bundle);
-  });
-}
-
-function answers(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = request(url, { method: 'GET', timeout: PROBE_TIMEOUT_MS }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    probe.on('timeout', () => probe.destroy());
-    probe.on('error', () => resolve(false));
-    probe.end();
   });
 }
 

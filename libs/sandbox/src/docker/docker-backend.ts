@@ -1,10 +1,9 @@
-import { request } from 'node:http';
 import type Dockerode from 'dockerode';
 import type { ContainerBackend, ExecRequest, ExecResult } from '../container/container-backend';
 import { dockerExec } from './docker-exec';
 import { containerSandboxEnv, SANDBOX_CA_BUNDLE_PATH } from '../container/container-env';
 import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
-import { dockerStatus, type DockerEngine, ignoreMissing } from './docker-engine';
+import { dockerStatus, type DockerEngine, httpAnswers, ignoreMissing } from './docker-engine';
 import type { DockerSandboxConfig } from './docker-sandbox.config';
 import {
   DEV_SERVER_PORT,
@@ -14,8 +13,6 @@ import {
 import { SandboxError } from '../core/sandbox-error';
 import { SANDBOX_UID } from '../container/workspace-tar';
 
-/** How long one probe of the dev server may take, in ms. */
-const PROBE_TIMEOUT_MS = 1000;
 /** Size of the sandbox user's home (a tmpfs: bun and Vite may write small files there). */
 const HOME_TMPFS_BYTES = 64 * 1024 * 1024;
 
@@ -134,20 +131,7 @@ export class DockerBackend implements ContainerBackend {
   }
 
   async devServerAnswers(): Promise<boolean> {
-    const url = await this.devServerUrl();
-    return new Promise((resolve) => {
-      const probe = request(
-        url,
-        { method: 'GET', agent: false, timeout: PROBE_TIMEOUT_MS },
-        (res) => {
-          res.resume();
-          resolve(true);
-        },
-      );
-      probe.on('timeout', () => probe.destroy());
-      probe.on('error', () => resolve(false));
-      probe.end();
-    });
+    return httpAnswers(await this.devServerUrl());
   }
 
   async stop(): Promise<void> {

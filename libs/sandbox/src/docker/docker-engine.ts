@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type Dockerode from 'dockerode';
 import type { DockerSandboxConfig } from './docker-sandbox.config';
 import { MANAGED_LABEL } from '../container/container-labels';
@@ -117,4 +118,24 @@ export async function ignoreMissing(removal: Promise<unknown>): Promise<void> {
       throw error;
     }
   }
+}
+
+/** How long one HTTP probe of a server in a container may take, in ms. */
+const PROBE_TIMEOUT_MS = 1000;
+
+/** Whether a server answers HTTP at `url` (any status) within PROBE_TIMEOUT_MS. */
+export function httpAnswers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = request(
+      url,
+      { method: 'GET', agent: false, timeout: PROBE_TIMEOUT_MS },
+      (res) => {
+        res.resume();
+        resolve(true);
+      },
+    );
+    probe.on('timeout', () => probe.destroy());
+    probe.on('error', () => resolve(false));
+    probe.end();
+  });
 }

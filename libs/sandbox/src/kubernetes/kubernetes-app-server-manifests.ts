@@ -8,7 +8,7 @@ import type {
 import { containerSandboxEnv } from '../container/container-env';
 import { DEV_SERVER_PORT } from '../container/sandbox-commands';
 import { SANDBOX_UID } from '../container/workspace-tar';
-import { sandboxNetworkPolicy } from './kubernetes-manifests';
+import { containerSecurity, sandboxNetworkPolicy } from './kubernetes-manifests';
 import type { KubernetesSandboxConfig } from './kubernetes-sandbox.config';
 
 /** The project a published app's server part belongs to (not PROJECT_LABEL: the sandbox's Service must not select it). */
@@ -141,15 +141,7 @@ export function appServerDeployment(
                 limits: { cpu: config.cpuLimit, memory: config.memoryLimit },
                 requests: { cpu: config.cpuRequest, memory: config.memoryRequest },
               },
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: SANDBOX_UID,
-                runAsGroup: SANDBOX_UID,
-                privileged: false,
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
+              securityContext: containerSecurity,
               // Any answer on the port: an app's / may well be a 404 here.
               readinessProbe: { tcpSocket: { port: DEV_SERVER_PORT }, periodSeconds: 1 },
               volumeMounts: [

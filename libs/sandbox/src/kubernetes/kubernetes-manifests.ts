@@ -56,7 +56,8 @@ function labels(projectId: string): Record<string, string> {
   };
 }
 
-const containerSecurity: V1SecurityContext = {
+/** A sandbox's containers (and a published server's): non-root, no privileges, read-only root. */
+export const containerSecurity: V1SecurityContext = {
   runAsNonRoot: true,
   runAsUser: SANDBOX_UID,
   runAsGroup: SANDBOX_UID,
