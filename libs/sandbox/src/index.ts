@@ -6,6 +6,7 @@ export * from './core/page-modules';
 export { INSTALL_OUTPUT_LINES } from './core/bun-install';
 export { TOOL_BIN_DIR, TOOL_LIMITS } from './core/project-tools';
 export { WORKSPACE_LIMITS } from './core/workspace-limits';
+export { KeyedQueue } from './core/keyed-queue';
 export * from './template';
 export * from './container';
 export * from './docker';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type LlmModelList, type RuntimeErrorReport } from '@forge/protocol';
-import { isSandboxError, type SiteFile } from '@forge/sandbox';
+import { isSandboxError, KeyedQueue, type SiteFile } from '@forge/sandbox';
 import { AgentCommandError, projectNotFound } from '../agent/agent-command-error';
 import { AgentStore } from '../agent/agent-store';
 import { AgentSupervisor } from '../agent/agent-supervisor';
@@ -14,7 +14,7 @@ import { SandboxSessions } from '../sandbox/sandbox-sessions';
  */
 @Injectable()
 export class LinkCommands {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queues = new KeyedQueue();
   /** Generations running here, until their agent has ended and released the lease. */
   private readonly winding = new Map<string, Promise<void>>();
 
@@ -200,15 +200,6 @@ export class LinkCommands {
   }
 
   private serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(projectId) ?? Promise.resolve();
-    const result = previous.then(work);
-    const tail = result.catch(() => undefined);
-    this.queues.set(projectId, tail);
-    void tail.then(() => {
-      if (this.queues.get(projectId) === tail) {
-        this.queues.delete(projectId);
-      }
-    });
-    return result;
+    return this.queues.run(projectId, work);
   }
 }
