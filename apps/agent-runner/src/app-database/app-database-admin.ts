@@ -20,6 +20,9 @@ const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 /** The names appDatabaseName gives, as a PostgreSQL regular expression. */
 const PROJECT_DATABASE = '^app_[0-9a-f]{32}$';
 
+/** SQLSTATE invalid_catalog_name: the database named does not exist. */
+const UNDEFINED_DATABASE = '3D000';
+
 /** What closeToPublic did to each database; `refused`: the admin may not (not the owner). */
 export interface ClosedDatabases {
   closed: string[];
@@ -162,20 +165,21 @@ export class AppDatabaseAdmin {
     return this.withAdmin(async (client) => {
       const outcome: ClosedDatabases = { closed: [], refused: [], missing: [] };
       for (const database of databases) {
-        const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
-          database,
-        ]);
-        if (!found.rowCount) {
+        try {
+          await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO CURRENT_USER`);
+          await client.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
+          const open = await client.query<{ open: boolean }>(
+            `SELECT has_database_privilege('public', $1, 'CONNECT') AS open`,
+            [database],
+          );
+          (open.rows[0]?.open ? outcome.refused : outcome.closed).push(database);
+        } catch (error) {
+          // Gone before or while it was closed (someone dropped it since it was listed).
+          if ((error as { code?: string }).code !== UNDEFINED_DATABASE) {
+            throw error;
+          }
           outcome.missing.push(database);
-          continue;
         }
-        await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO CURRENT_USER`);
-        await client.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(database)} FROM PUBLIC`);
-        const open = await client.query<{ open: boolean }>(
-          `SELECT has_database_privilege('public', $1, 'CONNECT') AS open`,
-          [database],
-        );
-        (open.rows[0]?.open ? outcome.refused : outcome.closed).push(database);
       }
       return outcome;
     });
