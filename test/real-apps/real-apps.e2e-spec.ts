@@ -20,7 +20,7 @@ import {
   savedProjectFiles,
   startRunnerTestApp,
 } from '../../apps/agent-runner/src/testing/runner-test-app';
-import { launchChromium, SCREENSHOT_DIR } from '../e2e/support/browser';
+import { gotoShowing, launchChromium, SCREENSHOT_DIR } from '../e2e/support/browser';
 import { E2E_TEMPLATE_CACHE } from '../e2e/support/web-stack';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { type CorpusApp, loadCorpusApp, replayApp, selectedCorpus } from './corpus';
@@ -158,9 +158,8 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
       });
       page.on('pageerror', (error) => errors.push(error.message));
       try {
-        await page.goto(url);
         try {
-          await page.getByText(followUp.from).first().waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+          await gotoShowing(page, url, followUp.from, errors, PREVIEW_TIMEOUT_MS);
         } catch (error) {
           // What the page showed instead, and what the dev server said: a timeout alone says
           // nothing of an overlay, a blank page or a Vite still optimising.
