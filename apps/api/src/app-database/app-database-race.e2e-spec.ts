@@ -11,7 +11,13 @@ import {
   startLiveApi,
   type StackServer,
 } from '../live/testing/live-stack';
-import { call, type CallResult, signUp, type TestUser } from '../testing/api-test-app';
+import {
+  call,
+  type CallResult,
+  createProjectAs,
+  signUp,
+  type TestUser,
+} from '../testing/api-test-app';
 import { leaked, race, raceRuns, type Racer, startDelay } from '../testing/race';
 
 /** `stranger-via-own`: the owner's table asked for through the stranger's own project. */
@@ -56,12 +62,7 @@ describe('database panel races (e2e, linked runner)', () => {
     );
     owner = await signUp(api.url);
     stranger = await signUp(api.url);
-    strangersProject = (
-      await call(api.url, 'POST', '/api/projects', {
-        cookie: stranger.cookie,
-        body: { name: 'Own app' },
-      })
-    ).body.id;
+    strangersProject = await createProjectAs(api.url, stranger, 'Own app');
   });
 
   afterAll(async () => {
@@ -72,11 +73,7 @@ describe('database panel races (e2e, linked runner)', () => {
 
   /** A project of the owner's with its database made by the runner and a table of secrets. */
   async function ownersDatabase(): Promise<OwnersDatabase> {
-    const created = await call(api.url, 'POST', '/api/projects', {
-      cookie: owner.cookie,
-      body: { name: 'Guestbook' },
-    });
-    const projectId: string = created.body.id;
+    const projectId = await createProjectAs(api.url, owner, 'Guestbook');
     const { credentials } = await runner.app.get(AppDatabases).ensure(projectId);
     const marker = projectId.slice(0, 8);
     const client = new Client({ connectionString: appDatabaseUrl(db.url, credentials) });

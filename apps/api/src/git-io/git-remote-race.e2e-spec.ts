@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import {
   call,
+  createProjectAs,
+  insertVersion,
   signUp,
   startApiTestApp,
   type ApiTestApp,
@@ -59,16 +61,8 @@ describe('git remote races (e2e)', () => {
 
   /** A project of the owner's with one version, so there is something to push. */
   async function projectWithVersion(): Promise<string> {
-    const created = await call(api.url, 'POST', '/api/projects', {
-      cookie: owner.cookie,
-      body: { name: 'Pushed app' },
-    });
-    const id: string = created.body.id;
-    await api.db.query(
-      `INSERT INTO versions (project_id, number, reason, label, files)
-       VALUES ($1, 1, 'phase', 'First version', $2)`,
-      [id, JSON.stringify([{ path: 'src/App.tsx', content: 'export default () => 1;\n' }])],
-    );
+    const id = await createProjectAs(api.url, owner, 'Pushed app');
+    await insertVersion(api.db, id, 1);
     return id;
   }
 

@@ -17,7 +17,14 @@ import {
   startLiveApi,
   type StackServer,
 } from '../live/testing/live-stack';
-import { call, type CallResult, signUp, type TestUser } from '../testing/api-test-app';
+import {
+  call,
+  type CallResult,
+  createProjectAs,
+  insertVersion,
+  signUp,
+  type TestUser,
+} from '../testing/api-test-app';
 import { leaked, race, raceRuns, type Racer, startDelay } from '../testing/race';
 
 // The first run prepares the app template (bun install); later runs reuse the cache.
@@ -99,17 +106,9 @@ describe('publishing races (e2e, real runner and process sandbox)', () => {
   });
 
   async function projectWithVersions(): Promise<string> {
-    const created = await call(api.url, 'POST', '/api/projects', {
-      cookie: owner.cookie,
-      body: { name: 'Published app' },
-    });
-    const id: string = created.body.id;
+    const id = await createProjectAs(api.url, owner, 'Published app');
     for (const number of [1, 2]) {
-      await db.query(
-        `INSERT INTO versions (project_id, number, reason, label, files)
-         VALUES ($1, $2, 'phase', $3, $4)`,
-        [id, number, `v${number}`, JSON.stringify(app(`Version ${number}`))],
-      );
+      await insertVersion(db, id, number, app(`Version ${number}`));
     }
     return id;
   }

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import {
   call,
   type CallResult,
+  createProjectAs,
+  insertVersion,
   signUp,
   startApiTestApp,
   type ApiTestApp,
@@ -35,16 +37,8 @@ describe('share link races (e2e)', () => {
   afterAll(() => api?.close());
 
   async function createProject(user: TestUser): Promise<string> {
-    const created = await call(api.url, 'POST', '/api/projects', {
-      cookie: user.cookie,
-      body: { name: 'Shared app' },
-    });
-    const id: string = created.body.id;
-    await api.db.query(
-      `INSERT INTO versions (project_id, number, reason, label, files)
-       VALUES ($1, 1, 'phase', 'First version', $2)`,
-      [id, JSON.stringify([{ path: 'src/App.tsx', content: 'export default () => 1;\n' }])],
-    );
+    const id = await createProjectAs(api.url, user, 'Shared app');
+    await insertVersion(api.db, id, 1);
     return id;
   }
 

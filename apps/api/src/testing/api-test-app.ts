@@ -128,6 +128,44 @@ export async function call(
   return { status: response.status, body };
 }
 
+/** Makes a project of `user`'s through the API, as the UI does, and returns its id. */
+export async function createProjectAs(
+  baseUrl: string,
+  user: TestUser,
+  name = 'Test app',
+): Promise<string> {
+  const created = await call(baseUrl, 'POST', '/api/projects', {
+    cookie: user.cookie,
+    body: { name },
+  });
+  if (created.status !== 201) {
+    throw new Error(
+      `creating a project answered ${created.status}: ${JSON.stringify(created.body)}`,
+    );
+  }
+  return created.body.id;
+}
+
+/** A file of a version, as the versions table keeps them. */
+export interface TestVersionFile {
+  path: string;
+  content: string;
+}
+
+/** Adds version `number` holding `files` to a project, as a finished phase leaves it. */
+export async function insertVersion(
+  db: Pick<TestDatabase, 'query'>,
+  projectId: string,
+  number: number,
+  files: TestVersionFile[] = [{ path: 'src/App.tsx', content: 'export default () => 1;\n' }],
+): Promise<void> {
+  await db.query(
+    `INSERT INTO versions (project_id, number, reason, label, files)
+     VALUES ($1, $2, 'phase', $3, $4)`,
+    [projectId, number, `v${number}`, JSON.stringify(files)],
+  );
+}
+
 /**
  * An API test app for the spec file (or describe block) it is called in: started in a beforeAll,
  * closed in an afterAll. The object it returns stands for it from then on.
