@@ -142,7 +142,7 @@ describe('helm chart helm/forge', () => {
       expect(unreadVariables(webVariableNames(objects), WEB_VARIABLES)).toEqual([]);
     });
 
-    it('lets the runner manage only sandbox objects, only in the sandbox namespace, never list them', () => {
+    it('lets the runner manage only sandbox objects, only in the sandbox namespace, list few', () => {
       const role = find(objects, 'Role', 'forge-sandbox-manager');
       expect(role.metadata.namespace).toBe('forge-sandboxes');
       const rules = role.rules as { apiGroups: string[]; resources: string[]; verbs: string[] }[];
@@ -163,9 +163,16 @@ describe('helm chart helm/forge', () => {
       const secrets = rules.find((rule) => rule.resources.includes('secrets'))!;
       expect(secrets.verbs.sort()).toEqual(['create', 'delete']);
       const verbs = new Set(rules.flatMap((rule) => rule.verbs));
-      for (const broad of ['*', 'list', 'watch', 'update', 'patch', 'deletecollection']) {
+      for (const broad of ['*', 'watch', 'update', 'patch', 'deletecollection']) {
         expect(verbs.has(broad)).toBe(false);
       }
+      // Listed by label: the reaper's pods and claims, the idle check's app-server Deployments.
+      const listed = rules.filter((rule) => rule.verbs.includes('list'));
+      expect(listed.flatMap((rule) => rule.resources).sort()).toEqual([
+        'deployments',
+        'persistentvolumeclaims',
+        'pods',
+      ]);
       expect(objects.filter((object) => object.kind.startsWith('Cluster'))).toEqual([]);
       expect(find(objects, 'RoleBinding', 'forge-agent-runner').subjects).toEqual([
         { kind: 'ServiceAccount', name: 'forge-agent-runner', namespace: 'forge' },

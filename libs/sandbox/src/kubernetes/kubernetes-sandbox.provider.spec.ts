@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../testing/test-helpers';
 import { KubernetesSandboxProvider } from './kubernetes-sandbox.provider';
+import { requestsNotAllowed, runnerRoleRules } from './testing/runner-role';
 import { FakeKubernetesApi } from './testing/fake-kubernetes-api';
 import { LocalPodRuntime } from './testing/local-pod-runtime';
 
@@ -210,5 +211,20 @@ describe(KubernetesSandboxProvider.name, () => {
     await expect(provider.sandbox('Not_A_Dns_Label')).rejects.toMatchObject({
       code: 'INVALID_PROJECT_ID',
     });
+  });
+
+  it("makes only calls the runner's Role allows (k8s/sandbox-rbac.yaml), the reaper's lists too", async () => {
+    await provider.sandbox(projectId);
+    expect(await provider.projectIds()).toEqual([projectId]);
+    expect(api.requests.filter((request) => request.includes('/exec'))).not.toEqual([]);
+    expect(requestsNotAllowed(api.requests, runnerRoleRules())).toEqual([]);
+    // The check itself: a Role without list would refuse the reaper.
+    const withoutList = runnerRoleRules().map((rule) => ({
+      ...rule,
+      verbs: rule.verbs.filter((verb) => verb !== 'list'),
+    }));
+    expect(requestsNotAllowed(api.requests, withoutList)).toEqual(
+      expect.arrayContaining(['list pods', 'list persistentvolumeclaims']),
+    );
   });
 });

@@ -54,7 +54,9 @@ export class FakeKubernetesApi {
   constructor(private readonly execHandler: FakeExecHandler) {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('upgrade', (req, socket, head) => {
-      const match = EXEC_PATH.exec(new URL(req.url ?? '/', 'http://fake').pathname);
+      const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      this.requests.push(`${req.method} ${path}`);
+      const match = EXEC_PATH.exec(path);
       const pod = match && this.objects.get(key('pods', match[1]!, match[2]!));
       if (!match || !pod) {
         socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
