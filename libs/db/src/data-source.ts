@@ -21,6 +21,7 @@ import { RequestModel1765000000003 } from './migrations/1765000000003-request-mo
 import { ProjectTitlesThumbnails1765000000004 } from './migrations/1765000000004-project-titles-thumbnails';
 import { GitRemotes1765000000005 } from './migrations/1765000000005-git-remotes';
 import { PublishedServers1765000000006 } from './migrations/1765000000006-published-servers';
+import { PublishedServerUse1765000000007 } from './migrations/1765000000007-published-server-use';
 
 export const ENTITIES = [
   Project,
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   ProjectTitlesThumbnails1765000000004,
   GitRemotes1765000000005,
   PublishedServers1765000000006,
+  PublishedServerUse1765000000007,
 ];
 
 /** node-postgres's error for a query past query_timeout. */

@@ -212,6 +212,10 @@ export const RUNNER_CONFIG_SPEC = {
     default: 900,
     min: 0,
   }),
+  PUBLISH_SERVER_IDLE_TIMEOUT_SECONDS: vars.int(
+    "A published app's server part nobody asked for this long stops, and starts on the next request (0: never)",
+    { default: 1800, min: 0 },
+  ),
   LINK_REPLAY_EVENTS_MAX: vars.int(
     'Latest events kept per project for clients that come back (file chunks excluded; 0: none)',
     { default: 500, min: 0 },

@@ -298,7 +298,7 @@ export class LinkServer implements OnApplicationBootstrap, BeforeApplicationShut
     },
     app_server: async (_socket, { projectId }) => ({
       ok: true,
-      url: await this.appServers.url(projectId),
+      ...(await this.appServers.address(projectId)),
     }),
     app_server_stop: async (_socket, { projectId }) => {
       await this.appServers.stop(projectId);

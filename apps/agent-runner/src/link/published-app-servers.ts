@@ -1,26 +1,131 @@
-import { Injectable } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { PublicationRepository } from '@forge/db';
 import { ErrorCode } from '@forge/protocol';
-import { isSandboxError } from '@forge/sandbox';
+import { isSandboxError, KeyedQueue } from '@forge/sandbox';
 import { AgentCommandError } from '../agent/agent-command-error';
 import { AppDatabases } from '../app-database/app-databases';
+import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
+
+/** The longest pause between two looks for idle server parts, in ms. */
+const IDLE_CHECK_MAX_MS = 60_000;
+const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where a server part answers, and how long the API may go on using that answer. */
+export interface AppServerAddress {
+  url: string;
+  /** Ask again (it counts as a use) once this long has passed; null: the answer holds. */
+  renewMs: number | null;
+}
 
 /**
  * The server parts of published apps on this runner's provider: started on the first request
  * to a published app's /api (and again after a crash or a runner restart), with the project's
  * DATABASE_URL, from the bundle kept with the publication; replaced when another build is live.
+ *
+ * A server part nobody asked for within PUBLISH_SERVER_IDLE_TIMEOUT_SECONDS stops; the next
+ * request starts it again. Every ask is written to the publication (server_used_at), so all
+ * runners and API replicas share one clock of use, and an API uses an answer for a quarter of
+ * the timeout at most before asking again: a server part an API is sending requests to has
+ * been asked for within that quarter, and is never the one stopped.
  */
 @Injectable()
-export class PublishedAppServers {
+export class PublishedAppServers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PublishedAppServers.name);
+  /** Asks and idle stops of a project, one at a time on this runner. */
+  private readonly queue = new KeyedQueue();
+  private readonly idleMs: number;
+  private timer?: NodeJS.Timeout;
+  private sweeping?: Promise<string[]>;
+
   constructor(
+    @Inject(RUNNER_CONFIG) config: RunnerConfig,
     private readonly sandboxes: SandboxSessions,
     private readonly publications: PublicationRepository,
     private readonly databases: AppDatabases,
-  ) {}
+  ) {
+    this.idleMs = config.PUBLISH_SERVER_IDLE_TIMEOUT_SECONDS * 1000;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.idleMs === 0 || !this.sandboxes.appServers) {
+      return;
+    }
+    const everyMs = Math.max(250, Math.min(IDLE_CHECK_MAX_MS, Math.floor(this.idleMs / 4)));
+    // A tick while a pass still runs is skipped, so slow passes never pile up.
+    this.timer = setInterval(() => void (this.sweeping ?? this.stopIdle()), everyMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+  }
 
   /** Where the project's live build's server part answers, started first when needed. */
-  async url(projectId: string): Promise<string> {
+  address(projectId: string): Promise<AppServerAddress> {
+    return this.queue.run(projectId, async () => {
+      await this.publications.markServerUsed(projectId);
+      const url = await this.url(projectId);
+      return { url, renewMs: this.idleMs === 0 ? null : Math.floor(this.idleMs / 4) };
+    });
+  }
+
+  /** Stops the project's server part (unpublished); nothing running is not an error. */
+  async stop(projectId: string): Promise<void> {
+    await this.sandboxes.appServers?.stop(projectId);
+  }
+
+  /**
+   * One look for idle server parts: those the provider runs that nobody asked for within the
+   * timeout (or whose app was unpublished meanwhile) stop. Answers the projects stopped.
+   */
+  stopIdle(): Promise<string[]> {
+    const pass = this.idlePass()
+      .catch((error: unknown) => {
+        this.logger.warn(`stopping idle app servers failed: ${(error as Error).message}`);
+        return [];
+      })
+      .finally(() => {
+        if (this.sweeping === pass) {
+          this.sweeping = undefined;
+        }
+      });
+    this.sweeping = pass;
+    return pass;
+  }
+
+  private async idlePass(): Promise<string[]> {
+    const servers = this.sandboxes.appServers;
+    if (!servers || this.idleMs === 0) {
+      return [];
+    }
+    const running = (await servers.list()).filter((id) => PROJECT_ID.test(id));
+    const stopped: string[] = [];
+    for (const projectId of await this.publications.idleServers(running, this.idleMs)) {
+      // Asked again, checked again: an ask on this runner since the list is not undone.
+      const idle = await this.queue.run(projectId, async () => {
+        const still = await this.publications.idleServers([projectId], this.idleMs);
+        if (still.length > 0) {
+          await servers.stop(projectId);
+        }
+        return still.length > 0;
+      });
+      if (idle) {
+        this.logger.log(`stopped the idle server part of project ${projectId}`);
+        stopped.push(projectId);
+      }
+    }
+    return stopped;
+  }
+
+  private async url(projectId: string): Promise<string> {
     const servers = this.sandboxes.appServers;
     if (!servers) {
       throw new AgentCommandError(
@@ -53,10 +158,5 @@ export class PublishedAppServers {
       }
       throw error;
     }
-  }
-
-  /** Stops the project's server part (unpublished); nothing running is not an error. */
-  async stop(projectId: string): Promise<void> {
-    await this.sandboxes.appServers?.stop(projectId);
   }
 }

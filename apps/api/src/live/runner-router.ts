@@ -193,7 +193,7 @@ export class RunnerRouter implements OnModuleInit {
    * Where the server part of the project's published app answers, started by the runner
    * holding the project when needed (within PUBLISH_SERVER_TIMEOUT_MS).
    */
-  async appServerUrl(projectId: string): Promise<string> {
+  async appServerUrl(projectId: string): Promise<{ url: string; renewMs: number | null }> {
     const reply = await this.links.request(
       await this.pick(projectId),
       'app_server',
@@ -203,7 +203,7 @@ export class RunnerRouter implements OnModuleInit {
     if (!reply.ok) {
       throw fromRunner(reply.error);
     }
-    return reply.url;
+    return { url: reply.url, renewMs: reply.renewMs ?? null };
   }
 
   /** Stops the server part of the project's published app (unpublished). */

@@ -318,3 +318,115 @@ describe('publishing (e2e, real runner and process sandbox)', () => {
     );
   });
 });
+
+/** A version whose server part says which start of it answers (to see a restart). */
+function startedServer(): VersionFile[] {
+  return [
+    ...app('Started'),
+    {
+      path: 'server/app.ts',
+      content: `import { Hono } from 'hono';
+
+export const app = new Hono().basePath('/api');
+
+const started = crypto.randomUUID();
+app.get('/started', (c) => c.json({ started }));
+`,
+    },
+  ];
+}
+
+/**
+ * A server part nobody asks for stops after PUBLISH_SERVER_IDLE_TIMEOUT_SECONDS and starts
+ * again on the next request, which answers as any other; one asked for keeps running.
+ */
+describe('published server parts that go idle (e2e, real runner and process sandbox)', () => {
+  const IDLE_SECONDS = 3;
+  let db: TestDatabase;
+  let runner: StackServer & { app: import('@nestjs/common').INestApplication };
+  let api: StackServer & { app: import('@nestjs/common').INestApplication };
+  let sandboxRoot: string;
+  let publishPort: number;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sandboxRoot = mkdtempSync(join(tmpdir(), 'forge-publish-idle-'));
+    mkdirSync(TEMPLATE_CACHE, { recursive: true });
+    runner = await startLinkedRunner(db, 'http://127.0.0.1:9', {
+      SANDBOX_PROVIDER: 'process',
+      SANDBOX_ROOT: sandboxRoot,
+      SANDBOX_TEMPLATE_CACHE: TEMPLATE_CACHE,
+      SANDBOX_POOL_SIZE: '0',
+      PUBLISH_SERVER_IDLE_TIMEOUT_SECONDS: String(IDLE_SECONDS),
+    });
+    publishPort = await freePort();
+    api = await startLiveApi(db, {
+      RUNNER_URLS: runner.url,
+      PUBLISH_PORT: String(publishPort),
+      PUBLISH_URL_TEMPLATE: `http://{slug}.apps.localhost:${publishPort}`,
+      PUBLISH_CHECK_CACHE_MS: '0',
+      SANDBOX_PROVIDER: 'none',
+    });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await runner?.close();
+    await db?.drop();
+    rmSync(sandboxRoot, { recursive: true, force: true });
+  });
+
+  it('stops an idle server part, starts it on the next request, and keeps a busy one', async () => {
+    const owner = await signUp(api.url);
+    const id = (
+      await call(api.url, 'POST', '/api/projects', { cookie: owner.cookie, body: { name: 'Idle' } })
+    ).body.id;
+    const versions = api.app.get<DataSource>(getDataSourceToken()).getRepository(Version);
+    await versions.save(
+      versions.create({
+        projectId: id,
+        number: 1,
+        reason: 'phase',
+        label: 'v1',
+        files: startedServer(),
+      }),
+    );
+    const made = await call(api.url, 'PUT', `/api/projects/${id}/publication`, {
+      cookie: owner.cookie,
+      body: { slug: 'idle-app', visibility: 'public' },
+    });
+    expect(made.status).toBe(200);
+    const host = `idle-app.apps.localhost:${publishPort}`;
+    /** Which start of the server part answers. */
+    const start = async (): Promise<string> => {
+      const answer = await fetchPublished(publishPort, host, '/api/started');
+      expect(answer.status).toBe(200);
+      return (JSON.parse(answer.body) as { started: string }).started;
+    };
+    const servers = runner.app.get(SandboxSessions).appServers!;
+
+    const first = await start();
+    expect(await servers.list()).toEqual([id]);
+    const [use] = await db.query<{ used: Date | null }>(
+      `SELECT server_used_at AS used FROM publications WHERE project_id = $1`,
+      [id],
+    );
+    expect(use?.used).toBeInstanceOf(Date);
+
+    // Nobody asks: it stops, and the next request starts it again (another process).
+    await eventually(
+      async () => ((await servers.list()).length === 0 ? true : undefined),
+      'the idle server part to stop',
+    );
+    const second = await start();
+    expect(second).not.toBe(first);
+
+    // Asked for every 250 ms for twice the timeout: the same start answers throughout.
+    const until = Date.now() + 2 * IDLE_SECONDS * 1000;
+    while (Date.now() < until) {
+      expect(await start()).toBe(second);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(await servers.list()).toEqual([id]);
+  });
+});

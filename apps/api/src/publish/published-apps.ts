@@ -10,6 +10,16 @@ import {
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { RunnerRouter } from '../live/runner-router';
 
+/** A project's server part as a runner last answered for it. */
+interface KnownServer {
+  buildId: string;
+  /** When the runner was asked (before it noted the use). */
+  askedAt: number;
+  url: Promise<string>;
+  /** From the answer: ask again after this long (null: never); undefined while asking. */
+  renewMs?: number | null;
+}
+
 /** Slugs remembered at most; past it that memory starts over. */
 const REMEMBERED_MAX = 10_000;
 
@@ -29,7 +39,7 @@ export class PublishedApps {
   private readonly sites = new Map<string, PublishedSite>();
   private readonly loading = new Map<string, Promise<PublishedSite>>();
   /** Where each project's live server part answers, by build, as its runner last said. */
-  private readonly servers = new Map<string, { buildId: string; url: Promise<string> }>();
+  private readonly servers = new Map<string, KnownServer>();
   private cachedBytes = 0;
   readonly ownerSecret: string;
 
@@ -63,22 +73,34 @@ export class PublishedApps {
 
   /**
    * Where the app's server part answers: asked of the runner once per build (it starts the
-   * server then), again when `fresh` (the address stopped answering) or after a failure.
+   * server then), again when `fresh` (the address stopped answering), after a failure, and
+   * once the runner's renewMs has passed since the ask (an ask counts as a use: a runner
+   * stops a server part nobody asked for within its idle timeout).
    */
   private serverUrl(row: LivePublicationRow, fresh: boolean): Promise<string> {
     const known = this.servers.get(row.project_id);
-    if (known && known.buildId === row.build_id && !fresh) {
+    const current =
+      known?.renewMs === undefined ||
+      known.renewMs === null ||
+      Date.now() - known.askedAt < known.renewMs;
+    if (known && known.buildId === row.build_id && !fresh && current) {
       return known.url;
     }
-    const url = this.runners.appServerUrl(row.project_id);
-    const entry = { buildId: row.build_id, url };
+    const entry: KnownServer = { buildId: row.build_id, askedAt: Date.now(), url: null! };
+    entry.url = this.runners.appServerUrl(row.project_id).then(
+      (address) => {
+        entry.renewMs = address.renewMs;
+        return address.url;
+      },
+      (error: unknown) => {
+        if (this.servers.get(row.project_id) === entry) {
+          this.servers.delete(row.project_id);
+        }
+        throw error;
+      },
+    );
     this.servers.set(row.project_id, entry);
-    url.catch(() => {
-      if (this.servers.get(row.project_id) === entry) {
-        this.servers.delete(row.project_id);
-      }
-    });
-    return url;
+    return entry.url;
   }
 
   /** Forgets what this replica read of these slugs: a change made here shows at once. */

@@ -46,6 +46,10 @@ export class Publication {
   @Column({ name: 'server_bundle', type: 'bytea', nullable: true, select: false })
   serverBundle?: Buffer | null;
 
+  /** When the server part was last asked for (a runner stops it after its idle timeout). */
+  @Column({ name: 'server_used_at', type: 'timestamptz', nullable: true })
+  serverUsedAt?: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -114,6 +114,35 @@ export class PublicationRepository {
     return rows[0] ?? null;
   }
 
+  /** Notes that the project's server part was asked for now (it is not idle). */
+  async markServerUsed(projectId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE publications SET server_used_at = now() WHERE project_id = $1`,
+      [projectId],
+    );
+  }
+
+  /**
+   * Of `projectIds` (server parts running), those nobody asked for within `idleMs`: the
+   * publication's server part was last asked for before that, or it has none any more
+   * (unpublished, or republished without one). The database's clock decides.
+   */
+  async idleServers(projectIds: string[], idleMs: number): Promise<string[]> {
+    if (projectIds.length === 0) {
+      return [];
+    }
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM unnest($1::uuid[]) AS ids(id)
+       WHERE NOT EXISTS (
+         SELECT 1 FROM publications p
+         WHERE p.project_id = ids.id AND p.server_bundle IS NOT NULL
+           AND p.server_used_at > now() - make_interval(secs => $2::double precision / 1000)
+       )`,
+      [projectIds, idleMs],
+    );
+    return rows.map((row) => row.id);
+  }
+
   files(buildId: string): Promise<Pick<PublicationFile, 'path' | 'content'>[]> {
     return this.dataSource.query(
       `SELECT path, content FROM publication_files WHERE build_id = $1`,

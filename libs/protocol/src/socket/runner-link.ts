@@ -108,8 +108,12 @@ export interface RunnerLinkResults {
   destroy: object;
   /** The built site's files, their content in base64; `server`: the server part, base64 or null. */
   publish_build: { files: { path: string; content: string }[]; server: string | null };
-  /** The published server part as the API reaches it. */
-  app_server: { url: string };
+  /**
+   * The published server part as the API reaches it; `renewMs`: ask again (which counts as a
+   * use) once this long has passed, for the runner stops a server part nobody asks for (null,
+   * or absent from an older runner: the answer holds until it stops answering).
+   */
+  app_server: { url: string; renewMs?: number | null };
   app_server_stop: object;
 }
 
@@ -145,7 +149,10 @@ export const RUNNER_LINK_RESULT_SCHEMAS: {
     files: z.array(z.looseObject({ path: z.string(), content: z.string() })),
     server: z.string().nullable(),
   }),
-  app_server: z.looseObject({ url: z.string() }),
+  app_server: z.looseObject({
+    url: z.string(),
+    renewMs: z.number().int().min(1).nullable().optional(),
+  }),
   app_server_stop: Done,
 };
 

@@ -24,6 +24,12 @@ export interface RunningAppServer {
 export interface AppServers {
   /** The server running for the project, if any (no bundle needed to ask). */
   current(projectId: string): Promise<RunningAppServer | null>;
+  /**
+   * The projects whose server part this provider runs (or holds, stopped), as far as this
+   * runner can see: the process provider's own, every one of the Docker host's or the
+   * namespace's with this configuration's names (another runner's too).
+   */
+  list(): Promise<string[]>;
   /** Starts the build's server (stopping another build's) unless it runs; answers its URL. */
   ensure(spec: AppServerSpec): Promise<string>;
   /** Stops the project's server (unpublished, republished without one, deleted). */

@@ -1,3 +1,4 @@
+import Dockerode from 'dockerode';
 import { DockerSandboxProvider } from './docker-sandbox.provider';
 import { useDockerSandbox } from './testing/docker-test-environment';
 
@@ -76,6 +77,11 @@ describe(`${DockerSandboxProvider.name} (published apps' server parts)`, () => {
     expect((await fetch(`${url}/api/hello`)).status).toBe(200);
     expect(await provider.appServers.ensure(spec)).toBe(url);
     expect(await provider.appServers.current(projectId)).toEqual({ buildId: 'one', url });
+    // Listed for the idle check by this configuration, not by another Forge on the host.
+    expect(await provider.appServers.list()).toContain(projectId);
+    const other = new DockerSandboxProvider({ namePrefix: 'forge-other', idleTimeoutMs: 0 });
+    expect(await other.appServers.list()).not.toContain(projectId);
+    await other.shutdown();
     // A sandbox is not what the reaper counts it as.
     expect(await provider.projectIds()).not.toContain(`${projectId}-app`);
 
@@ -89,5 +95,20 @@ describe(`${DockerSandboxProvider.name} (published apps' server parts)`, () => {
     ).rejects.toMatchObject({ code: 'START_FAILED', message: expect.stringContaining('no way') });
     await provider.appServers.stop(projectId);
     expect(await provider.appServers.current(projectId)).toBeNull();
+    expect(await provider.appServers.list()).not.toContain(projectId);
+
+    // Labelled as Forge's, so the documented clean-up finds it; and a runner shutting down
+    // removes the servers it asked for (one left on the sandbox network would keep
+    // `docker compose down` from removing it).
+    const runner = new DockerSandboxProvider({ namePrefix: 'forge-test', idleTimeoutMs: 0 });
+    await runner.appServers.ensure(spec);
+    const info = await new Dockerode().getContainer(`forge-test-${projectId}-app`).inspect();
+    expect(info.Config.Labels).toMatchObject({
+      'forge.managed': 'true',
+      'forge.project': projectId,
+    });
+    await runner.shutdown();
+    expect(await provider.appServers.current(projectId)).toBeNull();
+    expect(await provider.appServers.list()).not.toContain(projectId);
   }, 400_000);
 });

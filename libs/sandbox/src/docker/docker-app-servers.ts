@@ -1,14 +1,18 @@
 import type Dockerode from 'dockerode';
 import type { AppServers, AppServerSpec, RunningAppServer } from '../core/app-servers';
 import { containerSandboxEnv } from '../container/container-env';
-import { PROJECT_LABEL } from '../container/container-labels';
+import { MANAGED_LABEL, PROJECT_LABEL } from '../container/container-labels';
 import { packTar, SANDBOX_UID } from '../container/workspace-tar';
 import { SandboxError } from '../core/sandbox-error';
 import { dockerStatus, type DockerEngine, httpAnswers, ignoreMissing } from './docker-engine';
 import type { DockerSandboxConfig } from './docker-sandbox.config';
 import { KeyedQueue } from '../core/keyed-queue';
 
-/** Marks a published app's server container (not a sandbox: the reaper leaves it alone). */
+/**
+ * Marks a published app's server container. It also carries forge.managed and the project's
+ * label, as a sandbox's objects do: the documented clean-up and the reaper of deleted projects'
+ * sandboxes find it with them.
+ */
 export const APP_SERVER_LABEL = 'forge.app-server';
 /** The publication's build a container runs. */
 const BUILD_LABEL = 'forge.app-server.build';
@@ -26,11 +30,15 @@ const RESTARTS = 3;
  * and limits, a read-only root file system, no capabilities, the sandbox network (the apps'
  * database and nothing of Forge's), the sandbox user; the bundle on a small volume written
  * before the start, owned by root so the app cannot change it. Docker restarts a crashed server
- * a few times; past that, the next request starts it again.
+ * a few times; past that, the next request starts it again. The runner removes those it asked
+ * for when it shuts down (the next request starts them again): a container left running on the
+ * sandbox network would keep `docker compose down` from removing that network.
  */
 export class DockerAppServers implements AppServers {
   /** One change at a time per project (start, replace, stop). */
   private readonly queue = new KeyedQueue();
+  /** The projects this runner asked a server for, removed at shutdown. */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly engine: DockerEngine,
@@ -51,7 +59,21 @@ export class DockerAppServers implements AppServers {
     return ip && buildId ? { buildId, url: `http://${ip}:${APP_SERVER_PORT}` } : null;
   }
 
+  async list(): Promise<string[]> {
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${APP_SERVER_LABEL}=true`] },
+    });
+    // Only this configuration's: another Forge on the same host names its own otherwise.
+    return containers.flatMap((container) => {
+      const projectId = container.Labels?.[PROJECT_LABEL];
+      const name = projectId && `/${this.names(projectId).container}`;
+      return name && container.Names.includes(name) ? [projectId] : [];
+    });
+  }
+
   ensure(spec: AppServerSpec): Promise<string> {
+    this.asked.add(spec.projectId);
     return this.queue.run(spec.projectId, async () => {
       const known = await this.current(spec.projectId);
       if (known?.buildId === spec.buildId) {
@@ -66,11 +88,13 @@ export class DockerAppServers implements AppServers {
   }
 
   stop(projectId: string): Promise<void> {
+    this.asked.delete(projectId);
     return this.queue.run(projectId, () => this.remove(projectId));
   }
 
-  /** Containers outlive the runner (they serve while it restarts): nothing to stop here. */
-  async shutdown(): Promise<void> {}
+  async shutdown(): Promise<void> {
+    await Promise.allSettled([...this.asked].map((projectId) => this.stop(projectId)));
+  }
 
   private names(projectId: string) {
     const container = `${this.config.namePrefix}-${projectId}-app`;
@@ -92,7 +116,11 @@ export class DockerAppServers implements AppServers {
     await this.engine.prepare();
     await this.engine.ensureNetwork();
     const names = this.names(spec.projectId);
-    const labels = { [APP_SERVER_LABEL]: 'true', [PROJECT_LABEL]: spec.projectId };
+    const labels = {
+      [APP_SERVER_LABEL]: 'true',
+      [MANAGED_LABEL]: 'true',
+      [PROJECT_LABEL]: spec.projectId,
+    };
     await this.docker.createVolume({ Name: names.volume, Labels: labels });
     const env = {
       ...containerSandboxEnv(this.config),

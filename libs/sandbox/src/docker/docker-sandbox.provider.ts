@@ -49,6 +49,11 @@ export class DockerSandboxProvider extends ContainerSandboxProvider<DockerBacken
     checkDockerProjectId(projectId);
   }
 
+  /** Stops the sandboxes and removes the published server containers this runner asked for. */
+  override async shutdown(): Promise<void> {
+    await Promise.all([super.shutdown(), this.appServers.shutdown()]);
+  }
+
   protected async createBackend(projectId: string): Promise<DockerBackend> {
     return new DockerBackend(this.engine, this.config, projectId);
   }

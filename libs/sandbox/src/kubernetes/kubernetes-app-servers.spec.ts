@@ -8,6 +8,7 @@ import { KUBERNETES_APP_SERVER_MAX_BYTES } from './kubernetes-app-servers';
 import { KubernetesSandboxProvider } from './kubernetes-sandbox.provider';
 import { FakeKubernetesApi } from './testing/fake-kubernetes-api';
 import { LocalPodRuntime } from './testing/local-pod-runtime';
+import { requestsNotAllowed, runnerRoleRules } from './testing/runner-role';
 
 const namespace = 'forge-app-servers-test';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -160,7 +161,21 @@ describe('KubernetesAppServers (published apps’ server parts, fake API server)
     await replaced;
     expect((await provider.appServers.current(projectId))?.buildId).toBe(next.buildId);
 
+    // Listed for the idle check: this configuration's server parts, not another Forge's.
+    const other = new KubernetesSandboxProvider({
+      kubeConfig,
+      namespace,
+      namePrefix: 'other-forge',
+      devServerStartTimeoutMs: 1,
+    });
+    await other.appServers.ensure({ ...spec, projectId: 'theirs' }).catch(() => undefined);
+    expect(api.get('deployments', namespace, 'other-forge-theirs-app')).toBeDefined();
+    expect(await provider.appServers.list()).toEqual([projectId]);
+    expect(await other.appServers.list()).toEqual(['theirs']);
+    await other.appServers.stop('theirs');
+
     await provider.appServers.stop(projectId);
+    expect(await provider.appServers.list()).toEqual([]);
     for (const plural of ['deployments', 'services', 'networkpolicies', 'configmaps', 'secrets']) {
       expect(object(plural)).toBeUndefined();
     }
@@ -187,5 +202,10 @@ describe('KubernetesAppServers (published apps’ server parts, fake API server)
     });
     await quick.appServers.stop('never-ready');
     expect(api.get('deployments', namespace, 'forge-sandbox-never-ready-app')).toBeUndefined();
+  });
+
+  it("makes only calls the runner's Role allows (k8s/sandbox-rbac.yaml)", () => {
+    expect(api.requests.length).toBeGreaterThan(0);
+    expect(requestsNotAllowed(api.requests, runnerRoleRules())).toEqual([]);
   });
 });

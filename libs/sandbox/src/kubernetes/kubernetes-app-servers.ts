@@ -3,6 +3,7 @@ import { DEV_SERVER_PORT } from '../container/sandbox-commands';
 import { SandboxError } from '../core/sandbox-error';
 import {
   APP_SERVER_BUILD_LABEL,
+  APP_SERVER_PROJECT_LABEL,
   appServerConfigMap,
   appServerDeployment,
   appServerNames,
@@ -58,6 +59,20 @@ export class KubernetesAppServers implements AppServers {
       return null;
     }
     return { buildId, url: this.url(projectId) };
+  }
+
+  async list(): Promise<string[]> {
+    const { apps } = await this.api();
+    const found = await apps.listNamespacedDeployment({
+      namespace: this.config.namespace,
+      labelSelector: 'app.kubernetes.io/component=app-server',
+    });
+    // Only this configuration's: another Forge in the namespace names its own otherwise.
+    return found.items.flatMap((deployment) => {
+      const projectId = deployment.metadata?.labels?.[APP_SERVER_PROJECT_LABEL];
+      const named = projectId && appServerNames(this.config, projectId).deployment;
+      return named && deployment.metadata?.name === named ? [projectId] : [];
+    });
   }
 
   ensure(spec: AppServerSpec): Promise<string> {

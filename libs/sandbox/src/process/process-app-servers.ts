@@ -34,6 +34,8 @@ export class ProcessAppServers implements AppServers {
   private readonly queue = new KeyedQueue();
   private readonly dir: string;
   private closed = false;
+  /** Folders an earlier runner left (it ended without stopping its servers), removed once. */
+  private swept?: Promise<void>;
 
   constructor(
     private readonly config: ProcessSandboxConfig,
@@ -52,6 +54,10 @@ export class ProcessAppServers implements AppServers {
     return known && !known.server.hasExited
       ? { buildId: known.buildId, url: known.server.url }
       : null;
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.running.keys()];
   }
 
   ensure(spec: AppServerSpec): Promise<string> {
@@ -79,6 +85,8 @@ export class ProcessAppServers implements AppServers {
       throw new SandboxError('DESTROYED', 'the sandbox provider was shut down');
     }
     await this.isolation.ready();
+    // Before this provider writes any: every folder there is then an earlier runner's.
+    await (this.swept ??= rm(this.dir, { recursive: true, force: true }));
     const dir = join(this.dir, `${spec.projectId}-${spec.buildId}`);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true, mode: 0o755 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -254,6 +255,10 @@ describe('the starter’s /api routes in a process sandbox', () => {
     ).rejects.toMatchObject({ message: expect.stringContaining('PUBLISH_SERVER_MAX_BYTES') });
 
     const servers = withDb.appServers;
+    // A folder an earlier runner left (it ended without stopping its servers) goes at the first start.
+    const stale = join(`${base}/with-db`, 'published', 'gone-build-0');
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, 'main.mjs'), 'left behind');
     const spec = {
       projectId: 'notes',
       buildId: 'build-1',
@@ -261,6 +266,8 @@ describe('the starter’s /api routes in a process sandbox', () => {
       env: { DATABASE_URL: databaseUrl },
     };
     const appUrl = await servers.ensure(spec);
+    expect(existsSync(stale)).toBe(false);
+    expect(await servers.list()).toEqual(['notes']);
     const answer = await json<NotesAnswer>(await fetch(`${appUrl}/api/notes`));
     expect(answer.label).toBe('published');
     expect(answer.notes[0]).toEqual({ id: 1, body: 'seeded by the migration' });
