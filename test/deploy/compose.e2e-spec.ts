@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { Screenshots, launchChromium } from '../e2e/support/browser';
+import { Screenshots, launchChromium, retryOnNetworkChange } from '../e2e/support/browser';
+import { eventually } from '../support/eventually';
 import { finalState, shownErrors } from '../e2e/support/workspace-page';
 import {
   ComposeStack,
@@ -322,18 +324,43 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
       }),
     );
     expect(published.status()).toBe(200);
+    // Its server part answers a plain HTTP client at the app's address (started by the publish).
+    const host = `${slug}.apps.localhost:${stack.publishPort}`;
+    await timed('published /api answers', () =>
+      eventually(
+        async () =>
+          (await getWithHost(stack.publishPort, host, '/api/health')) === 200 ? true : undefined,
+        'the published app’s /api/health to answer 200',
+        PREVIEW_TIMEOUT_MS,
+      ),
+    );
     // Signed out, at its own address: the page from the stored build, /api from its server.
     const visitor = await page.context().browser()!.newContext();
     try {
       const app = await visitor.newPage();
-      await app.goto(`http://${slug}.apps.localhost:${stack.publishPort}/`);
-      await app.getByLabel('Your name').fill('Compose');
-      await app.getByLabel('Message').fill('Signed through the published app');
-      await app.getByRole('button', { name: 'Sign the guestbook' }).click();
-      await app
+      const entry = app
         .getByRole('list', { name: 'Entries' })
         .getByText('Signed through the published app')
-        .waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+        .first();
+      await retryOnNetworkChange(visitor, 'the published guestbook', async () => {
+        await app.goto(`http://${host}/`);
+        await app.getByLabel('Your name').fill('Compose');
+        await app.getByLabel('Message').fill('Signed through the published app');
+        await app.getByRole('button', { name: 'Sign the guestbook' }).click();
+        try {
+          await entry.waitFor({ timeout: PREVIEW_TIMEOUT_MS });
+        } catch (error) {
+          await shots.take(app, 'published-full-stack-failed');
+          const alert = await app
+            .getByRole('alert')
+            .allInnerTexts()
+            .catch(() => []);
+          throw new Error(
+            `the signed entry did not show in the published app; its alerts: ${JSON.stringify(alert)}`,
+            { cause: error },
+          );
+        }
+      });
       await shots.take(app, 'published-full-stack');
     } finally {
       await visitor.close();
@@ -441,4 +468,17 @@ function removeProjectSandbox(projectId: string): void {
       // best effort: the assertions above report what stayed
     }
   }
+}
+
+/** The status of a GET to 127.0.0.1:`port` as a browser at `host` sends it; 0 when it fails. */
+function getWithHost(port: number, host: string, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.setTimeout(30_000, () => req.destroy());
+    req.on('error', () => resolve(0));
+    req.end();
+  });
 }

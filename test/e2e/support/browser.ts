@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, type ConsoleMessage, type Page, chromium } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type ConsoleMessage,
+  type Page,
+  type Request,
+  chromium,
+} from 'playwright-core';
 
 /** Debian's Chromium; nothing is downloaded at run time. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -99,5 +106,35 @@ export async function gotoShowing(
     errors.length = 0;
     await page.goto(url);
     await page.getByText(text).first().waitFor({ timeout: timeoutMs });
+  }
+}
+
+/**
+ * Runs `attempt`, and once more when it failed after Chromium lost a request of `context` to a
+ * change of the host's network (see NETWORK_CHANGED); any other failure is thrown as it is.
+ * `attempt` must hold when run twice (a form may have been sent the first time).
+ */
+export async function retryOnNetworkChange<T>(
+  context: BrowserContext,
+  what: string,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  let changed = false;
+  const failed = (request: Request) => {
+    if (request.failure()?.errorText === NETWORK_CHANGED) {
+      changed = true;
+    }
+  };
+  context.on('requestfailed', failed);
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!changed) {
+      throw error;
+    }
+    process.stderr.write(`${what}: a request was lost to a network change; trying again\n`);
+    return await attempt();
+  } finally {
+    context.off('requestfailed', failed);
   }
 }

@@ -142,8 +142,13 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
       this.apps.forget(slug.slug, ...(before ? [before.slug] : []));
     }
     if (build) {
-      // The server part of the build before goes; the new one starts on its first request.
-      this.stopAppServer(projectId);
+      // The server part of the build before goes. The new one, if any, starts now rather than
+      // on its first request (the runner replaces the old one; it stops again when idle).
+      if (build.server) {
+        this.startAppServer(projectId);
+      } else {
+        this.stopAppServer(projectId);
+      }
     }
     const row = await this.publications.findByProject(projectId);
     if (!row) {
@@ -175,6 +180,14 @@ export class PublishService implements OnApplicationBootstrap, OnApplicationShut
     this.apps.forgetServer(projectId);
     this.runners.stopAppServer(projectId).catch((error: unknown) => {
       this.logger.warn(`stopping the server part of ${projectId}: ${String(error)}`);
+    });
+  }
+
+  /** Starts the app's server part on its runner, without waiting: a failure shows on a request. */
+  private startAppServer(projectId: string): void {
+    this.apps.forgetServer(projectId);
+    this.runners.appServerUrl(projectId).catch((error: unknown) => {
+      this.logger.warn(`starting the server part of ${projectId}: ${String(error)}`);
     });
   }
 
