@@ -10,6 +10,7 @@ import { ErrorCode } from '@forge/protocol';
 import { isSandboxError, KeyedQueue } from '@forge/sandbox';
 import { AgentCommandError } from '../agent/agent-command-error';
 import { AppDatabases } from '../app-database/app-databases';
+import { SerialPass } from '../common/serial-pass';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
 import { SandboxSessions } from '../sandbox/sandbox-sessions';
 
@@ -41,8 +42,12 @@ export class PublishedAppServers implements OnApplicationBootstrap, OnApplicatio
   /** Asks and idle stops of a project, one at a time on this runner. */
   private readonly queue = new KeyedQueue();
   private readonly idleMs: number;
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<string[]>;
+  private readonly idleChecks = new SerialPass(
+    () => this.idlePass(),
+    [],
+    this.logger,
+    'stopping idle app servers',
+  );
 
   constructor(
     @Inject(RUNNER_CONFIG) config: RunnerConfig,
@@ -57,15 +62,11 @@ export class PublishedAppServers implements OnApplicationBootstrap, OnApplicatio
     if (this.idleMs === 0 || !this.sandboxes.appServers) {
       return;
     }
-    const everyMs = Math.max(250, Math.min(IDLE_CHECK_MAX_MS, Math.floor(this.idleMs / 4)));
-    // A tick while a pass still runs is skipped, so slow passes never pile up.
-    this.timer = setInterval(() => void (this.sweeping ?? this.stopIdle()), everyMs);
-    this.timer.unref();
+    this.idleChecks.every(Math.max(250, Math.min(IDLE_CHECK_MAX_MS, Math.floor(this.idleMs / 4))));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+  onApplicationShutdown(): Promise<void> {
+    return this.idleChecks.stop();
   }
 
   /** Where the project's live build's server part answers, started first when needed. */
@@ -87,18 +88,7 @@ export class PublishedAppServers implements OnApplicationBootstrap, OnApplicatio
    * timeout (or whose app was unpublished meanwhile) stop. Answers the projects stopped.
    */
   stopIdle(): Promise<string[]> {
-    const pass = this.idlePass()
-      .catch((error: unknown) => {
-        this.logger.warn(`stopping idle app servers failed: ${(error as Error).message}`);
-        return [];
-      })
-      .finally(() => {
-        if (this.sweeping === pass) {
-          this.sweeping = undefined;
-        }
-      });
-    this.sweeping = pass;
-    return pass;
+    return this.idleChecks.run();
   }
 
   private async idlePass(): Promise<string[]> {

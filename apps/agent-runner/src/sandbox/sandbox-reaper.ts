@@ -8,6 +8,7 @@ import {
 import { ProjectRepository } from '@forge/db';
 import { AppDatabases } from '../app-database/app-databases';
 import { RUNNER_CONFIG, type RunnerConfig } from '../config/runner-config';
+import { SerialPass } from '../common/serial-pass';
 import { SandboxSessions } from './sandbox-sessions';
 
 /**
@@ -20,8 +21,7 @@ import { SandboxSessions } from './sandbox-sessions';
 @Injectable()
 export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SandboxReaper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<string[]>;
+  private readonly passes = new SerialPass(() => this.pass(), [], this.logger, 'reaping sandboxes');
 
   constructor(
     @Inject(RUNNER_CONFIG) private readonly config: RunnerConfig,
@@ -36,31 +36,16 @@ export class SandboxReaper implements OnApplicationBootstrap, OnApplicationShutd
       return;
     }
     void this.reap();
-    // A tick while a pass still runs is skipped, so slow passes never pile up.
-    this.timer = setInterval(() => void (this.running ?? this.reap()), intervalMs);
-    this.timer.unref();
+    this.passes.every(intervalMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** One pass, after the one running if any; answers the projects whose sandboxes went. */
   reap(): Promise<string[]> {
-    const pass: Promise<string[]> = (this.running ?? Promise.resolve())
-      .then(() => this.pass())
-      .catch((error: unknown) => {
-        this.logger.warn(`reaping sandboxes failed: ${(error as Error).message}`);
-        return [];
-      })
-      .finally(() => {
-        if (this.running === pass) {
-          this.running = undefined;
-        }
-      });
-    this.running = pass;
-    return pass;
+    return this.passes.run();
   }
 
   private async pass(): Promise<string[]> {

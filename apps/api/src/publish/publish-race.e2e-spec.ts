@@ -1,22 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { type PublicationVisibility } from '@forge/db';
-import {
-  processSandboxes,
-  type ProcessSandboxes,
-} from '../../../../test/support/process-sandboxes';
 import { AppDatabases } from '../../../agent-runner/src/app-database/app-databases';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import {
-  eventually,
-  freePort,
-  startLinkedRunner,
-  startLiveApi,
-  type StackServer,
-} from '../live/testing/live-stack';
+import { type TestDatabase } from '../../../../test/support/test-database';
+import { eventually } from '../live/testing/live-stack';
 import {
   call,
   type CallResult,
@@ -26,11 +14,11 @@ import {
   type TestUser,
 } from '../testing/api-test-app';
 import { leaked, race, raceRuns, type Racer, startDelay } from '../testing/race';
+import { type PublishStack, startPublishStack } from './testing/publish-stack';
 
 // The first run prepares the app template (bun install); later runs reuse the cache.
 jest.setTimeout(600_000);
 
-const TEMPLATE_CACHE = join(tmpdir(), 'forge-e2e-template-cache');
 const VISIBILITIES: PublicationVisibility[] = ['public', 'unlisted', 'private'];
 
 type OwnerStep = 'other-version' | 'rename' | 'visibility' | 'unpublish' | 'get';
@@ -73,37 +61,22 @@ function credentialOf(openUrl: string): string | null {
  * and leaves no publication and no built file.
  */
 describe('publishing races (e2e, real runner and process sandbox)', () => {
+  let stack: PublishStack;
   let db: TestDatabase;
-  let sandboxes: ProcessSandboxes;
-  let runner: StackServer & { app: INestApplication };
-  let api: StackServer & { app: INestApplication };
+  let runner: PublishStack['runner'];
+  let api: PublishStack['api'];
   let owner: TestUser;
   let stranger: TestUser;
   let slugs = 0;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    mkdirSync(TEMPLATE_CACHE, { recursive: true });
-    sandboxes = processSandboxes('forge-publish-race-', TEMPLATE_CACHE);
-    runner = await startLinkedRunner(db, 'http://127.0.0.1:9', sandboxes.env);
-    const publishPort = await freePort();
-    api = await startLiveApi(db, {
-      RUNNER_URLS: runner.url,
-      PUBLISH_PORT: String(publishPort),
-      PUBLISH_URL_TEMPLATE: `http://{slug}.apps.localhost:${publishPort}`,
-      PUBLISH_CHECK_CACHE_MS: '0',
-      SANDBOX_PROVIDER: 'none',
-    });
+    stack = await startPublishStack('forge-publish-race-');
+    ({ db, runner, api } = stack);
     owner = await signUp(api.url);
     stranger = await signUp(api.url);
   });
 
-  afterAll(async () => {
-    await api?.close();
-    await runner?.close();
-    await db?.drop();
-    sandboxes?.remove();
-  });
+  afterAll(() => stack?.close());
 
   async function projectWithVersions(): Promise<string> {
     const id = await createProjectAs(api.url, owner, 'Published app');
@@ -342,7 +315,7 @@ describe('publishing races (e2e, real runner and process sandbox)', () => {
             );
             return left!.n === 0 ? true : undefined;
           }, "the deleted project's database to be dropped");
-          expect(existsSync(join(sandboxes.root, 'projects', id))).toBe(false);
+          expect(existsSync(join(stack.sandboxRoot, 'projects', id))).toBe(false);
         },
       ),
       raceRuns(6),

@@ -1,25 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { Version, type VersionFile } from '@forge/db';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import {
-  eventually,
-  freePort,
-  startLinkedRunner,
-  startLiveApi,
-  type StackServer,
-} from '../live/testing/live-stack';
+import { type TestDatabase } from '../../../../test/support/test-database';
+import { eventually } from '../live/testing/live-stack';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
 import { SandboxSessions } from '../../../agent-runner/src/sandbox/sandbox-sessions';
+import {
+  fetchPublished,
+  type PublishedAnswer,
+  type PublishStack,
+  startPublishStack,
+} from './testing/publish-stack';
 
 // The first run prepares the app template (bun install); later runs reuse the cache.
 jest.setTimeout(600_000);
-
-const TEMPLATE_CACHE = join(tmpdir(), 'forge-e2e-template-cache');
 
 function app(label: string): VersionFile[] {
   return [
@@ -49,51 +43,10 @@ app.post('/echo', async (c) =>
   ];
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A GET to the published-app server as a browser at `host` would send it. */
-function fetchPublished(
-  port: number,
-  host: string,
-  path: string,
-  cookie?: string,
-  post?: object,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const body = post ? JSON.stringify(post) : undefined;
-    const headers = {
-      host,
-      ...(cookie ? { cookie } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    };
-    const req = request(
-      { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 describe('publishing (e2e, real runner and process sandbox)', () => {
-  let db: TestDatabase;
-  let runner: StackServer & { app: import('@nestjs/common').INestApplication };
-  let api: StackServer & { app: import('@nestjs/common').INestApplication };
-  let sandboxRoot: string;
+  let stack: PublishStack;
+  let runner: PublishStack['runner'];
+  let api: PublishStack['api'];
   let publishPort: number;
   let owner: TestUser;
   let other: TestUser;
@@ -110,8 +63,11 @@ describe('publishing (e2e, real runner and process sandbox)', () => {
     call(api.url, 'PUT', `/api/projects/${id}/publication`, { cookie: user.cookie, body });
 
   /** The page and its script, as a visitor gets them at `slug`. */
-  async function served(slug: string, cookie?: string): Promise<{ page: Answer; script: string }> {
-    const host = `${slug}.apps.localhost:${publishPort}`;
+  async function served(
+    slug: string,
+    cookie?: string,
+  ): Promise<{ page: PublishedAnswer; script: string }> {
+    const host = stack.host(slug);
     const page = await fetchPublished(publishPort, host, '/', cookie);
     const src = /<script type="module" crossorigin src="([^"]+)"/.exec(page.body)?.[1];
     if (page.status !== 200 || !src) {
@@ -124,23 +80,8 @@ describe('publishing (e2e, real runner and process sandbox)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    sandboxRoot = mkdtempSync(join(tmpdir(), 'forge-publish-sandboxes-'));
-    mkdirSync(TEMPLATE_CACHE, { recursive: true });
-    runner = await startLinkedRunner(db, 'http://127.0.0.1:9', {
-      SANDBOX_PROVIDER: 'process',
-      SANDBOX_ROOT: sandboxRoot,
-      SANDBOX_TEMPLATE_CACHE: TEMPLATE_CACHE,
-      SANDBOX_POOL_SIZE: '0',
-    });
-    publishPort = await freePort();
-    api = await startLiveApi(db, {
-      RUNNER_URLS: runner.url,
-      PUBLISH_PORT: String(publishPort),
-      PUBLISH_URL_TEMPLATE: `http://{slug}.apps.localhost:${publishPort}`,
-      PUBLISH_CHECK_CACHE_MS: '0',
-      SANDBOX_PROVIDER: 'none',
-    });
+    stack = await startPublishStack('forge-publish-');
+    ({ runner, api, publishPort } = stack);
     owner = await signUp(api.url);
     other = await signUp(api.url);
     projectId = (
@@ -150,12 +91,7 @@ describe('publishing (e2e, real runner and process sandbox)', () => {
     await addVersion(projectId, 2, app('Version two'));
   });
 
-  afterAll(async () => {
-    await api?.close();
-    await runner?.close();
-    await db?.drop();
-    rmSync(sandboxRoot, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   it('builds the latest version and serves it at its slug, then an older one', async () => {
     const first = await publish({ slug: 'pub-app', visibility: 'public' });
@@ -231,7 +167,7 @@ describe('publishing (e2e, real runner and process sandbox)', () => {
   it('opens unlisted and private apps only with their link, and unpublishes', async () => {
     const unlisted = await publish({ slug: 'pub-app', visibility: 'unlisted', version: 1 });
     expect(unlisted.body.openUrl).toMatch(/\?forge_access=[A-Za-z0-9_-]{32}$/);
-    const host = `pub-app.apps.localhost:${publishPort}`;
+    const host = stack.host('pub-app');
     expect((await served('pub-app')).page.status).toBe(404);
     const open = new URL(unlisted.body.openUrl);
     const redirect = await fetchPublished(publishPort, host, `${open.pathname}${open.search}`);
@@ -274,7 +210,7 @@ describe('publishing (e2e, real runner and process sandbox)', () => {
     await addVersion(id, 1, fullStack('server one'));
     const made = await publish({ slug: 'api-app', visibility: 'private' }, owner, id);
     expect(made.status).toBe(200);
-    const host = `api-app.apps.localhost:${publishPort}`;
+    const host = stack.host('api-app');
     // Private: no credential, no server part either.
     expect((await fetchPublished(publishPort, host, '/api/label')).status).toBe(404);
     const link = new URL(made.body.openUrl);
@@ -342,39 +278,20 @@ app.get('/started', (c) => c.json({ started }));
  */
 describe('published server parts that go idle (e2e, real runner and process sandbox)', () => {
   const IDLE_SECONDS = 3;
+  let stack: PublishStack;
   let db: TestDatabase;
-  let runner: StackServer & { app: import('@nestjs/common').INestApplication };
-  let api: StackServer & { app: import('@nestjs/common').INestApplication };
-  let sandboxRoot: string;
+  let runner: PublishStack['runner'];
+  let api: PublishStack['api'];
   let publishPort: number;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    sandboxRoot = mkdtempSync(join(tmpdir(), 'forge-publish-idle-'));
-    mkdirSync(TEMPLATE_CACHE, { recursive: true });
-    runner = await startLinkedRunner(db, 'http://127.0.0.1:9', {
-      SANDBOX_PROVIDER: 'process',
-      SANDBOX_ROOT: sandboxRoot,
-      SANDBOX_TEMPLATE_CACHE: TEMPLATE_CACHE,
-      SANDBOX_POOL_SIZE: '0',
+    stack = await startPublishStack('forge-publish-idle-', {
       PUBLISH_SERVER_IDLE_TIMEOUT_SECONDS: String(IDLE_SECONDS),
     });
-    publishPort = await freePort();
-    api = await startLiveApi(db, {
-      RUNNER_URLS: runner.url,
-      PUBLISH_PORT: String(publishPort),
-      PUBLISH_URL_TEMPLATE: `http://{slug}.apps.localhost:${publishPort}`,
-      PUBLISH_CHECK_CACHE_MS: '0',
-      SANDBOX_PROVIDER: 'none',
-    });
+    ({ db, runner, api, publishPort } = stack);
   });
 
-  afterAll(async () => {
-    await api?.close();
-    await runner?.close();
-    await db?.drop();
-    rmSync(sandboxRoot, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.close());
 
   it('stops an idle server part, starts it on the next request, and keeps a busy one', async () => {
     const owner = await signUp(api.url);
@@ -396,7 +313,7 @@ describe('published server parts that go idle (e2e, real runner and process sand
       body: { slug: 'idle-app', visibility: 'public' },
     });
     expect(made.status).toBe(200);
-    const host = `idle-app.apps.localhost:${publishPort}`;
+    const host = stack.host('idle-app');
     /** Which start of the server part answers. */
     const start = async (): Promise<string> => {
       const answer = await fetchPublished(publishPort, host, '/api/started');
