@@ -277,7 +277,7 @@ app.get('/started', (c) => c.json({ started }));
  * again on the next request, which answers as any other; one asked for keeps running.
  */
 describe('published server parts that go idle (e2e, real runner and process sandbox)', () => {
-  const IDLE_SECONDS = 3;
+  const IDLE_SECONDS = 5;
   let stack: PublishStack;
   let db: TestDatabase;
   let runner: PublishStack['runner'];
