@@ -1,9 +1,11 @@
 // Publishing: how long "Publish" takes for the demo todo app (the API call until its public
 // address answers with the built page), first and again, and the published app's static
 // throughput (autocannon): requests/s at each load, and the best one whose p99 stays ≤ 10 ms.
+// Then the demo guestbook's server part (its /api): publish until /api answers (build and start),
+// a warm /api round trip, and the first request after it stopped for being idle (a cold start).
 // Run: node bench/publish.mjs   (built checkout; DATABASE_URL or embedded PostgreSQL)
 import { request } from 'node:http';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,10 @@ const TOKEN = 'bench-runner-service-token-0123456789abcdef';
 const P99_TARGET_MS = 10;
 const LOADS = [1, 4, 16, 64];
 const SECONDS_PER_LOAD = 5;
+/** The runner's PUBLISH_SERVER_IDLE_TIMEOUT_SECONDS here: short, to measure cold starts. */
+const IDLE_SECONDS = 3;
+const ROUND_TRIPS = 300;
+const COLD_STARTS = 3;
 const stops = [];
 
 async function database() {
@@ -49,12 +55,12 @@ async function database() {
   return withDatabase(server.url, 'forge');
 }
 
-/** The demo todo app's files after each of its recorded phases. */
-function demoVersions() {
+/** A demo app's files after each of its recorded phases. */
+function demoVersions(app = 'todo') {
   const { createScofParser } = require(join(ROOT, 'libs/scof/dist/index.js'));
   const { DEMO_APPS } = require(join(ROOT, 'libs/scripted-llm/dist/demo/demo-apps.js'));
   const files = new Map();
-  return DEMO_APPS.todo.phases.map((phase) => {
+  return DEMO_APPS[app].phases.map((phase) => {
     const parser = createScofParser();
     for (const event of [...parser.push(phase.implementation), ...parser.end()]) {
       if (event.type === 'file_end') files.set(event.path, event.content);
@@ -106,6 +112,66 @@ function load(port, host, path, connections) {
   });
 }
 
+/** The server part's figures: publish until /api answers, warm round trips, cold starts. */
+async function serverPart(api, cookie, projectId, publishPort, sandboxRoot) {
+  const host = `guestbook-bench.apps.localhost:${publishPort}`;
+  const health = () => getPublished(publishPort, host, '/api/health');
+  console.log(`\nserver part (the demo guestbook's /api; idle timeout ${IDLE_SECONDS} s here)`);
+  let started = performance.now();
+  await call(api, 'PUT', `/api/projects/${projectId}/publication`, cookie, {
+    slug: 'guestbook-bench',
+    visibility: 'public',
+  });
+  const published = performance.now() - started;
+  for (;;) {
+    if ((await health()).status === 200) break;
+    if (performance.now() - started > 120_000) throw new Error('the /api never answered 200');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const answering = performance.now() - started;
+  console.log(
+    `  publish call (site and server builds)          ${(published / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  publish call → /api/health answers 200         ${(answering / 1000).toFixed(2)} s`,
+  );
+  const times = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    started = performance.now();
+    const answer = await health();
+    if (answer.status !== 200) throw new Error(`/api/health answered ${answer.status}`);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  console.log(
+    `  warm /api/health, ${ROUND_TRIPS} in a row            p50 ${at(0.5).toFixed(2)} ms  p99 ${at(0.99).toFixed(2)} ms`,
+  );
+  const publishedDir = join(sandboxRoot, 'published');
+  const cold = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    // Idle: nothing asks until the runner has stopped it (its folder goes with it).
+    const deadline = Date.now() + IDLE_SECONDS * 1000 * 4;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (Date.now() > deadline) throw new Error('the idle server part did not stop');
+    } while (existsSync(publishedDir) && readdirSync(publishedDir).length > 0);
+    started = performance.now();
+    const answer = await health();
+    if (answer.status !== 200) throw new Error(`/api/health answered ${answer.status} cold`);
+    cold.push(performance.now() - started);
+  }
+  console.log(
+    `  first /api request after an idle stop (cold)    ${cold.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`,
+  );
+  return {
+    publishToApiMs: Math.round(answering),
+    warmP50Ms: Number(at(0.5).toFixed(2)),
+    warmP99Ms: Number(at(0.99).toFixed(2)),
+    coldStartMs: cold.map((ms) => Math.round(ms)),
+  };
+}
+
 try {
   const url = await database();
   const { runMigrations } = require(join(ROOT, 'libs/db/dist/index.js'));
@@ -131,6 +197,7 @@ try {
     SANDBOX_ROOT: sandboxRoot,
     SANDBOX_TEMPLATE_CACHE: templateCache,
     SANDBOX_POOL_SIZE: '0',
+    PUBLISH_SERVER_IDLE_TIMEOUT_SECONDS: String(IDLE_SECONDS),
   });
   stops.unshift(() => runner.stop());
   const apiServer = await startBuilt('api', 'apps/api/dist/main.js', apiPort, {
@@ -156,13 +223,19 @@ try {
   });
   const cookie = sessionCookie(signUp.response);
   const project = (await call(api, 'POST', '/api/projects', cookie, { name: 'Todo list' })).body;
+  const guestbook = (await call(api, 'POST', '/api/projects', cookie, { name: 'Guestbook' })).body;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  for (const [index, files] of demoVersions().entries()) {
-    await client.query(
-      `INSERT INTO versions (project_id, number, reason, label, files) VALUES ($1, $2, 'phase', $3, $4)`,
-      [project.id, index + 1, `Phase ${index + 1}`, JSON.stringify(files)],
-    );
+  for (const [id, app] of [
+    [project.id, 'todo'],
+    [guestbook.id, 'guestbook'],
+  ]) {
+    for (const [index, files] of demoVersions(app).entries()) {
+      await client.query(
+        `INSERT INTO versions (project_id, number, reason, label, files) VALUES ($1, $2, 'phase', $3, $4)`,
+        [id, index + 1, `Phase ${index + 1}`, JSON.stringify(files)],
+      );
+    }
   }
   await client.end();
 
@@ -222,6 +295,7 @@ try {
         : `  no load kept p99 ≤ ${P99_TARGET_MS} ms`,
     );
   }
+  figures.serverPart = await serverPart(api, cookie, guestbook.id, publishPort, sandboxRoot);
   console.log(JSON.stringify({ bench: 'publish', p99TargetMs: P99_TARGET_MS, ...figures }));
 } finally {
   for (const stop of stops) await stop().catch((error) => console.error(error));
