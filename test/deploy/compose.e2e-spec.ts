@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { request } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Screenshots, launchChromium, retryOnNetworkChange } from '../e2e/support/browser';
 import { eventually } from '../support/eventually';
+import { requestAsHost } from '../support/host-request';
 import { finalState, shownErrors } from '../e2e/support/workspace-page';
 import {
   ComposeStack,
@@ -328,8 +328,12 @@ jest.setTimeout(IMAGE_BUILD_TIMEOUT_MS + 15 * 60_000);
     const host = `${slug}.apps.localhost:${stack.publishPort}`;
     await timed('published /api answers', () =>
       eventually(
-        async () =>
-          (await getWithHost(stack.publishPort, host, '/api/health')) === 200 ? true : undefined,
+        async () => {
+          const answer = await requestAsHost(stack.publishPort, host, '/api/health', {
+            timeoutMs: 30_000,
+          }).catch(() => null);
+          return answer?.status === 200 ? true : undefined;
+        },
         'the published app’s /api/health to answer 200',
         PREVIEW_TIMEOUT_MS,
       ),
@@ -468,17 +472,4 @@ function removeProjectSandbox(projectId: string): void {
       // best effort: the assertions above report what stayed
     }
   }
-}
-
-/** The status of a GET to 127.0.0.1:`port` as a browser at `host` sends it; 0 when it fails. */
-function getWithHost(port: number, host: string, path: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.setTimeout(30_000, () => req.destroy());
-    req.on('error', () => resolve(0));
-    req.end();
-  });
 }

@@ -1,4 +1,5 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { type HostAnswer, requestAsHost } from '../../../test/support/host-request';
 import { rm } from 'node:fs/promises';
 import WebSocket from 'ws';
 import { ProcessSandboxProvider } from '@forge/sandbox';
@@ -10,12 +11,6 @@ import { close, listen, PREVIEW_TEST_SECRET } from './testing/test-servers';
 
 const secret = PREVIEW_TEST_SECRET;
 const hour = 3600_000;
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
 
 describe(createPreviewServer.name, () => {
   let base: string;
@@ -30,37 +25,12 @@ describe(createPreviewServer.name, () => {
   const host = (projectId: string) => `${projectId}.preview.localhost:${port}`;
   const cookieFor = (projectId: string) => `forge_preview=${token(projectId)}`;
 
-  function get(
+  const get = (
     projectId: string,
     path: string,
     headers: Record<string, string> = {},
     body?: string,
-  ): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method: body ? 'POST' : 'GET',
-          headers: { host: host(projectId), ...headers },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode!,
-              headers: res.headers,
-              body: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
+  ): Promise<HostAnswer> => requestAsHost(port, host(projectId), path, { headers, body });
 
   beforeAll(async () => {
     base = await makeTempDir('preview');
@@ -188,13 +158,8 @@ describe(createPreviewServer.name, () => {
     expect(down.body).toContain('not answering');
     const none = await get('nothing', '/', { cookie: cookieFor('nothing') });
     expect(none.status).toBe(404);
-    const foreign = await new Promise<number>((resolve) =>
-      request({ host: '127.0.0.1', port, path: '/', headers: { host: 'example.com' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      }).end(),
-    );
-    expect(foreign).toBe(404);
+    const foreign = await requestAsHost(port, 'example.com', '/');
+    expect(foreign.status).toBe(404);
   });
 
   it("carries Vite's hot-reload websocket, and refuses it without the cookie", async () => {

@@ -1,16 +1,12 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { Version, type VersionFile } from '@forge/db';
+import { type HostAnswer } from '../../../../test/support/host-request';
 import { type TestDatabase } from '../../../../test/support/test-database';
 import { eventually } from '../live/testing/live-stack';
 import { call, signUp, type TestUser } from '../testing/api-test-app';
 import { SandboxSessions } from '../../../agent-runner/src/sandbox/sandbox-sessions';
-import {
-  fetchPublished,
-  type PublishedAnswer,
-  type PublishStack,
-  startPublishStack,
-} from './testing/publish-stack';
+import { fetchPublished, type PublishStack, startPublishStack } from './testing/publish-stack';
 
 // The first run prepares the app template (bun install); later runs reuse the cache.
 jest.setTimeout(600_000);
@@ -66,7 +62,7 @@ describe('publishing (e2e, real runner and process sandbox)', () => {
   async function served(
     slug: string,
     cookie?: string,
-  ): Promise<{ page: PublishedAnswer; script: string }> {
+  ): Promise<{ page: HostAnswer; script: string }> {
     const host = stack.host(slug);
     const page = await fetchPublished(publishPort, host, '/', cookie);
     const src = /<script type="module" crossorigin src="([^"]+)"/.exec(page.body)?.[1];

@@ -1,4 +1,5 @@
-import { request, type Server } from 'node:http';
+import { type Server } from 'node:http';
+import { requestAsHost } from '../../../../test/support/host-request';
 import { type AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import {
@@ -89,51 +90,28 @@ describe(createPublishedServer.name, () => {
 
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  function get(
-    host: string,
-    path: string,
-    headers: Record<string, string> = {},
-    method = 'GET',
-  ): Promise<{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: Buffer;
-  }> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port, path, method, headers: { host, ...headers } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
-  }
+  const get = (host: string, path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    requestAsHost(port, host, path, { headers, method });
 
   it('serves files with their type, ETag and caching, and 304 on a match', async () => {
     const page = await get('open-app.apps.localhost:1', '/some/route');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['cache-control']).toBe('public, no-cache');
-    expect(page.body.toString()).toContain('id="root"');
+    expect(page.body).toContain('id="root"');
     const script = await get('open-app.apps.localhost', '/assets/index-AbCd1234.js');
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(script.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(script.headers['x-content-type-options']).toBe('nosniff');
     const png = await get('open-app.apps.localhost', '/logo.png');
-    expect(png.body).toEqual(files[4]!.content);
+    expect(png.bytes).toEqual(files[4]!.content);
     const again = await get('open-app.apps.localhost', '/logo.png', {
       'if-none-match': String(png.headers.etag),
     });
     expect(again.status).toBe(304);
     const head = await get('open-app.apps.localhost', '/favicon.svg', {}, 'HEAD');
     expect(head.status).toBe(200);
-    expect(head.body.length).toBe(0);
+    expect(head.bytes.length).toBe(0);
     expect((await get('open-app.apps.localhost', '/', {}, 'POST')).status).toBe(405);
   });
 
@@ -149,7 +127,7 @@ describe(createPublishedServer.name, () => {
   it('opens an app behind a credential only with it, through a host-only cookie', async () => {
     const bare = await get('secret-app.apps.localhost', '/');
     expect(bare.status).toBe(404);
-    expect(bare.body.toString()).not.toContain('id="root"');
+    expect(bare.body).not.toContain('id="root"');
     const wrong = await get('secret-app.apps.localhost', `/?${PUBLISHED_ACCESS_PARAM}=nope`);
     expect(wrong.status).toBe(404);
     const link = await get(

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type INestApplication } from '@nestjs/common';
+import { type HostAnswer, requestAsHost } from '../../../../../test/support/host-request';
 import { processSandboxes } from '../../../../../test/support/process-sandboxes';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
 import {
@@ -70,12 +70,6 @@ export async function startPublishStack(
   };
 }
 
-export interface PublishedAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
 /** A GET (a POST of `post` as JSON) to the published-app server as a browser at `host` sends it. */
 export function fetchPublished(
   port: number,
@@ -83,29 +77,12 @@ export function fetchPublished(
   path: string,
   cookie?: string,
   post?: object,
-): Promise<PublishedAnswer> {
-  return new Promise((resolve, reject) => {
-    const body = post ? JSON.stringify(post) : undefined;
-    const headers = {
-      host,
+): Promise<HostAnswer> {
+  return requestAsHost(port, host, path, {
+    headers: {
       ...(cookie ? { cookie } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    };
-    const req = request(
-      { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+      ...(post ? { 'content-type': 'application/json' } : {}),
+    },
+    body: post ? JSON.stringify(post) : undefined,
   });
 }
