@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { PublicationRepository } from '@forge/db';
-import { ErrorCode } from '@forge/protocol';
+import { ErrorCode, ProjectIdSchema } from '@forge/protocol';
 import { isSandboxError, KeyedQueue } from '@forge/sandbox';
 import { AgentCommandError } from '../agent/agent-command-error';
 import { AppDatabases } from '../app-database/app-databases';
@@ -16,7 +16,6 @@ import { SandboxSessions } from '../sandbox/sandbox-sessions';
 
 /** The longest pause between two looks for idle server parts, in ms. */
 const IDLE_CHECK_MAX_MS = 60_000;
-const PROJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a server part answers, and how long the API may go on using that answer. */
 export interface AppServerAddress {
@@ -42,6 +41,8 @@ export class PublishedAppServers implements OnApplicationBootstrap, OnApplicatio
   /** Asks and idle stops of a project, one at a time on this runner. */
   private readonly queue = new KeyedQueue();
   private readonly idleMs: number;
+  /** What an answer tells the API: a quarter of the idle timeout (null: never idle). */
+  private readonly renewMs: number | null;
   private readonly idleChecks = new SerialPass(
     () => this.idlePass(),
     [],
@@ -56,13 +57,15 @@ export class PublishedAppServers implements OnApplicationBootstrap, OnApplicatio
     private readonly databases: AppDatabases,
   ) {
     this.idleMs = config.PUBLISH_SERVER_IDLE_TIMEOUT_SECONDS * 1000;
+    this.renewMs = this.idleMs === 0 ? null : Math.floor(this.idleMs / 4);
   }
 
   onApplicationBootstrap(): void {
-    if (this.idleMs === 0 || !this.sandboxes.appServers) {
+    if (this.renewMs === null || !this.sandboxes.appServers) {
       return;
     }
-    this.idleChecks.every(Math.max(250, Math.min(IDLE_CHECK_MAX_MS, Math.floor(this.idleMs / 4))));
+    // As often as an API asks again, at most once a minute.
+    this.idleChecks.every(Math.max(250, Math.min(IDLE_CHECK_MAX_MS, this.renewMs)));
   }
 
   onApplicationShutdown(): Promise<void> {
@@ -74,7 +77,7 @@ export class PublishedAppServers implements OnApplicationBootstrap, OnApplicatio
     return this.queue.run(projectId, async () => {
       await this.publications.markServerUsed(projectId);
       const url = await this.url(projectId);
-      return { url, renewMs: this.idleMs === 0 ? null : Math.floor(this.idleMs / 4) };
+      return { url, renewMs: this.renewMs };
     });
   }
 
@@ -96,7 +99,8 @@ export class PublishedAppServers implements OnApplicationBootstrap, OnApplicatio
     if (!servers || this.idleMs === 0) {
       return [];
     }
-    const running = (await servers.list()).filter((id) => PROJECT_ID.test(id));
+    // Labels are anyone's to set on a shared host: only project ids go to the database.
+    const running = (await servers.list()).filter((id) => ProjectIdSchema.safeParse(id).success);
     const stopped: string[] = [];
     for (const projectId of await this.publications.idleServers(running, this.idleMs)) {
       // Asked again, checked again: an ask on this runner since the list is not undone.
