@@ -233,8 +233,15 @@ describe('the workspace tells the truth: progress, phone, model, chat (e2e)', ()
     expect(phoneLabels.some((label) => /^Ready/.test(label))).toBe(true);
     expect(await sidewaysOverflow(page)).toBe(0);
     await page.getByRole('tab', { name: 'Preview' }).click();
-    expect(await page.locator('[data-news="preview"]').count()).toBe(0);
+    // Zoneless change detection renders after the click's event returns: wait for the dot to go.
+    await page
+      .locator('[data-news="preview"]')
+      .waitFor({ state: 'detached', timeout: COMMAND_TIMEOUT_MS });
     await shots.take(page, 'phone-preview');
+    // Seen is seen: back on the chat, the same preview is no news (one render shows both).
+    await page.getByRole('tab', { name: 'Chat' }).click();
+    await page.locator('[role="tab"][data-tab="chat"][aria-selected="true"]').waitFor();
+    expect(await page.locator('[data-news="preview"]').count()).toBe(0);
 
     // Sign out lives in the account menu, not in the header.
     expect(await page.locator('forge-top-bar header').getByText('Sign out').count()).toBe(0);
