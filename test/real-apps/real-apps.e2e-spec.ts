@@ -139,7 +139,8 @@ describe('real apps from npm packages, replayed through Forge (e2e)', () => {
       await runner.supervisor.generate(projectId, replay.request);
       await requestEnded(runner, projectId, 1);
       if (corpus.entry.packages.length) {
-        // The files streamed into the pooled, running Vite before their packages were installed.
+        // The files streamed into the pooled Vite (running, or still starting) before their
+        // packages were installed: it is restarted once, after the install.
         const logs = runner.events.flatMap((event) =>
           event.projectId === projectId && event.type === 'log' ? [event.text] : [],
         );

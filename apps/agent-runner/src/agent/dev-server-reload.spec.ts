@@ -48,6 +48,10 @@ const APP_WITH_ZUSTAND = [
   '',
 ].join('\n');
 
+function stopsLogged(sandbox: Sandbox): number {
+  return sandbox.logs().filter((line) => line.text === 'the dev server stopped').length;
+}
+
 /** A real Vite in a process sandbox, given a file that imports a package before it is installed. */
 describe('reloadDevServer (process sandbox)', () => {
   let base: string;
@@ -90,6 +94,24 @@ describe('reloadDevServer (process sandbox)', () => {
     // recover by itself (seen once in CI). Not asserted: what Forge does is, just below.
     const reloaded = await reloadDevServer(sandbox);
     expect(reloaded).toBe((await sandbox.startDevServer()).url);
+    const response = await fetch(`${reloaded}/src/App.tsx`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('/node_modules/.vite/deps/zustand.js');
+  }, 180_000);
+
+  it('restarts a dev server that was still starting when the install ended', async () => {
+    await sandbox.stop();
+    const stopsBefore = stopsLogged(sandbox);
+    // A pooled server the project took while it warmed up: its process predates the install.
+    const starting = sandbox.startDevServer();
+    expect(await sandbox.status()).toBe('starting');
+    await sandbox.writeFiles([{ path: 'src/App.tsx', content: APP_WITH_ZUSTAND }]);
+    expect((await sandbox.install(['zustand@5.0.8'])).ok).toBe(true);
+
+    const reloaded = await reloadDevServer(sandbox);
+    await starting;
+    expect(reloaded).toBe((await sandbox.startDevServer()).url);
+    expect(stopsLogged(sandbox)).toBe(stopsBefore + 1);
     const response = await fetch(`${reloaded}/src/App.tsx`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('/node_modules/.vite/deps/zustand.js');

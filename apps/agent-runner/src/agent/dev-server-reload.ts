@@ -32,14 +32,21 @@ export interface DevServerReloadOptions {
  * keeps the Node process, whose module caches still point at a replaced package (tailwindcss 4
  * loaded through postcss.config.js, then replaced by 3: "Cannot find module
  * node_modules/tailwindcss/dist/lib.js"). Open previews reconnect and reload by themselves
- * (Vite's client polls after losing its socket). Returns the new address, or null when no
- * server ran (the next start reads everything afresh).
+ * (Vite's client polls after losing its socket). A server still starting (a pooled one warming
+ * up when the project took it) is restarted too, once up: its process began before the install.
+ * Returns the new address, or null when no server ran (the next start reads everything afresh).
  */
 export async function reloadDevServer(
   sandbox: Sandbox,
   options: DevServerReloadOptions = {},
 ): Promise<string | null> {
-  if ((await sandbox.status()) !== 'running') {
+  const status = await sandbox.status();
+  if (status === 'starting') {
+    // Joins the start under way (every provider answers the one in flight); one that fails is
+    // replaced below all the same.
+    await sandbox.startDevServer({ signal: options.signal }).catch(() => undefined);
+    options.signal?.throwIfAborted();
+  } else if (status !== 'running') {
     return null;
   }
   await sandbox.stop();
