@@ -1,4 +1,4 @@
-import { type IncomingHttpHeaders, request } from 'node:http';
+import { type IncomingHttpHeaders, type OutgoingHttpHeaders, request } from 'node:http';
 
 /** What a server answered to requestAsHost. */
 export interface HostAnswer {
@@ -21,7 +21,7 @@ export function requestAsHost(
   path: string,
   options: {
     method?: string;
-    headers?: Record<string, string>;
+    headers?: OutgoingHttpHeaders;
     body?: string;
     timeoutMs?: number;
   } = {},

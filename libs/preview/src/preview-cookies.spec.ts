@@ -1,6 +1,7 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../../test/e2e/support/browser';
+import { type HostAnswer, requestAsHost } from '../../../test/support/host-request';
 import { createPreviewServer, previewUrl } from './preview-server';
 import { signPreviewToken } from './preview-token';
 import { close, listen, PREVIEW_TEST_SECRET } from './testing/test-servers';
@@ -11,12 +12,6 @@ const hour = 3600_000;
 const TOSSING_PAGE = `<!doctype html><html><head><title>tosser</title></head><body>
 <script>document.cookie = 'forge_preview=tossed; Domain=preview.localhost; Path=/; Max-Age=3600';</script>
 <p>tossed</p></body></html>`;
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
 
 describe('preview cookies and access', () => {
   let upstream: Server;
@@ -31,27 +26,9 @@ describe('preview cookies and access', () => {
   const link = (projectId: string) => previewUrl({ projectId, token: token(projectId), port });
 
   /** One request to the preview server as `<projectId>.preview.localhost`, as a browser sends it. */
-  function get(projectId: string, path: string, cookie?: string): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          headers: {
-            host: `${projectId}.preview.localhost:${port}`,
-            ...(cookie ? { cookie } : {}),
-          },
-        },
-        (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-        },
-      );
-      req.on('error', reject);
-      req.end();
+  function get(projectId: string, path: string, cookie?: string): Promise<HostAnswer> {
+    return requestAsHost(port, `${projectId}.preview.localhost:${port}`, path, {
+      headers: cookie ? { cookie } : {},
     });
   }
 
@@ -111,24 +88,11 @@ describe('preview cookies and access', () => {
     const securePort = await listen(secure);
     try {
       const url = new URL(link('gamma'));
-      const answer = await new Promise<Answer>((resolve, reject) => {
-        request(
-          {
-            host: '127.0.0.1',
-            port: securePort,
-            path: `${url.pathname}${url.search}`,
-            headers: { host: `gamma.preview.localhost:${securePort}` },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () =>
-              resolve({ status: res.statusCode!, headers: res.headers, body: '' }),
-            );
-          },
-        )
-          .on('error', reject)
-          .end();
-      });
+      const answer = await requestAsHost(
+        securePort,
+        `gamma.preview.localhost:${securePort}`,
+        `${url.pathname}${url.search}`,
+      );
       const cookie = answer.headers['set-cookie']![0]!;
       expect(cookie).toMatch(/^__Host-forge_preview=/);
       expect(cookie).toMatch(/; Path=\//);

@@ -1,14 +1,9 @@
-import {
-  createServer,
-  request,
-  type IncomingHttpHeaders,
-  type OutgoingHttpHeaders,
-  type Server,
-} from 'node:http';
+import { createServer, type OutgoingHttpHeaders, type Server } from 'node:http';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { RUNTIME_ERROR_LIMITS, type RuntimeErrorReport } from '@forge/protocol';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../../test/e2e/support/browser';
+import { type HostAnswer, requestAsHost } from '../../../test/support/host-request';
 import { createPreviewServer, PREVIEW_TOKEN_PARAM } from './preview-server';
 import { injectReporter, REPORTER_SCRIPT, REPORTER_TAG } from './preview-reporter';
 import { signPreviewToken } from './preview-token';
@@ -18,13 +13,6 @@ const secret = PREVIEW_TEST_SECRET;
 const hour = 3600_000;
 const minute = 60_000;
 const rateLimit = 5;
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-}
 
 const PAGE =
   '<!doctype html>\n<html lang="en">\n<head data-x="1">\n<title>héllo</title>\n</head>\n<body><p>Ünïcode</p></body>\n</html>\n';
@@ -56,34 +44,9 @@ describe('preview runtime errors', () => {
   function send(
     projectId: string,
     path: string,
-    options: { method?: string; headers?: OutgoingHttpHeaders; body?: string | Buffer } = {},
-  ): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method: options.method ?? 'GET',
-          headers: { host: host(projectId), ...options.headers },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const body = Buffer.concat(chunks);
-            resolve({
-              status: res.statusCode!,
-              headers: res.headers,
-              body,
-              text: body.toString('utf8'),
-            });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(options.body);
-    });
+    options: { method?: string; headers?: OutgoingHttpHeaders; body?: string } = {},
+  ): Promise<HostAnswer> {
+    return requestAsHost(port, host(projectId), path, { method: 'GET', ...options });
   }
 
   /** A report as the preview's page posts it (its own Origin); a header set to undefined is left out. */
@@ -194,13 +157,13 @@ describe('preview runtime errors', () => {
       headers: { cookie: cookieFor('html'), accept: 'text/html' },
     });
     expect(page.status).toBe(200);
-    expect(page.text).toBe(PAGE.replace('<head data-x="1">', `<head data-x="1">${REPORTER_TAG}`));
-    expect(page.text.split(REPORTER_TAG)).toHaveLength(2);
-    expect(Number(page.headers['content-length'])).toBe(page.body.length);
+    expect(page.body).toBe(PAGE.replace('<head data-x="1">', `<head data-x="1">${REPORTER_TAG}`));
+    expect(page.body.split(REPORTER_TAG)).toHaveLength(2);
+    expect(Number(page.headers['content-length'])).toBe(page.bytes.length);
 
     const chunked = await send('html', '/chunked', { headers: { cookie: cookieFor('html') } });
-    expect(chunked.text).toBe(`<!doctype html><html>${REPORTER_TAG}<body>late</body></html>`);
-    expect(Number(chunked.headers['content-length'])).toBe(chunked.body.length);
+    expect(chunked.body).toBe(`<!doctype html><html>${REPORTER_TAG}<body>late</body></html>`);
+    expect(Number(chunked.headers['content-length'])).toBe(chunked.bytes.length);
 
     const head = await send('html', '/', {
       method: 'HEAD',
@@ -212,11 +175,11 @@ describe('preview runtime errors', () => {
 
   it('leaves JavaScript modules and other answers untouched', async () => {
     const module = await send('html', '/main.js', { headers: { cookie: cookieFor('html') } });
-    expect(module.text).toBe(MODULE);
+    expect(module.body).toBe(MODULE);
     expect(Number(module.headers['content-length'])).toBe(MODULE.length);
     const missing = await send('html', '/nothing', { headers: { cookie: cookieFor('html') } });
     expect(missing.status).toBe(404);
-    expect(missing.text).toBe('upstream 404');
+    expect(missing.body).toBe('upstream 404');
   });
 
   it('asks for an uncompressed page, and passes a compressed one on unchanged', async () => {
@@ -226,13 +189,13 @@ describe('preview runtime errors', () => {
     });
     expect(upstreamEncodings[before]).toBe('identity');
     expect(navigation.headers['content-encoding']).toBeUndefined();
-    expect(navigation.text).toContain(`<head data-x="1">${REPORTER_TAG}`);
+    expect(navigation.body).toContain(`<head data-x="1">${REPORTER_TAG}`);
 
     const fetched = await send('html', '/gzip', {
       headers: { cookie: cookieFor('html'), accept: '*/*', 'accept-encoding': 'gzip' },
     });
     expect(fetched.headers['content-encoding']).toBe('gzip');
-    expect(gunzipSync(fetched.body).toString('utf8')).toBe(PAGE);
+    expect(gunzipSync(fetched.bytes).toString('utf8')).toBe(PAGE);
   });
 
   it('serves the reporter script itself, behind the preview cookie', async () => {
@@ -242,7 +205,7 @@ describe('preview runtime errors', () => {
     });
     expect(script.status).toBe(200);
     expect(script.headers['content-type']).toContain('javascript');
-    expect(script.text).toBe(REPORTER_SCRIPT);
+    expect(script.body).toBe(REPORTER_SCRIPT);
     expect((await send('html', '/__forge/reporter.js')).status).toBe(401);
     expect(
       (await send('html', '/__forge/other', { headers: { cookie: cookieFor('html') } })).status,
@@ -303,7 +266,7 @@ describe('preview runtime errors', () => {
     ]);
     const large = await post('large', huge);
     expect(large.status).toBe(413);
-    expect(large.text).toContain('RUNTIME_ERROR_LIMITS.maxReportBytes');
+    expect(large.body).toContain('RUNTIME_ERROR_LIMITS.maxReportBytes');
     // The same without a content-length: cut off while it streams.
     const streamed = await send('large', '/__forge/errors', {
       method: 'POST',
@@ -317,10 +280,10 @@ describe('preview runtime errors', () => {
     });
     expect(streamed.status).toBe(413);
 
-    expect((await post('invalid', '{"kind":')).text).toContain('not JSON');
+    expect((await post('invalid', '{"kind":')).body).toContain('not JSON');
     const badKind = await post('invalid', [{ kind: 'warning', message: 'x' }]);
     expect(badKind.status).toBe(400);
-    expect(badKind.text).toContain('0.kind');
+    expect(badKind.body).toContain('0.kind');
     const tooMany = Array.from({ length: RUNTIME_ERROR_LIMITS.maxErrorsPerReport + 1 }, () => ({
       kind: 'error',
       message: 'x',
@@ -338,7 +301,7 @@ describe('preview runtime errors', () => {
     }
     const over = await post('limited', errors);
     expect(over.status).toBe(429);
-    expect(over.text).toContain('TEST_REPORTS_LIMIT');
+    expect(over.body).toContain('TEST_REPORTS_LIMIT');
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     expect((await post('unlimited', errors)).status).toBe(204);
     clock += minute;
