@@ -15,6 +15,11 @@ import type { KubernetesSandboxConfig } from './kubernetes-sandbox.config';
 export const APP_SERVER_PROJECT_LABEL = 'forge.app-server/project';
 /** The publication's build it runs. */
 export const APP_SERVER_BUILD_LABEL = 'forge.app-server/build';
+/** What keeps server parts apart from sandboxes under the same name label. */
+const COMPONENT_LABEL = 'app.kubernetes.io/component';
+const APP_SERVER_COMPONENT = 'app-server';
+/** The label selector of every project's server part (a runner lists them with it). */
+export const APP_SERVERS_SELECTOR = `${COMPONENT_LABEL}=${APP_SERVER_COMPONENT}`;
 /** Where the bundle is mounted, read-only, from its ConfigMap. */
 const APP_DIR = '/app';
 const BUNDLE_KEY = 'main.mjs';
@@ -40,7 +45,7 @@ export function appServerNames(config: KubernetesSandboxConfig, projectId: strin
 export function appServerSelector(projectId: string): Record<string, string> {
   return {
     'app.kubernetes.io/name': 'forge-sandbox',
-    'app.kubernetes.io/component': 'app-server',
+    [COMPONENT_LABEL]: APP_SERVER_COMPONENT,
     [APP_SERVER_PROJECT_LABEL]: projectId,
   };
 }

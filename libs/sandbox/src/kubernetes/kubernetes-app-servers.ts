@@ -4,6 +4,7 @@ import { SandboxError } from '../core/sandbox-error';
 import {
   APP_SERVER_BUILD_LABEL,
   APP_SERVER_PROJECT_LABEL,
+  APP_SERVERS_SELECTOR,
   appServerConfigMap,
   appServerDeployment,
   appServerNames,
@@ -65,7 +66,7 @@ export class KubernetesAppServers implements AppServers {
     const { apps } = await this.api();
     const found = await apps.listNamespacedDeployment({
       namespace: this.config.namespace,
-      labelSelector: 'app.kubernetes.io/component=app-server',
+      labelSelector: APP_SERVERS_SELECTOR,
     });
     // Only this configuration's: another Forge in the namespace names its own otherwise.
     return found.items.flatMap((deployment) => {
