@@ -62,7 +62,10 @@ describe('models, usage and the chat entries over the live link (e2e)', () => {
       .flatMap((event) => (event.type === 'message' ? [event] : []))
       .map(({ role, content }) => ({ role, content }));
 
-  /** Waits for the request's end: its "Done" message (after generation_complete). */
+  /**
+   * Waits for the request's end as the browser sees it: its "Done" message, which the runner
+   * says after generation_complete (the runner being settled does not mean the browser has it).
+   */
   async function finished(projectId: string, count: number): Promise<void> {
     await eventually(
       () => {
@@ -71,9 +74,9 @@ describe('models, usage and the chat entries over the live link (e2e)', () => {
         if (failure) {
           throw new Error(`the request failed: ${JSON.stringify(failure)}`);
         }
-        return events.filter((e) => e.type === 'generation_complete').length >= count
-          ? true
-          : undefined;
+        const completed = events.filter((e) => e.type === 'generation_complete').length;
+        const done = messagesOf(projectId).filter((m) => m.content.startsWith('Done in')).length;
+        return completed >= count && done >= count ? true : undefined;
       },
       'the request to complete',
       300_000,
